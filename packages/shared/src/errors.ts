@@ -1,0 +1,45 @@
+/**
+ * Every error code the API can put in `extensions.code`. The mini-program maps each to a Chinese message
+ * (`errorMessageZh`), so adding a code here without a message is a type error.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  INSUFFICIENT_POINTS: 'INSUFFICIENT_POINTS',
+  OUT_OF_STOCK: 'OUT_OF_STOCK',
+  CODE_INVALID: 'CODE_INVALID',
+  CODE_EXPIRED: 'CODE_EXPIRED',
+  CODE_REUSED: 'CODE_REUSED',
+  IDEMPOTENCY_CONFLICT: 'IDEMPOTENCY_CONFLICT',
+  WECHAT_LOGIN_FAILED: 'WECHAT_LOGIN_FAILED',
+  WECHAT_RATE_LIMITED: 'WECHAT_RATE_LIMITED',
+  WECHAT_RISKY_USER: 'WECHAT_RISKY_USER',
+  WECHAT_UNAVAILABLE: 'WECHAT_UNAVAILABLE',
+  PHONE_CODE_INVALID: 'PHONE_CODE_INVALID',
+  CONFLICT: 'CONFLICT',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Chinese text for every error code, shown by the mini-program. */
+export const errorMessageZh: Record<ErrorCode, string> = {
+  BAD_USER_INPUT: '输入有误，请检查后重试',
+  UNAUTHENTICATED: '请先登录',
+  FORBIDDEN: '没有权限执行此操作',
+  NOT_FOUND: '找不到相关记录',
+  INSUFFICIENT_POINTS: '积分不足',
+  OUT_OF_STOCK: '库存不足',
+  CODE_INVALID: '会员码无效',
+  CODE_EXPIRED: '会员码已过期，请刷新后重试',
+  CODE_REUSED: '会员码已使用，请刷新后重试',
+  IDEMPOTENCY_CONFLICT: '重复提交的请求内容不一致',
+  WECHAT_LOGIN_FAILED: '微信登录失败，请重试',
+  WECHAT_RATE_LIMITED: '操作太频繁，请稍后再试',
+  WECHAT_RISKY_USER: '账号存在风险，暂时无法登录',
+  WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后再试',
+  PHONE_CODE_INVALID: '手机号授权已失效，请重新授权',
+  CONFLICT: '数据已被修改，请刷新后重试',
+  INTERNAL: '系统繁忙，请稍后再试',
+};
