@@ -1,0 +1,237 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startWechatMiniSimulator, type WechatMiniSimulator } from '@quanzi/simulators';
+import { WechatApiError, WechatClient } from './wechat-client';
+
+const APPID = 'wx00c0ffee00c0ffee';
+const SECRET = 'client-test-secret-9f8e7d6c5b4a';
+
+let clock = Date.UTC(2025, 0, 1, 8, 0, 0);
+const now = () => clock;
+let sim: WechatMiniSimulator;
+
+beforeAll(async () => {
+  sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET, port: 0, now });
+});
+afterAll(() => sim.close());
+beforeEach(() => sim.resetCalls());
+
+const newClient = (over: Partial<ConstructorParameters<typeof WechatClient>[0]> = {}) =>
+  new WechatClient({ baseUrl: sim.url, appid: APPID, secret: SECRET, now, ...over });
+
+async function rejection(p: Promise<unknown>): Promise<WechatApiError> {
+  const err = await p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WechatApiError);
+  const e = err as WechatApiError;
+  // Never leak the app secret.
+  expect(e.message).not.toContain(SECRET);
+  expect(JSON.stringify({ ...e, message: e.message })).not.toContain(SECRET);
+  return e;
+}
+
+async function startRawServer(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function stopRawServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+describe('code2Session', () => {
+  it('returns openid, sessionKey and unionid for a fresh login code', async () => {
+    const session = await newClient().code2Session(sim.login('alice'));
+    expect(session).toEqual({ openid: sim.openidOf('alice'), sessionKey: expect.any(String), unionid: sim.unionidOf('alice') });
+    expect(session.openid).toHaveLength(28);
+  });
+
+  it('an invalid or reused code is WechatApiError 40029', async () => {
+    const client = newClient();
+    const code = sim.login('bob');
+    await client.code2Session(code);
+    const e = await rejection(client.code2Session(code));
+    expect(e).toMatchObject({ api: 'jscode2session', errcode: 40029 });
+    expect(e.errmsg).toMatch(/^invalid code/);
+    expect((await rejection(client.code2Session('garbage'))).errcode).toBe(40029);
+  });
+
+  it('a risky user is 40226', async () => {
+    const e = await rejection(newClient().code2Session(sim.login({ user: 'mallory', risky: true })));
+    expect(e).toMatchObject({ api: 'jscode2session', errcode: 40226 });
+  });
+
+  it('rate limiting is 45011', async () => {
+    sim.failNext('jscode2session', 45011);
+    const e = await rejection(newClient().code2Session(sim.login('carol')));
+    expect(e).toMatchObject({ api: 'jscode2session', errcode: 45011 });
+  });
+
+  it('a wrong secret is 40125 and the message does not contain the secret', async () => {
+    const client = newClient({ secret: 'wrong-secret-value' });
+    const e = await rejection(client.code2Session(sim.login('dave')));
+    expect(e.errcode).toBe(40125);
+    expect(e.message).not.toContain('wrong-secret-value');
+  });
+
+  it('reports a missing unionid as null', async () => {
+    const { url, server } = await startRawServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ openid: 'oAbc', session_key: 'a2V5a2V5a2V5a2V5a2V5a2V5' }));
+    });
+    try {
+      expect(await newClient({ baseUrl: url }).code2Session('x')).toEqual({ openid: 'oAbc', sessionKey: expect.any(String), unionid: null });
+    } finally {
+      await stopRawServer(server);
+    }
+  });
+});
+
+describe('getAccessToken', () => {
+  it('caches the token: several calls, one request', async () => {
+    const client = newClient();
+    const a = await client.getAccessToken();
+    const b = await client.getAccessToken();
+    const c = await client.getAccessToken();
+    expect(a).toBe(b);
+    expect(b).toBe(c);
+    expect(sim.calls.stable_token).toBe(1);
+  });
+
+  it('single-flight: 10 concurrent callers share one request', async () => {
+    const client = newClient();
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => client.getAccessToken()));
+    expect(new Set(tokens).size).toBe(1);
+    expect(sim.calls.stable_token).toBe(1);
+  });
+
+  it('refreshes 5 minutes before expiry', async () => {
+    const client = newClient();
+    const first = await client.getAccessToken(true);
+    clock += (7200 - 301) * 1000;
+    expect(await client.getAccessToken()).toBe(first);
+    expect(sim.calls.stable_token).toBe(1);
+    clock += 2000; // now inside the 5-minute margin
+    await client.getAccessToken();
+    expect(sim.calls.stable_token).toBe(2);
+    clock += 300 * 1000; // past the real expiry
+    const later = await client.getAccessToken();
+    expect(later).not.toBe(first);
+  });
+
+  it('forceRefresh fetches a new token', async () => {
+    const client = newClient();
+    const a = await client.getAccessToken();
+    const b = await client.getAccessToken(true);
+    expect(b).not.toBe(a);
+    expect(await client.getAccessToken()).toBe(b);
+  });
+
+  it('does not cache failures', async () => {
+    const client = newClient();
+    sim.failNext('stable_token', -1);
+    expect(await rejection(client.getAccessToken())).toMatchObject({ api: 'stable_token', errcode: -1 });
+    expect(typeof (await client.getAccessToken())).toBe('string');
+  });
+
+  it('bad credentials are 40013', async () => {
+    expect((await rejection(newClient({ appid: 'wxnope' }).getAccessToken())).errcode).toBe(40013);
+  });
+});
+
+describe('getPhoneNumber', () => {
+  it('returns the phone number', async () => {
+    const client = newClient();
+    expect(await client.getPhoneNumber(sim.phoneCode('13812345678'))).toEqual({
+      phoneNumber: '13812345678',
+      purePhoneNumber: '13812345678',
+      countryCode: '86',
+    });
+  });
+
+  it('a reused phone code is 40029', async () => {
+    const client = newClient();
+    const code = sim.phoneCode('13812345678');
+    await client.getPhoneNumber(code);
+    expect(await rejection(client.getPhoneNumber(code))).toMatchObject({ api: 'getuserphonenumber', errcode: 40029 });
+  });
+
+  it('an expired token is refreshed once and the call retried', async () => {
+    const client = newClient();
+    await client.getAccessToken();
+    sim.resetCalls();
+    sim.expireAccessTokens();
+    expect((await client.getPhoneNumber(sim.phoneCode('13812345678'))).purePhoneNumber).toBe('13812345678');
+    expect(sim.calls).toMatchObject({ stable_token: 1, getuserphonenumber: 2 });
+  });
+
+  it('concurrent callers with an expired token share one refresh', async () => {
+    const client = newClient();
+    await client.getAccessToken();
+    sim.resetCalls();
+    sim.expireAccessTokens();
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => client.getPhoneNumber(sim.phoneCode(`1381234567${i}`))));
+    expect(results.map((r) => r.purePhoneNumber).sort()).toEqual(['13812345670', '13812345671', '13812345672', '13812345673', '13812345674']);
+    expect(sim.calls.stable_token).toBe(1);
+  });
+
+  it('a token invalidated elsewhere (40001) is refreshed too', async () => {
+    const client = newClient();
+    await client.getAccessToken();
+    // Another process force-refreshes, invalidating our cached token.
+    await newClient().getAccessToken(true);
+    expect((await client.getPhoneNumber(sim.phoneCode('13812345678'))).countryCode).toBe('86');
+  });
+
+  it('retries only once', async () => {
+    const client = newClient();
+    await client.getAccessToken();
+    sim.resetCalls();
+    sim.failNext('getuserphonenumber', 42001, 2);
+    expect(await rejection(client.getPhoneNumber(sim.phoneCode('13812345678')))).toMatchObject({ errcode: 42001 });
+    expect(sim.calls).toMatchObject({ stable_token: 1, getuserphonenumber: 2 });
+  });
+});
+
+describe('transport failures are errcode -1', () => {
+  it('unreachable base URL', async () => {
+    // Grab a free port and close it again, so nothing listens there.
+    const { url, server } = await startRawServer(() => undefined);
+    await stopRawServer(server);
+    const client = newClient({ baseUrl: url });
+    expect(await rejection(client.code2Session('x'))).toMatchObject({ api: 'jscode2session', errcode: -1 });
+    expect(await rejection(client.getAccessToken())).toMatchObject({ api: 'stable_token', errcode: -1 });
+    expect(await rejection(client.getPhoneNumber('x'))).toMatchObject({ api: 'stable_token', errcode: -1 });
+  });
+
+  it('timeout', async () => {
+    const { url, server } = await startRawServer(() => undefined); // never answers
+    try {
+      const e = await rejection(newClient({ baseUrl: url, timeoutMs: 100 }).code2Session('x'));
+      expect(e).toMatchObject({ api: 'jscode2session', errcode: -1 });
+      expect(e.errmsg).toMatch(/timeout/);
+    } finally {
+      await stopRawServer(server);
+    }
+  });
+
+  it('non-JSON response', async () => {
+    const { url, server } = await startRawServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.end('<html>Bad Gateway</html>');
+    });
+    try {
+      const e = await rejection(newClient({ baseUrl: url }).getAccessToken());
+      expect(e).toMatchObject({ api: 'stable_token', errcode: -1 });
+      expect(e.errmsg).toContain('502');
+    } finally {
+      await stopRawServer(server);
+    }
+  });
+});

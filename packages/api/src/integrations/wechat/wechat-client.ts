@@ -1,0 +1,242 @@
+/**
+ * Thin typed client for the WeChat mini-program server APIs (api.weixin.qq.com): code2Session,
+ * stable access token and getPhoneNumber. The base URL is injectable so tests and the offline demo
+ * point it at `@quanzi/simulators`.
+ *
+ * Error policy: every failure is a {@link WechatApiError}. WeChat's own `{errcode, errmsg}` pass
+ * through; network failures, timeouts and unreadable responses get errcode -1. Neither the app
+ * secret nor a session_key ever appears in an error message.
+ */
+
+export interface WechatClientOptions {
+  /** e.g. https://api.weixin.qq.com (production) or a simulator URL. */
+  baseUrl: string;
+  appid: string;
+  secret: string;
+  /** Per-request timeout, default 5000 ms. */
+  timeoutMs?: number;
+  /** Clock in epoch milliseconds (token cache); default `Date.now`. */
+  now?: () => number;
+}
+
+/** A WeChat API answered with a non-zero errcode, or could not be reached / understood (errcode -1). */
+export class WechatApiError extends Error {
+  constructor(
+    readonly api: string,
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
+    super(`WeChat ${api} failed: ${errcode} ${errmsg}`);
+    this.name = 'WechatApiError';
+  }
+}
+
+export interface WechatSession {
+  openid: string;
+  sessionKey: string;
+  unionid: string | null;
+}
+
+export interface WechatPhoneNumber {
+  phoneNumber: string;
+  purePhoneNumber: string;
+  countryCode: string;
+}
+
+/** Error codes meaning "this access token is no good": refresh once and retry. */
+const TOKEN_REJECTED = new Set([40001, 40014, 42001]);
+/** Refresh the cached token this long before WeChat says it expires. */
+const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+interface CachedToken {
+  token: string;
+  /** After this instant a normal call fetches again. */
+  refreshAt: number;
+  expiresAt: number;
+}
+
+interface InflightToken {
+  force: boolean;
+  promise: Promise<string>;
+}
+
+type Json = Record<string, unknown>;
+
+export class WechatClient {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private cached: CachedToken | null = null;
+  private inflight: InflightToken | null = null;
+
+  constructor(private readonly options: WechatClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Exchanges a wx.login() code for the user's openid, session_key and (when bound) unionid. */
+  async code2Session(jsCode: string): Promise<WechatSession> {
+    const api = 'jscode2session';
+    const query = new URLSearchParams({
+      appid: this.options.appid,
+      secret: this.options.secret,
+      js_code: jsCode,
+      grant_type: 'authorization_code',
+    });
+    const body = await this.request(api, `/sns/jscode2session?${query}`, { method: 'GET' });
+    if (typeof body.openid !== 'string' || typeof body.session_key !== 'string') {
+      throw new WechatApiError(api, -1, 'malformed response');
+    }
+    return {
+      openid: body.openid,
+      sessionKey: body.session_key,
+      unionid: typeof body.unionid === 'string' && body.unionid !== '' ? body.unionid : null,
+    };
+  }
+
+  /**
+   * The stable access token: cached until 5 minutes before expiry; concurrent callers share one
+   * request. `forceRefresh` asks WeChat for a new token (which invalidates the previous one).
+   */
+  async getAccessToken(forceRefresh = false): Promise<string> {
+    if (!forceRefresh && this.cached && this.now() < this.cached.refreshAt) return this.cached.token;
+    return this.fetchToken(forceRefresh);
+  }
+
+  /**
+   * Resolves a getPhoneNumber button code to the user's phone number. A rejected access token
+   * (40001/42001) is refreshed once and the call retried once.
+   */
+  async getPhoneNumber(code: string): Promise<WechatPhoneNumber> {
+    const api = 'getuserphonenumber';
+    const call = (token: string) =>
+      this.request(api, `/wxa/business/getuserphonenumber?access_token=${encodeURIComponent(token)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+
+    const token = await this.getAccessToken();
+    let body: Json;
+    try {
+      body = await call(token);
+    } catch (err) {
+      if (!(err instanceof WechatApiError && TOKEN_REJECTED.has(err.errcode))) throw err;
+      body = await call(await this.replaceRejectedToken(token));
+    }
+    const info = body.phone_info as Json | undefined;
+    if (
+      !info ||
+      typeof info.phoneNumber !== 'string' ||
+      typeof info.purePhoneNumber !== 'string' ||
+      typeof info.countryCode !== 'string'
+    ) {
+      throw new WechatApiError(api, -1, 'malformed response');
+    }
+    return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode };
+  }
+
+  /**
+   * After WeChat rejected `rejected`: reuse a newer token if someone already got one, otherwise
+   * force a refresh. Concurrent callers that saw the same rejection share one forced refresh, so
+   * they do not invalidate each other's fresh token.
+   */
+  private async replaceRejectedToken(rejected: string): Promise<string> {
+    if (this.inflight) {
+      const token = await this.inflight.promise.catch(() => null);
+      if (token !== null && token !== rejected) return token;
+    }
+    if (this.cached && this.cached.token !== rejected && this.now() < this.cached.expiresAt) return this.cached.token;
+    if (this.cached?.token === rejected) this.cached = null;
+    return this.fetchToken(true);
+  }
+
+  /** Single-flight: joins a request in progress unless a forced refresh is wanted and it was not one. */
+  private fetchToken(force: boolean): Promise<string> {
+    if (this.inflight && (this.inflight.force || !force)) return this.inflight.promise;
+    const entry: InflightToken = { force, promise: Promise.resolve('') };
+    entry.promise = this.requestToken(force).then(
+      (token) => {
+        if (this.inflight === entry) this.inflight = null;
+        return token;
+      },
+      (err: unknown) => {
+        if (this.inflight === entry) this.inflight = null;
+        throw err;
+      },
+    );
+    this.inflight = entry;
+    return entry.promise;
+  }
+
+  private async requestToken(force: boolean): Promise<string> {
+    const api = 'stable_token';
+    const body = await this.request(api, '/cgi-bin/stable_token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credential',
+        appid: this.options.appid,
+        secret: this.options.secret,
+        force_refresh: force,
+      }),
+    });
+    const token = body.access_token;
+    const expiresIn = body.expires_in;
+    if (typeof token !== 'string' || token === '' || typeof expiresIn !== 'number' || !(expiresIn > 0)) {
+      throw new WechatApiError(api, -1, 'malformed response');
+    }
+    const t = this.now();
+    const expiresAt = t + expiresIn * 1000;
+    // stable_token returns the remaining lifetime; a token already inside the margin is used for
+    // half of what is left rather than refetched on every call.
+    const refreshAt = expiresAt - REFRESH_MARGIN_MS > t ? expiresAt - REFRESH_MARGIN_MS : t + (expiresIn * 1000) / 2;
+    this.cached = { token, refreshAt, expiresAt };
+    return token;
+  }
+
+  /** One HTTP exchange; returns the JSON body or throws WechatApiError (never mentioning the secret). */
+  private async request(api: string, pathAndQuery: string, init: RequestInit): Promise<Json> {
+    let status: number;
+    let text: string;
+    try {
+      const res = await fetch(`${this.baseUrl}${pathAndQuery}`, {
+        ...init,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      status = res.status;
+      text = await res.text();
+    } catch (err) {
+      throw new WechatApiError(api, -1, this.describeFailure(err));
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new WechatApiError(api, -1, `non-JSON response (HTTP ${status})`);
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new WechatApiError(api, -1, `unexpected response (HTTP ${status})`);
+    }
+    const json = body as Json;
+    if (typeof json.errcode === 'number' && json.errcode !== 0) {
+      const errmsg = typeof json.errmsg === 'string' ? json.errmsg : '';
+      throw new WechatApiError(api, json.errcode, this.redact(errmsg));
+    }
+    if (status < 200 || status >= 300) throw new WechatApiError(api, -1, `HTTP ${status}`);
+    return json;
+  }
+
+  private describeFailure(err: unknown): string {
+    const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } } | null;
+    if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `timeout after ${this.timeoutMs} ms`;
+    const detail = e?.cause?.code ?? e?.cause?.message ?? e?.message ?? 'unknown';
+    return this.redact(`network error: ${detail}`);
+  }
+
+  private redact(text: string): string {
+    const { secret } = this.options;
+    return secret ? text.split(secret).join('***') : text;
+  }
+}

@@ -1,0 +1,7 @@
+export {
+  startWechatMiniSimulator,
+  type SimulatedLogin,
+  type WechatMiniApi,
+  type WechatMiniSimulator,
+  type WechatMiniSimulatorOptions,
+} from './wechat-mini';
