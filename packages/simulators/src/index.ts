@@ -1,4 +1,6 @@
 export {
+  simulatedOpenid,
+  simulatedUnionid,
   startWechatMiniSimulator,
   type SimulatedLogin,
   type WechatMiniApi,

@@ -123,6 +123,16 @@ function base64urlSha256(input: string): string {
   return createHash('sha256').update(input).digest('base64url');
 }
 
+/** The openid the simulator gives a persona label in an app (deterministic, 28 characters like real ones). */
+export function simulatedOpenid(appid: string, user: string): string {
+  return 'o' + base64urlSha256(`openid:${appid}:${user}`).slice(0, 27);
+}
+
+/** The unionid the simulator gives a persona label (same across apps, as in WeChat). */
+export function simulatedUnionid(user: string): string {
+  return 'u' + base64urlSha256(`unionid:${user}`).slice(0, 27);
+}
+
 function rid(): string {
   // Real rids look like "6523d1c4-1a2b3c4d-5e6f7a8b".
   return `${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
@@ -161,9 +171,9 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
     stable_token: { minute: -1, count: 0 },
   };
 
-  const openidOf = (user: string) => 'o' + base64urlSha256(`openid:${appid}:${user}`).slice(0, 27);
+  const openidOf = (user: string) => simulatedOpenid(appid, user);
   // A unionid is per WeChat user across the developer's apps, so it does not depend on the appid.
-  const unionidOf = (user: string) => 'u' + base64urlSha256(`unionid:${user}`).slice(0, 27);
+  const unionidOf = (user: string) => simulatedUnionid(user);
 
   function pruneCodes(): void {
     const t = now();

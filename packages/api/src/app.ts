@@ -1,0 +1,156 @@
+/**
+ * The HTTP application: fastify with Apollo Server 5 at /graphql, /health, the demo's WeChat sign-in helper,
+ * and (when built) the mini-program's H5 build at /.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import type { MikroORM } from '@mikro-orm/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ArgumentValidationError } from 'type-graphql';
+import { ErrorCode } from '@quanzi/shared';
+import type { Config } from './config';
+import { RequestContext } from './context';
+import { initOrm } from './db/orm';
+import { createLogger, type Logger } from './logger';
+import { getSchema } from './schema';
+import { createServices, type Services } from './services';
+import { registerStatic } from './http/static';
+
+export interface App {
+  fastify: FastifyInstance;
+  services: Services;
+  apollo: ApolloServer<RequestContext>;
+  /** Stops timers, HTTP and the database pool. */
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  config: Config;
+  /** Where api.weixin.qq.com lives (the simulator in tests and the demo). */
+  wechatBase: string;
+  orm?: MikroORM;
+  logger?: Logger;
+  /** Demo only: mint a wx.login code for a persona (the simulator's control API). */
+  demoLoginCode?: (user: string) => Promise<string> | string;
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** Maps every error to one of our codes; unknown errors become INTERNAL without internals leaking. */
+export function formatError(log: Logger, production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const orig = unwrapResolverError(error);
+    if (orig instanceof ArgumentValidationError) {
+      const fields = orig.extensions.validationErrors as { property: string; constraints?: Record<string, string> }[] | undefined;
+      const detail = (fields ?? []).map((f) => `${f.property}: ${Object.values(f.constraints ?? {}).join(', ')}`).join('; ');
+      return { message: `Invalid input${detail ? ` (${detail})` : ''}`, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: (fields ?? []).map((f) => f.property) } };
+    }
+    const code = String(formatted.extensions?.code ?? '');
+    if (KNOWN_CODES.has(code)) {
+      const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
+      return production ? { ...formatted, extensions: ext } : formatted;
+    }
+    if (['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_QUERY_NOT_FOUND'].includes(code)) {
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code } };
+    }
+    log.error({ err: orig instanceof Error ? { message: orig.message, stack: orig.stack } : String(orig), path: formatted.path }, 'unhandled error');
+    return { message: production ? 'Internal error' : formatted.message, path: formatted.path, extensions: { code: ErrorCode.INTERNAL } };
+  };
+}
+
+/** Builds (and migrates the database of) the application; call `fastify.listen` to serve. */
+export async function createApp(opts: AppOptions): Promise<App> {
+  const { config } = opts;
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const orm = opts.orm ?? (await initOrm(config.database));
+  const services = createServices(config, orm, log, opts.wechatBase);
+  const fastify = Fastify({ logger: false, bodyLimit: 1024 * 1024, genReqId: () => randomUUID() });
+  const production = config.env === 'production';
+
+  const logPlugin: ApolloServerPlugin<RequestContext> = {
+    async requestDidStart() {
+      const start = process.hrtime.bigint();
+      return {
+        async willSendResponse(rc) {
+          if (log.isLevelEnabled('debug')) {
+            log.debug({ op: rc.operationName, ms: Number(process.hrtime.bigint() - start) / 1e6, errors: rc.errors?.length ?? 0, requestId: rc.contextValue.requestId }, 'graphql');
+          }
+        },
+      };
+    },
+  };
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await getSchema(),
+    formatError: formatError(log, production),
+    includeStacktraceInErrorResponses: !production,
+    introspection: true,
+    csrfPrevention: true,
+    plugins: [fastifyApolloDrainPlugin(fastify), logPlugin],
+  });
+  await apollo.start();
+
+  await fastify.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    context: async (request) => {
+      const auth = request.headers.authorization;
+      let userId: number | null = null;
+      if (auth) {
+        const m = /^Bearer\s+(\S+)$/i.exec(auth);
+        if (!m) throw new GraphQLError('Malformed Authorization header', { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+        try {
+          userId = await services.tokens.verify(m[1] as string);
+        } catch (e) {
+          throw new GraphQLError((e as Error).message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+        }
+      }
+      return new RequestContext(services, userId, request.id);
+    },
+  });
+
+  fastify.get('/health', async (_req, reply) => {
+    try {
+      await services.db.q.get('SELECT 1 AS ok');
+      return { status: 'ok', database: services.db.dialect };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: services.db.dialect });
+    }
+  });
+
+  if (opts.demoLoginCode) {
+    const mint = opts.demoLoginCode;
+    fastify.post<{ Body: { user?: unknown } }>('/demo/wx-code', async (req, reply) => {
+      const user = typeof req.body?.user === 'string' ? req.body.user.trim() : '';
+      if (!/^[\w-]{1,32}$/.test(user)) return reply.code(400).send({ code: ErrorCode.BAD_USER_INPUT, message: 'user: 1–32 letters, digits, _ or -' });
+      return { code: await mint(user) };
+    });
+  }
+
+  registerStatic(fastify, config.h5Dist);
+
+  let timer: NodeJS.Timeout | null = null;
+  if (config.expiryIntervalMinutes > 0) {
+    timer = setInterval(() => {
+      services.ledger
+        .expireDue()
+        .then((r) => r.lots > 0 && log.info(r, 'points expired'))
+        .catch((e: Error) => log.error({ err: e.message }, 'expiry run failed'));
+    }, config.expiryIntervalMinutes * 60_000);
+    timer.unref();
+  }
+
+  return {
+    fastify,
+    services,
+    apollo,
+    async close() {
+      if (timer) clearInterval(timer);
+      await fastify.close();
+      await apollo.stop().catch(() => undefined);
+      if (!opts.orm) await orm.close(true);
+    },
+  };
+}

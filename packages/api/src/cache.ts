@@ -1,0 +1,25 @@
+/** A tiny in-process cache with a TTL and explicit invalidation, for config-like data read on hot paths. */
+export class TtlCache<T> {
+  private value: { v: Promise<T>; at: number } | null = null;
+  constructor(
+    private readonly load: () => Promise<T>,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get(): Promise<T> {
+    const t = this.now();
+    if (!this.value || t - this.value.at > this.ttlMs) {
+      const v = this.load();
+      this.value = { v, at: t };
+      v.catch(() => {
+        if (this.value?.v === v) this.value = null;
+      });
+    }
+    return this.value.v;
+  }
+
+  invalidate(): void {
+    this.value = null;
+  }
+}

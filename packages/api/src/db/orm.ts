@@ -1,0 +1,87 @@
+/**
+ * MikroORM setup: the driver follows DATABASE_URL (mariadb:// → @mikro-orm/mariadb, mysql:// → @mikro-orm/mysql,
+ * none → @mikro-orm/libsql file). Migrations are per dialect and applied on start.
+ */
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Config } from '../config';
+import { entities } from './entities';
+
+export type Dialect = 'mariadb' | 'mysql' | 'sqlite';
+
+const migrationsRoot = path.join(__dirname, '..', '..', 'migrations');
+
+/** The migrations folder for a dialect (MySQL 8 shares MariaDB's DDL). */
+export function migrationsPath(dialect: Dialect): string {
+  return path.join(migrationsRoot, dialect === 'sqlite' ? 'sqlite' : 'mariadb');
+}
+
+/** MikroORM options for a database config. */
+export function ormOptions(db: Config['database'], extra: Partial<Options> = {}): Options {
+  const common: Partial<Options> = {
+    entities,
+    extensions: [Migrator],
+    timezone: '+00:00',
+    forceUtcTimezone: true,
+    debug: db.debug,
+    allowGlobalContext: false,
+    discovery: { warnWhenNoEntities: true },
+    migrations: {
+      path: migrationsPath(db.kind),
+      pathTs: migrationsPath(db.kind),
+      glob: '!(*.d).{js,ts}',
+      transactional: db.kind === 'sqlite',
+      allOrNothing: db.kind === 'sqlite',
+      snapshot: false,
+      emit: 'ts',
+    },
+    pool: { min: 0, max: db.poolMax },
+  };
+  if (db.kind === 'sqlite') {
+    const file = path.resolve(db.file);
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LibSqlDriver } = require('@mikro-orm/libsql') as typeof import('@mikro-orm/libsql');
+    return {
+      ...common,
+      driver: LibSqlDriver,
+      dbName: file,
+      pool: {
+        min: 1,
+        max: 1,
+        afterCreate: (conn: { exec?: (sql: string) => void; execute?: (sql: string) => unknown }, done: (err: Error | null, conn: unknown) => void) => {
+          try {
+            // WAL lets readers proceed while a writer commits; busy_timeout waits out short write locks.
+            if (conn.exec) {
+              conn.exec('PRAGMA journal_mode = WAL');
+              conn.exec('PRAGMA busy_timeout = 5000');
+              conn.exec('PRAGMA foreign_keys = ON');
+            }
+            done(null, conn);
+          } catch (e) {
+            done(e as Error, conn);
+          }
+        },
+      },
+      ...extra,
+    } as Options;
+  }
+  if (db.kind === 'mysql') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MySqlDriver } = require('@mikro-orm/mysql') as typeof import('@mikro-orm/mysql');
+    return { ...common, driver: MySqlDriver, clientUrl: db.url, ...extra } as Options;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MariaDbDriver } = require('@mikro-orm/mariadb') as typeof import('@mikro-orm/mariadb');
+  return { ...common, driver: MariaDbDriver, clientUrl: db.url, ...extra } as Options;
+}
+
+/** Connects, applies pending migrations and returns the ORM. */
+export async function initOrm(db: Config['database'], opts: { migrate?: boolean } = {}): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(db));
+  if (opts.migrate !== false) await orm.getMigrator().up();
+  return orm;
+}

@@ -1,0 +1,96 @@
+/**
+ * Lean SQL for the hot paths (member home, till accrual/redemption, expiry), run through the ORM's own
+ * connection so it shares the pool and transactions with entity code. Dialect differences live here.
+ */
+import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import type { AbstractSqlConnection } from '@mikro-orm/mariadb';
+import type { Dialect } from './orm';
+
+export interface RunResult { affectedRows: number; insertId: number }
+
+/** A query runner bound to a transaction (or to the pool outside one). */
+export interface Q {
+  readonly dialect: Dialect;
+  all<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  get<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T | undefined>;
+  run(sql: string, params?: unknown[]): Promise<RunResult>;
+  /** A Date as the dialect stores it (MariaDB: DATETIME(3) UTC; libsql: epoch milliseconds). */
+  ts(d: Date): Date | number;
+  /** ` FOR UPDATE` where row locks exist; libsql serialises writers instead. */
+  readonly forUpdate: string;
+}
+
+/** Reads a DATETIME column value from either dialect. */
+export function toDate(v: unknown): Date {
+  if (v instanceof Date) return v;
+  if (typeof v === 'number' || typeof v === 'bigint') return new Date(Number(v));
+  if (typeof v === 'string') return /^\d+$/.test(v) ? new Date(Number(v)) : new Date(v.includes('T') || v.endsWith('Z') ? v : `${v.replace(' ', 'T')}Z`);
+  throw new TypeError(`not a date: ${String(v)}`);
+}
+
+/** Numeric column values arrive as number, bigint or string depending on the driver. */
+export function toInt(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isSafeInteger(n)) throw new TypeError(`not an integer: ${String(v)}`);
+  return n;
+}
+
+export class Db {
+  readonly dialect: Dialect;
+  private readonly conn: AbstractSqlConnection;
+
+  constructor(readonly orm: MikroORM) {
+    const name = orm.config.get('driver')?.name ?? '';
+    this.dialect = /LibSql|Sqlite/i.test(name) ? 'sqlite' : /MySql/i.test(name) ? 'mysql' : 'mariadb';
+    this.conn = orm.em.getConnection() as unknown as AbstractSqlConnection;
+  }
+
+  /** A runner outside any transaction (autocommit). */
+  get q(): Q {
+    return this.runner(undefined);
+  }
+
+  /**
+   * Runs `fn` in a transaction; deadlocks and lock-wait timeouts are retried (the whole transaction,
+   * so `fn` must not have side effects outside the database).
+   */
+  async tx<T>(fn: (q: Q) => Promise<T>, attempts = 5): Promise<T> {
+    for (let i = 1; ; i++) {
+      try {
+        return await this.conn.transactional((trx) => fn(this.runner(trx)));
+      } catch (e) {
+        if (i < attempts && (e instanceof DeadlockException || e instanceof LockWaitTimeoutException || isBusy(e))) {
+          await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 10 * i));
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private runner(trx: unknown): Q {
+    const conn = this.conn;
+    const sqlite = this.dialect === 'sqlite';
+    return {
+      dialect: this.dialect,
+      forUpdate: sqlite ? '' : ' FOR UPDATE',
+      ts: sqlite ? (d: Date) => d.getTime() : (d: Date) => d,
+      all: (sql, params = []) => conn.execute(sql, params as unknown[], 'all', trx as never) as never,
+      get: (sql, params = []) => conn.execute(sql, params as unknown[], 'get', trx as never) as never,
+      run: async (sql, params = []) => {
+        const r = (await conn.execute(sql, params as unknown[], 'run', trx as never)) as { affectedRows?: number; insertId?: number | bigint };
+        return { affectedRows: Number(r.affectedRows ?? 0), insertId: Number(r.insertId ?? 0) };
+      },
+    };
+  }
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  return e instanceof UniqueConstraintViolationException;
+}
+
+function isBusy(e: unknown): boolean {
+  const msg = e instanceof Error ? e.message : '';
+  return /SQLITE_BUSY|database is locked/i.test(msg);
+}

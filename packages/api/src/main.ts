@@ -1,0 +1,52 @@
+/**
+ * `pnpm start`: the API. With no DATABASE_URL it is the offline demo: libsql under ./data, migrations, demo data,
+ * the WeChat simulator in-process, GraphQL at http://localhost:4000/graphql and the H5 build at /.
+ */
+import { loadConfig } from './config';
+import { createApp } from './app';
+import { createLogger } from './logger';
+import { initOrm } from './db/orm';
+import { seedDemo } from './demo/seed';
+import { startWechatMiniSimulator } from '@quanzi/simulators';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const orm = await initOrm(config.database);
+  let wechatBase = config.wechat.apiBase ?? 'https://api.weixin.qq.com';
+  let demoLoginCode: ((user: string) => string) | undefined;
+  let closeSim: (() => Promise<void>) | undefined;
+  if (config.demo) {
+    if (!config.wechat.apiBase) {
+      const sim = await startWechatMiniSimulator({ appid: config.wechat.appid, secret: config.wechat.secret });
+      wechatBase = sim.url;
+      demoLoginCode = (user) => sim.login(user);
+      closeSim = () => sim.close();
+      log.info({ url: sim.url }, 'WeChat simulator started (demo)');
+    }
+  }
+  const app = await createApp({ config, orm, logger: log, wechatBase, demoLoginCode });
+  if (config.demo) {
+    const r = await seedDemo(app.services);
+    if (r.seeded) log.info('demo data seeded');
+  }
+  await app.fastify.listen({ host: config.host, port: config.port });
+  const where = `http://localhost:${config.port}`;
+  log.info({ graphql: `${where}/graphql`, app: `${where}/`, database: config.database.kind, demo: config.demo }, 'Quanzi API ready');
+  if (config.jwt.generated) log.warn('JWT_SECRET not set: using a random secret, sessions end when the process stops');
+
+  const stop = async (signal: string) => {
+    log.info({ signal }, 'shutting down');
+    await app.close();
+    await orm.close(true);
+    await closeSim?.();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+
+export enum EarningRuleKind {
+  BASE_RATE = 'BASE_RATE',
+  CATEGORY = 'CATEGORY',
+  CAMPAIGN = 'CAMPAIGN',
+}
+export enum RuleScope {
+  HQ = 'HQ',
+  REGION = 'REGION',
+  STORE = 'STORE',
+}
+
+/** One earning rule (F4). The pure engine in @quanzi/shared interprets them. */
+@Entity({ tableName: 'earning_rule' })
+export class EarningRule {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Enum({ items: () => EarningRuleKind, type: 'string', length: 16 })
+  kind!: EarningRuleKind;
+
+  @Property({ type: 'string', length: 64 })
+  name!: string;
+
+  @Enum({ items: () => RuleScope, type: 'string', length: 8 })
+  scope!: RuleScope;
+
+  /** Region id for REGION, store id for STORE, null for HQ. */
+  @Property({ type: 'integer', nullable: true })
+  scopeId?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  fenPerPoint?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  multiplierPct?: number | null;
+
+  @Property({ type: 'string', length: 32, nullable: true })
+  category?: string | null;
+
+  /** Campaign categories as a JSON array, null = all. */
+  @Property({ type: 'json', nullable: true })
+  categories?: string[] | null;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  startsAt?: Date | null;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  endsAt?: Date | null;
+
+  @Property({ type: 'boolean' })
+  active: boolean = true;
+
+  @Property({ type: 'datetime', length: 3 })
+  createdAt: Date = new Date();
+}
+
+/** Program-wide settings (one row, id = 1). */
+@Entity({ tableName: 'loyalty_program' })
+export class LoyaltyProgram {
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  id: number = 1;
+
+  @Property({ type: 'string', length: 8 })
+  rounding: 'FLOOR' | 'ROUND' | 'CEIL' = 'FLOOR';
+
+  @Property({ type: 'integer', nullable: true })
+  capPerPurchase?: number | null;
+
+  /** Earned points expire this many months after they are earned. */
+  @Property({ type: 'integer' })
+  pointsValidityMonths: number = 24;
+
+  /** Length of a tier qualification period. */
+  @Property({ type: 'integer' })
+  tierPeriodMonths: number = 12;
+}

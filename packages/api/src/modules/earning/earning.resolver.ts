@@ -1,0 +1,153 @@
+import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { ArrayMaxSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import type { RequestContext } from '../../context';
+import { parseId } from '../members/member.resolver';
+import type { EarningRuleRow } from './earning.service';
+
+export enum EarningRuleKindGql { BASE_RATE = 'BASE_RATE', CATEGORY = 'CATEGORY', CAMPAIGN = 'CAMPAIGN' }
+export enum RuleScopeGql { HQ = 'HQ', REGION = 'REGION', STORE = 'STORE' }
+export enum RoundingGql { FLOOR = 'FLOOR', ROUND = 'ROUND', CEIL = 'CEIL' }
+registerEnumType(EarningRuleKindGql, { name: 'EarningRuleKind' });
+registerEnumType(RuleScopeGql, { name: 'RuleScope' });
+registerEnumType(RoundingGql, { name: 'Rounding' });
+
+@ObjectType()
+export class BaseRate {
+  @Field(() => ID) id!: string;
+  @Field(() => RuleScopeGql) scope!: RuleScopeGql;
+  @Field(() => ID, { nullable: true }) scopeId!: string | null;
+  @Field(() => Int, { description: 'Fen of spend per point (¥10 = 1 point → 1000)' }) fenPerPoint!: number;
+}
+@ObjectType()
+export class CategoryRate {
+  @Field(() => ID) id!: string;
+  @Field() category!: string;
+  @Field(() => Int) multiplierPct!: number;
+  @Field(() => RuleScopeGql) scope!: RuleScopeGql;
+  @Field(() => ID, { nullable: true }) scopeId!: string | null;
+}
+@ObjectType()
+export class Campaign {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => Int) multiplierPct!: number;
+  @Field(() => DateTimeISOResolver) startsAt!: Date;
+  @Field(() => DateTimeISOResolver, { description: 'exclusive' }) endsAt!: Date;
+  @Field(() => RuleScopeGql) scope!: RuleScopeGql;
+  @Field(() => ID, { nullable: true }) scopeId!: string | null;
+  @Field(() => [String], { nullable: true, description: 'null = every category' }) categories!: string[] | null;
+}
+
+@ObjectType({ description: "The rule engine's input for a store: the mini-program previews points with @quanzi/shared's computeEarning" })
+export class EarningRuleSetView {
+  @Field(() => [BaseRate]) baseRates!: BaseRate[];
+  @Field(() => [CategoryRate]) categories!: CategoryRate[];
+  @Field(() => [Campaign]) campaigns!: Campaign[];
+  @Field(() => Int, { nullable: true }) capPerPurchase!: number | null;
+  @Field(() => RoundingGql) rounding!: RoundingGql;
+  @Field(() => ID) storeId!: string;
+  @Field(() => ID) regionId!: string;
+}
+
+@ObjectType('EarningRule')
+export class EarningRuleType {
+  @Field(() => ID) id!: string;
+  @Field(() => EarningRuleKindGql) kind!: EarningRuleKindGql;
+  @Field() name!: string;
+  @Field(() => RuleScopeGql) scope!: RuleScopeGql;
+  @Field(() => ID, { nullable: true }) scopeId!: string | null;
+  @Field(() => Int, { nullable: true }) fenPerPoint!: number | null;
+  @Field(() => Int, { nullable: true }) multiplierPct!: number | null;
+  @Field(() => String, { nullable: true }) category!: string | null;
+  @Field(() => [String], { nullable: true }) categories!: string[] | null;
+  @Field(() => DateTimeISOResolver, { nullable: true }) startsAt!: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true }) endsAt!: Date | null;
+  @Field() active!: boolean;
+}
+
+@ObjectType()
+export class ProgramSettingsType {
+  @Field(() => RoundingGql) rounding!: RoundingGql;
+  @Field(() => Int, { nullable: true }) capPerPurchase!: number | null;
+  @Field(() => Int) pointsValidityMonths!: number;
+  @Field(() => Int) tierPeriodMonths!: number;
+}
+
+@InputType()
+export class CreateEarningRuleInput {
+  @Field(() => EarningRuleKindGql) kind!: EarningRuleKindGql;
+  @Field() @Length(1, 64) name!: string;
+  @Field(() => RuleScopeGql) scope!: RuleScopeGql;
+  @Field(() => ID, { nullable: true }) scopeId?: string | null;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(1_000_000) fenPerPoint?: number | null;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(10_000) multiplierPct?: number | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 32) category?: string | null;
+  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(50) categories?: string[] | null;
+  @Field(() => DateTimeISOResolver, { nullable: true }) startsAt?: Date | null;
+  @Field(() => DateTimeISOResolver, { nullable: true }) endsAt?: Date | null;
+}
+
+@InputType()
+export class ProgramSettingsInput {
+  @Field(() => RoundingGql, { nullable: true }) @IsOptional() @IsIn(['FLOOR', 'ROUND', 'CEIL']) rounding?: RoundingGql;
+  @Field(() => Int, { nullable: true }) @IsOptional() capPerPurchase?: number | null;
+  @Field(() => Int, { nullable: true }) @IsOptional() pointsValidityMonths?: number;
+  @Field(() => Int, { nullable: true }) @IsOptional() tierPeriodMonths?: number;
+}
+
+const toRuleType = (r: EarningRuleRow): EarningRuleType => ({
+  ...r,
+  id: String(r.id),
+  kind: r.kind as EarningRuleKindGql,
+  scope: r.scope as RuleScopeGql,
+  scopeId: r.scopeId === null ? null : String(r.scopeId),
+});
+
+@Resolver()
+export class EarningResolver {
+  @Query(() => EarningRuleSetView, { description: 'The active rules that apply at a store (for the till preview)' })
+  async earningRules(@Arg('storeId', () => ID) storeId: string, @Ctx() ctx: RequestContext): Promise<EarningRuleSetView> {
+    const store = await ctx.services.org.store(parseId(storeId, 'storeId'));
+    const set = await ctx.services.earning.ruleSet();
+    const applies = (r: { scope: string; scopeId: string | null }): boolean =>
+      r.scope === 'HQ' || (r.scope === 'REGION' && r.scopeId === String(store.regionId)) || (r.scope === 'STORE' && r.scopeId === String(store.id));
+    return {
+      baseRates: set.baseRates.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql })),
+      categories: set.categories.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql })),
+      campaigns: set.campaigns.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql })),
+      capPerPurchase: set.capPerPurchase,
+      rounding: set.rounding as RoundingGql,
+      storeId: String(store.id),
+      regionId: String(store.regionId),
+    };
+  }
+
+  @Query(() => [EarningRuleType], { description: 'Every earning rule, active or not' })
+  async earningRuleDefinitions(@Ctx() ctx: RequestContext): Promise<EarningRuleType[]> {
+    ctx.requireUser();
+    return (await ctx.services.earning.list()).map(toRuleType);
+  }
+
+  @Query(() => ProgramSettingsType)
+  async programSettings(@Ctx() ctx: RequestContext): Promise<ProgramSettingsType> {
+    return (await ctx.services.earning.settings()) as ProgramSettingsType;
+  }
+
+  @Mutation(() => EarningRuleType, { description: 'Managers: add a rule within their scope' })
+  async createEarningRule(@Arg('input') input: CreateEarningRuleInput, @Ctx() ctx: RequestContext): Promise<EarningRuleType> {
+    return toRuleType(
+      await ctx.services.earning.create(ctx, { ...input, scopeId: input.scopeId == null ? null : parseId(input.scopeId, 'scopeId') }),
+    );
+  }
+
+  @Mutation(() => EarningRuleType, { description: 'Managers: switch a rule on or off' })
+  async setEarningRuleActive(@Arg('id', () => ID) id: string, @Arg('active') active: boolean, @Ctx() ctx: RequestContext): Promise<EarningRuleType> {
+    return toRuleType(await ctx.services.earning.setActive(ctx, parseId(id, 'id'), active));
+  }
+
+  @Mutation(() => ProgramSettingsType, { description: 'HQ manager: rounding, cap per purchase, points validity, tier period' })
+  async updateProgramSettings(@Arg('input') input: ProgramSettingsInput, @Ctx() ctx: RequestContext): Promise<ProgramSettingsType> {
+    return (await ctx.services.earning.updateSettings(ctx, input as never)) as ProgramSettingsType;
+  }
+}

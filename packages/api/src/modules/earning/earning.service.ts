@@ -1,0 +1,216 @@
+import { computeEarning, ErrorCode, type EarningResult, type EarningRuleSet, type PurchaseInput } from '@quanzi/shared';
+import type { RequestContext } from '../../context';
+import { authorize, type Target } from '../../auth/authz';
+import { TtlCache } from '../../cache';
+import { toDate, toInt, type Db } from '../../db/sql';
+import { AppError, badInput, notFound } from '../../errors';
+import type { OrgService } from '../org/org.service';
+
+export interface ProgramSettings {
+  rounding: 'FLOOR' | 'ROUND' | 'CEIL';
+  capPerPurchase: number | null;
+  pointsValidityMonths: number;
+  tierPeriodMonths: number;
+}
+
+export interface EarningRuleRow {
+  id: number;
+  kind: 'BASE_RATE' | 'CATEGORY' | 'CAMPAIGN';
+  name: string;
+  scope: 'HQ' | 'REGION' | 'STORE';
+  scopeId: number | null;
+  fenPerPoint: number | null;
+  multiplierPct: number | null;
+  category: string | null;
+  categories: string[] | null;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  active: boolean;
+}
+
+export interface CreateEarningRuleInput {
+  kind: EarningRuleRow['kind'];
+  name: string;
+  scope: EarningRuleRow['scope'];
+  scopeId?: number | null;
+  fenPerPoint?: number | null;
+  multiplierPct?: number | null;
+  category?: string | null;
+  categories?: string[] | null;
+  startsAt?: Date | null;
+  endsAt?: Date | null;
+}
+
+const DEFAULT_SETTINGS: ProgramSettings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12 };
+
+/**
+ * Earning rules (F4): stored rows → the shared engine's EarningRuleSet. Rules and program settings are cached
+ * for a few seconds (every till operation reads them) and invalidated on change.
+ */
+export class EarningService {
+  private readonly cache: TtlCache<{ rules: EarningRuleRow[]; settings: ProgramSettings }>;
+
+  constructor(private readonly db: Db, private readonly org: OrgService) {
+    this.cache = new TtlCache(() => this.load(), 5_000);
+  }
+
+  private async load(): Promise<{ rules: EarningRuleRow[]; settings: ProgramSettings }> {
+    const rows = await this.db.q.all<Record<string, unknown>>(
+      'SELECT id, kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active FROM earning_rule ORDER BY id',
+    );
+    const rules = rows.map((r) => ({
+      id: toInt(r.id),
+      kind: r.kind as EarningRuleRow['kind'],
+      name: String(r.name),
+      scope: r.scope as EarningRuleRow['scope'],
+      scopeId: r.scope_id == null ? null : toInt(r.scope_id),
+      fenPerPoint: r.fen_per_point == null ? null : toInt(r.fen_per_point),
+      multiplierPct: r.multiplier_pct == null ? null : toInt(r.multiplier_pct),
+      category: r.category == null ? null : String(r.category),
+      categories: r.categories == null ? null : ((typeof r.categories === 'string' ? JSON.parse(r.categories) : r.categories) as string[]),
+      startsAt: r.starts_at == null ? null : toDate(r.starts_at),
+      endsAt: r.ends_at == null ? null : toDate(r.ends_at),
+      active: Boolean(toInt(r.active)),
+    }));
+    const s = await this.db.q.get<Record<string, unknown>>(
+      'SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months FROM loyalty_program WHERE id = 1',
+    );
+    const settings: ProgramSettings = s
+      ? {
+          rounding: s.rounding as ProgramSettings['rounding'],
+          capPerPurchase: s.cap_per_purchase == null ? null : toInt(s.cap_per_purchase),
+          pointsValidityMonths: toInt(s.points_validity_months),
+          tierPeriodMonths: toInt(s.tier_period_months),
+        }
+      : DEFAULT_SETTINGS;
+    return { rules, settings };
+  }
+
+  async settings(): Promise<ProgramSettings> {
+    return (await this.cache.get()).settings;
+  }
+
+  async list(): Promise<EarningRuleRow[]> {
+    return (await this.cache.get()).rules;
+  }
+
+  /** The engine's rule set (active rules only). Scope filtering is the engine's job, so the preview matches. */
+  async ruleSet(): Promise<EarningRuleSet> {
+    const { rules, settings } = await this.cache.get();
+    const active = rules.filter((r) => r.active);
+    const sid = (r: EarningRuleRow): string | null => (r.scopeId == null ? null : String(r.scopeId));
+    return {
+      baseRates: active.filter((r) => r.kind === 'BASE_RATE').map((r) => ({ id: String(r.id), scope: r.scope, scopeId: sid(r), fenPerPoint: r.fenPerPoint ?? 0 })),
+      categories: active
+        .filter((r) => r.kind === 'CATEGORY')
+        .map((r) => ({ id: String(r.id), category: r.category ?? '', multiplierPct: r.multiplierPct ?? 100, scope: r.scope, scopeId: sid(r) })),
+      campaigns: active
+        .filter((r) => r.kind === 'CAMPAIGN' && r.startsAt && r.endsAt)
+        .map((r) => ({
+          id: String(r.id),
+          name: r.name,
+          multiplierPct: r.multiplierPct ?? 100,
+          startsAt: r.startsAt as Date,
+          endsAt: r.endsAt as Date,
+          scope: r.scope,
+          scopeId: sid(r),
+          categories: r.categories,
+        })),
+      capPerPurchase: settings.capPerPurchase,
+      rounding: settings.rounding,
+    };
+  }
+
+  /** Points for a purchase, with the engine's explanation. */
+  async compute(purchase: PurchaseInput): Promise<EarningResult> {
+    return computeEarning(await this.ruleSet(), purchase);
+  }
+
+  private async targetOf(scope: EarningRuleRow['scope'], scopeId: number | null | undefined): Promise<Target> {
+    if (scope === 'HQ') {
+      if (scopeId != null) throw badInput('An HQ rule has no scopeId', 'scopeId');
+      return { kind: 'HQ' };
+    }
+    if (scopeId == null) throw badInput(`A ${scope} rule needs a scopeId`, 'scopeId');
+    if (scope === 'REGION') {
+      await this.org.regionExists(scopeId);
+      return { kind: 'REGION', regionId: scopeId };
+    }
+    return this.org.storeTarget(scopeId);
+  }
+
+  /** Creates a rule; managers may only create rules inside their own scope. */
+  async create(ctx: RequestContext, input: CreateEarningRuleInput): Promise<EarningRuleRow> {
+    const target = await this.targetOf(input.scope, input.scopeId);
+    await authorize(ctx, 'earningRule.manage', target);
+    validateRule(input);
+    const q = this.db.q;
+    const r = await q.run(
+      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        input.kind,
+        input.name,
+        input.scope,
+        input.scopeId ?? null,
+        input.kind === 'BASE_RATE' ? input.fenPerPoint : null,
+        input.kind === 'BASE_RATE' ? null : input.multiplierPct,
+        input.kind === 'CATEGORY' ? input.category : null,
+        input.kind === 'CAMPAIGN' && input.categories ? JSON.stringify(input.categories) : null,
+        input.kind === 'CAMPAIGN' ? q.ts(input.startsAt as Date) : null,
+        input.kind === 'CAMPAIGN' ? q.ts(input.endsAt as Date) : null,
+        q.dialect === 'sqlite' ? 1 : true,
+        q.ts(new Date()),
+      ],
+    );
+    this.cache.invalidate();
+    const row = (await this.list()).find((x) => x.id === r.insertId);
+    if (!row) throw new AppError(ErrorCode.INTERNAL, 'rule vanished');
+    return row;
+  }
+
+  /** Switches a rule on or off (rules are never deleted: past purchases were explained by them). */
+  async setActive(ctx: RequestContext, id: number, active: boolean): Promise<EarningRuleRow> {
+    this.cache.invalidate();
+    const rule = (await this.list()).find((x) => x.id === id);
+    if (!rule) throw notFound(`Earning rule ${id}`);
+    await authorize(ctx, 'earningRule.manage', await this.targetOf(rule.scope, rule.scopeId));
+    await this.db.q.run('UPDATE earning_rule SET active = ? WHERE id = ?', [this.db.dialect === 'sqlite' ? (active ? 1 : 0) : active, id]);
+    this.cache.invalidate();
+    return { ...rule, active };
+  }
+
+  /** Program-wide rounding and cap (HQ managers). */
+  async updateSettings(ctx: RequestContext, input: Partial<ProgramSettings>): Promise<ProgramSettings> {
+    await authorize(ctx, 'tier.manage');
+    const cur = await this.settings();
+    const next: ProgramSettings = { ...cur, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as ProgramSettings;
+    if (next.capPerPurchase !== null && (!Number.isInteger(next.capPerPurchase) || next.capPerPurchase <= 0)) throw badInput('capPerPurchase must be a positive integer', 'capPerPurchase');
+    if (!Number.isInteger(next.pointsValidityMonths) || next.pointsValidityMonths < 1 || next.pointsValidityMonths > 120) throw badInput('pointsValidityMonths must be 1–120', 'pointsValidityMonths');
+    if (!Number.isInteger(next.tierPeriodMonths) || next.tierPeriodMonths < 1 || next.tierPeriodMonths > 36) throw badInput('tierPeriodMonths must be 1–36', 'tierPeriodMonths');
+    const n = await this.db.q.run('UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ? WHERE id = 1', [
+      next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
+    ]);
+    if (n.affectedRows === 0) {
+      await this.db.q.run('INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months) VALUES (1, ?, ?, ?, ?)', [
+        next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
+      ]);
+    }
+    this.cache.invalidate();
+    return next;
+  }
+}
+
+function validateRule(input: CreateEarningRuleInput): void {
+  if (!input.name.trim()) throw badInput('name is required', 'name');
+  if (input.kind === 'BASE_RATE') {
+    if (!Number.isInteger(input.fenPerPoint) || (input.fenPerPoint as number) < 1) throw badInput('fenPerPoint must be a positive integer', 'fenPerPoint');
+    return;
+  }
+  if (!Number.isInteger(input.multiplierPct) || (input.multiplierPct as number) < 0 || (input.multiplierPct as number) > 10_000) {
+    throw badInput('multiplierPct must be an integer 0–10000', 'multiplierPct');
+  }
+  if (input.kind === 'CATEGORY' && !input.category?.trim()) throw badInput('category is required', 'category');
+  if (input.kind === 'CAMPAIGN') {
+    if (!input.startsAt || !input.endsAt || !(input.endsAt > input.startsAt)) throw badInput('A campaign needs startsAt < endsAt', 'endsAt');
+  }
+}

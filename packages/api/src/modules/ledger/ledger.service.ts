@@ -1,0 +1,160 @@
+/**
+ * The points ledger (F3), exactly as ARCHITECTURE.md's data rules say:
+ * - `member_account.balance` is a cache updated in the same transaction as every entry, always FIRST
+ *   (update-before-insert: the other order deadlocks on InnoDB's foreign-key shared locks);
+ * - entries are append-only and carry an idempotency key (source_type, source_ref) with a unique index;
+ * - credits create lots with an expiry; debits consume live lots oldest-expiry-first, recorded in lot_allocation;
+ * - debits are atomic conditional updates (`balance >= ?`), never read-modify-write;
+ * - expiry writes EXPIRE debit entries, one per lot, keyed (expiry, lot id), so a second or concurrent run is a no-op.
+ * All functions taking a `Q` run inside the caller's transaction.
+ */
+import { addMonthsUtc, allocateFifo, ErrorCode } from '@quanzi/shared';
+import { AppError } from '../../errors';
+import { toDate, toInt, type Db, type Q } from '../../db/sql';
+
+export type LedgerKind = 'EARN' | 'REDEEM' | 'EXPIRE' | 'REVERSAL' | 'ADJUST';
+
+export interface EntryInput {
+  memberId: number;
+  kind: LedgerKind;
+  reason: string;
+  actorId: number | null;
+  storeId: number | null;
+  sourceType: string;
+  sourceRef: string;
+  requestHash: string | null;
+  now: Date;
+}
+
+/** Thrown inside a transaction to roll it back when the points do not cover a debit. */
+export const insufficientPoints = (): AppError => new AppError(ErrorCode.INSUFFICIENT_POINTS, 'Not enough points');
+
+async function insertEntry(q: Q, e: EntryInput, delta: number): Promise<number> {
+  const r = await q.run(
+    'INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [e.memberId, delta, e.kind, e.reason.slice(0, 128), e.actorId, e.storeId, e.sourceType, e.sourceRef, e.requestHash, q.ts(e.now)],
+  );
+  return r.insertId;
+}
+
+/**
+ * Credits `points` (> 0) as a new lot expiring `validityMonths` after `now`. A duplicate idempotency key throws
+ * the driver's unique violation; the caller rolls back and replays the first result.
+ */
+export async function credit(q: Q, e: EntryInput, points: number, validityMonths: number): Promise<{ entryId: number; lotId: number }> {
+  if (!Number.isSafeInteger(points) || points <= 0) throw new RangeError(`credit of ${points}`);
+  const upd = await q.run('UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', [
+    points, points, q.ts(e.now), e.memberId,
+  ]);
+  if (upd.affectedRows !== 1) throw new AppError(ErrorCode.NOT_FOUND, 'Member account not found');
+  const entryId = await insertEntry(q, e, points);
+  const lot = await q.run('INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ?, ?, ?, ?)', [
+    e.memberId, entryId, points, points, q.ts(addMonthsUtc(e.now, validityMonths)),
+  ]);
+  return { entryId, lotId: lot.insertId };
+}
+
+/**
+ * Debits `points` (> 0): conditional balance update (INSUFFICIENT_POINTS when it matches no row), then the member's
+ * lots under lock; lots already past expiry are expired on the spot (their points are not spendable), and the
+ * remaining live lots are consumed oldest expiry first.
+ */
+export async function debit(q: Q, e: EntryInput, points: number): Promise<{ entryId: number; allocations: { lotId: number; points: number }[] }> {
+  if (!Number.isSafeInteger(points) || points <= 0) throw new RangeError(`debit of ${points}`);
+  const upd = await q.run('UPDATE member_account SET balance = balance - ?, updated_at = ? WHERE id = ? AND balance >= ?', [points, q.ts(e.now), e.memberId, points]);
+  if (upd.affectedRows !== 1) throw insufficientPoints();
+  const rows = await q.all<Record<string, unknown>>(
+    `SELECT id, remaining, expires_at FROM points_lot WHERE member_id = ? AND remaining > 0 ORDER BY expires_at, id${q.forUpdate}`,
+    [e.memberId],
+  );
+  const lots = rows.map((r) => ({ id: String(r.id), remaining: toInt(r.remaining), expiresAt: toDate(r.expires_at) }));
+  const due = lots.filter((l) => l.expiresAt.getTime() <= e.now.getTime());
+  if (due.length > 0) {
+    await expireLots(q, e.memberId, due.map((l) => ({ id: Number(l.id), remaining: l.remaining })), e.now);
+    // The balance fell by the expired points; the debit must still be covered.
+    const bal = await q.get<{ balance: unknown }>('SELECT balance FROM member_account WHERE id = ?', [e.memberId]);
+    if (toInt(bal?.balance) < 0) throw insufficientPoints();
+  }
+  const takes = allocateFifo(lots, points, e.now);
+  if (!takes) throw insufficientPoints();
+  const entryId = await insertEntry(q, e, -points);
+  for (const t of takes) {
+    await q.run('UPDATE points_lot SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [t.points, t.lotId, t.points]);
+  }
+  await q.run(`INSERT INTO lot_allocation (entry_id, lot_id, points) VALUES ${takes.map(() => '(?, ?, ?)').join(', ')}`, takes.flatMap((t) => [entryId, t.lotId, t.points]));
+  return { entryId, allocations: takes.map((t) => ({ lotId: Number(t.lotId), points: t.points })) };
+}
+
+/** Expires the given (locked) lots: one EXPIRE entry per lot, remaining → 0, balance decreased first. */
+async function expireLots(q: Q, memberId: number, lots: { id: number; remaining: number }[], now: Date): Promise<number> {
+  const total = lots.reduce((s, l) => s + l.remaining, 0);
+  if (total === 0) return 0;
+  await q.run('UPDATE member_account SET balance = balance - ?, updated_at = ? WHERE id = ?', [total, q.ts(now), memberId]);
+  for (const l of lots) {
+    const entryId = await insertEntry(
+      q,
+      { memberId, kind: 'EXPIRE', reason: '积分过期', actorId: null, storeId: null, sourceType: 'expiry', sourceRef: String(l.id), requestHash: null, now },
+      -l.remaining,
+    );
+    await q.run('UPDATE points_lot SET remaining = 0 WHERE id = ?', [l.id]);
+    await q.run('INSERT INTO lot_allocation (entry_id, lot_id, points) VALUES (?, ?, ?)', [entryId, l.id, l.remaining]);
+  }
+  return total;
+}
+
+export interface ReconciliationRow { memberId: number; balance: number; entriesSum: number; lotsRemaining: number }
+
+/** Ledger operations that own their transactions. */
+export class LedgerService {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Expires every lot due at `now`. Per member: lock the account row, re-read its due lots under lock, expire them.
+   * Safe to run twice or concurrently: a lot already expired has remaining 0 and is skipped; (expiry, lot id) is unique.
+   */
+  async expireDue(now = new Date(), batch = 500): Promise<{ members: number; lots: number; points: number }> {
+    let members = 0;
+    let lots = 0;
+    let points = 0;
+    for (;;) {
+      const ids = await this.db.q.all<{ member_id: unknown }>(
+        'SELECT DISTINCT member_id FROM points_lot WHERE remaining > 0 AND expires_at <= ? ORDER BY member_id LIMIT ?',
+        [this.db.q.ts(now), batch],
+      );
+      if (ids.length === 0) break;
+      for (const r of ids) {
+        const memberId = toInt(r.member_id);
+        const done = await this.db.tx(async (q) => {
+          await q.get(`SELECT id FROM member_account WHERE id = ?${q.forUpdate}`, [memberId]);
+          const due = await q.all<Record<string, unknown>>(
+            `SELECT id, remaining FROM points_lot WHERE member_id = ? AND remaining > 0 AND expires_at <= ? ORDER BY id${q.forUpdate}`,
+            [memberId, q.ts(now)],
+          );
+          const list = due.map((d) => ({ id: toInt(d.id), remaining: toInt(d.remaining) }));
+          return { lots: list.length, points: await expireLots(q, memberId, list, now) };
+        });
+        if (done.lots > 0) members++;
+        lots += done.lots;
+        points += done.points;
+      }
+      if (ids.length < batch) break;
+    }
+    return { members, lots, points };
+  }
+
+  /**
+   * Members whose books do not balance: balance ≠ Σ entries or balance ≠ Σ remaining of their lots.
+   * (Lots past expiry still count until the expiry job has run; after it, every counted lot is live.)
+   * An empty result is the invariant holding.
+   */
+  async reconcile(): Promise<ReconciliationRow[]> {
+    const rows = await this.db.q.all<Record<string, unknown>>(
+      `SELECT a.id AS member_id, a.balance, COALESCE(e.s, 0) AS entries_sum, COALESCE(l.s, 0) AS lots_remaining
+       FROM member_account a
+       LEFT JOIN (SELECT member_id, SUM(delta) AS s FROM points_entry GROUP BY member_id) e ON e.member_id = a.id
+       LEFT JOIN (SELECT member_id, SUM(remaining) AS s FROM points_lot GROUP BY member_id) l ON l.member_id = a.id
+       WHERE a.balance <> COALESCE(e.s, 0) OR a.balance <> COALESCE(l.s, 0) OR a.balance < 0`,
+    );
+    return rows.map((r) => ({ memberId: toInt(r.member_id), balance: toInt(r.balance), entriesSum: toInt(r.entries_sum), lotsRemaining: toInt(r.lots_remaining) }));
+  }
+}

@@ -1,0 +1,229 @@
+import { createHash } from 'node:crypto';
+import { addMonthsUtc, ErrorCode, evaluateTier, fenToYuan, type EarningStep } from '@quanzi/shared';
+import type { RequestContext } from '../../context';
+import { authorize } from '../../auth/authz';
+import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
+import { AppError, badInput } from '../../errors';
+import type { Logger } from '../../logger';
+import { credit, debit } from '../ledger/ledger.service';
+import type { MemberService } from '../members/member.service';
+import type { EarningService } from '../earning/earning.service';
+import type { OrgService } from '../org/org.service';
+import type { TierService } from '../tiers/tier.service';
+
+export interface PurchaseLine { category: string; amountFen: number }
+export interface RecordPurchaseInput { memberCode: string; storeId: number; amountFen: number; lines: PurchaseLine[]; idempotencyKey: string }
+export interface RedeemPointsInput { memberCode: string; storeId: number; points: number; reason: string; idempotencyKey: string }
+
+export interface PurchaseReceipt { id: number; memberNo: string; points: number; balance: number; steps: EarningStep[]; replayed: boolean }
+export interface RedemptionReceipt { id: number; memberNo: string; points: number; balance: number; replayed: boolean }
+export interface TillOperation { id: string; kind: 'PURCHASE' | 'REDEMPTION'; memberNo: string; amountFen: number | null; points: number; createdAt: Date }
+
+const KEY_RE = /^[A-Za-z0-9_:.-]{8,96}$/;
+const CATEGORY_RE = /^[\p{L}\p{N}_-]{1,32}$/u;
+const MAX_AMOUNT_FEN = 100_000_000; // ¥1,000,000 per purchase
+const MAX_REDEEM = 10_000_000;
+
+class CodeStepTaken extends Error {}
+
+const sha256 = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+
+/** Staff at the till (F2, F3, F4): record an offline purchase, deduct points; the till's recent operations. */
+export class PurchaseService {
+  constructor(
+    private readonly db: Db,
+    private readonly members: MemberService,
+    private readonly earning: EarningService,
+    private readonly tiers: TierService,
+    private readonly org: OrgService,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Records a purchase scanned at a till and credits its points. Exactly once per idempotency key: a replay
+   * (same key, same content) returns the first receipt, even after the member code has rotated; the same key
+   * with other content is IDEMPOTENCY_CONFLICT. Bad input changes nothing.
+   */
+  async recordPurchase(ctx: RequestContext, input: RecordPurchaseInput, now = new Date()): Promise<PurchaseReceipt> {
+    validatePurchase(input);
+    const store = await this.org.store(input.storeId);
+    const staffId = await authorize(ctx, 'till.purchase', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
+    const memberNo = memberNoOf(input.memberCode);
+    const hash = sha256({ memberNo, storeId: store.id, amountFen: input.amountFen, lines: input.lines });
+
+    const prior = await this.findPurchase(input.idempotencyKey, hash);
+    if (prior) return prior;
+
+    const { member, step } = await this.members.verifyCode(input.memberCode, now.getTime());
+    const tier = await this.tiers.byId(member.tierId);
+    const settings = await this.earning.settings();
+    const earned = await this.earning.compute({
+      storeId: String(store.id),
+      regionId: String(store.regionId),
+      at: now,
+      tierMultiplierPct: tier.multiplierPct,
+      tierName: tier.name,
+      lines: input.lines,
+    });
+    const reason = `门店消费 ¥${fenToYuan(input.amountFen)} · ${store.name}`;
+    try {
+      const id = await this.db.tx(async (q) => {
+        await consumeCodeStep(q, member.id, step);
+        const p = await q.run(
+          'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [member.id, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, q.ts(now)],
+        );
+        if (earned.points > 0) {
+          await credit(
+            q,
+            { memberId: member.id, kind: 'EARN', reason, actorId: staffId, storeId: store.id, sourceType: 'purchase', sourceRef: String(p.insertId), requestHash: hash, now },
+            earned.points,
+            settings.pointsValidityMonths,
+          );
+        }
+        await this.reevaluateTier(q, member.id, now, settings.tierPeriodMonths);
+        return p.insertId;
+      });
+      const balance = await this.balance(member.id);
+      this.log.info({ purchaseId: id, memberId: member.id, storeId: store.id, staffId, amountFen: input.amountFen, points: earned.points }, 'purchase recorded');
+      return { id, memberNo: member.memberNo, points: earned.points, balance, steps: earned.steps, replayed: false };
+    } catch (e) {
+      if (isUniqueViolation(e) || e instanceof CodeStepTaken) {
+        // Someone (most likely this same request, retried) got there first: replay its result if it is ours.
+        const again = await this.findPurchase(input.idempotencyKey, hash);
+        if (again) return again;
+        if (e instanceof CodeStepTaken) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
+      }
+      throw e;
+    }
+  }
+
+  /** Deducts points at the till, exactly once per idempotency key; INSUFFICIENT_POINTS changes nothing. */
+  async redeemPoints(ctx: RequestContext, input: RedeemPointsInput, now = new Date()): Promise<RedemptionReceipt> {
+    if (!Number.isSafeInteger(input.points) || input.points <= 0 || input.points > MAX_REDEEM) throw badInput(`points must be an integer 1–${MAX_REDEEM}`, 'points');
+    const reasonText = (input.reason ?? '').trim();
+    if (!reasonText || reasonText.length > 60) throw badInput('reason is required (≤ 60 characters)', 'reason');
+    if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–96 of [A-Za-z0-9_:.-]', 'idempotencyKey');
+    const store = await this.org.store(input.storeId);
+    const staffId = await authorize(ctx, 'till.redeem', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
+    const memberNo = memberNoOf(input.memberCode);
+    const hash = sha256({ memberNo, storeId: store.id, points: input.points, reason: reasonText });
+
+    const prior = await this.findRedemption(input.idempotencyKey, hash);
+    if (prior) return prior;
+
+    const { member, step } = await this.members.verifyCode(input.memberCode, now.getTime());
+    try {
+      const entryId = await this.db.tx(async (q) => {
+        await consumeCodeStep(q, member.id, step);
+        const d = await debit(
+          q,
+          {
+            memberId: member.id, kind: 'REDEEM', reason: `门店抵扣 · ${reasonText} · ${store.name}`, actorId: staffId, storeId: store.id,
+            sourceType: 'till_redeem', sourceRef: input.idempotencyKey, requestHash: hash, now,
+          },
+          input.points,
+        );
+        return d.entryId;
+      });
+      const balance = await this.balance(member.id);
+      this.log.info({ entryId, memberId: member.id, storeId: store.id, staffId, points: input.points }, 'points redeemed at till');
+      return { id: entryId, memberNo: member.memberNo, points: input.points, balance, replayed: false };
+    } catch (e) {
+      if (isUniqueViolation(e) || e instanceof CodeStepTaken) {
+        const again = await this.findRedemption(input.idempotencyKey, hash);
+        if (again) return again;
+        if (e instanceof CodeStepTaken) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
+      }
+      throw e;
+    }
+  }
+
+  /** The last operations at a store's till, newest first. */
+  async tillOperations(ctx: RequestContext, storeId: number, first: number): Promise<TillOperation[]> {
+    if (!Number.isInteger(first) || first < 1 || first > 50) throw badInput('first must be 1–50', 'first');
+    const store = await this.org.store(storeId);
+    await authorize(ctx, 'till.lookup', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
+    const purchases = await this.db.q.all<Record<string, unknown>>(
+      'SELECT p.id, p.amount_fen, p.points, p.created_at, m.member_no FROM purchase p JOIN member m ON m.id = p.member_id WHERE p.store_id = ? ORDER BY p.id DESC LIMIT ?',
+      [store.id, first],
+    );
+    const redemptions = await this.db.q.all<Record<string, unknown>>(
+      "SELECT e.id, e.delta, e.created_at, m.member_no FROM points_entry e JOIN member m ON m.id = e.member_id WHERE e.store_id = ? AND e.source_type = 'till_redeem' ORDER BY e.id DESC LIMIT ?",
+      [store.id, first],
+    );
+    const ops: TillOperation[] = [
+      ...purchases.map((r) => ({ id: `P${toInt(r.id)}`, kind: 'PURCHASE' as const, memberNo: String(r.member_no), amountFen: toInt(r.amount_fen), points: toInt(r.points), createdAt: toDate(r.created_at) })),
+      ...redemptions.map((r) => ({ id: `R${toInt(r.id)}`, kind: 'REDEMPTION' as const, memberNo: String(r.member_no), amountFen: null, points: -toInt(r.delta), createdAt: toDate(r.created_at) })),
+    ];
+    return ops.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, first);
+  }
+
+  private async balance(memberId: number): Promise<number> {
+    const r = await this.db.q.get<{ balance: unknown }>('SELECT balance FROM member_account WHERE id = ?', [memberId]);
+    return toInt(r?.balance);
+  }
+
+  private async findPurchase(key: string, hash: string): Promise<PurchaseReceipt | null> {
+    const r = await this.db.q.get<Record<string, unknown>>(
+      'SELECT p.id, p.points, p.request_hash, p.member_id, m.member_no FROM purchase p JOIN member m ON m.id = p.member_id WHERE p.idempotency_key = ?',
+      [key],
+    );
+    if (!r) return null;
+    if (r.request_hash !== hash) throw new AppError(ErrorCode.IDEMPOTENCY_CONFLICT, 'This idempotency key was used for a different purchase');
+    const memberId = toInt(r.member_id);
+    return { id: toInt(r.id), memberNo: String(r.member_no), points: toInt(r.points), balance: await this.balance(memberId), steps: [], replayed: true };
+  }
+
+  private async findRedemption(key: string, hash: string): Promise<RedemptionReceipt | null> {
+    const r = await this.db.q.get<Record<string, unknown>>(
+      "SELECT e.id, e.delta, e.request_hash, e.member_id, m.member_no FROM points_entry e JOIN member m ON m.id = e.member_id WHERE e.source_type = 'till_redeem' AND e.source_ref = ?",
+      [key],
+    );
+    if (!r) return null;
+    if (r.request_hash !== hash) throw new AppError(ErrorCode.IDEMPOTENCY_CONFLICT, 'This idempotency key was used for a different redemption');
+    const memberId = toInt(r.member_id);
+    return { id: toInt(r.id), memberNo: String(r.member_no), points: -toInt(r.delta), balance: await this.balance(memberId), replayed: true };
+  }
+
+  /** Upgrades at once on rolling 12-month spend; downgrades only once the qualification period has ended. */
+  private async reevaluateTier(q: Q, memberId: number, now: Date, periodMonths: number): Promise<void> {
+    const m = await q.get<Record<string, unknown>>('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId]);
+    if (!m) return;
+    const spend = await q.get<{ s: unknown }>('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [
+      memberId,
+      q.ts(addMonthsUtc(now, -12)),
+    ]);
+    const d = evaluateTier(await this.tiers.list(), { tierId: String(toInt(m.tier_id)), periodEndsAt: toDate(m.tier_period_ends_at) }, toInt(spend?.s), now, periodMonths);
+    if (d.changed !== 'NONE') {
+      await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId]);
+    }
+  }
+}
+
+/** Consumes a TOTP step for the member; a step at or below the last consumed one is a replay. */
+async function consumeCodeStep(q: Q, memberId: number, step: number): Promise<void> {
+  const r = await q.run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step]);
+  if (r.affectedRows !== 1) throw new CodeStepTaken();
+}
+
+function memberNoOf(code: string): string {
+  const m = /^\s*QZ1\.(\d{1,20})\.\d{6}\s*$/.exec(code ?? '');
+  if (!m) throw new AppError(ErrorCode.CODE_INVALID, 'Not a Quanzi member code');
+  return m[1] as string;
+}
+
+function validatePurchase(input: RecordPurchaseInput): void {
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0 || input.amountFen > MAX_AMOUNT_FEN) {
+    throw badInput(`amountFen must be a positive integer ≤ ${MAX_AMOUNT_FEN}`, 'amountFen');
+  }
+  if (!Array.isArray(input.lines) || input.lines.length === 0 || input.lines.length > 50) throw badInput('lines: 1–50 purchase lines', 'lines');
+  let sum = 0;
+  for (const l of input.lines) {
+    if (!CATEGORY_RE.test(l.category ?? '')) throw badInput('Each line needs a category (letters, digits, _ or -, ≤ 32)', 'lines');
+    if (!Number.isSafeInteger(l.amountFen) || l.amountFen <= 0) throw badInput('Each line amount must be a positive integer (fen)', 'lines');
+    sum += l.amountFen;
+  }
+  if (sum !== input.amountFen) throw badInput(`The lines add up to ${sum} fen, not ${input.amountFen}`, 'lines');
+  if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–96 of [A-Za-z0-9_:.-]', 'idempotencyKey');
+}

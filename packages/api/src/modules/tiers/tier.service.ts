@@ -1,0 +1,86 @@
+import { ErrorCode, type TierDef } from '@quanzi/shared';
+import type { RequestContext } from '../../context';
+import { authorize } from '../../auth/authz';
+import { TtlCache } from '../../cache';
+import { isUniqueViolation, toInt, type Db } from '../../db/sql';
+import { AppError, badInput } from '../../errors';
+
+export interface TierRow extends TierDef {
+  dbId: number;
+  benefits: string | null;
+}
+
+/** Tier definitions (F1), cached in-process; the entry tier is rank 0 with threshold 0. */
+export class TierService {
+  private readonly cache: TtlCache<TierRow[]>;
+  constructor(private readonly db: Db) {
+    this.cache = new TtlCache(() => this.load(), 10_000);
+  }
+
+  private async load(): Promise<TierRow[]> {
+    const rows = await this.db.q.all<Record<string, unknown>>(
+      'SELECT id, code, name, `rank`, threshold_fen, multiplier_pct, benefits FROM tier ORDER BY `rank`',
+    );
+    return rows.map((r) => ({
+      dbId: toInt(r.id),
+      id: String(r.id),
+      code: String(r.code),
+      name: String(r.name),
+      rank: toInt(r.rank),
+      thresholdFen: toInt(r.threshold_fen),
+      multiplierPct: toInt(r.multiplier_pct),
+      benefits: r.benefits == null ? null : String(r.benefits),
+    }));
+  }
+
+  /** All tiers by rank. */
+  list(): Promise<TierRow[]> {
+    return this.cache.get();
+  }
+
+  async byId(id: number): Promise<TierRow> {
+    const t = (await this.list()).find((x) => x.dbId === id);
+    if (t) return t;
+    this.cache.invalidate();
+    const again = (await this.list()).find((x) => x.dbId === id);
+    if (!again) throw new AppError(ErrorCode.INTERNAL, `tier ${id} missing`);
+    return again;
+  }
+
+  /** The entry tier (rank 0) new members start in. */
+  async entryTier(): Promise<TierRow> {
+    const t = (await this.list())[0];
+    if (!t) throw new AppError(ErrorCode.INTERNAL, 'No tiers configured');
+    return t;
+  }
+
+  /** Creates or updates a tier by code (HQ managers). Rank 0 must have threshold 0; thresholds rise with rank. */
+  async upsert(ctx: RequestContext, input: { code: string; name: string; rank: number; thresholdFen: number; multiplierPct: number; benefits?: string | null }): Promise<TierRow> {
+    await authorize(ctx, 'tier.manage');
+    if (input.rank === 0 && input.thresholdFen !== 0) throw badInput('The entry tier (rank 0) must have threshold 0', 'thresholdFen');
+    const others = (await this.load()).filter((t) => t.code !== input.code);
+    for (const t of others) {
+      if (t.rank < input.rank && t.thresholdFen >= input.thresholdFen) throw badInput(`Threshold must be above ${t.name}'s`, 'thresholdFen');
+      if (t.rank > input.rank && t.thresholdFen <= input.thresholdFen) throw badInput(`Threshold must be below ${t.name}'s`, 'thresholdFen');
+    }
+    try {
+      const existing = await this.db.q.get<{ id: unknown }>('SELECT id FROM tier WHERE code = ?', [input.code]);
+      if (existing) {
+        await this.db.q.run('UPDATE tier SET name = ?, `rank` = ?, threshold_fen = ?, multiplier_pct = ?, benefits = ? WHERE id = ?', [
+          input.name, input.rank, input.thresholdFen, input.multiplierPct, input.benefits ?? null, existing.id,
+        ]);
+      } else {
+        await this.db.q.run('INSERT INTO tier (code, name, `rank`, threshold_fen, multiplier_pct, benefits) VALUES (?, ?, ?, ?, ?, ?)', [
+          input.code, input.name, input.rank, input.thresholdFen, input.multiplierPct, input.benefits ?? null,
+        ]);
+      }
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new AppError(ErrorCode.CONFLICT, `Another tier already has rank ${input.rank}`);
+      throw e;
+    }
+    this.cache.invalidate();
+    const t = (await this.list()).find((x) => x.code === input.code);
+    if (!t) throw new AppError(ErrorCode.INTERNAL, 'tier vanished');
+    return t;
+  }
+}

@@ -1,0 +1,28 @@
+import { Arg, Ctx, Field, Mutation, ObjectType, Resolver } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { MemberType } from '../members/member.types';
+import { toMemberType } from '../members/member.resolver';
+import { Viewer, viewerOf } from '../org/org.resolver';
+
+@ObjectType()
+export class AuthPayload {
+  @Field({ description: 'Bearer token for the Authorization header' }) token!: string;
+  @Field(() => Viewer) viewer!: Viewer;
+  @Field(() => MemberType) member!: MemberType;
+  @Field({ description: 'true on the first sign-in (a new member was created)' }) created!: boolean;
+}
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => AuthPayload, { description: 'Sign in with a wx.login code (F1); creates the member on first sign-in' })
+  async login(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
+    const { token, userId, created } = await ctx.services.users.login(code);
+    return { token, created, viewer: await viewerOf(ctx, userId), member: toMemberType(await ctx.services.members.home(userId)) };
+  }
+
+  @Mutation(() => MemberType, { description: 'Bind the phone number from a getPhoneNumber button code' })
+  async bindPhone(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<MemberType> {
+    await ctx.services.users.bindPhone(ctx, code);
+    return toMemberType(await ctx.services.members.home(ctx.requireUser()));
+  }
+}

@@ -1,0 +1,25 @@
+/** Builds the GraphQL schema from the resolvers (type-graphql, validation on). */
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { AuthResolver } from './modules/users/auth.resolver';
+import { EarningResolver } from './modules/earning/earning.resolver';
+import { LedgerResolver } from './modules/ledger/ledger.resolver';
+import { MemberResolver } from './modules/members/member.resolver';
+import { OrgResolver } from './modules/org/org.resolver';
+import { PurchaseResolver } from './modules/purchases/purchase.resolver';
+import { TierResolver } from './modules/tiers/tier.resolver';
+
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver] as const;
+
+let cached: Promise<GraphQLSchema> | null = null;
+
+/** The schema (built once per process). */
+export function getSchema(): Promise<GraphQLSchema> {
+  cached ??= buildSchema({
+    resolvers: [...resolvers],
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+  });
+  return cached;
+}
