@@ -27,6 +27,7 @@ export function ormOptions(db: Config['database'], extra: Partial<Options> = {})
     timezone: '+00:00',
     forceUtcTimezone: true,
     debug: db.debug,
+    logger: db.debug ? undefined : () => undefined,
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: true },
     migrations: {

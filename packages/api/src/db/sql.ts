@@ -60,7 +60,7 @@ export class Db {
       try {
         return await this.conn.transactional((trx) => fn(this.runner(trx)));
       } catch (e) {
-        if (i < attempts && (e instanceof DeadlockException || e instanceof LockWaitTimeoutException || isBusy(e))) {
+        if (i < attempts && (isRetryableLock(e) || isBusy(e))) {
           await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 10 * i));
           continue;
         }
@@ -86,8 +86,20 @@ export class Db {
   }
 }
 
+type DriverError = { code?: unknown; errno?: unknown; sqlState?: unknown; message?: unknown };
+
+/** A duplicate key, from entity code (converted by MikroORM) or raw SQL (the driver's own error). */
 export function isUniqueViolation(e: unknown): boolean {
-  return e instanceof UniqueConstraintViolationException;
+  if (e instanceof UniqueConstraintViolationException) return true;
+  const d = (e ?? {}) as DriverError;
+  return d.errno === 1062 || d.code === 'ER_DUP_ENTRY' || /SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)|UNIQUE constraint failed/.test(String(d.code ?? '') + String(d.message ?? ''));
+}
+
+/** A deadlock or lock-wait timeout: the transaction was rolled back and may be retried. */
+export function isRetryableLock(e: unknown): boolean {
+  if (e instanceof DeadlockException || e instanceof LockWaitTimeoutException) return true;
+  const d = (e ?? {}) as DriverError;
+  return d.errno === 1213 || d.errno === 1205 || d.code === 'ER_LOCK_DEADLOCK' || d.code === 'ER_LOCK_WAIT_TIMEOUT';
 }
 
 function isBusy(e: unknown): boolean {

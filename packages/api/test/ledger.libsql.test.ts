@@ -1,0 +1,3 @@
+import { ledgerSuite } from './support/ledger-suite';
+
+describe('points ledger on libsql', () => ledgerSuite('sqlite'));

@@ -1,0 +1,136 @@
+/**
+ * A running API for integration tests: its own database, the WeChat simulator, HTTP on a random port.
+ * `gql()` speaks real HTTP to /graphql; `signIn()` goes through wx.login → code2Session like the phone does.
+ */
+import { currentMemberCode } from '@quanzi/shared';
+import { startWechatMiniSimulator, type WechatMiniSimulator } from '@quanzi/simulators';
+import { createApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createTestDatabase, type TestDatabase, type TestDialect } from './db';
+import type { RoleGrant } from '../../src/auth/authz';
+import { toInt } from '../../src/db/sql';
+
+export interface GqlResult<T = Record<string, unknown>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
+}
+
+export interface Org {
+  beijing: number;
+  xian: number;
+  guomao: number; // 北京国贸店 (Beijing)
+  sanlitun: number; // 北京三里屯店 (Beijing)
+  zhonglou: number; // 西安钟楼店 (Xi'an)
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  sim: WechatMiniSimulator;
+  db: TestDatabase;
+  org: Org;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
+  /** Signs a persona in through the simulator; returns the token, user id and member. */
+  signIn(label: string): Promise<{ token: string; userId: number; memberId: number; memberNo: string; codeSecret: string }>;
+  /** Grants a role directly (test setup, bypassing authorization). */
+  grant(userId: number, g: RoleGrant): Promise<void>;
+  /** The member code the member's phone would show now (or at `nowMs`). */
+  codeOf(m: { memberNo: string; codeSecret: string }, nowMs?: number): string;
+  /** Row counts of the ledger tables: compare before/after to prove nothing changed. */
+  counts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+const APPID = 'wx_test_appid';
+const SECRET = 'test_app_secret';
+
+/** Starts the API on `dialect` with the standard test organisation (2 regions, 3 stores, 5 tiers, rules). */
+export async function startTestApp(dialect: TestDialect = 'mariadb'): Promise<TestApp> {
+  const sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET });
+  const db = await createTestDatabase(dialect);
+  const config = loadConfig({ NODE_ENV: 'test', WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, EXPIRY_JOB_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent', DEMO: 'false', JWT_SECRET: 'test-secret-test-secret-test-secret-0123' });
+  config.database = db.config;
+  const app = await createApp({ config, wechatBase: sim.url, logger: createLogger('silent') });
+  await app.fastify.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.fastify.server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const org = await seedOrg(app);
+
+  const gql = async <T>(query: string, variables: Record<string, unknown> = {}, token?: string | null): Promise<GqlResult<T>> => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as GqlResult<T>;
+  };
+
+  return {
+    app,
+    url,
+    sim,
+    db,
+    org,
+    gql,
+    async signIn(label) {
+      const code = sim.login(label);
+      const r = await gql<{ login: { token: string; viewer: { userId: string }; member: { id: string; memberNo: string; codeSecret: string } } }>(
+        'mutation($code: String!) { login(code: $code) { token viewer { userId } member { id memberNo codeSecret } } }',
+        { code },
+      );
+      if (!r.data?.login) throw new Error(`sign-in failed: ${JSON.stringify(r.errors)}`);
+      const l = r.data.login;
+      return { token: l.token, userId: Number(l.viewer.userId), memberId: Number(l.member.id), memberNo: l.member.memberNo, codeSecret: l.member.codeSecret };
+    },
+    async grant(userId, g) {
+      await app.services.users.insertGrant(app.services.db.q, userId, g);
+    },
+    codeOf(m, nowMs = Date.now()) {
+      return currentMemberCode(m.memberNo, m.codeSecret, nowMs);
+    },
+    async counts() {
+      const out: Record<string, number> = {};
+      for (const t of ['points_entry', 'points_lot', 'lot_allocation', 'purchase', 'app_user', 'member', 'role_assignment', 'store', 'region', 'tier', 'earning_rule']) {
+        const r = await app.services.db.q.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${t}`);
+        out[t] = toInt(r?.n);
+      }
+      const b = await app.services.db.q.get<{ s: unknown }>('SELECT COALESCE(SUM(balance), 0) AS s FROM member_account');
+      out.balances = toInt(b?.s);
+      return out;
+    },
+    async close() {
+      await app.close();
+      await sim.close();
+      await db.drop();
+    },
+  };
+}
+
+async function seedOrg(app: App): Promise<Org> {
+  const q = app.services.db.q;
+  const now = q.ts(new Date());
+  await q.run("INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months) VALUES (1, 'FLOOR', NULL, 24, 12)");
+  const beijing = (await q.run("INSERT INTO region (code, name, created_at) VALUES ('beijing', '北京', ?)", [now])).insertId;
+  const xian = (await q.run("INSERT INTO region (code, name, created_at) VALUES ('xian', '西安', ?)", [now])).insertId;
+  const store = async (r: number, code: string, name: string) => (await q.run('INSERT INTO store (region_id, code, name, created_at) VALUES (?, ?, ?, ?)', [r, code, name, now])).insertId;
+  const guomao = await store(beijing, 'bj-guomao', '北京国贸店');
+  const sanlitun = await store(beijing, 'bj-sanlitun', '北京三里屯店');
+  const zhonglou = await store(xian, 'xa-zhonglou', '西安钟楼店');
+  const tiers: [string, string, number, number][] = [
+    ['NORMAL', '普通', 0, 100],
+    ['SILVER', '银卡', 100_000, 110],
+    ['GOLD', '金卡', 500_000, 125],
+    ['PLATINUM', '白金', 2_000_000, 150],
+    ['DIAMOND', '钻石', 5_000_000, 200],
+  ];
+  for (const [i, [code, name, th, m]] of tiers.entries()) {
+    await q.run('INSERT INTO tier (code, name, `rank`, threshold_fen, multiplier_pct) VALUES (?, ?, ?, ?, ?)', [code, name, i, th, m]);
+  }
+  const on = q.dialect === 'sqlite' ? 1 : true;
+  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', 'HQ ¥1=1', 'HQ', NULL, 100, ?, ?)", [on, now]);
+  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', '北京 ¥10=1', 'REGION', ?, 1000, ?, ?)", [beijing, on, now]);
+  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, created_at) VALUES ('CATEGORY', '生鲜 1.5x', 'HQ', NULL, 150, 'fresh', ?, ?)", [on, now]);
+  for (const s of [app.services.org, app.services.tiers, app.services.earning]) (s as unknown as { cache: { invalidate(): void } }).cache.invalidate();
+  return { beijing, xian, guomao, sanlitun, zhonglou };
+}
