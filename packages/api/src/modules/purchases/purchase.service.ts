@@ -54,7 +54,9 @@ export class PurchaseService {
     const prior = await this.findPurchase(input.idempotencyKey, hash);
     if (prior) return prior;
 
-    const { member, step } = await this.members.verifyCode(input.memberCode, now.getTime());
+    const v = await this.verifyOrReplay(input.memberCode, now, () => this.findPurchase(input.idempotencyKey, hash));
+    if ('replay' in v) return v.replay;
+    const { member, step } = v;
     const tier = await this.tiers.byId(member.tierId);
     const settings = await this.earning.settings();
     const earned = await this.earning.compute({
@@ -112,7 +114,9 @@ export class PurchaseService {
     const prior = await this.findRedemption(input.idempotencyKey, hash);
     if (prior) return prior;
 
-    const { member, step } = await this.members.verifyCode(input.memberCode, now.getTime());
+    const v = await this.verifyOrReplay(input.memberCode, now, () => this.findRedemption(input.idempotencyKey, hash));
+    if ('replay' in v) return v.replay;
+    const { member, step } = v;
     try {
       const entryId = await this.db.tx(async (q) => {
         await consumeCodeStep(q, member.id, step);
@@ -157,6 +161,22 @@ export class PurchaseService {
       ...redemptions.map((r) => ({ id: `R${toInt(r.id)}`, kind: 'REDEMPTION' as const, memberNo: String(r.member_no), amountFen: null, points: -toInt(r.delta), createdAt: toDate(r.created_at) })),
     ];
     return ops.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, first);
+  }
+
+  /**
+   * Verifies the member code; when it was already used, the request may be a retry whose first attempt has just
+   * committed, so look the idempotency key up again before answering CODE_REUSED.
+   */
+  private async verifyOrReplay<R>(code: string, now: Date, replay: () => Promise<R | null>): Promise<Awaited<ReturnType<MemberService['verifyCode']>> | { replay: R }> {
+    try {
+      return await this.members.verifyCode(code, now.getTime());
+    } catch (e) {
+      if (e instanceof AppError && e.code === ErrorCode.CODE_REUSED) {
+        const prior = await replay();
+        if (prior) return { replay: prior };
+      }
+      throw e;
+    }
   }
 
   private async balance(memberId: number): Promise<number> {
