@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// `pnpm test`: finds a MariaDB/MySQL server for the integration tests, then runs every package's tests.
+//   1. TEST_DATABASE_URL (e.g. mariadb://root@127.0.0.1:3306) if set;
+//   2. else a server answering on 127.0.0.1:3306 (root, empty password);
+//   3. else a private mariadbd started from PATH (or /usr/sbin) in a temporary directory, stopped afterwards;
+//   4. else a clear message saying what to install.
+// Extra arguments go to every package's jest (e.g. `pnpm test -- --runInBand`).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const log = (m) => console.log(`[test] ${m}`);
+
+/** Resolves true when something speaking the MySQL protocol greets us on host:port. */
+function greets(host, port, timeoutMs = 1500) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    const done = (v) => {
+      sock.destroy();
+      resolve(v);
+    };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once('error', () => done(false));
+    sock.once('data', (buf) => done(buf.length > 5 && (buf[4] === 10 || buf[4] === 0xff)));
+  });
+}
+
+function which(bin) {
+  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin']) {
+    const p = path.join(dir, bin);
+    if (dir && existsSync(p)) return p;
+  }
+  return null;
+}
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function privateMariadb() {
+  const server = which('mariadbd') ?? which('mysqld');
+  const install = which('mariadb-install-db') ?? which('mysql_install_db');
+  if (!server || !install) return null;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'quanzi-mariadb-'));
+  const port = await freePort();
+  log(`starting a private ${path.basename(server)} on 127.0.0.1:${port} in ${dir}`);
+  const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
+  const init = spawnSync(install, ['--no-defaults', `--datadir=${dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { encoding: 'utf8' });
+  if (init.status !== 0) throw new Error(`${install} failed:\n${init.stderr || init.stdout}`);
+  const child = spawn(
+    server,
+    ['--no-defaults', `--datadir=${dir}/data`, `--socket=${dir}/mysqld.sock`, `--pid-file=${dir}/mysqld.pid`, '--bind-address=127.0.0.1', `--port=${port}`, '--innodb-buffer-pool-size=256M', '--max-connections=500', ...asRoot],
+    { stdio: 'ignore' },
+  );
+  for (let i = 0; i < 100; i++) {
+    if (await greets('127.0.0.1', port)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!(await greets('127.0.0.1', port))) throw new Error('the private mariadbd did not start');
+  return {
+    url: `mariadb://root@127.0.0.1:${port}`,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function findDatabase() {
+  if (process.env.TEST_DATABASE_URL) {
+    const u = new URL(process.env.TEST_DATABASE_URL);
+    if (!(await greets(u.hostname, Number(u.port || 3306)))) throw new Error(`TEST_DATABASE_URL=${process.env.TEST_DATABASE_URL} does not answer`);
+    return { url: process.env.TEST_DATABASE_URL, stop: () => {} };
+  }
+  if (await greets('127.0.0.1', 3306)) return { url: 'mariadb://root@127.0.0.1:3306', stop: () => {} };
+  const priv = await privateMariadb();
+  if (priv) return priv;
+  console.error(
+    [
+      '[test] No MariaDB/MySQL server for the integration tests.',
+      '  Quanzi tests run against a real MariaDB (10.6+) or MySQL 8. Either:',
+      '  - install MariaDB (Debian/Ubuntu: sudo apt-get install mariadb-server; macOS: brew install mariadb) and run `pnpm test` again',
+      '    (a running server on 127.0.0.1:3306 with root and no password is used; otherwise mariadbd is started privately), or',
+      '  - point the tests at a server: TEST_DATABASE_URL=mariadb://user:password@host:3306 pnpm test',
+      '    (the user needs CREATE/DROP DATABASE: every test file gets its own database).',
+    ].join('\n'),
+  );
+  process.exit(2);
+}
+
+const db = await findDatabase();
+log(`database server: ${db.url.replace(/\/\/([^:@]+):[^@]*@/, '//$1:***@')}`);
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const res = spawnSync('pnpm', ['-r', '--workspace-concurrency=1', '--if-present', 'run', 'test', ...(args.length ? ['--', ...args] : [])], {
+  stdio: 'inherit',
+  env: { ...process.env, TEST_DATABASE_URL: db.url },
+});
+db.stop();
+process.exit(res.status ?? 1);
