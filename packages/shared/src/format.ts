@@ -1,7 +1,39 @@
-/** Display helpers shared by server logs and the mini-program. CONTRACT — implementation pending. */
-/** `13812345678` → `138****5678`; anything else shorter keeps only its last 2 characters. */
-export declare function maskPhone(phone: string | null | undefined): string | null;
-/** `oAbc…xyz` → first 4 + `****` + last 4. */
-export declare function maskOpenid(openid: string | null | undefined): string | null;
-/** 12345 fen → `123.45`. */
-export declare function fenToYuan(fen: number): string;
+/** Display helpers shared by server logs and the mini-program. */
+
+/**
+ * Masks a phone number for logs and display. 11 characters or more (a mainland mobile, or one with a `+86`
+ * prefix): first 3 + `****` + last 4, e.g. `13812345678` → `138****5678`. Anything shorter keeps only its last
+ * 2 characters (`****78`); 2 characters or fewer are masked entirely (`****`). `''` stays `''`;
+ * null/undefined → null.
+ */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (phone == null) return null;
+  const s = String(phone);
+  if (s.length === 0) return '';
+  if (s.length >= 11) return `${s.slice(0, 3)}****${s.slice(-4)}`;
+  return s.length > 2 ? `****${s.slice(-2)}` : '****';
+}
+
+/**
+ * Masks a WeChat openid/unionid: `oAbc…xyz` → first 4 + `****` + last 4 (for ids of 12 characters or more;
+ * real openids have 28). Shorter ids keep only their last 2 characters (`****yz`), 2 or fewer are masked
+ * entirely. `''` stays `''`; null/undefined → null.
+ */
+export function maskOpenid(openid: string | null | undefined): string | null {
+  if (openid == null) return null;
+  const s = String(openid);
+  if (s.length === 0) return '';
+  if (s.length >= 12) return `${s.slice(0, 4)}****${s.slice(-4)}`;
+  return s.length > 2 ? `****${s.slice(-2)}` : '****';
+}
+
+/**
+ * Integer fen → yuan with exactly two decimals, no float arithmetic: 12345 → `123.45`, 5 → `0.05`,
+ * -150 → `-1.50`. Throws RangeError for a non-integer (money is always integer fen).
+ */
+export function fenToYuan(fen: number): string {
+  if (!Number.isSafeInteger(fen)) throw new RangeError('fen must be a safe integer');
+  const abs = Math.abs(fen);
+  const cents = abs % 100;
+  return `${fen < 0 ? '-' : ''}${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
+}

@@ -1,0 +1,52 @@
+import { fenToYuan, maskOpenid, maskPhone } from './format';
+
+describe('maskPhone', () => {
+  it.each<[string | null | undefined, string | null]>([
+    ['13812345678', '138****5678'],
+    ['+8613812345678', '+86****5678'],
+    ['5551234', '****34'],
+    ['123', '****23'],
+    ['12', '****'],
+    ['1', '****'],
+    ['', ''],
+    [null, null],
+    [undefined, null],
+  ])('%p → %p', (input, expected) => {
+    expect(maskPhone(input)).toBe(expected);
+  });
+});
+
+describe('maskOpenid', () => {
+  it.each<[string | null | undefined, string | null]>([
+    ['oAbcdEfGhIjKlMnOpQrStUvWxyz1', 'oAbc****xyz1'],
+    ['o6_bmjrPTlm6_2sgVt7hMZOPfL2M', 'o6_b****fL2M'],
+    ['abcdefghijkl', 'abcd****ijkl'],
+    ['abcdefghijk', '****jk'],
+    ['ab', '****'],
+    ['', ''],
+    [null, null],
+    [undefined, null],
+  ])('%p → %p', (input, expected) => {
+    expect(maskOpenid(input)).toBe(expected);
+  });
+});
+
+describe('fenToYuan', () => {
+  it.each([
+    [12345, '123.45'],
+    [0, '0.00'],
+    [5, '0.05'],
+    [10, '0.10'],
+    [100, '1.00'],
+    [1000, '10.00'],
+    [-150, '-1.50'],
+    [-5, '-0.05'],
+    [Number.MAX_SAFE_INTEGER, '90071992547409.91'],
+  ])('%i fen → %s', (fen, expected) => {
+    expect(fenToYuan(fen)).toBe(expected);
+  });
+
+  it.each([1.5, NaN, Infinity, 2 ** 53])('%p → RangeError', (fen) => {
+    expect(() => fenToYuan(fen)).toThrow(RangeError);
+  });
+});
