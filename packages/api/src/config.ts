@@ -36,6 +36,24 @@ const schema = z.object({
   EXPIRY_JOB_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
   /** Directory of the mini-program's H5 build served at / (default: packages/miniapp/dist/h5 when it exists). */
   H5_DIST: z.string().optional(),
+  /** Public base URL of this API (https), used for WeChat Pay's notify_url: <PUBLIC_BASE_URL>/webhooks/wechatpay. */
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  /** WeChat Pay merchant (all of MCHID, SERIAL_NO, PRIVATE_KEY_PATH, APIV3_KEY, PLATFORM_KEYS enable payments). */
+  WECHATPAY_MCHID: z.string().optional(),
+  WECHATPAY_SERIAL_NO: z.string().optional(),
+  WECHATPAY_PRIVATE_KEY_PATH: z.string().optional(),
+  /** Merchant certificate (or public key) PEM path; defaults to the private key's public half. */
+  WECHATPAY_PUBLIC_KEY_PATH: z.string().optional(),
+  WECHATPAY_APIV3_KEY: z.string().optional(),
+  /** Keys WeChat Pay signs with: comma-separated `serial=path.pem` (platform certificates and/or PUB_KEY_ID_…=public key). */
+  WECHATPAY_PLATFORM_KEYS: z.string().optional(),
+  WECHATPAY_API_BASE: z.string().url().default('https://api.mch.weixin.qq.com'),
+  /** Unpaid orders expire after this many minutes. */
+  PAY_ORDER_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
+  /** Orders still unpaid this many minutes after creation are queried (a lost notification still earns points). */
+  PAY_RECOVERY_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
+  /** Seconds between recovery runs; 0 disables. */
+  PAY_RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Log every SQL statement (debug). */
   DB_DEBUG: bool,
 });
@@ -51,11 +69,66 @@ export type Config = {
   logLevel: string;
   expiryIntervalMinutes: number;
   h5Dist: string | null;
+  publicBaseUrl: string;
+  wechatPay: WechatPayConfig | null;
+  pay: { orderTtlMinutes: number; recoveryAfterMinutes: number; recoveryIntervalSeconds: number };
 };
+
+export interface WechatPayConfig {
+  mchid: string;
+  serialNo: string;
+  privateKeyPem: string;
+  publicKeyPem: string;
+  apiV3Key: string;
+  /** serial → PEM of every key WeChat Pay may sign with (platform certificates, PUB_KEY_ID_… public keys). */
+  platformKeys: Record<string, string>;
+  apiBase: string;
+}
+
+function loadWechatPay(e: z.infer<typeof schema>): WechatPayConfig | null {
+  const parts = [e.WECHATPAY_MCHID, e.WECHATPAY_SERIAL_NO, e.WECHATPAY_PRIVATE_KEY_PATH, e.WECHATPAY_APIV3_KEY, e.WECHATPAY_PLATFORM_KEYS];
+  if (parts.every((p) => !p)) return null;
+  if (parts.some((p) => !p)) {
+    throw new Error('Invalid configuration:\n  WECHATPAY_*: set all of WECHATPAY_MCHID, WECHATPAY_SERIAL_NO, WECHATPAY_PRIVATE_KEY_PATH, WECHATPAY_APIV3_KEY, WECHATPAY_PLATFORM_KEYS (or none)');
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readFileSync } = require('node:fs') as typeof import('node:fs');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createPrivateKey, createPublicKey } = require('node:crypto') as typeof import('node:crypto');
+  const read = (path: string, name: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      throw new Error(`Invalid configuration:\n  ${name}: cannot read ${path}`);
+    }
+  };
+  const privateKeyPem = read(e.WECHATPAY_PRIVATE_KEY_PATH as string, 'WECHATPAY_PRIVATE_KEY_PATH');
+  const publicKeyPem = e.WECHATPAY_PUBLIC_KEY_PATH
+    ? read(e.WECHATPAY_PUBLIC_KEY_PATH, 'WECHATPAY_PUBLIC_KEY_PATH')
+    : (createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'pem' }) as string);
+  if (Buffer.byteLength(e.WECHATPAY_APIV3_KEY as string) !== 32) throw new Error('Invalid configuration:\n  WECHATPAY_APIV3_KEY: must be 32 characters');
+  const platformKeys: Record<string, string> = {};
+  for (const item of (e.WECHATPAY_PLATFORM_KEYS as string).split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [serial, path] = item.split('=');
+    if (!serial || !path) throw new Error('Invalid configuration:\n  WECHATPAY_PLATFORM_KEYS: expected serial=path.pem[,serial=path.pem]');
+    platformKeys[serial] = read(path, 'WECHATPAY_PLATFORM_KEYS');
+  }
+  return {
+    mchid: e.WECHATPAY_MCHID as string,
+    serialNo: e.WECHATPAY_SERIAL_NO as string,
+    privateKeyPem,
+    publicKeyPem,
+    apiV3Key: e.WECHATPAY_APIV3_KEY as string,
+    platformKeys,
+    apiBase: e.WECHATPAY_API_BASE,
+  };
+}
 
 /** Parses `env` (default `process.env`) into a typed config; throws a readable error listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = schema.safeParse(env);
+  // An empty variable means "not set" (so PORT= does not become port 0).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
@@ -83,6 +156,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     expiryIntervalMinutes: e.EXPIRY_JOB_INTERVAL_MINUTES,
     h5Dist: e.H5_DIST ?? null,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    wechatPay: loadWechatPay(e),
+    pay: { orderTtlMinutes: e.PAY_ORDER_TTL_MINUTES, recoveryAfterMinutes: e.PAY_RECOVERY_AFTER_MINUTES, recoveryIntervalSeconds: e.PAY_RECOVERY_INTERVAL_SECONDS },
   };
 }
 

@@ -23,6 +23,8 @@ export type Action =
   | 'till.redeem' // deduct points at a store's till
   | 'till.lookup' // look a member up by code, read the till's recent operations
   | 'earningRule.manage'
+  | 'earningRule.read'
+  | 'program.manage'
   | 'tier.manage'
   | 'org.manage'
   | 'role.assign'
@@ -47,6 +49,8 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'till.redeem': (g, t) => staffAt(g, t) || managerCovers(g, t),
   'till.lookup': (g, t) => staffAt(g, t) || managerCovers(g, t),
   'earningRule.manage': managerCovers,
+  'earningRule.read': (g) => g.role === 'MANAGER',
+  'program.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'role.assign': managerCovers,
   'tier.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'org.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',

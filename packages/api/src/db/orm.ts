@@ -9,6 +9,7 @@ import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Config } from '../config';
 import { entities } from './entities';
+import { readEveryEnumItemOnSqlite } from './sqlite-enum-fix';
 
 export type Dialect = 'mariadb' | 'mysql' | 'sqlite';
 
@@ -83,6 +84,7 @@ export function ormOptions(db: Config['database'], extra: Partial<Options> = {})
 /** Connects, applies pending migrations and returns the ORM. */
 export async function initOrm(db: Config['database'], opts: { migrate?: boolean } = {}): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(db));
+  if (db.kind === 'sqlite') readEveryEnumItemOnSqlite(orm);
   if (opts.migrate !== false) await orm.getMigrator().up();
   return orm;
 }

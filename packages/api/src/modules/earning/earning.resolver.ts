@@ -2,6 +2,7 @@ import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resol
 import { ArrayMaxSize, IsIn, IsInt, IsOptional, Length, Max, Min } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
+import { authorize } from '../../auth/authz';
 import { parseId } from '../members/member.resolver';
 import type { EarningRuleRow } from './earning.service';
 
@@ -123,9 +124,9 @@ export class EarningResolver {
     };
   }
 
-  @Query(() => [EarningRuleType], { description: 'Every earning rule, active or not' })
+  @Query(() => [EarningRuleType], { description: 'Managers: every earning rule, active or not' })
   async earningRuleDefinitions(@Ctx() ctx: RequestContext): Promise<EarningRuleType[]> {
-    ctx.requireUser();
+    await authorize(ctx, 'earningRule.read');
     return (await ctx.services.earning.list()).map(toRuleType);
   }
 

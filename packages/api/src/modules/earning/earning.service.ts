@@ -181,7 +181,7 @@ export class EarningService {
 
   /** Program-wide rounding and cap (HQ managers). */
   async updateSettings(ctx: RequestContext, input: Partial<ProgramSettings>): Promise<ProgramSettings> {
-    await authorize(ctx, 'tier.manage');
+    await authorize(ctx, 'program.manage');
     const cur = await this.settings();
     const next: ProgramSettings = { ...cur, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as ProgramSettings;
     if (next.capPerPurchase !== null && (!Number.isInteger(next.capPerPurchase) || next.capPerPurchase <= 0)) throw badInput('capPerPurchase must be a positive integer', 'capPerPurchase');

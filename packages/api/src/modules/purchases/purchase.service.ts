@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { addMonthsUtc, ErrorCode, evaluateTier, fenToYuan, type EarningStep } from '@quanzi/shared';
+import { ErrorCode, fenToYuan, type EarningStep } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
@@ -83,7 +83,7 @@ export class PurchaseService {
             settings.pointsValidityMonths,
           );
         }
-        await this.reevaluateTier(q, member.id, now, settings.tierPeriodMonths);
+        await this.tiers.reevaluate(q, member.id, now, settings.tierPeriodMonths);
         return p.insertId;
       });
       const balance = await this.balance(member.id);
@@ -204,20 +204,6 @@ export class PurchaseService {
     if (r.request_hash !== hash) throw new AppError(ErrorCode.IDEMPOTENCY_CONFLICT, 'This idempotency key was used for a different redemption');
     const memberId = toInt(r.member_id);
     return { id: toInt(r.id), memberNo: String(r.member_no), points: -toInt(r.delta), balance: await this.balance(memberId), replayed: true };
-  }
-
-  /** Upgrades at once on rolling 12-month spend; downgrades only once the qualification period has ended. */
-  private async reevaluateTier(q: Q, memberId: number, now: Date, periodMonths: number): Promise<void> {
-    const m = await q.get<Record<string, unknown>>('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId]);
-    if (!m) return;
-    const spend = await q.get<{ s: unknown }>('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [
-      memberId,
-      q.ts(addMonthsUtc(now, -12)),
-    ]);
-    const d = evaluateTier(await this.tiers.list(), { tierId: String(toInt(m.tier_id)), periodEndsAt: toDate(m.tier_period_ends_at) }, toInt(spend?.s), now, periodMonths);
-    if (d.changed !== 'NONE') {
-      await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId]);
-    }
   }
 }
 

@@ -1,8 +1,8 @@
-import { ErrorCode, type TierDef } from '@quanzi/shared';
+import { addMonthsUtc, ErrorCode, evaluateTier, type TierDef } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { TtlCache } from '../../cache';
-import { isUniqueViolation, toInt, type Db } from '../../db/sql';
+import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
 
 export interface TierRow extends TierDef {
@@ -82,5 +82,22 @@ export class TierService {
     const t = (await this.list()).find((x) => x.code === input.code);
     if (!t) throw new AppError(ErrorCode.INTERNAL, 'tier vanished');
     return t;
+  }
+
+  /**
+   * Re-evaluates a member's tier inside the caller's transaction after a qualifying change: upgrades at once on
+   * rolling 12-month spend (purchases minus refunds), downgrades only once the qualification period has ended.
+   */
+  async reevaluate(q: Q, memberId: number, now: Date, periodMonths: number): Promise<void> {
+    const m = await q.get<Record<string, unknown>>('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId]);
+    if (!m) return;
+    const spend = await q.get<{ s: unknown }>('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [
+      memberId,
+      q.ts(addMonthsUtc(now, -12)),
+    ]);
+    const d = evaluateTier(await this.list(), { tierId: String(toInt(m.tier_id)), periodEndsAt: toDate(m.tier_period_ends_at) }, Math.max(0, toInt(spend?.s)), now, periodMonths);
+    if (d.changed !== 'NONE') {
+      await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId]);
+    }
   }
 }

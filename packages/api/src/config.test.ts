@@ -1,0 +1,76 @@
+/** loadConfig: defaults for the offline demo, database URLs, and readable rejections of bad settings. */
+import { loadConfig } from './config';
+
+const SECRET = 'a-jwt-secret-that-is-long-enough-123';
+
+describe('loadConfig', () => {
+  test('no DATABASE_URL: the embedded libsql file under ./data with the demo on', () => {
+    const c = loadConfig({});
+    expect(c.database).toEqual({ kind: 'sqlite', file: './data/quanzi.db', poolMax: 10, debug: false });
+    expect(c.demo).toBe(true);
+    expect(c.env).toBe('development');
+    expect(c.port).toBe(4000);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.wechat.apiBase).toBeNull();
+    expect(c.expiryIntervalMinutes).toBe(60);
+    // No JWT_SECRET outside production: one is generated for this process.
+    expect(c.jwt.generated).toBe(true);
+    expect(c.jwt.secret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).jwt.secret).not.toBe(c.jwt.secret);
+  });
+
+  test('an empty DATABASE_URL counts as unset; SQLITE_FILE moves the file', () => {
+    expect(loadConfig({ DATABASE_URL: '', SQLITE_FILE: '/tmp/x.db' }).database).toMatchObject({ kind: 'sqlite', file: '/tmp/x.db' });
+  });
+
+  test.each([
+    ['mariadb://quanzi:pw@db.internal:3306/quanzi', 'mariadb'],
+    ['mysql://quanzi:pw@db.internal:3306/quanzi', 'mysql'],
+  ])('%s selects the %s driver and turns the demo off', (url, kind) => {
+    const c = loadConfig({ DATABASE_URL: url, DB_POOL_MAX: '25' });
+    expect(c.database).toEqual({ kind, url, poolMax: 25, debug: false });
+    expect(c.demo).toBe(false);
+  });
+
+  test('DEMO=true forces the demo on a real database', () => {
+    expect(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/q', DEMO: 'true' }).demo).toBe(true);
+    expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);
+  });
+
+  test('a postgres:// URL is rejected with a message naming the variable and what is accepted', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u:p@localhost:5432/quanzi' })).toThrow(
+      /Invalid configuration:\n\s+DATABASE_URL: DATABASE_URL must start with mariadb:\/\/ or mysql:\/\//,
+    );
+  });
+
+  test('PORT=abc is rejected, naming PORT', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/Invalid configuration:\n\s+PORT: /);
+  });
+
+  test('every bad variable is listed at once', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'postgres://x', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^\s+PORT: /m);
+    expect(message).toMatch(/^\s+DATABASE_URL: /m);
+    expect(message).toMatch(/^\s+LOG_LEVEL: /m);
+  });
+
+  test('production without JWT_SECRET is rejected', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'mariadb://root@127.0.0.1:3306/q' })).toThrow(/JWT_SECRET: required in production/);
+  });
+
+  test('a JWT_SECRET shorter than 32 characters is rejected, in production and elsewhere', () => {
+    const short = 'x'.repeat(31);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: short })).toThrow(/JWT_SECRET: .*at least 32 characters/);
+    expect(() => loadConfig({ JWT_SECRET: short })).toThrow(/JWT_SECRET: at least 32 characters/);
+  });
+
+  test('production with a good secret and a database loads, using that secret', () => {
+    const c = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: 'mariadb://root@127.0.0.1:3306/q', PORT: '8080', WECHAT_API_BASE: 'https://api.weixin.qq.com' });
+    expect(c).toMatchObject({ env: 'production', port: 8080, demo: false, jwt: { secret: SECRET, generated: false }, wechat: { apiBase: 'https://api.weixin.qq.com' } });
+  });
+});

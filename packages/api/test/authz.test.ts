@@ -1,0 +1,332 @@
+/**
+ * Authorization (F12): every role × every guarded operation, over real HTTP on MariaDB.
+ *
+ * PRODUCT F12: HQ → region → store; staff are bound to stores; managers act within their scope only.
+ * src/auth/authz.ts makes that precise:
+ * - the till (record a purchase, deduct points, look a member up, list operations) is for staff of that store
+ *   and for managers whose scope covers it (the store's manager, its region's manager, HQ managers);
+ * - earning rules and staff/organizer roles: managers whose scope covers the rule's or role's scope;
+ * - tiers, program settings, regions, stores, manager roles, points expiry and reconciliation: HQ managers;
+ * - organizers run clubs: none of these; signed-out callers are UNAUTHENTICATED for all of them.
+ *
+ * An allowed cell must succeed (inputs are made to succeed: fresh members, unique codes and keys) and, for a
+ * mutation, change the database. A forbidden cell must answer FORBIDDEN (UNAUTHENTICATED when signed out)
+ * and change nothing: row counts, balances, and the rows a forbidden update could have touched.
+ */
+import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '@quanzi/shared';
+import { allows, managerCovers, type Action, type RoleGrant, type Target } from '../src/auth/authz';
+import { credit } from '../src/modules/ledger/ledger.service';
+import { toInt } from '../src/db/sql';
+import { startTestApp, type TestApp } from './support/harness';
+
+// ---------------------------------------------------------------------------------------------------------------
+// The pure policy.
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('allows() and managerCovers() (pure)', () => {
+  const BJ = 1;
+  const XA = 2;
+  const GUOMAO = 10; // in Beijing
+  const ZHONGLOU = 30; // in Xi'an
+  const g = (role: RoleGrant['role'], scope: RoleGrant['scope'], storeId: number | null = null, regionId: number | null = null): RoleGrant => ({ role, scope, storeId, regionId });
+  const guomao: Target = { kind: 'STORE', storeId: GUOMAO, regionId: BJ };
+  const zhonglou: Target = { kind: 'STORE', storeId: ZHONGLOU, regionId: XA };
+  const beijing: Target = { kind: 'REGION', regionId: BJ };
+  const xian: Target = { kind: 'REGION', regionId: XA };
+  const hq: Target = { kind: 'HQ' };
+
+  const hqManager = g('MANAGER', 'HQ');
+  const bjManager = g('MANAGER', 'REGION', null, BJ);
+  const guomaoManager = g('MANAGER', 'STORE', GUOMAO, BJ);
+  const guomaoStaff = g('STAFF', 'STORE', GUOMAO, BJ);
+  const organizer = g('ORGANIZER', 'HQ');
+
+  test.each<[string, RoleGrant, Target, boolean]>([
+    ['HQ manager covers HQ', hqManager, hq, true],
+    ['HQ manager covers any region', hqManager, xian, true],
+    ['HQ manager covers any store', hqManager, zhonglou, true],
+    ['region manager covers its region', bjManager, beijing, true],
+    ['region manager covers a store in its region', bjManager, guomao, true],
+    ['region manager does not cover another region', bjManager, xian, false],
+    ["region manager does not cover another region's store", bjManager, zhonglou, false],
+    ['region manager does not cover HQ', bjManager, hq, false],
+    ['store manager covers its store', guomaoManager, guomao, true],
+    ['store manager does not cover another store', guomaoManager, zhonglou, false],
+    ["store manager does not cover its store's region", guomaoManager, beijing, false],
+    ['store manager does not cover HQ', guomaoManager, hq, false],
+    ['staff are not managers, even at their store', guomaoStaff, guomao, false],
+    ['an HQ organizer is not a manager', organizer, hq, false],
+  ])('managerCovers: %s', (_name, grant, target, expected) => {
+    expect(managerCovers(grant, target)).toBe(expected);
+  });
+
+  test.each<[string, RoleGrant[], Action, Target, boolean]>([
+    ['staff record purchases at their store', [guomaoStaff], 'till.purchase', guomao, true],
+    ['staff redeem and look up at their store', [guomaoStaff], 'till.redeem', guomao, true],
+    ['staff look members up at their store', [guomaoStaff], 'till.lookup', guomao, true],
+    ['staff cannot use another store’s till', [guomaoStaff], 'till.purchase', zhonglou, false],
+    ['a staff grant without a store scope allows no till', [g('STAFF', 'REGION', null, BJ)], 'till.purchase', guomao, false],
+    ['staff cannot manage earning rules at their store', [guomaoStaff], 'earningRule.manage', guomao, false],
+    ['region manager uses a till in its region', [bjManager], 'till.redeem', guomao, true],
+    ['region manager manages its region’s rules', [bjManager], 'earningRule.manage', beijing, true],
+    ['region manager assigns staff in its region', [bjManager], 'role.assign', guomao, true],
+    ['region manager cannot create managers', [bjManager], 'role.assignManager', beijing, false],
+    ['region manager cannot manage tiers', [bjManager], 'tier.manage', hq, false],
+    ['region manager cannot run expiry', [bjManager], 'points.expire', hq, false],
+    ['HQ manager does everything', [hqManager], 'points.reconcile', hq, true],
+    ['HQ manager creates managers', [hqManager], 'role.assignManager', hq, true],
+    ['HQ organizer manages no org', [organizer], 'org.manage', hq, false],
+    ['HQ organizer cannot use a till', [organizer], 'till.lookup', guomao, false],
+    ['no grants, nothing', [], 'till.lookup', guomao, false],
+    ['any one grant is enough', [g('STAFF', 'STORE', ZHONGLOU, XA), guomaoStaff], 'till.purchase', guomao, true],
+    ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
+  ])('allows: %s', (_name, grants, action, target, expected) => {
+    expect(allows(grants, action, target)).toBe(expected);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// The matrix over HTTP.
+// ---------------------------------------------------------------------------------------------------------------
+
+const ROLES = ['anonymous', 'member', 'staff@guomao', 'staff@zhonglou', 'organizer@HQ', 'manager@guomao', 'manager@beijing', 'manager@xian', 'manager@HQ'] as const;
+type RoleName = (typeof ROLES)[number];
+
+type OpName =
+  | 'recordPurchase@guomao'
+  | 'redeemPoints@guomao'
+  | 'upsertTier'
+  | 'createEarningRule(STORE guomao)'
+  | 'createEarningRule(REGION beijing)'
+  | 'createEarningRule(HQ)'
+  | 'setEarningRuleActive(STORE guomao rule)'
+  | 'setEarningRuleActive(REGION beijing rule)'
+  | 'setEarningRuleActive(HQ rule)'
+  | 'updateProgramSettings'
+  | 'createRegion'
+  | 'createStore'
+  | 'assignRole(STAFF at guomao)'
+  | 'assignRole(MANAGER at HQ)'
+  | 'runPointsExpiry'
+  | 'memberByCode@guomao'
+  | 'tillOperations@guomao'
+  | 'pointsReconciliation';
+
+/**
+ * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
+ */
+// prettier-ignore
+const MATRIX: [OpName, string][] = [
+  //                                          anon member staff staff organ mgr   mgr   mgr   mgr
+  //                                                      @gm   @zl   @HQ   @gm   @bj   @xa   @HQ
+  ['recordPurchase@guomao',                    'U    F      A     F     F     A     A     F     A'],
+  ['redeemPoints@guomao',                      'U    F      A     F     F     A     A     F     A'],
+  ['upsertTier',                               'U    F      F     F     F     F     F     F     A'],
+  ['createEarningRule(STORE guomao)',          'U    F      F     F     F     A     A     F     A'],
+  ['createEarningRule(REGION beijing)',        'U    F      F     F     F     F     A     F     A'],
+  ['createEarningRule(HQ)',                    'U    F      F     F     F     F     F     F     A'],
+  ['setEarningRuleActive(STORE guomao rule)',  'U    F      F     F     F     A     A     F     A'],
+  ['setEarningRuleActive(REGION beijing rule)','U    F      F     F     F     F     A     F     A'],
+  ['setEarningRuleActive(HQ rule)',            'U    F      F     F     F     F     F     F     A'],
+  ['updateProgramSettings',                    'U    F      F     F     F     F     F     F     A'],
+  ['createRegion',                             'U    F      F     F     F     F     F     F     A'],
+  ['createStore',                              'U    F      F     F     F     F     F     F     A'],
+  ['assignRole(STAFF at guomao)',              'U    F      F     F     F     A     A     F     A'],
+  ['assignRole(MANAGER at HQ)',                'U    F      F     F     F     F     F     F     A'],
+  ['runPointsExpiry',                          'U    F      F     F     F     F     F     F     A'],
+  ['memberByCode@guomao',                      'U    F      A     F     F     A     A     F     A'],
+  ['tillOperations@guomao',                    'U    F      A     F     F     A     A     F     A'],
+  ['pointsReconciliation',                     'U    F      F     F     F     F     F     F     A'],
+];
+
+type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+const CELLS: [OpName, RoleName, Expected][] = MATRIX.flatMap(([op, row]) => {
+  const marks = row.trim().split(/\s+/);
+  if (marks.length !== ROLES.length) throw new Error(`matrix row ${op} has ${marks.length} columns`);
+  return marks.map((m, i): [OpName, RoleName, Expected] => [op, ROLES[i] as RoleName, m === 'A' ? 'ALLOWED' : m === 'F' ? 'FORBIDDEN' : 'UNAUTHENTICATED']);
+});
+
+const RECORD = 'mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id points replayed } }';
+const REDEEM = 'mutation($input: RedeemPointsInput!) { redeemPoints(input: $input) { id balance replayed } }';
+const UPSERT_TIER = 'mutation($input: TierInput!) { upsertTier(input: $input) { code rank } }';
+const CREATE_RULE = 'mutation($input: CreateEarningRuleInput!) { createEarningRule(input: $input) { id scope scopeId active } }';
+const SET_ACTIVE = 'mutation($id: ID!, $active: Boolean!) { setEarningRuleActive(id: $id, active: $active) { id active } }';
+const UPDATE_SETTINGS = 'mutation($input: ProgramSettingsInput!) { updateProgramSettings(input: $input) { pointsValidityMonths } }';
+const CREATE_REGION = 'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id code } }';
+const CREATE_STORE = 'mutation($input: CreateStoreInput!) { createStore(input: $input) { id code regionId } }';
+const ASSIGN_ROLE = 'mutation($input: AssignRoleInput!) { assignRole(input: $input) { role scope storeId regionId } }';
+const RUN_EXPIRY = 'mutation { runPointsExpiry { members lots points } }';
+const MEMBER_BY_CODE = 'query($code: String!, $storeId: ID!) { memberByCode(code: $code, storeId: $storeId) { memberNo points } }';
+const TILL_OPS = 'query($storeId: ID!) { tillOperations(storeId: $storeId, first: 5) { id kind } }';
+const RECONCILE = '{ pointsReconciliation { memberId } }';
+
+const MONTH = 30 * 86_400_000;
+
+describe('F12 authorization matrix: role × operation over HTTP', () => {
+  let t: TestApp;
+  const tokens = {} as Record<RoleName, string | null>;
+  const rules = {} as Record<'store' | 'region' | 'hq', number>;
+  let seq = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp('mariadb');
+    const { guomao, zhonglou, beijing, xian } = t.org;
+    const grants: Partial<Record<RoleName, RoleGrant>> = {
+      'staff@guomao': { role: 'STAFF', scope: 'STORE', storeId: guomao, regionId: beijing },
+      'staff@zhonglou': { role: 'STAFF', scope: 'STORE', storeId: zhonglou, regionId: xian },
+      'organizer@HQ': { role: 'ORGANIZER', scope: 'HQ', storeId: null, regionId: null },
+      'manager@guomao': { role: 'MANAGER', scope: 'STORE', storeId: guomao, regionId: beijing },
+      'manager@beijing': { role: 'MANAGER', scope: 'REGION', storeId: null, regionId: beijing },
+      'manager@xian': { role: 'MANAGER', scope: 'REGION', storeId: null, regionId: xian },
+      'manager@HQ': { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null },
+    };
+    tokens.anonymous = null;
+    for (const role of ROLES.slice(1)) {
+      const u = await t.signIn(`authz-${role}`);
+      const g = grants[role];
+      if (g) await t.grant(u.userId, g);
+      tokens[role] = u.token;
+    }
+    // One rule per scope for setEarningRuleActive (harmless category multipliers).
+    const q = t.app.services.db.q;
+    const rule = async (scope: string, scopeId: number | null, category: string) =>
+      (
+        await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, created_at) VALUES ('CATEGORY', ?, ?, ?, 100, ?, ?, ?)", [
+          `authz ${category}`, scope, scopeId, category, q.dialect === 'sqlite' ? 1 : true, q.ts(new Date()),
+        ])
+      ).insertId;
+    rules.store = await rule('STORE', guomao, 'authz-store');
+    rules.region = await rule('REGION', beijing, 'authz-region');
+    rules.hq = await rule('HQ', null, 'authz-hq');
+    (t.app.services.earning as unknown as { cache: { invalidate(): void } }).cache.invalidate();
+  }, 60_000);
+  afterAll(async () => t?.close());
+
+  /** A fresh member (member codes are single-use per 30 s step, so each till call gets its own member). */
+  const freshMember = () => t.signIn(`authz-m-${++seq}`);
+  /** Credits points directly through the ledger (setup, bypassing authorization). */
+  const givePoints = (memberId: number, points: number, at = new Date()) =>
+    t.app.services.db.tx(async (q) =>
+      credit(q, { memberId, kind: 'EARN', reason: 'authz setup', actorId: null, storeId: null, sourceType: 'test', sourceRef: `authz-${++seq}-${randomUUID()}`, requestHash: null, now: at }, points, 24),
+    );
+  const ruleActive = async (id: number) => Boolean(toInt((await t.app.services.db.q.get<{ a: unknown }>('SELECT active AS a FROM earning_rule WHERE id = ?', [id]))?.a));
+
+  /** Everything a guarded operation could change: counts and balances, plus rows an update could touch. */
+  async function state(): Promise<Record<string, unknown>> {
+    const q = t.app.services.db.q;
+    const norm = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v == null ? null : String(v)])));
+    return {
+      counts: await t.counts(),
+      tiers: norm(await q.all('SELECT code, name, `rank`, threshold_fen, multiplier_pct, benefits FROM tier ORDER BY code')),
+      rules: norm(await q.all('SELECT id, active FROM earning_rule ORDER BY id')),
+      program: norm(await q.all('SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months FROM loyalty_program')),
+      codeSteps: norm(await q.all('SELECT id, code_last_step FROM member ORDER BY id')),
+      regions: norm(await q.all('SELECT id, code, name FROM region ORDER BY id')),
+      stores: norm(await q.all('SELECT id, region_id, code, name FROM store ORDER BY id')),
+    };
+  }
+
+  interface Call { query: string; variables: Record<string, unknown>; mutates: boolean }
+
+  /** Builds the call for an operation; any setup (members, points, target users) happens here, before the snapshot. */
+  const OPS: Record<OpName, () => Promise<Call>> = {
+    'recordPurchase@guomao': async () => {
+      const m = await freshMember();
+      return {
+        query: RECORD,
+        variables: { input: { memberCode: t.codeOf(m), storeId: String(t.org.guomao), amountFen: 5000, lines: [{ category: 'general', amountFen: 5000 }], idempotencyKey: randomUUID() } },
+        mutates: true,
+      };
+    },
+    'redeemPoints@guomao': async () => {
+      const m = await freshMember();
+      await givePoints(m.memberId, 100);
+      return { query: REDEEM, variables: { input: { memberCode: t.codeOf(m), storeId: String(t.org.guomao), points: 30, reason: '兑换咖啡', idempotencyKey: randomUUID() } }, mutates: true };
+    },
+    upsertTier: async () => {
+      const n = ++seq;
+      return { query: UPSERT_TIER, variables: { input: { code: `AUTHZ${n}`, name: `权限测试${n}`, rank: 10, thresholdFen: 90_000_000, multiplierPct: 300 } }, mutates: true };
+    },
+    'createEarningRule(STORE guomao)': async () => ({
+      query: CREATE_RULE,
+      variables: { input: { kind: 'CATEGORY', name: `store rule ${++seq}`, scope: 'STORE', scopeId: String(t.org.guomao), category: `c${seq}`, multiplierPct: 100 } },
+      mutates: true,
+    }),
+    'createEarningRule(REGION beijing)': async () => ({
+      query: CREATE_RULE,
+      variables: { input: { kind: 'CATEGORY', name: `region rule ${++seq}`, scope: 'REGION', scopeId: String(t.org.beijing), category: `c${seq}`, multiplierPct: 100 } },
+      mutates: true,
+    }),
+    'createEarningRule(HQ)': async () => ({
+      query: CREATE_RULE,
+      variables: { input: { kind: 'CATEGORY', name: `hq rule ${++seq}`, scope: 'HQ', category: `c${seq}`, multiplierPct: 100 } },
+      mutates: true,
+    }),
+    // Each call flips the rule, so an allowed call always changes it and a forbidden one is seen if it did.
+    'setEarningRuleActive(STORE guomao rule)': async () => ({ query: SET_ACTIVE, variables: { id: String(rules.store), active: !(await ruleActive(rules.store)) }, mutates: true }),
+    'setEarningRuleActive(REGION beijing rule)': async () => ({ query: SET_ACTIVE, variables: { id: String(rules.region), active: !(await ruleActive(rules.region)) }, mutates: true }),
+    'setEarningRuleActive(HQ rule)': async () => ({ query: SET_ACTIVE, variables: { id: String(rules.hq), active: !(await ruleActive(rules.hq)) }, mutates: true }),
+    updateProgramSettings: async () => {
+      const cur = await t.app.services.earning.settings();
+      return { query: UPDATE_SETTINGS, variables: { input: { pointsValidityMonths: cur.pointsValidityMonths === 24 ? 36 : 24 } }, mutates: true };
+    },
+    createRegion: async () => ({ query: CREATE_REGION, variables: { input: { code: `authz-r${++seq}`, name: `权限区域${seq}` } }, mutates: true }),
+    createStore: async () => ({
+      query: CREATE_STORE,
+      variables: { input: { regionId: String(t.org.beijing), code: `authz-s${++seq}`, name: `权限门店${seq}`, lat: 39.9, lng: 116.4 } },
+      mutates: true,
+    }),
+    'assignRole(STAFF at guomao)': async () => {
+      const target = await t.signIn(`authz-target-${++seq}`);
+      return { query: ASSIGN_ROLE, variables: { input: { userId: String(target.userId), role: 'STAFF', scope: 'STORE', storeId: String(t.org.guomao) } }, mutates: true };
+    },
+    'assignRole(MANAGER at HQ)': async () => {
+      const target = await t.signIn(`authz-target-${++seq}`);
+      return { query: ASSIGN_ROLE, variables: { input: { userId: String(target.userId), role: 'MANAGER', scope: 'HQ' } }, mutates: true };
+    },
+    runPointsExpiry: async () => {
+      // A lot earned 25 months ago with 24 months' validity is due: an allowed run expires it.
+      const m = await freshMember();
+      await givePoints(m.memberId, 40, new Date(Date.now() - 25 * MONTH));
+      return { query: RUN_EXPIRY, variables: {}, mutates: true };
+    },
+    'memberByCode@guomao': async () => {
+      const m = await freshMember();
+      return { query: MEMBER_BY_CODE, variables: { code: t.codeOf(m), storeId: String(t.org.guomao) }, mutates: false };
+    },
+    'tillOperations@guomao': async () => ({ query: TILL_OPS, variables: { storeId: String(t.org.guomao) }, mutates: false }),
+    pointsReconciliation: async () => ({ query: RECONCILE, variables: {}, mutates: false }),
+  };
+
+  test('the matrix covers every role and operation exactly once', () => {
+    expect(MATRIX.map(([op]) => op).sort()).toEqual(Object.keys(OPS).sort());
+    expect(CELLS).toHaveLength(Object.keys(OPS).length * ROLES.length);
+  });
+
+  test.each(CELLS)('%s as %s: %s', async (op, role, expected) => {
+    const call = await OPS[op]();
+    const before = await state();
+    const r = await t.gql(call.query, call.variables, tokens[role]);
+    const code = r.errors?.[0]?.extensions?.code;
+    if (expected === 'ALLOWED') {
+      expect(code).not.toBe(ErrorCode.FORBIDDEN);
+      expect(code).not.toBe(ErrorCode.UNAUTHENTICATED);
+      // The inputs are built to succeed, so anything else is a failure worth seeing.
+      expect(r.errors).toBeUndefined();
+      expect(r.data).toBeTruthy();
+      if (call.mutates) expect(await state()).not.toEqual(before);
+    } else {
+      expect(code).toBe(expected === 'FORBIDDEN' ? ErrorCode.FORBIDDEN : ErrorCode.UNAUTHENTICATED);
+      expect(r.errors).toHaveLength(1);
+      expect(r.data ?? null).toBeNull();
+      const after = await state();
+      expect(after.counts).toEqual(before.counts);
+      expect(after).toEqual(before);
+    }
+  });
+
+  test('after the whole matrix the books still balance', async () => {
+    expect(await t.app.services.ledger.reconcile()).toEqual([]);
+  });
+});
