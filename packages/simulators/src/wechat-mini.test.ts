@@ -286,3 +286,175 @@ describe('/__sim/ control endpoints', () => {
     expect(calls.calls.jscode2session).toBe(1);
   });
 });
+
+describe('msg_sec_check (content security v2)', () => {
+  const check = async (body: Json, token?: string) => {
+    const t = token ?? (await stableToken()).access_token;
+    return (await post(`/wxa/msg_sec_check?access_token=${encodeURIComponent(t)}`, body)).json;
+  };
+  /** An openid that signed in just now (msg_sec_check only screens recent visitors). */
+  const visitor = async (user: string) => (await jscode2session(sim.login(user))).openid as string;
+
+  afterEach(() => sim.setFlaggedWords([{ word: '违禁词', suggest: 'risky', label: 20006 }, { word: '加微信返现', suggest: 'review', label: 10001 }]));
+
+  it('passes clean text with label 100 and a trace id', async () => {
+    const openid = await visitor('sec-clean');
+    const body = await check({ version: 2, scene: 3, openid, content: '周末骑行俱乐部：周六早上八点奥森南门集合' });
+    expect(body).toMatchObject({ errcode: 0, errmsg: 'ok', result: { suggest: 'pass', label: 100 }, trace_id: expect.any(String) });
+    expect(body.detail[0]).toMatchObject({ strategy: 'content_model', suggest: 'pass' });
+    expect(sim.calls.msg_sec_check).toBe(1);
+  });
+
+  it('flags the default words: risky beats review, keyword hits are listed', async () => {
+    const openid = await visitor('sec-default');
+    expect((await check({ version: 2, scene: 1, openid, content: '加微信返现，详情私聊' })).result).toEqual({ suggest: 'review', label: 10001 });
+    const both = await check({ version: 2, scene: 1, openid, content: '加微信返现，还有违禁词' });
+    expect(both.result).toEqual({ suggest: 'risky', label: 20006 });
+    expect(both.detail.filter((d: Json) => d.strategy === 'keyword').map((d: Json) => d.keyword).sort()).toEqual(['加微信返现', '违禁词']);
+  });
+
+  it('uses a configured word list, case-insensitively', async () => {
+    sim.setFlaggedWords([{ word: 'Casino', suggest: 'risky', label: 20001 }]);
+    const openid = await visitor('sec-custom');
+    expect((await check({ version: 2, scene: 4, openid, content: 'online CASINO night' })).result).toEqual({ suggest: 'risky', label: 20001 });
+    expect((await check({ version: 2, scene: 4, openid, content: '违禁词 is not on this list' })).result.suggest).toBe('pass');
+    expect(() => sim.setFlaggedWords([{ word: '', suggest: 'risky', label: 1 }])).toThrow(/word/);
+  });
+
+  it('wants an openid that visited within 2 hours (61010), version 2, a scene 1–4 and 1–2500 characters', async () => {
+    const openid = await visitor('sec-args');
+    expect((await check({ version: 2, scene: 1, openid: sim.openidOf('never-signed-in'), content: 'hi' })).errcode).toBe(61010);
+    expect((await check({ version: 1, scene: 1, openid, content: 'hi' })).errcode).toBe(40097);
+    expect((await check({ version: 2, scene: 5, openid, content: 'hi' })).errcode).toBe(40097);
+    expect((await check({ version: 2, scene: 1, openid: '', content: 'hi' })).errcode).toBe(40003);
+    expect((await check({ version: 2, scene: 1, openid, content: '' })).errcode).toBe(40097);
+    expect((await check({ version: 2, scene: 1, openid, content: '字'.repeat(2501) })).errcode).toBe(40097);
+    expect((await check({ version: 2, scene: 1, openid, content: '字'.repeat(2500) })).errcode).toBe(0);
+    clock += 2 * 3600 * 1000 + 1;
+    expect((await check({ version: 2, scene: 1, openid, content: 'hi' })).errcode).toBe(61010);
+  });
+
+  it('rejects unknown and expired access tokens', async () => {
+    const openid = await visitor('sec-token');
+    expect((await check({ version: 2, scene: 1, openid, content: 'hi' }, 'nope')).errcode).toBe(40001);
+    const { access_token } = await stableToken();
+    sim.expireAccessTokens();
+    expect((await check({ version: 2, scene: 1, openid, content: 'hi' }, access_token)).errcode).toBe(42001);
+  });
+});
+
+describe('subscribe/send', () => {
+  const TEMPLATE = 'tmpl-club-announcement-0001';
+  const message = (touser: string, over: Json = {}) => ({
+    touser,
+    template_id: TEMPLATE,
+    page: 'pages/club/index?id=7',
+    miniprogram_state: 'formal',
+    data: { thing1: { value: '周末骑行俱乐部' }, thing2: { value: '周六改到奥森北门集合' }, time3: { value: '2026-06-10 08:00' } },
+    ...over,
+  });
+  const sendMsg = async (body: Json, token?: string) => {
+    const t = token ?? (await stableToken()).access_token;
+    return (await post(`/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(t)}`, body)).json;
+  };
+
+  it('one consent allows exactly one message; the next is 43101', async () => {
+    const openid = sim.openidOf('sub-one');
+    const before = sim.sentMessages.length;
+    expect((await sendMsg(message(openid))).errcode).toBe(43101);
+    sim.grantSubscribeConsent(openid, TEMPLATE);
+    expect(sim.consentsLeft(openid, TEMPLATE)).toBe(1);
+    const ok = await sendMsg(message(openid));
+    expect(ok).toEqual({ errcode: 0, errmsg: 'ok', msgid: expect.any(Number) });
+    expect(sim.consentsLeft(openid, TEMPLATE)).toBe(0);
+    expect(await sendMsg(message(openid))).toMatchObject({ errcode: 43101, errmsg: expect.stringMatching(/^user refuse to accept the msg, rid: /) });
+    expect(sim.sentMessages.slice(before)).toEqual([
+      { msgid: ok.msgid, touser: openid, template_id: TEMPLATE, page: 'pages/club/index?id=7', miniprogram_state: 'formal', data: message(openid).data, at: clock },
+    ]);
+  });
+
+  it('consents are per template and add up', async () => {
+    const openid = sim.openidOf('sub-many');
+    sim.grantSubscribeConsent(openid, TEMPLATE, 2);
+    sim.grantSubscribeConsent(openid, TEMPLATE);
+    expect((await sendMsg(message(openid, { template_id: 'tmpl-other' }))).errcode).toBe(43101);
+    for (let i = 0; i < 3; i++) expect((await sendMsg(message(openid))).errcode).toBe(0);
+    expect((await sendMsg(message(openid))).errcode).toBe(43101);
+  });
+
+  it.each<[string, Json, number]>([
+    ['a thing longer than 20 characters', { data: { thing1: { value: '一'.repeat(21) } } }, 47003],
+    ['an empty thing', { data: { thing1: { value: '' } } }, 47003],
+    ['a malformed time', { data: { time1: { value: 'tomorrow' } } }, 47003],
+    ['a phrase of 6 characters', { data: { phrase1: { value: '六个汉字不行' } } }, 47003],
+    ['an unknown keyword type', { data: { foo1: { value: 'x' } } }, 47003],
+    ['a value that is not a string', { data: { thing1: { value: 3 } } }, 47003],
+    ['no data', { data: {} }, 47003],
+    ['a bad miniprogram_state', { miniprogram_state: 'prod' }, 47003],
+    ['no touser', { touser: '' }, 40003],
+    ['no template', { template_id: '' }, 40037],
+  ])('%s is refused without using the consent', async (_name, over, errcode) => {
+    const openid = sim.openidOf('sub-bad');
+    sim.grantSubscribeConsent(openid, TEMPLATE);
+    const left = sim.consentsLeft(openid, TEMPLATE);
+    expect((await sendMsg(message(openid, over))).errcode).toBe(errcode);
+    expect(sim.consentsLeft(openid, TEMPLATE)).toBe(left);
+  });
+
+  it('knows only the configured templates when given a list (40037 otherwise)', async () => {
+    const strict = await startWechatMiniSimulator({ appid: APPID, secret: SECRET, subscribeTemplates: ['tmpl-known'] });
+    try {
+      const token = ((await (await fetch(`${strict.url}/cgi-bin/stable_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET }) })).json()) as Json).access_token;
+      const openid = strict.openidOf('sub-strict');
+      strict.grantSubscribeConsent(openid, 'tmpl-known');
+      const call = async (template_id: string) =>
+        ((await (await fetch(`${strict.url}/cgi-bin/message/subscribe/send?access_token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message(openid, { template_id })) })).json()) as Json).errcode;
+      expect(await call('tmpl-unknown')).toBe(40037);
+      expect(await call('tmpl-known')).toBe(0);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('needs a valid access token and POST', async () => {
+    expect((await sendMsg(message(sim.openidOf('sub-token')), 'nope')).errcode).toBe(40001);
+    const get = await fetch(`${sim.url}/cgi-bin/message/subscribe/send`);
+    expect(((await get.json()) as Json).errcode).toBe(43002);
+  });
+
+  it('supports injected failures without using the consent', async () => {
+    const openid = sim.openidOf('sub-fail');
+    sim.grantSubscribeConsent(openid, TEMPLATE);
+    sim.failNext('subscribe_send', -1);
+    expect((await sendMsg(message(openid))).errcode).toBe(-1);
+    expect(sim.consentsLeft(openid, TEMPLATE)).toBe(1);
+    expect((await sendMsg(message(openid))).errcode).toBe(0);
+  });
+});
+
+describe('/__sim/ control endpoints for content security and subscribe messages', () => {
+  it('POST /__sim/subscribe-consent grants consents; GET /__sim/subscribe-messages lists what was sent', async () => {
+    const openid = sim.openidOf('sim-consent');
+    const granted = await post('/__sim/subscribe-consent', { openid, templateId: 'tmpl-http', count: 2 });
+    expect(granted).toMatchObject({ status: 200, json: { ok: true, left: 2 } });
+    expect(granted.headers.get('access-control-allow-origin')).toBe('*');
+    const { access_token } = await stableToken();
+    const sent = await post(`/cgi-bin/message/subscribe/send?access_token=${access_token}`, { touser: openid, template_id: 'tmpl-http', data: { thing1: { value: '你好' } } });
+    expect(sent.json.errcode).toBe(0);
+    const list = (await (await fetch(`${sim.url}/__sim/subscribe-messages`)).json()) as Json;
+    expect(list.messages.at(-1)).toMatchObject({ msgid: sent.json.msgid, touser: openid, template_id: 'tmpl-http', page: null });
+    expect((await post('/__sim/subscribe-consent', { openid })).status).toBe(400);
+    expect((await post('/__sim/subscribe-consent', { openid, templateId: 't', count: 0 })).status).toBe(400);
+  });
+
+  it('POST /__sim/flagged-words replaces the word list', async () => {
+    expect((await post('/__sim/flagged-words', { words: [{ word: '赌场', suggest: 'risky', label: 20006 }] })).status).toBe(200);
+    const openid = (await jscode2session(sim.login('sim-words'))).openid as string;
+    const { access_token } = await stableToken();
+    const r = await post(`/wxa/msg_sec_check?access_token=${access_token}`, { version: 2, scene: 2, openid, content: '周末去赌场' });
+    expect(r.json.result).toEqual({ suggest: 'risky', label: 20006 });
+    expect((await post('/__sim/flagged-words', { words: 'nope' })).status).toBe(400);
+    expect((await post('/__sim/flagged-words', { words: [{ word: 'x', suggest: 'maybe', label: 1 }] })).status).toBe(400);
+    sim.setFlaggedWords([{ word: '违禁词', suggest: 'risky', label: 20006 }]);
+  });
+});

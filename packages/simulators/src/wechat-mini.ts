@@ -1,12 +1,16 @@
 /**
  * Loopback simulator for the WeChat mini-program server APIs (host api.weixin.qq.com):
- * `jscode2session`, `stable_token` and `getuserphonenumber`, plus a control surface (methods and
- * `/__sim/*` HTTP endpoints) that plays the part of the phone: it hands out login and phone codes.
+ * `jscode2session`, `stable_token`, `getuserphonenumber`, `msg_sec_check` (content security v2) and
+ * `subscribe/send`, plus a control surface (methods and `/__sim/*` HTTP endpoints) that plays the part of
+ * the phone: it hands out login and phone codes and records subscribe-message consents.
  *
  * Protocol details mirrored from the real service: every API error is HTTP 200 with
  * `{errcode, errmsg}` and the errmsg carries a `rid`; codes are single-use and live 5 minutes;
  * openids are 28 characters starting with `o`; the stable token is the same until it expires
- * unless `force_refresh` is set, which also invalidates the previous token.
+ * unless `force_refresh` is set, which also invalidates the previous token; msg_sec_check wants an
+ * openid that signed in within the last 2 hours (61010 otherwise) and flags a configurable word list;
+ * each subscribe-message consent allows exactly one message (43101 otherwise), and `thing` values longer
+ * than 20 characters (etc.) are refused with 47003 as the real service does.
  *
  * Only node built-ins are used so the offline demo can start it in-process.
  */
@@ -14,7 +18,31 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type WechatMiniApi = 'jscode2session' | 'getuserphonenumber' | 'stable_token';
+export type WechatMiniApi = 'jscode2session' | 'getuserphonenumber' | 'stable_token' | 'msg_sec_check' | 'subscribe_send';
+
+/** A word msg_sec_check flags: `suggest` risky or review, with WeChat's label (20001 时政, 20002 色情, 20006 违法犯罪, 10001 广告, …). */
+export interface FlaggedWord {
+  word: string;
+  suggest: 'risky' | 'review';
+  label: number;
+}
+
+/** A subscribe message the simulator accepted (what the member's WeChat would show). */
+export interface SentSubscribeMessage {
+  msgid: number;
+  touser: string;
+  template_id: string;
+  page: string | null;
+  data: Record<string, { value: string }>;
+  miniprogram_state: string | null;
+  at: number;
+}
+
+/** Words flagged unless `flaggedWords` says otherwise: unlikely in real club texts, handy in the demo. */
+export const DEFAULT_FLAGGED_WORDS: readonly FlaggedWord[] = [
+  { word: '违禁词', suggest: 'risky', label: 20006 },
+  { word: '加微信返现', suggest: 'review', label: 10001 },
+];
 
 export interface WechatMiniSimulatorOptions {
   appid: string;
@@ -27,6 +55,10 @@ export interface WechatMiniSimulatorOptions {
   now?: () => number;
   /** Optional real per-minute quota per API; exceeding it answers 45011. Default: unlimited. */
   minuteQuota?: Partial<Record<WechatMiniApi, number>>;
+  /** Words msg_sec_check flags (case-insensitive substring match). Default {@link DEFAULT_FLAGGED_WORDS}. */
+  flaggedWords?: readonly FlaggedWord[];
+  /** Template ids subscribe/send knows; others answer 40037. Default: any non-empty id. */
+  subscribeTemplates?: readonly string[];
 }
 
 export interface SimulatedLogin {
@@ -54,6 +86,14 @@ export interface WechatMiniSimulator {
   failNext(api: WechatMiniApi, errcode: number, times?: number): void;
   /** Every access token issued so far answers 42001 from now on. */
   expireAccessTokens(): void;
+  /** Replaces the words msg_sec_check flags. */
+  setFlaggedWords(words: readonly FlaggedWord[]): void;
+  /** The member tapped "allow" on wx.requestSubscribeMessage `count` times: that many messages may be sent. */
+  grantSubscribeConsent(openid: string, templateId: string, count?: number): void;
+  /** Consents left for a user and template. */
+  consentsLeft(openid: string, templateId: string): number;
+  /** Subscribe messages accepted so far, oldest first. */
+  readonly sentMessages: readonly SentSubscribeMessage[];
   /** The openid jscode2session returns for `user` (derived from appid + user). */
   openidOf(user: string): string;
   /** The unionid jscode2session returns for `user`. */
@@ -72,10 +112,13 @@ const ERRMSG: Record<number, string> = {
   [-1]: 'system error',
   40001: 'invalid credential, access_token is invalid or not latest',
   40002: 'invalid grant_type',
+  40003: 'invalid openid',
   40013: 'invalid appid',
   40014: 'invalid access_token',
   40029: 'invalid code',
+  40037: 'invalid template_id',
   40066: 'invalid url',
+  40097: 'invalid args',
   40125: 'invalid appsecret',
   40163: 'code been used',
   40226: 'code blocked',
@@ -86,10 +129,28 @@ const ERRMSG: Record<number, string> = {
   42001: 'access_token expired',
   43001: 'require GET method',
   43002: 'require POST method',
+  43101: 'user refuse to accept the msg',
   44002: 'empty post data',
   45009: 'reach max api daily quota limit',
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
   47001: 'data format error',
+  47003: 'argument invalid!',
+  61010: 'user is not visiting the miniprogram in 2 hours',
+};
+
+/** msg_sec_check: a signed-in user counts as a recent visitor for this long. */
+const VISIT_TTL_MS = 2 * 3600 * 1000;
+const MAX_CONTENT_CHARS = 2500;
+/** subscribe/send value rules per keyword type (the part of the key before its digits). */
+const VALUE_RULES: Record<string, (v: string) => boolean> = {
+  thing: (v) => [...v].length >= 1 && [...v].length <= 20,
+  phrase: (v) => [...v].length >= 1 && [...v].length <= 5 && /^[\p{Script=Han}]+$/u.test(v),
+  name: (v) => [...v].length >= 1 && [...v].length <= 10,
+  character_string: (v) => v.length >= 1 && v.length <= 32 && /^[\x21-\x7e]+$/.test(v),
+  number: (v) => /^[-+]?\d{1,32}(\.\d+)?$/.test(v),
+  amount: (v) => /^[¥￥]?\d+(\.\d{1,2})?元?$/.test(v),
+  time: (v) => /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$|^\d{4}年\d{1,2}月\d{1,2}日( \d{2}:\d{2})?$|^\d{2}:\d{2}$/.test(v),
+  date: (v) => /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$|^\d{4}年\d{1,2}月\d{1,2}日$/.test(v),
 };
 
 interface LoginCode {
@@ -163,13 +224,23 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
   const phoneCodes = new Map<string, PhoneCodeEntry>();
   const tokens = new Map<string, TokenEntry>();
   let currentToken: string | null = null;
-  const calls: Record<WechatMiniApi, number> = { jscode2session: 0, getuserphonenumber: 0, stable_token: 0 };
-  const injected: Record<WechatMiniApi, number[]> = { jscode2session: [], getuserphonenumber: [], stable_token: [] };
+  const calls: Record<WechatMiniApi, number> = { jscode2session: 0, getuserphonenumber: 0, stable_token: 0, msg_sec_check: 0, subscribe_send: 0 };
+  const injected: Record<WechatMiniApi, number[]> = { jscode2session: [], getuserphonenumber: [], stable_token: [], msg_sec_check: [], subscribe_send: [] };
   const quotaWindow: Record<WechatMiniApi, { minute: number; count: number }> = {
     jscode2session: { minute: -1, count: 0 },
     getuserphonenumber: { minute: -1, count: 0 },
     stable_token: { minute: -1, count: 0 },
+    msg_sec_check: { minute: -1, count: 0 },
+    subscribe_send: { minute: -1, count: 0 },
   };
+  /** openid → when it last signed in (jscode2session). */
+  const visits = new Map<string, number>();
+  let flagged: FlaggedWord[] = [...(opts.flaggedWords ?? DEFAULT_FLAGGED_WORDS)];
+  const knownTemplates = opts.subscribeTemplates ? new Set(opts.subscribeTemplates) : null;
+  /** `${openid}\n${templateId}` → messages still allowed. */
+  const consents = new Map<string, number>();
+  const sentMessages: SentSubscribeMessage[] = [];
+  let nextMsgid = 2_000_000_000_000;
 
   const openidOf = (user: string) => simulatedOpenid(appid, user);
   // A unionid is per WeChat user across the developer's apps, so it does not depend on the appid.
@@ -257,6 +328,7 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
     if (!entry || entry.used || now() - entry.issuedAt > CODE_TTL_MS) throw new ApiError(40029);
     entry.used = true;
     if (entry.risky) throw new ApiError(40226);
+    visits.set(entry.openid, now());
     return {
       openid: entry.openid,
       session_key: randomBytes(16).toString('base64'),
@@ -301,6 +373,77 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
         watermark: { timestamp: Math.floor(now() / 1000), appid },
       },
     };
+  }
+
+  function setFlaggedWords(words: readonly FlaggedWord[]): void {
+    for (const w of words) {
+      if (typeof w?.word !== 'string' || w.word === '' || (w.suggest !== 'risky' && w.suggest !== 'review') || !Number.isInteger(w.label)) {
+        throw new Error('setFlaggedWords: each word needs {word, suggest: risky|review, label}');
+      }
+    }
+    flagged = words.map((w) => ({ word: w.word, suggest: w.suggest, label: w.label }));
+  }
+
+  const consentKey = (openid: string, templateId: string) => `${openid}\n${templateId}`;
+
+  function grantSubscribeConsent(openid: string, templateId: string, count = 1): void {
+    if (!openid || !templateId) throw new Error('grantSubscribeConsent: openid and templateId are required');
+    if (!Number.isInteger(count) || count < 1 || count > 1000) throw new Error('grantSubscribeConsent: count must be 1–1000');
+    const key = consentKey(openid, templateId);
+    consents.set(key, (consents.get(key) ?? 0) + count);
+  }
+
+  function msgSecCheck(q: URLSearchParams, body: Record<string, unknown>): object {
+    enter('msg_sec_check');
+    checkAccessToken(q.get('access_token'));
+    if (body.version !== 2) throw new ApiError(40097, 'invalid args: version must be 2');
+    if (!(typeof body.scene === 'number' && [1, 2, 3, 4].includes(body.scene))) throw new ApiError(40097, 'invalid args: scene must be 1-4');
+    if (typeof body.openid !== 'string' || body.openid === '') throw new ApiError(40003);
+    const visited = visits.get(body.openid);
+    if (visited === undefined || now() - visited > VISIT_TTL_MS) throw new ApiError(61010);
+    if (typeof body.content !== 'string' || body.content === '') throw new ApiError(40097, 'invalid args: content is empty');
+    if ([...body.content].length > MAX_CONTENT_CHARS) throw new ApiError(40097, 'invalid args: content too long');
+    const text = body.content.toLowerCase();
+    const hits = flagged.filter((w) => text.includes(w.word.toLowerCase()));
+    const worst = hits.find((w) => w.suggest === 'risky') ?? hits[0];
+    const result = worst ? { suggest: worst.suggest, label: worst.label } : { suggest: 'pass', label: 100 };
+    return {
+      errcode: 0,
+      errmsg: 'ok',
+      result,
+      detail: [
+        { strategy: 'content_model', errcode: 0, suggest: result.suggest, label: result.label, prob: worst ? 90 : 0 },
+        ...hits.map((w) => ({ strategy: 'keyword', errcode: 0, suggest: w.suggest, label: w.label, level: w.suggest === 'risky' ? 90 : 60, keyword: w.word })),
+      ],
+      trace_id: rid(),
+    };
+  }
+
+  function subscribeSend(q: URLSearchParams, body: Record<string, unknown>): object {
+    enter('subscribe_send');
+    checkAccessToken(q.get('access_token'));
+    const { touser, template_id: templateId, page, data } = body;
+    if (typeof touser !== 'string' || touser === '') throw new ApiError(40003);
+    if (typeof templateId !== 'string' || templateId === '' || (knownTemplates && !knownTemplates.has(templateId))) throw new ApiError(40037);
+    if (page !== undefined && typeof page !== 'string') throw new ApiError(47003, 'argument invalid! page');
+    const state = body.miniprogram_state;
+    if (state !== undefined && !['developer', 'trial', 'formal'].includes(String(state))) throw new ApiError(47003, 'argument invalid! miniprogram_state');
+    if (typeof data !== 'object' || data === null || Array.isArray(data) || Object.keys(data).length === 0) throw new ApiError(47003, 'argument invalid! data is empty');
+    const values: Record<string, { value: string }> = {};
+    for (const [key, v] of Object.entries(data as Record<string, unknown>)) {
+      const value = (v as { value?: unknown } | null)?.value;
+      const type = /^([a-z_]+?)\d+$/.exec(key)?.[1];
+      const rule = type ? VALUE_RULES[type] : undefined;
+      if (typeof value !== 'string' || !rule || !rule(value)) throw new ApiError(47003, `argument invalid! data.${key}.value invalid`);
+      values[key] = { value };
+    }
+    const key = consentKey(touser, templateId);
+    const left = consents.get(key) ?? 0;
+    if (left < 1) throw new ApiError(43101);
+    consents.set(key, left - 1);
+    const msgid = nextMsgid++;
+    sentMessages.push({ msgid, touser, template_id: templateId, page: typeof page === 'string' ? page : null, data: values, miniprogram_state: typeof state === 'string' ? state : null, at: now() });
+    return { errcode: 0, errmsg: 'ok', msgid };
   }
 
   function send(res: ServerResponse, status: number, payload: unknown, extraHeaders: Record<string, string> = {}): void {
@@ -359,6 +502,10 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
       send(res, 200, { calls }, CORS_HEADERS);
       return;
     }
+    if (req.method === 'GET' && path === '/__sim/subscribe-messages') {
+      send(res, 200, { messages: sentMessages }, CORS_HEADERS);
+      return;
+    }
     if (req.method !== 'POST') return simError(405, 'method not allowed');
     let body: Record<string, unknown> = {};
     try {
@@ -395,6 +542,20 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
         case '/__sim/expire-access-tokens':
           expireAccessTokens();
           return send(res, 200, { ok: true }, CORS_HEADERS);
+        case '/__sim/subscribe-consent': {
+          const { openid, templateId } = body;
+          const count = body.count === undefined ? 1 : body.count;
+          if (typeof openid !== 'string' || typeof templateId !== 'string' || typeof count !== 'number') {
+            return simError(400, 'openid, templateId (and optionally count) are required');
+          }
+          grantSubscribeConsent(openid, templateId, count);
+          return send(res, 200, { ok: true, left: consents.get(consentKey(openid, templateId)) }, CORS_HEADERS);
+        }
+        case '/__sim/flagged-words': {
+          if (!Array.isArray(body.words)) return simError(400, 'words must be an array of {word, suggest, label}');
+          setFlaggedWords(body.words as FlaggedWord[]);
+          return send(res, 200, { ok: true }, CORS_HEADERS);
+        }
         default:
           return simError(404, 'not found');
       }
@@ -421,6 +582,16 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
           if (req.method !== 'POST') throw new ApiError(43002);
           const body = await readJson(req);
           return send(res, 200, getUserPhoneNumber(url.searchParams, body));
+        }
+        case '/wxa/msg_sec_check': {
+          if (req.method !== 'POST') throw new ApiError(43002);
+          const body = await readJson(req);
+          return send(res, 200, msgSecCheck(url.searchParams, body));
+        }
+        case '/cgi-bin/message/subscribe/send': {
+          if (req.method !== 'POST') throw new ApiError(43002);
+          const body = await readJson(req);
+          return send(res, 200, subscribeSend(url.searchParams, body));
         }
         default:
           return sendError(res, new ApiError(40066), 404);
@@ -456,6 +627,10 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
     phoneCode,
     failNext,
     expireAccessTokens,
+    setFlaggedWords,
+    grantSubscribeConsent,
+    consentsLeft: (openid: string, templateId: string) => consents.get(consentKey(openid, templateId)) ?? 0,
+    sentMessages,
     openidOf,
     unionidOf,
     resetCalls() {
