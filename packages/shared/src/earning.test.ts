@@ -260,3 +260,23 @@ describe('computeEarning: bad input', () => {
     expect(run).toThrow(RangeError);
   });
 });
+
+describe('explanations name the scope when the rule set carries names', () => {
+  it.each([
+    [{ scopeName: '北京' }, '北京'],
+    [{}, '区域 #bj'],
+  ])('scope %j → %s', (extra, expected) => {
+    const r = computeEarning(
+      {
+        baseRates: [{ id: 'b', scope: 'REGION', scopeId: 'bj', fenPerPoint: 1000, ...extra }],
+        categories: [],
+        campaigns: [],
+        capPerPurchase: null,
+        rounding: 'FLOOR',
+      },
+      { storeId: 's1', regionId: 'bj', at: new Date('2026-01-01T00:00:00Z'), tierMultiplierPct: 100, lines: [{ category: 'general', amountFen: 12_345 }] },
+    );
+    expect(r.points).toBe(12);
+    expect(r.steps[0]?.description).toContain(expected);
+  });
+});

@@ -15,10 +15,12 @@ export interface BaseRateRule {
   /** STORE beats REGION beats HQ: the most specific rate that matches the purchase's store wins. */
   scope: 'HQ' | 'REGION' | 'STORE';
   scopeId: string | null;
+  /** Display name of the scope (e.g. 北京), used in the explanation instead of its id. */
+  scopeName?: string;
   fenPerPoint: number;
 }
 /** Multiplies the points of purchase lines in one category, in per-cent (150 = ×1.5). */
-export interface CategoryRule { id: string; category: string; multiplierPct: number; scope: 'HQ' | 'REGION' | 'STORE'; scopeId: string | null }
+export interface CategoryRule { id: string; category: string; multiplierPct: number; scope: 'HQ' | 'REGION' | 'STORE'; scopeId: string | null; scopeName?: string }
 /** A time-windowed campaign multiplier (e.g. double-points weekend = 200), optionally limited to categories/scope. */
 export interface CampaignRule {
   id: string;
@@ -61,7 +63,7 @@ export interface EarningResult {
 }
 
 type Scope = BaseRateRule['scope'];
-interface Scoped { scope: Scope; scopeId: string | null }
+interface Scoped { scope: Scope; scopeId: string | null; scopeName?: string }
 
 const SPECIFICITY: Record<Scope, number> = { HQ: 0, REGION: 1, STORE: 2 };
 const ROUNDING_ZH: Record<Rounding, string> = { FLOOR: '向下取整', ROUND: '四舍五入', CEIL: '向上取整' };
@@ -253,6 +255,7 @@ function bestCampaign(campaigns: CampaignRule[], purchase: PurchaseInput, catego
 }
 
 function scopeLabel(rule: Scoped): string {
+  if (rule.scopeName) return `${rule.scopeName} `;
   if (rule.scope === 'STORE') return `门店 #${rule.scopeId ?? ''} `;
   if (rule.scope === 'REGION') return `区域 #${rule.scopeId ?? ''} `;
   return '';

@@ -19,6 +19,13 @@ export const ErrorCode = {
   WECHAT_UNAVAILABLE: 'WECHAT_UNAVAILABLE',
   PHONE_CODE_INVALID: 'PHONE_CODE_INVALID',
   CONFLICT: 'CONFLICT',
+  TIER_REQUIRED: 'TIER_REQUIRED',
+  CLUB_FULL: 'CLUB_FULL',
+  CLUB_MEMBERSHIP_REQUIRED: 'CLUB_MEMBERSHIP_REQUIRED',
+  INVITE_INVALID: 'INVITE_INVALID',
+  EVENT_CLOSED: 'EVENT_CLOSED',
+  RSVP_REQUIRED: 'RSVP_REQUIRED',
+  CONTENT_REJECTED: 'CONTENT_REJECTED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -41,5 +48,12 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   WECHAT_UNAVAILABLE: '微信服务暂时不可用，请稍后再试',
   PHONE_CODE_INVALID: '手机号授权已失效，请重新授权',
   CONFLICT: '数据已被修改，请刷新后重试',
+  TIER_REQUIRED: '会员等级不足，升级后即可参加',
+  CLUB_FULL: '俱乐部人数已满',
+  CLUB_MEMBERSHIP_REQUIRED: '请先加入该俱乐部',
+  INVITE_INVALID: '邀请码无效',
+  EVENT_CLOSED: '活动未开放报名或签到',
+  RSVP_REQUIRED: '该会员未报名此活动',
+  CONTENT_REJECTED: '内容未通过安全审核，请修改后重试',
   INTERNAL: '系统繁忙，请稍后再试',
 };

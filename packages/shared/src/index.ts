@@ -4,3 +4,4 @@ export * from './tiers';
 export * from './lots';
 export * from './member-code';
 export * from './format';
+export * from './clubs';
