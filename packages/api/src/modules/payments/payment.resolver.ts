@@ -1,0 +1,120 @@
+import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { ArrayMaxSize, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import type { RequestContext } from '../../context';
+import { authorize } from '../../auth/authz';
+import { parseId } from '../members/member.resolver';
+import { PurchaseLineInput } from '../purchases/purchase.resolver';
+import type { PayOrderRow, RefundRow } from './payment.service';
+
+@ObjectType('PayOrder')
+export class PayOrderType {
+  @Field() outTradeNo!: string;
+  @Field(() => ID) storeId!: string;
+  @Field() storeName!: string;
+  @Field(() => Int) amountFen!: number;
+  @Field() description!: string;
+  @Field({ description: 'PENDING, PAID or CLOSED' }) state!: string;
+  @Field(() => Int, { nullable: true, description: 'Points credited when paid' }) points!: number | null;
+  @Field(() => Int) refundedFen!: number;
+  @Field(() => Int) pointsReversed!: number;
+  @Field(() => DateTimeISOResolver) expiresAt!: Date;
+  @Field(() => DateTimeISOResolver, { nullable: true }) paidAt!: Date | null;
+  @Field(() => DateTimeISOResolver) createdAt!: Date;
+}
+
+@ObjectType({ description: 'Parameters for wx.requestPayment' })
+export class RequestPayment {
+  @Field() appId!: string;
+  @Field() timeStamp!: string;
+  @Field() nonceStr!: string;
+  @Field() package!: string;
+  @Field() signType!: string;
+  @Field() paySign!: string;
+}
+
+@ObjectType()
+export class PaymentIntent {
+  @Field(() => PayOrderType) order!: PayOrderType;
+  @Field(() => RequestPayment) payment!: RequestPayment;
+  @Field(() => Int, { description: 'Points this payment will earn (the shared rule engine)' }) pointsPreview!: number;
+}
+
+@ObjectType('PayRefund')
+export class PayRefundType {
+  @Field() outRefundNo!: string;
+  @Field() outTradeNo!: string;
+  @Field(() => Int) amountFen!: number;
+  @Field({ description: 'PROCESSING, SUCCESS, CLOSED or ABNORMAL' }) status!: string;
+  @Field(() => Int) pointsReversed!: number;
+  @Field(() => Int, { description: 'Points the member had already spent, so could not be reversed (capped clawback)' }) pointsUncollected!: number;
+  @Field(() => DateTimeISOResolver) createdAt!: Date;
+}
+
+@ObjectType()
+export class PaymentRecoveryRun {
+  @Field(() => Int) checked!: number;
+  @Field(() => Int) completed!: number;
+  @Field(() => Int) closed!: number;
+}
+
+@InputType()
+export class CreatePaymentInput {
+  @Field(() => ID) storeId!: string;
+  @Field(() => Int) @IsInt() @Min(1) @Max(100_000_000) amountFen!: number;
+  @Field(() => [PurchaseLineInput], { nullable: true }) @IsOptional() @ArrayMaxSize(50) @ValidateNested({ each: true }) lines?: PurchaseLineInput[] | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 127) description?: string | null;
+}
+
+@InputType()
+export class RefundPaymentInput {
+  @Field() @Length(6, 32) outTradeNo!: string;
+  @Field(() => Int) @IsInt() @Min(1) amountFen!: number;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 80) reason?: string | null;
+  @Field() @Matches(/^[A-Za-z0-9_:.-]{8,64}$/) idempotencyKey!: string;
+}
+
+const toOrderType = (o: PayOrderRow): PayOrderType => ({ ...o, storeId: String(o.storeId) });
+const toRefundType = (r: RefundRow): PayRefundType => ({ ...r });
+const lines = (l?: PurchaseLineInput[] | null) => l?.map((x) => ({ category: x.category, amountFen: x.amountFen })) ?? null;
+
+@Resolver()
+export class PaymentResolver {
+  @Mutation(() => PaymentIntent, { description: 'Member: pay at a store in the mini-program (JSAPI prepay → wx.requestPayment)' })
+  async createPayment(@Arg('input') input: CreatePaymentInput, @Ctx() ctx: RequestContext): Promise<PaymentIntent> {
+    const r = await ctx.services.payments.createOrder(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), lines: lines(input.lines) });
+    return { ...r, order: toOrderType(r.order) };
+  }
+
+  @Mutation(() => PayOrderType, { description: 'Staff: create an order at the till for the member to pay by scanning its code' })
+  async createTillOrder(@Arg('input') input: CreatePaymentInput, @Ctx() ctx: RequestContext): Promise<PayOrderType> {
+    return toOrderType(await ctx.services.payments.createTillOrder(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), lines: lines(input.lines) }));
+  }
+
+  @Mutation(() => PaymentIntent, { description: "Member: pay a till order (the scanned code's scene is its outTradeNo)" })
+  async payTillOrder(@Arg('outTradeNo') outTradeNo: string, @Ctx() ctx: RequestContext): Promise<PaymentIntent> {
+    const r = await ctx.services.payments.payTillOrder(ctx, outTradeNo);
+    return { ...r, order: toOrderType(r.order) };
+  }
+
+  @Query(() => PayOrderType, { description: 'An order, for its payer or the staff of its store (poll after paying)' })
+  async payOrder(@Arg('outTradeNo') outTradeNo: string, @Ctx() ctx: RequestContext): Promise<PayOrderType> {
+    return toOrderType(await ctx.services.payments.orderFor(ctx, outTradeNo));
+  }
+
+  @Query(() => [PayOrderType], { description: "Member: the signed-in member's orders, newest first" })
+  async myOrders(@Ctx() ctx: RequestContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number): Promise<PayOrderType[]> {
+    return (await ctx.services.payments.myOrders(ctx, first, null)).map(toOrderType);
+  }
+
+  @Mutation(() => PayRefundType, { description: 'Staff/manager of the store: refund a paid order fully or partly; points are reversed proportionally when WeChat confirms' })
+  async refundPayment(@Arg('input') input: RefundPaymentInput, @Ctx() ctx: RequestContext): Promise<PayRefundType> {
+    return toRefundType(await ctx.services.payments.refund(ctx, input));
+  }
+
+  @Mutation(() => PaymentRecoveryRun, { description: 'HQ manager: query unpaid orders now (also runs on a timer)' })
+  async runPaymentRecovery(@Ctx() ctx: RequestContext): Promise<PaymentRecoveryRun> {
+    await authorize(ctx, 'pay.recover');
+    return ctx.services.payments.recover();
+  }
+}

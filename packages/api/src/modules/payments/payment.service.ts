@@ -1,0 +1,519 @@
+/**
+ * WeChat Pay (F5): orders paid in the mini-program (JSAPI) or at a till, points accrued exactly once per
+ * transaction from the signed, encrypted notification (or from recovery by query when a notification is lost),
+ * and refunds that reverse the proportional points.
+ *
+ * Clawback policy: a refund reverses floor(order points × refunded fen / order fen) cumulatively, but never more
+ * than the member's spendable points at that moment (balances never go negative); what could not be taken back is
+ * recorded on the refund as `pointsUncollected` for the operator.
+ */
+import { randomBytes, createHash } from 'node:crypto';
+import { ErrorCode, fenToYuan } from '@quanzi/shared';
+import type { RequestContext } from '../../context';
+import { authorize } from '../../auth/authz';
+import type { Config } from '../../config';
+import { toDate, toInt, type Db, type Q } from '../../db/sql';
+import { AppError, badInput, notFound } from '../../errors';
+import type { Logger } from '../../logger';
+import { WechatPayError, type RequestPaymentParams, type WechatPayClient, type WechatPayTransaction } from '../../integrations/wechatpay/wechatpay-client';
+import { WechatPayVerifyError, type WechatPayVerifier } from '../../integrations/wechatpay/wechatpay-verifier';
+import { credit, debit } from '../ledger/ledger.service';
+import type { EarningService } from '../earning/earning.service';
+import type { OrgService } from '../org/org.service';
+import type { TierService } from '../tiers/tier.service';
+
+export interface PayOrderRow {
+  id: number;
+  outTradeNo: string;
+  memberId: number | null;
+  storeId: number;
+  storeName: string;
+  amountFen: number;
+  description: string;
+  lines: { category: string; amountFen: number }[];
+  state: 'PENDING' | 'PAID' | 'CLOSED';
+  transactionId: string | null;
+  points: number | null;
+  refundedFen: number;
+  pointsReversed: number;
+  expiresAt: Date;
+  paidAt: Date | null;
+  createdAt: Date;
+}
+
+export interface RefundRow {
+  id: number;
+  outRefundNo: string;
+  outTradeNo: string;
+  amountFen: number;
+  status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
+  pointsReversed: number;
+  pointsUncollected: number;
+  createdAt: Date;
+}
+
+interface RefundResource {
+  mchid: string;
+  out_trade_no: string;
+  transaction_id: string;
+  out_refund_no: string;
+  refund_id: string;
+  refund_status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' | 'PROCESSING';
+  amount: { total: number; refund: number };
+}
+
+export type NotifyOutcome = { status: 204 } | { status: 400 | 401 | 500; body: { code: 'FAIL'; message: string } };
+
+const KEY_RE = /^[A-Za-z0-9_:.-]{8,64}$/;
+const CATEGORY_RE = /^[\p{L}\p{N}_-]{1,32}$/u;
+const MAX_AMOUNT_FEN = 100_000_000;
+const fail = (status: 400 | 401 | 500, message: string): NotifyOutcome => ({ status, body: { code: 'FAIL', message } });
+
+/** `QZ` + yyyyMMddHHmmss (UTC) + 12 random hex: 28 characters of [0-9A-Z]. */
+export function newOutTradeNo(now = new Date()): string {
+  return `QZ${now.toISOString().replace(/\D/g, '').slice(0, 14)}${randomBytes(6).toString('hex').toUpperCase()}`;
+}
+
+export class PaymentService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly client: WechatPayClient | null,
+    private readonly verifier: WechatPayVerifier | null,
+    private readonly earning: EarningService,
+    private readonly tiers: TierService,
+    private readonly org: OrgService,
+    private readonly log: Logger,
+  ) {}
+
+  get enabled(): boolean {
+    return this.client !== null && this.verifier !== null;
+  }
+
+  private requireEnabled(): { client: WechatPayClient; verifier: WechatPayVerifier } {
+    if (!this.client || !this.verifier) throw new AppError(ErrorCode.WECHAT_UNAVAILABLE, 'WeChat Pay is not configured');
+    return { client: this.client, verifier: this.verifier };
+  }
+
+  get notifyUrl(): string {
+    return `${this.config.publicBaseUrl}/webhooks/wechatpay`;
+  }
+
+  /** The member paying now: id, openid, tier multiplier. */
+  private async payer(userId: number): Promise<{ memberId: number; openid: string; tierId: number }> {
+    const r = await this.db.q.get<Record<string, unknown>>('SELECT m.id, m.tier_id, u.openid FROM member m JOIN app_user u ON u.id = m.user_id WHERE m.user_id = ?', [userId]);
+    if (!r) throw notFound('Member');
+    return { memberId: toInt(r.id), openid: String(r.openid), tierId: toInt(r.tier_id) };
+  }
+
+  /** Points this purchase would earn for a member of `tierId` at `storeId` now (the same engine as at payment). */
+  async previewPoints(storeId: number, tierId: number, lines: { category: string; amountFen: number }[], at = new Date()): Promise<number> {
+    const store = await this.org.store(storeId);
+    const tier = await this.tiers.byId(tierId);
+    const r = await this.earning.compute({ storeId: String(store.id), regionId: String(store.regionId), at, tierMultiplierPct: tier.multiplierPct, tierName: tier.name, lines });
+    return r.points;
+  }
+
+  /**
+   * A member pays in the mini-program: creates the order, prepays (JSAPI) and returns wx.requestPayment's parameters
+   * with the points the payment will earn.
+   */
+  async createOrder(
+    ctx: RequestContext,
+    input: { storeId: number; amountFen: number; lines?: { category: string; amountFen: number }[] | null; description?: string | null },
+    now = new Date(),
+  ): Promise<{ order: PayOrderRow; payment: RequestPaymentParams; pointsPreview: number }> {
+    const userId = ctx.requireUser();
+    const { client } = this.requireEnabled();
+    const lines = validateOrder(input.amountFen, input.lines);
+    const store = await this.org.store(input.storeId);
+    const description = truncateUtf8(input.description?.trim() || `${store.name} 消费`, 127);
+    const payer = await this.payer(userId);
+    const outTradeNo = newOutTradeNo(now);
+    const expiresAt = new Date(now.getTime() + this.config.pay.orderTtlMinutes * 60_000);
+    await this.insertOrder(this.db.q, { outTradeNo, memberId: payer.memberId, storeId: store.id, createdBy: null, amountFen: input.amountFen, description, lines, expiresAt, now });
+    const payment = await this.prepay(client, outTradeNo, description, input.amountFen, payer.openid, expiresAt);
+    const order = (await this.order(outTradeNo)) as PayOrderRow;
+    return { order, payment, pointsPreview: await this.previewPoints(store.id, payer.tierId, lines, now) };
+  }
+
+  /** Staff create an order at the till; the member pays it by scanning its code (`payTillOrder`). */
+  async createTillOrder(
+    ctx: RequestContext,
+    input: { storeId: number; amountFen: number; lines?: { category: string; amountFen: number }[] | null; description?: string | null },
+    now = new Date(),
+  ): Promise<PayOrderRow> {
+    this.requireEnabled();
+    const lines = validateOrder(input.amountFen, input.lines);
+    const store = await this.org.store(input.storeId);
+    const staffId = await authorize(ctx, 'pay.tillOrder', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
+    const outTradeNo = newOutTradeNo(now);
+    const description = truncateUtf8(input.description?.trim() || `${store.name} 消费`, 127);
+    await this.insertOrder(this.db.q, {
+      outTradeNo, memberId: null, storeId: store.id, createdBy: staffId, amountFen: input.amountFen, description, lines,
+      expiresAt: new Date(now.getTime() + this.config.pay.orderTtlMinutes * 60_000), now,
+    });
+    this.log.info({ outTradeNo, storeId: store.id, staffId, amountFen: input.amountFen }, 'till order created');
+    return (await this.order(outTradeNo)) as PayOrderRow;
+  }
+
+  /** The member who scanned a till order claims it and gets wx.requestPayment's parameters. */
+  async payTillOrder(ctx: RequestContext, outTradeNo: string, now = new Date()): Promise<{ order: PayOrderRow; payment: RequestPaymentParams; pointsPreview: number }> {
+    const userId = ctx.requireUser();
+    const { client } = this.requireEnabled();
+    const payer = await this.payer(userId);
+    const order = await this.order(outTradeNo);
+    if (!order) throw notFound('Order');
+    if (order.state !== 'PENDING' || order.expiresAt <= now) throw new AppError(ErrorCode.CONFLICT, 'This order is no longer payable');
+    const claimed = await this.db.q.run("UPDATE pay_order SET member_id = ? WHERE id = ? AND state = 'PENDING' AND (member_id IS NULL OR member_id = ?)", [payer.memberId, order.id, payer.memberId]);
+    if (claimed.affectedRows !== 1) throw new AppError(ErrorCode.CONFLICT, 'Another member is paying this order');
+    const payment = await this.prepay(client, order.outTradeNo, order.description, order.amountFen, payer.openid, order.expiresAt);
+    return { order: { ...order, memberId: payer.memberId }, payment, pointsPreview: await this.previewPoints(order.storeId, payer.tierId, order.lines, now) };
+  }
+
+  private async prepay(client: WechatPayClient, outTradeNo: string, description: string, totalFen: number, openid: string, expiresAt: Date): Promise<RequestPaymentParams> {
+    try {
+      const p = await client.jsapiPrepay({ description, outTradeNo, notifyUrl: this.notifyUrl, totalFen, openid, timeExpire: expiresAt });
+      await this.db.q.run('UPDATE pay_order SET prepay_id = ? WHERE out_trade_no = ?', [p.package.replace(/^prepay_id=/, ''), outTradeNo]);
+      return p;
+    } catch (e) {
+      this.log.error({ outTradeNo, err: e instanceof Error ? e.message : String(e) }, 'prepay failed');
+      throw new AppError(ErrorCode.WECHAT_UNAVAILABLE, 'WeChat Pay did not accept the order, try again');
+    }
+  }
+
+  private async insertOrder(
+    q: Q,
+    o: { outTradeNo: string; memberId: number | null; storeId: number; createdBy: number | null; amountFen: number; description: string; lines: unknown; expiresAt: Date; now: Date },
+  ): Promise<void> {
+    await q.run(
+      "INSERT INTO pay_order (out_trade_no, member_id, store_id, created_by_id, amount_fen, description, `lines`, state, refunded_fen, points_reversed, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, 0, ?, ?)",
+      [o.outTradeNo, o.memberId, o.storeId, o.createdBy, o.amountFen, o.description, JSON.stringify(o.lines), q.ts(o.expiresAt), q.ts(o.now)],
+    );
+  }
+
+  /** An order by its out_trade_no. */
+  async order(outTradeNo: string): Promise<PayOrderRow | null> {
+    const r = await this.db.q.get<Record<string, unknown>>(
+      'SELECT o.*, s.name AS store_name FROM pay_order o JOIN store s ON s.id = o.store_id WHERE o.out_trade_no = ?',
+      [outTradeNo],
+    );
+    return r ? toOrder(r) : null;
+  }
+
+  /** An order as its payer or the store's staff may see it. */
+  async orderFor(ctx: RequestContext, outTradeNo: string): Promise<PayOrderRow> {
+    const userId = ctx.requireUser();
+    const o = await this.order(outTradeNo);
+    if (!o) throw notFound('Order');
+    const mine = await this.db.q.get('SELECT id FROM member WHERE user_id = ? AND id = ?', [userId, o.memberId ?? -1]);
+    if (!mine) {
+      const store = await this.org.store(o.storeId);
+      await authorize(ctx, 'till.lookup', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
+    }
+    return o;
+  }
+
+  /** The signed-in member's orders, newest first. */
+  async myOrders(ctx: RequestContext, first: number, before: number | null): Promise<PayOrderRow[]> {
+    if (!Number.isInteger(first) || first < 1 || first > 50) throw badInput('first must be 1–50', 'first');
+    const payer = await this.payer(ctx.requireUser());
+    const rows = await this.db.q.all<Record<string, unknown>>(
+      `SELECT o.*, s.name AS store_name FROM pay_order o JOIN store s ON s.id = o.store_id WHERE o.member_id = ?${before === null ? '' : ' AND o.id < ?'} ORDER BY o.id DESC LIMIT ?`,
+      before === null ? [payer.memberId, first] : [payer.memberId, before, first],
+    );
+    return rows.map(toOrder);
+  }
+
+  /**
+   * The notify endpoint's work: verify (signature, serial, timestamp, probe), decrypt (GCM tag checked), then apply
+   * idempotently. Answers 204 once the work is done (or was already done), 401 for anything unverifiable (nothing
+   * changes), 500 only when applying truly failed so that WeChat retries.
+   */
+  async handleNotification(headers: Record<string, string | string[] | undefined>, body: string): Promise<NotifyOutcome> {
+    if (!this.verifier) return fail(500, 'WeChat Pay is not configured');
+    let opened;
+    try {
+      opened = this.verifier.open<Record<string, unknown>>(headers, body);
+    } catch (e) {
+      if (e instanceof WechatPayVerifyError) {
+        this.log.warn({ reason: e.reason }, 'WeChat Pay notification rejected');
+        return fail(401, 'verification failed');
+      }
+      throw e;
+    }
+    const { envelope, resource } = opened;
+    try {
+      if (envelope.event_type === 'TRANSACTION.SUCCESS') {
+        await this.completePayment(resource as unknown as WechatPayTransaction);
+      } else if (envelope.event_type.startsWith('REFUND.')) {
+        await this.completeRefund(resource as unknown as RefundResource);
+      } else {
+        this.log.info({ event: envelope.event_type }, 'WeChat Pay notification ignored');
+      }
+      return { status: 204 };
+    } catch (e) {
+      this.log.error({ event: envelope.event_type, id: envelope.id, err: e instanceof Error ? e.message : String(e) }, 'WeChat Pay notification failed');
+      return fail(500, 'processing failed');
+    }
+  }
+
+  /**
+   * Marks the order paid and accrues its points, once per transaction: the state change is a conditional update,
+   * and the ledger entry is keyed (wechatpay, transaction_id). Returns false when there was nothing to do.
+   */
+  async completePayment(tx: WechatPayTransaction, now = new Date()): Promise<boolean> {
+    if (tx.trade_state !== 'SUCCESS' && tx.trade_state !== 'REFUND') return false;
+    if (!tx.transaction_id) throw new Error('paid transaction without transaction_id');
+    const wp = this.config.wechatPay;
+    if (wp && tx.mchid !== wp.mchid) throw new Error(`notification for another merchant ${tx.mchid}`);
+    const order = await this.order(tx.out_trade_no);
+    if (!order) {
+      this.log.warn({ outTradeNo: tx.out_trade_no }, 'payment for an unknown order');
+      return false;
+    }
+    if (order.state === 'PAID') return false;
+    if (tx.amount.total !== order.amountFen) throw new Error(`amount mismatch on ${order.outTradeNo}: paid ${tx.amount.total}, ordered ${order.amountFen}`);
+    let memberId = order.memberId;
+    if (memberId === null && tx.payer?.openid) {
+      const m = await this.db.q.get<{ id: unknown }>('SELECT m.id FROM member m JOIN app_user u ON u.id = m.user_id WHERE u.openid = ?', [tx.payer.openid]);
+      memberId = m ? toInt(m.id) : null;
+    }
+    const paidAt = tx.success_time ? new Date(tx.success_time) : now;
+    if (memberId === null) {
+      // Paid by someone who is not a member: record the payment, no points.
+      const r = await this.db.q.run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, points = 0 WHERE id = ? AND state <> 'PAID'", [tx.transaction_id, this.db.q.ts(paidAt), order.id]);
+      return r.affectedRows === 1;
+    }
+    const tierRow = await this.db.q.get<{ tier_id: unknown }>('SELECT tier_id FROM member WHERE id = ?', [memberId]);
+    const points = await this.previewPoints(order.storeId, toInt(tierRow?.tier_id), order.lines, paidAt);
+    const settings = await this.earning.settings();
+    const mid = memberId;
+    const done = await this.db.tx(async (q) => {
+      // The order row first: a duplicate notification stops here (0 rows), whatever the interleaving.
+      const r = await q.run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, member_id = ?, points = ? WHERE id = ? AND state <> 'PAID'", [
+        tx.transaction_id, q.ts(paidAt), mid, points, order.id,
+      ]);
+      if (r.affectedRows !== 1) return false;
+      await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [mid]); // member before account, as at the till
+      await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
+        mid, order.storeId, order.amountFen, JSON.stringify(order.lines), points, `wechatpay:${tx.transaction_id}`, 'wechatpay', q.ts(paidAt),
+      ]);
+      if (points > 0) {
+        await credit(
+          q,
+          { memberId: mid, kind: 'EARN', reason: `微信支付 ¥${fenToYuan(order.amountFen)} · ${order.storeName}`, actorId: null, storeId: order.storeId, sourceType: 'wechatpay', sourceRef: tx.transaction_id as string, requestHash: null, now: paidAt },
+          points,
+          settings.pointsValidityMonths,
+        );
+      }
+      await this.tiers.reevaluate(q, mid, now, settings.tierPeriodMonths);
+      return true;
+    });
+    if (done) this.log.info({ outTradeNo: order.outTradeNo, memberId: mid, points }, 'payment completed');
+    return done;
+  }
+
+  /**
+   * Recovery: orders still PENDING some minutes after creation are queried; paid ones are completed (a lost
+   * notification still earns points), expired unpaid ones are closed.
+   */
+  async recover(now = new Date()): Promise<{ checked: number; completed: number; closed: number }> {
+    const { client } = this.requireEnabled();
+    const rows = await this.db.q.all<{ out_trade_no: unknown; expires_at: unknown }>(
+      "SELECT out_trade_no, expires_at FROM pay_order WHERE state = 'PENDING' AND created_at <= ? ORDER BY id LIMIT 200",
+      [this.db.q.ts(new Date(now.getTime() - this.config.pay.recoveryAfterMinutes * 60_000))],
+    );
+    let completed = 0;
+    let closed = 0;
+    for (const r of rows) {
+      const outTradeNo = String(r.out_trade_no);
+      const expired = toDate(r.expires_at) <= now;
+      let remote: WechatPayTransaction | null = null;
+      try {
+        remote = await client.queryByOutTradeNo(outTradeNo);
+      } catch (e) {
+        if (!(e instanceof WechatPayError && e.code === 'ORDER_NOT_EXIST')) {
+          this.log.warn({ outTradeNo, err: (e as Error).message }, 'order query failed');
+          continue;
+        }
+      }
+      if (remote && (remote.trade_state === 'SUCCESS' || remote.trade_state === 'REFUND')) {
+        if (await this.completePayment(remote, now)) completed++;
+        continue;
+      }
+      if (!expired) continue;
+      if (remote && remote.trade_state === 'NOTPAY') {
+        try {
+          await client.close(outTradeNo);
+        } catch (e) {
+          this.log.warn({ outTradeNo, err: (e as Error).message }, 'close failed');
+          continue; // maybe paid meanwhile: the next run queries again
+        }
+      }
+      const c = await this.db.q.run("UPDATE pay_order SET state = 'CLOSED' WHERE out_trade_no = ? AND state = 'PENDING'", [outTradeNo]);
+      closed += c.affectedRows;
+    }
+    return { checked: rows.length, completed, closed };
+  }
+
+  /** Staff or a manager refund a paid order fully or partly (once per idempotency key). */
+  async refund(ctx: RequestContext, input: { outTradeNo: string; amountFen: number; reason?: string | null; idempotencyKey: string }): Promise<RefundRow> {
+    const { client } = this.requireEnabled();
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) throw badInput('amountFen must be a positive integer', 'amountFen');
+    if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–64 of [A-Za-z0-9_:.-]', 'idempotencyKey');
+    const order = await this.order(input.outTradeNo);
+    if (!order) throw notFound('Order');
+    const store = await this.org.store(order.storeId);
+    const staffId = await authorize(ctx, 'pay.refund', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
+    const outRefundNo = `RF${createHash('sha256').update(input.idempotencyKey).digest('hex').slice(0, 30).toUpperCase()}`;
+    const hash = createHash('sha256').update(JSON.stringify([input.outTradeNo, input.amountFen])).digest('hex');
+    const prior = await this.refundRow(outRefundNo);
+    if (prior) {
+      const h = await this.db.q.get<{ request_hash: unknown }>('SELECT request_hash FROM pay_refund WHERE out_refund_no = ?', [outRefundNo]);
+      if (h?.request_hash !== hash) throw new AppError(ErrorCode.IDEMPOTENCY_CONFLICT, 'This idempotency key was used for a different refund');
+      return prior;
+    }
+    if (order.state !== 'PAID') throw new AppError(ErrorCode.CONFLICT, 'Only paid orders can be refunded');
+    const pending = await this.db.q.get<{ s: unknown }>("SELECT COALESCE(SUM(amount_fen), 0) AS s FROM pay_refund WHERE order_id = ? AND status IN ('PROCESSING', 'SUCCESS')", [order.id]);
+    if (toInt(pending?.s) + input.amountFen > order.amountFen) throw badInput(`At most ¥${fenToYuan(order.amountFen - toInt(pending?.s))} can still be refunded`, 'amountFen');
+    const reason = input.reason?.trim().slice(0, 80) || null;
+    try {
+      await this.db.q.run("INSERT INTO pay_refund (order_id, out_refund_no, amount_fen, reason, status, points_reversed, points_uncollected, created_by_id, request_hash, created_at) VALUES (?, ?, ?, ?, 'PROCESSING', 0, 0, ?, ?, ?)", [
+        order.id, outRefundNo, input.amountFen, reason, staffId, hash, this.db.q.ts(new Date()),
+      ]);
+    } catch (e) {
+      const again = await this.refundRow(outRefundNo);
+      if (again) return again;
+      throw e;
+    }
+    try {
+      const r = await client.refund({ outTradeNo: order.outTradeNo, outRefundNo, refundFen: input.amountFen, totalFen: order.amountFen, reason: reason ?? undefined, notifyUrl: this.notifyUrl });
+      await this.db.q.run('UPDATE pay_refund SET refund_id = ? WHERE out_refund_no = ?', [r.refund_id, outRefundNo]);
+    } catch (e) {
+      this.log.error({ outRefundNo, err: (e as Error).message }, 'refund request failed');
+      await this.db.q.run("UPDATE pay_refund SET status = 'ABNORMAL', completed_at = ? WHERE out_refund_no = ? AND status = 'PROCESSING'", [this.db.q.ts(new Date()), outRefundNo]);
+      throw new AppError(ErrorCode.WECHAT_UNAVAILABLE, 'WeChat Pay did not accept the refund');
+    }
+    this.log.info({ outRefundNo, outTradeNo: order.outTradeNo, amountFen: input.amountFen, staffId }, 'refund requested');
+    return (await this.refundRow(outRefundNo)) as RefundRow;
+  }
+
+  async refundRow(outRefundNo: string): Promise<RefundRow | null> {
+    const r = await this.db.q.get<Record<string, unknown>>(
+      'SELECT f.*, o.out_trade_no FROM pay_refund f JOIN pay_order o ON o.id = f.order_id WHERE f.out_refund_no = ?',
+      [outRefundNo],
+    );
+    return r
+      ? {
+          id: toInt(r.id),
+          outRefundNo: String(r.out_refund_no),
+          outTradeNo: String(r.out_trade_no),
+          amountFen: toInt(r.amount_fen),
+          status: r.status as RefundRow['status'],
+          pointsReversed: toInt(r.points_reversed),
+          pointsUncollected: toInt(r.points_uncollected),
+          createdAt: toDate(r.created_at),
+        }
+      : null;
+  }
+
+  /** Applies a refund result once: on SUCCESS reverses the proportional points (capped by what is spendable). */
+  async completeRefund(res: RefundResource, now = new Date()): Promise<boolean> {
+    if (res.refund_status === 'PROCESSING') return false;
+    if (res.refund_status !== 'SUCCESS') {
+      const r = await this.db.q.run('UPDATE pay_refund SET status = ?, refund_id = ?, completed_at = ? WHERE out_refund_no = ? AND status = ?', [
+        res.refund_status, res.refund_id, this.db.q.ts(now), res.out_refund_no, 'PROCESSING',
+      ]);
+      return r.affectedRows === 1;
+    }
+    const settings = await this.earning.settings();
+    return this.db.tx(async (q) => {
+      const r = await q.run("UPDATE pay_refund SET status = 'SUCCESS', refund_id = ?, completed_at = ? WHERE out_refund_no = ? AND status IN ('PROCESSING', 'ABNORMAL')", [
+        res.refund_id, q.ts(now), res.out_refund_no,
+      ]);
+      if (r.affectedRows !== 1) return false;
+      const f = await q.get<Record<string, unknown>>('SELECT id, order_id, amount_fen FROM pay_refund WHERE out_refund_no = ?', [res.out_refund_no]);
+      const o = await q.get<Record<string, unknown>>(`SELECT id, member_id, store_id, amount_fen, points, refunded_fen, points_reversed FROM pay_order WHERE id = ?${q.forUpdate}`, [f?.order_id]);
+      if (!f || !o) throw new Error(`refund ${res.out_refund_no} without its order`);
+      const refunded = toInt(o.refunded_fen) + toInt(f.amount_fen);
+      const orderPoints = toInt(o.points);
+      const target = Math.floor((orderPoints * refunded) / toInt(o.amount_fen));
+      const clawback = Math.max(0, target - toInt(o.points_reversed));
+      let taken = 0;
+      const memberId = o.member_id == null ? null : toInt(o.member_id);
+      if (memberId !== null) {
+        await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [memberId]);
+        if (clawback > 0) {
+          const live = await q.get<{ s: unknown }>(`SELECT COALESCE(SUM(remaining), 0) AS s FROM points_lot WHERE member_id = ? AND remaining > 0 AND expires_at > ?`, [memberId, q.ts(now)]);
+          const bal = await q.get<{ b: unknown }>(`SELECT balance AS b FROM member_account WHERE id = ?${q.forUpdate}`, [memberId]);
+          taken = Math.min(clawback, toInt(live?.s), toInt(bal?.b));
+          if (taken > 0) {
+            await debit(
+              q,
+              { memberId, kind: 'REVERSAL', reason: `退款扣回积分 · 退款 ¥${fenToYuan(toInt(f.amount_fen))}`, actorId: null, storeId: toInt(o.store_id), sourceType: 'wechatpay_refund', sourceRef: res.out_refund_no, requestHash: null, now },
+              taken,
+            );
+          }
+        }
+        // Refunded spend no longer counts towards tiers (a negative purchase row; history is never edited).
+        await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
+          memberId, toInt(o.store_id), -toInt(f.amount_fen), JSON.stringify([{ category: 'refund', amountFen: -toInt(f.amount_fen) }]), -taken, `wechatpay_refund:${res.out_refund_no}`, 'wechatpay', q.ts(now),
+        ]);
+        await this.tiers.reevaluate(q, memberId, now, settings.tierPeriodMonths);
+      }
+      await q.run('UPDATE pay_order SET refunded_fen = ?, points_reversed = ? WHERE id = ?', [refunded, target, toInt(o.id)]);
+      await q.run('UPDATE pay_refund SET points_reversed = ?, points_uncollected = ? WHERE id = ?', [taken, clawback - taken, toInt(f.id)]);
+      this.log.info({ outRefundNo: res.out_refund_no, clawback, taken }, 'refund completed');
+      return true;
+    });
+  }
+}
+
+/** WeChat Pay limits `description` to 127 UTF-8 bytes (a Chinese character is 3). */
+export function truncateUtf8(s: string, maxBytes: number): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of s) {
+    const b = Buffer.byteLength(ch);
+    if (bytes + b > maxBytes) break;
+    out += ch;
+    bytes += b;
+  }
+  return out;
+}
+
+function validateOrder(amountFen: number, lines?: { category: string; amountFen: number }[] | null): { category: string; amountFen: number }[] {
+  if (!Number.isSafeInteger(amountFen) || amountFen <= 0 || amountFen > MAX_AMOUNT_FEN) throw badInput(`amountFen must be a positive integer ≤ ${MAX_AMOUNT_FEN}`, 'amountFen');
+  const ls = lines && lines.length ? lines : [{ category: 'general', amountFen }];
+  if (ls.length > 50) throw badInput('At most 50 lines', 'lines');
+  let sum = 0;
+  for (const l of ls) {
+    if (!CATEGORY_RE.test(l.category ?? '')) throw badInput('Each line needs a category', 'lines');
+    if (!Number.isSafeInteger(l.amountFen) || l.amountFen <= 0) throw badInput('Each line amount must be a positive integer (fen)', 'lines');
+    sum += l.amountFen;
+  }
+  if (sum !== amountFen) throw badInput(`The lines add up to ${sum} fen, not ${amountFen}`, 'lines');
+  return ls.map((l) => ({ category: l.category, amountFen: l.amountFen }));
+}
+
+function toOrder(r: Record<string, unknown>): PayOrderRow {
+  return {
+    id: toInt(r.id),
+    outTradeNo: String(r.out_trade_no),
+    memberId: r.member_id == null ? null : toInt(r.member_id),
+    storeId: toInt(r.store_id),
+    storeName: String(r.store_name),
+    amountFen: toInt(r.amount_fen),
+    description: String(r.description),
+    lines: (typeof r.lines === 'string' ? JSON.parse(r.lines) : r.lines) as PayOrderRow['lines'],
+    state: r.state as PayOrderRow['state'],
+    transactionId: r.transaction_id == null ? null : String(r.transaction_id),
+    points: r.points == null ? null : toInt(r.points),
+    refundedFen: toInt(r.refunded_fen),
+    pointsReversed: toInt(r.points_reversed),
+    expiresAt: toDate(r.expires_at),
+    paidAt: r.paid_at == null ? null : toDate(r.paid_at),
+    createdAt: toDate(r.created_at),
+  };
+}
