@@ -1,0 +1,48 @@
+import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import type { RequestContext } from '../../context';
+
+export enum NotificationDeliveryGql { PENDING = 'PENDING', WECHAT = 'WECHAT', IN_APP = 'IN_APP' }
+registerEnumType(NotificationDeliveryGql, { name: 'NotificationDelivery', description: 'PENDING: queued for WeChat; WECHAT: sent as a subscribe message; IN_APP: in the app only' });
+
+@ObjectType('Notification', { description: 'A notice in the member’s in-app inbox' })
+export class NotificationType {
+  @Field(() => ID) id!: string;
+  @Field({ description: 'CLUB_ANNOUNCEMENT, EVENT_REMINDER, EVENT_CANCELLED, WAITLIST_PROMOTED' }) kind!: string;
+  @Field() title!: string;
+  @Field() body!: string;
+  @Field(() => String, { nullable: true, description: 'The mini-program page it opens' }) page!: string | null;
+  @Field(() => NotificationDeliveryGql) delivery!: NotificationDeliveryGql;
+  @Field(() => DateTimeISOResolver) createdAt!: Date;
+}
+
+@ObjectType('SubscribeTemplate', { description: 'A WeChat subscribe-message template: pass templateId to wx.requestSubscribeMessage' })
+export class SubscribeTemplateType {
+  @Field({ description: 'CLUB_ANNOUNCEMENT, EVENT_REMINDER or EVENT_UPDATE' }) kind!: string;
+  @Field() templateId!: string;
+}
+
+@ObjectType('SubscribeConsent')
+export class SubscribeConsentType {
+  @Field() templateId!: string;
+  @Field(() => Int, { description: 'Messages of this template that may still be sent' }) remaining!: number;
+}
+
+@Resolver()
+export class NotificationResolver {
+  @Query(() => [NotificationType], { description: "The signed-in member's inbox, newest first" })
+  async myNotifications(@Ctx() ctx: RequestContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number): Promise<NotificationType[]> {
+    const me = await ctx.services.clubs.me(ctx);
+    return (await ctx.services.notifications.list(me.memberId, first)).map((n) => ({ ...n, id: String(n.id), delivery: n.delivery as NotificationDeliveryGql }));
+  }
+
+  @Query(() => [SubscribeTemplateType], { description: 'The templates the mini-program asks members to accept' })
+  subscribeTemplates(@Ctx() ctx: RequestContext): SubscribeTemplateType[] {
+    return ctx.services.notifications.templateIds();
+  }
+
+  @Mutation(() => [SubscribeConsentType], { description: 'The member accepted these templates in wx.requestSubscribeMessage (each acceptance = one message)' })
+  async recordSubscribeConsent(@Arg('templateIds', () => [String]) templateIds: string[], @Ctx() ctx: RequestContext): Promise<SubscribeConsentType[]> {
+    return ctx.services.notifications.recordConsent(ctx, templateIds);
+  }
+}

@@ -1,0 +1,44 @@
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+export enum OutboxStatus {
+  PENDING = 'PENDING',
+  DONE = 'DONE',
+  DEAD = 'DEAD',
+}
+
+/**
+ * Background work written in the same transaction as the business change (ARCHITECTURE.md): a topic and a
+ * reference; a worker claims due rows (`FOR UPDATE SKIP LOCKED` on MariaDB/MySQL) by pushing `available_at` out
+ * by a lease, runs the topic's handler, then marks the row DONE, or backs off, and after the last attempt DEAD.
+ */
+@Entity({ tableName: 'outbox' })
+@Index({ name: 'outbox_due_idx', properties: ['status', 'availableAt'] })
+export class OutboxItem {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'string', length: 32 })
+  topic!: string;
+
+  @Property({ type: 'string', length: 64 })
+  ref!: string;
+
+  @Enum({ items: () => OutboxStatus, type: 'string', length: 8 })
+  status: OutboxStatus = OutboxStatus.PENDING;
+
+  @Property({ type: 'integer' })
+  attempts: number = 0;
+
+  /** Not before this instant (also the lease of a claimed row). */
+  @Property({ type: 'datetime', length: 3 })
+  availableAt: Date = new Date();
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  lastError?: string | null;
+
+  @Property({ type: 'datetime', length: 3 })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', length: 3 })
+  updatedAt: Date = new Date();
+}

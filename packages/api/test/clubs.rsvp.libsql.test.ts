@@ -1,0 +1,3 @@
+import { rsvpSuite } from './support/rsvp-suite';
+
+describe('event RSVPs, waitlist and refunds on libsql', () => rsvpSuite('sqlite'));
