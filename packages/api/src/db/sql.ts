@@ -2,7 +2,7 @@
  * Lean SQL for the hot paths (member home, till accrual/redemption, expiry), run through the ORM's own
  * connection so it shares the pool and transactions with entity code. Dialect differences live here.
  */
-import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import { DeadlockException, IsolationLevel, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/mariadb';
 import type { Dialect } from './orm';
 
@@ -54,11 +54,16 @@ export class Db {
   /**
    * Runs `fn` in a transaction; deadlocks and lock-wait timeouts are retried (the whole transaction,
    * so `fn` must not have side effects outside the database).
+   *
+   * On MariaDB/MySQL the isolation level is READ COMMITTED: every read sees what committed before it (after a row
+   * lock is taken, the next read is never a stale snapshot), and `FOR UPDATE` takes record locks without InnoDB's
+   * gap locks, which otherwise deadlock one member's lot inserts against another member's locked lot range.
    */
   async tx<T>(fn: (q: Q) => Promise<T>, attempts = 5): Promise<T> {
+    const options = this.dialect === 'sqlite' ? {} : { isolationLevel: IsolationLevel.READ_COMMITTED };
     for (let i = 1; ; i++) {
       try {
-        return await this.conn.transactional((trx) => fn(this.runner(trx)));
+        return await this.conn.transactional((trx) => fn(this.runner(trx)), options);
       } catch (e) {
         if (i < attempts && (isRetryableLock(e) || isBusy(e))) {
           await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 10 * i));
