@@ -35,6 +35,10 @@ export interface AppOptions {
   logger?: Logger;
   /** Demo only: mint a wx.login code for a persona (the simulator's control API). */
   demoLoginCode?: (user: string) => Promise<string> | string;
+  /** Demo only: mint a getPhoneNumber code for a persona's phone (the simulator's control API). */
+  demoPhoneCode?: (user: string) => Promise<string> | string;
+  /** Demo only: pay with wx.requestPayment's parameters through the WeChat Pay simulator (no phone in a browser). */
+  demoPay?: (params: Record<string, string>) => Promise<{ transactionId: string }>;
 }
 
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
@@ -120,14 +124,37 @@ export async function createApp(opts: AppOptions): Promise<App> {
     }
   });
 
-  if (opts.demoLoginCode) {
-    const mint = opts.demoLoginCode;
-    fastify.post<{ Body: { user?: unknown } }>('/demo/wx-code', async (req, reply) => {
+  // Demo only: the simulator plays the phone (wx.login, the getPhoneNumber button) for a persona.
+  const personaRoute = (path: string, mint: (user: string) => Promise<string> | string) =>
+    fastify.post<{ Body: { user?: unknown } }>(path, async (req, reply) => {
       const user = typeof req.body?.user === 'string' ? req.body.user.trim() : '';
       if (!/^[\w-]{1,32}$/.test(user)) return reply.code(400).send({ code: ErrorCode.BAD_USER_INPUT, message: 'user: 1–32 letters, digits, _ or -' });
       return { code: await mint(user) };
     });
+  if (opts.demoLoginCode) personaRoute('/demo/wx-code', opts.demoLoginCode);
+  if (opts.demoPhoneCode) personaRoute('/demo/phone-code', opts.demoPhoneCode);
+
+  if (opts.demoPay) {
+    const pay = opts.demoPay;
+    fastify.post<{ Body: Record<string, unknown> }>('/demo/pay', async (req, reply) => {
+      const b = req.body ?? {};
+      const params = Object.fromEntries(['appId', 'timeStamp', 'nonceStr', 'package', 'signType', 'paySign'].map((k) => [k, typeof b[k] === 'string' ? (b[k] as string) : '']));
+      try {
+        return await pay(params);
+      } catch (e) {
+        return reply.code(400).send({ code: ErrorCode.BAD_USER_INPUT, message: (e as Error).message });
+      }
+    });
   }
+
+  // WeChat Pay notifications: the raw body is what was signed, so this route parses JSON itself.
+  await fastify.register(async (scope) => {
+    scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+    scope.post('/webhooks/wechatpay', async (req, reply) => {
+      const out = await services.payments.handleNotification(req.headers, typeof req.body === 'string' ? req.body : '');
+      return out.status === 204 ? reply.code(204).send() : reply.code(out.status).send(out.body);
+    });
+  });
 
   registerStatic(fastify, config.h5Dist);
 
@@ -142,12 +169,36 @@ export async function createApp(opts: AppOptions): Promise<App> {
     timer.unref();
   }
 
+  let recoveryTimer: NodeJS.Timeout | null = null;
+  if (services.payments.enabled && config.pay.recoveryIntervalSeconds > 0) {
+    recoveryTimer = setInterval(() => {
+      services.payments
+        .recover()
+        .then((r) => (r.completed > 0 || r.closed > 0) && log.info(r, 'payment recovery'))
+        .catch((e: Error) => log.error({ err: e.message }, 'payment recovery failed'));
+    }, config.pay.recoveryIntervalSeconds * 1000);
+    recoveryTimer.unref();
+  }
+
+  let clubJobsTimer: NodeJS.Timeout | null = null;
+  if (config.clubJobsIntervalSeconds > 0) {
+    clubJobsTimer = setInterval(() => {
+      services.events
+        .runJobs()
+        .then((r) => (r.finished > 0 || r.reminded > 0 || r.delivery.done + r.delivery.retried + r.delivery.dead > 0) && log.info(r, 'club jobs'))
+        .catch((e: Error) => log.error({ err: e.message }, 'club jobs failed'));
+    }, config.clubJobsIntervalSeconds * 1000);
+    clubJobsTimer.unref();
+  }
+
   return {
     fastify,
     services,
     apollo,
     async close() {
+      if (clubJobsTimer) clearInterval(clubJobsTimer);
       if (timer) clearInterval(timer);
+      if (recoveryTimer) clearInterval(recoveryTimer);
       await fastify.close();
       await apollo.stop().catch(() => undefined);
       if (!opts.orm) await orm.close(true);

@@ -73,4 +73,22 @@ describe('loadConfig', () => {
     const c = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: 'mariadb://root@127.0.0.1:3306/q', PORT: '8080', WECHAT_API_BASE: 'https://api.weixin.qq.com' });
     expect(c).toMatchObject({ env: 'production', port: 8080, demo: false, jwt: { secret: SECRET, generated: false }, wechat: { apiBase: 'https://api.weixin.qq.com' } });
   });
+
+  test('club jobs run every minute by default; subscribe templates default to the demo ids and can be set per kind', () => {
+    const c = loadConfig({});
+    expect(c.clubJobsIntervalSeconds).toBe(60);
+    expect(c.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement', EVENT_REMINDER: 'demo-tmpl-event-reminder', EVENT_UPDATE: 'demo-tmpl-event-update' });
+    const set = loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: '0', WECHAT_SUBSCRIBE_TEMPLATES: ' EVENT_REMINDER = AbC-123_x , CLUB_ANNOUNCEMENT=zz9 ' });
+    expect(set.clubJobsIntervalSeconds).toBe(0);
+    expect(set.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'zz9', EVENT_REMINDER: 'AbC-123_x', EVENT_UPDATE: 'demo-tmpl-event-update' });
+  });
+
+  test.each(['REMINDER=abc', 'EVENT_REMINDER', 'EVENT_REMINDER=', 'EVENT_REMINDER=a b'])('WECHAT_SUBSCRIBE_TEMPLATES=%s is rejected, naming the variable', (v) => {
+    expect(() => loadConfig({ WECHAT_SUBSCRIBE_TEMPLATES: v })).toThrow(/Invalid configuration:\n\s+WECHAT_SUBSCRIBE_TEMPLATES: expected KIND=templateId/);
+  });
+
+  test('CLUB_JOBS_INTERVAL_SECONDS must be 0–3600', () => {
+    expect(() => loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: '-1' })).toThrow(/CLUB_JOBS_INTERVAL_SECONDS/);
+    expect(() => loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: 'soon' })).toThrow(/CLUB_JOBS_INTERVAL_SECONDS/);
+  });
 });

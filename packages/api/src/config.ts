@@ -54,6 +54,10 @@ const schema = z.object({
   PAY_RECOVERY_AFTER_MINUTES: z.coerce.number().int().min(1).max(1440).default(5),
   /** Seconds between recovery runs; 0 disables. */
   PAY_RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Seconds between in-process club jobs (subscribe-message delivery, event reminders, finishing past events); 0 disables. */
+  CLUB_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Subscribe-message template ids: `CLUB_ANNOUNCEMENT=…,EVENT_REMINDER=…,EVENT_UPDATE=…` (unset kinds keep the demo ids). */
+  WECHAT_SUBSCRIBE_TEMPLATES: z.string().optional(),
   /** Log every SQL statement (debug). */
   DB_DEBUG: bool,
 });
@@ -69,6 +73,9 @@ export type Config = {
   logLevel: string;
   expiryIntervalMinutes: number;
   h5Dist: string | null;
+  clubJobsIntervalSeconds: number;
+  /** WeChat subscribe-message template id per kind of notice. */
+  subscribeTemplates: Record<SubscribeTemplateKind, string>;
   publicBaseUrl: string;
   wechatPay: WechatPayConfig | null;
   pay: { orderTtlMinutes: number; recoveryAfterMinutes: number; recoveryIntervalSeconds: number };
@@ -156,10 +163,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     expiryIntervalMinutes: e.EXPIRY_JOB_INTERVAL_MINUTES,
     h5Dist: e.H5_DIST ?? null,
+    clubJobsIntervalSeconds: e.CLUB_JOBS_INTERVAL_SECONDS,
+    subscribeTemplates: parseSubscribeTemplates(e.WECHAT_SUBSCRIBE_TEMPLATES),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     wechatPay: loadWechatPay(e),
     pay: { orderTtlMinutes: e.PAY_ORDER_TTL_MINUTES, recoveryAfterMinutes: e.PAY_RECOVERY_AFTER_MINUTES, recoveryIntervalSeconds: e.PAY_RECOVERY_INTERVAL_SECONDS },
   };
+}
+
+/** The notices that may go out as WeChat subscribe messages; each needs a template chosen in the WeChat admin console. */
+export const SUBSCRIBE_TEMPLATE_KINDS = ['CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE'] as const;
+export type SubscribeTemplateKind = (typeof SUBSCRIBE_TEMPLATE_KINDS)[number];
+
+function parseSubscribeTemplates(v: string | undefined): Record<SubscribeTemplateKind, string> {
+  const out: Record<SubscribeTemplateKind, string> = { CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement', EVENT_REMINDER: 'demo-tmpl-event-reminder', EVENT_UPDATE: 'demo-tmpl-event-update' };
+  for (const item of (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    const [kind, id] = item.split('=').map((x) => x.trim());
+    if (!kind || !id || !(SUBSCRIBE_TEMPLATE_KINDS as readonly string[]).includes(kind) || !/^[\w-]{1,64}$/.test(id)) {
+      throw new Error(`Invalid configuration:\n  WECHAT_SUBSCRIBE_TEMPLATES: expected KIND=templateId[,…] with KIND one of ${SUBSCRIBE_TEMPLATE_KINDS.join(', ')}`);
+    }
+    out[kind as SubscribeTemplateKind] = id;
+  }
+  return out;
 }
 
 function randomSecret(): string {

@@ -6,8 +6,8 @@ import { loadConfig } from './config';
 import { createApp } from './app';
 import { createLogger } from './logger';
 import { initOrm } from './db/orm';
-import { seedDemo } from './demo/seed';
-import { startWechatMiniSimulator } from '@quanzi/simulators';
+import { demoPhoneOf, seedDemo } from './demo/seed';
+import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator } from '@quanzi/simulators';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,17 +15,38 @@ async function main(): Promise<void> {
   const orm = await initOrm(config.database);
   let wechatBase = config.wechat.apiBase ?? 'https://api.weixin.qq.com';
   let demoLoginCode: ((user: string) => string) | undefined;
+  let demoPhoneCode: ((user: string) => string) | undefined;
   let closeSim: (() => Promise<void>) | undefined;
+  let demoPay: ((params: Record<string, string>) => Promise<{ transactionId: string }>) | undefined;
+  let closePaySim: (() => Promise<void>) | undefined;
   if (config.demo) {
     if (!config.wechat.apiBase) {
       const sim = await startWechatMiniSimulator({ appid: config.wechat.appid, secret: config.wechat.secret });
       wechatBase = sim.url;
       demoLoginCode = (user) => sim.login(user);
+      demoPhoneCode = (user) => sim.phoneCode(demoPhoneOf(user));
       closeSim = () => sim.close();
       log.info({ url: sim.url }, 'WeChat simulator started (demo)');
     }
+    if (!config.wechatPay) {
+      // Offline WeChat Pay: fresh merchant and platform keys for this process, the simulator on loopback.
+      const keys = generateWechatPayKeys();
+      const paySim = await startWechatPaySimulator({ keys, appid: config.wechat.appid, signWith: 'alternate' });
+      config.wechatPay = {
+        mchid: keys.merchant.mchid,
+        serialNo: keys.merchant.serial,
+        privateKeyPem: keys.merchant.privateKeyPem,
+        publicKeyPem: keys.merchant.publicKeyPem,
+        apiV3Key: keys.apiV3Key,
+        platformKeys: { [keys.platformCert.serial]: keys.platformCert.publicKeyPem, [keys.publicKey.id]: keys.publicKey.publicKeyPem },
+        apiBase: paySim.url,
+      };
+      demoPay = (params) => paySim.pay(params as never);
+      closePaySim = () => paySim.close();
+      log.info({ url: paySim.url }, 'WeChat Pay simulator started (demo)');
+    }
   }
-  const app = await createApp({ config, orm, logger: log, wechatBase, demoLoginCode });
+  const app = await createApp({ config, orm, logger: log, wechatBase, demoLoginCode, demoPhoneCode, demoPay });
   if (config.demo) {
     const r = await seedDemo(app.services);
     if (r.seeded) log.info('demo data seeded');
@@ -40,6 +61,7 @@ async function main(): Promise<void> {
     await app.close();
     await orm.close(true);
     await closeSim?.();
+    await closePaySim?.();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

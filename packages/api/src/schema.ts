@@ -9,8 +9,12 @@ import { MemberResolver } from './modules/members/member.resolver';
 import { OrgResolver } from './modules/org/org.resolver';
 import { PurchaseResolver } from './modules/purchases/purchase.resolver';
 import { TierResolver } from './modules/tiers/tier.resolver';
+import { PaymentResolver } from './modules/payments/payment.resolver';
+import { ClubResolver } from './modules/clubs/club.resolver';
+import { EventResolver, RsvpResolver } from './modules/clubs/event.resolver';
+import { NotificationResolver } from './modules/notifications/notification.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

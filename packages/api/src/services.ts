@@ -12,6 +12,15 @@ import { OrgService } from './modules/org/org.service';
 import { PurchaseService } from './modules/purchases/purchase.service';
 import { TierService } from './modules/tiers/tier.service';
 import { UserService } from './modules/users/user.service';
+import { PaymentService } from './modules/payments/payment.service';
+import { WechatPayClient } from './integrations/wechatpay/wechatpay-client';
+import { WechatPayVerifier } from './integrations/wechatpay/wechatpay-verifier';
+import { OutboxService } from './modules/outbox/outbox.service';
+import { NotificationService } from './modules/notifications/notification.service';
+import { ContentGuard } from './modules/clubs/content-guard';
+import { ClubService } from './modules/clubs/club.service';
+import { EventService } from './modules/clubs/event.service';
+import { ClubReportService } from './modules/clubs/club-report.service';
 
 export interface Services {
   config: Config;
@@ -27,6 +36,12 @@ export interface Services {
   members: MemberService;
   ledger: LedgerService;
   purchases: PurchaseService;
+  payments: PaymentService;
+  outbox: OutboxService;
+  notifications: NotificationService;
+  clubs: ClubService;
+  events: EventService;
+  clubReports: ClubReportService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -40,5 +55,18 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const members = new MemberService(db, tiers, org);
   const ledger = new LedgerService(db);
   const purchases = new PurchaseService(db, members, earning, tiers, org, log);
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases };
+  const wp = config.wechatPay;
+  const verifier = wp ? new WechatPayVerifier(wp.platformKeys, wp.apiV3Key) : null;
+  const payClient =
+    wp && verifier
+      ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
+      : null;
+  const payments = new PaymentService(db, config, payClient, verifier, earning, tiers, org, log);
+  const outbox = new OutboxService(db, log);
+  const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
+  const guard = new ContentGuard(db, wechat, log);
+  const clubs = new ClubService(db, org, tiers, guard, notifications, log);
+  const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
+  const clubReports = new ClubReportService(db, clubs);
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, notifications, clubs, events, clubReports };
 }

@@ -30,7 +30,13 @@ export type Action =
   | 'role.assign'
   | 'role.assignManager'
   | 'points.expire'
-  | 'points.reconcile';
+  | 'pay.tillOrder' // create an order at a store's till
+  | 'pay.refund' // refund a store's paid order
+  | 'pay.recover'
+  | 'points.reconcile'
+  | 'club.create' // start a club (at a store, or organisation-wide)
+  | 'club.report' // the manager view of clubs and events in scope
+  | 'club.jobs'; // run reminders, notification delivery and event finishing now
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -42,6 +48,11 @@ export function managerCovers(g: RoleGrant, t: Target): boolean {
 
 function staffAt(g: RoleGrant, t: Target): boolean {
   return g.role === 'STAFF' && t.kind === 'STORE' && g.scope === 'STORE' && g.storeId === t.storeId;
+}
+
+/** Does an organizer grant cover the target? Same geometry as managers (HQ ⊃ region ⊃ store). */
+function organizerCovers(g: RoleGrant, t: Target): boolean {
+  return g.role === 'ORGANIZER' && managerCovers({ ...g, role: 'MANAGER' }, t);
 }
 
 const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
@@ -56,7 +67,13 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'org.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'role.assignManager': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'points.expire': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
+  'pay.tillOrder': (g, t) => staffAt(g, t) || managerCovers(g, t),
+  'pay.refund': (g, t) => staffAt(g, t) || managerCovers(g, t),
+  'pay.recover': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'points.reconcile': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
+  'club.create': (g, t) => organizerCovers(g, t) || managerCovers(g, t),
+  'club.report': managerCovers,
+  'club.jobs': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
 };
 
 /** Whether the grants allow `action` on `target`. */
@@ -71,5 +88,51 @@ export async function authorize(ctx: RequestContext, action: Action, target: Tar
   if (userId === null) throw unauthenticated();
   const grants = await ctx.roles();
   if (!allows(grants, action, target)) throw forbidden();
+  return userId;
+}
+
+/**
+ * Club-scoped actions (F7). A club's own organizers (a per-club role granted by managers, held in club_member) may
+ * run it; managers whose scope covers the club's store (HQ for an organisation-wide club) may too. Organizer
+ * rights never reach another club: being an organizer of club A says nothing about club B.
+ */
+export type ClubAction =
+  | 'club.edit' // name, theme, texts, policy, cap, invitation code
+  | 'club.moderate' // the member list, approving/rejecting requests, removing members
+  | 'club.announce' // post announcements to the club
+  | 'club.organizers' // grant or revoke the per-club organizer role
+  | 'event.manage' // create, edit, publish, cancel, finish events; see RSVPs and attendance
+  | 'event.checkin'; // scan members in at the door
+
+export interface ClubTarget {
+  /** Where the club belongs: its home store, or HQ for an organisation-wide club. */
+  club: Target;
+  /** Where an event takes place (its store, else the club's), for staff at the door; null when neither has a store. */
+  venue?: Target | null;
+  /** Whether the user is an active organizer of this very club (looked up by the service, only when needed). */
+  isOrganizer: () => Promise<boolean>;
+}
+
+const CLUB_POLICY: Record<ClubAction, { organizers: boolean; grant: (g: RoleGrant, c: ClubTarget) => boolean }> = {
+  'club.edit': { organizers: true, grant: (g, c) => managerCovers(g, c.club) },
+  'club.moderate': { organizers: true, grant: (g, c) => managerCovers(g, c.club) },
+  'club.announce': { organizers: true, grant: (g, c) => managerCovers(g, c.club) },
+  'club.organizers': { organizers: false, grant: (g, c) => managerCovers(g, c.club) },
+  'event.manage': { organizers: true, grant: (g, c) => managerCovers(g, c.club) },
+  'event.checkin': { organizers: true, grant: (g, c) => managerCovers(g, c.club) || (c.venue != null && (staffAt(g, c.venue) || managerCovers(g, c.venue))) },
+};
+
+/** Whether the grants (or being an organizer of this club) allow a club action. */
+export async function clubAllows(grants: readonly RoleGrant[], action: ClubAction, c: ClubTarget): Promise<boolean> {
+  const rule = CLUB_POLICY[action];
+  if (grants.some((g) => rule.grant(g, c))) return true;
+  return rule.organizers && (await c.isOrganizer());
+}
+
+/** Throws UNAUTHENTICATED when signed out, FORBIDDEN unless {@link clubAllows}; returns the user id. */
+export async function authorizeClub(ctx: RequestContext, action: ClubAction, c: ClubTarget): Promise<number> {
+  const userId = ctx.userId;
+  if (userId === null) throw unauthenticated();
+  if (!(await clubAllows(await ctx.roles(), action, c))) throw forbidden();
   return userId;
 }

@@ -5,6 +5,11 @@ import { Member, MemberAccount } from '../modules/members/member.entity';
 import { EarningRule, LoyaltyProgram } from '../modules/earning/earning-rule.entity';
 import { LotAllocation, PointsEntry, PointsLot } from '../modules/ledger/ledger.entity';
 import { Purchase } from '../modules/purchases/purchase.entity';
+import { PayOrder, PayRefund } from '../modules/payments/payment.entity';
+import { Club, ClubMember, ClubPost } from '../modules/clubs/club.entity';
+import { ClubEvent, EventAttendance, EventRsvp } from '../modules/clubs/event.entity';
+import { Notification, SubscribeConsent } from '../modules/notifications/notification.entity';
+import { OutboxItem } from '../modules/outbox/outbox.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -21,4 +26,15 @@ export const entities = [
   PointsLot,
   LotAllocation,
   Purchase,
+  PayOrder,
+  PayRefund,
+  Club,
+  ClubMember,
+  ClubPost,
+  ClubEvent,
+  EventRsvp,
+  EventAttendance,
+  Notification,
+  SubscribeConsent,
+  OutboxItem,
 ];

@@ -7,6 +7,7 @@ import { simulatedOpenid, simulatedUnionid } from '@quanzi/simulators';
 import { toInt } from '../db/sql';
 import { credit, debit } from '../modules/ledger/ledger.service';
 import type { Services } from '../services';
+import { seedDemoClubs } from './clubs';
 
 export const DEMO_PERSONAS = {
   alice: '会员 · 金卡，有消费记录',
@@ -17,6 +18,14 @@ export const DEMO_PERSONAS = {
 } as const;
 
 const DAY = 86_400_000;
+
+/** The phone number a demo persona "owns" (alice's is the one seeded on her account). */
+export function demoPhoneOf(user: string): string {
+  if (user === 'alice') return '13812345678';
+  let h = 0;
+  for (const ch of user) h = (h * 31 + ch.charCodeAt(0)) % 100_000_000;
+  return `139${String(h).padStart(8, '0')}`;
+}
 
 export async function seedDemo(s: Services, now = new Date()): Promise<{ seeded: boolean }> {
   const q = s.db.q;
@@ -101,5 +110,6 @@ export async function seedDemo(s: Services, now = new Date()): Promise<{ seeded:
   const spend = history.filter(([ago]) => ago <= 365).reduce((a, [, amt]) => a + amt, 0);
   const d = evaluateTier(await s.tiers.list(), { tierId: String(alice.tierId), periodEndsAt: alice.tierPeriodEndsAt }, spend, now, 12);
   await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), ts(addMonthsUtc(now, 12)), alice.id]);
+  await seedDemoClubs(s, { erin: users.erin as number, alice: users.alice as number, bob: users.bob as number, guomao }, now);
   return { seeded: true };
 }

@@ -3,8 +3,9 @@
  * `gql()` speaks real HTTP to /graphql; `signIn()` goes through wx.login → code2Session like the phone does.
  */
 import { currentMemberCode } from '@quanzi/shared';
-import { startWechatMiniSimulator, type WechatMiniSimulator } from '@quanzi/simulators';
+import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator, type WechatMiniSimulator, type WechatPaySimulator, type WechatPaySimulatorOptions } from '@quanzi/simulators';
 import { createApp, type App } from '../../src/app';
+import { demoPhoneOf } from '../../src/demo/seed';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './db';
@@ -28,6 +29,8 @@ export interface TestApp {
   app: App;
   url: string;
   sim: WechatMiniSimulator;
+  /** The WeChat Pay simulator, when started with `{ pay: … }`. */
+  paySim: WechatPaySimulator | null;
   db: TestDatabase;
   org: Org;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
@@ -42,19 +45,55 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-const APPID = 'wx_test_appid';
+export const APPID = 'wx_test_appid';
 const SECRET = 'test_app_secret';
 
 /** Starts the API on `dialect` with the standard test organisation (2 regions, 3 stores, 5 tiers, rules). */
-export async function startTestApp(dialect: TestDialect = 'mariadb'): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Start the WeChat Pay simulator with these options and configure the API for it. */
+  pay?: Partial<Omit<WechatPaySimulatorOptions, 'keys' | 'appid'>>;
+  /** Serve the demo helpers (/demo/wx-code, /demo/phone-code, /demo/pay) as the offline demo does. */
+  demo?: boolean;
+}
+
+export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestAppOptions = {}): Promise<TestApp> {
   const sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET });
   const db = await createTestDatabase(dialect);
   const config = loadConfig({ NODE_ENV: 'test', WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, EXPIRY_JOB_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent', DEMO: 'false', JWT_SECRET: 'test-secret-test-secret-test-secret-0123' });
   config.database = db.config;
-  const app = await createApp({ config, wechatBase: sim.url, logger: createLogger('silent') });
+  config.clubJobsIntervalSeconds = 0; // tests run the club jobs themselves
+  let paySim: WechatPaySimulator | null = null;
+  if (opts.pay) {
+    // Keys are generated for the run, never committed; WeChat Pay signs with both a platform certificate and a public key.
+    const keys = generateWechatPayKeys();
+    paySim = await startWechatPaySimulator({ keys, appid: APPID, signWith: 'alternate', retryScale: 0.0001, ...opts.pay });
+    config.wechatPay = {
+      mchid: keys.merchant.mchid,
+      serialNo: keys.merchant.serial,
+      privateKeyPem: keys.merchant.privateKeyPem,
+      publicKeyPem: keys.merchant.publicKeyPem,
+      apiV3Key: keys.apiV3Key,
+      platformKeys: { [keys.platformCert.serial]: keys.platformCert.publicKeyPem, [keys.publicKey.id]: keys.publicKey.publicKeyPem },
+      apiBase: paySim.url,
+    };
+  }
+  const pay = paySim;
+  const app = await createApp({
+    config,
+    wechatBase: sim.url,
+    logger: createLogger('silent'),
+    ...(opts.demo
+      ? {
+          demoLoginCode: (user: string) => sim.login(user),
+          demoPhoneCode: (user: string) => sim.phoneCode(demoPhoneOf(user)),
+          ...(pay ? { demoPay: (params: Record<string, string>) => pay.pay(params as never) } : {}),
+        }
+      : {}),
+  });
   await app.fastify.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.fastify.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  config.publicBaseUrl = url; // WeChat Pay's notify_url points back at this server
   const org = await seedOrg(app);
 
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}, token?: string | null): Promise<GqlResult<T>> => {
@@ -70,6 +109,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb'): Promise<Te
     app,
     url,
     sim,
+    paySim,
     db,
     org,
     gql,
@@ -91,7 +131,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb'): Promise<Te
     },
     async counts() {
       const out: Record<string, number> = {};
-      for (const t of ['points_entry', 'points_lot', 'lot_allocation', 'purchase', 'app_user', 'member', 'role_assignment', 'store', 'region', 'tier', 'earning_rule']) {
+      for (const t of ['points_entry', 'points_lot', 'lot_allocation', 'purchase', 'app_user', 'member', 'role_assignment', 'store', 'region', 'tier', 'earning_rule', 'pay_order', 'pay_refund']) {
         const r = await app.services.db.q.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${t}`);
         out[t] = toInt(r?.n);
       }
@@ -102,6 +142,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb'): Promise<Te
     async close() {
       await app.close();
       await sim.close();
+      await paySim?.close();
       await db.drop();
     },
   };

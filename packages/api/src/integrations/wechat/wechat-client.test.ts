@@ -199,6 +199,85 @@ describe('getPhoneNumber', () => {
   });
 });
 
+describe('msgSecCheck', () => {
+  const visitor = async (client: WechatClient, user: string) => (await client.code2Session(sim.login(user))).openid;
+
+  it('passes clean text and flags a configured word as risky (label kept)', async () => {
+    const client = newClient();
+    const openid = await visitor(client, 'sec-a');
+    expect(await client.msgSecCheck({ openid, scene: 3, content: '本周六读书会：《活着》' })).toEqual({ suggest: 'pass', label: 100 });
+    sim.setFlaggedWords([{ word: '赌博', suggest: 'risky', label: 20006 }, { word: '返现', suggest: 'review', label: 10001 }]);
+    try {
+      expect(await client.msgSecCheck({ openid, scene: 1, content: '一起去赌博' })).toEqual({ suggest: 'risky', label: 20006 });
+      expect(await client.msgSecCheck({ openid, scene: 1, content: '扫码返现' })).toEqual({ suggest: 'review', label: 10001 });
+    } finally {
+      sim.setFlaggedWords([]);
+    }
+  });
+
+  it('an author who has not opened the mini-program recently is 61010', async () => {
+    const e = await rejection(newClient().msgSecCheck({ openid: sim.openidOf('sec-never'), scene: 1, content: 'hi' }));
+    expect(e).toMatchObject({ api: 'msg_sec_check', errcode: 61010 });
+  });
+
+  it('an expired token is refreshed once and the check retried', async () => {
+    const client = newClient();
+    const openid = await visitor(client, 'sec-b');
+    await client.getAccessToken();
+    sim.resetCalls();
+    sim.expireAccessTokens();
+    expect((await client.msgSecCheck({ openid, scene: 2, content: 'hello' })).suggest).toBe('pass');
+    expect(sim.calls).toMatchObject({ stable_token: 1, msg_sec_check: 2 });
+  });
+
+  it('a response without a result is malformed (-1)', async () => {
+    const { url, server } = await startRawServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(req.url?.startsWith('/cgi-bin/stable_token') ? { access_token: 'tok', expires_in: 7200 } : { errcode: 0, errmsg: 'ok' }));
+    });
+    try {
+      expect(await rejection(newClient({ baseUrl: url }).msgSecCheck({ openid: 'o', scene: 1, content: 'x' }))).toMatchObject({ api: 'msg_sec_check', errcode: -1 });
+    } finally {
+      await stopRawServer(server);
+    }
+  });
+});
+
+describe('sendSubscribeMessage', () => {
+  const TEMPLATE = 'tmpl-client-test';
+  const msg = (touser: string) => ({ touser, template_id: TEMPLATE, page: 'pages/club/index?id=1', data: { thing1: { value: '读书会' }, time2: { value: '2026-06-10 19:30' } } });
+
+  it('sends once per consent; without one it is WechatApiError 43101', async () => {
+    const client = newClient();
+    const openid = sim.openidOf('sub-a');
+    sim.grantSubscribeConsent(openid, TEMPLATE);
+    const sent = await client.sendSubscribeMessage(msg(openid));
+    expect(sent.msgid).toMatch(/^\d+$/);
+    expect(sim.sentMessages.at(-1)).toMatchObject({ msgid: Number(sent.msgid), touser: openid, template_id: TEMPLATE, data: msg(openid).data });
+    expect(await rejection(client.sendSubscribeMessage(msg(openid)))).toMatchObject({ api: 'subscribe_send', errcode: 43101 });
+  });
+
+  it('a token invalidated elsewhere (40001) is refreshed and the message sent once', async () => {
+    const client = newClient();
+    await client.getAccessToken();
+    await newClient().getAccessToken(true);
+    const openid = sim.openidOf('sub-b');
+    sim.grantSubscribeConsent(openid, TEMPLATE);
+    const before = sim.sentMessages.length;
+    await client.sendSubscribeMessage(msg(openid));
+    expect(sim.sentMessages.length).toBe(before + 1);
+    expect(sim.consentsLeft(openid, TEMPLATE)).toBe(0);
+  });
+
+  it('a value WeChat refuses is 47003', async () => {
+    const openid = sim.openidOf('sub-c');
+    sim.grantSubscribeConsent(openid, TEMPLATE);
+    const e = await rejection(newClient().sendSubscribeMessage({ ...msg(openid), data: { thing1: { value: '超'.repeat(21) } } }));
+    expect(e).toMatchObject({ errcode: 47003 });
+    expect(sim.consentsLeft(openid, TEMPLATE)).toBe(1);
+  });
+});
+
 describe('transport failures are errcode -1', () => {
   it('unreachable base URL', async () => {
     // Grab a free port and close it again, so nothing listens there.

@@ -1,7 +1,7 @@
 /**
  * Thin typed client for the WeChat mini-program server APIs (api.weixin.qq.com): code2Session,
- * stable access token and getPhoneNumber. The base URL is injectable so tests and the offline demo
- * point it at `@quanzi/simulators`.
+ * stable access token, getPhoneNumber, msgSecCheck (content security v2) and subscribe messages.
+ * The base URL is injectable so tests and the offline demo point it at `@quanzi/simulators`.
  *
  * Error policy: every failure is a {@link WechatApiError}. WeChat's own `{errcode, errmsg}` pass
  * through; network failures, timeouts and unreadable responses get errcode -1. Neither the app
@@ -41,6 +41,26 @@ export interface WechatPhoneNumber {
   phoneNumber: string;
   purePhoneNumber: string;
   countryCode: string;
+}
+
+/** msg_sec_check v2 scenes: 1 资料 (profile), 2 评论 (comment), 3 论坛 (forum), 4 社交日志 (social log). */
+export type MsgSecScene = 1 | 2 | 3 | 4;
+
+export interface MsgSecCheckResult {
+  /** pass: publish; review: a human should look; risky: do not publish. */
+  suggest: 'pass' | 'review' | 'risky';
+  /** 100 normal, 10001 广告, 20001 时政, 20002 色情, 20003 辱骂, 20006 违法犯罪, 20008 欺诈, 20012 低俗, 20013 版权, 21000 其他. */
+  label: number;
+}
+
+export interface SubscribeMessage {
+  touser: string;
+  template_id: string;
+  page?: string;
+  /** Keyword values, e.g. `{ thing1: { value: '周末骑行' }, time2: { value: '2026-06-10 08:00' } }`. */
+  data: Record<string, { value: string }>;
+  miniprogram_state?: 'developer' | 'trial' | 'formal';
+  lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
 }
 
 /** Error codes meaning "this access token is no good": refresh once and retry. */
@@ -110,21 +130,7 @@ export class WechatClient {
    */
   async getPhoneNumber(code: string): Promise<WechatPhoneNumber> {
     const api = 'getuserphonenumber';
-    const call = (token: string) =>
-      this.request(api, `/wxa/business/getuserphonenumber?access_token=${encodeURIComponent(token)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code }),
-      });
-
-    const token = await this.getAccessToken();
-    let body: Json;
-    try {
-      body = await call(token);
-    } catch (err) {
-      if (!(err instanceof WechatApiError && TOKEN_REJECTED.has(err.errcode))) throw err;
-      body = await call(await this.replaceRejectedToken(token));
-    }
+    const body = await this.postWithToken(api, '/wxa/business/getuserphonenumber', { code });
     const info = body.phone_info as Json | undefined;
     if (
       !info ||
@@ -135,6 +141,49 @@ export class WechatClient {
       throw new WechatApiError(api, -1, 'malformed response');
     }
     return { phoneNumber: info.phoneNumber, purePhoneNumber: info.purePhoneNumber, countryCode: info.countryCode };
+  }
+
+  /**
+   * Content security v2: screens a text a user is about to publish. `openid` is the author, who must have
+   * opened the mini-program within the last 2 hours (61010 otherwise). The caller decides what review/risky mean.
+   */
+  async msgSecCheck(input: { openid: string; scene: MsgSecScene; content: string; title?: string }): Promise<MsgSecCheckResult> {
+    const api = 'msg_sec_check';
+    const body = await this.postWithToken(api, '/wxa/msg_sec_check', { version: 2, openid: input.openid, scene: input.scene, content: input.content, ...(input.title ? { title: input.title } : {}) });
+    const result = body.result as Json | undefined;
+    const suggest = result?.suggest;
+    if (!result || (suggest !== 'pass' && suggest !== 'review' && suggest !== 'risky') || typeof result.label !== 'number') {
+      throw new WechatApiError(api, -1, 'malformed response');
+    }
+    return { suggest, label: result.label };
+  }
+
+  /**
+   * Sends a subscribe message. Each wx.requestSubscribeMessage acceptance allows one message; without one WeChat
+   * answers 43101 (a WechatApiError the caller handles by falling back to in-app delivery).
+   */
+  async sendSubscribeMessage(message: SubscribeMessage): Promise<{ msgid: string }> {
+    const api = 'subscribe_send';
+    const body = await this.postWithToken(api, '/cgi-bin/message/subscribe/send', message);
+    if (typeof body.msgid !== 'number' && typeof body.msgid !== 'string') throw new WechatApiError(api, -1, 'malformed response');
+    return { msgid: String(body.msgid) };
+  }
+
+  /** POSTs JSON to an API that takes `?access_token=`; a rejected token (40001/42001) is refreshed once and the call retried once. */
+  private async postWithToken(api: string, path: string, payload: unknown): Promise<Json> {
+    const call = (token: string) =>
+      this.request(api, `${path}?access_token=${encodeURIComponent(token)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
+    const token = await this.getAccessToken();
+    try {
+      return await call(token);
+    } catch (err) {
+      if (!(err instanceof WechatApiError && TOKEN_REJECTED.has(err.errcode))) throw err;
+      return call(await this.replaceRejectedToken(token));
+    }
   }
 
   /**

@@ -18,6 +18,7 @@ export class BaseRate {
   @Field(() => ID) id!: string;
   @Field(() => RuleScopeGql) scope!: RuleScopeGql;
   @Field(() => ID, { nullable: true }) scopeId!: string | null;
+  @Field(() => String, { nullable: true, description: 'Name of the region/store, for the explanation' }) scopeName?: string | null;
   @Field(() => Int, { description: 'Fen of spend per point (¥10 = 1 point → 1000)' }) fenPerPoint!: number;
 }
 @ObjectType()
@@ -27,6 +28,7 @@ export class CategoryRate {
   @Field(() => Int) multiplierPct!: number;
   @Field(() => RuleScopeGql) scope!: RuleScopeGql;
   @Field(() => ID, { nullable: true }) scopeId!: string | null;
+  @Field(() => String, { nullable: true }) scopeName?: string | null;
 }
 @ObjectType()
 export class Campaign {

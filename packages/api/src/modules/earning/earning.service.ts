@@ -99,11 +99,17 @@ export class EarningService {
     const { rules, settings } = await this.cache.get();
     const active = rules.filter((r) => r.active);
     const sid = (r: EarningRuleRow): string | null => (r.scopeId == null ? null : String(r.scopeId));
+    const regions = new Map((await this.org.regions()).map((x) => [x.id, x.name]));
+    const stores = new Map((await this.org.stores()).map((x) => [x.id, x.name]));
+    const scopeName = (r: EarningRuleRow): { scopeName?: string } => {
+      const n = r.scopeId == null ? undefined : r.scope === 'REGION' ? regions.get(r.scopeId) : r.scope === 'STORE' ? stores.get(r.scopeId) : undefined;
+      return n ? { scopeName: n } : {};
+    };
     return {
-      baseRates: active.filter((r) => r.kind === 'BASE_RATE').map((r) => ({ id: String(r.id), scope: r.scope, scopeId: sid(r), fenPerPoint: r.fenPerPoint ?? 0 })),
+      baseRates: active.filter((r) => r.kind === 'BASE_RATE').map((r) => ({ id: String(r.id), scope: r.scope, scopeId: sid(r), ...scopeName(r), fenPerPoint: r.fenPerPoint ?? 0 })),
       categories: active
         .filter((r) => r.kind === 'CATEGORY')
-        .map((r) => ({ id: String(r.id), category: r.category ?? '', multiplierPct: r.multiplierPct ?? 100, scope: r.scope, scopeId: sid(r) })),
+        .map((r) => ({ id: String(r.id), category: r.category ?? '', multiplierPct: r.multiplierPct ?? 100, scope: r.scope, scopeId: sid(r), ...scopeName(r) })),
       campaigns: active
         .filter((r) => r.kind === 'CAMPAIGN' && r.startsAt && r.endsAt)
         .map((r) => ({

@@ -24,7 +24,7 @@ const CATEGORY_RE = /^[\p{L}\p{N}_-]{1,32}$/u;
 const MAX_AMOUNT_FEN = 100_000_000; // ¥1,000,000 per purchase
 const MAX_REDEEM = 10_000_000;
 
-class CodeStepTaken extends Error {}
+export class CodeStepTaken extends Error {}
 
 const sha256 = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
@@ -208,7 +208,7 @@ export class PurchaseService {
 }
 
 /** Consumes a TOTP step for the member; a step at or below the last consumed one is a replay. */
-async function consumeCodeStep(q: Q, memberId: number, step: number): Promise<void> {
+export async function consumeCodeStep(q: Q, memberId: number, step: number): Promise<void> {
   const r = await q.run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step]);
   if (r.affectedRows !== 1) throw new CodeStepTaken();
 }
