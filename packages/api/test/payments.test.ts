@@ -217,6 +217,8 @@ describe('WeChat Pay', () => {
       [{ storeId: String(t.org.zhonglou), amountFen: -5 }, ErrorCode.BAD_USER_INPUT],
       [{ storeId: '999999', amountFen: 100 }, ErrorCode.NOT_FOUND],
       [{ storeId: String(t.org.zhonglou), amountFen: 100, lines: [{ category: 'general', amountFen: 99 }] }, ErrorCode.BAD_USER_INPUT],
+      // A member cannot claim a category with a bigger multiplier for their own payment.
+      [{ storeId: String(t.org.zhonglou), amountFen: 100, lines: [{ category: 'fresh', amountFen: 100 }] }, ErrorCode.BAD_USER_INPUT],
     ] as const) {
       expect(errCode(await t.gql(CREATE, { input }, m.token))).toBe(code);
     }

@@ -17,6 +17,7 @@ import { AppError, badInput, notFound } from '../../errors';
 import type { Logger } from '../../logger';
 import { WechatPayError, type RequestPaymentParams, type WechatPayClient, type WechatPayTransaction } from '../../integrations/wechatpay/wechatpay-client';
 import { WechatPayVerifyError, type WechatPayVerifier } from '../../integrations/wechatpay/wechatpay-verifier';
+import type { WechatClient } from '../../integrations/wechat/wechat-client';
 import { credit, debit } from '../ledger/ledger.service';
 import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
@@ -69,6 +70,19 @@ const CATEGORY_RE = /^[\p{L}\p{N}_-]{1,32}$/u;
 const MAX_AMOUNT_FEN = 100_000_000;
 const fail = (status: 400 | 401 | 500, message: string): NotifyOutcome => ({ status, body: { code: 'FAIL', message } });
 
+/** The mini-program page a till order's code opens (a page of the `member` subpackage); it reads the order number from `scene`. */
+export const TILL_PAY_PAGE = 'member/pay/index';
+/** Till-order codes kept per process, so a staff screen that re-renders does not spend WeChat's 5000-a-minute quota. */
+const MAX_CACHED_CODES = 256;
+
+/** A mini-program code for a till order: `scene` is the order number, `dataUrl` the image WeChat returned. */
+export interface TillOrderCode {
+  outTradeNo: string;
+  scene: string;
+  page: string;
+  dataUrl: string;
+}
+
 /** `QZ` + yyyyMMddHHmmss (UTC) + 12 random hex: 28 characters of [0-9A-Z]. */
 export function newOutTradeNo(now = new Date()): string {
   return `QZ${now.toISOString().replace(/\D/g, '').slice(0, 14)}${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -80,11 +94,15 @@ export class PaymentService {
     private readonly config: Config,
     private readonly client: WechatPayClient | null,
     private readonly verifier: WechatPayVerifier | null,
+    private readonly wechat: Pick<WechatClient, 'getUnlimitedWxaCode'>,
     private readonly earning: EarningService,
     private readonly tiers: TierService,
     private readonly org: OrgService,
     private readonly log: Logger,
   ) {}
+
+  /** outTradeNo → its code until the order expires (see {@link MAX_CACHED_CODES}). */
+  private readonly codeCache = new Map<string, { code: TillOrderCode; until: number }>();
 
   get enabled(): boolean {
     return this.client !== null && this.verifier !== null;
@@ -125,7 +143,9 @@ export class PaymentService {
   ): Promise<{ order: PayOrderRow; payment: RequestPaymentParams; pointsPreview: number }> {
     const userId = ctx.requireUser();
     const { client } = this.requireEnabled();
-    const lines = validateOrder(input.amountFen, input.lines);
+    // Categories change the points (e.g. fresh ×1.5): only staff may state them (till orders, till purchases).
+    if (input.lines && input.lines.length > 0) throw badInput('Members pay an amount; purchase lines are recorded by staff', 'lines');
+    const lines = validateOrder(input.amountFen, null);
     const store = await this.org.store(input.storeId);
     const description = truncateUtf8(input.description?.trim() || `${store.name} 消费`, 127);
     const payer = await this.payer(userId);
@@ -155,6 +175,43 @@ export class PaymentService {
     });
     this.log.info({ outTradeNo, storeId: store.id, staffId, amountFen: input.amountFen }, 'till order created');
     return (await this.order(outTradeNo)) as PayOrderRow;
+  }
+
+  /**
+   * The mini-program code staff show at the till for a pending till order (getwxacodeunlimit): scanning it with WeChat
+   * opens {@link TILL_PAY_PAGE} with `scene` = the order number. For the staff/managers of the order's store. The code
+   * opens the mini-program version WECHAT_WXACODE_ENV names (check_path: see `config.wechat.wxacode`). When WeChat
+   * fails: WECHAT_UNAVAILABLE (the staff page can still show the order number, which the member can type in).
+   */
+  async tillOrderCode(ctx: RequestContext, outTradeNo: string, now = new Date()): Promise<TillOrderCode> {
+    ctx.requireUser();
+    const order = await this.order(outTradeNo);
+    if (!order) throw notFound('Order');
+    const store = await this.org.store(order.storeId);
+    await authorize(ctx, 'till.lookup', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
+    const till = await this.db.q.get<{ created_by_id: unknown }>('SELECT created_by_id FROM pay_order WHERE id = ?', [order.id]);
+    if (till?.created_by_id == null) throw badInput('Only orders created at a till have a code to scan', 'outTradeNo');
+    if (order.state !== 'PENDING' || order.expiresAt <= now) throw new AppError(ErrorCode.CONFLICT, 'This order is no longer payable');
+    const cached = this.codeCache.get(order.outTradeNo);
+    if (cached && cached.until > now.getTime()) return cached.code;
+    const { envVersion, checkPath } = this.config.wechat.wxacode;
+    let image;
+    try {
+      image = await this.wechat.getUnlimitedWxaCode({ scene: order.outTradeNo, page: TILL_PAY_PAGE, checkPath, envVersion });
+    } catch (e) {
+      this.log.error({ outTradeNo: order.outTradeNo, err: e instanceof Error ? e.message : String(e) }, 'mini-program code failed');
+      throw new AppError(ErrorCode.WECHAT_UNAVAILABLE, 'WeChat did not return a code to scan; the member can enter the order number instead');
+    }
+    const code: TillOrderCode = {
+      outTradeNo: order.outTradeNo,
+      scene: order.outTradeNo,
+      page: TILL_PAY_PAGE,
+      dataUrl: `data:${image.contentType};base64,${image.image.toString('base64')}`,
+    };
+    for (const [key, entry] of this.codeCache) if (entry.until <= now.getTime()) this.codeCache.delete(key);
+    while (this.codeCache.size >= MAX_CACHED_CODES) this.codeCache.delete(this.codeCache.keys().next().value as string);
+    this.codeCache.set(order.outTradeNo, { code, until: order.expiresAt.getTime() });
+    return code;
   }
 
   /** The member who scanned a till order claims it and gets wx.requestPayment's parameters. */
