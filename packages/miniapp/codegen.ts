@@ -1,0 +1,39 @@
+/**
+ * GraphQL codegen for the documents in packages/shared/src/graphql/documents. The schema is the API's emitted
+ * packages/api/schema.graphql when it exists, else the provisional copy in shared. Output is committed.
+ * Run: pnpm --filter miniapp codegen
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const repo = path.resolve(__dirname, '..', '..');
+const apiSchema = path.join(repo, 'packages/api/schema.graphql');
+const provisional = path.join(repo, 'packages/shared/src/graphql/schema.provisional.graphql');
+const schema = existsSync(apiSchema) ? apiSchema : provisional;
+const out = path.join(repo, 'packages/shared/src/graphql/generated.ts');
+
+const config: CodegenConfig = {
+  schema,
+  documents: [path.join(repo, 'packages/shared/src/graphql/documents/*.graphql')],
+  emitLegacyCommonJSImports: false,
+  generates: {
+    [out]: {
+      plugins: [
+        'typescript-operations',
+        { [path.join(__dirname, 'codegen/typed-documents.cjs')]: { schemaFile: path.relative(repo, schema) } },
+      ],
+      config: {
+        enumsAsTypes: true,
+        skipTypename: true,
+        useTypeImports: true,
+        avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
+        maybeValue: 'T | null',
+        inputMaybeValue: 'T | null | undefined',
+        scalars: { DateTimeISO: { input: 'string', output: 'string' } },
+      },
+    },
+  },
+};
+
+export default config;

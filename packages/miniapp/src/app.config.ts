@@ -1,0 +1,37 @@
+/**
+ * Pages: the four tab pages and sign-in live in the main package (needed at launch); the rest are subpackages
+ * that load on first use. The tab bar is custom (src/custom-tab-bar on weapp, rendered by PageShell on H5) so it
+ * can show the till tab only to staff.
+ */
+export default defineAppConfig({
+  pages: ['pages/card/index', 'pages/points/index', 'pages/till/index', 'pages/profile/index', 'pages/login/index'],
+  subPackages: [
+    { root: 'member', pages: ['expiring/index', 'tier/index', 'pay/index', 'pay-result/index', 'orders/index'] },
+    { root: 'staff', pages: ['purchase/index', 'redeem/index', 'operations/index', 'collect/index'] },
+  ],
+  preloadRule: {
+    'pages/card/index': { network: 'all', packages: ['member'] },
+    'pages/till/index': { network: 'all', packages: ['staff'] },
+  },
+  window: {
+    backgroundTextStyle: 'dark',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '圈子会员',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f5f6f7',
+  },
+  tabBar: {
+    custom: true,
+    color: '#7a7e83',
+    selectedColor: '#c8102e',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/card/index', text: '会员卡' },
+      { pagePath: 'pages/points/index', text: '积分' },
+      { pagePath: 'pages/till/index', text: '收银台' },
+      { pagePath: 'pages/profile/index', text: '我的' },
+    ],
+  },
+  lazyCodeLoading: 'requiredComponents',
+});

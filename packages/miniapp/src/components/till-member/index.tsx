@@ -1,0 +1,33 @@
+import { Text, View } from '@tarojs/components';
+import { Tag } from '@nutui/nutui-react-taro';
+import { useStore } from '../../state/store';
+import { tillMember } from '../../state/till';
+import { multiplierText } from '../../utils/format';
+import './index.css';
+
+/** The member in front of the till, as the scanned code showed them. */
+export function TillMemberPanel() {
+  const current = useStore(tillMember);
+  if (!current) return null;
+  const m = current.member;
+  return (
+    <View className='card till-member'>
+      <View className='row'>
+        <Text className='till-member__no'>{`会员号 ${m.memberNo}`}</Text>
+        <Tag type='warning'>{m.tierName}</Tag>
+      </View>
+      <View className='row till-member__line'>
+        <Text className='muted'>手机号</Text>
+        <Text>{m.phone ?? '未绑定'}</Text>
+      </View>
+      <View className='row till-member__line'>
+        <Text className='muted'>可用积分</Text>
+        <Text className='till-member__points'>{m.points}</Text>
+      </View>
+      <View className='row till-member__line'>
+        <Text className='muted'>等级倍率</Text>
+        <Text>{multiplierText(m.tierMultiplierPct)}</Text>
+      </View>
+    </View>
+  );
+}

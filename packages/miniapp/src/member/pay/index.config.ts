@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '付款',
+  enablePullDownRefresh: true,
+});

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '收银台',
+  enablePullDownRefresh: true,
+});

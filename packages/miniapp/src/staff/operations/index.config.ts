@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '最近操作',
+  enablePullDownRefresh: true,
+});

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '记录消费',
+  enablePullDownRefresh: true,
+});

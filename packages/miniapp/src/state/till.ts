@@ -1,0 +1,129 @@
+import { computeEarning, type EarningResult, type EarningRuleSet, type PurchaseLineInput } from '@quanzi/shared';
+import {
+  EarningRulesDocument,
+  MemberByCodeDocument,
+  RecordPurchaseDocument,
+  RedeemPointsDocument,
+  TillOperationsDocument,
+  type EarningRulesQuery,
+  type MemberByCodeQuery,
+  type RecordPurchaseMutation,
+  type RedeemPointsMutation,
+} from '@quanzi/shared/graphql';
+import { request } from '../api/client';
+import { useSession, type Viewer } from './session';
+import { readStorage, StorageKey, writeStorage } from './storage';
+import { createStore, useStore } from './store';
+import { useQuery } from './use-query';
+
+export type Store = Viewer['staffStores'][number];
+export type MemberAtTill = MemberByCodeQuery['memberByCode'];
+export type RuleSetView = EarningRulesQuery['earningRules'];
+
+/** The member in front of the till: the scanned code (sent with the purchase/deduction) and what it showed. */
+export interface TillMember {
+  code: string;
+  storeId: string;
+  member: MemberAtTill;
+  scannedAt: number;
+}
+
+export const tillMember = createStore<TillMember | null>(null);
+const chosenStore = createStore<string | null>(readStorage<string>(StorageKey.tillStore));
+
+/** The stores this user may operate, and the one chosen for this till (remembered on the device). */
+export function useTillStore(): { stores: Store[]; store: Store | null; choose(id: string): void } {
+  const { viewer } = useSession();
+  const chosen = useStore(chosenStore);
+  const stores = viewer?.staffStores ?? [];
+  const store = stores.find((s) => s.id === chosen) ?? stores[0] ?? null;
+  return {
+    stores,
+    store,
+    choose(id) {
+      writeStorage(StorageKey.tillStore, id);
+      chosenStore.set(id);
+      tillMember.set(null);
+    },
+  };
+}
+
+/** Validates a scanned code at the API (without consuming it) and makes it the till's current member. */
+export async function lookUpMember(code: string, storeId: string): Promise<TillMember> {
+  const { memberByCode } = await request(MemberByCodeDocument, { code, storeId });
+  const m: TillMember = { code, storeId, member: memberByCode, scannedAt: Date.now() };
+  tillMember.set(m);
+  return m;
+}
+
+export function useEarningRules(storeId: string | null) {
+  return useQuery(EarningRulesDocument, { storeId: storeId ?? '' }, { skip: !storeId });
+}
+
+export function useTillOperations(storeId: string | null) {
+  return useQuery(TillOperationsDocument, { storeId: storeId ?? '', first: 10 }, { skip: !storeId });
+}
+
+/** The API's rule view → the shared engine's input (ISO strings → Dates). */
+export function toRuleSet(view: RuleSetView): EarningRuleSet {
+  return {
+    baseRates: view.baseRates.map((r) => ({ id: r.id, scope: r.scope, scopeId: r.scopeId, fenPerPoint: r.fenPerPoint })),
+    categories: view.categories.map((c) => ({ id: c.id, category: c.category, multiplierPct: c.multiplierPct, scope: c.scope, scopeId: c.scopeId })),
+    campaigns: view.campaigns.map((c) => ({
+      id: c.id,
+      name: c.name,
+      multiplierPct: c.multiplierPct,
+      startsAt: new Date(c.startsAt),
+      endsAt: new Date(c.endsAt),
+      scope: c.scope,
+      scopeId: c.scopeId,
+      categories: c.categories,
+    })),
+    capPerPurchase: view.capPerPurchase,
+    rounding: view.rounding,
+  };
+}
+
+/** Whose tier multiplies the points: the member at the till, or the signed-in member paying in the app. */
+export type EarningTier = Pick<MemberAtTill, 'tierMultiplierPct' | 'tierName'>;
+
+/** The points a purchase will earn, by the same shared engine the server runs (null without valid lines). */
+export function previewEarning(view: RuleSetView, member: EarningTier, lines: PurchaseLineInput[], at: Date): EarningResult | null {
+  if (lines.length === 0 || lines.some((l) => !(l.amountFen > 0))) return null;
+  return computeEarning(toRuleSet(view), {
+    storeId: view.storeId,
+    regionId: view.regionId,
+    at,
+    tierMultiplierPct: member.tierMultiplierPct,
+    tierName: member.tierName,
+    lines,
+  });
+}
+
+/** A fresh idempotency key for one purchase/deduction (reused on retries of the same submission). */
+export function newIdempotencyKey(prefix: string): string {
+  const rand = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
+  return `${prefix}-${Date.now().toString(36)}-${rand}`;
+}
+
+export async function recordPurchase(input: {
+  memberCode: string;
+  storeId: string;
+  lines: PurchaseLineInput[];
+  idempotencyKey: string;
+}): Promise<RecordPurchaseMutation['recordPurchase']> {
+  const amountFen = input.lines.reduce((s, l) => s + l.amountFen, 0);
+  const { recordPurchase: r } = await request(RecordPurchaseDocument, { input: { ...input, amountFen } });
+  return r;
+}
+
+export async function redeemPoints(input: {
+  memberCode: string;
+  storeId: string;
+  points: number;
+  reason: string;
+  idempotencyKey: string;
+}): Promise<RedeemPointsMutation['redeemPoints']> {
+  const { redeemPoints: r } = await request(RedeemPointsDocument, { input });
+  return r;
+}

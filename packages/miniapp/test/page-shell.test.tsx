@@ -1,0 +1,19 @@
+import { PageShell } from '../src/components/page-shell';
+import { apiError } from '../src/api/errors';
+import { mount, resetAll, text } from './harness';
+
+jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
+
+afterEach(resetAll);
+
+describe('PageShell', () => {
+  it('shows loading', async () => {
+    await mount(() => <PageShell state={{ data: null, error: null, loading: true }}>{() => 'content'}</PageShell>);
+    expect(text()).toContain('加载中');
+  });
+
+  it('shows an error in Chinese', async () => {
+    await mount(() => <PageShell state={{ data: null, error: apiError('INTERNAL'), loading: false }}>{() => 'content'}</PageShell>);
+    expect(text()).toContain('系统繁忙，请稍后再试');
+  });
+});

@@ -1,0 +1,166 @@
+import { act } from 'react';
+import { computeEarning, errorMessageZh } from '@quanzi/shared';
+import PurchasePage from '../src/staff/purchase';
+import { previewEarning, tillMember, toRuleSet } from '../src/state/till';
+import { carolViewer, rules } from './fixtures';
+import { api, click, fail, flush, mount, pending, resetAll, signIn, text, type, waitForText } from './harness';
+
+jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
+
+afterEach(resetAll);
+
+const CODE = 'QZ1.10000042.123456';
+const gold = { memberNo: '10000042', phone: '138****5678', tierName: '金卡', tierMultiplierPct: 150, points: 1280 };
+
+function scanned() {
+  signIn(carolViewer);
+  act(() => tillMember.set({ code: CODE, storeId: '11', member: gold, scannedAt: Date.now() }));
+}
+
+/** Chooses option `index` in the n-th line's category picker (Taro's Picker fires `change` with the index). */
+async function pickCategory(line: number, index: number) {
+  const picker = document.body.querySelectorAll('.purchase__line taro-picker-core')[line] as HTMLElement;
+  await act(async () => {
+    picker.dispatchEvent(new CustomEvent('change', { detail: { value: index } }));
+  });
+  await flush();
+}
+
+async function amount(line: number, value: string) {
+  const inputs = document.body.querySelectorAll('.purchase__amount');
+  (inputs[line] as HTMLElement).classList.add(`line-${line}`);
+  await type(`line-${line}`, value);
+}
+
+describe('record purchase page (staff)', () => {
+  it('asks to scan a member first', async () => {
+    signIn(carolViewer);
+    await mount(PurchasePage);
+    expect(text()).toContain('还没有识别会员');
+    expect(text()).toContain('返回收银台');
+  });
+
+  it('shows loading while the store rules load', async () => {
+    scanned();
+    api.on('EarningRules', () => pending());
+    await mount(PurchasePage);
+    expect(text()).toContain('加载中');
+  });
+
+  it('shows a rules error in Chinese', async () => {
+    scanned();
+    api.on('EarningRules', fail('FORBIDDEN'));
+    await mount(PurchasePage);
+    await waitForText(errorMessageZh.FORBIDDEN);
+  });
+
+  it('previews the points with the shared rule engine as lines are entered', async () => {
+    scanned();
+    api.on('EarningRules', rules);
+    await mount(PurchasePage);
+    await waitForText('消费明细');
+    expect(text()).toContain('预计积分 —');
+    await amount(0, '100');
+    // ¥100 general at ¥10 = 1 point, gold ×1.5 → 15
+    await waitForText('预计积分 15');
+    await click('+ 添加一行');
+    await pickCategory(1, 1); // 生鲜 ×1.5
+    await amount(1, '50');
+    // (10000×1 + 5000×1.5) / 1000 × 1.5 = 26.25 → FLOOR 26
+    await waitForText('预计积分 26');
+    expect(text()).toContain('合计 ¥150');
+    expect(text()).toContain('生鲜');
+    const expected = computeEarning(toRuleSet(rules.earningRules), {
+      storeId: '11',
+      regionId: '1',
+      at: new Date(),
+      tierMultiplierPct: 150,
+      tierName: '金卡',
+      lines: [
+        { category: 'general', amountFen: 10000 },
+        { category: 'fresh', amountFen: 5000 },
+      ],
+    });
+    expect(expected.points).toBe(26);
+    for (const step of expected.steps) expect(text()).toContain(step.description);
+    expect(text()).toContain('确认消费，积 26 分');
+  });
+
+  it('flags a malformed amount and keeps submit disabled', async () => {
+    scanned();
+    api.on('EarningRules', rules);
+    await mount(PurchasePage);
+    await waitForText('消费明细');
+    await amount(0, '12.345');
+    await waitForText('第 1 行金额格式不正确');
+    await click('确认消费');
+    expect(api.callsOf('RecordPurchase')).toHaveLength(0);
+  });
+
+  it('submits lines with an idempotency key and shows the receipt', async () => {
+    scanned();
+    api.on('EarningRules', rules);
+    api.on('RecordPurchase', {
+      recordPurchase: { id: '900', memberNo: '10000042', points: 15, balance: 1295, steps: [{ rule: 'total', description: '合计 15 积分', points: 15 }] },
+    });
+    await mount(PurchasePage);
+    await waitForText('消费明细');
+    await amount(0, '100');
+    await click('确认消费，积 15 分');
+    await waitForText('已积分 15');
+    expect(text()).toContain('会员 10000042 当前积分 1295');
+    const input = api.callsOf('RecordPurchase')[0]?.variables?.input as Record<string, unknown>;
+    expect(input).toMatchObject({ memberCode: CODE, storeId: '11', amountFen: 10000, lines: [{ category: 'general', amountFen: 10000 }] });
+    expect(input.idempotencyKey).toMatch(/^[A-Za-z0-9_:.-]{8,96}$/);
+    expect(tillMember.get()?.member.points).toBe(1295);
+  });
+
+  it('shows a rejected code in Chinese and retries with the same idempotency key', async () => {
+    scanned();
+    api.on('EarningRules', rules);
+    api.on('RecordPurchase', fail('CODE_REUSED'));
+    await mount(PurchasePage);
+    await waitForText('消费明细');
+    await amount(0, '88');
+    await click('确认消费，积 13 分');
+    await waitForText(errorMessageZh.CODE_REUSED);
+    api.on('RecordPurchase', fail('INTERNAL'));
+    await click('确认消费，积 13 分');
+    await waitForText(errorMessageZh.INTERNAL);
+    const keys = api.callsOf('RecordPurchase').map((c) => (c.variables?.input as { idempotencyKey: string }).idempotencyKey);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]);
+  });
+});
+
+describe('previewEarning (shared engine, no mocks)', () => {
+  it('matches computeEarning for mixed categories, including a category that earns nothing', () => {
+    const lines = [
+      { category: 'general', amountFen: 12345 },
+      { category: 'tobacco', amountFen: 5000 },
+    ];
+    const at = new Date('2026-11-23T10:00:00Z');
+    const preview = previewEarning(rules.earningRules, gold, lines, at);
+    expect(preview).toEqual(
+      computeEarning(toRuleSet(rules.earningRules), { storeId: '11', regionId: '1', at, tierMultiplierPct: 150, tierName: '金卡', lines }),
+    );
+    expect(preview?.points).toBe(18); // 123.45 / 10 × 1.5 = 18.5175 → 18; tobacco ×0
+  });
+
+  it('applies a campaign only inside its window', () => {
+    const view = {
+      ...rules.earningRules,
+      campaigns: [
+        { id: 'k1', name: '周末双倍', multiplierPct: 200, startsAt: '2026-11-21T00:00:00Z', endsAt: '2026-11-23T00:00:00Z', scope: 'HQ' as const, scopeId: null, categories: null },
+      ],
+    };
+    const lines = [{ category: 'general', amountFen: 10000 }];
+    expect(previewEarning(view, gold, lines, new Date('2026-11-22T12:00:00Z'))?.points).toBe(30);
+    expect(previewEarning(view, gold, lines, new Date('2026-11-23T12:00:00Z'))?.points).toBe(15);
+  });
+
+  it('has nothing to preview without valid lines', () => {
+    expect(previewEarning(rules.earningRules, gold, [], new Date())).toBeNull();
+    expect(previewEarning(rules.earningRules, gold, [{ category: 'general', amountFen: 0 }], new Date())).toBeNull();
+  });
+});
