@@ -1,0 +1,370 @@
+/// <reference lib="dom" />
+// (DOM types for the page.evaluate / waitForFunction callbacks, which run in the browser)
+/**
+ * The end-to-end journey on the H5 build of the mini-program, in Debian's Chromium driven by playwright-core,
+ * against the real API (MariaDB, the WeChat simulators, the demo sign-in helpers):
+ *   1. a member (alice) signs in, binds her phone and shows her card with 0 points and a rotating QR code;
+ *   2. a store clerk (carol, staff of 北京国贸店) signs in on a second browser, types the member's code at the till,
+ *      sees the member (masked phone, tier), records a ¥128.50 purchase, sees the shared engine's preview (12
+ *      points in Beijing) and the receipt; the same code is refused a second time;
+ *   3. the member's points page shows 12 points and the ledger line.
+ * The database is checked behind the UI (ledger reconciliation, row counts). Screenshots of every step go to
+ * tests/artifacts/journey/ (git-ignored), each checked for its expected text and for not being blank.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { computeEarning, maskPhone, secondsToRotate } from '@quanzi/shared';
+import { simulatedOpenid } from '@quanzi/simulators';
+import { APPID, startTestApp, type TestApp } from '../../packages/api/test/support/harness';
+import { demoPhoneOf } from '../../packages/api/src/demo/seed';
+import { pngStats } from '../support/png';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const H5_INDEX = path.join(ROOT, 'packages', 'miniapp', 'dist', 'h5', 'index.html');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = path.join(__dirname, '..', 'artifacts', 'journey');
+
+/** Waits for UI conditions; generous because the first page load compiles a few hundred KB of JS on 2 cores. */
+const UI_TIMEOUT = 30_000;
+
+const AMOUNT_YUAN = '128.50';
+const AMOUNT_FEN = 12_850;
+const ALICE_PHONE = maskPhone(demoPhoneOf('alice')) as string; // 138****5678
+
+jest.setTimeout(120_000);
+
+let t: TestApp | undefined;
+let browser: Browser | undefined;
+let memberCtx: BrowserContext | undefined;
+let staffCtx: BrowserContext | undefined;
+let member: Page;
+let staff: Page;
+const pageErrors: string[] = [];
+const shots: string[] = [];
+
+/** The code alice showed at the till, and the points the shared engine computes for the purchase. */
+let code = '';
+let expectedPoints = 0;
+
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `The H5 journey needs Debian's Chromium at ${CHROMIUM} (never a downloaded browser): run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
+    );
+  }
+  // Chinese text renders as boxes without a CJK font; the screenshots would be useless.
+  const fc = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  if (!fc.error && fc.status === 0 && fc.stdout.trim() === '') {
+    throw new Error('No Chinese font is installed, so the screenshots would show boxes: run `apt-get install -y fonts-wqy-zenhei`.');
+  }
+}
+
+function ensureH5Build(): void {
+  if (existsSync(H5_INDEX)) return;
+  console.log('[journey] packages/miniapp/dist/h5 is missing: building it (pnpm --filter miniapp build:h5)');
+  const r = spawnSync('pnpm', ['--filter', 'miniapp', 'build:h5'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.error) throw new Error(`Could not run pnpm to build the H5 mini-program: ${r.error.message}`);
+  if (r.status !== 0 || !existsSync(H5_INDEX)) throw new Error(`pnpm --filter miniapp build:h5 failed (exit ${r.status}); ${H5_INDEX} is missing`);
+}
+
+async function newPhone(b: Browser, label: string): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await b.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  ctx.setDefaultTimeout(UI_TIMEOUT);
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`[${label}] ${e.message}`));
+  return { ctx, page };
+}
+
+/** A visible element with this text (hidden tab pages stay in the DOM, so only visible ones count). */
+function textOn(page: Page, text: string) {
+  return page.getByText(text).filter({ visible: true }).first();
+}
+
+/**
+ * Waits until each text is on screen. Playwright's "visible" is not enough: Taro's H5 router slides pages in and
+ * out, so a matching element can exist and count as visible while it is off-screen (the page coming in, or the
+ * one leaving, e.g. the login page's "Carol（北京国贸店 店员）" while the till slides in). Re-checked on every frame.
+ */
+async function see(page: Page, ...texts: string[]): Promise<void> {
+  for (const text of texts) {
+    await textOn(page, text).waitFor({ state: 'visible' });
+    await page
+      .waitForFunction((want) => {
+        const onScreen = (e: Element) => {
+          const r = e.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && r.left >= -1 && r.right <= window.innerWidth + 1 && r.bottom > 0 && r.top < window.innerHeight;
+        };
+        for (const e of Array.from(document.body.querySelectorAll('*'))) {
+          if (!(e instanceof HTMLElement) || !e.textContent?.includes(want)) continue;
+          // the innermost element holding the whole text, shown and inside the viewport
+          if (Array.from(e.children).some((c) => c.textContent?.includes(want))) continue;
+          if (e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && e.innerText.includes(want) && onScreen(e)) return true;
+        }
+        return false;
+      }, text)
+      .catch((err: Error) => {
+        throw new Error(`"${text}" never came on screen: ${err.message}`);
+      });
+  }
+  // …and no page transition (a finite animation) is still running.
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+  );
+}
+
+/** A NutUI button by its text (click the Taro button element: the inner text can be covered). */
+function button(page: Page, text: string) {
+  return page.locator(`taro-button-core:visible:has-text("${text}")`).first();
+}
+
+function tab(page: Page, text: string) {
+  return page.locator('.role-tab-bar__item:visible', { hasText: text }).first();
+}
+
+/** What the user can read now (innerText skips hidden pages). */
+async function screenText(page: Page): Promise<string> {
+  return page.locator('body').innerText();
+}
+
+/** Checks the page shows `texts`, then saves a screenshot and checks it is a real picture, not a blank page. */
+async function snap(page: Page, name: string, texts: string[]): Promise<void> {
+  await see(page, ...texts);
+  const visible = await screenText(page);
+  for (const s of texts) expect(visible).toContain(s);
+  // Let fonts and the QR image finish before the picture.
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    await Promise.all(Array.from(document.images).filter((i) => !i.complete).map((i) => new Promise((r) => ((i.onload = r), (i.onerror = r)))));
+  });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  const png = await page.screenshot({ path: file }); // checked from memory: a concurrent run may overwrite the file
+  shots.push(file);
+  expect(png.length).toBeGreaterThan(15_000);
+  const stats = pngStats(png);
+  expect(stats.width).toBe(390);
+  expect(stats.colors).toBeGreaterThan(50); // anti-aliased text and icons; a blank page has one or two
+  expect(stats.nonBackground).toBeGreaterThan(0.05);
+}
+
+/** Signs a persona in from the H5 login page (the demo's persona buttons mint a WeChat login code). */
+async function signInAs(page: Page, persona: string): Promise<void> {
+  await see(page, '演示环境：选择一个身份登录');
+  await button(page, persona).click();
+}
+
+/** The member's current code from the QR image, fresh enough (≥ 10 s left in its step, so valid for ≥ 40 s) to finish the till flow. */
+async function freshMemberCode(page: Page): Promise<string> {
+  const qr = page.locator('.member-qr__image:visible').first();
+  await qr.waitFor();
+  let value = await qr.getAttribute('data-code');
+  if (secondsToRotate(Date.now()) < 10) {
+    const previous = value;
+    await page.waitForFunction(
+      (prev) => {
+        const el = Array.from(document.querySelectorAll('.member-qr__image')).find((e) => (e as HTMLElement).offsetParent !== null);
+        const now = el?.getAttribute('data-code');
+        return !!now && now !== prev;
+      },
+      previous,
+      { timeout: 40_000 },
+    );
+    value = await qr.getAttribute('data-code');
+  }
+  expect(value).toMatch(/^QZ1\.\d+\.\d{6}$/);
+  // The QR's caption is the same code, shown in text for people who can't scan.
+  await expect(textOn(page, value as string).isVisible()).resolves.toBe(true);
+  return value as string;
+}
+
+beforeAll(async () => {
+  requireChromium();
+  ensureH5Build(); // before the app starts: the API serves / only when the build exists
+  mkdirSync(ARTIFACTS, { recursive: true }); // each run overwrites its files by name
+
+  t = await startTestApp('mariadb', { demo: true, pay: {} });
+  // The test database isn't demo-seeded: make carol a clerk of 北京国贸店 before she signs in.
+  const { userId } = await t.app.services.users.ensureUser(simulatedOpenid(APPID, 'carol'), null, 'DEMO');
+  await t.grant(userId, { role: 'STAFF', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // playwright-core passes its own fresh --user-data-dir for every launch
+    ],
+  });
+  ({ ctx: memberCtx, page: member } = await newPhone(browser, 'member'));
+  ({ ctx: staffCtx, page: staff } = await newPhone(browser, 'staff'));
+}, 180_000);
+
+afterAll(async () => {
+  if (pageErrors.length) console.warn(`[journey] errors in the pages:\n${pageErrors.join('\n')}`);
+  // Where each phone ended up (the first thing to look at when a step failed).
+  for (const [name, p] of [['member', member], ['staff', staff]] as const) {
+    await (p as Page | undefined)?.screenshot({ path: path.join(ARTIFACTS, `zz-last-${name}.png`) }).catch(() => undefined);
+  }
+  await memberCtx?.close().catch(() => undefined);
+  await staffCtx?.close().catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  await t?.close();
+}, 60_000);
+
+describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
+  it('the API serves the H5 build at /', async () => {
+    const res = await fetch(`${t!.url}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<div id="app">');
+  });
+
+  it('member: signs in as alice, binds her phone, and sees her card with 0 points and a QR code', async () => {
+    await member.goto(t!.url);
+    // The card is the first page; signed out it asks to sign in.
+    await see(member, '请先登录');
+    await snap(member, '01-member-signed-out', ['请先登录', '去登录']);
+    await button(member, '去登录').click();
+    await snap(member, '02-member-login', ['圈子会员', 'Alice（金卡会员）', 'Carol（北京国贸店 店员）']);
+    await signInAs(member, 'Alice');
+
+    await member.waitForURL(/#\/pages\/card\/index/);
+    await see(member, '可用积分', '会员号');
+    await expect(member.locator('.member-card__points-value:visible').innerText()).resolves.toBe('0');
+    await expect(member.locator('.role-tab-bar__item:visible').allInnerTexts()).resolves.toEqual(['会员卡', '积分', '我的']); // no till for members
+    const qr = member.locator('.member-qr__image:visible');
+    await qr.waitFor();
+    expect(await qr.getAttribute('data-code')).toMatch(/^QZ1\.\d+\.\d{6}$/);
+    // The QR is a real image (a data URL drawn in JS), laid out at a scannable size.
+    const img = member.locator('.member-qr__image:visible img');
+    await expect(img.getAttribute('src')).resolves.toMatch(/^data:image\//);
+    const box = await qr.boundingBox();
+    expect(box!.width).toBeGreaterThan(120);
+    await snap(member, '03-member-card', ['可用积分', '秒后自动刷新']);
+
+    // 我的: bind the phone (the demo helper mints a getPhoneNumber code for the persona).
+    await tab(member, '我的').click();
+    await see(member, '会员信息', '未绑定');
+    await button(member, '绑定手机号（演示）').click();
+    await see(member, ALICE_PHONE);
+    await snap(member, '04-member-profile-phone', ['会员信息', ALICE_PHONE]);
+    await tab(member, '会员卡').click();
+    await member.locator('.member-qr__image:visible').waitFor();
+  });
+
+  it('staff: carol signs in and lands on the till of 北京国贸店', async () => {
+    await staff.goto(`${t!.url}/#/pages/login/index`);
+    await signInAs(staff, 'Carol');
+    await staff.waitForURL(/#\/pages\/till\/index/);
+    await see(staff, '识别会员', '北京国贸店');
+    await expect(staff.locator('.role-tab-bar__item:visible').allInnerTexts()).resolves.toEqual(['会员卡', '积分', '收银台', '我的']);
+    await expect(staff.locator('.role-tab-bar__item--active:visible').innerText()).resolves.toBe('收银台');
+    await snap(staff, '05-staff-till', ['收银台', '北京国贸店', '识别会员', '请顾客打开会员卡，扫描其会员码']);
+  });
+
+  it("staff: looks the member's code up, records a ¥128.50 purchase with the engine's preview, and gets the receipt", async () => {
+    code = await freshMemberCode(member);
+    const before = await t!.counts();
+
+    // The till: type the code (H5 has no scanner) and look it up.
+    await staff.locator('.till__input input:visible').fill(code);
+    await button(staff, '查询').click();
+    const panel = staff.locator('.till-member:visible').first();
+    await panel.waitFor();
+    await see(staff, ALICE_PHONE);
+    const panelText = await panel.innerText();
+    expect(panelText).toContain(ALICE_PHONE);
+    expect(panelText).not.toContain(demoPhoneOf('alice')); // masked, never the full number
+    expect(panelText).toContain('普通'); // entry tier
+    await expect(panel.locator('.till-member__points').innerText()).resolves.toBe('0');
+    await snap(staff, '06-staff-member-found', ['会员号', ALICE_PHONE, '普通', '记录消费']);
+    // Looking up doesn't consume the code or change anything.
+    expect(await t!.counts()).toEqual(before);
+
+    // Record the purchase.
+    await button(staff, '记录消费').click();
+    await see(staff, '消费明细');
+    await staff.locator('.purchase__amount input:visible').first().fill(AMOUNT_YUAN);
+
+    // The preview is the shared engine's own result for this store and the member's tier (Beijing: ¥10 = 1 point).
+    const storeIds = { storeId: String(t!.org.guomao), regionId: String(t!.org.beijing) };
+    const engine = computeEarning(await t!.app.services.earning.ruleSet(), {
+      ...storeIds,
+      at: new Date(),
+      tierMultiplierPct: 100,
+      tierName: '普通',
+      lines: [{ category: 'general', amountFen: AMOUNT_FEN }],
+    });
+    expectedPoints = engine.points;
+    expect(expectedPoints).toBe(12);
+    await see(staff, `预计积分 ${expectedPoints}`, `合计 ¥${AMOUNT_YUAN}`);
+    await expect(staff.locator('.purchase__points:visible').innerText()).resolves.toBe(`预计积分 ${expectedPoints}`);
+    await snap(staff, '07-staff-purchase-preview', ['消费明细', `合计 ¥${AMOUNT_YUAN}`, `预计积分 ${expectedPoints}`, `确认消费，积 ${expectedPoints} 分`]);
+
+    await button(staff, `确认消费，积 ${expectedPoints} 分`).click();
+    await see(staff, `已积分 ${expectedPoints}`);
+    await see(staff, `当前积分 ${expectedPoints}`);
+    await snap(staff, '08-staff-receipt', [`已积分 ${expectedPoints}`, `当前积分 ${expectedPoints}`, '完成']);
+
+    // Behind the UI: one purchase, one ledger entry and lot, and the books balance.
+    const after = await t!.counts();
+    expect(after.purchase).toBe(before.purchase! + 1);
+    expect(after.points_entry).toBe(before.points_entry! + 1);
+    expect(after.points_lot).toBe(before.points_lot! + 1);
+    expect(after.balances).toBe(before.balances! + expectedPoints);
+    await expect(t!.app.services.ledger.reconcile()).resolves.toEqual([]);
+  });
+
+  it('staff: the same member code cannot be used twice', async () => {
+    const before = await t!.counts();
+    await button(staff, '完成').click();
+    await see(staff, '识别会员');
+    await staff.locator('.till__input input:visible').fill(code);
+    await button(staff, '查询').click();
+    await see(staff, '会员码已使用，请刷新后重试');
+    await snap(staff, '09-staff-code-reused', ['识别会员', '会员码已使用，请刷新后重试']);
+    await expect(staff.locator('.till-member:visible').count()).resolves.toBe(0);
+    // The server says so too, and nothing was written.
+    await expect(t!.app.services.members.verifyCode(code)).rejects.toMatchObject({ code: 'CODE_REUSED' });
+    expect(await t!.counts()).toEqual(before);
+  });
+
+  it('member: the points page shows 12 points and the purchase in the history; the card too', async () => {
+    await tab(member, '积分').click();
+    await member.waitForURL(/#\/pages\/points\/index/);
+    const reason = `门店消费 ¥${AMOUNT_YUAN} · 北京国贸店`;
+    await see(member, reason);
+    await expect(member.locator('.points-page__balance:visible').innerText()).resolves.toBe(String(expectedPoints));
+    const rows = member.locator('.ledger-row:visible');
+    await expect(rows.count()).resolves.toBe(1);
+    const row = await rows.first().innerText();
+    expect(row).toContain(reason);
+    expect(row).toContain(`+${expectedPoints}`);
+    expect(row).toContain('获得');
+    await snap(member, '10-member-points', [String(expectedPoints), '可用积分', reason, '没有更多了']);
+
+    // Back on the card (re-fetched when shown again) and after a reload (the session survives it).
+    await tab(member, '会员卡').click();
+    await member.locator('.member-card__points-value:visible', { hasText: String(expectedPoints) }).waitFor();
+    await member.reload();
+    await member.locator('.member-card__points-value:visible', { hasText: String(expectedPoints) }).waitFor();
+    await member.locator('.member-qr__image:visible').waitFor();
+    await snap(member, '11-member-card-after', [String(expectedPoints), '可用积分', '秒后自动刷新']);
+
+    await expect(t!.app.services.ledger.reconcile()).resolves.toEqual([]);
+    const counts = await t!.counts();
+    expect(counts).toMatchObject({ purchase: 1, points_entry: 1, points_lot: 1, lot_allocation: 0, balances: expectedPoints });
+  });
+
+  it('left no uncaught errors in the pages and a screenshot of every step', () => {
+    expect(pageErrors).toEqual([]);
+    expect(shots.map((f) => path.basename(f))).toHaveLength(11);
+  });
+});
