@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// `pnpm start`: the offline demo. Builds the mini-program's H5 version once (served at http://localhost:4000/),
+// then starts the API (libsql + demo data + WeChat simulators unless DATABASE_URL / WECHAT_* say otherwise).
+// SKIP_H5_BUILD=1 starts the API only.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const h5 = path.join(root, 'packages', 'miniapp', 'dist', 'h5', 'index.html');
+if (!existsSync(h5) && !process.env.SKIP_H5_BUILD && !process.env.H5_DIST) {
+  console.log('[start] building the mini-program for the browser (once, about 30 s)…');
+  const b = spawnSync('pnpm', ['--filter', 'miniapp', 'build:h5'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) console.warn('[start] the H5 build failed; starting the API without it');
+}
+const r = spawnSync('pnpm', ['--filter', '@quanzi/api', 'start'], { cwd: root, stdio: 'inherit' });
+process.exit(r.status ?? 1);
