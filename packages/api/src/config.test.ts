@@ -87,6 +87,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WECHAT_SUBSCRIBE_TEMPLATES: v })).toThrow(/Invalid configuration:\n\s+WECHAT_SUBSCRIBE_TEMPLATES: expected KIND=templateId/);
   });
 
+  test('mini-program codes open the release by default; WECHAT_WXACODE_ENV picks trial/develop; WeChat checks the page only for release codes in production', () => {
+    expect(loadConfig({}).wechat.wxacode).toEqual({ envVersion: 'release', checkPath: false });
+    const prod = { NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: 'mariadb://root@127.0.0.1:3306/q' };
+    expect(loadConfig(prod).wechat.wxacode).toEqual({ envVersion: 'release', checkPath: true });
+    expect(loadConfig({ ...prod, WECHAT_WXACODE_ENV: 'trial' }).wechat.wxacode).toEqual({ envVersion: 'trial', checkPath: false });
+    expect(loadConfig({ WECHAT_WXACODE_ENV: 'develop' }).wechat.wxacode).toEqual({ envVersion: 'develop', checkPath: false });
+    expect(() => loadConfig({ WECHAT_WXACODE_ENV: 'prod' })).toThrow(/Invalid configuration:\n\s+WECHAT_WXACODE_ENV: /);
+  });
+
   test('CLUB_JOBS_INTERVAL_SECONDS must be 0–3600', () => {
     expect(() => loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: '-1' })).toThrow(/CLUB_JOBS_INTERVAL_SECONDS/);
     expect(() => loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: 'soon' })).toThrow(/CLUB_JOBS_INTERVAL_SECONDS/);

@@ -56,6 +56,8 @@ const schema = z.object({
   PAY_RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Seconds between in-process club jobs (subscribe-message delivery, event reminders, finishing past events); 0 disables. */
   CLUB_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Which mini-program version till-order codes (getwxacodeunlimit) open: release, trial or develop. */
+  WECHAT_WXACODE_ENV: z.enum(['release', 'trial', 'develop']).default('release'),
   /** Subscribe-message template ids: `CLUB_ANNOUNCEMENT=…,EVENT_REMINDER=…,EVENT_UPDATE=…` (unset kinds keep the demo ids). */
   WECHAT_SUBSCRIBE_TEMPLATES: z.string().optional(),
   /** Log every SQL statement (debug). */
@@ -68,7 +70,12 @@ export type Config = {
   port: number;
   database: { kind: 'mariadb' | 'mysql'; url: string; poolMax: number; debug: boolean } | { kind: 'sqlite'; file: string; poolMax: number; debug: boolean };
   jwt: { secret: string; ttlSeconds: number; generated: boolean };
-  wechat: { appid: string; secret: string; apiBase: string | null };
+  /**
+   * `wxacode`: how mini-program codes (getwxacodeunlimit) are made: the version they open, and whether WeChat checks
+   * that the page exists in the published version (only for release codes in production: trial and develop builds
+   * may have pages the release does not, and outside production the mini-program may not be published at all).
+   */
+  wechat: { appid: string; secret: string; apiBase: string | null; wxacode: { envVersion: 'release' | 'trial' | 'develop'; checkPath: boolean } };
   demo: boolean;
   logLevel: string;
   expiryIntervalMinutes: number;
@@ -158,7 +165,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     database,
     jwt: { secret, ttlSeconds: e.JWT_TTL_SECONDS, generated: !e.JWT_SECRET },
-    wechat: { appid: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE ?? null },
+    wechat: {
+      appid: e.WECHAT_APPID,
+      secret: e.WECHAT_SECRET,
+      apiBase: e.WECHAT_API_BASE ?? null,
+      wxacode: { envVersion: e.WECHAT_WXACODE_ENV, checkPath: e.NODE_ENV === 'production' && e.WECHAT_WXACODE_ENV === 'release' },
+    },
     demo,
     logLevel: e.LOG_LEVEL,
     expiryIntervalMinutes: e.EXPIRY_JOB_INTERVAL_MINUTES,

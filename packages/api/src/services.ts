@@ -61,7 +61,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
     wp && verifier
       ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
       : null;
-  const payments = new PaymentService(db, config, payClient, verifier, earning, tiers, org, log);
+  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, org, log);
   const outbox = new OutboxService(db, log);
   const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
   const guard = new ContentGuard(db, wechat, log);

@@ -192,6 +192,88 @@ describe('WeChat Pay', () => {
     expect(errCode(await t.gql('mutation($no: String!) { payTillOrder(outTradeNo: $no) { order { outTradeNo } } }', { no }, intruder.token))).toBe(ErrorCode.CONFLICT);
   });
 
+  test('pay at the till: staff get the mini-program code to show (scene = the order number), members and other stores do not', async () => {
+    const TILL = 'mutation($input: CreatePaymentInput!) { createTillOrder(input: $input) { outTradeNo } }';
+    const CODE = 'query($no: String!) { tillOrderCode(outTradeNo: $no) { scene page dataUrl } }';
+    const tillOrder = async (amountFen = 1_800) => {
+      const r = await t.gql<{ createTillOrder: { outTradeNo: string } }>(TILL, { input: { storeId: String(t.org.zhonglou), amountFen } }, staff.token);
+      if (!r.data) throw new Error(JSON.stringify(r.errors));
+      return r.data.createTillOrder.outTradeNo;
+    };
+    const no = await tillOrder();
+    expect(no).toMatch(/^QZ[0-9A-Z]{26}$/);
+    const r = await t.gql<{ tillOrderCode: { scene: string; page: string; dataUrl: string } }>(CODE, { no }, staff.token);
+    expect(r.errors).toBeUndefined();
+    const code = r.data?.tillOrderCode;
+    expect(code).toMatchObject({ scene: no, page: 'member/pay/index', dataUrl: expect.stringMatching(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/) });
+    const png = Buffer.from((code?.dataUrl ?? '').split(',')[1] ?? '', 'base64');
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.toString('ascii', 12, 16)).toBe('IHDR');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([430, 430]);
+    // What WeChat was asked for: the release version (WECHAT_WXACODE_ENV), no page check outside production.
+    expect(t.sim.wxaCodes.at(-1)).toMatchObject({ scene: no, page: 'member/pay/index', env_version: 'release', check_path: false });
+    // A re-rendered staff screen does not ask WeChat again.
+    const calls = t.sim.calls.getwxacodeunlimit;
+    expect((await t.gql<{ tillOrderCode: { dataUrl: string } }>(CODE, { no }, staff.token)).data?.tillOrderCode.dataUrl).toBe(code?.dataUrl);
+    expect(t.sim.calls.getwxacodeunlimit).toBe(calls);
+
+    // Staff of another store, a member, and nobody signed in may not; unknown orders are NOT_FOUND.
+    const other = await t.signIn('pay-staff-bj-code');
+    await t.grant(other.userId, { role: 'STAFF', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
+    expect(errCode(await t.gql(CODE, { no }, other.token))).toBe(ErrorCode.FORBIDDEN);
+    const m = await newMember();
+    expect(errCode(await t.gql(CODE, { no }, m.token))).toBe(ErrorCode.FORBIDDEN);
+    expect(errCode(await t.gql(CODE, { no }, null))).toBe(ErrorCode.UNAUTHENTICATED);
+    expect(errCode(await t.gql(CODE, { no: 'QZ00000000000000000000000000' }, staff.token))).toBe(ErrorCode.NOT_FOUND);
+    expect(t.sim.calls.getwxacodeunlimit).toBe(calls);
+    // A manager whose region covers the store may (like till.lookup).
+    const mgr = await t.signIn('pay-manager-xa-code');
+    await t.grant(mgr.userId, { role: 'MANAGER', scope: 'REGION', storeId: null, regionId: t.org.xian });
+    expect((await t.gql<{ tillOrderCode: { scene: string } }>(CODE, { no }, mgr.token)).data?.tillOrderCode.scene).toBe(no);
+
+    // The member scans it: the page gets the scene, pays, and earns; a paid order has no code to show any more.
+    const scene = t.sim.wxaCodes.at(-1)?.scene as string;
+    const p = await t.gql<{ payTillOrder: Intent }>('mutation($no: String!) { payTillOrder(outTradeNo: $no) { pointsPreview payment { appId timeStamp nonceStr package signType paySign } order { outTradeNo } } }', { no: scene }, m.token);
+    expect(p.data?.payTillOrder.pointsPreview).toBe(18);
+    await sim().pay(p.data?.payTillOrder.payment as never);
+    await sim().idle();
+    expect(await points(m)).toBe(18);
+    expect(errCode(await t.gql(CODE, { no }, staff.token))).toBe(ErrorCode.CONFLICT);
+    // An order the member created in the mini-program is not a till order.
+    const own = await create(m, 500);
+    expect(errCode(await t.gql(CODE, { no: own.order.outTradeNo }, staff.token))).toBe(ErrorCode.BAD_USER_INPUT);
+  });
+
+  test('the till-order code: WeChat failing is WECHAT_UNAVAILABLE (the order stays payable by number); release codes in production have WeChat check the page', async () => {
+    const CODE = 'query($no: String!) { tillOrderCode(outTradeNo: $no) { scene page dataUrl } }';
+    const tillOrder = async () =>
+      (await t.gql<{ createTillOrder: { outTradeNo: string } }>('mutation($input: CreatePaymentInput!) { createTillOrder(input: $input) { outTradeNo } }', { input: { storeId: String(t.org.zhonglou), amountFen: 900 } }, staff.token)).data
+        ?.createTillOrder.outTradeNo as string;
+    const no = await tillOrder();
+    t.sim.failNext('getwxacodeunlimit', 45009);
+    const failed = await t.gql(CODE, { no }, staff.token);
+    expect(errCode(failed)).toBe(ErrorCode.WECHAT_UNAVAILABLE);
+    const o = await t.gql<{ payOrder: { outTradeNo: string; state: string } }>(ORDER, { no }, staff.token);
+    expect(o.data?.payOrder).toMatchObject({ outTradeNo: no, state: 'PENDING' });
+    // Not cached: the next try reaches WeChat and succeeds.
+    expect((await t.gql(CODE, { no }, staff.token)).errors).toBeUndefined();
+
+    const wxacode = t.app.services.config.wechat.wxacode;
+    const saved = { ...wxacode };
+    try {
+      Object.assign(wxacode, { envVersion: 'release', checkPath: true });
+      const prod = await tillOrder();
+      expect((await t.gql(CODE, { no: prod }, staff.token)).errors).toBeUndefined();
+      expect(t.sim.wxaCodes.at(-1)).toMatchObject({ scene: prod, page: 'member/pay/index', env_version: 'release', check_path: true });
+      Object.assign(wxacode, { envVersion: 'trial', checkPath: false });
+      const trial = await tillOrder();
+      expect((await t.gql(CODE, { no: trial }, staff.token)).errors).toBeUndefined();
+      expect(t.sim.wxaCodes.at(-1)).toMatchObject({ scene: trial, env_version: 'trial', check_path: false });
+    } finally {
+      Object.assign(wxacode, saved);
+    }
+  });
+
   test('a long Chinese description is cut to WeChat Pay\'s 127 bytes, not rejected', async () => {
     const m = await newMember();
     const r = await t.gql<{ createPayment: { order: { outTradeNo: string } } }>(CREATE, { input: { storeId: String(t.org.zhonglou), amountFen: 100, description: '会员消费'.repeat(20) } }, m.token);

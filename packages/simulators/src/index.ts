@@ -4,11 +4,13 @@ export {
   simulatedUnionid,
   startWechatMiniSimulator,
   type FlaggedWord,
+  type GeneratedWxaCode,
   type SentSubscribeMessage,
   type SimulatedLogin,
   type WechatMiniApi,
   type WechatMiniSimulator,
   type WechatMiniSimulatorOptions,
+  type WxaEnvVersion,
 } from './wechat-mini';
 export {
   generateWechatPayKeys,

@@ -1,3 +1,4 @@
+import { crc32, inflateSync } from 'node:zlib';
 import { startWechatMiniSimulator, type WechatMiniSimulator } from './wechat-mini';
 
 const APPID = 'wx1234567890abcdef';
@@ -456,5 +457,187 @@ describe('/__sim/ control endpoints for content security and subscribe messages'
     expect((await post('/__sim/flagged-words', { words: 'nope' })).status).toBe(400);
     expect((await post('/__sim/flagged-words', { words: [{ word: 'x', suggest: 'maybe', label: 1 }] })).status).toBe(400);
     sim.setFlaggedWords([{ word: '违禁词', suggest: 'risky', label: 20006 }]);
+  });
+});
+
+describe('getwxacodeunlimit (mini-program codes)', () => {
+  const ORDER_NO = 'QZ20250101080000A1B2C3D4E5F6';
+  /** Raw exchange: the caller must branch on Content-Type (image bytes on success, JSON on failure). */
+  async function wxaCode(body: unknown, opts: { token?: string; on?: WechatMiniSimulator } = {}): Promise<{ status: number; contentType: string; bytes: Buffer; json: Json | null }> {
+    const target = opts.on ?? sim;
+    const token = opts.token ?? (await tokenOf(target));
+    const res = await fetch(`${target.url}/wxa/getwxacodeunlimit?access_token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const contentType = res.headers.get('content-type') ?? '';
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { status: res.status, contentType, bytes, json: contentType.startsWith('application/json') ? (JSON.parse(bytes.toString('utf8')) as Json) : null };
+  }
+  async function tokenOf(target: WechatMiniSimulator): Promise<string> {
+    if (target === sim) return (await stableToken()).access_token as string;
+    const res = await fetch(`${target.url}/cgi-bin/stable_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credential', appid: APPID, secret: SECRET }) });
+    return ((await res.json()) as Json).access_token as string;
+  }
+  const errcodeOf = async (body: unknown, opts?: { token?: string; on?: WechatMiniSimulator }) => {
+    const r = await wxaCode(body, opts);
+    expect(r.status).toBe(200);
+    expect(r.contentType).toMatch(/^application\/json/);
+    return r.json?.errcode as number;
+  };
+
+  /** Parses a PNG independently of the simulator: signature, chunk CRCs (zlib's crc32), IHDR, inflated IDAT size. */
+  function parsePng(buf: Buffer): { width: number; height: number; bitDepth: number; colorType: number; chunks: string[]; pixels: Buffer } {
+    expect(buf.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    const chunks: string[] = [];
+    const idat: Buffer[] = [];
+    let ihdr: Buffer | null = null;
+    let off = 8;
+    while (off < buf.length) {
+      const len = buf.readUInt32BE(off);
+      const type = buf.toString('ascii', off + 4, off + 8);
+      const data = buf.subarray(off + 8, off + 8 + len);
+      expect(buf.readUInt32BE(off + 8 + len)).toBe(crc32(buf.subarray(off + 4, off + 8 + len)));
+      chunks.push(type);
+      if (type === 'IHDR') ihdr = data;
+      if (type === 'IDAT') idat.push(data);
+      off += 12 + len;
+    }
+    expect(off).toBe(buf.length);
+    if (!ihdr) throw new Error('no IHDR');
+    return { width: ihdr.readUInt32BE(0), height: ihdr.readUInt32BE(4), bitDepth: ihdr[8] as number, colorType: ihdr[9] as number, chunks, pixels: inflateSync(Buffer.concat(idat)) };
+  }
+
+  it('answers a real PNG (valid signature, chunk CRCs, IHDR, pixel data) and records the code', async () => {
+    const before = sim.wxaCodes.length;
+    const r = await wxaCode({ scene: ORDER_NO, page: 'member/pay/index', env_version: 'trial', check_path: false });
+    expect(r.status).toBe(200);
+    expect(r.contentType).toBe('image/png');
+    const png = parsePng(r.bytes);
+    expect(png).toMatchObject({ width: 430, height: 430, bitDepth: 8, colorType: 2, chunks: ['IHDR', 'IDAT', 'IEND'] });
+    expect(png.pixels).toHaveLength(430 * (1 + 430 * 3));
+    // Both dark and light pixels: a pattern, not a blank square.
+    const values = new Set(png.pixels.filter((_, i) => i % (1 + 430 * 3) !== 0));
+    expect(values).toEqual(new Set([0, 255]));
+    expect(sim.wxaCodes.slice(before)).toEqual([
+      { scene: ORDER_NO, page: 'member/pay/index', check_path: false, env_version: 'trial', width: 430, is_hyaline: false, bytes: r.bytes.length, at: clock },
+    ]);
+    expect(sim.calls.getwxacodeunlimit).toBe(1);
+  });
+
+  it('is deterministic: the same request gives the same bytes, another scene other bytes', async () => {
+    const a = await wxaCode({ scene: 'id=7', page: 'member/pay/index' });
+    const b = await wxaCode({ scene: 'id=7', page: 'member/pay/index' });
+    const c = await wxaCode({ scene: 'id=8', page: 'member/pay/index' });
+    expect(a.bytes.equals(b.bytes)).toBe(true);
+    expect(a.bytes.equals(c.bytes)).toBe(false);
+  });
+
+  it('honours width (clamped to 280–1280 as WeChat does), is_hyaline (RGBA) and line_color', async () => {
+    expect(parsePng((await wxaCode({ scene: 'w', width: 100 })).bytes)).toMatchObject({ width: 280, height: 280 });
+    expect(parsePng((await wxaCode({ scene: 'w', width: 5000 })).bytes)).toMatchObject({ width: 1280, height: 1280 });
+    const hy = parsePng((await wxaCode({ scene: 'w', width: 280, is_hyaline: true, auto_color: false, line_color: { r: '200', g: 16, b: 46 } })).bytes);
+    expect(hy).toMatchObject({ width: 280, colorType: 6 });
+    const stride = 1 + 280 * 4;
+    const px = new Set<string>();
+    for (let y = 0; y < 280; y += 7) for (let x = 0; x < 280; x += 7) px.add(hy.pixels.subarray(y * stride + 1 + x * 4, y * stride + 1 + x * 4 + 4).join(','));
+    expect(px).toEqual(new Set(['0,0,0,0', '200,16,46,255']));
+    expect(sim.wxaCodes.at(-1)).toMatchObject({ width: 280, is_hyaline: true });
+  });
+
+  it('failures are JSON {errcode, errmsg + rid} with Content-Type application/json, and record no code', async () => {
+    const before = sim.wxaCodes.length;
+    const r = await wxaCode({ scene: ORDER_NO }, { token: 'not-a-token' });
+    expect(r.status).toBe(200);
+    expect(r.contentType).toBe('application/json; charset=UTF-8');
+    expect(r.json).toEqual({ errcode: 40001, errmsg: expect.stringMatching(/^invalid credential, access_token is invalid or not latest, rid: [0-9a-f-]+$/) });
+    const missing = await fetch(`${sim.url}/wxa/getwxacodeunlimit`, { method: 'POST', body: JSON.stringify({ scene: 'x' }) });
+    expect(((await missing.json()) as Json).errcode).toBe(41001);
+    const get = await fetch(`${sim.url}/wxa/getwxacodeunlimit`);
+    expect(((await get.json()) as Json).errcode).toBe(43002);
+    const token = (await stableToken()).access_token as string;
+    const notJson = await post(`/wxa/getwxacodeunlimit?access_token=${token}`, '{scene=x}');
+    expect(notJson.json.errcode).toBe(47001);
+    expect(sim.wxaCodes.length).toBe(before);
+  });
+
+  it.each<[string, unknown, number]>([
+    ['a missing scene', undefined, 40169],
+    ['an empty scene', '', 40169],
+    ['a scene of 33 characters', 'a'.repeat(33), 40169],
+    ['a scene that is not a string', 12345, 40169],
+    ['a scene with Chinese', '订单1', 40129],
+    ['a scene with %', 'id%3D7', 40129],
+    ['a scene with a space', 'id 7', 40129],
+  ])('%s is refused (%#)', async (_name, scene, errcode) => {
+    expect(await errcodeOf({ scene, page: 'member/pay/index' })).toBe(errcode);
+  });
+
+  it('accepts 32 characters of the whole allowed set', async () => {
+    const scene = "09AZaz!#$&'()*+,/:;=?@-._~QZ1234";
+    expect(scene).toHaveLength(32);
+    const r = await wxaCode({ scene });
+    expect(r.contentType).toBe('image/png');
+    expect(sim.wxaCodes.at(-1)).toMatchObject({ scene, page: null, check_path: true, env_version: 'release' });
+  });
+
+  it('with check_path (the default) the page must be a published page; without it any well-formed page', async () => {
+    const strict = await startWechatMiniSimulator({ appid: APPID, secret: SECRET, pages: ['pages/card/index', 'member/pay/index'] });
+    try {
+      expect((await wxaCode({ scene: 'x', page: 'member/pay/index' }, { on: strict })).contentType).toBe('image/png');
+      expect(await errcodeOf({ scene: 'x', page: 'member/nope/index' }, { on: strict })).toBe(41030);
+      expect(await errcodeOf({ scene: 'x', page: 'member/nope/index', check_path: true }, { on: strict })).toBe(41030);
+      expect((await wxaCode({ scene: 'x', page: 'member/nope/index', check_path: false, env_version: 'develop' }, { on: strict })).contentType).toBe('image/png');
+      // Never a leading slash or a query (data goes in scene), checked or not.
+      expect(await errcodeOf({ scene: 'x', page: '/member/pay/index' }, { on: strict })).toBe(41030);
+      expect(await errcodeOf({ scene: 'x', page: 'member/pay/index?no=1', check_path: false }, { on: strict })).toBe(41030);
+      expect(strict.wxaCodes.map((c) => [c.page, c.check_path, c.env_version])).toEqual([
+        ['member/pay/index', true, 'release'],
+        ['member/nope/index', false, 'develop'],
+      ]);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it.each<[string, Json]>([
+    ['an unknown env_version', { env_version: 'prod' }],
+    ['a check_path that is not a boolean', { check_path: 'yes' }],
+    ['a width that is not a number', { width: 'wide' }],
+    ['a line_color channel over 255', { line_color: { r: 300, g: 0, b: 0 } }],
+    ['a line_color that is not an object', { line_color: '#000000' }],
+    ['a page that is not a string', { page: 7 }],
+  ])('%s is 40097 invalid args', async (_name, over) => {
+    expect(await errcodeOf({ scene: 'x', ...over })).toBe(40097);
+  });
+
+  it('an expired, superseded or revoked access token is 42001/40001 (the caller refreshes and retries)', async () => {
+    const a = (await stableToken({ force_refresh: true })).access_token as string;
+    expect((await wxaCode({ scene: 'x' }, { token: a })).contentType).toBe('image/png');
+    clock += 7200 * 1000;
+    expect(await errcodeOf({ scene: 'x' }, { token: a })).toBe(42001);
+    const b = (await stableToken()).access_token as string;
+    expect(b).not.toBe(a);
+    sim.expireAccessTokens();
+    expect(await errcodeOf({ scene: 'x' }, { token: b })).toBe(42001);
+    const c = (await stableToken()).access_token as string;
+    await stableToken({ force_refresh: true });
+    expect(await errcodeOf({ scene: 'x' }, { token: c })).toBe(40001);
+  });
+
+  it('counts calls and supports injected failures (JSON, no code recorded) and the HTTP control surface', async () => {
+    const before = sim.wxaCodes.length;
+    sim.failNext('getwxacodeunlimit', 45009);
+    expect(await errcodeOf({ scene: 'x' })).toBe(45009);
+    expect((await post('/__sim/fail-next', { api: 'getwxacodeunlimit', errcode: -1 })).status).toBe(200);
+    expect(await errcodeOf({ scene: 'x' })).toBe(-1);
+    expect(sim.wxaCodes.length).toBe(before);
+    expect((await wxaCode({ scene: 'after-failures' })).contentType).toBe('image/png');
+    expect(sim.calls.getwxacodeunlimit).toBe(3);
+    const list = (await (await fetch(`${sim.url}/__sim/wxa-codes`)).json()) as Json;
+    expect(list.codes.at(-1)).toMatchObject({ scene: 'after-failures', page: null });
+    const calls = (await (await fetch(`${sim.url}/__sim/calls`)).json()) as Json;
+    expect(calls.calls.getwxacodeunlimit).toBe(3);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Loopback simulator for the WeChat mini-program server APIs (host api.weixin.qq.com):
- * `jscode2session`, `stable_token`, `getuserphonenumber`, `msg_sec_check` (content security v2) and
- * `subscribe/send`, plus a control surface (methods and `/__sim/*` HTTP endpoints) that plays the part of
- * the phone: it hands out login and phone codes and records subscribe-message consents.
+ * `jscode2session`, `stable_token`, `getuserphonenumber`, `msg_sec_check` (content security v2),
+ * `subscribe/send` and `getwxacodeunlimit` (mini-program codes), plus a control surface (methods and
+ * `/__sim/*` HTTP endpoints) that plays the part of the phone: it hands out login and phone codes, records
+ * subscribe-message consents and the mini-program codes it generated.
  *
  * Protocol details mirrored from the real service: every API error is HTTP 200 with
  * `{errcode, errmsg}` and the errmsg carries a `rid`; codes are single-use and live 5 minutes;
@@ -12,13 +13,45 @@
  * each subscribe-message consent allows exactly one message (43101 otherwise), and `thing` values longer
  * than 20 characters (etc.) are refused with 47003 as the real service does.
  *
+ * getwxacodeunlimit answers image bytes on success and JSON `{errcode, errmsg}` on failure, so callers must
+ * branch on Content-Type. The real service sends `image/jpeg` (PNG with `is_hyaline`); the simulator always
+ * sends a real, valid `image/png`: a deterministic QR-like pattern derived from sha256 of the request (same
+ * request, same bytes), `width`×`width` pixels. Error codes as the real service words them: scene missing,
+ * empty, not a string or over 32 characters → 40169 "invalid length for scene, or the data is not json
+ * string"; a character outside `0-9A-Za-z!#$&'()*+,/:;=?@-._~` → 40129 "invalid scene"; a page with a leading
+ * `/` or a query, or (with `check_path`, the default) not among the published `pages` → 41030 "invalid page";
+ * a bad env_version, check_path, width type or line_color → 40097 "invalid args". A width outside the documented
+ * 280–1280 is clamped to it (as far as we know WeChat does the same rather than refusing). Generated codes are
+ * listed by `wxaCodes` and `GET /__sim/wxa-codes`.
+ *
  * Only node built-ins are used so the offline demo can start it in-process.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { deflateSync } from 'node:zlib';
 
-export type WechatMiniApi = 'jscode2session' | 'getuserphonenumber' | 'stable_token' | 'msg_sec_check' | 'subscribe_send';
+export type WechatMiniApi = 'jscode2session' | 'getuserphonenumber' | 'stable_token' | 'msg_sec_check' | 'subscribe_send' | 'getwxacodeunlimit';
+
+const ALL_APIS: readonly WechatMiniApi[] = ['jscode2session', 'getuserphonenumber', 'stable_token', 'msg_sec_check', 'subscribe_send', 'getwxacodeunlimit'];
+
+/** The mini-program version a code opens. */
+export type WxaEnvVersion = 'release' | 'trial' | 'develop';
+
+/** A mini-program code getwxacodeunlimit generated (what a phone scanning it would open). */
+export interface GeneratedWxaCode {
+  scene: string;
+  /** The page it opens; null = the mini-program's home page (page omitted). */
+  page: string | null;
+  check_path: boolean;
+  env_version: WxaEnvVersion;
+  /** Image width in pixels after clamping to 280–1280. */
+  width: number;
+  is_hyaline: boolean;
+  /** Bytes of the PNG returned. */
+  bytes: number;
+  at: number;
+}
 
 /** A word msg_sec_check flags: `suggest` risky or review, with WeChat's label (20001 时政, 20002 色情, 20006 违法犯罪, 10001 广告, …). */
 export interface FlaggedWord {
@@ -59,6 +92,11 @@ export interface WechatMiniSimulatorOptions {
   flaggedWords?: readonly FlaggedWord[];
   /** Template ids subscribe/send knows; others answer 40037. Default: any non-empty id. */
   subscribeTemplates?: readonly string[];
+  /**
+   * Pages of the published mini-program (e.g. `member/pay/index`, no leading slash): with `check_path` (the
+   * default) getwxacodeunlimit answers 41030 for any other page. Default: every well-formed page counts as published.
+   */
+  pages?: readonly string[];
 }
 
 export interface SimulatedLogin {
@@ -94,6 +132,8 @@ export interface WechatMiniSimulator {
   consentsLeft(openid: string, templateId: string): number;
   /** Subscribe messages accepted so far, oldest first. */
   readonly sentMessages: readonly SentSubscribeMessage[];
+  /** Mini-program codes getwxacodeunlimit generated so far, oldest first. */
+  readonly wxaCodes: readonly GeneratedWxaCode[];
   /** The openid jscode2session returns for `user` (derived from appid + user). */
   openidOf(user: string): string;
   /** The unionid jscode2session returns for `user`. */
@@ -119,13 +159,16 @@ const ERRMSG: Record<number, string> = {
   40037: 'invalid template_id',
   40066: 'invalid url',
   40097: 'invalid args',
+  40129: 'invalid scene',
   40125: 'invalid appsecret',
   40163: 'code been used',
+  40169: 'invalid length for scene, or the data is not json string',
   40226: 'code blocked',
   41001: 'access_token missing',
   41002: 'appid missing',
   41004: 'appsecret missing',
   41008: 'missing code',
+  41030: 'invalid page',
   42001: 'access_token expired',
   43001: 'require GET method',
   43002: 'require POST method',
@@ -211,6 +254,131 @@ const CORS_HEADERS = {
   'access-control-max-age': '600',
 };
 
+/** getwxacodeunlimit: scene is 1–32 of these visible characters. */
+const SCENE_RE = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+$/;
+const MAX_SCENE_CHARS = 32;
+/** A page path as app.json lists it: relative, no query, no leading slash. */
+const PAGE_RE = /^[A-Za-z0-9_\-.]+(\/[A-Za-z0-9_\-.]+)*$/;
+const DEFAULT_WXACODE_WIDTH = 430;
+const MIN_WXACODE_WIDTH = 280;
+const MAX_WXACODE_WIDTH = 1280;
+
+type Rgb = [number, number, number];
+
+function parseLineColor(v: unknown): Rgb | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const out: number[] = [];
+  for (const k of ['r', 'g', 'b']) {
+    const raw = (v as Record<string, unknown>)[k];
+    // WeChat's own examples send the channels as strings ("0") as often as numbers.
+    const n = typeof raw === 'string' && /^\d{1,3}$/.test(raw) ? Number(raw) : raw;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 255) return null;
+    out.push(n);
+  }
+  return out as Rgb;
+}
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (ISO-HDLC) as PNG chunks use it. */
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of buf) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'ascii');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Modules per side of the pattern (like a version-1 QR code) and the quiet zone around it. */
+const QR_MODULES = 21;
+const QR_QUIET = 2;
+
+/** The dark/light modules: three finder patterns, timing lines, and data modules from `seed` (expanded with sha256). */
+function qrLikeModules(seed: Buffer): boolean[][] {
+  const bits: number[] = [];
+  for (let block = 0; bits.length < QR_MODULES * QR_MODULES; block++) {
+    const h = createHash('sha256').update(seed).update(String(block)).digest();
+    for (const byte of h) for (let i = 7; i >= 0; i--) bits.push((byte >> i) & 1);
+  }
+  const grid: boolean[][] = [];
+  const finder = (r: number, c: number): boolean | null => {
+    for (const [r0, c0] of [[0, 0], [0, QR_MODULES - 7], [QR_MODULES - 7, 0]] as const) {
+      const y = r - r0;
+      const x = c - c0;
+      if (y >= -1 && y <= 7 && x >= -1 && x <= 7) {
+        if (y < 0 || y > 6 || x < 0 || x > 6) return false; // separator
+        const ring = Math.min(y, x, 6 - y, 6 - x);
+        return ring !== 1;
+      }
+    }
+    return null;
+  };
+  for (let r = 0; r < QR_MODULES; r++) {
+    const row: boolean[] = [];
+    for (let c = 0; c < QR_MODULES; c++) {
+      const f = finder(r, c);
+      if (f !== null) row.push(f);
+      else if (r === 6 || c === 6) row.push((r + c) % 2 === 0);
+      else row.push(bits[r * QR_MODULES + c] === 1);
+    }
+    grid.push(row);
+  }
+  return grid;
+}
+
+/** A real PNG (8-bit RGB, or RGBA with a transparent background when hyaline), `width`×`width` pixels. */
+function renderWxaCodePng(seed: Buffer, width: number, color: Rgb, hyaline: boolean): Buffer {
+  const grid = qrLikeModules(seed);
+  const total = QR_MODULES + 2 * QR_QUIET;
+  const channels = hyaline ? 4 : 3;
+  const stride = 1 + width * channels;
+  const raw = Buffer.alloc(stride * width);
+  const moduleAt = (px: number) => Math.floor((px * total) / width) - QR_QUIET;
+  for (let y = 0; y < width; y++) {
+    const off = y * stride;
+    raw[off] = 0; // filter: none
+    const r = moduleAt(y);
+    for (let x = 0; x < width; x++) {
+      const c = moduleAt(x);
+      const dark = r >= 0 && r < QR_MODULES && c >= 0 && c < QR_MODULES && grid[r]?.[c] === true;
+      const p = off + 1 + x * channels;
+      if (dark) {
+        raw[p] = color[0];
+        raw[p + 1] = color[1];
+        raw[p + 2] = color[2];
+        if (hyaline) raw[p + 3] = 255;
+      } else if (!hyaline) {
+        raw[p] = raw[p + 1] = raw[p + 2] = 255;
+      } // hyaline background: transparent (all zero)
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(width, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = hyaline ? 6 : 2; // colour type: RGBA / RGB
+  ihdr[10] = 0; // deflate
+  ihdr[11] = 0; // adaptive filtering
+  ihdr[12] = 0; // no interlace
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
 /**
  * Starts the simulator on a loopback port. Credentials other than `opts.appid`/`opts.secret` are
  * rejected with 40013/40125 as the real service does.
@@ -224,15 +392,9 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
   const phoneCodes = new Map<string, PhoneCodeEntry>();
   const tokens = new Map<string, TokenEntry>();
   let currentToken: string | null = null;
-  const calls: Record<WechatMiniApi, number> = { jscode2session: 0, getuserphonenumber: 0, stable_token: 0, msg_sec_check: 0, subscribe_send: 0 };
-  const injected: Record<WechatMiniApi, number[]> = { jscode2session: [], getuserphonenumber: [], stable_token: [], msg_sec_check: [], subscribe_send: [] };
-  const quotaWindow: Record<WechatMiniApi, { minute: number; count: number }> = {
-    jscode2session: { minute: -1, count: 0 },
-    getuserphonenumber: { minute: -1, count: 0 },
-    stable_token: { minute: -1, count: 0 },
-    msg_sec_check: { minute: -1, count: 0 },
-    subscribe_send: { minute: -1, count: 0 },
-  };
+  const calls = Object.fromEntries(ALL_APIS.map((api) => [api, 0])) as Record<WechatMiniApi, number>;
+  const injected = Object.fromEntries(ALL_APIS.map((api) => [api, []])) as unknown as Record<WechatMiniApi, number[]>;
+  const quotaWindow = Object.fromEntries(ALL_APIS.map((api) => [api, { minute: -1, count: 0 }])) as Record<WechatMiniApi, { minute: number; count: number }>;
   /** openid → when it last signed in (jscode2session). */
   const visits = new Map<string, number>();
   let flagged: FlaggedWord[] = [...(opts.flaggedWords ?? DEFAULT_FLAGGED_WORDS)];
@@ -241,6 +403,8 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
   const consents = new Map<string, number>();
   const sentMessages: SentSubscribeMessage[] = [];
   let nextMsgid = 2_000_000_000_000;
+  const publishedPages = opts.pages ? new Set(opts.pages) : null;
+  const wxaCodes: GeneratedWxaCode[] = [];
 
   const openidOf = (user: string) => simulatedOpenid(appid, user);
   // A unionid is per WeChat user across the developer's apps, so it does not depend on the appid.
@@ -446,6 +610,43 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
     return { errcode: 0, errmsg: 'ok', msgid };
   }
 
+  function getWxaCodeUnlimit(q: URLSearchParams, body: Record<string, unknown>): Buffer {
+    enter('getwxacodeunlimit');
+    checkAccessToken(q.get('access_token'));
+    const { scene, page } = body;
+    if (typeof scene !== 'string' || scene.length < 1 || scene.length > MAX_SCENE_CHARS) throw new ApiError(40169);
+    if (!SCENE_RE.test(scene)) throw new ApiError(40129);
+    if (page !== undefined && typeof page !== 'string') throw new ApiError(40097, 'invalid args: page must be a string');
+    const checkPath = body.check_path === undefined ? true : body.check_path;
+    if (typeof checkPath !== 'boolean') throw new ApiError(40097, 'invalid args: check_path must be a boolean');
+    const env = body.env_version === undefined ? 'release' : body.env_version;
+    if (env !== 'release' && env !== 'trial' && env !== 'develop') throw new ApiError(40097, 'invalid args: env_version must be release, trial or develop');
+    // An empty page means the home page. Paths are relative ("pages/x/index") and carry no query: data goes in scene.
+    const target = page === undefined || page === '' ? null : page;
+    if (target !== null && !PAGE_RE.test(target)) throw new ApiError(41030);
+    if (target !== null && checkPath && publishedPages && !publishedPages.has(target)) throw new ApiError(41030);
+    let width = DEFAULT_WXACODE_WIDTH;
+    if (body.width !== undefined) {
+      const w = typeof body.width === 'string' && /^\d+$/.test(body.width) ? Number(body.width) : body.width;
+      if (typeof w !== 'number' || !Number.isFinite(w)) throw new ApiError(40097, 'invalid args: width must be a number');
+      width = Math.min(MAX_WXACODE_WIDTH, Math.max(MIN_WXACODE_WIDTH, Math.round(w)));
+    }
+    if (body.auto_color !== undefined && typeof body.auto_color !== 'boolean') throw new ApiError(40097, 'invalid args: auto_color must be a boolean');
+    if (body.is_hyaline !== undefined && typeof body.is_hyaline !== 'boolean') throw new ApiError(40097, 'invalid args: is_hyaline must be a boolean');
+    let color: Rgb = [0, 0, 0];
+    if (body.line_color !== undefined) {
+      const c = parseLineColor(body.line_color);
+      if (!c) throw new ApiError(40097, 'invalid args: line_color must be {r, g, b} of 0-255');
+      if (body.auto_color !== true) color = c;
+    }
+    const seed = createHash('sha256').update(`${appid}\n${target ?? ''}\n${env}\n${scene}`).digest();
+    if (body.auto_color === true) color = [seed.readUInt8(0) % 128, seed.readUInt8(1) % 128, seed.readUInt8(2) % 128];
+    const hyaline = body.is_hyaline === true;
+    const png = renderWxaCodePng(seed, width, color, hyaline);
+    wxaCodes.push({ scene, page: target, check_path: checkPath, env_version: env, width, is_hyaline: hyaline, bytes: png.length, at: now() });
+    return png;
+  }
+
   function send(res: ServerResponse, status: number, payload: unknown, extraHeaders: Record<string, string> = {}): void {
     const body = JSON.stringify(payload);
     res.writeHead(status, {
@@ -504,6 +705,10 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
     }
     if (req.method === 'GET' && path === '/__sim/subscribe-messages') {
       send(res, 200, { messages: sentMessages }, CORS_HEADERS);
+      return;
+    }
+    if (req.method === 'GET' && path === '/__sim/wxa-codes') {
+      send(res, 200, { codes: wxaCodes }, CORS_HEADERS);
       return;
     }
     if (req.method !== 'POST') return simError(405, 'method not allowed');
@@ -593,6 +798,14 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
           const body = await readJson(req);
           return send(res, 200, subscribeSend(url.searchParams, body));
         }
+        case '/wxa/getwxacodeunlimit': {
+          if (req.method !== 'POST') throw new ApiError(43002);
+          const body = await readJson(req);
+          const png = getWxaCodeUnlimit(url.searchParams, body);
+          res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length });
+          res.end(png);
+          return;
+        }
         default:
           return sendError(res, new ApiError(40066), 404);
       }
@@ -631,6 +844,7 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
     grantSubscribeConsent,
     consentsLeft: (openid: string, templateId: string) => consents.get(consentKey(openid, templateId)) ?? 0,
     sentMessages,
+    wxaCodes,
     openidOf,
     unionidOf,
     resetCalls() {

@@ -57,7 +57,8 @@ export interface TestAppOptions {
 }
 
 export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestAppOptions = {}): Promise<TestApp> {
-  const sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET });
+  // The published mini-program's pages the API links to (mini-program codes with check_path are checked against them).
+  const sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET, pages: ['pages/card/index', 'member/pay/index'] });
   const db = await createTestDatabase(dialect);
   const config = loadConfig({ NODE_ENV: 'test', WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, EXPIRY_JOB_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent', DEMO: 'false', JWT_SECRET: 'test-secret-test-secret-test-secret-0123' });
   config.database = db.config;

@@ -278,6 +278,95 @@ describe('sendSubscribeMessage', () => {
   });
 });
 
+describe('getUnlimitedWxaCode', () => {
+  const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const SCENE = 'QZ20250101080000ABCDEF123456';
+
+  it('returns the image bytes and their Content-Type; the simulator recorded the code', async () => {
+    const before = sim.wxaCodes.length;
+    const code = await newClient().getUnlimitedWxaCode({ scene: SCENE, page: 'member/pay/index', checkPath: false, envVersion: 'trial', width: 280 });
+    expect(code.contentType).toBe('image/png');
+    expect(code.image.subarray(0, 8)).toEqual(PNG_SIGNATURE);
+    expect(code.image.readUInt32BE(16)).toBe(280); // IHDR width
+    expect(sim.wxaCodes.slice(before)).toEqual([expect.objectContaining({ scene: SCENE, page: 'member/pay/index', check_path: false, env_version: 'trial', width: 280 })]);
+  });
+
+  it("leaves check_path, env_version and width to WeChat's defaults when not given", async () => {
+    await newClient().getUnlimitedWxaCode({ scene: 'id=1', page: 'member/pay/index' });
+    expect(sim.wxaCodes.at(-1)).toMatchObject({ scene: 'id=1', check_path: true, env_version: 'release', width: 430 });
+  });
+
+  it('a JSON answer is a WechatApiError with WeChat\'s errcode (bad scene 40169/40129, bad page 41030)', async () => {
+    const client = newClient();
+    const before = sim.wxaCodes.length;
+    expect(await rejection(client.getUnlimitedWxaCode({ scene: 'x'.repeat(33), page: 'member/pay/index' }))).toMatchObject({ api: 'getwxacodeunlimit', errcode: 40169 });
+    expect(await rejection(client.getUnlimitedWxaCode({ scene: '订单', page: 'member/pay/index' }))).toMatchObject({ errcode: 40129 });
+    const e = await rejection(client.getUnlimitedWxaCode({ scene: 'x', page: '/member/pay/index' }));
+    expect(e).toMatchObject({ errcode: 41030 });
+    expect(e.errmsg).toMatch(/^invalid page, rid: /);
+    expect(sim.wxaCodes.length).toBe(before);
+  });
+
+  it('an expired token is refreshed once and the call retried; one code is generated', async () => {
+    const client = newClient();
+    await client.getAccessToken();
+    sim.resetCalls();
+    sim.expireAccessTokens();
+    const before = sim.wxaCodes.length;
+    expect((await client.getUnlimitedWxaCode({ scene: 'exp', page: 'member/pay/index' })).contentType).toBe('image/png');
+    expect(sim.calls).toMatchObject({ stable_token: 1, getwxacodeunlimit: 2 });
+    expect(sim.wxaCodes.length).toBe(before + 1);
+  });
+
+  it('a token invalidated elsewhere (40001) is refreshed too; retried only once', async () => {
+    const client = newClient();
+    await client.getAccessToken();
+    await newClient().getAccessToken(true);
+    expect((await client.getUnlimitedWxaCode({ scene: 'inv', page: 'member/pay/index' })).image.length).toBeGreaterThan(100);
+    sim.resetCalls();
+    sim.failNext('getwxacodeunlimit', 42001, 2);
+    expect(await rejection(client.getUnlimitedWxaCode({ scene: 'inv', page: 'member/pay/index' }))).toMatchObject({ errcode: 42001 });
+    expect(sim.calls).toMatchObject({ stable_token: 1, getwxacodeunlimit: 2 });
+  });
+
+  it("passes WeChat's image/jpeg through; an answer that is neither an image nor an error is malformed (-1)", async () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
+    let mode: 'jpeg' | 'ok-json' | 'html' | 'empty' = 'jpeg';
+    const { url, server } = await startRawServer((req, res) => {
+      if (req.url?.startsWith('/cgi-bin/stable_token')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ access_token: 'tok', expires_in: 7200 }));
+      } else if (mode === 'jpeg') {
+        res.writeHead(200, { 'content-type': 'image/jpeg' });
+        res.end(jpeg);
+      } else if (mode === 'ok-json') {
+        res.writeHead(200, { 'content-type': 'application/json; encoding=utf-8' });
+        res.end(JSON.stringify({ errcode: 0, errmsg: 'ok' }));
+      } else if (mode === 'empty') {
+        res.writeHead(200, { 'content-type': 'image/jpeg' });
+        res.end();
+      } else {
+        res.writeHead(502, { 'content-type': 'text/html' });
+        res.end('<html>Bad Gateway</html>');
+      }
+    });
+    try {
+      const client = newClient({ baseUrl: url });
+      expect(await client.getUnlimitedWxaCode({ scene: 'x', page: 'member/pay/index' })).toEqual({ contentType: 'image/jpeg', image: jpeg });
+      mode = 'ok-json';
+      expect(await rejection(client.getUnlimitedWxaCode({ scene: 'x', page: 'p' }))).toMatchObject({ api: 'getwxacodeunlimit', errcode: -1, errmsg: 'malformed response' });
+      mode = 'empty';
+      expect(await rejection(client.getUnlimitedWxaCode({ scene: 'x', page: 'p' }))).toMatchObject({ errcode: -1 });
+      mode = 'html';
+      const e = await rejection(client.getUnlimitedWxaCode({ scene: 'x', page: 'p' }));
+      expect(e).toMatchObject({ errcode: -1 });
+      expect(e.errmsg).toContain('502');
+    } finally {
+      await stopRawServer(server);
+    }
+  });
+});
+
 describe('transport failures are errcode -1', () => {
   it('unreachable base URL', async () => {
     // Grab a free port and close it again, so nothing listens there.

@@ -1,6 +1,7 @@
 /**
  * Thin typed client for the WeChat mini-program server APIs (api.weixin.qq.com): code2Session,
- * stable access token, getPhoneNumber, msgSecCheck (content security v2) and subscribe messages.
+ * stable access token, getPhoneNumber, msgSecCheck (content security v2), subscribe messages and
+ * unlimited mini-program codes (getwxacodeunlimit).
  * The base URL is injectable so tests and the offline demo point it at `@quanzi/simulators`.
  *
  * Error policy: every failure is a {@link WechatApiError}. WeChat's own `{errcode, errmsg}` pass
@@ -63,6 +64,28 @@ export interface SubscribeMessage {
   lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
 }
 
+/** The mini-program version a code opens. */
+export type WxaEnvVersion = 'release' | 'trial' | 'develop';
+
+export interface UnlimitedWxaCodeRequest {
+  /** 1–32 of `0-9A-Za-z!#$&'()*+,/:;=?@-._~`; the page receives it URL-encoded as `query.scene`. */
+  scene: string;
+  /** A page of the mini-program, no leading slash and no query (e.g. `member/pay/index`). */
+  page: string;
+  /** WeChat's default true: the page must exist in the published version (41030 otherwise). */
+  checkPath?: boolean;
+  /** Default release. */
+  envVersion?: WxaEnvVersion;
+  /** Pixels, 280–1280; WeChat's default 430. */
+  width?: number;
+}
+
+export interface WxaCodeImage {
+  /** The image's Content-Type as WeChat sent it, e.g. `image/jpeg` (or `image/png`). */
+  contentType: string;
+  image: Buffer;
+}
+
 /** Error codes meaning "this access token is no good": refresh once and retry. */
 const TOKEN_REJECTED = new Set([40001, 40014, 42001]);
 /** Refresh the cached token this long before WeChat says it expires. */
@@ -81,6 +104,13 @@ interface InflightToken {
 }
 
 type Json = Record<string, unknown>;
+
+interface RawResponse {
+  status: number;
+  /** Lower-cased media type without parameters, '' when absent. */
+  contentType: string;
+  body: Buffer;
+}
 
 export class WechatClient {
   private readonly baseUrl: string;
@@ -169,14 +199,50 @@ export class WechatClient {
     return { msgid: String(body.msgid) };
   }
 
-  /** POSTs JSON to an API that takes `?access_token=`; a rejected token (40001/42001) is refreshed once and the call retried once. */
-  private async postWithToken(api: string, path: string, payload: unknown): Promise<Json> {
-    const call = (token: string) =>
-      this.request(api, `${path}?access_token=${encodeURIComponent(token)}`, {
+  /**
+   * An unlimited mini-program code (getwxacodeunlimit) that opens `page` with `scene`. WeChat answers the image
+   * bytes on success and JSON `{errcode, errmsg}` on failure, so the answer is told apart by its Content-Type. A
+   * rejected access token (40001/42001) is refreshed once and the call retried once.
+   */
+  async getUnlimitedWxaCode(input: UnlimitedWxaCodeRequest): Promise<WxaCodeImage> {
+    const api = 'getwxacodeunlimit';
+    const payload = {
+      scene: input.scene,
+      page: input.page,
+      ...(input.checkPath === undefined ? {} : { check_path: input.checkPath }),
+      ...(input.envVersion === undefined ? {} : { env_version: input.envVersion }),
+      ...(input.width === undefined ? {} : { width: input.width }),
+    };
+    return this.withToken(async (token) => {
+      const res = await this.exchange(api, `/wxa/getwxacodeunlimit?access_token=${encodeURIComponent(token)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(payload),
       });
+      if (res.contentType.startsWith('image/')) {
+        if (res.status < 200 || res.status >= 300) throw new WechatApiError(api, -1, `HTTP ${res.status}`);
+        if (res.body.length === 0) throw new WechatApiError(api, -1, 'empty image');
+        return { contentType: res.contentType, image: res.body };
+      }
+      // Not an image: WeChat's JSON error (thrown with its errcode), else something no caller could show.
+      this.parseJson(api, res);
+      throw new WechatApiError(api, -1, 'malformed response');
+    });
+  }
+
+  /** POSTs JSON to an API that takes `?access_token=`; a rejected token (40001/42001) is refreshed once and the call retried once. */
+  private postWithToken(api: string, path: string, payload: unknown): Promise<Json> {
+    return this.withToken((token) =>
+      this.request(api, `${path}?access_token=${encodeURIComponent(token)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      }),
+    );
+  }
+
+  /** Runs `call` with the cached access token; if WeChat rejects the token (40001/42001), refreshes it once and retries once. */
+  private async withToken<T>(call: (token: string) => Promise<T>): Promise<T> {
     const token = await this.getAccessToken();
     try {
       return await call(token);
@@ -247,21 +313,29 @@ export class WechatClient {
 
   /** One HTTP exchange; returns the JSON body or throws WechatApiError (never mentioning the secret). */
   private async request(api: string, pathAndQuery: string, init: RequestInit): Promise<Json> {
-    let status: number;
-    let text: string;
+    return this.parseJson(api, await this.exchange(api, pathAndQuery, init));
+  }
+
+  /** One HTTP exchange, body as bytes; transport failures and timeouts are WechatApiError -1. */
+  private async exchange(api: string, pathAndQuery: string, init: RequestInit): Promise<RawResponse> {
     try {
       const res = await fetch(`${this.baseUrl}${pathAndQuery}`, {
         ...init,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
-      status = res.status;
-      text = await res.text();
+      const contentType = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      return { status: res.status, contentType, body: Buffer.from(await res.arrayBuffer()) };
     } catch (err) {
       throw new WechatApiError(api, -1, this.describeFailure(err));
     }
+  }
+
+  /** The JSON body of a response; a non-zero errcode becomes a WechatApiError with WeChat's code and message. */
+  private parseJson(api: string, res: RawResponse): Json {
+    const { status } = res;
     let body: unknown;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(res.body.toString('utf8'));
     } catch {
       throw new WechatApiError(api, -1, `non-JSON response (HTTP ${status})`);
     }

@@ -40,6 +40,13 @@ export class PaymentIntent {
   @Field(() => Int, { description: 'Points this payment will earn (the shared rule engine)' }) pointsPreview!: number;
 }
 
+@ObjectType({ description: 'A mini-program code (小程序码) for a till order: the member scans it with WeChat and lands on the pay page' })
+export class WxaCode {
+  @Field({ description: "The code's scene: the order number (the page receives it URL-encoded as query.scene)" }) scene!: string;
+  @Field({ description: 'The mini-program page the code opens' }) page!: string;
+  @Field({ description: 'The image as a data URL (data:image/png;base64,… or data:image/jpeg;… as WeChat sent it), for an <image src>' }) dataUrl!: string;
+}
+
 @ObjectType('PayRefund')
 export class PayRefundType {
   @Field() outRefundNo!: string;
@@ -89,6 +96,14 @@ export class PaymentResolver {
   @Mutation(() => PayOrderType, { description: 'Staff: create an order at the till for the member to pay by scanning its code' })
   async createTillOrder(@Arg('input') input: CreatePaymentInput, @Ctx() ctx: RequestContext): Promise<PayOrderType> {
     return toOrderType(await ctx.services.payments.createTillOrder(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), lines: lines(input.lines) }));
+  }
+
+  @Query(() => WxaCode, {
+    description: "Staff/manager of the order's store: the mini-program code to show at the till for a pending till order (WECHAT_UNAVAILABLE when WeChat fails: show the order number instead)",
+  })
+  async tillOrderCode(@Arg('outTradeNo') outTradeNo: string, @Ctx() ctx: RequestContext): Promise<WxaCode> {
+    const c = await ctx.services.payments.tillOrderCode(ctx, outTradeNo);
+    return { scene: c.scene, page: c.page, dataUrl: c.dataUrl };
   }
 
   @Mutation(() => PaymentIntent, { description: "Member: pay a till order (the scanned code's scene is its outTradeNo)" })
