@@ -86,6 +86,35 @@ describe('collect page (staff: till order paid by the member with WeChat Pay)', 
     expect(text()).toContain('生成收款码');
   });
 
+  it("replaces the plain QR with the mini-program code from the API so WeChat's own scanner opens the pay page", async () => {
+    staff();
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    api.on('PayOrder', { payOrder: payOrder() });
+    api.on('TillOrderCode', (v: { outTradeNo: string }) => ({ tillOrderCode: { scene: v.outTradeNo, page: 'member/pay/index', dataUrl: png } }));
+    await mount(CollectPage);
+    await waitForText('收款金额');
+    await line(0, '100');
+    await click('生成收款码 ¥100');
+    await waitForText(`订单号 ${ORDER_NO}`);
+    for (let i = 0; i < 50 && $('.collect__qr-image').getAttribute('src') !== png; i++) await flush(10);
+    expect($('.collect__qr-image').getAttribute('src')).toBe(png);
+    expect(api.callsOf('TillOrderCode')[0]?.variables).toEqual({ outTradeNo: ORDER_NO });
+  });
+
+  it('keeps the plain QR code of the order number when WeChat cannot make a mini-program code', async () => {
+    staff();
+    api.on('PayOrder', { payOrder: payOrder() });
+    api.on('TillOrderCode', fail('WECHAT_UNAVAILABLE'));
+    await mount(CollectPage);
+    await waitForText('收款金额');
+    await line(0, '100');
+    await click('生成收款码 ¥100');
+    await waitForText(`订单号 ${ORDER_NO}`);
+    await flush(50);
+    expect(api.callsOf('TillOrderCode')).toHaveLength(1);
+    expect($('.collect__qr-image').getAttribute('src')).toBe(qrDataUrl(ORDER_NO));
+  });
+
   it('stops polling when the page is left', async () => {
     jest.useFakeTimers({ now: T0, doNotFake: ['requestAnimationFrame', 'cancelAnimationFrame', 'queueMicrotask', 'nextTick'] });
     staff();

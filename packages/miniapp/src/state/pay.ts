@@ -6,6 +6,7 @@ import {
   PayOrderDocument,
   PayStoresDocument,
   PayTillOrderDocument,
+  TillOrderCodeDocument,
   type PayOrderFieldsFragment,
   type PaymentIntentFieldsFragment,
   type PayStoresQuery,
@@ -118,6 +119,12 @@ export async function createPayment(input: { storeId: string; amountFen: number;
 export async function createTillOrder(input: { storeId: string; amountFen: number; lines?: PurchaseLineInput[] }): Promise<PayOrder> {
   const { createTillOrder: order } = await request(CreateTillOrderDocument, { input });
   return order;
+}
+
+/** The mini-program code for a till order (WeChat's scanner opens the pay page with the order as its scene). */
+export async function tillOrderCode(outTradeNo: string): Promise<string> {
+  const { tillOrderCode: code } = await request(TillOrderCodeDocument, { outTradeNo });
+  return code.dataUrl;
 }
 
 export interface OrderPoll {

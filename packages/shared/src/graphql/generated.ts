@@ -144,6 +144,13 @@ export type MyOrdersQueryVariables = Exact<{
 
 export type MyOrdersQuery = { myOrders: Array<{ outTradeNo: string, state: string, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }> };
 
+export type TillOrderCodeQueryVariables = Exact<{
+  outTradeNo: string;
+}>;
+
+
+export type TillOrderCodeQuery = { tillOrderCode: { scene: string, page: string, dataUrl: string } };
+
 export type MemberByCodeQueryVariables = Exact<{
   code: string;
   storeId: string | number;
@@ -251,6 +258,12 @@ export const MyOrdersDocument: TypedDocument<MyOrdersQuery, MyOrdersQueryVariabl
   kind: 'query',
   operationName: 'MyOrders',
   query: "query MyOrders($first:Int!){myOrders(first:$first){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
+};
+
+export const TillOrderCodeDocument: TypedDocument<TillOrderCodeQuery, TillOrderCodeQueryVariables> = {
+  kind: 'query',
+  operationName: 'TillOrderCode',
+  query: "query TillOrderCode($outTradeNo:String!){tillOrderCode(outTradeNo:$outTradeNo){scene page dataUrl}}",
 };
 
 export const MemberByCodeDocument: TypedDocument<MemberByCodeQuery, MemberByCodeQueryVariables> = {

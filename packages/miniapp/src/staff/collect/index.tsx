@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Image, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
@@ -11,6 +11,7 @@ import { useEarningRules, useTillStore, type Store } from '../../state/till';
 import { categoryOptions } from '../../utils/categories';
 import { yuan } from '../../utils/format';
 import { qrDataUrl } from '../../utils/qr';
+import { tillCodeImage } from '../../utils/till-code';
 import './index.css';
 
 /**
@@ -93,7 +94,15 @@ function CollectForm({ store, onCreated }: { store: Store; onCreated(order: PayO
 function TillOrderQr({ order, onNext }: { order: PayOrder; onNext(): void }) {
   const windowMs = useMemo(() => tillPollWindow(order.expiresAt), [order.expiresAt]);
   const poll = usePayOrderPoll(order.outTradeNo, { intervalMs: TILL_POLL.intervalMs, timeoutMs: windowMs });
-  const src = useMemo(() => qrDataUrl(order.outTradeNo), [order.outTradeNo]);
+  // The plain QR first (instant, offline), replaced by the mini-program code once the API has made it.
+  const [src, setSrc] = useState(() => qrDataUrl(order.outTradeNo));
+  useEffect(() => {
+    let live = true;
+    void tillCodeImage(order.outTradeNo).then((url) => live && setSrc(url));
+    return () => {
+      live = false;
+    };
+  }, [order.outTradeNo]);
   const current = poll.data ?? order;
 
   if (current.state === 'PAID') {
