@@ -28,6 +28,7 @@ import { createLogger } from '../../packages/api/src/logger';
 import { toInt } from '../../packages/api/src/db/sql';
 import { credit, debit } from '../../packages/api/src/modules/ledger/ledger.service';
 import { createTestDatabase, type TestDatabase } from '../../packages/api/test/support/db';
+import { seedOrg } from '../../packages/api/test/support/org';
 import { startFloor, type Floor } from './floor';
 import { ME_QUERY, PURCHASE_MUTATION, type BuyMember, type LoadCommand, type LoadReply, type RunFigures } from './protocol';
 
@@ -55,7 +56,7 @@ const APPID = 'wx_bench_appid';
 const SECRET = 'bench_app_secret';
 const JWT_SECRET = randomBytes(32).toString('base64url');
 
-interface Org { beijing: number; xian: number; guomao: number; sanlitun: number; zhonglou: number }
+type Org = Awaited<ReturnType<typeof seedOrg>>;
 interface Signed { token: string; userId: number; memberId: number; memberNo: string; codeSecret: string }
 type Gql = <T>(url: string, query: string, variables?: Record<string, unknown>, token?: string) => Promise<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>;
 
@@ -87,33 +88,6 @@ async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) =>
   return out;
 }
 
-/** The standard test organisation (as in packages/api/test/support/harness.ts): 2 regions, 3 stores, 5 tiers, 3 rules. */
-async function seedOrg(app: App): Promise<Org> {
-  const q = app.services.db.q;
-  const now = q.ts(new Date());
-  await q.run("INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months) VALUES (1, 'FLOOR', NULL, 24, 12)");
-  const beijing = (await q.run("INSERT INTO region (code, name, created_at) VALUES ('beijing', '北京', ?)", [now])).insertId;
-  const xian = (await q.run("INSERT INTO region (code, name, created_at) VALUES ('xian', '西安', ?)", [now])).insertId;
-  const store = async (r: number, code: string, name: string) => (await q.run('INSERT INTO store (region_id, code, name, created_at) VALUES (?, ?, ?, ?)', [r, code, name, now])).insertId;
-  const guomao = await store(beijing, 'bj-guomao', '北京国贸店');
-  const sanlitun = await store(beijing, 'bj-sanlitun', '北京三里屯店');
-  const zhonglou = await store(xian, 'xa-zhonglou', '西安钟楼店');
-  const tiers: [string, string, number, number][] = [
-    ['NORMAL', '普通', 0, 100],
-    ['SILVER', '银卡', 100_000, 110],
-    ['GOLD', '金卡', 500_000, 125],
-    ['PLATINUM', '白金', 2_000_000, 150],
-    ['DIAMOND', '钻石', 5_000_000, 200],
-  ];
-  for (const [i, [code, name, th, m]] of tiers.entries()) {
-    await q.run('INSERT INTO tier (code, name, `rank`, threshold_fen, multiplier_pct) VALUES (?, ?, ?, ?, ?)', [code, name, i, th, m]);
-  }
-  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', 'HQ ¥1=1', 'HQ', NULL, 100, ?, ?)", [true, now]);
-  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', '北京 ¥10=1', 'REGION', ?, 1000, ?, ?)", [beijing, true, now]);
-  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, created_at) VALUES ('CATEGORY', '生鲜 1.5x', 'HQ', NULL, 150, 'fresh', ?, ?)", [true, now]);
-  for (const s of [app.services.org, app.services.tiers, app.services.earning]) (s as unknown as { cache: { invalidate(): void } }).cache.invalidate();
-  return { beijing, xian, guomao, sanlitun, zhonglou };
-}
 
 async function signIn(url: string, sim: WechatMiniSimulator, label: string): Promise<Signed> {
   const r = await gql<{ login: { token: string; viewer: { userId: string }; member: { id: string; memberNo: string; codeSecret: string } } }>(

@@ -7,6 +7,7 @@ import { createApp } from './app';
 import { createLogger } from './logger';
 import { initOrm } from './db/orm';
 import { demoPhoneOf, seedDemo } from './demo/seed';
+import { simulatedWechatPayConfig } from './demo/wechatpay';
 import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator } from '@quanzi/simulators';
 
 async function main(): Promise<void> {
@@ -32,15 +33,7 @@ async function main(): Promise<void> {
       // Offline WeChat Pay: fresh merchant and platform keys for this process, the simulator on loopback.
       const keys = generateWechatPayKeys();
       const paySim = await startWechatPaySimulator({ keys, appid: config.wechat.appid, signWith: 'alternate' });
-      config.wechatPay = {
-        mchid: keys.merchant.mchid,
-        serialNo: keys.merchant.serial,
-        privateKeyPem: keys.merchant.privateKeyPem,
-        publicKeyPem: keys.merchant.publicKeyPem,
-        apiV3Key: keys.apiV3Key,
-        platformKeys: { [keys.platformCert.serial]: keys.platformCert.publicKeyPem, [keys.publicKey.id]: keys.publicKey.publicKeyPem },
-        apiBase: paySim.url,
-      };
+      config.wechatPay = simulatedWechatPayConfig(keys, paySim.url);
       demoPay = (params) => paySim.pay(params as never);
       closePaySim = () => paySim.close();
       log.info({ url: paySim.url }, 'WeChat Pay simulator started (demo)');

@@ -6,9 +6,13 @@ import { currentMemberCode } from '@quanzi/shared';
 import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator, type WechatMiniSimulator, type WechatPaySimulator, type WechatPaySimulatorOptions } from '@quanzi/simulators';
 import { createApp, type App } from '../../src/app';
 import { demoPhoneOf } from '../../src/demo/seed';
+import { simulatedWechatPayConfig } from '../../src/demo/wechatpay';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './db';
+import { seedOrg, type Org } from './org';
+
+export type { Org } from './org';
 import type { RoleGrant } from '../../src/auth/authz';
 import { toInt } from '../../src/db/sql';
 
@@ -17,13 +21,6 @@ export interface GqlResult<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: { code?: string; [k: string]: unknown } }[];
 }
 
-export interface Org {
-  beijing: number;
-  xian: number;
-  guomao: number; // 北京国贸店 (Beijing)
-  sanlitun: number; // 北京三里屯店 (Beijing)
-  zhonglou: number; // 西安钟楼店 (Xi'an)
-}
 
 export interface TestApp {
   app: App;
@@ -68,15 +65,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
     // Keys are generated for the run, never committed; WeChat Pay signs with both a platform certificate and a public key.
     const keys = generateWechatPayKeys();
     paySim = await startWechatPaySimulator({ keys, appid: APPID, signWith: 'alternate', retryScale: 0.0001, ...opts.pay });
-    config.wechatPay = {
-      mchid: keys.merchant.mchid,
-      serialNo: keys.merchant.serial,
-      privateKeyPem: keys.merchant.privateKeyPem,
-      publicKeyPem: keys.merchant.publicKeyPem,
-      apiV3Key: keys.apiV3Key,
-      platformKeys: { [keys.platformCert.serial]: keys.platformCert.publicKeyPem, [keys.publicKey.id]: keys.publicKey.publicKeyPem },
-      apiBase: paySim.url,
-    };
+    config.wechatPay = simulatedWechatPayConfig(keys, paySim.url);
   }
   const pay = paySim;
   const app = await createApp({
@@ -147,32 +136,4 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
       await db.drop();
     },
   };
-}
-
-async function seedOrg(app: App): Promise<Org> {
-  const q = app.services.db.q;
-  const now = q.ts(new Date());
-  await q.run("INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months) VALUES (1, 'FLOOR', NULL, 24, 12)");
-  const beijing = (await q.run("INSERT INTO region (code, name, created_at) VALUES ('beijing', '北京', ?)", [now])).insertId;
-  const xian = (await q.run("INSERT INTO region (code, name, created_at) VALUES ('xian', '西安', ?)", [now])).insertId;
-  const store = async (r: number, code: string, name: string) => (await q.run('INSERT INTO store (region_id, code, name, created_at) VALUES (?, ?, ?, ?)', [r, code, name, now])).insertId;
-  const guomao = await store(beijing, 'bj-guomao', '北京国贸店');
-  const sanlitun = await store(beijing, 'bj-sanlitun', '北京三里屯店');
-  const zhonglou = await store(xian, 'xa-zhonglou', '西安钟楼店');
-  const tiers: [string, string, number, number][] = [
-    ['NORMAL', '普通', 0, 100],
-    ['SILVER', '银卡', 100_000, 110],
-    ['GOLD', '金卡', 500_000, 125],
-    ['PLATINUM', '白金', 2_000_000, 150],
-    ['DIAMOND', '钻石', 5_000_000, 200],
-  ];
-  for (const [i, [code, name, th, m]] of tiers.entries()) {
-    await q.run('INSERT INTO tier (code, name, `rank`, threshold_fen, multiplier_pct) VALUES (?, ?, ?, ?, ?)', [code, name, i, th, m]);
-  }
-  const on = q.dialect === 'sqlite' ? 1 : true;
-  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', 'HQ ¥1=1', 'HQ', NULL, 100, ?, ?)", [on, now]);
-  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', '北京 ¥10=1', 'REGION', ?, 1000, ?, ?)", [beijing, on, now]);
-  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, created_at) VALUES ('CATEGORY', '生鲜 1.5x', 'HQ', NULL, 150, 'fresh', ?, ?)", [on, now]);
-  for (const s of [app.services.org, app.services.tiers, app.services.earning]) (s as unknown as { cache: { invalidate(): void } }).cache.invalidate();
-  return { beijing, xian, guomao, sanlitun, zhonglou };
 }
