@@ -52,9 +52,9 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const tiers = new TierService(db);
   const earning = new EarningService(db, org);
   const users = new UserService(db, wechat, tokens, tiers, earning, org, log);
-  const members = new MemberService(db, tiers, org);
+  const members = new MemberService(db, tiers, org, tokens);
   const ledger = new LedgerService(db);
-  const purchases = new PurchaseService(db, members, earning, tiers, org, log);
+  const purchases = new PurchaseService(db, members, earning, tiers, org, log, tokens);
   const wp = config.wechatPay;
   const verifier = wp ? new WechatPayVerifier(wp.platformKeys, wp.apiV3Key) : null;
   const payClient =

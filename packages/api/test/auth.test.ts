@@ -211,15 +211,16 @@ describe('sign-in with WeChat (F1)', () => {
 
     const cases: [string, () => Promise<string>][] = [
       ['a malformed JWT', async () => 'Bearer abc.def'],
-      ['a token signed with another secret', async () => `Bearer ${await signed('another-secret-another-secret-another-0', (j) => j.setIssuer('quanzi').setIssuedAt().setExpirationTime('1h'))}`],
+      ['a token signed with another secret', async () => `Bearer ${await signed('another-secret-another-secret-another-0', (j) => j.setIssuer('quanzi').setAudience('quanzi:session').setIssuedAt().setExpirationTime('1h'))}`],
       [
         'an expired token (right secret and issuer)',
         async () => {
           const now = Math.floor(Date.now() / 1000);
-          return `Bearer ${await signed(HARNESS_JWT_SECRET, (j) => j.setIssuer('quanzi').setIssuedAt(now - 7200).setExpirationTime(now - 3600))}`;
+          return `Bearer ${await signed(HARNESS_JWT_SECRET, (j) => j.setIssuer('quanzi').setAudience('quanzi:session').setIssuedAt(now - 7200).setExpirationTime(now - 3600))}`;
         },
       ],
-      ['a token from another issuer (right secret)', async () => `Bearer ${await signed(HARNESS_JWT_SECRET, (j) => j.setIssuer('not-quanzi').setIssuedAt().setExpirationTime('1h'))}`],
+      ['a till ticket used as a session (right secret and issuer, another audience)', async () => `Bearer ${await signed(HARNESS_JWT_SECRET, (j) => j.setIssuer('quanzi').setAudience('quanzi:till').setIssuedAt().setExpirationTime('1h'))}`],
+      ['a token from another issuer (right secret)', async () => `Bearer ${await signed(HARNESS_JWT_SECRET, (j) => j.setIssuer('not-quanzi').setAudience('quanzi:session').setIssuedAt().setExpirationTime('1h'))}`],
       ['an unsigned token (alg none)', async () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: String(victim.userId), iss: 'quanzi', exp: Math.floor(Date.now() / 1000) + 3600 })}.`],
       ['a Basic authorization header', async () => 'Basic xyz'],
     ];
@@ -236,12 +237,12 @@ describe('sign-in with WeChat (F1)', () => {
 
     test('an expired token says so', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const r = await bindWith(`Bearer ${await signed(HARNESS_JWT_SECRET, (j) => j.setIssuer('quanzi').setIssuedAt(now - 7200).setExpirationTime(now - 3600))}`);
+      const r = await bindWith(`Bearer ${await signed(HARNESS_JWT_SECRET, (j) => j.setIssuer('quanzi').setAudience('quanzi:session').setIssuedAt(now - 7200).setExpirationTime(now - 3600))}`);
       expect(r.body.errors?.[0]?.message).toMatch(/expired/i);
     });
 
     test('control: the same request with a genuine token is accepted', async () => {
-      const genuine = await signed(HARNESS_JWT_SECRET, (j) => j.setIssuer('quanzi').setIssuedAt().setExpirationTime('1h'));
+      const genuine = await signed(HARNESS_JWT_SECRET, (j) => j.setIssuer('quanzi').setAudience('quanzi:session').setIssuedAt().setExpirationTime('1h'));
       const r = await bindWith(`Bearer ${genuine}`);
       expect(r.status).toBe(200);
       expect(r.body.errors).toBeUndefined();

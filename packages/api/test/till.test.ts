@@ -3,7 +3,8 @@
  * checks, exactly-once retries, and bad input that changes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, MEMBER_CODE_STEP_SECONDS } from '@quanzi/shared';
+import { ErrorCode, MEMBER_CODE_STEP_SECONDS, totpStep } from '@quanzi/shared';
+import { SignJWT } from 'jose';
 import { startTestApp, type TestApp } from './support/harness';
 
 const RECORD = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id memberNo points balance replayed steps { rule description points } } }`;
@@ -184,5 +185,67 @@ describe('till operations', () => {
     expect(ops.data?.tillOperations.length).toBeLessThanOrEqual(10);
     const denied = await t.gql('query($s: ID!) { tillOperations(storeId: $s) { id } }', { s: String(t.org.guomao) }, staffXian.token);
     expect(errCode(denied)).toBe(ErrorCode.FORBIDDEN);
+  });
+
+  describe('till tickets: the purchase can be submitted after the 30-second code has rotated', () => {
+    const LOOKUP = 'query($c: String!, $s: ID!) { memberByCode(code: $c, storeId: $s) { memberNo tillTicket } }';
+    const lookUp = async (code: string, token = staff.token) =>
+      (await t.gql<{ memberByCode: { memberNo: string; tillTicket: string } }>(LOOKUP, { c: code, s: String(t.org.guomao) }, token)).data?.memberByCode;
+    const byTicket = (m: Member, ticket: string) => {
+      const { memberCode: _c, ...rest } = purchase(m);
+      return { ...rest, tillTicket: ticket };
+    };
+
+    test('a looked-up member can be credited with the ticket, once; the code is then used up', async () => {
+      const m = await newMember();
+      const code = t.codeOf(m);
+      const look = await lookUp(code);
+      expect(look?.memberNo).toBe(m.memberNo);
+      const r = await t.gql<Receipt>(RECORD, { input: byTicket(m, look?.tillTicket as string) }, staff.token);
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.recordPurchase).toMatchObject({ memberNo: m.memberNo, points: 12 });
+      const before = await t.counts();
+      expect(errCode(await t.gql(RECORD, { input: byTicket(m, look?.tillTicket as string) }, staff.token))).toBe(ErrorCode.CODE_REUSED);
+      expect(errCode(await t.gql(RECORD, { input: purchase(m, { memberCode: code }) }, staff.token))).toBe(ErrorCode.CODE_REUSED);
+      expect(await t.counts()).toEqual(before);
+    });
+
+    test('a ticket for a step minutes old still works (its code alone would be CODE_EXPIRED)', async () => {
+      const m = await newMember();
+      const fiveMinutesAgo = Date.now() - 5 * 60_000;
+      expect(errCode(await t.gql(RECORD, { input: purchase(m, { memberCode: t.codeOf(m, fiveMinutesAgo) }) }, staff.token))).toBe(ErrorCode.CODE_EXPIRED);
+      const ticket = await t.app.services.tokens.signTillTicket({ memberId: m.memberId, memberNo: m.memberNo, step: totpStep(fiveMinutesAgo), storeId: t.org.guomao, staffId: staff.userId });
+      const r = await t.gql<Receipt>(RECORD, { input: byTicket(m, ticket) }, staff.token);
+      expect(r.errors).toBeUndefined();
+      expect(r.data?.recordPurchase.points).toBe(12);
+    });
+
+    test('tickets of another till, forged, expired or mixed up with session tokens are refused and change nothing', async () => {
+      const m = await newMember();
+      const other = await t.signIn('till-staff-sanlitun');
+      await t.grant(other.userId, { role: 'STAFF', scope: 'STORE', storeId: t.org.sanlitun, regionId: t.org.beijing });
+      const look = await lookUp(t.codeOf(m));
+      const ticket = look?.tillTicket as string;
+      const key = new TextEncoder().encode('test-secret-test-secret-test-secret-0123');
+      const expired = await new SignJWT({ mno: m.memberNo, stp: totpStep(Date.now()), sid: t.org.guomao, uid: staff.userId })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(String(m.memberId))
+        .setIssuer('quanzi')
+        .setAudience('quanzi:till')
+        .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
+        .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+        .sign(key);
+      const before = await t.counts();
+      // Another staff user (even at a store they serve) cannot use this till's ticket.
+      expect(errCode(await t.gql(RECORD, { input: { ...byTicket(m, ticket), storeId: String(t.org.sanlitun) } }, other.token))).toBe(ErrorCode.CODE_INVALID);
+      expect(errCode(await t.gql(RECORD, { input: byTicket(m, `${ticket.slice(0, -4)}AAAA`) }, staff.token))).toBe(ErrorCode.CODE_INVALID);
+      expect(errCode(await t.gql(RECORD, { input: byTicket(m, expired) }, staff.token))).toBe(ErrorCode.CODE_EXPIRED);
+      expect(errCode(await t.gql(RECORD, { input: byTicket(m, m.token) }, staff.token))).toBe(ErrorCode.CODE_INVALID);
+      expect(errCode(await t.gql(ME, {}, ticket))).toBe(ErrorCode.UNAUTHENTICATED);
+      expect(errCode(await t.gql(RECORD, { input: { ...purchase(m), tillTicket: ticket } }, staff.token))).toBe(ErrorCode.BAD_USER_INPUT);
+      expect(await t.counts()).toEqual(before);
+      // The untouched ticket still works at its own till.
+      expect((await t.gql(RECORD, { input: byTicket(m, ticket) }, staff.token)).errors).toBeUndefined();
+    });
   });
 });

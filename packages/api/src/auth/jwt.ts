@@ -1,6 +1,21 @@
 /** Session tokens: HS256 JWTs (jose) whose subject is the user id. */
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { unauthenticated } from '../errors';
+import { ErrorCode } from '@quanzi/shared';
+import { AppError, unauthenticated } from '../errors';
+
+const SESSION_AUDIENCE = 'quanzi:session';
+const TILL_AUDIENCE = 'quanzi:till';
+/** How long a scanned member code stays usable at the till that looked it up. */
+export const TILL_TICKET_SECONDS = 600;
+
+/** What staff hold after looking a member up: who, which code step, at which till, by whom. */
+export interface TillTicket {
+  memberId: number;
+  memberNo: string;
+  step: number;
+  storeId: number;
+  staffId: number;
+}
 
 export class TokenService {
   private readonly key: Uint8Array;
@@ -14,6 +29,7 @@ export class TokenService {
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(userId))
       .setIssuer('quanzi')
+      .setAudience(SESSION_AUDIENCE)
       .setIssuedAt()
       .setExpirationTime(`${this.ttlSeconds}s`)
       .sign(this.key);
@@ -22,13 +38,42 @@ export class TokenService {
   /** The user id in a valid token; UNAUTHENTICATED for a malformed, forged or expired one. */
   async verify(token: string): Promise<number> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'quanzi' });
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'quanzi', audience: SESSION_AUDIENCE });
       const id = Number(payload.sub);
       if (!Number.isSafeInteger(id) || id <= 0) throw unauthenticated('Invalid session token');
       return id;
     } catch (e) {
       if (e instanceof joseErrors.JWTExpired) throw unauthenticated('Session expired, sign in again');
       throw unauthenticated('Invalid session token');
+    }
+  }
+
+  /**
+   * A till ticket: issued by `memberByCode` to the staff user who scanned a valid code, so the purchase can be
+   * submitted minutes later (after ringing up the lines) although the 30-second code has rotated. It is bound to the
+   * store, the staff user and the code's step, so the step is still consumed once, and it expires after 10 minutes.
+   */
+  async signTillTicket(t: TillTicket): Promise<string> {
+    return new SignJWT({ mno: t.memberNo, stp: t.step, sid: t.storeId, uid: t.staffId })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(String(t.memberId))
+      .setIssuer('quanzi')
+      .setAudience(TILL_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${TILL_TICKET_SECONDS}s`)
+      .sign(this.key);
+  }
+
+  /** The ticket's content; CODE_EXPIRED after 10 minutes, CODE_INVALID when forged or malformed. */
+  async verifyTillTicket(token: string): Promise<TillTicket> {
+    try {
+      const { payload: p } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'quanzi', audience: TILL_AUDIENCE });
+      const t = { memberId: Number(p.sub), memberNo: String(p.mno), step: Number(p.stp), storeId: Number(p.sid), staffId: Number(p.uid) };
+      if (![t.memberId, t.step, t.storeId, t.staffId].every(Number.isSafeInteger) || !/^\d{1,20}$/.test(t.memberNo)) throw new Error('malformed');
+      return t;
+    } catch (e) {
+      if (e instanceof joseErrors.JWTExpired) throw new AppError(ErrorCode.CODE_EXPIRED, 'The member lookup expired: scan the member code again');
+      throw new AppError(ErrorCode.CODE_INVALID, 'Not a valid till ticket');
     }
   }
 }

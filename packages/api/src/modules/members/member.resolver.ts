@@ -65,9 +65,9 @@ export class MemberResolver {
     return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? (edges[edges.length - 1] as { cursor: string }).cursor : null } };
   }
 
-  @Query(() => MemberAtTill, { description: 'Staff: the member behind a scanned code (validated, not consumed)' })
+  @Query(() => MemberAtTill, { description: 'Staff: the member behind a scanned code (validated, not consumed) and a till ticket for the purchase' })
   async memberByCode(@Arg('code') code: string, @Arg('storeId', () => ID) storeId: string, @Ctx() ctx: RequestContext): Promise<MemberAtTill> {
-    const { member, tier } = await ctx.services.members.atTill(ctx, code, parseId(storeId, 'storeId'));
-    return { memberNo: member.memberNo, phone: maskPhone(member.phone), tierName: tier.name, tierMultiplierPct: tier.multiplierPct, points: member.balance };
+    const { member, tier, tillTicket } = await ctx.services.members.atTill(ctx, code, parseId(storeId, 'storeId'));
+    return { memberNo: member.memberNo, phone: maskPhone(member.phone), tierName: tier.name, tierMultiplierPct: tier.multiplierPct, points: member.balance, tillTicket };
   }
 }

@@ -4,6 +4,7 @@ import { authorize } from '../../auth/authz';
 import { toDate, toInt, type Db } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import type { OrgService } from '../org/org.service';
+import type { TokenService } from '../../auth/jwt';
 import type { TierService, TierRow } from '../tiers/tier.service';
 
 export interface MemberHome {
@@ -28,7 +29,12 @@ const EXPIRING_SOON_DAYS = 30;
 
 /** The member's own views (F1–F3), read with lean SQL: this is the hottest read path. */
 export class MemberService {
-  constructor(private readonly db: Db, private readonly tiers: TierService, private readonly org: OrgService) {}
+  constructor(
+    private readonly db: Db,
+    private readonly tiers: TierService,
+    private readonly org: OrgService,
+    private readonly tokens: TokenService,
+  ) {}
 
   /** The signed-in member's home row (member + phone + balance) in one query. */
   async home(userId: number): Promise<MemberHome> {
@@ -106,10 +112,19 @@ export class MemberService {
 
   /** Loads the member a code names (no verification). */
   async byMemberNo(memberNo: string): Promise<CodeMember | null> {
+    return this.codeMember('m.member_no = ?', memberNo);
+  }
+
+  /** Loads a member by id (a till ticket names the member by id). */
+  async byId(memberId: number): Promise<CodeMember | null> {
+    return this.codeMember('m.id = ?', memberId);
+  }
+
+  private async codeMember(where: string, value: unknown): Promise<CodeMember | null> {
     const r = await this.db.q.get<Record<string, unknown>>(
       `SELECT m.id, m.member_no, m.code_secret, m.code_last_step, m.tier_id, u.phone, a.balance
-       FROM member m JOIN app_user u ON u.id = m.user_id JOIN member_account a ON a.id = m.id WHERE m.member_no = ?`,
-      [memberNo],
+       FROM member m JOIN app_user u ON u.id = m.user_id JOIN member_account a ON a.id = m.id WHERE ${where}`,
+      [value],
     );
     if (!r) return null;
     return {
@@ -145,11 +160,15 @@ export class MemberService {
     return { member, step };
   }
 
-  /** Staff look-up at the till: validates the code without consuming it. */
-  async atTill(ctx: RequestContext, code: string, storeId: number): Promise<{ member: CodeMember; tier: TierRow }> {
-    await authorize(ctx, 'till.lookup', await this.org.storeTarget(storeId));
-    const { member } = await this.verifyCode(code);
-    return { member, tier: await this.tiers.byId(member.tierId) };
+  /**
+   * Staff look-up at the till: validates the code without consuming it and returns a till ticket, so the purchase
+   * can be submitted after the code has rotated (see TokenService.signTillTicket).
+   */
+  async atTill(ctx: RequestContext, code: string, storeId: number): Promise<{ member: CodeMember; tier: TierRow; tillTicket: string }> {
+    const staffId = await authorize(ctx, 'till.lookup', await this.org.storeTarget(storeId));
+    const { member, step } = await this.verifyCode(code);
+    const tillTicket = await this.tokens.signTillTicket({ memberId: member.id, memberNo: member.memberNo, step, storeId, staffId });
+    return { member, tier: await this.tiers.byId(member.tierId), tillTicket };
   }
 }
 

@@ -84,4 +84,6 @@ export class MemberAtTill {
   @Field() tierName!: string;
   @Field(() => Int) tierMultiplierPct!: number;
   @Field(() => Int) points!: number;
+  @Field({ description: 'Send instead of the member code to recordPurchase/redeemPoints at this till within 10 minutes (the code rotates every 30 s)' })
+  tillTicket!: string;
 }

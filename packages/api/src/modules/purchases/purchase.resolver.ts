@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { ArrayMaxSize, ArrayMinSize, IsInt, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
 import { parseId } from '../members/member.resolver';
@@ -12,7 +12,8 @@ export class PurchaseLineInput {
 
 @InputType()
 export class RecordPurchaseInput {
-  @Field({ description: 'The scanned member code, QZ1.<memberNo>.<totp>' }) @Length(1, 64) memberCode!: string;
+  @Field(() => String, { nullable: true, description: 'The scanned member code, QZ1.<memberNo>.<totp> (or give tillTicket)' }) @IsOptional() @Length(1, 64) memberCode?: string | null;
+  @Field(() => String, { nullable: true, description: "memberByCode's till ticket: valid 10 minutes at this till, although the code rotates" }) @IsOptional() @Length(1, 1024) tillTicket?: string | null;
   @Field(() => ID) storeId!: string;
   @Field(() => Int, { description: 'Total in fen; must equal the sum of the lines' }) @IsInt() @Min(1) @Max(100_000_000) amountFen!: number;
   @Field(() => [PurchaseLineInput]) @ArrayMinSize(1) @ArrayMaxSize(50) @ValidateNested({ each: true }) lines!: PurchaseLineInput[];
@@ -23,7 +24,8 @@ export class RecordPurchaseInput {
 
 @InputType()
 export class RedeemPointsInput {
-  @Field() @Length(1, 64) memberCode!: string;
+  @Field(() => String, { nullable: true, description: 'The scanned member code (or give tillTicket)' }) @IsOptional() @Length(1, 64) memberCode?: string | null;
+  @Field(() => String, { nullable: true, description: "memberByCode's till ticket" }) @IsOptional() @Length(1, 1024) tillTicket?: string | null;
   @Field(() => ID) storeId!: string;
   @Field(() => Int) @IsInt() @Min(1) @Max(10_000_000) points!: number;
   @Field() @Length(1, 60) reason!: string;

@@ -7,13 +7,16 @@ import { AppError, badInput } from '../../errors';
 import type { Logger } from '../../logger';
 import { credit, debit } from '../ledger/ledger.service';
 import type { MemberService } from '../members/member.service';
+import type { TillTicket, TokenService } from '../../auth/jwt';
 import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
 
 export interface PurchaseLine { category: string; amountFen: number }
-export interface RecordPurchaseInput { memberCode: string; storeId: number; amountFen: number; lines: PurchaseLine[]; idempotencyKey: string }
-export interface RedeemPointsInput { memberCode: string; storeId: number; points: number; reason: string; idempotencyKey: string }
+/** Who is served: the scanned member code, or the till ticket `memberByCode` gave (valid 10 minutes at that till). */
+export interface TillIdentity { memberCode?: string | null; tillTicket?: string | null }
+export interface RecordPurchaseInput extends TillIdentity { storeId: number; amountFen: number; lines: PurchaseLine[]; idempotencyKey: string }
+export interface RedeemPointsInput extends TillIdentity { storeId: number; points: number; reason: string; idempotencyKey: string }
 
 export interface PurchaseReceipt { id: number; memberNo: string; points: number; balance: number; steps: EarningStep[]; replayed: boolean }
 export interface RedemptionReceipt { id: number; memberNo: string; points: number; balance: number; replayed: boolean }
@@ -26,6 +29,8 @@ const MAX_REDEEM = 10_000_000;
 
 export class CodeStepTaken extends Error {}
 
+type Identified = { memberNo: string; code: string; ticket: TillTicket | null };
+
 const sha256 = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 /** Staff at the till (F2, F3, F4): record an offline purchase, deduct points; the till's recent operations. */
@@ -37,6 +42,7 @@ export class PurchaseService {
     private readonly tiers: TierService,
     private readonly org: OrgService,
     private readonly log: Logger,
+    private readonly tokens: TokenService,
   ) {}
 
   /**
@@ -48,13 +54,13 @@ export class PurchaseService {
     validatePurchase(input);
     const store = await this.org.store(input.storeId);
     const staffId = await authorize(ctx, 'till.purchase', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
-    const memberNo = memberNoOf(input.memberCode);
-    const hash = sha256({ memberNo, storeId: store.id, amountFen: input.amountFen, lines: input.lines });
+    const who = await this.identify(input, store.id, staffId);
+    const hash = sha256({ memberNo: who.memberNo, storeId: store.id, amountFen: input.amountFen, lines: input.lines });
 
     const prior = await this.findPurchase(input.idempotencyKey, hash);
     if (prior) return prior;
 
-    const v = await this.verifyOrReplay(input.memberCode, now, () => this.findPurchase(input.idempotencyKey, hash));
+    const v = await this.verifyOrReplay(who, now, () => this.findPurchase(input.idempotencyKey, hash));
     if ('replay' in v) return v.replay;
     const { member, step } = v;
     const tier = await this.tiers.byId(member.tierId);
@@ -108,13 +114,13 @@ export class PurchaseService {
     if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–96 of [A-Za-z0-9_:.-]', 'idempotencyKey');
     const store = await this.org.store(input.storeId);
     const staffId = await authorize(ctx, 'till.redeem', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
-    const memberNo = memberNoOf(input.memberCode);
-    const hash = sha256({ memberNo, storeId: store.id, points: input.points, reason: reasonText });
+    const who = await this.identify(input, store.id, staffId);
+    const hash = sha256({ memberNo: who.memberNo, storeId: store.id, points: input.points, reason: reasonText });
 
     const prior = await this.findRedemption(input.idempotencyKey, hash);
     if (prior) return prior;
 
-    const v = await this.verifyOrReplay(input.memberCode, now, () => this.findRedemption(input.idempotencyKey, hash));
+    const v = await this.verifyOrReplay(who, now, () => this.findRedemption(input.idempotencyKey, hash));
     if ('replay' in v) return v.replay;
     const { member, step } = v;
     try {
@@ -167,9 +173,13 @@ export class PurchaseService {
    * Verifies the member code; when it was already used, the request may be a retry whose first attempt has just
    * committed, so look the idempotency key up again before answering CODE_REUSED.
    */
-  private async verifyOrReplay<R>(code: string, now: Date, replay: () => Promise<R | null>): Promise<Awaited<ReturnType<MemberService['verifyCode']>> | { replay: R }> {
+  private async verifyOrReplay<R>(who: Identified, now: Date, replay: () => Promise<R | null>): Promise<Awaited<ReturnType<MemberService['verifyCode']>> | { replay: R }> {
     try {
-      return await this.members.verifyCode(code, now.getTime());
+      if (!who.ticket) return await this.members.verifyCode(who.code, now.getTime());
+      const member = await this.members.byId(who.ticket.memberId);
+      if (!member) throw new AppError(ErrorCode.CODE_INVALID, 'Unknown member');
+      if (member.codeLastStep !== null && who.ticket.step <= member.codeLastStep) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
+      return { member, step: who.ticket.step };
     } catch (e) {
       if (e instanceof AppError && e.code === ErrorCode.CODE_REUSED) {
         const prior = await replay();
@@ -177,6 +187,17 @@ export class PurchaseService {
       }
       throw e;
     }
+  }
+
+  /** Reads who is served from the member code or the till ticket (which must be this till's: same store and staff). */
+  private async identify(input: TillIdentity, storeId: number, staffId: number): Promise<Identified> {
+    const hasCode = typeof input.memberCode === 'string' && input.memberCode.length > 0;
+    const hasTicket = typeof input.tillTicket === 'string' && input.tillTicket.length > 0;
+    if (hasCode === hasTicket) throw badInput('Give either memberCode or tillTicket', 'memberCode');
+    if (hasCode) return { memberNo: memberNoOf(input.memberCode as string), code: input.memberCode as string, ticket: null };
+    const ticket = await this.tokens.verifyTillTicket(input.tillTicket as string);
+    if (ticket.storeId !== storeId || ticket.staffId !== staffId) throw new AppError(ErrorCode.CODE_INVALID, 'This member lookup belongs to another till: scan the code again');
+    return { memberNo: ticket.memberNo, code: '', ticket };
   }
 
   private async balance(memberId: number): Promise<number> {
