@@ -8,9 +8,14 @@ export default defineAppConfig({
   subPackages: [
     { root: 'member', pages: ['expiring/index', 'tier/index', 'pay/index', 'pay-result/index', 'orders/index'] },
     { root: 'staff', pages: ['purchase/index', 'redeem/index', 'operations/index', 'collect/index'] },
+    // Clubs and events (F7). The roots are pages/club and pages/event so the notification links
+    // (pages/club/index?id=…, pages/event/index?id=…) open these subpackage pages as they are.
+    { root: 'pages/club', pages: ['index', 'discover/index'] },
+    { root: 'pages/event', pages: ['index', 'mine/index'] },
+    { root: 'organizer', pages: ['event-edit/index', 'attendees/index', 'requests/index', 'announce/index'] },
   ],
   preloadRule: {
-    'pages/card/index': { network: 'all', packages: ['member'] },
+    'pages/card/index': { network: 'all', packages: ['member', 'pages/club'] },
     'pages/till/index': { network: 'all', packages: ['staff'] },
   },
   window: {

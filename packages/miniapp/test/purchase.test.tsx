@@ -10,7 +10,7 @@ jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/tra
 afterEach(resetAll);
 
 const CODE = 'QZ1.10000042.123456';
-const gold = { memberNo: '10000042', phone: '138****5678', tierName: '金卡', tierMultiplierPct: 150, points: 1280 };
+const gold = { memberNo: '10000042', phone: '138****5678', tierName: '金卡', tierMultiplierPct: 150, points: 1280, tillTicket: 'ticket-1' };
 
 function scanned() {
   signIn(carolViewer);
@@ -110,7 +110,7 @@ describe('record purchase page (staff)', () => {
     await waitForText('已积分 15');
     expect(text()).toContain('会员 10000042 当前积分 1295');
     const input = api.callsOf('RecordPurchase')[0]?.variables?.input as Record<string, unknown>;
-    expect(input).toMatchObject({ memberCode: CODE, storeId: '11', amountFen: 10000, lines: [{ category: 'general', amountFen: 10000 }] });
+    expect(input).toMatchObject({ tillTicket: 'ticket-1', storeId: '11', amountFen: 10000, lines: [{ category: 'general', amountFen: 10000 }] });
     expect(input.idempotencyKey).toMatch(/^[A-Za-z0-9_:.-]{8,96}$/);
     expect(tillMember.get()?.member.points).toBe(1295);
   });

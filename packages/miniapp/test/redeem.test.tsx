@@ -10,7 +10,7 @@ jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/tra
 afterEach(resetAll);
 
 const CODE = 'QZ1.10000042.654321';
-const member = { memberNo: '10000042', phone: '138****5678', tierName: '金卡', tierMultiplierPct: 150, points: 300 };
+const member = { memberNo: '10000042', phone: '138****5678', tierName: '金卡', tierMultiplierPct: 150, points: 300, tillTicket: 'ticket-1' };
 
 function scanned() {
   signIn(carolViewer);
@@ -57,7 +57,7 @@ describe('deduct points page (staff)', () => {
     await click('确认扣减');
     await waitForText('已扣减 120 积分');
     expect(text()).toContain('剩余积分 180');
-    expect(api.callsOf('RedeemPoints')[0]?.variables?.input).toMatchObject({ memberCode: CODE, storeId: '11', points: 120, reason: '兑换购物袋' });
+    expect(api.callsOf('RedeemPoints')[0]?.variables?.input).toMatchObject({ tillTicket: 'ticket-1', storeId: '11', points: 120, reason: '兑换购物袋' });
     expect(tillMember.get()?.member.points).toBe(180);
   });
 

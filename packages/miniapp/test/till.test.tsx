@@ -13,7 +13,7 @@ afterEach(() => {
 });
 
 const CODE = 'QZ1.10000042.123456';
-const atTill = { memberByCode: { memberNo: '10000042', phone: '138****5678', tierName: '金卡', tierMultiplierPct: 150, points: 1280 } };
+const atTill = { memberByCode: { memberNo: '10000042', phone: '138****5678', tierName: '金卡', tierMultiplierPct: 150, points: 1280, tillTicket: 'ticket-1' } };
 
 describe('till page (staff)', () => {
   it('asks to sign in when signed out', async () => {

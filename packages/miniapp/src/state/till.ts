@@ -20,7 +20,10 @@ export type Store = Viewer['staffStores'][number];
 export type MemberAtTill = MemberByCodeQuery['memberByCode'];
 export type RuleSetView = EarningRulesQuery['earningRules'];
 
-/** The member in front of the till: the scanned code (sent with the purchase/deduction) and what it showed. */
+/**
+ * The member in front of the till: the scanned code, what it showed, and the till ticket the API gave for it, which is
+ * sent with the purchase/deduction (valid 10 minutes at this till although the code itself rotates every 30 s).
+ */
 export interface TillMember {
   code: string;
   storeId: string;
@@ -107,7 +110,7 @@ export function newIdempotencyKey(prefix: string): string {
 }
 
 export async function recordPurchase(input: {
-  memberCode: string;
+  tillTicket: string;
   storeId: string;
   lines: PurchaseLineInput[];
   idempotencyKey: string;
@@ -118,7 +121,7 @@ export async function recordPurchase(input: {
 }
 
 export async function redeemPoints(input: {
-  memberCode: string;
+  tillTicket: string;
   storeId: string;
   points: number;
   reason: string;

@@ -41,6 +41,10 @@ export default function CardPage() {
           <View className='card' onClick={() => void Taro.navigateTo({ url: '/member/tier/index' })}>
             <TierProgress member={m} />
           </View>
+          <View className='card member-card__clubs' onClick={() => void Taro.navigateTo({ url: '/pages/club/discover/index' })}>
+            <Text>圈子 · 兴趣社群与线下活动</Text>
+            <Text className='muted'>发现 ›</Text>
+          </View>
           {m.expiringSoon ? (
             <View className='card member-card__expiring' onClick={() => void Taro.navigateTo({ url: '/member/expiring/index' })}>
               <Text>{`${m.expiringSoon.points} 积分将于 ${formatDate(m.expiringSoon.on)} 过期`}</Text>

@@ -90,6 +90,14 @@ export default function ProfilePage() {
               <Text>我的订单</Text>
               <Text className='muted'>›</Text>
             </View>
+            <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/pages/event/mine/index' })}>
+              <Text>我的活动</Text>
+              <Text className='muted'>›</Text>
+            </View>
+            <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/pages/club/discover/index' })}>
+              <Text>圈子</Text>
+              <Text className='muted'>›</Text>
+            </View>
             <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/member/tier/index' })}>
               <Text>会员等级与权益</Text>
               <Text className='muted'>›</Text>

@@ -51,7 +51,7 @@ export default function PurchasePage() {
     setError(null);
     try {
       const r = await recordPurchase({
-        memberCode: current.code,
+        tillTicket: current.member.tillTicket,
         storeId: current.storeId,
         lines: parsed,
         idempotencyKey: key,

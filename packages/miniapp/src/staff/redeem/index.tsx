@@ -37,7 +37,7 @@ export default function RedeemPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await redeemPoints({ memberCode: m.code, storeId: m.storeId, points: n, reason: reason.trim(), idempotencyKey: key });
+      const r = await redeemPoints({ tillTicket: m.member.tillTicket, storeId: m.storeId, points: n, reason: reason.trim(), idempotencyKey: key });
       setReceipt(r);
       tillMember.set({ ...m, member: { ...m.member, points: r.balance } });
       setKey(newIdempotencyKey('redeem'));

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '入会审核',
+  enablePullDownRefresh: true,
+});

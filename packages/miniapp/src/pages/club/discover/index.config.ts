@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '发现圈子',
+  enablePullDownRefresh: true,
+});

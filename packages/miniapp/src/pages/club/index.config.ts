@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '圈子',
+  enablePullDownRefresh: true,
+});
