@@ -11,9 +11,16 @@
  * class-validator, MikroORM/knex and the `mariadb` driver (the floor uses mysql2's text protocol).
  * Like the API, it caches tiers, stores, earning rules and program settings (the API for 5–10 s; the floor for
  * the run) and reads the caller's role grants once per till request.
+ *
+ * WeChat Pay notifications (POST /webhooks/wechatpay, the `notify` scenario): the same work as
+ * payment.service.ts handleNotification → wechatpay-verifier.ts open → completePayment, with node:crypto and the
+ * same serial → key map: probe and 300 s timestamp checks, RSA-SHA256 verification over `TIMESTAMP\nNONCE\nBODY\n`,
+ * AES-256-GCM decryption with the tag checked, then completePayment's statements in its order (order lookup, the
+ * member's tier, then one READ COMMITTED transaction: the conditional pay_order update, the member row lock, the
+ * purchase row, the ledger credit (account, entry, lot), tier re-evaluation) and 204.
  */
 import http from 'node:http';
-import { createHash } from 'node:crypto';
+import { createDecipheriv, createHash, createPublicKey, createVerify, X509Certificate, type KeyObject } from 'node:crypto';
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import {
   addMonthsUtc,
@@ -34,6 +41,8 @@ export interface FloorOptions {
   url: string;
   poolMax: number;
   jwtSecret: string;
+  /** The merchant's WeChat Pay settings (config.wechatPay): serial → PEM of every key WeChat Pay signs with, the APIv3 key, the mchid. */
+  wechatPay?: { mchid: string; apiV3Key: string; platformKeys: Record<string, string> };
 }
 
 export interface Floor {
@@ -278,6 +287,136 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     };
   }
 
+  // ---- WeChat Pay notifications -------------------------------------------------------------------------------
+  const payKeys = new Map<string, KeyObject>();
+  for (const [serial, pem] of Object.entries(opts.wechatPay?.platformKeys ?? {})) {
+    payKeys.set(serial.toUpperCase(), pem.includes('BEGIN CERTIFICATE') ? new X509Certificate(pem).publicKey : createPublicKey(pem));
+  }
+  const apiV3Key = Buffer.from(opts.wechatPay?.apiV3Key ?? '', 'utf8');
+
+  /** wechatpay-verifier.ts open(): verify the Wechatpay-* headers, parse the envelope, decrypt the resource (tag checked); null when unverifiable. */
+  function openNotification(headers: http.IncomingHttpHeaders, body: string): { eventType: string; resource: Record<string, unknown> } | null {
+    const h = (k: string): string | undefined => {
+      const v = headers[k];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    const timestamp = h('wechatpay-timestamp');
+    const nonce = h('wechatpay-nonce');
+    const serial = h('wechatpay-serial');
+    const signature = h('wechatpay-signature');
+    if (!timestamp || !nonce || !serial || !signature || signature.startsWith('WECHATPAY/SIGNTEST/')) return null;
+    const key = payKeys.get(serial.toUpperCase());
+    if (!key || !/^\d{1,12}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return null;
+    if (!createVerify('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`).verify(key, signature, 'base64')) return null;
+    let env: { event_type?: string; resource?: { algorithm?: string; ciphertext?: string; associated_data?: string; nonce?: string } };
+    try {
+      env = JSON.parse(body) as typeof env;
+    } catch {
+      return null;
+    }
+    const r = env?.resource;
+    if (!r?.ciphertext || !env.event_type || r.algorithm !== 'AEAD_AES_256_GCM' || !r.nonce) return null;
+    try {
+      const buf = Buffer.from(r.ciphertext, 'base64');
+      if (buf.length <= 16) return null;
+      const d = createDecipheriv('aes-256-gcm', apiV3Key, Buffer.from(r.nonce));
+      d.setAuthTag(buf.subarray(buf.length - 16));
+      if (r.associated_data) d.setAAD(Buffer.from(r.associated_data));
+      const plain = Buffer.concat([d.update(buf.subarray(0, buf.length - 16)), d.final()]).toString('utf8');
+      return { eventType: env.event_type, resource: JSON.parse(plain) as Record<string, unknown> };
+    } catch {
+      return null;
+    }
+  }
+
+  /** payment.service.ts completePayment, statement for statement (member known, first delivery; a duplicate stops at the order lookup). */
+  async function completePayment(tx: { mchid?: string; out_trade_no?: string; transaction_id?: string; trade_state?: string; success_time?: string; payer?: { openid?: string }; amount?: { total?: number } }): Promise<void> {
+    if (tx.trade_state !== 'SUCCESS' && tx.trade_state !== 'REFUND') return;
+    if (!tx.transaction_id) throw new Error('paid transaction without transaction_id');
+    if (tx.mchid !== opts.wechatPay?.mchid) throw new Error(`notification for another merchant ${tx.mchid}`);
+    const o = await get('SELECT o.*, s.name AS store_name FROM pay_order o JOIN store s ON s.id = o.store_id WHERE o.out_trade_no = ?', [tx.out_trade_no]);
+    if (!o || o.state === 'PAID') return;
+    const orderId = Number(o.id);
+    const amountFen = Number(o.amount_fen);
+    if (tx.amount?.total !== amountFen) throw new Error(`amount mismatch on ${String(o.out_trade_no)}`);
+    const storeId = Number(o.store_id);
+    const store = stores.get(storeId) as StoreRow;
+    const lines = (typeof o.lines === 'string' ? JSON.parse(o.lines) : o.lines) as { category: string; amountFen: number }[];
+    let memberId = o.member_id == null ? null : Number(o.member_id);
+    if (memberId === null && tx.payer?.openid) {
+      const m = await get('SELECT m.id FROM member m JOIN app_user u ON u.id = m.user_id WHERE u.openid = ?', [tx.payer.openid]);
+      memberId = m ? Number(m.id) : null;
+    }
+    const now = new Date();
+    const paidAt = tx.success_time ? new Date(tx.success_time) : now;
+    if (memberId === null) {
+      await pool.query("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, points = 0 WHERE id = ? AND state <> 'PAID'", [tx.transaction_id, paidAt, orderId]);
+      return;
+    }
+    const tierRow = await get('SELECT tier_id FROM member WHERE id = ?', [memberId]);
+    const tier = tierById.get(Number(tierRow?.tier_id)) as TierRow;
+    const points = computeEarning(ruleSet, { storeId: String(storeId), regionId: String(store.regionId), at: paidAt, tierMultiplierPct: tier.multiplierPct, tierName: tier.name, lines }).points;
+    const conn = await pool.getConnection();
+    try {
+      await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      await conn.beginTransaction();
+      try {
+        const r = await run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, member_id = ?, points = ? WHERE id = ? AND state <> 'PAID'", [
+          tx.transaction_id, paidAt, memberId, points, orderId,
+        ], conn);
+        if (r.affectedRows === 1) {
+          await get('SELECT id FROM member WHERE id = ? FOR UPDATE', [memberId], conn);
+          await run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
+            memberId, storeId, amountFen, JSON.stringify(lines), points, `wechatpay:${tx.transaction_id}`, 'wechatpay', paidAt,
+          ], conn);
+          if (points > 0) {
+            // ledger.service.ts credit(): account first, then the entry, then the lot.
+            const upd = await run('UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', [points, points, paidAt, memberId], conn);
+            if (upd.affectedRows !== 1) throw new FloorError('NOT_FOUND', 'Member account not found');
+            const e = await run(
+              'INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+              [memberId, points, 'EARN', `微信支付 ¥${fenToYuan(amountFen)} · ${store.name}`.slice(0, 128), null, storeId, 'wechatpay', tx.transaction_id, null, paidAt],
+              conn,
+            );
+            await run('INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ?, ?, ?, ?)', [
+              memberId, e.insertId, points, points, addMonthsUtc(paidAt, settings.pointsValidityMonths),
+            ], conn);
+          }
+          // tier.service.ts reevaluate() (at the time of processing, as the API does)
+          const t = await get('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId], conn);
+          if (t) {
+            const spend = await get('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [memberId, addMonthsUtc(now, -12)], conn);
+            const d = evaluateTier(tiers, { tierId: String(Number(t.tier_id)), periodEndsAt: t.tier_period_ends_at as Date }, Math.max(0, Number(spend?.s ?? 0)), now, settings.tierPeriodMonths);
+            if (d.changed !== 'NONE') await run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), d.periodEndsAt, memberId], conn);
+          }
+        }
+        await conn.commit();
+      } catch (e) {
+        await conn.rollback().catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      conn.release();
+    }
+  }
+
+  async function handleNotification(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
+    const fail = (status: number, message: string): void => {
+      const payload = JSON.stringify({ code: 'FAIL', message });
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
+      res.end(payload);
+    };
+    const opened = openNotification(req.headers, body);
+    if (!opened) return fail(401, 'verification failed');
+    try {
+      if (opened.eventType === 'TRANSACTION.SUCCESS') await completePayment(opened.resource);
+    } catch {
+      return fail(500, 'processing failed');
+    }
+    res.writeHead(204);
+    res.end();
+  }
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -287,6 +426,10 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         res.end(body);
       };
+      if (req.method === 'POST' && req.url === '/webhooks/wechatpay') {
+        handleNotification(req, Buffer.concat(chunks).toString('utf8'), res).catch(() => reply(500, { code: 'FAIL', message: 'processing failed' }));
+        return;
+      }
       (async () => {
         if (req.method !== 'POST' || req.url !== '/graphql') return reply(404, { errors: [{ message: 'not found' }] });
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query?: string; variables?: { input?: PurchaseInput; first?: number } };

@@ -8,16 +8,22 @@
  * taken round-robin from a large pool, each time with the lowest step above the one it last used that is still
  * safely inside the window. With the pool much larger than the connections, one member never has two requests
  * in flight, so its steps commit in order.
+ * `notify`: POST /webhooks/wechatpay, each request the signed, encrypted TRANSACTION.SUCCESS notification of a
+ * different pending order (built here just before the run, see notify.ts); success is 204 and only 204. The run
+ * sends at most one notification per order it was given (autocannon's maxOverallRequests), so it ends early when
+ * the orders are used up rather than replaying one.
  */
 import autocannon from 'autocannon';
 import { formatMemberCode, totpAt, totpStep } from '@quanzi/shared';
-import { ME_QUERY, PURCHASE_MUTATION, type BuyMember, type LoadCommand, type LoadReply, type RunFigures } from './protocol';
+import { notificationBuilder, type NotificationBuilder } from './notify';
+import { ME_QUERY, NOTIFY_PATH, PURCHASE_MUTATION, type BuyMember, type LoadCommand, type LoadReply, type RunFigures } from './protocol';
 
 let tokens: string[] = [];
 let buyers: BuyMember[] = [];
 let lastStep: Int32Array = new Int32Array(0);
 let staffToken = '';
 let storeId = 0;
+let notifier: NotificationBuilder | null = null;
 let nextBuyer = 0;
 let nextToken = 0;
 let keySeq = 0;
@@ -48,16 +54,42 @@ function nextCode(): string {
 async function runOne(cmd: Extract<LoadCommand, { type: 'run' }>): Promise<RunFigures> {
   let gqlErrors = 0;
   const errorSamples: string[] = [];
+  const notify = cmd.scenario === 'notify';
   const onResponse = (status: number, body: string): void => {
-    if (status >= 200 && status < 300 && body.includes('"errors"')) {
+    if (notify && status !== 204 && status >= 200 && status < 300) {
+      gqlErrors++; // a notification is acknowledged with 204 and nothing else
+      if (errorSamples.length < 3) errorSamples.push(`HTTP ${status}: ${body.replace(/\s+/g, ' ').slice(0, 300)}`);
+    } else if (status >= 200 && status < 300 && body.includes('"errors"')) {
       gqlErrors++;
       if (errorSamples.length < 3) errorSamples.push(body.replace(/\s+/g, ' ').slice(0, 300));
     } else if ((status < 200 || status >= 300) && errorSamples.length < 3) {
       errorSamples.push(`HTTP ${status}: ${body.replace(/\s+/g, ' ').slice(0, 300)}`);
     }
   };
-  const request =
-    cmd.scenario === 'me'
+  let buildSeconds: number | undefined;
+  let notifications: { headers: Record<string, string>; body: string }[] = [];
+  if (notify) {
+    if (!notifier) throw new Error('notify needs the WeChat Pay keys (init.pay)');
+    const orders = cmd.orders ?? [];
+    if (orders.length < cmd.connections) throw new Error(`notify needs at least ${cmd.connections} orders, got ${orders.length}`);
+    const t0 = Date.now();
+    notifications = orders.map((o) => (notifier as NotificationBuilder).build(o));
+    buildSeconds = (Date.now() - t0) / 1000;
+  }
+  let nextNotification = 0;
+  const request = notify
+    ? {
+        method: 'POST' as const,
+        path: NOTIFY_PATH,
+        setupRequest: (req: autocannon.Request) => {
+          const n = notifications[nextNotification++];
+          // Never replay one: past the end (which maxOverallRequests prevents) send something unverifiable, an error.
+          if (!n) return { ...req, headers: { 'content-type': 'application/json' }, body: '{}' };
+          return { ...req, headers: n.headers, body: n.body };
+        },
+        onResponse,
+      }
+    : cmd.scenario === 'me'
       ? {
           method: 'POST' as const,
           path: '/graphql',
@@ -94,6 +126,7 @@ async function runOne(cmd: Extract<LoadCommand, { type: 'run' }>): Promise<RunFi
     connections: cmd.connections,
     duration: cmd.seconds,
     timeout: 10,
+    ...(notify ? { maxOverallRequests: notifications.length } : {}),
     headers: {
       'content-type': 'application/json',
       ...(cmd.scenario === 'purchase' ? { authorization: `Bearer ${staffToken}` } : {}),
@@ -115,6 +148,7 @@ async function runOne(cmd: Extract<LoadCommand, { type: 'run' }>): Promise<RunFi
     timeouts: result.timeouts,
     errorSamples,
     seconds: result.duration,
+    ...(buildSeconds === undefined ? {} : { buildSeconds }),
   };
 }
 
@@ -129,6 +163,7 @@ process.on('message', (cmd: LoadCommand) => {
     lastStep = new Int32Array(buyers.length).fill(-1);
     staffToken = cmd.staffToken;
     storeId = cmd.storeId;
+    notifier = cmd.pay ? notificationBuilder(cmd.pay) : null;
     send({ type: 'ready' });
   } else if (cmd.type === 'run') {
     runOne(cmd).then(

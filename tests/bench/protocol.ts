@@ -1,4 +1,5 @@
-/** What run.ts and the load generator (load.ts) share: the two operations and the IPC messages. */
+/** What run.ts and the load generator (load.ts) share: the operations and the IPC messages. */
+import type { NotifyKeys, NotifyOrder } from './notify';
 
 export const ME_QUERY =
   '{ me { memberNo points tier { name multiplierPct } nextTier { name spendNeeded } expiringSoon { points on } ' +
@@ -9,9 +10,15 @@ export const PURCHASE_MUTATION =
 
 export interface BuyMember { memberNo: string; codeSecret: string }
 
+export type Scenario = 'me' | 'purchase' | 'notify';
+
+/** The WeChat Pay notify endpoint (the API's and the floor's). */
+export const NOTIFY_PATH = '/webhooks/wechatpay';
+
 export type LoadCommand =
-  | { type: 'init'; tokens: string[]; buyers: BuyMember[]; staffToken: string; storeId: number }
-  | { type: 'run'; id: number; url: string; scenario: 'me' | 'purchase'; seconds: number; connections: number }
+  | { type: 'init'; tokens: string[]; buyers: BuyMember[]; staffToken: string; storeId: number; pay: NotifyKeys | null }
+  /** `orders` (notify only): the pending orders this run pays, one notification each, built just before the run; the run ends early when they are used up. */
+  | { type: 'run'; id: number; url: string; scenario: Scenario; seconds: number; connections: number; orders?: NotifyOrder[] }
   | { type: 'exit' };
 
 export interface RunFigures {
@@ -29,6 +36,8 @@ export interface RunFigures {
   timeouts: number;
   errorSamples: string[];
   seconds: number;
+  /** notify: seconds spent building (signing, encrypting) the run's notifications before it started. */
+  buildSeconds?: number;
 }
 
 export type LoadReply = { type: 'ready' } | { type: 'result'; id: number; figures: RunFigures } | { type: 'failed'; id: number; message: string };

@@ -2,7 +2,10 @@
  * `pnpm bench`: the API's two hot paths under load, each beside a floor measured in the same run.
  *
  *   (a) `me`, the member home (member.service.ts: lean SQL), rotating over signed-in members' tokens;
- *   (b) `recordPurchase` at a till, a fresh idempotency key and a valid member code per request.
+ *   (b) `recordPurchase` at a till, a fresh idempotency key and a valid member code per request;
+ *   (c) `notify`: WeChat Pay payment notifications processed end to end (signature, decryption, the transaction
+ *       that marks the order paid and credits its points), each request the notification of a different pending
+ *       order, against POST /webhooks/wechatpay.
  *
  * The stack is the real API (createApp: fastify + Apollo + type-graphql + MikroORM's connection, NODE_ENV
  * production, logger silent) on a fresh MariaDB database with the WeChat simulator in-process; the floor
@@ -11,7 +14,8 @@
  *
  * Knobs (environment): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (20), BENCH_ROUNDS (1: with
  * more, stack and floor alternate and the median is reported), BENCH_MEMBERS (200), BENCH_BUYERS (20000),
- * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API).
+ * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API),
+ * BENCH_SCENARIOS (me,purchase,notify: which to run), BENCH_PAYERS (20000: members the notify orders rotate over).
  */
 import './env';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -21,16 +25,18 @@ import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { addMonthsUtc, base32Encode, currentMemberCode } from '@quanzi/shared';
-import { startWechatMiniSimulator, type WechatMiniSimulator } from '@quanzi/simulators';
+import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator, type WechatMiniSimulator, type WechatPaySimulator } from '@quanzi/simulators';
 import { createApp, type App } from '../../packages/api/src/app';
 import { loadConfig } from '../../packages/api/src/config';
+import { simulatedWechatPayConfig } from '../../packages/api/src/demo/wechatpay';
 import { createLogger } from '../../packages/api/src/logger';
 import { toInt } from '../../packages/api/src/db/sql';
 import { credit, debit } from '../../packages/api/src/modules/ledger/ledger.service';
 import { createTestDatabase, type TestDatabase } from '../../packages/api/test/support/db';
 import { seedOrg } from '../../packages/api/test/support/org';
 import { startFloor, type Floor } from './floor';
-import { ME_QUERY, PURCHASE_MUTATION, type BuyMember, type LoadCommand, type LoadReply, type RunFigures } from './protocol';
+import type { NotifyKeys, NotifyOrder } from './notify';
+import { ME_QUERY, NOTIFY_PATH, PURCHASE_MUTATION, type BuyMember, type LoadCommand, type LoadReply, type RunFigures, type Scenario } from './protocol';
 
 const num = (name: string, def: number): number => {
   const v = process.env[name];
@@ -46,6 +52,16 @@ const ROUNDS = num('BENCH_ROUNDS', 1);
 const MEMBERS = num('BENCH_MEMBERS', 200);
 const BUYERS = num('BENCH_BUYERS', 20_000);
 const POOL = num('DB_POOL_MAX', 10);
+const PAYERS = num('BENCH_PAYERS', 20_000);
+const ALL_SCENARIOS: readonly Scenario[] = ['me', 'purchase', 'notify'];
+const SCENARIOS: Scenario[] = (() => {
+  const raw = (process.env.BENCH_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  if (raw.length === 0) return [...ALL_SCENARIOS];
+  for (const x of raw) if (!ALL_SCENARIOS.includes(x as Scenario)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${x} (known: ${ALL_SCENARIOS.join(', ')})`);
+  return ALL_SCENARIOS.filter((x) => raw.includes(x));
+})();
+/** notify: orders given to a warm-up run per second of it (the run ends early if they are used up). */
+const NOTIFY_WARMUP_RATE = 2_000;
 /** BENCH_PROFILE=1: also write V8 CPU profiles of this process during the first measured runs (tests/artifacts/{stack,floor}-{me,purchase}.cpuprofile). */
 const PROFILE = process.env.BENCH_PROFILE === '1';
 const MIN_RATIO = 0.3;
@@ -136,16 +152,16 @@ async function seedHistory(app: App, members: Signed[], org: Org, staffId: numbe
 }
 
 /** Members who only shop (scenario b): users + members + accounts written directly, 1000 rows a statement. */
-async function seedBuyers(app: App, n: number): Promise<BuyMember[]> {
+async function seedBuyers(app: App, n: number, prefix = 'bench-buyer-', firstNo = 8_000_000_000): Promise<(BuyMember & { openid: string })[]> {
   const q = app.services.db.q;
   const tier = await app.services.tiers.entryTier();
   const now = new Date();
   const periodEnds = addMonthsUtc(now, 12);
-  const out: BuyMember[] = [];
+  const out: (BuyMember & { openid: string })[] = [];
   for (let start = 0; start < n; start += 1000) {
     const batch = Array.from({ length: Math.min(1000, n - start) }, (_, k) => {
       const i = start + k;
-      return { openid: `bench-buyer-${i}`, memberNo: String(8_000_000_000 + i), codeSecret: base32Encode(randomBytes(20)) };
+      return { openid: `${prefix}${i}`, memberNo: String(firstNo + i), codeSecret: base32Encode(randomBytes(20)) };
     });
     await q.run(
       `INSERT INTO app_user (openid, unionid, registration_source, created_at) VALUES ${batch.map(() => "(?, NULL, 'IN_STORE', ?)").join(', ')}`,
@@ -157,11 +173,11 @@ async function seedBuyers(app: App, n: number): Promise<BuyMember[]> {
       `INSERT INTO member (user_id, member_no, tier_id, tier_period_ends_at, code_secret, created_at) VALUES ${batch.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
       batch.flatMap((b) => [userOf.get(b.openid), b.memberNo, tier.dbId, q.ts(periodEnds), b.codeSecret, q.ts(now)]),
     );
-    out.push(...batch.map((b) => ({ memberNo: b.memberNo, codeSecret: b.codeSecret })));
+    out.push(...batch.map((b) => ({ memberNo: b.memberNo, codeSecret: b.codeSecret, openid: b.openid })));
   }
   await q.run(
-    "INSERT INTO member_account (id, balance, lifetime_earned, updated_at) SELECT m.id, 0, 0, ? FROM member m JOIN app_user u ON u.id = m.user_id WHERE u.openid LIKE 'bench-buyer-%'",
-    [q.ts(now)],
+    'INSERT INTO member_account (id, balance, lifetime_earned, updated_at) SELECT m.id, 0, 0, ? FROM member m JOIN app_user u ON u.id = m.user_id WHERE u.openid LIKE ?',
+    [q.ts(now), `${prefix}%`],
   );
   return out;
 }
@@ -222,11 +238,11 @@ class Loader {
     return this.ready;
   }
 
-  run(url: string, scenario: 'me' | 'purchase', seconds: number): Promise<RunFigures> {
+  run(url: string, scenario: Scenario, seconds: number, orders?: NotifyOrder[]): Promise<RunFigures> {
     const id = ++this.seq;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.child.send({ type: 'run', id, url, scenario, seconds, connections: CONNECTIONS } satisfies LoadCommand);
+      this.child.send({ type: 'run', id, url, scenario, seconds, connections: CONNECTIONS, ...(orders ? { orders } : {}) } satisfies LoadCommand);
     });
   }
 
@@ -262,12 +278,35 @@ function summarize(runs: RunFigures[]): RunFigures & { runs: number } {
 
 const errorsOf = (f: RunFigures): number => f.non2xx + f.gqlErrors + f.socketErrors + f.timeouts;
 
+/** A row set with the run-specific values (ids, transaction id, times) made relative, for comparing two members' books. */
+async function booksOf(app: App, outTradeNo: string): Promise<string> {
+  const q = app.services.db.q;
+  const o = await q.get<Record<string, unknown>>('SELECT member_id, store_id, amount_fen, state, points, refunded_fen, points_reversed, transaction_id, paid_at FROM pay_order WHERE out_trade_no = ?', [outTradeNo]);
+  if (!o) throw new Error(`order ${outTradeNo} missing`);
+  const memberId = o.member_id;
+  const tx = String(o.transaction_id);
+  const paid = new Date(o.paid_at as Date).getTime();
+  const rel = (v: unknown): unknown => (v instanceof Date ? `paid${v.getTime() - paid >= 0 ? '+' : ''}${Math.round((v.getTime() - paid) / 1000)}s` : typeof v === 'string' ? v.split(tx).join('<tx>') : typeof v === 'bigint' ? Number(v) : v);
+  const norm = (rows: Record<string, unknown>[]): Record<string, unknown>[] => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, rel(v)])));
+  const { member_id: _m, transaction_id: _t, paid_at: _p, ...order } = o;
+  return JSON.stringify({
+    order: norm([order]),
+    purchases: norm(await q.all('SELECT store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at FROM purchase WHERE member_id = ? ORDER BY id', [memberId])),
+    entries: norm(await q.all('SELECT delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at FROM points_entry WHERE member_id = ? ORDER BY id', [memberId])),
+    lots: norm(await q.all('SELECT points, remaining, expires_at FROM points_lot WHERE member_id = ? ORDER BY id', [memberId])),
+    account: norm(await q.all('SELECT balance, lifetime_earned FROM member_account WHERE id = ?', [memberId])),
+    tier: norm(await q.all('SELECT tier_id FROM member WHERE id = ?', [memberId])),
+  });
+}
+
 async function main(): Promise<number> {
   let sim: WechatMiniSimulator | null = null;
+  let paySim: WechatPaySimulator | null = null;
   let db: TestDatabase | null = null;
   let app: App | null = null;
   let floor: Floor | null = null;
   let loader: Loader | null = null;
+  const want = (x: Scenario): boolean => SCENARIOS.includes(x);
   try {
     const t0 = Date.now();
     sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET });
@@ -283,42 +322,149 @@ async function main(): Promise<number> {
       JWT_SECRET,
     });
     config.database = db.config;
+    // WeChat Pay (notify): keys generated for the run; WeChat Pay signs with a platform certificate and a public key alike.
+    const payKeys = generateWechatPayKeys();
+    let notifyKeys: NotifyKeys | null = null;
+    if (want('notify')) {
+      paySim = await startWechatPaySimulator({ keys: payKeys, appid: APPID, signWith: 'alternate' });
+      config.wechatPay = simulatedWechatPayConfig(payKeys, paySim.url);
+      notifyKeys = {
+        appid: APPID,
+        mchid: payKeys.merchant.mchid,
+        apiV3Key: payKeys.apiV3Key,
+        certSerial: payKeys.platformCert.serial,
+        certPrivateKeyPem: payKeys.platformCert.privateKeyPem,
+        pubKeyId: payKeys.publicKey.id,
+        pubKeyPrivateKeyPem: payKeys.publicKey.privateKeyPem,
+      };
+    }
     app = await createApp({ config, wechatBase: sim.url, logger: createLogger('silent') });
     await app.fastify.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.fastify.server.address();
     const stackUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+    config.publicBaseUrl = stackUrl; // notify_url points back at this server
     const org = await seedOrg(app);
     const staff = await signIn(stackUrl, sim, 'bench-staff');
     await app.services.users.insertGrant(app.services.db.q, staff.userId, { role: 'STAFF', scope: 'STORE', storeId: org.guomao, regionId: org.beijing });
-    const members = await pool(Array.from({ length: MEMBERS }, (_, i) => `bench-member-${i}`), 10, (label) => signIn(stackUrl, sim as WechatMiniSimulator, label));
-    await seedHistory(app, members, org, staff.userId);
-    const buyers = await seedBuyers(app, BUYERS + 2);
+    const members = want('me') ? await pool(Array.from({ length: MEMBERS }, (_, i) => `bench-member-${i}`), 10, (label) => signIn(stackUrl, sim as WechatMiniSimulator, label)) : [];
+    if (want('me')) await seedHistory(app, members, org, staff.userId);
+    const buyers: BuyMember[] = want('purchase') ? await seedBuyers(app, BUYERS + 2) : [];
     const checkBuyers = buyers.splice(BUYERS, 2) as [BuyMember, BuyMember];
+    // notify: members who pay (member rows written directly, like the till members), their ids for the orders.
+    const payers: { memberId: number; openid: string }[] = [];
+    if (want('notify')) {
+      const seeded = await seedBuyers(app, PAYERS, 'bench-payer-', 9_000_000_000);
+      const q = app.services.db.q;
+      const ids = await q.all<{ id: unknown; openid: unknown }>("SELECT m.id, u.openid FROM member m JOIN app_user u ON u.id = m.user_id WHERE u.openid LIKE 'bench-payer-%'");
+      const byOpenid = new Map(ids.map((r) => [String(r.openid), toInt(r.id)]));
+      for (const b of seeded) payers.push({ memberId: byOpenid.get(b.openid) as number, openid: b.openid });
+    }
     const version = (await app.services.db.q.get<{ v: string }>('SELECT VERSION() AS v'))?.v ?? '?';
-    log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${MEMBERS} members × ${ENTRIES_PER_MEMBER} ledger entries, ${BUYERS} till members, 1 staff`);
+    log(
+      `seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${want('me') ? `${MEMBERS} members × ${ENTRIES_PER_MEMBER} ledger entries, ` : ''}${want('purchase') ? `${BUYERS} till members, ` : ''}` +
+        `${want('notify') ? `${PAYERS} paying members, ` : ''}1 staff (scenarios: ${SCENARIOS.join(', ')})`,
+    );
 
     if (db.config.kind === 'sqlite') throw new Error('the benchmark needs MariaDB');
-    floor = await startFloor({ url: db.config.url, poolMax: POOL, jwtSecret: JWT_SECRET });
+    floor = await startFloor({ url: db.config.url, poolMax: POOL, jwtSecret: JWT_SECRET, ...(config.wechatPay ? { wechatPay: config.wechatPay } : {}) });
 
     // The floor must answer what the API answers.
-    for (const m of members.slice(0, 5)) {
-      const a = await gql(stackUrl, ME_QUERY, {}, m.token);
-      const b = await gql(floor.url, ME_QUERY, {}, m.token);
-      if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`floor and API disagree on me:\n  API:   ${JSON.stringify(a)}\n  floor: ${JSON.stringify(b)}`);
+    const checked: string[] = [];
+    if (want('me')) {
+      for (const m of members.slice(0, 5)) {
+        const a = await gql(stackUrl, ME_QUERY, {}, m.token);
+        const b = await gql(floor.url, ME_QUERY, {}, m.token);
+        if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`floor and API disagree on me:\n  API:   ${JSON.stringify(a)}\n  floor: ${JSON.stringify(b)}`);
+      }
+      checked.push('me for 5 members');
     }
-    const receipts = [];
-    for (const [target, who] of [[stackUrl, checkBuyers[0]], [floor.url, checkBuyers[1]]] as const) {
-      const input = { memberCode: currentMemberCode(who.memberNo, who.codeSecret, Date.now()), storeId: String(org.guomao), amountFen: 5800, lines: [{ category: 'fresh', amountFen: 2000 }, { category: 'grocery', amountFen: 3800 }], idempotencyKey: `bench-check-${who.memberNo}` };
-      const r = await gql<{ recordPurchase: Record<string, unknown> }>(target, PURCHASE_MUTATION, { input }, staff.token);
-      if (!r.data?.recordPurchase) throw new Error(`recordPurchase check failed on ${target}: ${JSON.stringify(r)}`);
-      const { id: _id, memberNo: _no, ...rest } = r.data.recordPurchase;
-      receipts.push(JSON.stringify({ keys: Object.keys(r.data.recordPurchase), ...rest }));
+    if (want('purchase')) {
+      const receipts = [];
+      for (const [target, who] of [[stackUrl, checkBuyers[0]], [floor.url, checkBuyers[1]]] as const) {
+        const input = { memberCode: currentMemberCode(who.memberNo, who.codeSecret, Date.now()), storeId: String(org.guomao), amountFen: 5800, lines: [{ category: 'fresh', amountFen: 2000 }, { category: 'grocery', amountFen: 3800 }], idempotencyKey: `bench-check-${who.memberNo}` };
+        const r = await gql<{ recordPurchase: Record<string, unknown> }>(target, PURCHASE_MUTATION, { input }, staff.token);
+        if (!r.data?.recordPurchase) throw new Error(`recordPurchase check failed on ${target}: ${JSON.stringify(r)}`);
+        const { id: _id, memberNo: _no, ...rest } = r.data.recordPurchase;
+        receipts.push(JSON.stringify({ keys: Object.keys(r.data.recordPurchase), ...rest }));
+      }
+      if (receipts[0] !== receipts[1]) throw new Error(`floor and API disagree on recordPurchase:\n  API:   ${receipts[0]}\n  floor: ${receipts[1]}`);
+      checked.push('a recordPurchase receipt');
     }
-    if (receipts[0] !== receipts[1]) throw new Error(`floor and API disagree on recordPurchase:\n  API:   ${receipts[0]}\n  floor: ${receipts[1]}`);
-    log('floor answers match the API (me for 5 members; a recordPurchase receipt)');
+    if (want('notify') && paySim) {
+      // Two members pay through the real flow (createPayment → JSAPI prepay → pay() in the simulator, delivery held
+      // back); the simulator's own signed, encrypted notification goes to the API for one and to the floor for the
+      // other. Both must answer 204 and leave the same books; a duplicate changes nothing on either.
+      const post = async (url: string, n: { headers: Record<string, string>; body: string }): Promise<number> =>
+        (await fetch(`${url}${NOTIFY_PATH}`, { method: 'POST', headers: Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.toLowerCase(), v])), body: n.body })).status;
+      const books: string[] = [];
+      for (const [target, label] of [[stackUrl, 'bench-pay-check-api'], [floor.url, 'bench-pay-check-floor']] as const) {
+        const who = await signIn(stackUrl, sim, label);
+        const r = await gql<{ createPayment: { order: { outTradeNo: string }; payment: Record<string, string> } }>(
+          stackUrl,
+          'mutation($input: CreatePaymentInput!) { createPayment(input: $input) { order { outTradeNo } payment { appId timeStamp nonceStr package signType paySign } } }',
+          { input: { storeId: String(org.zhonglou), amountFen: 6_800 } },
+          who.token,
+        );
+        if (!r.data?.createPayment) throw new Error(`createPayment check failed: ${JSON.stringify(r.errors)}`);
+        const no = r.data.createPayment.order.outTradeNo;
+        paySim.notifications.drop = true;
+        try {
+          await paySim.pay(r.data.createPayment.payment as never);
+          await paySim.idle();
+        } finally {
+          paySim.notifications.drop = false;
+        }
+        const n = paySim.buildNotification(no);
+        const first = await post(target, n);
+        const again = await post(target, paySim.buildNotification(no));
+        if (first !== 204 || again !== 204) throw new Error(`notification check on ${target}: HTTP ${first}, duplicate HTTP ${again}`);
+        books.push(await booksOf(app, no));
+      }
+      if (books[0] !== books[1]) throw new Error(`floor and API leave different books after a notification:\n  API:   ${books[0]}\n  floor: ${books[1]}`);
+      if (!books[0]?.includes('"state":"PAID"') || !books[0].includes('"kind":"EARN"')) throw new Error(`the notification check paid nothing: ${books[0]}`);
+      checked.push('the books after a simulator notification and its duplicate');
+    }
+    log(`floor answers match the API (${checked.join('; ')})`);
 
     loader = new Loader();
-    await loader.init({ type: 'init', tokens: members.map((m) => m.token), buyers, staffToken: staff.token, storeId: org.guomao });
+    await loader.init({ type: 'init', tokens: members.map((m) => m.token), buyers, staffToken: staff.token, storeId: org.guomao, pay: notifyKeys });
+
+    // notify: pending orders written directly (as createPayment writes them), `n` at a time, rotating over the payers.
+    let orderSeq = 0;
+    let batchSeq = 0;
+    const zhonglouName = (await app.services.org.store(org.zhonglou)).name;
+    const makeOrders = async (n: number): Promise<{ tag: string; orders: NotifyOrder[] }> => {
+      const q = (app as App).services.db.q;
+      const tag = `QZB${String(++batchSeq).padStart(3, '0')}X`;
+      const now = new Date();
+      const expires = new Date(now.getTime() + 30 * 60_000);
+      const orders: (NotifyOrder & { memberId: number })[] = [];
+      for (let i = 0; i < n; i++) {
+        const k = orderSeq++;
+        const payer = payers[k % payers.length] as { memberId: number; openid: string };
+        orders.push({ no: `${tag}${String(k).padStart(8, '0')}`, total: 1_000 + (k % 50) * 100, openid: payer.openid, memberId: payer.memberId });
+      }
+      for (let s = 0; s < orders.length; s += 1000) {
+        const batch = orders.slice(s, s + 1000);
+        await q.run(
+          `INSERT INTO pay_order (out_trade_no, member_id, store_id, created_by_id, amount_fen, description, \`lines\`, state, refunded_fen, points_reversed, expires_at, created_at) VALUES ${batch.map(() => "(?, ?, ?, NULL, ?, ?, ?, 'PENDING', 0, 0, ?, ?)").join(', ')}`,
+          batch.flatMap((o) => [o.no, o.memberId, org.zhonglou, o.total, `${zhonglouName} 消费`, JSON.stringify([{ category: 'general', amountFen: o.total }]), q.ts(expires), q.ts(now)]),
+        );
+      }
+      return { tag, orders: orders.map(({ no, total, openid }) => ({ no, total, openid })) };
+    };
+    /** One run; for notify with `orders` fresh pending orders, checked afterwards: an order PAID for every 204. */
+    const runOnce = async (url: string, key: Scenario, seconds: number, orders = 0): Promise<RunFigures> => {
+      if (key !== 'notify') return (loader as Loader).run(url, key, seconds);
+      const batch = await makeOrders(Math.max(orders, CONNECTIONS * 2));
+      const f = await (loader as Loader).run(url, key, seconds, batch.orders);
+      await new Promise((r) => setTimeout(r, 300)); // requests still in flight when autocannon stopped finish
+      const paid = toInt((await (app as App).services.db.q.get<{ n: unknown }>("SELECT COUNT(*) AS n FROM pay_order WHERE out_trade_no LIKE ? AND state = 'PAID'", [`${batch.tag}%`]))?.n);
+      // Every 204 is an order paid; at most the requests in flight when the run stopped were paid unanswered.
+      if (paid < f.ok || paid > f.ok + CONNECTIONS) throw new Error(`notify on ${url}: ${f.ok} answers 204 but ${paid} of the run's orders are PAID`);
+      if (f.seconds < seconds * 0.9) log(`  (the run used up its ${batch.orders.length} orders after ${f.seconds.toFixed(1)} s)`);
+      return f;
+    };
 
     const machine = {
       cpus: os.cpus().length,
@@ -331,20 +477,27 @@ async function main(): Promise<number> {
     log(`machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}, ${machine.database}`);
     log(`settings: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s × ${ROUNDS} round(s) per side, DB pool ${POOL}, NODE_ENV=${process.env.NODE_ENV}`);
 
-    const scenarios: { name: string; key: 'me' | 'purchase'; stack: ReturnType<typeof summarize>; floor: ReturnType<typeof summarize>; ratio: number; errorRate: number }[] = [];
-    for (const [key, name] of [['me', 'me (member home)'], ['purchase', 'recordPurchase']] as const) {
+    const names: Record<Scenario, string> = { me: 'me (member home)', purchase: 'recordPurchase', notify: 'notify (WeChat Pay)' };
+    const scenarios: { name: string; key: Scenario; stack: ReturnType<typeof summarize>; floor: ReturnType<typeof summarize>; ratio: number; errorRate: number }[] = [];
+    for (const key of SCENARIOS) {
+      const name = names[key];
       log(`\n${name}: warming up…`);
-      await loader.run(stackUrl, key, WARMUP);
-      await loader.run(floor.url, key, WARMUP);
+      const ws = await runOnce(stackUrl, key, WARMUP, WARMUP * NOTIFY_WARMUP_RATE);
+      const wf = await runOnce(floor.url, key, WARMUP, WARMUP * NOTIFY_WARMUP_RATE);
+      // notify: each measured run gets 1.5× the orders its side's last run could have processed in the time.
+      const last = { stack: ws.reqPerSec, floor: wf.reqPerSec };
+      const budget = (rate: number): number => Math.ceil(rate * SECONDS * 1.5) + CONNECTIONS * 4;
       const s: RunFigures[] = [];
       const f: RunFigures[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         const prof = PROFILE && r === 0 ? await startProfile() : null;
-        s.push(await loader.run(stackUrl, key, SECONDS));
+        s.push(await runOnce(stackUrl, key, SECONDS, budget(last.stack)));
+        last.stack = Math.max(last.stack, s.at(-1)?.reqPerSec ?? 0);
         if (prof) log(`  CPU profile of the API process: ${await prof.stop(`stack-${key}`)}`);
         log(`  stack  ${s.at(-1)?.reqPerSec.toFixed(0)} req/s, p99 ${s.at(-1)?.p99} ms`);
         const fprof = PROFILE && r === 0 ? await startProfile() : null;
-        f.push(await loader.run(floor.url, key, SECONDS));
+        f.push(await runOnce(floor.url, key, SECONDS, budget(last.floor)));
+        last.floor = Math.max(last.floor, f.at(-1)?.reqPerSec ?? 0);
         if (fprof) log(`  CPU profile of the floor: ${await fprof.stop(`floor-${key}`)}`);
         log(`  floor  ${f.at(-1)?.reqPerSec.toFixed(0)} req/s, p99 ${f.at(-1)?.p99} ms`);
       }
@@ -373,7 +526,7 @@ async function main(): Promise<number> {
     const results = {
       date: new Date().toISOString(),
       machine,
-      settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, rounds: ROUNDS, dbPool: POOL, members: MEMBERS, ledgerEntriesPerMember: ENTRIES_PER_MEMBER, tillMembers: BUYERS, minRatio: MIN_RATIO, maxErrorRate: MAX_ERROR_RATE },
+      settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, rounds: ROUNDS, dbPool: POOL, scenarios: SCENARIOS, members: MEMBERS, ledgerEntriesPerMember: ENTRIES_PER_MEMBER, tillMembers: BUYERS, payingMembers: PAYERS, minRatio: MIN_RATIO, maxErrorRate: MAX_ERROR_RATE },
       scenarios: scenarios.map((r) => ({
         scenario: r.key,
         stack: { reqPerSec: Math.round(r.stack.reqPerSec), p50Ms: r.stack.p50, p99Ms: r.stack.p99, requests: r.stack.total, errors: errorsOf(r.stack), non2xx: r.stack.non2xx, graphqlErrors: r.stack.gqlErrors, errorSamples: r.stack.errorSamples },
@@ -397,6 +550,7 @@ async function main(): Promise<number> {
     await floor?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await sim?.close().catch(() => undefined);
+    await paySim?.close().catch(() => undefined);
     await db?.drop().catch(() => undefined);
   }
 }
