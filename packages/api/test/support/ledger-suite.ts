@@ -130,6 +130,15 @@ export function ledgerSuite(dialect: TestDialect): void {
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
   });
 
+  test('only EARN credits count towards lifetime points; a refund credit does not', async () => {
+    const m = await newMember();
+    await tx(async (q) => credit(q, entry(m), 40, 24));
+    await tx(async (q) => debit(q, entry(m, { kind: 'REDEEM' }), 15));
+    await tx(async (q) => credit(q, entry(m, { kind: 'REVERSAL', sourceType: 'refund' }), 15, 24));
+    const a = await t.app.services.db.q.get<{ b: unknown; l: unknown }>('SELECT balance AS b, lifetime_earned AS l FROM member_account WHERE id = ?', [m]);
+    expect([toInt(a?.b), toInt(a?.l)]).toEqual([40, 40]);
+  });
+
   test('reconciliation reports a tampered balance', async () => {
     const m = await newMember();
     await tx(async (q) => credit(q, entry(m), 12, 24));

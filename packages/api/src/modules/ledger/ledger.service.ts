@@ -43,8 +43,9 @@ async function insertEntry(q: Q, e: EntryInput, delta: number): Promise<number> 
  */
 export async function credit(q: Q, e: EntryInput, points: number, validityMonths: number): Promise<{ entryId: number; lotId: number }> {
   if (!Number.isSafeInteger(points) || points <= 0) throw new RangeError(`credit of ${points}`);
+  // Refunds (REVERSAL credits) give points back; only EARN counts towards what the member has ever earned.
   const upd = await q.run('UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', [
-    points, points, q.ts(e.now), e.memberId,
+    points, e.kind === 'EARN' ? points : 0, q.ts(e.now), e.memberId,
   ]);
   if (upd.affectedRows !== 1) throw new AppError(ErrorCode.NOT_FOUND, 'Member account not found');
   const entryId = await insertEntry(q, e, points);
