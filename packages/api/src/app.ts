@@ -156,6 +156,15 @@ export async function createApp(opts: AppOptions): Promise<App> {
     });
   });
 
+  // Reward provider callbacks (F6): the raw body is what was signed; the answer is the provider's ack text.
+  await fastify.register(async (scope) => {
+    scope.addContentTypeParser(['application/x-www-form-urlencoded', 'application/json'], { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+    scope.post<{ Params: { provider: string } }>('/webhooks/rewards/:provider', async (req, reply) => {
+      const out = await services.fulfilment.handleCallback(req.params.provider, String(req.headers['content-type'] ?? ''), typeof req.body === 'string' ? req.body : '');
+      return reply.code(out.status).type('text/plain; charset=utf-8').send(out.body);
+    });
+  });
+
   registerStatic(fastify, config.h5Dist);
 
   let timer: NodeJS.Timeout | null = null;
@@ -180,6 +189,17 @@ export async function createApp(opts: AppOptions): Promise<App> {
     recoveryTimer.unref();
   }
 
+  let rewardJobsTimer: NodeJS.Timeout | null = null;
+  if (config.rewards.jobsIntervalSeconds > 0) {
+    rewardJobsTimer = setInterval(() => {
+      services.fulfilment
+        .runJobs()
+        .then((r) => r.dead > 0 && log.warn(r, 'reward jobs'))
+        .catch((e: Error) => log.error({ err: e.message }, 'reward jobs failed'));
+    }, config.rewards.jobsIntervalSeconds * 1000);
+    rewardJobsTimer.unref();
+  }
+
   let clubJobsTimer: NodeJS.Timeout | null = null;
   if (config.clubJobsIntervalSeconds > 0) {
     clubJobsTimer = setInterval(() => {
@@ -197,6 +217,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     apollo,
     async close() {
       if (clubJobsTimer) clearInterval(clubJobsTimer);
+      if (rewardJobsTimer) clearInterval(rewardJobsTimer);
       if (timer) clearInterval(timer);
       if (recoveryTimer) clearInterval(recoveryTimer);
       await fastify.close();

@@ -77,10 +77,10 @@ describe('loadConfig', () => {
   test('club jobs run every minute by default; subscribe templates default to the demo ids and can be set per kind', () => {
     const c = loadConfig({});
     expect(c.clubJobsIntervalSeconds).toBe(60);
-    expect(c.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement', EVENT_REMINDER: 'demo-tmpl-event-reminder', EVENT_UPDATE: 'demo-tmpl-event-update' });
+    expect(c.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement', EVENT_REMINDER: 'demo-tmpl-event-reminder', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result' });
     const set = loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: '0', WECHAT_SUBSCRIBE_TEMPLATES: ' EVENT_REMINDER = AbC-123_x , CLUB_ANNOUNCEMENT=zz9 ' });
     expect(set.clubJobsIntervalSeconds).toBe(0);
-    expect(set.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'zz9', EVENT_REMINDER: 'AbC-123_x', EVENT_UPDATE: 'demo-tmpl-event-update' });
+    expect(set.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'zz9', EVENT_REMINDER: 'AbC-123_x', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result' });
   });
 
   test.each(['REMINDER=abc', 'EVENT_REMINDER', 'EVENT_REMINDER=', 'EVENT_REMINDER=a b'])('WECHAT_SUBSCRIBE_TEMPLATES=%s is rejected, naming the variable', (v) => {
@@ -99,5 +99,14 @@ describe('loadConfig', () => {
   test('CLUB_JOBS_INTERVAL_SECONDS must be 0–3600', () => {
     expect(() => loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: '-1' })).toThrow(/CLUB_JOBS_INTERVAL_SECONDS/);
     expect(() => loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: 'soon' })).toThrow(/CLUB_JOBS_INTERVAL_SECONDS/);
+  });
+
+  test('rewards: a one-time code from 10,000 points, jobs every 10 s, no provider unless all three provider variables are set', () => {
+    const c = loadConfig({});
+    expect(c.rewards).toEqual({ otpThresholdPoints: 10_000, jobsIntervalSeconds: 10, provider: null });
+    const set = loadConfig({ REWARD_OTP_THRESHOLD_POINTS: '0', REWARD_PROVIDER_BASE_URL: 'https://recharge.example.com/', REWARD_PROVIDER_APP_ID: 'app', REWARD_PROVIDER_SECRET: 'secret', REWARD_PROVIDER_TIMEOUT_MS: '5000' });
+    expect(set.rewards).toEqual({ otpThresholdPoints: 0, jobsIntervalSeconds: 10, provider: { baseUrl: 'https://recharge.example.com', appId: 'app', secret: 'secret', timeoutMs: 5000 } });
+    expect(() => loadConfig({ REWARD_PROVIDER_BASE_URL: 'https://recharge.example.com' })).toThrow(/REWARD_PROVIDER_\*: set all of/);
+    expect(() => loadConfig({ REWARD_PROVIDER_TIMEOUT_MS: '60000' })).toThrow(/REWARD_PROVIDER_TIMEOUT_MS/);
   });
 });

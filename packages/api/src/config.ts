@@ -58,8 +58,18 @@ const schema = z.object({
   CLUB_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Which mini-program version till-order codes (getwxacodeunlimit) open: release, trial or develop. */
   WECHAT_WXACODE_ENV: z.enum(['release', 'trial', 'develop']).default('release'),
-  /** Subscribe-message template ids: `CLUB_ANNOUNCEMENT=…,EVENT_REMINDER=…,EVENT_UPDATE=…` (unset kinds keep the demo ids). */
+  /** Subscribe-message template ids: `CLUB_ANNOUNCEMENT=…,EVENT_REMINDER=…,EVENT_UPDATE=…,REWARD_RESULT=…` (unset kinds keep the demo ids). */
   WECHAT_SUBSCRIBE_TEMPLATES: z.string().optional(),
+  /** Redemptions costing at least this many points need a one-time code sent to the bound phone; 0 disables. */
+  REWARD_OTP_THRESHOLD_POINTS: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
+  /** Seconds between in-process reward jobs (fulfilment through the outbox: submit, query, retry); 0 disables. */
+  REWARD_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  /** The recharge aggregator that fulfils top-ups and fuel cards (all three or none; the demo runs the simulator). */
+  REWARD_PROVIDER_BASE_URL: z.string().url().optional(),
+  REWARD_PROVIDER_APP_ID: z.string().optional(),
+  REWARD_PROVIDER_SECRET: z.string().optional(),
+  /** Give up waiting for the provider's answer after this long (then the order is queried); below the outbox lease (60 s). */
+  REWARD_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
   /** Log every SQL statement (debug). */
   DB_DEBUG: bool,
 });
@@ -86,7 +96,30 @@ export type Config = {
   publicBaseUrl: string;
   wechatPay: WechatPayConfig | null;
   pay: { orderTtlMinutes: number; recoveryAfterMinutes: number; recoveryIntervalSeconds: number };
+  rewards: RewardsConfig;
 };
+
+export interface RewardsConfig {
+  /** Points price from which a redemption needs a one-time code (0 = never). */
+  otpThresholdPoints: number;
+  jobsIntervalSeconds: number;
+  /** The recharge aggregator (null: top-ups and fuel cards cannot be fulfilled). */
+  provider: { baseUrl: string; appId: string; secret: string; timeoutMs: number } | null;
+}
+
+function loadRewards(e: z.infer<typeof schema>): RewardsConfig {
+  const parts = [e.REWARD_PROVIDER_BASE_URL, e.REWARD_PROVIDER_APP_ID, e.REWARD_PROVIDER_SECRET];
+  if (parts.some((p) => p) && parts.some((p) => !p)) {
+    throw new Error('Invalid configuration:\n  REWARD_PROVIDER_*: set all of REWARD_PROVIDER_BASE_URL, REWARD_PROVIDER_APP_ID, REWARD_PROVIDER_SECRET (or none)');
+  }
+  return {
+    otpThresholdPoints: e.REWARD_OTP_THRESHOLD_POINTS,
+    jobsIntervalSeconds: e.REWARD_JOBS_INTERVAL_SECONDS,
+    provider: e.REWARD_PROVIDER_BASE_URL
+      ? { baseUrl: e.REWARD_PROVIDER_BASE_URL.replace(/\/$/, ''), appId: e.REWARD_PROVIDER_APP_ID as string, secret: e.REWARD_PROVIDER_SECRET as string, timeoutMs: e.REWARD_PROVIDER_TIMEOUT_MS }
+      : null,
+  };
+}
 
 export interface WechatPayConfig {
   mchid: string;
@@ -180,15 +213,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     wechatPay: loadWechatPay(e),
     pay: { orderTtlMinutes: e.PAY_ORDER_TTL_MINUTES, recoveryAfterMinutes: e.PAY_RECOVERY_AFTER_MINUTES, recoveryIntervalSeconds: e.PAY_RECOVERY_INTERVAL_SECONDS },
+    rewards: loadRewards(e),
   };
 }
 
 /** The notices that may go out as WeChat subscribe messages; each needs a template chosen in the WeChat admin console. */
-export const SUBSCRIBE_TEMPLATE_KINDS = ['CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE'] as const;
+export const SUBSCRIBE_TEMPLATE_KINDS = ['CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE', 'REWARD_RESULT'] as const;
 export type SubscribeTemplateKind = (typeof SUBSCRIBE_TEMPLATE_KINDS)[number];
 
 function parseSubscribeTemplates(v: string | undefined): Record<SubscribeTemplateKind, string> {
-  const out: Record<SubscribeTemplateKind, string> = { CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement', EVENT_REMINDER: 'demo-tmpl-event-reminder', EVENT_UPDATE: 'demo-tmpl-event-update' };
+  const out: Record<SubscribeTemplateKind, string> = {
+    CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement',
+    EVENT_REMINDER: 'demo-tmpl-event-reminder',
+    EVENT_UPDATE: 'demo-tmpl-event-update',
+    REWARD_RESULT: 'demo-tmpl-reward-result',
+  };
   for (const item of (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
     const [kind, id] = item.split('=').map((x) => x.trim());
     if (!kind || !id || !(SUBSCRIBE_TEMPLATE_KINDS as readonly string[]).includes(kind) || !/^[\w-]{1,64}$/.test(id)) {

@@ -8,6 +8,7 @@ import { createLogger } from './logger';
 import { initOrm } from './db/orm';
 import { demoPhoneOf, seedDemo } from './demo/seed';
 import { simulatedWechatPayConfig } from './demo/wechatpay';
+import { startSimulatedRewardProvider } from './demo/recharge';
 import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator } from '@quanzi/simulators';
 
 async function main(): Promise<void> {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   let closeSim: (() => Promise<void>) | undefined;
   let demoPay: ((params: Record<string, string>) => Promise<{ transactionId: string }>) | undefined;
   let closePaySim: (() => Promise<void>) | undefined;
+  let closeRechargeSim: (() => Promise<void>) | undefined;
   if (config.demo) {
     if (!config.wechat.apiBase) {
       const sim = await startWechatMiniSimulator({ appid: config.wechat.appid, secret: config.wechat.secret });
@@ -38,6 +40,13 @@ async function main(): Promise<void> {
       closePaySim = () => paySim.close();
       log.info({ url: paySim.url }, 'WeChat Pay simulator started (demo)');
     }
+    if (!config.rewards.provider) {
+      // Offline top-ups and fuel cards: the recharge aggregator simulator (orders take a few seconds, then succeed).
+      const { sim: rechargeSim, provider } = await startSimulatedRewardProvider({ settleMs: 3000 });
+      config.rewards.provider = provider;
+      closeRechargeSim = () => rechargeSim.close();
+      log.info({ url: rechargeSim.url }, 'recharge provider simulator started (demo)');
+    }
   }
   const app = await createApp({ config, orm, logger: log, wechatBase, demoLoginCode, demoPhoneCode, demoPay });
   if (config.demo) {
@@ -55,6 +64,7 @@ async function main(): Promise<void> {
     await orm.close(true);
     await closeSim?.();
     await closePaySim?.();
+    await closeRechargeSim?.();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -13,8 +13,9 @@ import { PaymentResolver } from './modules/payments/payment.resolver';
 import { ClubResolver } from './modules/clubs/club.resolver';
 import { EventResolver, RsvpResolver } from './modules/clubs/event.resolver';
 import { NotificationResolver } from './modules/notifications/notification.resolver';
+import { RedemptionResolver, RewardResolver } from './modules/rewards/reward.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

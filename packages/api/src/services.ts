@@ -21,8 +21,9 @@ import { ContentGuard } from './modules/clubs/content-guard';
 import { ClubService } from './modules/clubs/club.service';
 import { EventService } from './modules/clubs/event.service';
 import { ClubReportService } from './modules/clubs/club-report.service';
+import { createRewardServices, type RewardServices } from './modules/rewards/reward-services';
 
-export interface Services {
+export interface Services extends RewardServices {
   config: Config;
   orm: MikroORM;
   db: Db;
@@ -68,5 +69,6 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
   const clubReports = new ClubReportService(db, clubs);
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, notifications, clubs, events, clubReports };
+  const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications });
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, notifications, clubs, events, clubReports, ...rewardServices };
 }

@@ -5,3 +5,4 @@ export * from './lots';
 export * from './member-code';
 export * from './format';
 export * from './clubs';
+export * from './rewards';

@@ -22,3 +22,19 @@ export {
   type WechatPaySimulator,
   type WechatPaySimulatorOptions,
 } from './wechat-pay';
+export {
+  RECHARGE_CALLBACK_RETRY_S,
+  RECHARGE_PRESETS,
+  rechargeSign,
+  rechargeSignString,
+  startRechargeProviderSimulator,
+  type RechargeBehaviour,
+  type RechargeCallbackRecord,
+  type RechargeCallbackTamper,
+  type RechargeOrderView,
+  type RechargePreset,
+  type RechargeSimulator,
+  type RechargeSimulatorOptions,
+  type RechargeStatus,
+  type RechargeSubmitRecord,
+} from './recharge-provider';

@@ -36,7 +36,10 @@ export type Action =
   | 'points.reconcile'
   | 'club.create' // start a club (at a store, or organisation-wide)
   | 'club.report' // the manager view of clubs and events in scope
-  | 'club.jobs'; // run reminders, notification delivery and event finishing now
+  | 'club.jobs' // run reminders, notification delivery and event finishing now
+  | 'reward.manage' // the reward catalogue and partners (organisation-wide: points are one currency), stuck orders
+  | 'reward.report' // the manager view of redemptions, partners and providers
+  | 'voucher.use'; // look up and mark used a reward voucher at a store's till
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -74,6 +77,9 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'club.create': (g, t) => organizerCovers(g, t) || managerCovers(g, t),
   'club.report': managerCovers,
   'club.jobs': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
+  'reward.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
+  'reward.report': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
+  'voucher.use': (g, t) => staffAt(g, t) || managerCovers(g, t),
 };
 
 /** Whether the grants allow `action` on `target`. */

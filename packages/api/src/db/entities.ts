@@ -10,6 +10,7 @@ import { Club, ClubMember, ClubPost } from '../modules/clubs/club.entity';
 import { ClubEvent, EventAttendance, EventRsvp } from '../modules/clubs/event.entity';
 import { Notification, SubscribeConsent } from '../modules/notifications/notification.entity';
 import { OutboxItem } from '../modules/outbox/outbox.entity';
+import { OtpChallenge, Reward, RewardPartner, RewardRedemption } from '../modules/rewards/reward.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -37,4 +38,8 @@ export const entities = [
   Notification,
   SubscribeConsent,
   OutboxItem,
+  RewardPartner,
+  Reward,
+  RewardRedemption,
+  OtpChallenge,
 ];

@@ -8,6 +8,7 @@ import { toInt } from '../db/sql';
 import { credit, debit } from '../modules/ledger/ledger.service';
 import type { Services } from '../services';
 import { seedDemoClubs } from './clubs';
+import { seedDemoRewards } from './rewards';
 
 export const DEMO_PERSONAS = {
   alice: '会员 · 金卡，有消费记录',
@@ -111,5 +112,6 @@ export async function seedDemo(s: Services, now = new Date()): Promise<{ seeded:
   const d = evaluateTier(await s.tiers.list(), { tierId: String(alice.tierId), periodEndsAt: alice.tierPeriodEndsAt }, spend, now, 12);
   await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), ts(addMonthsUtc(now, 12)), alice.id]);
   await seedDemoClubs(s, { erin: users.erin as number, alice: users.alice as number, bob: users.bob as number, guomao }, now);
+  await seedDemoRewards(s, { guomao, dave: users.dave as number }, now);
   return { seeded: true };
 }

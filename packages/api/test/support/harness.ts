@@ -3,10 +3,11 @@
  * `gql()` speaks real HTTP to /graphql; `signIn()` goes through wx.login → code2Session like the phone does.
  */
 import { currentMemberCode } from '@quanzi/shared';
-import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator, type WechatMiniSimulator, type WechatPaySimulator, type WechatPaySimulatorOptions } from '@quanzi/simulators';
+import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator, type RechargeSimulator, type RechargeSimulatorOptions, type WechatMiniSimulator, type WechatPaySimulator, type WechatPaySimulatorOptions } from '@quanzi/simulators';
 import { createApp, type App } from '../../src/app';
 import { demoPhoneOf } from '../../src/demo/seed';
 import { simulatedWechatPayConfig } from '../../src/demo/wechatpay';
+import { startSimulatedRewardProvider } from '../../src/demo/recharge';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './db';
@@ -28,6 +29,8 @@ export interface TestApp {
   sim: WechatMiniSimulator;
   /** The WeChat Pay simulator, when started with `{ pay: … }`. */
   paySim: WechatPaySimulator | null;
+  /** The recharge aggregator simulator, when started with `{ rewards: … }`. */
+  rechargeSim: RechargeSimulator | null;
   db: TestDatabase;
   org: Org;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GqlResult<T>>;
@@ -51,6 +54,8 @@ export interface TestAppOptions {
   pay?: Partial<Omit<WechatPaySimulatorOptions, 'keys' | 'appid'>>;
   /** Serve the demo helpers (/demo/wx-code, /demo/phone-code, /demo/pay) as the offline demo does. */
   demo?: boolean;
+  /** Start the recharge aggregator simulator with these options and configure the API for it (provider timeout `timeoutMs`, default 2000). */
+  rewards?: Partial<Omit<RechargeSimulatorOptions, 'appId' | 'secret'>> & { timeoutMs?: number; otpThresholdPoints?: number };
 }
 
 export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestAppOptions = {}): Promise<TestApp> {
@@ -60,6 +65,15 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
   const config = loadConfig({ NODE_ENV: 'test', WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, EXPIRY_JOB_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent', DEMO: 'false', JWT_SECRET: 'test-secret-test-secret-test-secret-0123' });
   config.database = db.config;
   config.clubJobsIntervalSeconds = 0; // tests run the club jobs themselves
+  config.rewards.jobsIntervalSeconds = 0; // and the reward jobs
+  let rechargeSim: RechargeSimulator | null = null;
+  if (opts.rewards) {
+    const { timeoutMs, otpThresholdPoints, ...simOpts } = opts.rewards;
+    const started = await startSimulatedRewardProvider({ settleMs: 20, retryScale: 0.001, ...simOpts }, timeoutMs ?? 2000);
+    rechargeSim = started.sim;
+    config.rewards.provider = started.provider;
+    if (otpThresholdPoints !== undefined) config.rewards.otpThresholdPoints = otpThresholdPoints;
+  }
   let paySim: WechatPaySimulator | null = null;
   if (opts.pay) {
     // Keys are generated for the run, never committed; WeChat Pay signs with both a platform certificate and a public key.
@@ -100,6 +114,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
     url,
     sim,
     paySim,
+    rechargeSim,
     db,
     org,
     gql,
@@ -133,6 +148,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
       await app.close();
       await sim.close();
       await paySim?.close();
+      await rechargeSim?.close();
       await db.drop();
     },
   };

@@ -18,6 +18,26 @@ export interface OutboxHandler {
 
 export interface DrainResult { done: number; retried: number; dead: number }
 
+/**
+ * Thrown by a handler whose work is not finished yet but did not fail (e.g. an order still processing at a
+ * provider): the row is retried after `delayMs` (default: the topic's backoff) without a warning; the attempt
+ * still counts towards the topic's maximum.
+ */
+export class RetryLater extends Error {
+  constructor(
+    message = 'not finished yet',
+    readonly delayMs: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** Per-topic overrides of the service's retry policy. */
+export interface TopicOptions {
+  maxAttempts?: number;
+  backoffMs?: (attempts: number) => number;
+}
+
 export interface OutboxOptions {
   leaseMs?: number;
   maxAttempts?: number;
@@ -26,15 +46,16 @@ export interface OutboxOptions {
   backoffMs?: (attempts: number) => number;
 }
 
-/** Writes an outbox row inside the caller's transaction. */
-export async function enqueue(q: Q, topic: string, ref: string, now: Date): Promise<void> {
+/** Writes an outbox row inside the caller's transaction (due at `availableAt`, default now). */
+export async function enqueue(q: Q, topic: string, ref: string, now: Date, availableAt: Date = now): Promise<void> {
   await q.run("INSERT INTO outbox (topic, ref, status, attempts, available_at, created_at, updated_at) VALUES (?, ?, 'PENDING', 0, ?, ?, ?)", [
-    topic, ref, q.ts(now), q.ts(now), q.ts(now),
+    topic, ref, q.ts(availableAt), q.ts(now), q.ts(now),
   ]);
 }
 
 export class OutboxService {
   private readonly handlers = new Map<string, OutboxHandler>();
+  private readonly topicOptions = new Map<string, TopicOptions>();
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly batch: number;
@@ -49,10 +70,31 @@ export class OutboxService {
     this.backoffMs = opts.backoffMs ?? ((n) => Math.min(3_600_000, 30_000 * 2 ** (n - 1)));
   }
 
-  /** Registers the handler of a topic (one per topic). */
-  register(topic: string, handler: OutboxHandler): void {
+  /** Registers the handler of a topic (one per topic), optionally with its own attempts and backoff. */
+  register(topic: string, handler: OutboxHandler, opts: TopicOptions = {}): void {
     if (this.handlers.has(topic)) throw new Error(`outbox topic ${topic} registered twice`);
     this.handlers.set(topic, handler);
+    this.topicOptions.set(topic, opts);
+  }
+
+  /**
+   * Makes the work for (topic, ref) due now: a DEAD row starts over (attempts 0), a PENDING one is brought forward,
+   * and when there is neither a new row is written. Returns what it did.
+   */
+  async requeue(topic: string, ref: string, now = new Date()): Promise<'revived' | 'due' | 'queued'> {
+    const q = this.db.q;
+    const dead = await q.run("UPDATE outbox SET status = 'PENDING', attempts = 0, available_at = ?, last_error = NULL, updated_at = ? WHERE topic = ? AND ref = ? AND status = 'DEAD'", [
+      q.ts(now), q.ts(now), topic, ref,
+    ]);
+    if (dead.affectedRows > 0) return 'revived';
+    const pending = await q.run("UPDATE outbox SET available_at = ?, updated_at = ? WHERE topic = ? AND ref = ? AND status = 'PENDING' AND available_at > ?", [
+      q.ts(now), q.ts(now), topic, ref, q.ts(now),
+    ]);
+    if (pending.affectedRows > 0) return 'due';
+    const exists = await q.get("SELECT id FROM outbox WHERE topic = ? AND ref = ? AND status = 'PENDING'", [topic, ref]);
+    if (exists) return 'due';
+    await enqueue(q, topic, ref, now);
+    return 'queued';
   }
 
   /** Runs every row due (at `at`, default the current time as it goes), batch by batch. */
@@ -78,8 +120,11 @@ export class OutboxService {
   private async claim(at: Date): Promise<{ id: number; topic: string; ref: string; attempts: number }[]> {
     return this.db.tx(async (q) => {
       const lock = q.dialect === 'sqlite' ? '' : ' FOR UPDATE SKIP LOCKED';
+      // In the order of outbox_due_idx (status, available_at, id): the scan stops after `batch` rows, so only those
+      // are locked. (ORDER BY id needs a filesort that reads, and locks, every due row: a second worker would skip
+      // them all and find nothing to do.)
       const rows = await q.all<Record<string, unknown>>(
-        `SELECT id, topic, ref, attempts FROM outbox WHERE status = 'PENDING' AND available_at <= ? ORDER BY id LIMIT ?${lock}`,
+        `SELECT id, topic, ref, attempts FROM outbox WHERE status = 'PENDING' AND available_at <= ? ORDER BY available_at, id LIMIT ?${lock}`,
         [q.ts(at), this.batch],
       );
       if (rows.length === 0) return [];
@@ -101,15 +146,18 @@ export class OutboxService {
       return 'done';
     } catch (e) {
       const message = (e instanceof Error ? e.message : String(e)).slice(0, 255);
-      if (r.attempts >= this.maxAttempts) {
+      const opts = this.topicOptions.get(r.topic) ?? {};
+      if (r.attempts >= (opts.maxAttempts ?? this.maxAttempts)) {
         await q.run("UPDATE outbox SET status = 'DEAD', last_error = ?, updated_at = ? WHERE id = ?", [message, q.ts(now()), r.id]);
         this.log.error({ outboxId: r.id, topic: r.topic, ref: r.ref, attempts: r.attempts, err: message }, 'outbox item dead');
         await handler?.dead?.(r.ref).catch((err: Error) => this.log.error({ outboxId: r.id, err: err.message }, 'outbox dead handler failed'));
         return 'dead';
       }
       const at = now();
-      await q.run('UPDATE outbox SET available_at = ?, last_error = ?, updated_at = ? WHERE id = ?', [q.ts(new Date(at.getTime() + this.backoffMs(r.attempts))), message, q.ts(at), r.id]);
-      this.log.warn({ outboxId: r.id, topic: r.topic, ref: r.ref, attempts: r.attempts, err: message }, 'outbox item will be retried');
+      const delay = e instanceof RetryLater && e.delayMs !== null ? e.delayMs : (opts.backoffMs ?? this.backoffMs)(r.attempts);
+      await q.run('UPDATE outbox SET available_at = ?, last_error = ?, updated_at = ? WHERE id = ?', [q.ts(new Date(at.getTime() + delay)), message, q.ts(at), r.id]);
+      if (e instanceof RetryLater) this.log.debug({ outboxId: r.id, topic: r.topic, ref: r.ref, attempts: r.attempts, reason: message }, 'outbox item not finished yet');
+      else this.log.warn({ outboxId: r.id, topic: r.topic, ref: r.ref, attempts: r.attempts, err: message }, 'outbox item will be retried');
       return 'retried';
     }
   }

@@ -1,0 +1,357 @@
+/**
+ * Redemption (F6): a member swaps points for a reward, in one transaction, exactly once per idempotency key.
+ *
+ * Before anything moves: the reward exists and is on, inside its window, the member's tier admits it, the target is
+ * valid (a phone number, by default the bound one; a fuel-card number by the card rules), and a high-value reward
+ * (points ≥ REWARD_OTP_THRESHOLD_POINTS) carries the one-time code sent to the bound phone. Then, in one
+ * transaction (the same order on MariaDB and libsql):
+ * 1. the member's account row is locked (so their own concurrent redemptions queue up);
+ * 2. per-member limits are counted in the Asia/Shanghai day and month (failed, refunded orders do not count);
+ * 3. the one-time code is consumed;
+ * 4. one unit of stock is taken: `stock = stock - 1 WHERE stock > 0` (OUT_OF_STOCK otherwise: no oversell);
+ * 5. the order is written (a voucher code for own products and coupons);
+ * 6. the points are debited through the ledger (oldest lots first), keyed (reward, order id);
+ * 7. partner rewards get an outbox job (fulfilment.service.ts).
+ * Any refusal rolls everything back: the points, the stock and the code stay as they were.
+ */
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import {
+  couponDiscountFen,
+  ErrorCode,
+  FUEL_BRANDS,
+  isProviderKind,
+  isVoucherCode,
+  limitReached,
+  limitWindows,
+  maskPhone,
+  MOBILE_OPERATORS,
+  needsOtp,
+  normalizeMobile,
+  normalizeVoucherCode,
+  validateFuelCard,
+  VOUCHER_ALPHABET,
+  VOUCHER_BODY_LENGTH,
+  voucherCheckChar,
+  type FuelBrand,
+} from '@quanzi/shared';
+import type { RequestContext } from '../../context';
+import { authorize, allows } from '../../auth/authz';
+import type { Config } from '../../config';
+import { isUniqueViolation, toDate, toInt, type Db } from '../../db/sql';
+import { AppError, badInput, notFound } from '../../errors';
+import type { Logger } from '../../logger';
+import { debit } from '../ledger/ledger.service';
+import type { OrgService } from '../org/org.service';
+import { enqueue } from '../outbox/outbox.service';
+import type { TierService } from '../tiers/tier.service';
+import type { OtpSender } from './otp-sender';
+import { FULFIL_TOPIC, REDEMPTION_SELECT, redemptionById, toRedemption, type RedemptionRow } from './redemption.rows';
+import type { RewardRow, RewardService } from './reward.service';
+
+export interface RedeemInput {
+  rewardId: number;
+  /** Top-ups: a phone number (default: the bound phone); fuel cards: the card number; vouchers: none. */
+  target?: string | null;
+  /** Unique per redemption (the client makes one per attempt); retries reuse it. */
+  idempotencyKey: string;
+  /** The one-time code, for rewards at or above the threshold. */
+  otp?: string | null;
+}
+
+export interface OtpTicket { sentTo: string; expiresAt: Date; resendAfterSeconds: number }
+
+export interface VoucherUse { redemption: RedemptionRow; discountFen: number | null }
+
+interface Me { userId: number; memberId: number; tierId: number; phone: string | null }
+
+const KEY_RE = /^[A-Za-z0-9_:.-]{8,96}$/;
+const OTP_TTL_MS = 5 * 60_000;
+const OTP_RESEND_MS = 60_000;
+const OTP_MAX_ATTEMPTS = 5;
+const OTP_PURPOSE = 'reward';
+
+const sha256 = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+
+/** `RW` + yyyyMMddHHmmss (UTC) + 12 random hex: our order number at the provider (28 characters). */
+export function newRewardOrderNo(now = new Date()): string {
+  return `RW${now.toISOString().replace(/\D/g, '').slice(0, 14)}${randomBytes(6).toString('hex').toUpperCase()}`;
+}
+
+/** A fresh voucher code: 11 random characters of the voucher alphabet and the check character. */
+export function newVoucherCode(): string {
+  let body = '';
+  for (let i = 0; i < VOUCHER_BODY_LENGTH; i++) body += VOUCHER_ALPHABET.charAt(randomInt(VOUCHER_ALPHABET.length));
+  return body + voucherCheckChar(body);
+}
+
+/** A reward's name as the confirmation text names it. */
+function describe(r: RewardRow): string {
+  return `兑换「${r.name}」`;
+}
+
+export class RedemptionService {
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly rewards: RewardService,
+    private readonly tiers: TierService,
+    private readonly org: OrgService,
+    private readonly otpSender: OtpSender,
+    private readonly canFulfil: (provider: string) => boolean,
+    private readonly log: Logger,
+    /** Called after a partner order commits (the app drains the outbox at once when jobs run in-process). */
+    private readonly onQueued: () => void = () => undefined,
+  ) {}
+
+  private async me(ctx: RequestContext): Promise<Me> {
+    const userId = ctx.requireUser();
+    const r = await this.db.q.get<Record<string, unknown>>('SELECT m.id, m.tier_id, u.phone FROM member m JOIN app_user u ON u.id = m.user_id WHERE m.user_id = ?', [userId]);
+    if (!r) throw notFound('Member');
+    return { userId, memberId: toInt(r.id), tierId: toInt(r.tier_id), phone: r.phone == null ? null : String(r.phone) };
+  }
+
+  /**
+   * The account the reward goes to, checked before any points move: top-ups take the given number or the bound
+   * phone; fuel cards take a card number that passes the company's card rules; vouchers take none.
+   */
+  resolveTarget(r: RewardRow, given: string | null | undefined, boundPhone: string | null): string | null {
+    const typed = (given ?? '').trim();
+    if (r.kind === 'MOBILE_TOPUP') {
+      const raw = typed || boundPhone;
+      if (!raw) throw new AppError(ErrorCode.TARGET_INVALID, 'Give the phone number to top up, or bind your phone first', { field: 'target' });
+      const phone = normalizeMobile(raw);
+      if (!phone) throw new AppError(ErrorCode.TARGET_INVALID, 'Not a mainland mobile number (11 digits starting 13–19)', { field: 'target' });
+      return phone;
+    }
+    if (r.kind === 'FUEL_CARD') {
+      const brand = r.brand as FuelBrand;
+      const v = validateFuelCard(brand, typed);
+      if (!v.ok) {
+        const rule = brand === 'SINOPEC' ? '19 digits starting 100011' : '16 digits starting 9';
+        throw new AppError(ErrorCode.TARGET_INVALID, `Not a ${FUEL_BRANDS[brand]} card number (${rule})`, { field: 'target', problem: v.problem });
+      }
+      return v.cardNo;
+    }
+    if (typed) throw badInput('Vouchers take no target', 'target');
+    return null;
+  }
+
+  /** REWARD_UNAVAILABLE or TIER_REQUIRED unless the member may redeem the reward now (stock and limits come later). */
+  private async checkAvailable(r: RewardRow, me: Me, now: Date): Promise<void> {
+    const reason = this.rewards.unavailableReason(r, now);
+    if (reason) throw new AppError(ErrorCode.REWARD_UNAVAILABLE, `This reward cannot be redeemed now (${reason})`, { reason });
+    if (isProviderKind(r.kind) && !this.canFulfil(r.provider ?? '')) {
+      throw new AppError(ErrorCode.REWARD_UNAVAILABLE, 'This reward cannot be redeemed now (its provider is not configured)', { reason: 'PROVIDER' });
+    }
+    if (r.minTierId !== null) {
+      const [mine, required] = [await this.tiers.byId(me.tierId), await this.tiers.byId(r.minTierId)];
+      if (mine.rank < required.rank) throw new AppError(ErrorCode.TIER_REQUIRED, `${required.name} members and above only`, { minTier: required.code });
+    }
+  }
+
+  private otpHash(memberId: number, rewardId: number, target: string | null, code: string): string {
+    return createHmac('sha256', this.config.jwt.secret).update(`${OTP_PURPOSE}|${memberId}|${rewardId}|${target ?? ''}|${code}`).digest('hex');
+  }
+
+  /**
+   * Sends a one-time code to the member's bound phone for a high-value reward and target (the code is bound to
+   * both). At most one code a minute: asking again sooner answers the code already sent.
+   */
+  async requestOtp(ctx: RequestContext, rewardId: number, target: string | null, now = new Date()): Promise<OtpTicket> {
+    const me = await this.me(ctx);
+    const r = await this.rewards.row(rewardId);
+    if (!r.active) throw notFound(`Reward ${rewardId}`);
+    if (!needsOtp(r.pointsPrice, this.config.rewards.otpThresholdPoints)) throw badInput('This reward needs no confirmation code', 'rewardId');
+    if (!me.phone) throw new AppError(ErrorCode.PHONE_REQUIRED, 'Bind your phone first: the code goes to it');
+    const resolved = this.resolveTarget(r, target, me.phone);
+    await this.checkAvailable(r, me, now);
+    const phone = me.phone;
+    const q = this.db.q;
+    const recent = await q.get<Record<string, unknown>>(
+      'SELECT id, expires_at, created_at FROM otp_challenge WHERE member_id = ? AND purpose = ? AND ref = ? AND consumed_at IS NULL AND created_at > ? ORDER BY id DESC LIMIT 1',
+      [me.memberId, OTP_PURPOSE, String(r.id), q.ts(new Date(now.getTime() - OTP_RESEND_MS))],
+    );
+    if (recent) {
+      const wait = Math.ceil((toDate(recent.created_at).getTime() + OTP_RESEND_MS - now.getTime()) / 1000);
+      return { sentTo: maskPhone(phone) as string, expiresAt: toDate(recent.expires_at), resendAfterSeconds: Math.max(1, wait) };
+    }
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const expiresAt = new Date(now.getTime() + OTP_TTL_MS);
+    await this.db.tx(async (t) => {
+      const c = await t.run('INSERT INTO otp_challenge (member_id, purpose, ref, code_hash, attempts, expires_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)', [
+        me.memberId, OTP_PURPOSE, String(r.id), this.otpHash(me.memberId, r.id, resolved, code), t.ts(expiresAt), t.ts(now),
+      ]);
+      await this.otpSender.send(t, { memberId: me.memberId, phone }, { code, purpose: describe(r), ref: `otp-${c.insertId}`, expiresAt }, now);
+    });
+    return { sentTo: maskPhone(phone) as string, expiresAt, resendAfterSeconds: Math.round(OTP_RESEND_MS / 1000) };
+  }
+
+  /**
+   * Checks the code for (member, reward, target) against the latest unconsumed challenge; returns its id for the
+   * redemption transaction to consume. A wrong code only counts an attempt (5 per code); nothing else changes.
+   */
+  private async checkOtp(me: Me, r: RewardRow, target: string | null, otp: string | null | undefined, now: Date): Promise<number> {
+    const q = this.db.q;
+    const c = await q.get<Record<string, unknown>>(
+      'SELECT id, code_hash, attempts, expires_at FROM otp_challenge WHERE member_id = ? AND purpose = ? AND ref = ? AND consumed_at IS NULL ORDER BY id DESC LIMIT 1',
+      [me.memberId, OTP_PURPOSE, String(r.id)],
+    );
+    const given = (otp ?? '').trim();
+    if (!given) throw new AppError(ErrorCode.OTP_REQUIRED, 'This reward needs the code sent to your bound phone (requestRewardOtp)', { sentTo: maskPhone(me.phone), requested: c !== undefined });
+    if (!c) throw new AppError(ErrorCode.OTP_INVALID, 'No code was requested for this reward', { attemptsLeft: 0 });
+    if (toDate(c.expires_at).getTime() <= now.getTime()) throw new AppError(ErrorCode.OTP_EXPIRED, 'The code has expired: ask for a new one');
+    const attempts = toInt(c.attempts);
+    if (attempts >= OTP_MAX_ATTEMPTS) throw new AppError(ErrorCode.OTP_INVALID, 'Too many wrong codes: ask for a new one', { attemptsLeft: 0 });
+    const expected = Buffer.from(String(c.code_hash), 'hex');
+    const actual = Buffer.from(this.otpHash(me.memberId, r.id, target, given), 'hex');
+    if (!/^\d{6}$/.test(given) || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
+      await q.run('UPDATE otp_challenge SET attempts = attempts + 1 WHERE id = ? AND attempts < ?', [toInt(c.id), OTP_MAX_ATTEMPTS]);
+      throw new AppError(ErrorCode.OTP_INVALID, 'Wrong code', { attemptsLeft: Math.max(0, OTP_MAX_ATTEMPTS - attempts - 1) });
+    }
+    return toInt(c.id);
+  }
+
+  /** The member's earlier redemption under this key (replayed), IDEMPOTENCY_CONFLICT when it was for something else. */
+  private async findByKey(memberId: number, key: string, hash: string): Promise<RedemptionRow | null> {
+    const r = await this.db.q.get<Record<string, unknown>>(`${REDEMPTION_SELECT} WHERE x.member_id = ? AND x.idempotency_key = ?`, [memberId, key]);
+    if (!r) return null;
+    const h = await this.db.q.get<{ request_hash: unknown }>('SELECT request_hash FROM reward_redemption WHERE id = ?', [toInt(r.id)]);
+    if (h?.request_hash !== hash) throw new AppError(ErrorCode.IDEMPOTENCY_CONFLICT, 'This idempotency key was used for a different redemption');
+    return toRedemption(r);
+  }
+
+  /** Redeems a reward for the signed-in member (see the module comment). A replayed key returns the first order. */
+  async redeem(ctx: RequestContext, input: RedeemInput, now = new Date()): Promise<{ redemption: RedemptionRow; replayed: boolean }> {
+    const me = await this.me(ctx);
+    if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–96 of [A-Za-z0-9_:.-]', 'idempotencyKey');
+    const r = await this.rewards.row(input.rewardId);
+    const target = this.resolveTarget(r, input.target, me.phone);
+    const hash = sha256([r.id, target]);
+    const prior = await this.findByKey(me.memberId, input.idempotencyKey, hash);
+    if (prior) return { redemption: prior, replayed: true };
+    await this.checkAvailable(r, me, now);
+    const challengeId = needsOtp(r.pointsPrice, this.config.rewards.otpThresholdPoints) ? await this.checkOtp(me, r, target, input.otp, now) : null;
+
+    const partner = isProviderKind(r.kind);
+    const windows = limitWindows(now);
+    let id: number;
+    try {
+      id = await this.db.tx(async (q) => {
+        await q.get(`SELECT id FROM member_account WHERE id = ?${q.forUpdate}`, [me.memberId]);
+        if (r.limitPerDay !== null || r.limitPerMonth !== null) {
+          const used = await q.get<{ today: unknown; month: unknown }>(
+            `SELECT COALESCE(SUM(CASE WHEN created_at >= ? THEN 1 ELSE 0 END), 0) AS today, COUNT(*) AS month
+             FROM reward_redemption WHERE member_id = ? AND reward_id = ? AND created_at >= ? AND status <> 'FAILED'`,
+            [q.ts(windows.dayStart), me.memberId, r.id, q.ts(windows.monthStart)],
+          );
+          const hit = limitReached({ perDay: r.limitPerDay, perMonth: r.limitPerMonth }, { today: toInt(used?.today), thisMonth: toInt(used?.month) });
+          if (hit) throw new AppError(ErrorCode.LIMIT_REACHED, `At most ${hit.limit} per ${hit.window === 'DAY' ? 'day' : 'month'} for this reward`, { window: hit.window, limit: hit.limit });
+        }
+        if (challengeId !== null) {
+          const c = await q.run('UPDATE otp_challenge SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL AND attempts < ?', [q.ts(now), challengeId, OTP_MAX_ATTEMPTS]);
+          if (c.affectedRows !== 1) throw new AppError(ErrorCode.OTP_INVALID, 'This code was already used: ask for a new one', { attemptsLeft: 0 });
+        }
+        const stock = await q.run('UPDATE reward SET stock = stock - 1, updated_at = ? WHERE id = ? AND stock > 0', [q.ts(now), r.id]);
+        if (stock.affectedRows !== 1) throw new AppError(ErrorCode.OUT_OF_STOCK, 'Sold out');
+        const voucherExpiresAt = !partner && r.voucherValidDays !== null ? new Date(now.getTime() + r.voucherValidDays * 86_400_000) : null;
+        const ins = await q.run(
+          `INSERT INTO reward_redemption (reward_id, member_id, kind, points, cash_fen, cost_fen, status, target, idempotency_key, request_hash, out_trade_no, provider,
+             submit_count, voucher_code, voucher_expires_at, points_refunded, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?)`,
+          [
+            r.id, me.memberId, r.kind, r.pointsPrice, r.cashFen, r.costFen, partner ? 'PENDING' : 'ISSUED', target, input.idempotencyKey, hash,
+            partner ? newRewardOrderNo(now) : null, partner ? r.provider : null, partner ? null : newVoucherCode(), voucherExpiresAt ? q.ts(voucherExpiresAt) : null, q.ts(now), q.ts(now),
+          ],
+        );
+        await debit(
+          q,
+          { memberId: me.memberId, kind: 'REDEEM', reason: `积分兑换 · ${r.name}`, actorId: me.userId, storeId: null, sourceType: 'reward', sourceRef: String(ins.insertId), requestHash: hash, now },
+          r.pointsPrice,
+        );
+        if (partner) await enqueue(q, FULFIL_TOPIC, String(ins.insertId), now);
+        return ins.insertId;
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        // The same key committed first (a retry racing its original): answer with that order.
+        const again = await this.findByKey(me.memberId, input.idempotencyKey, hash);
+        if (again) return { redemption: again, replayed: true };
+      }
+      throw e;
+    }
+    const row = (await redemptionById(this.db.q, id)) as RedemptionRow;
+    this.log.info({ redemptionId: id, rewardId: r.id, memberId: me.memberId, points: r.pointsPrice, kind: r.kind }, 'reward redeemed');
+    if (partner) this.onQueued();
+    return { redemption: row, replayed: false };
+  }
+
+  /** One of the member's redemptions (or any, for HQ managers); NOT_FOUND otherwise. */
+  async get(ctx: RequestContext, id: number): Promise<RedemptionRow> {
+    const userId = ctx.requireUser();
+    const row = await redemptionById(this.db.q, id);
+    if (!row) throw notFound(`Redemption ${id}`);
+    const mine = await this.db.q.get('SELECT id FROM member WHERE id = ? AND user_id = ?', [row.memberId, userId]);
+    if (!mine && !allows(await ctx.roles(), 'reward.manage', { kind: 'HQ' })) throw notFound(`Redemption ${id}`);
+    return row;
+  }
+
+  /** The signed-in member's redemptions, newest first. */
+  async mine(ctx: RequestContext, first: number): Promise<RedemptionRow[]> {
+    if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first must be 1–100', 'first');
+    const me = await this.me(ctx);
+    const rows = await this.db.q.all<Record<string, unknown>>(`${REDEMPTION_SELECT} WHERE x.member_id = ? ORDER BY x.id DESC LIMIT ?`, [me.memberId, first]);
+    return rows.map(toRedemption);
+  }
+
+  /** A voucher by the code the member shows (normalized, check character verified) or VOUCHER_INVALID. */
+  private async byVoucherCode(code: string): Promise<{ row: RedemptionRow; reward: RewardRow }> {
+    const norm = normalizeVoucherCode(code);
+    if (!isVoucherCode(norm)) throw new AppError(ErrorCode.VOUCHER_INVALID, 'Not a voucher code');
+    const r = await this.db.q.get<Record<string, unknown>>(`${REDEMPTION_SELECT} WHERE x.voucher_code = ?`, [norm]);
+    if (!r) throw new AppError(ErrorCode.VOUCHER_INVALID, 'Unknown voucher code');
+    const row = toRedemption(r);
+    return { row, reward: await this.rewards.row(row.rewardId) };
+  }
+
+  /** Staff at a store's till: what a voucher is and whether it can be used here (nothing changes). */
+  async voucher(ctx: RequestContext, code: string, storeId: number): Promise<{ redemption: RedemptionRow; reward: RewardRow; usableHere: boolean }> {
+    await authorize(ctx, 'voucher.use', await this.org.storeTarget(storeId));
+    const v = await this.byVoucherCode(code);
+    const expired = v.row.voucherExpiresAt !== null && v.row.voucherExpiresAt.getTime() <= Date.now();
+    const usableHere = v.row.status === 'ISSUED' && !expired && (v.reward.storeIds === null || v.reward.storeIds.includes(storeId));
+    return { redemption: v.row, reward: v.reward, usableHere };
+  }
+
+  /**
+   * Staff at a store's till mark a voucher used, once: the change is a conditional update `ISSUED → USED`, so a
+   * second scan (or a concurrent one) is VOUCHER_USED and changes nothing. For coupons a spend gives the discount.
+   */
+  async useVoucher(ctx: RequestContext, code: string, storeId: number, spendFen: number | null, now = new Date()): Promise<VoucherUse> {
+    const store = await this.org.store(storeId);
+    const staffId = await authorize(ctx, 'voucher.use', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
+    if (spendFen !== null && (!Number.isSafeInteger(spendFen) || spendFen < 0 || spendFen > 100_000_000)) throw badInput('spendFen must be 0–100000000', 'spendFen');
+    const { row, reward } = await this.byVoucherCode(code);
+    const used = () =>
+      new AppError(ErrorCode.VOUCHER_USED, 'This voucher was already used', { usedAt: row.usedAt?.toISOString() ?? null, usedStore: row.usedStoreName });
+    if (row.status === 'USED') throw used();
+    if (row.status !== 'ISSUED') throw new AppError(ErrorCode.VOUCHER_INVALID, 'Not a voucher');
+    if (row.voucherExpiresAt !== null && row.voucherExpiresAt.getTime() <= now.getTime()) throw new AppError(ErrorCode.VOUCHER_EXPIRED, 'This voucher has expired', { expiresAt: row.voucherExpiresAt.toISOString() });
+    if (reward.storeIds !== null && !reward.storeIds.includes(store.id)) throw new AppError(ErrorCode.VOUCHER_WRONG_STORE, 'This voucher cannot be used at this store');
+    const q = this.db.q;
+    const u = await q.run(
+      "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED'",
+      [q.ts(now), store.id, staffId, q.ts(now), q.ts(now), row.id],
+    );
+    const after = (await redemptionById(q, row.id)) as RedemptionRow;
+    if (u.affectedRows !== 1) throw new AppError(ErrorCode.VOUCHER_USED, 'This voucher was already used', { usedAt: after.usedAt?.toISOString() ?? null, usedStore: after.usedStoreName });
+    this.log.info({ redemptionId: row.id, storeId: store.id, staffId }, 'voucher used');
+    const discountFen = reward.kind === 'COUPON' && spendFen !== null ? couponDiscountFen(reward, spendFen) : null;
+    return { redemption: after, discountFen };
+  }
+
+  /** For display: the operator or fuel company of a partner reward. */
+  static brandName(brand: string | null): string | null {
+    if (!brand) return null;
+    return (MOBILE_OPERATORS as Record<string, string>)[brand] ?? (FUEL_BRANDS as Record<string, string>)[brand] ?? brand;
+  }
+}

@@ -1,0 +1,3 @@
+import { rewardStockSuite } from './support/reward-stock-suite';
+
+describe('reward stock under concurrency on MariaDB', () => rewardStockSuite('mariadb'));
