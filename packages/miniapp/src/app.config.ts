@@ -7,12 +7,16 @@ export default defineAppConfig({
   pages: ['pages/card/index', 'pages/points/index', 'pages/till/index', 'pages/profile/index', 'pages/login/index'],
   subPackages: [
     { root: 'member', pages: ['expiring/index', 'tier/index', 'pay/index', 'pay-result/index', 'orders/index'] },
-    { root: 'staff', pages: ['purchase/index', 'redeem/index', 'operations/index', 'collect/index'] },
+    { root: 'staff', pages: ['purchase/index', 'redeem/index', 'operations/index', 'collect/index', 'voucher/index'] },
     // Clubs and events (F7). The roots are pages/club and pages/event so the notification links
     // (pages/club/index?id=…, pages/event/index?id=…) open these subpackage pages as they are.
     { root: 'pages/club', pages: ['index', 'discover/index'] },
     { root: 'pages/event', pages: ['index', 'mine/index'] },
     { root: 'organizer', pages: ['event-edit/index', 'attendees/index', 'requests/index', 'announce/index'] },
+    // Rewards (F6): the points mall, redeeming, my redemptions. The redemption page's root is pages/redemption so the
+    // REWARD_RESULT subscribe message's link (pages/redemption/index?id=…) opens it as it is.
+    { root: 'rewards', pages: ['mall/index', 'detail/index', 'mine/index'] },
+    { root: 'pages/redemption', pages: ['index'] },
   ],
   preloadRule: {
     'pages/card/index': { network: 'all', packages: ['member', 'pages/club'] },

@@ -97,6 +97,32 @@ export type RedeemPointsInput = {
   tillTicket?: string | null | undefined;
 };
 
+export type RedeemRewardInput = {
+  /** Unique per redemption (make one per attempt, reuse it on retries): 8–96 of [A-Za-z0-9_:.-] */
+  idempotencyKey: string;
+  /** The one-time code from requestRewardOtp, when the reward needsOtp */
+  otp?: string | null | undefined;
+  rewardId: string | number;
+  /** Top-ups: the phone number (default: the bound phone); fuel cards: the card number; vouchers: none */
+  target?: string | null | undefined;
+};
+
+/** PENDING: points taken, queued for the provider; PROCESSING: with the provider; DELIVERED: done; FAILED: the provider failed and the points came back; ISSUED: a voucher to show at a till; USED: the voucher was used */
+export type RedemptionStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'ISSUED'
+  | 'PENDING'
+  | 'PROCESSING'
+  | 'USED';
+
+/** MOBILE_TOPUP and FUEL_CARD: a partner provider tops up the phone or card; OWN_PRODUCT (picked up in store) and COUPON (used at a till): a voucher */
+export type RewardKind =
+  | 'COUPON'
+  | 'FUEL_CARD'
+  | 'MOBILE_TOPUP'
+  | 'OWN_PRODUCT';
+
 export type Role =
   | 'MANAGER'
   | 'ORGANIZER'
@@ -365,6 +391,73 @@ export type TillOrderCodeQueryVariables = Exact<{
 
 export type TillOrderCodeQuery = { tillOrderCode: { scene: string, page: string, dataUrl: string } };
 
+export type RewardFieldsFragment = { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, faceValueFen: number | null, brand: string | null, brandName: string | null, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, stock: number, inStock: boolean, limitPerDay: number | null, limitPerMonth: number | null, endsAt: string | null, needsOtp: boolean, affordable: boolean, voucherValidDays: number | null, minTier: { id: string, code: string, name: string, rank: number } | null, partner: { id: string, name: string } | null };
+
+export type RedemptionFieldsFragment = { id: string, rewardId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, points: number, cashFen: number, pointsRefunded: number, target: string | null, failReason: string | null, stuck: boolean, voucherCode: string | null, voucherExpiresAt: string | null, usedAt: string | null, usedStoreName: string | null, createdAt: string, finishedAt: string | null };
+
+export type VoucherFieldsFragment = { code: string, redemptionId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, memberNo: string, cashFen: number, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, expiresAt: string | null, usedAt: string | null, usedStoreName: string | null, usableHere: boolean };
+
+export type RewardsQueryVariables = Exact<{
+  kind?: RewardKind | null | undefined;
+  first: number;
+}>;
+
+
+export type RewardsQuery = { rewards: Array<{ id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, faceValueFen: number | null, brand: string | null, brandName: string | null, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, stock: number, inStock: boolean, limitPerDay: number | null, limitPerMonth: number | null, endsAt: string | null, needsOtp: boolean, affordable: boolean, voucherValidDays: number | null, minTier: { id: string, code: string, name: string, rank: number } | null, partner: { id: string, name: string } | null }> };
+
+export type RewardQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RewardQuery = { reward: { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, faceValueFen: number | null, brand: string | null, brandName: string | null, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, stock: number, inStock: boolean, limitPerDay: number | null, limitPerMonth: number | null, endsAt: string | null, needsOtp: boolean, affordable: boolean, voucherValidDays: number | null, minTier: { id: string, code: string, name: string, rank: number } | null, partner: { id: string, name: string } | null } };
+
+export type RequestRewardOtpMutationVariables = Exact<{
+  rewardId: string | number;
+  target?: string | null | undefined;
+}>;
+
+
+export type RequestRewardOtpMutation = { requestRewardOtp: { sentTo: string, expiresAt: string, resendAfterSeconds: number } };
+
+export type RedeemRewardMutationVariables = Exact<{
+  input: RedeemRewardInput;
+}>;
+
+
+export type RedeemRewardMutation = { redeemReward: { replayed: boolean, balance: number, redemption: { id: string, rewardId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, points: number, cashFen: number, pointsRefunded: number, target: string | null, failReason: string | null, stuck: boolean, voucherCode: string | null, voucherExpiresAt: string | null, usedAt: string | null, usedStoreName: string | null, createdAt: string, finishedAt: string | null } } };
+
+export type MyRedemptionsQueryVariables = Exact<{
+  first: number;
+}>;
+
+
+export type MyRedemptionsQuery = { myRedemptions: Array<{ id: string, rewardId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, points: number, cashFen: number, pointsRefunded: number, target: string | null, failReason: string | null, stuck: boolean, voucherCode: string | null, voucherExpiresAt: string | null, usedAt: string | null, usedStoreName: string | null, createdAt: string, finishedAt: string | null }> };
+
+export type RedemptionQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RedemptionQuery = { redemption: { id: string, rewardId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, points: number, cashFen: number, pointsRefunded: number, target: string | null, failReason: string | null, stuck: boolean, voucherCode: string | null, voucherExpiresAt: string | null, usedAt: string | null, usedStoreName: string | null, createdAt: string, finishedAt: string | null } };
+
+export type VoucherQueryVariables = Exact<{
+  code: string;
+  storeId: string | number;
+}>;
+
+
+export type VoucherQuery = { voucher: { code: string, redemptionId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, memberNo: string, cashFen: number, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, expiresAt: string | null, usedAt: string | null, usedStoreName: string | null, usableHere: boolean } };
+
+export type UseVoucherMutationVariables = Exact<{
+  code: string;
+  storeId: string | number;
+  spendFen?: number | null | undefined;
+}>;
+
+
+export type UseVoucherMutation = { useVoucher: { discountFen: number | null, voucher: { code: string, redemptionId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, memberNo: string, cashFen: number, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, expiresAt: string | null, usedAt: string | null, usedStoreName: string | null, usableHere: boolean } } };
+
 export type MemberByCodeQueryVariables = Exact<{
   code: string;
   storeId: string | number;
@@ -586,6 +679,54 @@ export const TillOrderCodeDocument: TypedDocument<TillOrderCodeQuery, TillOrderC
   kind: 'query',
   operationName: 'TillOrderCode',
   query: "query TillOrderCode($outTradeNo:String!){tillOrderCode(outTradeNo:$outTradeNo){scene page dataUrl}}",
+};
+
+export const RewardsDocument: TypedDocument<RewardsQuery, RewardsQueryVariables> = {
+  kind: 'query',
+  operationName: 'Rewards',
+  query: "query Rewards($kind:RewardKind$first:Int!){rewards(kind:$kind first:$first){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen faceValueFen brand brandName amountOffFen discountPct minSpendFen stock inStock limitPerDay limitPerMonth minTier{id code name rank}endsAt needsOtp affordable partner{id name}voucherValidDays}",
+};
+
+export const RewardDocument: TypedDocument<RewardQuery, RewardQueryVariables> = {
+  kind: 'query',
+  operationName: 'Reward',
+  query: "query Reward($id:ID!){reward(id:$id){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen faceValueFen brand brandName amountOffFen discountPct minSpendFen stock inStock limitPerDay limitPerMonth minTier{id code name rank}endsAt needsOtp affordable partner{id name}voucherValidDays}",
+};
+
+export const RequestRewardOtpDocument: TypedDocument<RequestRewardOtpMutation, RequestRewardOtpMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'RequestRewardOtp',
+  query: "mutation RequestRewardOtp($rewardId:ID!$target:String){requestRewardOtp(rewardId:$rewardId target:$target){sentTo expiresAt resendAfterSeconds}}",
+};
+
+export const RedeemRewardDocument: TypedDocument<RedeemRewardMutation, RedeemRewardMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'RedeemReward',
+  query: "mutation RedeemReward($input:RedeemRewardInput!){redeemReward(input:$input){redemption{...RedemptionFields}replayed balance}}fragment RedemptionFields on Redemption{id rewardId rewardName kind status points cashFen pointsRefunded target failReason stuck voucherCode voucherExpiresAt usedAt usedStoreName createdAt finishedAt}",
+};
+
+export const MyRedemptionsDocument: TypedDocument<MyRedemptionsQuery, MyRedemptionsQueryVariables> = {
+  kind: 'query',
+  operationName: 'MyRedemptions',
+  query: "query MyRedemptions($first:Int!){myRedemptions(first:$first){...RedemptionFields}}fragment RedemptionFields on Redemption{id rewardId rewardName kind status points cashFen pointsRefunded target failReason stuck voucherCode voucherExpiresAt usedAt usedStoreName createdAt finishedAt}",
+};
+
+export const RedemptionDocument: TypedDocument<RedemptionQuery, RedemptionQueryVariables> = {
+  kind: 'query',
+  operationName: 'Redemption',
+  query: "query Redemption($id:ID!){redemption(id:$id){...RedemptionFields}}fragment RedemptionFields on Redemption{id rewardId rewardName kind status points cashFen pointsRefunded target failReason stuck voucherCode voucherExpiresAt usedAt usedStoreName createdAt finishedAt}",
+};
+
+export const VoucherDocument: TypedDocument<VoucherQuery, VoucherQueryVariables> = {
+  kind: 'query',
+  operationName: 'Voucher',
+  query: "query Voucher($code:String!$storeId:ID!){voucher(code:$code storeId:$storeId){...VoucherFields}}fragment VoucherFields on Voucher{code redemptionId rewardName kind status memberNo cashFen amountOffFen discountPct minSpendFen expiresAt usedAt usedStoreName usableHere}",
+};
+
+export const UseVoucherDocument: TypedDocument<UseVoucherMutation, UseVoucherMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'UseVoucher',
+  query: "mutation UseVoucher($code:String!$storeId:ID!$spendFen:Int){useVoucher(code:$code storeId:$storeId spendFen:$spendFen){discountFen voucher{...VoucherFields}}}fragment VoucherFields on Voucher{code redemptionId rewardName kind status memberNo cashFen amountOffFen discountPct minSpendFen expiresAt usedAt usedStoreName usableHere}",
 };
 
 export const MemberByCodeDocument: TypedDocument<MemberByCodeQuery, MemberByCodeQueryVariables> = {

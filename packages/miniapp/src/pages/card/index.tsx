@@ -45,6 +45,10 @@ export default function CardPage() {
             <Text>圈子 · 兴趣社群与线下活动</Text>
             <Text className='muted'>发现 ›</Text>
           </View>
+          <View className='card member-card__mall' onClick={() => void Taro.navigateTo({ url: '/rewards/mall/index' })}>
+            <Text>积分商城 · 话费、加油卡、门店好礼</Text>
+            <Text className='muted'>去兑换 ›</Text>
+          </View>
           {m.expiringSoon ? (
             <View className='card member-card__expiring' onClick={() => void Taro.navigateTo({ url: '/member/expiring/index' })}>
               <Text>{`${m.expiringSoon.points} 积分将于 ${formatDate(m.expiringSoon.on)} 过期`}</Text>

@@ -112,6 +112,10 @@ export default function TillPage() {
             <Text>收款 · 顾客扫码微信支付</Text>
             <Text className='muted'>›</Text>
           </View>
+          <View className='card till__recent' onClick={() => void Taro.navigateTo({ url: '/staff/voucher/index' })}>
+            <Text>核销券 · 扫描或输入券码</Text>
+            <Text className='muted'>›</Text>
+          </View>
           <View className='card till__recent' onClick={() => void Taro.navigateTo({ url: '/staff/operations/index' })}>
             <Text>本机最近 10 笔操作</Text>
             <Text className='muted'>›</Text>
