@@ -31,8 +31,9 @@
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { IdleTracker, listenLoopback } from './loopback';
 import { request as httpsRequest } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 
 /** The MD5 signature of a parameter set under `secret` (upper-case hex): the rule in the module comment. */
 export function rechargeSign(params: Record<string, string | number | null | undefined>, secret: string): string {
@@ -209,8 +210,7 @@ export async function startRechargeProviderSimulator(opts: RechargeSimulatorOpti
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   const inflight = new Set<ClientRequest>();
   const hung = new Set<ServerResponse>();
-  const idleWaiters: Array<() => void> = [];
-  let pending = 0;
+  const work = new IdleTracker();
   let closed = false;
   let orderSeq = 0;
 
@@ -227,18 +227,7 @@ export async function startRechargeProviderSimulator(opts: RechargeSimulatorOpti
     });
   }
 
-  function track<T>(work: Promise<T>): Promise<T> {
-    pending++;
-    return work.finally(() => {
-      pending--;
-      if (pending === 0) setImmediate(flushIdle);
-    });
-  }
-
-  function flushIdle(): void {
-    if (pending !== 0) return;
-    for (const w of idleWaiters.splice(0)) w();
-  }
+  const track = <T>(p: Promise<T>): Promise<T> => work.track(p);
 
   // ---- callbacks ----------------------------------------------------------------------------------------------
 
@@ -533,15 +522,7 @@ export async function startRechargeProviderSimulator(opts: RechargeSimulatorOpti
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-      server.off('error', fail);
-      done();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = await listenLoopback(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
 
   function mustFind(outTradeNo: string): OrderRecord {
     const o = orders.get(outTradeNo);
@@ -550,7 +531,7 @@ export async function startRechargeProviderSimulator(opts: RechargeSimulatorOpti
   }
 
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     appId: opts.appId,
     next(b) {
       queued.push(resolve(b));
@@ -617,11 +598,7 @@ export async function startRechargeProviderSimulator(opts: RechargeSimulatorOpti
       return { contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams(p).toString(), params: p };
     },
     idle() {
-      return new Promise((done) => {
-        if (closed) return done();
-        idleWaiters.push(done);
-        setImmediate(flushIdle);
-      });
+      return work.idle();
     },
     close() {
       closed = true;
@@ -634,7 +611,7 @@ export async function startRechargeProviderSimulator(opts: RechargeSimulatorOpti
       inflight.clear();
       for (const res of hung) res.destroy();
       hung.clear();
-      for (const w of idleWaiters.splice(0)) w();
+      work.release();
       return new Promise((done, fail) => {
         server.close((err) => (err ? fail(err) : done()));
         for (const s of sockets) s.destroy();

@@ -27,8 +27,8 @@
  * Only node built-ins are used so the offline demo can start it in-process.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { listenLoopback } from './loopback';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 
 export type WechatMiniApi = 'jscode2session' | 'getuserphonenumber' | 'stable_token' | 'msg_sec_check' | 'subscribe_send' | 'getwxacodeunlimit';
@@ -822,18 +822,10 @@ export async function startWechatMiniSimulator(opts: WechatMiniSimulatorOptions)
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = await listenLoopback(server, opts.port ?? 0, host);
 
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     appid,
     calls,
     login,

@@ -34,8 +34,8 @@ import {
   type KeyObject,
 } from 'node:crypto';
 import { createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { IdleTracker, listenLoopback } from './loopback';
 import { request as httpsRequest } from 'node:https';
-import type { AddressInfo } from 'node:net';
 
 export interface WechatPayKeys {
   /** 32 ASCII characters; used as the 32-byte AES-256-GCM key. */
@@ -380,8 +380,7 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
   let signCount = 0;
   let realSends = 0;
   let closed = false;
-  let pending = 0;
-  const idleWaiters: Array<() => void> = [];
+  const work = new IdleTracker();
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   const inflight = new Set<ClientRequest>();
 
@@ -666,18 +665,7 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
     }
   }
 
-  function track<T>(work: Promise<T>): Promise<T> {
-    pending++;
-    return work.finally(() => {
-      pending--;
-      if (pending === 0) setImmediate(flushIdle);
-    });
-  }
-
-  function flushIdle(): void {
-    if (pending !== 0) return;
-    for (const resolve of idleWaiters.splice(0)) resolve();
-  }
+  const track = <T>(p: Promise<T>): Promise<T> => work.track(p);
 
   /** Starts delivering an event: the retried chain plus `notifications.duplicates` single extra copies. */
   function dispatch(ev: NotifyEvent): void {
@@ -1101,15 +1089,7 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' || address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = await listenLoopback(server, opts.port ?? 0, host);
 
   function orderShape(outTradeNo: string): Record<string, unknown> | null {
     const o = orders.get(outTradeNo);
@@ -1117,16 +1097,12 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
   }
 
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url,
     pay,
     notifications,
     deliveries,
     idle() {
-      return new Promise<void>((resolve) => {
-        if (closed) return resolve();
-        idleWaiters.push(resolve);
-        setImmediate(flushIdle);
-      });
+      return work.idle();
     },
     redeliver(outTradeNo, redeliverOpts = {}) {
       let ev: NotifyEvent;
@@ -1164,7 +1140,7 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
       timers.clear();
       for (const req of inflight) req.destroy();
       inflight.clear();
-      for (const resolve of idleWaiters.splice(0)) resolve();
+      work.release();
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         // Keep-alive sockets (global fetch pools connections) would otherwise hold close() open.
