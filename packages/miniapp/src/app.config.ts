@@ -12,7 +12,7 @@ export default defineAppConfig({
     // (pages/club/index?id=…, pages/event/index?id=…) open these subpackage pages as they are.
     { root: 'pages/club', pages: ['index', 'discover/index'] },
     { root: 'pages/event', pages: ['index', 'mine/index'] },
-    { root: 'organizer', pages: ['event-edit/index', 'attendees/index', 'requests/index', 'announce/index'] },
+    { root: 'organizer', pages: ['event-edit/index', 'attendees/index', 'requests/index', 'announce/index', 'club-edit/index'] },
     // Rewards (F6): the points mall, redeeming, my redemptions. The redemption page's root is pages/redemption so the
     // REWARD_RESULT subscribe message's link (pages/redemption/index?id=…) opens it as it is.
     { root: 'rewards', pages: ['mall/index', 'detail/index', 'mine/index'] },

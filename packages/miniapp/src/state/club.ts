@@ -5,6 +5,7 @@ import {
   ClubEventDocument,
   ClubMembersDocument,
   ClubsDocument,
+  CreateClubDocument,
   CreateEventDocument,
   EventRsvpsDocument,
   JoinClubDocument,
@@ -15,13 +16,18 @@ import {
   RecordSubscribeConsentDocument,
   SubscribeTemplatesDocument,
   ReviewJoinRequestDocument,
+  ResetClubInviteCodeDocument,
   RsvpEventDocument,
+  UpdateClubDocument,
   UpdateEventDocument,
   type CheckInAttendeeMutation,
+  type ClubEditFieldsFragment,
+  type CreateClubInput,
   type ClubSummaryFragment,
   type CreateEventInput,
   type EventFieldsFragment,
   type RsvpFieldsFragment,
+  type UpdateClubInput,
   type UpdateEventInput,
 } from '@quanzi/shared/graphql';
 import { request } from '../api/client';
@@ -42,6 +48,7 @@ export const DISCOVER_PAGE = '/pages/club/discover/index';
 export const EVENT_PAGE = '/pages/event/index';
 export const MY_EVENTS_PAGE = '/pages/event/mine/index';
 export const ORGANIZER = {
+  editClub: '/organizer/club-edit/index',
   editEvent: '/organizer/event-edit/index',
   attendees: '/organizer/attendees/index',
   requests: '/organizer/requests/index',
@@ -67,6 +74,19 @@ export const isActiveMember = (m: Membership | null | undefined) => m?.status ==
 /** Organizer tools show to the club's organizers and to managers (the API checks the scope). */
 export function canOrganize(m: Membership | null | undefined, viewer: Viewer | null | undefined): boolean {
   return (m?.status === 'ACTIVE' && m.role === 'ORGANIZER') || !!viewer?.roles.some((r) => r.role === 'MANAGER');
+}
+
+/**
+ * "创建圈子" shows to users with an ORGANIZER or MANAGER role; the API decides the scope (FORBIDDEN otherwise).
+ */
+export function canCreateClub(viewer: Viewer | null | undefined): boolean {
+  return !!viewer?.roles.some((r) => r.role === 'ORGANIZER' || r.role === 'MANAGER');
+}
+
+/** The home store of a new club: the viewer's store-scoped organizer/manager role, else none (organisation-wide). */
+export function defaultClubStoreId(viewer: Viewer | null | undefined): string | null {
+  const r = viewer?.roles.find((x) => (x.role === 'ORGANIZER' || x.role === 'MANAGER') && x.scope === 'STORE' && x.storeId);
+  return r?.storeId ?? null;
 }
 
 /** "适合你的等级": the member's tier rank reaches the club's (or event's) minimum. null when there is no minimum. */
@@ -148,6 +168,20 @@ export function useEventRsvps(eventId: string | null) {
 
 export function useJoinRequests(clubId: string | null) {
   return useQuery(ClubMembersDocument, { clubId: clubId ?? '', status: 'PENDING' }, { skip: !clubId });
+}
+
+export type EditedClub = ClubEditFieldsFragment;
+
+export async function createClub(input: CreateClubInput): Promise<EditedClub> {
+  return (await request(CreateClubDocument, { input })).createClub;
+}
+
+export async function updateClub(id: string, input: UpdateClubInput): Promise<EditedClub> {
+  return (await request(UpdateClubDocument, { id, input })).updateClub;
+}
+
+export async function resetClubInviteCode(clubId: string): Promise<string | null> {
+  return (await request(ResetClubInviteCodeDocument, { clubId })).resetClubInviteCode.inviteCode;
 }
 
 export async function createEvent(input: CreateEventInput): Promise<ClubEvent> {

@@ -13,6 +13,19 @@ export type ClubRole =
   | 'MEMBER'
   | 'ORGANIZER';
 
+export type CreateClubInput = {
+  coverUrl?: string | null | undefined;
+  description: string;
+  joinPolicy: JoinPolicy;
+  memberCap?: number | null | undefined;
+  /** TIER_MIN: the lowest tier admitted, e.g. GOLD */
+  minTierCode?: string | null | undefined;
+  name: string;
+  /** Home store; omit for an organisation-wide club */
+  storeId?: string | number | null | undefined;
+  theme: string;
+};
+
 export type CreateEventInput = {
   address: string;
   allowWalkIns?: boolean | null | undefined;
@@ -148,6 +161,17 @@ export type RuleScope =
   | 'REGION'
   | 'STORE';
 
+export type UpdateClubInput = {
+  coverUrl?: string | null | undefined;
+  description?: string | null | undefined;
+  joinPolicy?: JoinPolicy | null | undefined;
+  /** null removes the cap */
+  memberCap?: number | null | undefined;
+  minTierCode?: string | null | undefined;
+  name?: string | null | undefined;
+  theme?: string | null | undefined;
+};
+
 export type UpdateEventInput = {
   address?: string | null | undefined;
   allowWalkIns?: boolean | null | undefined;
@@ -240,6 +264,30 @@ export type CancelRsvpMutationVariables = Exact<{
 
 
 export type CancelRsvpMutation = { cancelRsvp: { id: string, eventId: string, status: RsvpStatus, waitlistPosition: number | null, pointsPaid: number, pointsRefunded: number, createdAt: string, cancelledAt: string | null } };
+
+export type ClubEditFieldsFragment = { inviteCode: string | null, id: string, name: string, theme: string, description: string, coverUrl: string | null, joinPolicy: JoinPolicy, memberCap: number | null, memberCount: number, minTier: { code: string, name: string, rank: number } | null, store: { id: string, name: string } | null, myMembership: { clubId: string, role: ClubRole, status: MembershipStatus, since: string } | null };
+
+export type CreateClubMutationVariables = Exact<{
+  input: CreateClubInput;
+}>;
+
+
+export type CreateClubMutation = { createClub: { inviteCode: string | null, id: string, name: string, theme: string, description: string, coverUrl: string | null, joinPolicy: JoinPolicy, memberCap: number | null, memberCount: number, minTier: { code: string, name: string, rank: number } | null, store: { id: string, name: string } | null, myMembership: { clubId: string, role: ClubRole, status: MembershipStatus, since: string } | null } };
+
+export type UpdateClubMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateClubInput;
+}>;
+
+
+export type UpdateClubMutation = { updateClub: { inviteCode: string | null, id: string, name: string, theme: string, description: string, coverUrl: string | null, joinPolicy: JoinPolicy, memberCap: number | null, memberCount: number, minTier: { code: string, name: string, rank: number } | null, store: { id: string, name: string } | null, myMembership: { clubId: string, role: ClubRole, status: MembershipStatus, since: string } | null } };
+
+export type ResetClubInviteCodeMutationVariables = Exact<{
+  clubId: string | number;
+}>;
+
+
+export type ResetClubInviteCodeMutation = { resetClubInviteCode: { id: string, inviteCode: string | null } };
 
 export type CreateEventMutationVariables = Exact<{
   input: CreateEventInput;
@@ -553,6 +601,24 @@ export const CancelRsvpDocument: TypedDocument<CancelRsvpMutation, CancelRsvpMut
   kind: 'mutation',
   operationName: 'CancelRsvp',
   query: "mutation CancelRsvp($eventId:ID!){cancelRsvp(eventId:$eventId){...RsvpFields}}fragment RsvpFields on Rsvp{id eventId status waitlistPosition pointsPaid pointsRefunded createdAt cancelledAt}",
+};
+
+export const CreateClubDocument: TypedDocument<CreateClubMutation, CreateClubMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'CreateClub',
+  query: "mutation CreateClub($input:CreateClubInput!){createClub(input:$input){...ClubEditFields}}fragment ClubEditFields on Club{...ClubSummary inviteCode}fragment ClubSummary on Club{id name theme description coverUrl joinPolicy minTier{code name rank}memberCap memberCount store{id name}myMembership{clubId role status since}}",
+};
+
+export const UpdateClubDocument: TypedDocument<UpdateClubMutation, UpdateClubMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'UpdateClub',
+  query: "mutation UpdateClub($id:ID!$input:UpdateClubInput!){updateClub(id:$id input:$input){...ClubEditFields}}fragment ClubEditFields on Club{...ClubSummary inviteCode}fragment ClubSummary on Club{id name theme description coverUrl joinPolicy minTier{code name rank}memberCap memberCount store{id name}myMembership{clubId role status since}}",
+};
+
+export const ResetClubInviteCodeDocument: TypedDocument<ResetClubInviteCodeMutation, ResetClubInviteCodeMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'ResetClubInviteCode',
+  query: "mutation ResetClubInviteCode($clubId:ID!){resetClubInviteCode(clubId:$clubId){id inviteCode}}",
 };
 
 export const CreateEventDocument: TypedDocument<CreateEventMutation, CreateEventMutationVariables> = {

@@ -194,6 +194,9 @@ function OrganizerTools({ club: c }: { club: Club }) {
         <Button size='small' fill='outline' onClick={() => go(`${ORGANIZER.announce}?clubId=${c.id}`)}>
           发布公告
         </Button>
+        <Button size='small' fill='outline' onClick={() => go(`${ORGANIZER.editClub}?id=${c.id}`)}>
+          编辑圈子
+        </Button>
       </View>
     </View>
   );

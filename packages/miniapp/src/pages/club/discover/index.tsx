@@ -2,8 +2,9 @@ import { useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { PageShell } from '../../../components/page-shell';
-import { clubUrl, joinPolicyLabel, MY_EVENTS_PAGE, tierFits, useClubs, type ClubSummary } from '../../../state/club';
+import { canCreateClub, clubUrl, joinPolicyLabel, MY_EVENTS_PAGE, ORGANIZER, tierFits, useClubs, type ClubSummary } from '../../../state/club';
 import { useMe } from '../../../state/member';
+import { useSession } from '../../../state/session';
 import '../../../components/club-ui/index.css';
 
 const ALL = '全部';
@@ -17,6 +18,7 @@ export default function DiscoverPage() {
   const [filter, setFilter] = useState(ALL);
   const clubs = useClubs(filter === MINE);
   const me = useMe();
+  const { viewer } = useSession();
   const rank = me.data?.me.tier.rank ?? null;
   // The theme chips come from the full list (kept while "我加入的" shows only the member's clubs).
   const themesRef = useRef<string[]>([]);
@@ -33,6 +35,11 @@ export default function DiscoverPage() {
         <Text className='club-chip discover__mine' onClick={() => void Taro.navigateTo({ url: MY_EVENTS_PAGE })}>
           我的活动 ›
         </Text>
+        {canCreateClub(viewer) ? (
+          <Text className='club-chip discover__create' onClick={() => void Taro.navigateTo({ url: ORGANIZER.editClub })}>
+            + 创建圈子
+          </Text>
+        ) : null}
       </View>
       <PageShell
         state={clubs}
