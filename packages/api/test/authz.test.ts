@@ -193,7 +193,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     const rule = async (scope: string, scopeId: number | null, category: string) =>
       (
         await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, created_at) VALUES ('CATEGORY', ?, ?, ?, 100, ?, ?, ?)", [
-          `authz ${category}`, scope, scopeId, category, q.dialect === 'sqlite' ? 1 : true, q.ts(new Date()),
+          `authz ${category}`, scope, scopeId, category, q.bool(true), q.ts(new Date()),
         ])
       ).insertId;
     rules.store = await rule('STORE', guomao, 'authz-store');

@@ -16,6 +16,8 @@ export interface Q {
   run(sql: string, params?: unknown[]): Promise<RunResult>;
   /** A Date as the dialect stores it (MariaDB: DATETIME(3) UTC; libsql: epoch milliseconds). */
   ts(d: Date): Date | number;
+  /** A boolean as the dialect stores it (MariaDB: TRUE/FALSE; libsql: 1/0). */
+  bool(b: boolean): boolean | number;
   /** ` FOR UPDATE` where row locks exist; libsql serialises writers instead. */
   readonly forUpdate: string;
 }
@@ -81,6 +83,7 @@ export class Db {
       dialect: this.dialect,
       forUpdate: sqlite ? '' : ' FOR UPDATE',
       ts: sqlite ? (d: Date) => d.getTime() : (d: Date) => d,
+      bool: sqlite ? (b: boolean) => (b ? 1 : 0) : (b: boolean) => b,
       all: (sql, params = []) => conn.execute(sql, params as unknown[], 'all', trx as never) as never,
       get: (sql, params = []) => conn.execute(sql, params as unknown[], 'get', trx as never) as never,
       run: async (sql, params = []) => {

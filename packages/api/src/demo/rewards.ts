@@ -9,7 +9,7 @@ import type { Services } from '../services';
 export async function seedDemoRewards(s: Services, ids: { guomao: number; dave: number }, now: Date): Promise<void> {
   await s.db.tx(async (q: Q) => {
     const ts = q.ts(now);
-    const on = q.dialect === 'sqlite' ? 1 : true;
+    const on = q.bool(true);
     const partner = async (code: string, name: string) => (await q.run('INSERT INTO reward_partner (code, name, created_at) VALUES (?, ?, ?)', [code, name, ts])).insertId;
     const cmcc = await partner('cmcc', '中国移动');
     const cnpc = await partner('cnpc', '中国石油');

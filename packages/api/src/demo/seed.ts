@@ -57,7 +57,7 @@ export async function seedDemo(s: Services, now = new Date()): Promise<{ seeded:
   const rule = (kind: string, name: string, scope: string, scopeId: number | null, fen: number | null, mult: number | null, category: string | null, cats: string[] | null, from: Date | null, to: Date | null) =>
     q.run(
       'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [kind, name, scope, scopeId, fen, mult, category, cats ? JSON.stringify(cats) : null, from ? ts(from) : null, to ? ts(to) : null, q.dialect === 'sqlite' ? 1 : true, ts(now)],
+      [kind, name, scope, scopeId, fen, mult, category, cats ? JSON.stringify(cats) : null, from ? ts(from) : null, to ? ts(to) : null, q.bool(true), ts(now)],
     );
   await rule('BASE_RATE', '全国：1 元 = 1 积分', 'HQ', null, 100, null, null, null, null, null);
   await rule('BASE_RATE', '北京：10 元 = 1 积分', 'REGION', bj, 1000, null, null, null, null, null);

@@ -30,7 +30,7 @@ export async function seedOrg(app: App): Promise<Org> {
   for (const [i, [code, name, th, m]] of tiers.entries()) {
     await q.run('INSERT INTO tier (code, name, `rank`, threshold_fen, multiplier_pct) VALUES (?, ?, ?, ?, ?)', [code, name, i, th, m]);
   }
-  const on = q.dialect === 'sqlite' ? 1 : true;
+  const on = q.bool(true);
   await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', 'HQ ¥1=1', 'HQ', NULL, 100, ?, ?)", [on, now]);
   await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', '北京 ¥10=1', 'REGION', ?, 1000, ?, ?)", [beijing, on, now]);
   await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, created_at) VALUES ('CATEGORY', '生鲜 1.5x', 'HQ', NULL, 150, 'fresh', ?, ?)", [on, now]);

@@ -164,7 +164,7 @@ export class EarningService {
         input.kind === 'CAMPAIGN' && input.categories ? JSON.stringify(input.categories) : null,
         input.kind === 'CAMPAIGN' ? q.ts(input.startsAt as Date) : null,
         input.kind === 'CAMPAIGN' ? q.ts(input.endsAt as Date) : null,
-        q.dialect === 'sqlite' ? 1 : true,
+        q.bool(true),
         q.ts(new Date()),
       ],
     );
@@ -180,7 +180,7 @@ export class EarningService {
     const rule = (await this.list()).find((x) => x.id === id);
     if (!rule) throw notFound(`Earning rule ${id}`);
     await authorize(ctx, 'earningRule.manage', await this.targetOf(rule.scope, rule.scopeId));
-    await this.db.q.run('UPDATE earning_rule SET active = ? WHERE id = ?', [this.db.dialect === 'sqlite' ? (active ? 1 : 0) : active, id]);
+    await this.db.q.run('UPDATE earning_rule SET active = ? WHERE id = ?', [this.db.q.bool(active), id]);
     this.cache.invalidate();
     return { ...rule, active };
   }

@@ -178,8 +178,8 @@ export class RewardService {
   async browse(ctx: RequestContext, kind: RewardKind | null, first: number, now = new Date()): Promise<ListedReward[]> {
     if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput('first must be 1–200', 'first');
     if (kind !== null && !REWARD_KINDS.includes(kind)) throw badInput('Unknown reward kind', 'kind');
-    const on = this.db.dialect === 'sqlite' ? 1 : true;
     const q = this.db.q;
+    const on = q.bool(true);
     const rows = (
       await q.all<Record<string, unknown>>(
         `SELECT ${REWARD_COLUMNS} FROM reward WHERE active = ?${kind ? ' AND kind = ?' : ''} AND (starts_at IS NULL OR starts_at <= ?) AND (ends_at IS NULL OR ends_at > ?) ORDER BY id LIMIT 1000`,
@@ -304,7 +304,7 @@ export class RewardService {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         v.kind, v.name, v.description, v.imageUrl, v.pointsPrice, v.cashFen, v.faceValueFen, v.brand, v.amountOffFen, v.discountPct, v.minSpendFen, v.stock,
-        v.limitPerDay, v.limitPerMonth, v.minTierId, v.startsAt ? q.ts(v.startsAt) : null, v.endsAt ? q.ts(v.endsAt) : null, this.bool(v.active), v.partnerId, v.costFen,
+        v.limitPerDay, v.limitPerMonth, v.minTierId, v.startsAt ? q.ts(v.startsAt) : null, v.endsAt ? q.ts(v.endsAt) : null, this.db.q.bool(v.active), v.partnerId, v.costFen,
         v.provider, v.storeIds ? JSON.stringify(v.storeIds) : null, v.voucherValidDays, userId, q.ts(now), q.ts(now),
       ],
     );
@@ -354,7 +354,7 @@ export class RewardService {
          store_ids = ?, voucher_valid_days = ?, updated_at = ? WHERE id = ?`,
       [
         v.name, v.description, v.imageUrl, v.pointsPrice, v.cashFen, v.faceValueFen, v.brand, v.amountOffFen, v.discountPct, v.minSpendFen, v.limitPerDay, v.limitPerMonth,
-        v.minTierId, v.startsAt ? q.ts(v.startsAt) : null, v.endsAt ? q.ts(v.endsAt) : null, this.bool(v.active), v.partnerId, v.costFen, v.provider,
+        v.minTierId, v.startsAt ? q.ts(v.startsAt) : null, v.endsAt ? q.ts(v.endsAt) : null, this.db.q.bool(v.active), v.partnerId, v.costFen, v.provider,
         v.storeIds ? JSON.stringify(v.storeIds) : null, v.voucherValidDays, q.ts(now), id,
       ],
     );
@@ -402,9 +402,5 @@ export class RewardService {
       if (isUniqueViolation(e)) throw new AppError(ErrorCode.CONFLICT, `Partner code ${code} already exists`);
       throw e;
     }
-  }
-
-  private bool(v: boolean): boolean | number {
-    return this.db.dialect === 'sqlite' ? (v ? 1 : 0) : v;
   }
 }
