@@ -22,6 +22,7 @@ import { credit, debit } from '../ledger/ledger.service';
 import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
+import { validatePurchaseLines, type PurchaseLine } from '../purchases/purchase-lines';
 
 export interface PayOrderRow {
   id: number;
@@ -66,8 +67,6 @@ interface RefundResource {
 export type NotifyOutcome = { status: 204 } | { status: 400 | 401 | 500; body: { code: 'FAIL'; message: string } };
 
 const KEY_RE = /^[A-Za-z0-9_:.-]{8,64}$/;
-const CATEGORY_RE = /^[\p{L}\p{N}_-]{1,32}$/u;
-const MAX_AMOUNT_FEN = 100_000_000;
 const fail = (status: 400 | 401 | 500, message: string): NotifyOutcome => ({ status, body: { code: 'FAIL', message } });
 
 /** The mini-program page a till order's code opens (a page of the `member` subpackage); it reads the order number from `scene`. */
@@ -540,18 +539,9 @@ export function truncateUtf8(s: string, maxBytes: number): string {
   return out;
 }
 
-function validateOrder(amountFen: number, lines?: { category: string; amountFen: number }[] | null): { category: string; amountFen: number }[] {
-  if (!Number.isSafeInteger(amountFen) || amountFen <= 0 || amountFen > MAX_AMOUNT_FEN) throw badInput(`amountFen must be a positive integer ≤ ${MAX_AMOUNT_FEN}`, 'amountFen');
-  const ls = lines && lines.length ? lines : [{ category: 'general', amountFen }];
-  if (ls.length > 50) throw badInput('At most 50 lines', 'lines');
-  let sum = 0;
-  for (const l of ls) {
-    if (!CATEGORY_RE.test(l.category ?? '')) throw badInput('Each line needs a category', 'lines');
-    if (!Number.isSafeInteger(l.amountFen) || l.amountFen <= 0) throw badInput('Each line amount must be a positive integer (fen)', 'lines');
-    sum += l.amountFen;
-  }
-  if (sum !== amountFen) throw badInput(`The lines add up to ${sum} fen, not ${amountFen}`, 'lines');
-  return ls.map((l) => ({ category: l.category, amountFen: l.amountFen }));
+/** An order's lines: staff may state categories; without lines the whole amount is one `general` line. */
+function validateOrder(amountFen: number, lines?: PurchaseLine[] | null): PurchaseLine[] {
+  return validatePurchaseLines(amountFen, lines && lines.length ? lines : [{ category: 'general', amountFen }]);
 }
 
 function toOrder(r: Record<string, unknown>): PayOrderRow {

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, fenToYuan, type EarningStep } from '@quanzi/shared';
+import { ErrorCode, fenToYuan, parseMemberCode, type EarningStep } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
 import type { Logger } from '../../logger';
+import { validatePurchaseLines, type PurchaseLine } from './purchase-lines';
+
+export type { PurchaseLine } from './purchase-lines';
 import { credit, debit } from '../ledger/ledger.service';
 import type { MemberService } from '../members/member.service';
 import type { TillTicket, TokenService } from '../../auth/jwt';
@@ -12,7 +15,6 @@ import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
 
-export interface PurchaseLine { category: string; amountFen: number }
 /** Who is served: the scanned member code, or the till ticket `memberByCode` gave (valid 10 minutes at that till). */
 export interface TillIdentity { memberCode?: string | null; tillTicket?: string | null }
 export interface RecordPurchaseInput extends TillIdentity { storeId: number; amountFen: number; lines: PurchaseLine[]; idempotencyKey: string }
@@ -23,8 +25,6 @@ export interface RedemptionReceipt { id: number; memberNo: string; points: numbe
 export interface TillOperation { id: string; kind: 'PURCHASE' | 'REDEMPTION'; memberNo: string; amountFen: number | null; points: number; createdAt: Date }
 
 const KEY_RE = /^[A-Za-z0-9_:.-]{8,96}$/;
-const CATEGORY_RE = /^[\p{L}\p{N}_-]{1,32}$/u;
-const MAX_AMOUNT_FEN = 100_000_000; // ¥1,000,000 per purchase
 const MAX_REDEEM = 10_000_000;
 
 export class CodeStepTaken extends Error {}
@@ -235,22 +235,12 @@ export async function consumeCodeStep(q: Q, memberId: number, step: number): Pro
 }
 
 function memberNoOf(code: string): string {
-  const m = /^\s*QZ1\.(\d{1,20})\.\d{6}\s*$/.exec(code ?? '');
-  if (!m) throw new AppError(ErrorCode.CODE_INVALID, 'Not a Quanzi member code');
-  return m[1] as string;
+  const parsed = parseMemberCode(code ?? '');
+  if (!parsed) throw new AppError(ErrorCode.CODE_INVALID, 'Not a Quanzi member code');
+  return parsed.memberNo;
 }
 
 function validatePurchase(input: RecordPurchaseInput): void {
-  if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0 || input.amountFen > MAX_AMOUNT_FEN) {
-    throw badInput(`amountFen must be a positive integer ≤ ${MAX_AMOUNT_FEN}`, 'amountFen');
-  }
-  if (!Array.isArray(input.lines) || input.lines.length === 0 || input.lines.length > 50) throw badInput('lines: 1–50 purchase lines', 'lines');
-  let sum = 0;
-  for (const l of input.lines) {
-    if (!CATEGORY_RE.test(l.category ?? '')) throw badInput('Each line needs a category (letters, digits, _ or -, ≤ 32)', 'lines');
-    if (!Number.isSafeInteger(l.amountFen) || l.amountFen <= 0) throw badInput('Each line amount must be a positive integer (fen)', 'lines');
-    sum += l.amountFen;
-  }
-  if (sum !== input.amountFen) throw badInput(`The lines add up to ${sum} fen, not ${input.amountFen}`, 'lines');
+  validatePurchaseLines(input.amountFen, input.lines);
   if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–96 of [A-Za-z0-9_:.-]', 'idempotencyKey');
 }
