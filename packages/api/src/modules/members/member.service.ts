@@ -1,4 +1,4 @@
-import { addMonthsUtc, ErrorCode, matchTotpStep, nextTierProgress, parseMemberCode, totpStep } from '@quanzi/shared';
+import { ErrorCode, matchTotpStep, nextTierProgress, parseMemberCode, totpStep } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { toDate, toInt, type Db } from '../../db/sql';
@@ -57,15 +57,6 @@ export class MemberService {
     };
   }
 
-  /** Spend over the rolling qualification window ending at `now`. */
-  async rollingSpend(memberId: number, now = new Date(), months = 12): Promise<number> {
-    const r = await this.db.q.get<{ s: unknown }>('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [
-      memberId,
-      this.db.q.ts(addMonthsUtc(now, -months)),
-    ]);
-    return toInt(r?.s);
-  }
-
   async tier(tierId: number): Promise<TierRow> {
     return this.tiers.byId(tierId);
   }
@@ -73,7 +64,7 @@ export class MemberService {
   /** "Spend ¥X more to reach <tier>", or null at the top tier. */
   async nextTier(m: MemberHome, now = new Date()): Promise<{ tier: TierRow; spendNeededFen: number } | null> {
     const tiers = await this.tiers.list();
-    const spend = await this.rollingSpend(m.id, now);
+    const spend = await this.tiers.rollingSpend(this.db.q, m.id, now);
     const p = nextTierProgress(tiers, String(m.tierId), spend);
     if (!p) return null;
     const tier = tiers.find((t) => t.id === p.tier.id) as TierRow;

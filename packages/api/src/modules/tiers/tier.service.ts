@@ -85,17 +85,26 @@ export class TierService {
   }
 
   /**
+   * Qualifying spend over the rolling 12 months ending at `now`: purchases minus refunds (refunds are negative purchase
+   * rows), never below 0 (a refund can fall inside the window after its purchase has left it).
+   */
+  async rollingSpend(q: Q, memberId: number, now: Date): Promise<number> {
+    const r = await q.get<{ s: unknown }>('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [
+      memberId,
+      q.ts(addMonthsUtc(now, -12)),
+    ]);
+    return Math.max(0, toInt(r?.s));
+  }
+
+  /**
    * Re-evaluates a member's tier inside the caller's transaction after a qualifying change: upgrades at once on
    * rolling 12-month spend (purchases minus refunds), downgrades only once the qualification period has ended.
    */
   async reevaluate(q: Q, memberId: number, now: Date, periodMonths: number): Promise<void> {
     const m = await q.get<Record<string, unknown>>('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId]);
     if (!m) return;
-    const spend = await q.get<{ s: unknown }>('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [
-      memberId,
-      q.ts(addMonthsUtc(now, -12)),
-    ]);
-    const d = evaluateTier(await this.list(), { tierId: String(toInt(m.tier_id)), periodEndsAt: toDate(m.tier_period_ends_at) }, Math.max(0, toInt(spend?.s)), now, periodMonths);
+    const spend = await this.rollingSpend(q, memberId, now);
+    const d = evaluateTier(await this.list(), { tierId: String(toInt(m.tier_id)), periodEndsAt: toDate(m.tier_period_ends_at) }, spend, now, periodMonths);
     if (d.changed !== 'NONE') {
       await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId]);
     }
