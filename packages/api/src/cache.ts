@@ -22,4 +22,15 @@ export class TtlCache<T> {
   invalidate(): void {
     this.value = null;
   }
+
+  /**
+   * Picks something out of the cached value; when it is not there (created moments ago, perhaps by another
+   * instance), reloads once and picks again.
+   */
+  async find<R>(pick: (value: T) => R | undefined): Promise<R | undefined> {
+    const hit = pick(await this.get());
+    if (hit !== undefined) return hit;
+    this.invalidate();
+    return pick(await this.get());
+  }
 }

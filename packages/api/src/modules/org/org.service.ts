@@ -51,11 +51,7 @@ export class OrgService {
 
   /** The store, or NOT_FOUND (a clear error for an unknown store id). */
   async store(storeId: number): Promise<StoreRow> {
-    let s = (await this.cache.get()).stores.get(storeId);
-    if (!s) {
-      this.cache.invalidate(); // created moments ago on another instance?
-      s = (await this.cache.get()).stores.get(storeId);
-    }
+    const s = await this.cache.find((c) => c.stores.get(storeId));
     if (!s) throw notFound(`Store ${storeId}`);
     return s;
   }
@@ -66,7 +62,7 @@ export class OrgService {
   }
 
   async regionExists(regionId: number): Promise<RegionRow> {
-    const r = (await this.regions()).find((x) => x.id === regionId) ?? (this.cache.invalidate(), (await this.regions()).find((x) => x.id === regionId));
+    const r = await this.cache.find((c) => c.regions.find((x) => x.id === regionId));
     if (!r) throw notFound(`Region ${regionId}`);
     return r;
   }

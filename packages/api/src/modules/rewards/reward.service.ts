@@ -379,11 +379,7 @@ export class RewardService {
 
   /** The partner, or NOT_FOUND. */
   async partner(id: number): Promise<PartnerRow> {
-    let p = (await this.partners()).find((x) => x.id === id);
-    if (!p) {
-      this.partnerCache.invalidate(); // created moments ago on another instance?
-      p = (await this.partners()).find((x) => x.id === id);
-    }
+    const p = await this.partnerCache.find((partners) => partners.find((x) => x.id === id));
     if (!p) throw notFound(`Partner ${id}`);
     return p;
   }

@@ -39,12 +39,9 @@ export class TierService {
   }
 
   async byId(id: number): Promise<TierRow> {
-    const t = (await this.list()).find((x) => x.dbId === id);
-    if (t) return t;
-    this.cache.invalidate();
-    const again = (await this.list()).find((x) => x.dbId === id);
-    if (!again) throw new AppError(ErrorCode.INTERNAL, `tier ${id} missing`);
-    return again;
+    const t = await this.cache.find((tiers) => tiers.find((x) => x.dbId === id));
+    if (!t) throw new AppError(ErrorCode.INTERNAL, `tier ${id} missing`);
+    return t;
   }
 
   /** The entry tier (rank 0) new members start in. */
