@@ -96,13 +96,7 @@ export class PurchaseService {
       this.log.info({ purchaseId: id, memberId: member.id, storeId: store.id, staffId, amountFen: input.amountFen, points: earned.points }, 'purchase recorded');
       return { id, memberNo: member.memberNo, points: earned.points, balance, steps: earned.steps, replayed: false };
     } catch (e) {
-      if (isUniqueViolation(e) || e instanceof CodeStepTaken) {
-        // Someone (most likely this same request, retried) got there first: replay its result if it is ours.
-        const again = await this.findPurchase(input.idempotencyKey, hash);
-        if (again) return again;
-        if (e instanceof CodeStepTaken) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
-      }
-      throw e;
+      return replayOrThrow(e, () => this.findPurchase(input.idempotencyKey, hash));
     }
   }
 
@@ -140,12 +134,7 @@ export class PurchaseService {
       this.log.info({ entryId, memberId: member.id, storeId: store.id, staffId, points: input.points }, 'points redeemed at till');
       return { id: entryId, memberNo: member.memberNo, points: input.points, balance, replayed: false };
     } catch (e) {
-      if (isUniqueViolation(e) || e instanceof CodeStepTaken) {
-        const again = await this.findRedemption(input.idempotencyKey, hash);
-        if (again) return again;
-        if (e instanceof CodeStepTaken) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
-      }
-      throw e;
+      return replayOrThrow(e, () => this.findRedemption(input.idempotencyKey, hash));
     }
   }
 
@@ -232,6 +221,19 @@ export class PurchaseService {
 export async function consumeCodeStep(q: Q, memberId: number, step: number): Promise<void> {
   const r = await q.run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step]);
   if (r.affectedRows !== 1) throw new CodeStepTaken();
+}
+
+/**
+ * A transaction lost a race (a duplicate idempotency key, or the code step taken meanwhile): someone, most likely
+ * this same request retried, got there first, so return that first result if it is ours; otherwise the right error.
+ */
+async function replayOrThrow<R>(e: unknown, replay: () => Promise<R | null>): Promise<R> {
+  if (isUniqueViolation(e) || e instanceof CodeStepTaken) {
+    const again = await replay();
+    if (again) return again;
+    if (e instanceof CodeStepTaken) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
+  }
+  throw e;
 }
 
 function memberNoOf(code: string): string {
