@@ -48,13 +48,13 @@ const DEFAULT_SETTINGS: ProgramSettings = { rounding: 'FLOOR', capPerPurchase: n
  * for a few seconds (every till operation reads them) and invalidated on change.
  */
 export class EarningService {
-  private readonly cache: TtlCache<{ rules: EarningRuleRow[]; settings: ProgramSettings }>;
+  private readonly cache: TtlCache<{ rules: EarningRuleRow[]; settings: ProgramSettings; ruleSet: EarningRuleSet }>;
 
   constructor(private readonly db: Db, private readonly org: OrgService) {
     this.cache = new TtlCache(() => this.load(), 5_000);
   }
 
-  private async load(): Promise<{ rules: EarningRuleRow[]; settings: ProgramSettings }> {
+  private async load(): Promise<{ rules: EarningRuleRow[]; settings: ProgramSettings; ruleSet: EarningRuleSet }> {
     const rows = await this.db.q.all<Record<string, unknown>>(
       'SELECT id, kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active FROM earning_rule ORDER BY id',
     );
@@ -83,7 +83,7 @@ export class EarningService {
           tierPeriodMonths: toInt(s.tier_period_months),
         }
       : DEFAULT_SETTINGS;
-    return { rules, settings };
+    return { rules, settings, ruleSet: await this.buildRuleSet(rules, settings) };
   }
 
   async settings(): Promise<ProgramSettings> {
@@ -96,7 +96,11 @@ export class EarningService {
 
   /** The engine's rule set (active rules only). Scope filtering is the engine's job, so the preview matches. */
   async ruleSet(): Promise<EarningRuleSet> {
-    const { rules, settings } = await this.cache.get();
+    return (await this.cache.get()).ruleSet;
+  }
+
+  /** Built once per cache load (not per purchase): active rules in the engine's shape, scopes named. */
+  private async buildRuleSet(rules: EarningRuleRow[], settings: ProgramSettings): Promise<EarningRuleSet> {
     const active = rules.filter((r) => r.active);
     const sid = (r: EarningRuleRow): string | null => (r.scopeId == null ? null : String(r.scopeId));
     const regions = new Map((await this.org.regions()).map((x) => [x.id, x.name]));
