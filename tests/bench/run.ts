@@ -30,7 +30,7 @@ import { createApp, type App } from '../../packages/api/src/app';
 import { loadConfig } from '../../packages/api/src/config';
 import { simulatedWechatPayConfig } from '../../packages/api/src/demo/wechatpay';
 import { createLogger } from '../../packages/api/src/logger';
-import { toInt } from '../../packages/api/src/db/sql';
+import { toDate, toInt } from '../../packages/api/src/db/sql';
 import { credit, debit } from '../../packages/api/src/modules/ledger/ledger.service';
 import { createTestDatabase, type TestDatabase } from '../../packages/api/test/support/db';
 import { seedOrg } from '../../packages/api/test/support/org';
@@ -285,8 +285,18 @@ async function booksOf(app: App, outTradeNo: string): Promise<string> {
   if (!o) throw new Error(`order ${outTradeNo} missing`);
   const memberId = o.member_id;
   const tx = String(o.transaction_id);
-  const paid = new Date(o.paid_at as Date).getTime();
-  const rel = (v: unknown): unknown => (v instanceof Date ? `paid${v.getTime() - paid >= 0 ? '+' : ''}${Math.round((v.getTime() - paid) / 1000)}s` : typeof v === 'string' ? v.split(tx).join('<tx>') : typeof v === 'bigint' ? Number(v) : v);
+  const paid = toDate(o.paid_at).getTime();
+  // DATETIME columns arrive as Date or as 'YYYY-MM-DD HH:MM:SS.mmm' strings depending on the driver: both are times.
+  const DATETIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d+)?$/;
+  const sincePaid = (t: number): string => `paid${t - paid >= 0 ? '+' : ''}${Math.round((t - paid) / 1000)}s`;
+  const rel = (v: unknown): unknown =>
+    v instanceof Date || (typeof v === 'string' && DATETIME.test(v))
+      ? sincePaid(toDate(v).getTime())
+      : typeof v === 'string'
+        ? v.split(tx).join('<tx>')
+        : typeof v === 'bigint'
+          ? Number(v)
+          : v;
   const norm = (rows: Record<string, unknown>[]): Record<string, unknown>[] => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, rel(v)])));
   const { member_id: _m, transaction_id: _t, paid_at: _p, ...order } = o;
   return JSON.stringify({
