@@ -1,10 +1,11 @@
 /** A tiny in-process cache with a TTL and explicit invalidation, for config-like data read on hot paths. */
+import { clock } from './clock';
 export class TtlCache<T> {
   private value: { v: Promise<T>; at: number } | null = null;
   constructor(
     private readonly load: () => Promise<T>,
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => clock.ms(),
   ) {}
 
   get(): Promise<T> {

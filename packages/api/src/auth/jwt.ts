@@ -2,6 +2,7 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { ErrorCode } from '@quanzi/shared';
 import { AppError, unauthenticated } from '../errors';
+import { clock } from '../clock';
 
 const SESSION_AUDIENCE = 'quanzi:session';
 const TILL_AUDIENCE = 'quanzi:till';
@@ -30,15 +31,15 @@ export class TokenService {
       .setSubject(String(userId))
       .setIssuer('quanzi')
       .setAudience(SESSION_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${this.ttlSeconds}s`)
+      .setIssuedAt(clock.now())
+      .setExpirationTime(new Date(clock.ms() + this.ttlSeconds * 1000))
       .sign(this.key);
   }
 
   /** The user id in a valid token; UNAUTHENTICATED for a malformed, forged or expired one. */
   async verify(token: string): Promise<number> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'quanzi', audience: SESSION_AUDIENCE });
+      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'quanzi', audience: SESSION_AUDIENCE, currentDate: clock.now() });
       const id = Number(payload.sub);
       if (!Number.isSafeInteger(id) || id <= 0) throw unauthenticated('Invalid session token');
       return id;
@@ -59,15 +60,15 @@ export class TokenService {
       .setSubject(String(t.memberId))
       .setIssuer('quanzi')
       .setAudience(TILL_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${TILL_TICKET_SECONDS}s`)
+      .setIssuedAt(clock.now())
+      .setExpirationTime(new Date(clock.ms() + TILL_TICKET_SECONDS * 1000))
       .sign(this.key);
   }
 
   /** The ticket's content; CODE_EXPIRED after 10 minutes, CODE_INVALID when forged or malformed. */
   async verifyTillTicket(token: string): Promise<TillTicket> {
     try {
-      const { payload: p } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'quanzi', audience: TILL_AUDIENCE });
+      const { payload: p } = await jwtVerify(token, this.key, { algorithms: ['HS256'], issuer: 'quanzi', audience: TILL_AUDIENCE, currentDate: clock.now() });
       const t = { memberId: Number(p.sub), memberNo: String(p.mno), step: Number(p.stp), storeId: Number(p.sid), staffId: Number(p.uid) };
       if (![t.memberId, t.step, t.storeId, t.staffId].every(Number.isSafeInteger) || !/^\d{1,20}$/.test(t.memberNo)) throw new Error('malformed');
       return t;

@@ -2,6 +2,7 @@
  * Demo data (regions, stores, tiers, earning rules, personas with history). Idempotent: does nothing when a
  * region already exists. Personas sign in through the WeChat simulator with their label (alice, bob, carol, …).
  */
+import { clock } from '../clock';
 import { addMonthsUtc, evaluateTier } from '@quanzi/shared';
 import { simulatedOpenid, simulatedUnionid } from '@quanzi/simulators';
 import { toInt } from '../db/sql';
@@ -28,7 +29,7 @@ export function demoPhoneOf(user: string): string {
   return `139${String(h).padStart(8, '0')}`;
 }
 
-export async function seedDemo(s: Services, now = new Date()): Promise<{ seeded: boolean }> {
+export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded: boolean }> {
   const q = s.db.q;
   const existing = await q.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM region');
   if (toInt(existing?.n) > 0) return { seeded: false };

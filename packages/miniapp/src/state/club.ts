@@ -1,3 +1,4 @@
+import { clock } from '../utils/clock';
 import {
   CancelRsvpDocument,
   CheckInAttendeeDocument,
@@ -102,12 +103,12 @@ export const isLiveRsvp = (r: Rsvp | null | undefined): r is Rsvp => !!r && r.st
 /** When RSVPs close: the deadline, else the start. */
 export const rsvpClosesAt = (e: Pick<ClubEvent, 'rsvpDeadline' | 'startsAt'>) => e.rsvpDeadline ?? e.startsAt;
 
-export function rsvpOpen(e: Pick<ClubEvent, 'status' | 'rsvpDeadline' | 'startsAt'>, now = Date.now()): boolean {
+export function rsvpOpen(e: Pick<ClubEvent, 'status' | 'rsvpDeadline' | 'startsAt'>, now = clock.ms()): boolean {
   return e.status === 'PUBLISHED' && Date.parse(rsvpClosesAt(e)) > now;
 }
 
 /** Countdown to the start: "3天 04:05:06", "04:05:06"; "进行中" between start and end; "已结束" after. */
-export function countdownText(startsAt: string, endsAt: string, now = Date.now()): string {
+export function countdownText(startsAt: string, endsAt: string, now = clock.ms()): string {
   const start = Date.parse(startsAt);
   if (now >= Date.parse(endsAt)) return '已结束';
   if (now >= start) return '进行中';

@@ -1,3 +1,4 @@
+import { clock } from '../utils/clock';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   CreatePaymentDocument,
@@ -158,14 +159,14 @@ export function usePayOrderPoll(outTradeNo: string | null, opts: { intervalMs: n
     stop();
     if (!outTradeNo) return;
     const id = run.current;
-    const deadline = Date.now() + timeoutMs;
+    const deadline = clock.ms() + timeoutMs;
     setState((s) => ({ ...s, loading: s.data === null, error: null, polling: true }));
     const tick = async () => {
       timer.current = null;
       try {
         const { payOrder } = await request(PayOrderDocument, { outTradeNo });
         if (id !== run.current) return;
-        const more = payOrder.state === 'PENDING' && Date.now() + intervalMs <= deadline;
+        const more = payOrder.state === 'PENDING' && clock.ms() + intervalMs <= deadline;
         setState({ data: payOrder, error: null, loading: false, polling: more });
         if (more) timer.current = setTimeout(() => void tick(), intervalMs);
       } catch (e) {
@@ -191,7 +192,7 @@ export function usePayOrderPoll(outTradeNo: string | null, opts: { intervalMs: n
 }
 
 /** Milliseconds to keep polling a till order: until it expires, within [one interval, TILL_POLL.maxMs]. */
-export function tillPollWindow(expiresAt: string, now = Date.now()): number {
+export function tillPollWindow(expiresAt: string, now = clock.ms()): number {
   const left = Date.parse(expiresAt) - now;
   return Math.min(TILL_POLL.maxMs, Math.max(TILL_POLL.intervalMs, Number.isNaN(left) ? TILL_POLL.maxMs : left));
 }

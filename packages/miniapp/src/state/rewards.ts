@@ -1,3 +1,4 @@
+import { clock } from '../utils/clock';
 import { useEffect } from 'react';
 import {
   MyRedemptionsDocument,
@@ -76,7 +77,7 @@ export function tierLocked(r: Pick<Reward, 'minTier'>, memberTierRank: number | 
 /** A redemption key: 8–96 of [A-Za-z0-9_:.-]; one per confirmation, reused on its retries. */
 export function newRedeemKey(): string {
   const rand = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
-  return `rw-${Date.now().toString(36)}-${rand}`;
+  return `rw-${clock.ms().toString(36)}-${rand}`;
 }
 
 /** The catalogue (anyone may browse; signed in, what the member can afford comes first). */
@@ -103,14 +104,14 @@ export function useRedemption(id: string | null) {
 export function usePollWhile(active: boolean, refetch: () => Promise<void>, opts = REDEMPTION_POLL): void {
   useEffect(() => {
     if (!active) return undefined;
-    const deadline = Date.now() + opts.maxMs;
+    const deadline = clock.ms() + opts.maxMs;
     let timer: ReturnType<typeof setTimeout> | null = null;
     let live = true;
     const tick = () => {
       timer = setTimeout(() => {
         if (!live) return;
         void refetch().finally(() => {
-          if (live && Date.now() + opts.intervalMs <= deadline) tick();
+          if (live && clock.ms() + opts.intervalMs <= deadline) tick();
         });
       }, opts.intervalMs);
     };

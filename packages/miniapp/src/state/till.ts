@@ -1,3 +1,4 @@
+import { clock } from '../utils/clock';
 import { computeEarning, type EarningResult, type EarningRuleSet, type PurchaseLineInput } from '@quanzi/shared';
 import {
   EarningRulesDocument,
@@ -54,7 +55,7 @@ export function useTillStore(): { stores: Store[]; store: Store | null; choose(i
 /** Validates a scanned code at the API (without consuming it) and makes it the till's current member. */
 export async function lookUpMember(code: string, storeId: string): Promise<TillMember> {
   const { memberByCode } = await request(MemberByCodeDocument, { code, storeId });
-  const m: TillMember = { code, storeId, member: memberByCode, scannedAt: Date.now() };
+  const m: TillMember = { code, storeId, member: memberByCode, scannedAt: clock.ms() };
   tillMember.set(m);
   return m;
 }
@@ -106,7 +107,7 @@ export function previewEarning(view: RuleSetView, member: EarningTier, lines: Pu
 /** A fresh idempotency key for one purchase/deduction (reused on retries of the same submission). */
 export function newIdempotencyKey(prefix: string): string {
   const rand = Math.random().toString(36).slice(2, 10).padEnd(8, '0');
-  return `${prefix}-${Date.now().toString(36)}-${rand}`;
+  return `${prefix}-${clock.ms().toString(36)}-${rand}`;
 }
 
 export async function recordPurchase(input: {

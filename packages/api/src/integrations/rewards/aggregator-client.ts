@@ -9,6 +9,7 @@
  * Every request carries `app_id`, `timestamp` (Unix seconds), `nonce_str` and `sign` (see aggregator-sign.ts).
  * A request that gets no answer within `timeoutMs` is ProviderUnreachable: whether the provider acted is unknown.
  */
+import { clock } from '../../clock';
 import { randomBytes } from 'node:crypto';
 import { md5Sign, md5Verify } from './aggregator-sign';
 import { CallbackRejected, ProviderUnreachable, type ProviderCallback, type ProviderOrder, type ProviderStatus, type QueryOutcome, type RewardProvider, type SubmitOutcome } from './reward-provider';
@@ -37,7 +38,7 @@ export class AggregatorClient implements RewardProvider {
   private readonly now: () => number;
 
   constructor(private readonly o: AggregatorOptions) {
-    this.now = o.now ?? Date.now;
+    this.now = o.now ?? (() => clock.ms());
   }
 
   private async post(path: string, params: Record<string, string>): Promise<Answer> {

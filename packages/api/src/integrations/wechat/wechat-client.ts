@@ -8,7 +8,7 @@
  * through; network failures, timeouts and unreadable responses get errcode -1. Neither the app
  * secret nor a session_key ever appears in an error message.
  */
-
+import { clock } from '../../clock';
 export interface WechatClientOptions {
   /** e.g. https://api.weixin.qq.com (production) or a simulator URL. */
   baseUrl: string;
@@ -122,7 +122,7 @@ export class WechatClient {
   constructor(private readonly options: WechatClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 5000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => clock.ms());
   }
 
   /** Exchanges a wx.login() code for the user's openid, session_key and (when bound) unionid. */

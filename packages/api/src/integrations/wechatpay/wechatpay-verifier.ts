@@ -4,6 +4,7 @@
  * probe signatures (`WECHATPAY/SIGNTEST/`) refused, and AEAD_AES_256_GCM decryption with the tag checked.
  * wechatpay-node-v3 is not used for any of this: it skips the GCM tag and cannot verify by public key id.
  */
+import { clock } from '../../clock';
 import { createDecipheriv, createPublicKey, createVerify, X509Certificate, type KeyObject } from 'node:crypto';
 
 export class WechatPayVerifyError extends Error {
@@ -52,7 +53,7 @@ export class WechatPayVerifier {
    *   during a switch from certificates to public keys callbacks arrive signed either way.
    * @param apiV3Key the 32-byte APIv3 key
    */
-  constructor(keys: Record<string, string>, private readonly apiV3Key: string, private readonly now: () => number = Date.now) {
+  constructor(keys: Record<string, string>, private readonly apiV3Key: string, private readonly now: () => number = () => clock.ms()) {
     for (const [serial, pem] of Object.entries(keys)) this.keys.set(serial.toUpperCase(), toPublicKey(pem));
     if (Buffer.byteLength(apiV3Key) !== 32) throw new Error('The APIv3 key must be 32 bytes');
   }

@@ -3,6 +3,7 @@
  * rates. Rates count finished events only: attendance = confirmed RSVPs that checked in ÷ confirmed RSVPs,
  * no-show = the rest ÷ confirmed RSVPs; walk-ins are counted apart.
  */
+import { clock } from '../../clock';
 import { rate, type EventStatus } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import type { Target } from '../../auth/authz';
@@ -51,7 +52,7 @@ export class ClubReportService {
   }
 
   /** Clubs a manager oversees in `scope` since `since`, by members then activity (events + announcements). */
-  async clubs(ctx: RequestContext, scope: Target, since: Date, now = new Date()): Promise<ClubReportRow[]> {
+  async clubs(ctx: RequestContext, scope: Target, since: Date, now = clock.now()): Promise<ClubReportRow[]> {
     if (Number.isNaN(since.getTime()) || since.getTime() > now.getTime()) throw badInput('since must be a date-time in the past', 'since');
     const clubs = await this.clubService.inScope(ctx, scope);
     if (clubs.length === 0) return [];

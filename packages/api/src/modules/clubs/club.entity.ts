@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Member } from '../members/member.entity';
 import { Store } from '../org/org.entity';
@@ -70,10 +71,10 @@ export class Club {
   createdBy?: AppUser | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 
   @Property({ type: 'datetime', length: 3 })
-  updatedAt: Date = new Date();
+  updatedAt: Date = clock.now();
 }
 
 /** A member's place in a club: role (member or organizer, per club) and where their membership stands. */
@@ -97,10 +98,10 @@ export class ClubMember {
   status!: MembershipStatus;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 
   @Property({ type: 'datetime', length: 3 })
-  updatedAt: Date = new Date();
+  updatedAt: Date = clock.now();
 }
 
 /** An announcement organizers posted to a club (after content security passed it). */
@@ -123,5 +124,5 @@ export class ClubPost {
   body!: string;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }

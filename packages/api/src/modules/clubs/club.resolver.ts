@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
@@ -65,7 +66,7 @@ export class ClubResolver {
     let scope: Target = { kind: 'HQ' };
     if (storeId != null) scope = await ctx.services.org.storeTarget(parseId(storeId, 'storeId'));
     else if (regionId != null) scope = { kind: 'REGION', regionId: (await ctx.services.org.regionExists(parseId(regionId, 'regionId'))).id };
-    const rows = await ctx.services.clubReports.clubs(ctx, scope, since ?? new Date(Date.now() - REPORT_WINDOW_MS));
+    const rows = await ctx.services.clubReports.clubs(ctx, scope, since ?? new Date(clock.ms() - REPORT_WINDOW_MS));
     return rows.map((r) => ({ ...r, club: toClubType(r.club) }));
   }
 

@@ -4,6 +4,7 @@
  * cache kept by atomic conditional updates (`member_count < member_cap`), always before the membership row is
  * written (update-before-insert), and every membership transaction locks the club row first.
  */
+import { clock } from '../../clock';
 import { randomInt } from 'node:crypto';
 import { decideJoin, ErrorCode, type JoinPolicy } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
@@ -264,7 +265,7 @@ export class ClubService {
    * Starts a club (organizers and managers in scope of its store, or HQ for an organisation-wide club). The creator
    * becomes its first organizer. Texts pass content security first; nothing is stored when they do not.
    */
-  async create(ctx: RequestContext, input: ClubInput, now = new Date()): Promise<ClubRow> {
+  async create(ctx: RequestContext, input: ClubInput, now = clock.now()): Promise<ClubRow> {
     const storeId = input.storeId ?? null;
     const target: Target = storeId === null ? { kind: 'HQ' } : await this.org.storeTarget(storeId);
     const userId = await authorize(ctx, 'club.create', target);
@@ -295,7 +296,7 @@ export class ClubService {
   }
 
   /** Edits a club (its organizers, managers in scope). Changed texts pass content security first. */
-  async update(ctx: RequestContext, id: number, patch: Partial<Omit<ClubInput, 'storeId'>>, now = new Date()): Promise<ClubRow> {
+  async update(ctx: RequestContext, id: number, patch: Partial<Omit<ClubInput, 'storeId'>>, now = clock.now()): Promise<ClubRow> {
     const club = await this.get(id);
     const userId = await this.authorize(ctx, 'club.edit', club);
     const minTierCode = club.minTierId === null ? null : await this.tierCode(club.minTierId);
@@ -322,7 +323,7 @@ export class ClubService {
   }
 
   /** A new invitation code (the old one stops working); for INVITE clubs. */
-  async resetInviteCode(ctx: RequestContext, id: number, now = new Date()): Promise<ClubRow> {
+  async resetInviteCode(ctx: RequestContext, id: number, now = clock.now()): Promise<ClubRow> {
     const club = await this.get(id);
     await this.authorize(ctx, 'club.edit', club);
     if (club.joinPolicy !== 'INVITE') throw badInput('Only INVITE clubs have an invitation code', 'clubId');
@@ -343,7 +344,7 @@ export class ClubService {
    * nothing. Joining again while a member (or pending) returns the membership as it is; members an organizer
    * removed may not rejoin.
    */
-  async join(ctx: RequestContext, clubId: number, inviteCode: string | null, now = new Date()): Promise<Membership> {
+  async join(ctx: RequestContext, clubId: number, inviteCode: string | null, now = clock.now()): Promise<Membership> {
     const me = await this.me(ctx);
     const club = await this.get(clubId);
     const current = await this.membership(clubId, me.memberId);
@@ -383,7 +384,7 @@ export class ClubService {
   }
 
   /** The signed-in member leaves (or withdraws a request). Leaving twice is a no-op. */
-  async leave(ctx: RequestContext, clubId: number, now = new Date()): Promise<Membership> {
+  async leave(ctx: RequestContext, clubId: number, now = clock.now()): Promise<Membership> {
     const me = await this.me(ctx);
     await this.get(clubId);
     await this.db.tx((q) => this.endMembership(q, clubId, me.memberId, 'LEFT', false, now));
@@ -393,7 +394,7 @@ export class ClubService {
   }
 
   /** An organizer (or manager) removes a member or a pending request. Organizers lose the role first (setClubOrganizer). */
-  async remove(ctx: RequestContext, clubId: number, memberId: number, now = new Date()): Promise<ClubPerson> {
+  async remove(ctx: RequestContext, clubId: number, memberId: number, now = clock.now()): Promise<ClubPerson> {
     const club = await this.get(clubId);
     await this.authorize(ctx, 'club.moderate', club);
     const m = await this.membership(clubId, memberId);
@@ -418,7 +419,7 @@ export class ClubService {
   }
 
   /** An organizer approves (within the cap: CLUB_FULL otherwise) or rejects a pending request. Deciding twice is a no-op. */
-  async review(ctx: RequestContext, clubId: number, memberId: number, approve: boolean, now = new Date()): Promise<ClubPerson> {
+  async review(ctx: RequestContext, clubId: number, memberId: number, approve: boolean, now = clock.now()): Promise<ClubPerson> {
     const club = await this.get(clubId);
     await this.authorize(ctx, 'club.moderate', club);
     const m = await this.membership(clubId, memberId);
@@ -446,7 +447,7 @@ export class ClubService {
    * A manager grants or revokes the per-club organizer role. Granting makes the user an active member (outside the
    * cap: organizers run the club); revoking leaves them an ordinary member.
    */
-  async setOrganizer(ctx: RequestContext, clubId: number, userId: number, organizer: boolean, now = new Date()): Promise<ClubPerson> {
+  async setOrganizer(ctx: RequestContext, clubId: number, userId: number, organizer: boolean, now = clock.now()): Promise<ClubPerson> {
     const club = await this.get(clubId);
     await this.authorize(ctx, 'club.organizers', club);
     const r = await this.db.q.get<{ id: unknown }>('SELECT id FROM member WHERE user_id = ?', [userId]);
@@ -491,7 +492,7 @@ export class ClubService {
    * An organizer posts an announcement: screened by content security, stored, and sent to every active member:
    * in the app always, as a subscribe message to those who consented (delivered from the outbox).
    */
-  async post(ctx: RequestContext, clubId: number, input: { title: string; body: string }, now = new Date()): Promise<PostRow> {
+  async post(ctx: RequestContext, clubId: number, input: { title: string; body: string }, now = clock.now()): Promise<PostRow> {
     const club = await this.get(clubId);
     const userId = await this.authorize(ctx, 'club.announce', club);
     const title = text(input.title, 'title', 1, 40);

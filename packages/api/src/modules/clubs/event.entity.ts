@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Member } from '../members/member.entity';
 import { Store } from '../org/org.entity';
@@ -104,10 +105,10 @@ export class ClubEvent {
   createdBy?: AppUser | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 
   @Property({ type: 'datetime', length: 3 })
-  updatedAt: Date = new Date();
+  updatedAt: Date = clock.now();
 }
 
 /**
@@ -145,10 +146,10 @@ export class EventRsvp {
   pointsRefunded: number = 0;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 
   @Property({ type: 'datetime', length: 3 })
-  updatedAt: Date = new Date();
+  updatedAt: Date = clock.now();
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   promotedAt?: Date | null;
@@ -185,5 +186,5 @@ export class EventAttendance {
   checkedInBy?: AppUser | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }

@@ -13,6 +13,7 @@
  *   claimed by a conditional update of `points_refunded`, reward credit (event_attend, eventId:memberId);
  * - state changes (publish, cancel, finish) are conditional updates on `status`, so a repeat does nothing twice.
  */
+import { clock } from '../../clock';
 import { CHECK_IN_CLOSES_AFTER_MS, checkInOpen, ErrorCode, EVENT_REMINDER_LEAD_MS, meetsTier, parseMemberCode, refundOnCancel, rsvpClosedReason, type EventStatus, type RsvpStatus } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
@@ -187,7 +188,7 @@ export class EventService {
   }
 
   /** A club's events by start time: upcoming only unless `includePast`; drafts for its organizers and managers. */
-  async ofClub(ctx: RequestContext, club: ClubRow, includePast: boolean, now = new Date()): Promise<EventRow[]> {
+  async ofClub(ctx: RequestContext, club: ClubRow, includePast: boolean, now = clock.now()): Promise<EventRow[]> {
     const drafts = await this.clubs.may(ctx, 'event.manage', club);
     const rows = await this.db.q.all<Record<string, unknown>>(
       `SELECT ${EVENT_COLUMNS} FROM club_event WHERE club_id = ?${drafts ? '' : " AND status <> 'DRAFT'"}${includePast ? '' : ' AND ends_at >= ?'} ORDER BY starts_at, id LIMIT 200`,
@@ -238,7 +239,7 @@ export class EventService {
   }
 
   /** An organizer (or manager) drafts an event; its texts pass content security first. */
-  async create(ctx: RequestContext, clubId: number, input: EventInput, now = new Date()): Promise<EventRow> {
+  async create(ctx: RequestContext, clubId: number, input: EventInput, now = clock.now()): Promise<EventRow> {
     const club = await this.clubs.get(clubId);
     const userId = await this.clubs.authorize(ctx, 'event.manage', club);
     const v = await this.normalize(input, true, now);
@@ -261,7 +262,7 @@ export class EventService {
    * Edits a draft or published event. Once published the points cost is fixed (RSVPs paid it) and the capacity may
    * not fall below the confirmed seats; a larger capacity promotes waitlisted members at once.
    */
-  async update(ctx: RequestContext, id: number, patch: Partial<EventInput>, now = new Date()): Promise<EventRow> {
+  async update(ctx: RequestContext, id: number, patch: Partial<EventInput>, now = clock.now()): Promise<EventRow> {
     const e = await this.row(id);
     const club = await this.clubs.get(e.clubId);
     const userId = await this.clubs.authorize(ctx, 'event.manage', club);
@@ -309,7 +310,7 @@ export class EventService {
   }
 
   /** DRAFT → PUBLISHED: members can see it and RSVP. Publishing twice is a no-op. */
-  async publish(ctx: RequestContext, id: number, now = new Date()): Promise<EventRow> {
+  async publish(ctx: RequestContext, id: number, now = clock.now()): Promise<EventRow> {
     const e = await this.row(id);
     await this.clubs.authorize(ctx, 'event.manage', await this.clubs.get(e.clubId));
     const r = await this.db.q.run("UPDATE club_event SET status = 'PUBLISHED', updated_at = ? WHERE id = ? AND status = 'DRAFT' AND starts_at > ?", [
@@ -326,7 +327,7 @@ export class EventService {
    * Cancels a draft or published event: every RSVP's points are refunded (once: a second cancellation, even a
    * concurrent one, finds the state already CANCELLED and refunds nothing) and attendees are notified.
    */
-  async cancel(ctx: RequestContext, id: number, reason: string | null, now = new Date()): Promise<EventRow> {
+  async cancel(ctx: RequestContext, id: number, reason: string | null, now = clock.now()): Promise<EventRow> {
     const e = await this.row(id);
     const userId = await this.clubs.authorize(ctx, 'event.manage', await this.clubs.get(e.clubId));
     const why = reason == null || reason.trim() === '' ? null : text(reason, 'reason', 1, 128);
@@ -369,7 +370,7 @@ export class EventService {
    * PUBLISHED → FINISHED once it has started (by its organizers, or the jobs after check-in closed). Members still
    * on the waitlist never had a seat: their points come back. Finishing twice is a no-op.
    */
-  async finish(ctx: RequestContext, id: number, now = new Date()): Promise<EventRow> {
+  async finish(ctx: RequestContext, id: number, now = clock.now()): Promise<EventRow> {
     const e = await this.row(id);
     const userId = await this.clubs.authorize(ctx, 'event.manage', await this.clubs.get(e.clubId));
     if (e.status === 'PUBLISHED' && now.getTime() < e.startsAt.getTime()) throw badInput('An event can be finished once it has started', 'id');
@@ -399,7 +400,7 @@ export class EventService {
    * (CLUB_MEMBERSHIP_REQUIRED), and the event's tier (TIER_REQUIRED); RSVPs close at the deadline (EVENT_CLOSED).
    * RSVPing again while an RSVP is live returns it unchanged.
    */
-  async rsvp(ctx: RequestContext, eventId: number, now = new Date()): Promise<RsvpRow> {
+  async rsvp(ctx: RequestContext, eventId: number, now = clock.now()): Promise<RsvpRow> {
     const me = await this.clubs.me(ctx);
     const e = await this.get(ctx, eventId);
     const live = await this.liveRsvp(eventId, me.memberId);
@@ -455,7 +456,7 @@ export class EventService {
    * them for a waitlist place; for a seat, before the refund cut-off); a freed seat goes to the first on the
    * waitlist in the same transaction. Cancelling again returns the cancelled RSVP.
    */
-  async cancelRsvp(ctx: RequestContext, eventId: number, now = new Date()): Promise<RsvpRow> {
+  async cancelRsvp(ctx: RequestContext, eventId: number, now = clock.now()): Promise<RsvpRow> {
     const me = await this.clubs.me(ctx);
     const e = await this.get(ctx, eventId);
     const live = await this.liveRsvp(eventId, me.memberId);
@@ -564,7 +565,7 @@ export class EventService {
   }
 
   /** The signed-in member's live RSVPs to events that have not ended, soonest first. */
-  async myRsvps(ctx: RequestContext, now = new Date()): Promise<RsvpRow[]> {
+  async myRsvps(ctx: RequestContext, now = clock.now()): Promise<RsvpRow[]> {
     const me = await this.clubs.me(ctx);
     const rows = await this.db.q.all<Record<string, unknown>>(
       `SELECT ${RSVP_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')} FROM event_rsvp r JOIN club_event e ON e.id = r.event_id
@@ -604,7 +605,7 @@ export class EventService {
    * code). Members without a confirmed RSVP are refused (RSVP_REQUIRED) unless walk-ins are allowed; the attendance
    * reward is credited once.
    */
-  async checkIn(ctx: RequestContext, eventId: number, memberCode: string, now = new Date()): Promise<{ attendance: AttendanceRow; replayed: boolean; rsvpStatus: RsvpStatus | null }> {
+  async checkIn(ctx: RequestContext, eventId: number, memberCode: string, now = clock.now()): Promise<{ attendance: AttendanceRow; replayed: boolean; rsvpStatus: RsvpStatus | null }> {
     const e = await this.row(eventId);
     const club = await this.clubs.get(e.clubId);
     const staffId = await this.clubs.authorize(ctx, 'event.checkin', club, e.storeId);
@@ -714,7 +715,7 @@ export class EventService {
    * is claimed (a conditional update of `reminded_at`, so each event is reminded once, even with several workers)
    * and its confirmed attendees are notified in the same transaction.
    */
-  async sendReminders(now = new Date()): Promise<{ events: number; notices: number }> {
+  async sendReminders(now = clock.now()): Promise<{ events: number; notices: number }> {
     const q0 = this.db.q;
     const due = await q0.all<Record<string, unknown>>(
       "SELECT id FROM club_event WHERE status = 'PUBLISHED' AND reminded_at IS NULL AND starts_at > ? AND starts_at <= ? ORDER BY starts_at LIMIT 500",
@@ -753,7 +754,7 @@ export class EventService {
   }
 
   /** Finishes published events whose check-in has closed (2 h after the end). */
-  async finishDue(now = new Date()): Promise<number> {
+  async finishDue(now = clock.now()): Promise<number> {
     const due = await this.db.q.all<Record<string, unknown>>("SELECT id FROM club_event WHERE status = 'PUBLISHED' AND ends_at <= ? ORDER BY id LIMIT 500", [
       this.db.q.ts(new Date(now.getTime() - CHECK_IN_CLOSES_AFTER_MS)),
     ]);
@@ -766,7 +767,7 @@ export class EventService {
    * The club jobs, in one call (the in-process timer, or `runClubJobs` from a scheduler): finish past events,
    * queue day-before reminders, deliver queued subscribe messages. Each step is safe to repeat or run concurrently.
    */
-  async runJobs(now = new Date()): Promise<ClubJobsResult> {
+  async runJobs(now = clock.now()): Promise<ClubJobsResult> {
     const finished = await this.finishDue(now);
     const r = await this.sendReminders(now);
     const delivery = await this.outbox.drain(now);
@@ -774,7 +775,7 @@ export class EventService {
   }
 
   /** HQ managers: run the club jobs now. */
-  async runJobsAs(ctx: RequestContext, now = new Date()): Promise<ClubJobsResult> {
+  async runJobsAs(ctx: RequestContext, now = clock.now()): Promise<ClubJobsResult> {
     await authorize(ctx, 'club.jobs');
     return this.runJobs(now);
   }

@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
 
 export enum EarningRuleKind {
@@ -53,7 +54,7 @@ export class EarningRule {
   active: boolean = true;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }
 
 /** Program-wide settings (one row, id = 1). */

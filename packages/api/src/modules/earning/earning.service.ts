@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { computeEarning, ErrorCode, type EarningResult, type EarningRuleSet, type PurchaseInput } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize, type Target } from '../../auth/authz';
@@ -169,7 +170,7 @@ export class EarningService {
         input.kind === 'CAMPAIGN' ? q.ts(input.startsAt as Date) : null,
         input.kind === 'CAMPAIGN' ? q.ts(input.endsAt as Date) : null,
         q.bool(true),
-        q.ts(new Date()),
+        q.ts(clock.now()),
       ],
     );
     this.cache.invalidate();

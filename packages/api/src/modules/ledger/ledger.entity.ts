@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Member } from '../members/member.entity';
 import { AppUser } from '../users/user.entity';
@@ -50,7 +51,7 @@ export class PointsEntry {
   requestHash?: string | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }
 
 /** Points earned together, with what is left of them and when they expire. */

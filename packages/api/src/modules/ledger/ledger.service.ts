@@ -8,6 +8,7 @@
  * - expiry writes EXPIRE debit entries, one per lot, keyed (expiry, lot id), so a second or concurrent run is a no-op.
  * All functions taking a `Q` run inside the caller's transaction.
  */
+import { clock } from '../../clock';
 import { addMonthsUtc, allocateFifo, ErrorCode } from '@quanzi/shared';
 import { AppError } from '../../errors';
 import { toDate, toInt, type Db, type Q } from '../../db/sql';
@@ -113,7 +114,7 @@ export class LedgerService {
    * Expires every lot due at `now`. Per member: lock the account row, re-read its due lots under lock, expire them.
    * Safe to run twice or concurrently: a lot already expired has remaining 0 and is skipped; (expiry, lot id) is unique.
    */
-  async expireDue(now = new Date(), batch = 500): Promise<{ members: number; lots: number; points: number }> {
+  async expireDue(now = clock.now(), batch = 500): Promise<{ members: number; lots: number; points: number }> {
     let members = 0;
     let lots = 0;
     let points = 0;

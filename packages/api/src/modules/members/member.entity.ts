@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, OneToOne, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { AppUser } from '../users/user.entity';
 import { Tier } from '../tiers/tier.entity';
@@ -30,7 +31,7 @@ export class Member {
   codeLastStep?: number | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }
 
 /** The points balance cache, kept in the same transaction as every ledger entry (F3). */
@@ -46,5 +47,5 @@ export class MemberAccount {
   lifetimeEarned: number = 0;
 
   @Property({ type: 'datetime', length: 3 })
-  updatedAt: Date = new Date();
+  updatedAt: Date = clock.now();
 }

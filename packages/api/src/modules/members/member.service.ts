@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { ErrorCode, matchTotpStep, nextTierProgress, parseMemberCode, totpStep } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
@@ -62,7 +63,7 @@ export class MemberService {
   }
 
   /** "Spend ¥X more to reach <tier>", or null at the top tier. */
-  async nextTier(m: MemberHome, now = new Date()): Promise<{ tier: TierRow; spendNeededFen: number } | null> {
+  async nextTier(m: MemberHome, now = clock.now()): Promise<{ tier: TierRow; spendNeededFen: number } | null> {
     const tiers = await this.tiers.list();
     const spend = await this.tiers.rollingSpend(this.db.q, m.id, now);
     const p = nextTierProgress(tiers, String(m.tierId), spend);
@@ -72,7 +73,7 @@ export class MemberService {
   }
 
   /** Points in live lots expiring within 30 days, and the first date they expire on; null when none. */
-  async expiringSoon(memberId: number, now = new Date()): Promise<{ points: number; on: Date } | null> {
+  async expiringSoon(memberId: number, now = clock.now()): Promise<{ points: number; on: Date } | null> {
     const r = await this.db.q.get<{ p: unknown; d: unknown }>(
       'SELECT SUM(remaining) AS p, MIN(expires_at) AS d FROM points_lot WHERE member_id = ? AND remaining > 0 AND expires_at > ? AND expires_at <= ?',
       [memberId, this.db.q.ts(now), this.db.q.ts(new Date(now.getTime() + EXPIRING_SOON_DAYS * 86_400_000))],
@@ -133,7 +134,7 @@ export class MemberService {
    * Verifies a scanned member code (F2): well-formed, the member exists, the TOTP matches a step within ±1 of now,
    * and that step has not been used at a till already. Returns the member and the matched step (to consume).
    */
-  async verifyCode(code: string, nowMs = Date.now()): Promise<{ member: CodeMember; step: number }> {
+  async verifyCode(code: string, nowMs = clock.ms()): Promise<{ member: CodeMember; step: number }> {
     const parsed = parseMemberCode(code ?? '');
     if (!parsed) throw new AppError(ErrorCode.CODE_INVALID, 'Not a Quanzi member code');
     const member = await this.byMemberNo(parsed.memberNo);

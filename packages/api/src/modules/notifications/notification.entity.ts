@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Member } from '../members/member.entity';
 
@@ -56,7 +57,7 @@ export class Notification {
   msgid?: string | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }
 
 /** How many more subscribe messages of a template a member accepted (each wx.requestSubscribeMessage "allow" = one). */
@@ -76,5 +77,5 @@ export class SubscribeConsent {
   remaining: number = 0;
 
   @Property({ type: 'datetime', length: 3 })
-  updatedAt: Date = new Date();
+  updatedAt: Date = clock.now();
 }

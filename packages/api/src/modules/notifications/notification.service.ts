@@ -4,6 +4,7 @@
  * wx.requestSubscribeMessage "allow" is worth exactly one message). Delivery runs from the outbox, after the
  * business transaction committed; WeChat's 43101 ("no consent") downgrades the notice to in-app only.
  */
+import { clock } from '../../clock';
 import { ErrorCode } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import type { SubscribeTemplateKind } from '../../config';
@@ -115,7 +116,7 @@ export class NotificationService {
    * The member accepted these templates in wx.requestSubscribeMessage: one more message each. Unknown template ids
    * are BAD_USER_INPUT and change nothing.
    */
-  async recordConsent(ctx: RequestContext, templateIds: string[], now = new Date()): Promise<{ templateId: string; remaining: number }[]> {
+  async recordConsent(ctx: RequestContext, templateIds: string[], now = clock.now()): Promise<{ templateId: string; remaining: number }[]> {
     const userId = ctx.requireUser();
     const known = new Set(Object.values(this.templates));
     if (!Array.isArray(templateIds) || templateIds.length === 0 || templateIds.length > 10) throw badInput('templateIds: 1–10 template ids', 'templateIds');
@@ -162,7 +163,7 @@ export class NotificationService {
     const memberId = toInt(n.member_id);
     const templateId = String(n.template_id);
     const used = await q.run('UPDATE subscribe_consent SET remaining = remaining - 1, updated_at = ? WHERE member_id = ? AND template_id = ? AND remaining > 0', [
-      q.ts(new Date()), memberId, templateId,
+      q.ts(clock.now()), memberId, templateId,
     ]);
     if (used.affectedRows !== 1) return this.markInApp(notificationId);
     const data = (typeof n.template_data === 'string' ? JSON.parse(n.template_data) : n.template_data) as Record<string, { value: string }>;
@@ -178,10 +179,10 @@ export class NotificationService {
     } catch (e) {
       if (e instanceof WechatApiError && e.errcode === 43101) {
         // WeChat knows better than our count: the member has no consent left for this template.
-        await q.run('UPDATE subscribe_consent SET remaining = 0, updated_at = ? WHERE member_id = ? AND template_id = ?', [q.ts(new Date()), memberId, templateId]);
+        await q.run('UPDATE subscribe_consent SET remaining = 0, updated_at = ? WHERE member_id = ? AND template_id = ?', [q.ts(clock.now()), memberId, templateId]);
         return this.markInApp(notificationId);
       }
-      await q.run('UPDATE subscribe_consent SET remaining = remaining + 1, updated_at = ? WHERE member_id = ? AND template_id = ?', [q.ts(new Date()), memberId, templateId]);
+      await q.run('UPDATE subscribe_consent SET remaining = remaining + 1, updated_at = ? WHERE member_id = ? AND template_id = ?', [q.ts(clock.now()), memberId, templateId]);
       if (e instanceof WechatApiError && PERMANENT.has(e.errcode)) {
         this.log.error({ notificationId, templateId, errcode: e.errcode, err: e.errmsg }, 'subscribe message refused; in-app only');
         return this.markInApp(notificationId);

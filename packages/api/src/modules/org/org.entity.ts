@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 
 /** A sales region (e.g. 北京, 西安): stores belong to one; earning rules and managers can be scoped to it. */
@@ -14,7 +15,7 @@ export class Region {
   name!: string;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }
 
 /** A physical store (a till belongs to one). */
@@ -40,5 +41,5 @@ export class Store {
   lng?: number | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }

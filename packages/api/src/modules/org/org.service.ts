@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import type { RequestContext } from '../../context';
 import { authorize, type Target } from '../../auth/authz';
 import { TtlCache } from '../../cache';
@@ -71,7 +72,7 @@ export class OrgService {
   async createRegion(ctx: RequestContext, input: { code: string; name: string }): Promise<RegionRow> {
     await authorize(ctx, 'org.manage');
     try {
-      const r = await this.db.q.run('INSERT INTO region (code, name, created_at) VALUES (?, ?, ?)', [input.code, input.name, this.db.q.ts(new Date())]);
+      const r = await this.db.q.run('INSERT INTO region (code, name, created_at) VALUES (?, ?, ?)', [input.code, input.name, this.db.q.ts(clock.now())]);
       this.cache.invalidate();
       return { id: r.insertId, code: input.code, name: input.name };
     } catch (e) {
@@ -92,7 +93,7 @@ export class OrgService {
         input.name,
         input.lat ?? null,
         input.lng ?? null,
-        this.db.q.ts(new Date()),
+        this.db.q.ts(clock.now()),
       ]);
       this.cache.invalidate();
       return { id: r.insertId, code: input.code, name: input.name, regionId: region.id, regionName: region.name, regionCode: region.code };

@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
 export enum OutboxStatus {
@@ -31,14 +32,14 @@ export class OutboxItem {
 
   /** Not before this instant (also the lease of a claimed row). */
   @Property({ type: 'datetime', length: 3 })
-  availableAt: Date = new Date();
+  availableAt: Date = clock.now();
 
   @Property({ type: 'string', length: 255, nullable: true })
   lastError?: string | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 
   @Property({ type: 'datetime', length: 3 })
-  updatedAt: Date = new Date();
+  updatedAt: Date = clock.now();
 }

@@ -6,6 +6,7 @@
  * exponential backoff, and DEAD after the last attempt. A worker that dies mid-way leaves its rows to be claimed
  * again when the lease runs out, so handlers must be idempotent.
  */
+import { clock } from '../../clock';
 import { toInt, type Db, type Q } from '../../db/sql';
 import type { Logger } from '../../logger';
 
@@ -81,7 +82,7 @@ export class OutboxService {
    * Makes the work for (topic, ref) due now: a DEAD row starts over (attempts 0), a PENDING one is brought forward,
    * and when there is neither a new row is written. Returns what it did.
    */
-  async requeue(topic: string, ref: string, now = new Date()): Promise<'revived' | 'due' | 'queued'> {
+  async requeue(topic: string, ref: string, now = clock.now()): Promise<'revived' | 'due' | 'queued'> {
     const q = this.db.q;
     const dead = await q.run("UPDATE outbox SET status = 'PENDING', attempts = 0, available_at = ?, last_error = NULL, updated_at = ? WHERE topic = ? AND ref = ? AND status = 'DEAD'", [
       q.ts(now), q.ts(now), topic, ref,
@@ -99,7 +100,7 @@ export class OutboxService {
 
   /** Runs every row due (at `at`, default the current time as it goes), batch by batch. */
   drain(at?: Date): Promise<DrainResult> {
-    const now = () => at ?? new Date();
+    const now = () => at ?? clock.now();
     const run = this.chain.then(() => this.drainAll(now));
     this.chain = run.catch(() => undefined);
     return run;

@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Member } from '../members/member.entity';
 import { Store } from '../org/org.entity';
@@ -71,7 +72,7 @@ export class PayOrder {
   paidAt?: Date | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }
 
 export enum PayRefundStatus {
@@ -121,7 +122,7 @@ export class PayRefund {
   requestHash!: string;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   completedAt?: Date | null;

@@ -7,6 +7,7 @@
  * than the member's spendable points at that moment (balances never go negative); what could not be taken back is
  * recorded on the refund as `pointsUncollected` for the operator.
  */
+import { clock } from '../../clock';
 import { randomBytes, createHash } from 'node:crypto';
 import { ErrorCode, fenToYuan } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
@@ -83,7 +84,7 @@ export interface TillOrderCode {
 }
 
 /** `QZ` + yyyyMMddHHmmss (UTC) + 12 random hex: 28 characters of [0-9A-Z]. */
-export function newOutTradeNo(now = new Date()): string {
+export function newOutTradeNo(now = clock.now()): string {
   return `QZ${now.toISOString().replace(/\D/g, '').slice(0, 14)}${randomBytes(6).toString('hex').toUpperCase()}`;
 }
 
@@ -124,7 +125,7 @@ export class PaymentService {
   }
 
   /** Points this purchase would earn for a member of `tierId` at `storeId` now (the same engine as at payment). */
-  async previewPoints(storeId: number, tierId: number, lines: { category: string; amountFen: number }[], at = new Date()): Promise<number> {
+  async previewPoints(storeId: number, tierId: number, lines: { category: string; amountFen: number }[], at = clock.now()): Promise<number> {
     const store = await this.org.store(storeId);
     const tier = await this.tiers.byId(tierId);
     const r = await this.earning.compute({ storeId: String(store.id), regionId: String(store.regionId), at, tierMultiplierPct: tier.multiplierPct, tierName: tier.name, lines });
@@ -138,7 +139,7 @@ export class PaymentService {
   async createOrder(
     ctx: RequestContext,
     input: { storeId: number; amountFen: number; lines?: { category: string; amountFen: number }[] | null; description?: string | null },
-    now = new Date(),
+    now = clock.now(),
   ): Promise<{ order: PayOrderRow; payment: RequestPaymentParams; pointsPreview: number }> {
     const userId = ctx.requireUser();
     const { client } = this.requireEnabled();
@@ -160,7 +161,7 @@ export class PaymentService {
   async createTillOrder(
     ctx: RequestContext,
     input: { storeId: number; amountFen: number; lines?: { category: string; amountFen: number }[] | null; description?: string | null },
-    now = new Date(),
+    now = clock.now(),
   ): Promise<PayOrderRow> {
     this.requireEnabled();
     const lines = validateOrder(input.amountFen, input.lines);
@@ -182,7 +183,7 @@ export class PaymentService {
    * opens the mini-program version WECHAT_WXACODE_ENV names (check_path: see `config.wechat.wxacode`). When WeChat
    * fails: WECHAT_UNAVAILABLE (the staff page can still show the order number, which the member can type in).
    */
-  async tillOrderCode(ctx: RequestContext, outTradeNo: string, now = new Date()): Promise<TillOrderCode> {
+  async tillOrderCode(ctx: RequestContext, outTradeNo: string, now = clock.now()): Promise<TillOrderCode> {
     ctx.requireUser();
     const order = await this.order(outTradeNo);
     if (!order) throw notFound('Order');
@@ -214,7 +215,7 @@ export class PaymentService {
   }
 
   /** The member who scanned a till order claims it and gets wx.requestPayment's parameters. */
-  async payTillOrder(ctx: RequestContext, outTradeNo: string, now = new Date()): Promise<{ order: PayOrderRow; payment: RequestPaymentParams; pointsPreview: number }> {
+  async payTillOrder(ctx: RequestContext, outTradeNo: string, now = clock.now()): Promise<{ order: PayOrderRow; payment: RequestPaymentParams; pointsPreview: number }> {
     const userId = ctx.requireUser();
     const { client } = this.requireEnabled();
     const payer = await this.payer(userId);
@@ -318,7 +319,7 @@ export class PaymentService {
    * Marks the order paid and accrues its points, once per transaction: the state change is a conditional update,
    * and the ledger entry is keyed (wechatpay, transaction_id). Returns false when there was nothing to do.
    */
-  async completePayment(tx: WechatPayTransaction, now = new Date()): Promise<boolean> {
+  async completePayment(tx: WechatPayTransaction, now = clock.now()): Promise<boolean> {
     if (tx.trade_state !== 'SUCCESS' && tx.trade_state !== 'REFUND') return false;
     if (!tx.transaction_id) throw new Error('paid transaction without transaction_id');
     const wp = this.config.wechatPay;
@@ -374,7 +375,7 @@ export class PaymentService {
    * Recovery: orders still PENDING some minutes after creation are queried; paid ones are completed (a lost
    * notification still earns points), expired unpaid ones are closed.
    */
-  async recover(now = new Date()): Promise<{ checked: number; completed: number; closed: number }> {
+  async recover(now = clock.now()): Promise<{ checked: number; completed: number; closed: number }> {
     const { client } = this.requireEnabled();
     const rows = await this.db.q.all<{ out_trade_no: unknown; expires_at: unknown }>(
       "SELECT out_trade_no, expires_at FROM pay_order WHERE state = 'PENDING' AND created_at <= ? ORDER BY id LIMIT 200",
@@ -436,7 +437,7 @@ export class PaymentService {
     const reason = input.reason?.trim().slice(0, 80) || null;
     try {
       await this.db.q.run("INSERT INTO pay_refund (order_id, out_refund_no, amount_fen, reason, status, points_reversed, points_uncollected, created_by_id, request_hash, created_at) VALUES (?, ?, ?, ?, 'PROCESSING', 0, 0, ?, ?, ?)", [
-        order.id, outRefundNo, input.amountFen, reason, staffId, hash, this.db.q.ts(new Date()),
+        order.id, outRefundNo, input.amountFen, reason, staffId, hash, this.db.q.ts(clock.now()),
       ]);
     } catch (e) {
       const again = await this.refundRow(outRefundNo);
@@ -448,7 +449,7 @@ export class PaymentService {
       await this.db.q.run('UPDATE pay_refund SET refund_id = ? WHERE out_refund_no = ?', [r.refund_id, outRefundNo]);
     } catch (e) {
       this.log.error({ outRefundNo, err: (e as Error).message }, 'refund request failed');
-      await this.db.q.run("UPDATE pay_refund SET status = 'ABNORMAL', completed_at = ? WHERE out_refund_no = ? AND status = 'PROCESSING'", [this.db.q.ts(new Date()), outRefundNo]);
+      await this.db.q.run("UPDATE pay_refund SET status = 'ABNORMAL', completed_at = ? WHERE out_refund_no = ? AND status = 'PROCESSING'", [this.db.q.ts(clock.now()), outRefundNo]);
       throw new AppError(ErrorCode.WECHAT_UNAVAILABLE, 'WeChat Pay did not accept the refund');
     }
     this.log.info({ outRefundNo, outTradeNo: order.outTradeNo, amountFen: input.amountFen, staffId }, 'refund requested');
@@ -475,7 +476,7 @@ export class PaymentService {
   }
 
   /** Applies a refund result once: on SUCCESS reverses the proportional points (capped by what is spendable). */
-  async completeRefund(res: RefundResource, now = new Date()): Promise<boolean> {
+  async completeRefund(res: RefundResource, now = clock.now()): Promise<boolean> {
     if (res.refund_status === 'PROCESSING') return false;
     if (res.refund_status !== 'SUCCESS') {
       const r = await this.db.q.run('UPDATE pay_refund SET status = ?, refund_id = ?, completed_at = ? WHERE out_refund_no = ? AND status = ?', [

@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Member } from '../members/member.entity';
 import { Store } from '../org/org.entity';
@@ -38,5 +39,5 @@ export class Purchase {
   requestHash!: string;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }

@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { createHash } from 'node:crypto';
 import { ErrorCode, fenToYuan, parseMemberCode, type EarningStep } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
@@ -50,7 +51,7 @@ export class PurchaseService {
    * (same key, same content) returns the first receipt, even after the member code has rotated; the same key
    * with other content is IDEMPOTENCY_CONFLICT. Bad input changes nothing.
    */
-  async recordPurchase(ctx: RequestContext, input: RecordPurchaseInput, now = new Date()): Promise<PurchaseReceipt> {
+  async recordPurchase(ctx: RequestContext, input: RecordPurchaseInput, now = clock.now()): Promise<PurchaseReceipt> {
     validatePurchase(input);
     const store = await this.org.store(input.storeId);
     const staffId = await authorize(ctx, 'till.purchase', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
@@ -101,7 +102,7 @@ export class PurchaseService {
   }
 
   /** Deducts points at the till, exactly once per idempotency key; INSUFFICIENT_POINTS changes nothing. */
-  async redeemPoints(ctx: RequestContext, input: RedeemPointsInput, now = new Date()): Promise<RedemptionReceipt> {
+  async redeemPoints(ctx: RequestContext, input: RedeemPointsInput, now = clock.now()): Promise<RedemptionReceipt> {
     if (!Number.isSafeInteger(input.points) || input.points <= 0 || input.points > MAX_REDEEM) throw badInput(`points must be an integer 1–${MAX_REDEEM}`, 'points');
     const reasonText = (input.reason ?? '').trim();
     if (!reasonText || reasonText.length > 60) throw badInput('reason is required (≤ 60 characters)', 'reason');

@@ -16,6 +16,7 @@
  * - A job that runs out of attempts marks the order `stuck` (it stays PROCESSING: the provider may still have
  *   delivered); a late callback still settles it, and HQ managers can `retryRedemption`.
  */
+import { clock } from '../../clock';
 import { ErrorCode, maskAccount, maskPhone } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
@@ -89,7 +90,7 @@ export class FulfilmentService {
     if (!provider) throw new Error(`reward provider ${String(r.provider)} is not configured`);
     if (r.status === 'PENDING') {
       const claimed = await q.run("UPDATE reward_redemption SET status = 'PROCESSING', submit_count = submit_count + 1, submitted_at = ?, updated_at = ? WHERE id = ? AND status = 'PENDING'", [
-        q.ts(new Date()), q.ts(new Date()), id,
+        q.ts(clock.now()), q.ts(clock.now()), id,
       ]);
       if (claimed.affectedRows === 1) return this.submit(provider, r);
       r = await redemptionById(q, id);
@@ -105,7 +106,7 @@ export class FulfilmentService {
     } else {
       // NOT_FOUND: our submit never reached the provider. Send it again (claimed, so only one worker does).
       const again = await q.run('UPDATE reward_redemption SET submit_count = submit_count + 1, submitted_at = ?, updated_at = ? WHERE id = ? AND status = ? AND submit_count = ?', [
-        q.ts(new Date()), q.ts(new Date()), id, 'PROCESSING', r.submitCount,
+        q.ts(clock.now()), q.ts(clock.now()), id, 'PROCESSING', r.submitCount,
       ]);
       if (again.affectedRows !== 1) throw new RetryLater('another worker is resending the order');
       this.log.warn({ redemptionId: id, outTradeNo: r.outTradeNo }, 'the provider has no such order: sending it again');
@@ -144,7 +145,7 @@ export class FulfilmentService {
     }
     if (out.retryable) {
       // Not created: it may be sent again later.
-      await this.db.q.run("UPDATE reward_redemption SET status = 'PENDING', updated_at = ? WHERE id = ? AND status = 'PROCESSING'", [this.db.q.ts(new Date()), r.id]);
+      await this.db.q.run("UPDATE reward_redemption SET status = 'PENDING', updated_at = ? WHERE id = ? AND status = 'PROCESSING'", [this.db.q.ts(clock.now()), r.id]);
       throw new Error(`the provider refused the order for now: ${out.code} ${out.message}`);
     }
     this.log.warn({ redemptionId: r.id, code: out.code, reason: out.message }, 'the provider refused the order');
@@ -152,7 +153,7 @@ export class FulfilmentService {
   }
 
   /** Settles an order as DELIVERED once; false when it was already settled (a conflicting FAILED is logged). */
-  async deliver(id: number, providerOrderNo: string | null, via: string, now = new Date()): Promise<boolean> {
+  async deliver(id: number, providerOrderNo: string | null, via: string, now = clock.now()): Promise<boolean> {
     const done = await this.db.tx(async (q) => {
       const u = await q.run(
         "UPDATE reward_redemption SET status = 'DELIVERED', provider_order_no = COALESCE(provider_order_no, ?), stuck_at = NULL, finished_at = ?, updated_at = ? WHERE id = ? AND status IN ('PENDING', 'PROCESSING')",
@@ -173,7 +174,7 @@ export class FulfilmentService {
    * Settles an order as FAILED once and gives everything back in the same transaction: the points as a REVERSAL
    * credit keyed (reward_refund, id) and the unit of stock. Locks the member's account first (the redemption order).
    */
-  async fail(id: number, reason: string, via: string, now = new Date()): Promise<boolean> {
+  async fail(id: number, reason: string, via: string, now = clock.now()): Promise<boolean> {
     const settings = await this.earning.settings();
     const done = await this.db.tx(async (q) => {
       const r = await redemptionById(q, id);
@@ -220,12 +221,12 @@ export class FulfilmentService {
   /** Outbox dead handler: the job gave up without a final answer; the order waits for a callback or a manager. */
   private async markStuck(id: number): Promise<void> {
     const q = this.db.q;
-    const u = await q.run("UPDATE reward_redemption SET stuck_at = ?, updated_at = ? WHERE id = ? AND status IN ('PENDING', 'PROCESSING')", [q.ts(new Date()), q.ts(new Date()), id]);
+    const u = await q.run("UPDATE reward_redemption SET stuck_at = ?, updated_at = ? WHERE id = ? AND status IN ('PENDING', 'PROCESSING')", [q.ts(clock.now()), q.ts(clock.now()), id]);
     if (u.affectedRows === 1) this.log.error({ redemptionId: id }, 'reward fulfilment gave up: order stuck until a callback or retryRedemption');
   }
 
   /** HQ managers: try a stuck (or slow) order again now. Settled orders are left alone (CONFLICT). */
-  async retry(ctx: RequestContext, id: number, now = new Date()): Promise<RedemptionRow> {
+  async retry(ctx: RequestContext, id: number, now = clock.now()): Promise<RedemptionRow> {
     await authorize(ctx, 'reward.manage');
     const r = await redemptionById(this.db.q, id);
     if (!r) throw notFound(`Redemption ${id}`);

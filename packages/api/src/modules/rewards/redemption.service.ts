@@ -14,6 +14,7 @@
  * 7. partner rewards get an outbox job (fulfilment.service.ts).
  * Any refusal rolls everything back: the points, the stock and the code stay as they were.
  */
+import { clock } from '../../clock';
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import {
   couponDiscountFen,
@@ -73,7 +74,7 @@ const OTP_PURPOSE = 'reward';
 const sha256 = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 /** `RW` + yyyyMMddHHmmss (UTC) + 12 random hex: our order number at the provider (28 characters). */
-export function newRewardOrderNo(now = new Date()): string {
+export function newRewardOrderNo(now = clock.now()): string {
   return `RW${now.toISOString().replace(/\D/g, '').slice(0, 14)}${randomBytes(6).toString('hex').toUpperCase()}`;
 }
 
@@ -157,7 +158,7 @@ export class RedemptionService {
    * Sends a one-time code to the member's bound phone for a high-value reward and target (the code is bound to
    * both). At most one code a minute: asking again sooner answers the code already sent.
    */
-  async requestOtp(ctx: RequestContext, rewardId: number, target: string | null, now = new Date()): Promise<OtpTicket> {
+  async requestOtp(ctx: RequestContext, rewardId: number, target: string | null, now = clock.now()): Promise<OtpTicket> {
     const me = await this.me(ctx);
     const r = await this.rewards.row(rewardId);
     if (!r.active) throw notFound(`Reward ${rewardId}`);
@@ -221,7 +222,7 @@ export class RedemptionService {
   }
 
   /** Redeems a reward for the signed-in member (see the module comment). A replayed key returns the first order. */
-  async redeem(ctx: RequestContext, input: RedeemInput, now = new Date()): Promise<{ redemption: RedemptionRow; replayed: boolean }> {
+  async redeem(ctx: RequestContext, input: RedeemInput, now = clock.now()): Promise<{ redemption: RedemptionRow; replayed: boolean }> {
     const me = await this.me(ctx);
     if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–96 of [A-Za-z0-9_:.-]', 'idempotencyKey');
     const r = await this.rewards.row(input.rewardId);
@@ -317,7 +318,7 @@ export class RedemptionService {
   async voucher(ctx: RequestContext, code: string, storeId: number): Promise<{ redemption: RedemptionRow; reward: RewardRow; usableHere: boolean }> {
     await authorize(ctx, 'voucher.use', await this.org.storeTarget(storeId));
     const v = await this.byVoucherCode(code);
-    const expired = v.row.voucherExpiresAt !== null && v.row.voucherExpiresAt.getTime() <= Date.now();
+    const expired = v.row.voucherExpiresAt !== null && v.row.voucherExpiresAt.getTime() <= clock.ms();
     const usableHere = v.row.status === 'ISSUED' && !expired && (v.reward.storeIds === null || v.reward.storeIds.includes(storeId));
     return { redemption: v.row, reward: v.reward, usableHere };
   }
@@ -326,7 +327,7 @@ export class RedemptionService {
    * Staff at a store's till mark a voucher used, once: the change is a conditional update `ISSUED → USED`, so a
    * second scan (or a concurrent one) is VOUCHER_USED and changes nothing. For coupons a spend gives the discount.
    */
-  async useVoucher(ctx: RequestContext, code: string, storeId: number, spendFen: number | null, now = new Date()): Promise<VoucherUse> {
+  async useVoucher(ctx: RequestContext, code: string, storeId: number, spendFen: number | null, now = clock.now()): Promise<VoucherUse> {
     const store = await this.org.store(storeId);
     const staffId = await authorize(ctx, 'voucher.use', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
     if (spendFen !== null && (!Number.isSafeInteger(spendFen) || spendFen < 0 || spendFen > 100_000_000)) throw badInput('spendFen must be 0–100000000', 'spendFen');

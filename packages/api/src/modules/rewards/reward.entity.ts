@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Member } from '../members/member.entity';
 import { Store } from '../org/org.entity';
@@ -34,7 +35,7 @@ export class RewardPartner {
   name!: string;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }
 
 /**
@@ -129,10 +130,10 @@ export class Reward {
   createdBy?: AppUser | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 
   @Property({ type: 'datetime', length: 3 })
-  updatedAt: Date = new Date();
+  updatedAt: Date = clock.now();
 }
 
 /**
@@ -232,10 +233,10 @@ export class RewardRedemption {
   finishedAt?: Date | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 
   @Property({ type: 'datetime', length: 3 })
-  updatedAt: Date = new Date();
+  updatedAt: Date = clock.now();
 }
 
 /**
@@ -270,5 +271,5 @@ export class OtpChallenge {
   consumedAt?: Date | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }

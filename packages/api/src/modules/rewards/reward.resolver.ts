@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import type { RewardKind } from '@quanzi/shared';
@@ -169,7 +170,7 @@ export class RedemptionResolver {
   @Query(() => RewardReportType, { description: 'HQ managers: redemptions per reward and partner, own vs partner, failure rate per provider (default: the last 30 days)' })
   async rewardReport(@Ctx() ctx: RequestContext, @Arg('since', () => DateTimeISOResolver, { nullable: true }) since: Date | null): Promise<RewardReportType> {
     if (since && Number.isNaN(since.getTime())) throw badInput('since must be a date-time', 'since');
-    const r = await ctx.services.rewardReports.report(ctx, since ?? new Date(Date.now() - REPORT_WINDOW_MS));
+    const r = await ctx.services.rewardReports.report(ctx, since ?? new Date(clock.ms() - REPORT_WINDOW_MS));
     return {
       ...r,
       rewards: r.rewards.map((x) => ({ ...x, rewardId: String(x.rewardId), kind: x.kind as RewardKindGql })),

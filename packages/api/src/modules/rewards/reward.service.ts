@@ -4,6 +4,7 @@
  * a cash part paid at the till), stock, per-member limits per day/month, a tier restriction, a validity window, a
  * partner and a cost price. HQ managers edit the catalogue; members browse it with what they can afford first.
  */
+import { clock } from '../../clock';
 import { canAfford, ErrorCode, FACE_VALUES_YUAN, isBrandOf, isProviderKind, REWARD_KINDS, rewardUnavailableReason, sortCatalogue, type RewardKind } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { allows, authorize } from '../../auth/authz';
@@ -175,7 +176,7 @@ export class RewardService {
    * What members can browse: active rewards inside their validity window, of one kind (category) or all, with what
    * the viewer can afford first (points, tier and stock), then by points price. Sold-out rewards stay listed last.
    */
-  async browse(ctx: RequestContext, kind: RewardKind | null, first: number, now = new Date()): Promise<ListedReward[]> {
+  async browse(ctx: RequestContext, kind: RewardKind | null, first: number, now = clock.now()): Promise<ListedReward[]> {
     if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput('first must be 1–200', 'first');
     if (kind !== null && !REWARD_KINDS.includes(kind)) throw badInput('Unknown reward kind', 'kind');
     const q = this.db.q;
@@ -294,7 +295,7 @@ export class RewardService {
   }
 
   /** HQ managers: adds a reward. */
-  async create(ctx: RequestContext, input: RewardInput, now = new Date()): Promise<RewardRow> {
+  async create(ctx: RequestContext, input: RewardInput, now = clock.now()): Promise<RewardRow> {
     const userId = await authorize(ctx, 'reward.manage');
     const v = await this.normalize(input);
     const q = this.db.q;
@@ -316,7 +317,7 @@ export class RewardService {
    * HQ managers: edits a reward (the kind is fixed; stock moves only by `adjustStock`, so a concurrent redemption's
    * decrement is never overwritten). Redemptions already made keep the price they paid.
    */
-  async update(ctx: RequestContext, id: number, patch: Partial<Omit<RewardInput, 'kind' | 'stock'>>, now = new Date()): Promise<RewardRow> {
+  async update(ctx: RequestContext, id: number, patch: Partial<Omit<RewardInput, 'kind' | 'stock'>>, now = clock.now()): Promise<RewardRow> {
     const userId = await authorize(ctx, 'reward.manage');
     const cur = await this.row(id);
     const pick = <K extends keyof RewardInput>(k: K, current: RewardInput[K]): RewardInput[K] => ((patch as RewardInput)[k] !== undefined ? (patch as RewardInput)[k] : current);
@@ -363,7 +364,7 @@ export class RewardService {
   }
 
   /** HQ managers: adds (or with a negative delta removes) stock atomically; never below 0. */
-  async adjustStock(ctx: RequestContext, id: number, delta: number, now = new Date()): Promise<RewardRow> {
+  async adjustStock(ctx: RequestContext, id: number, delta: number, now = clock.now()): Promise<RewardRow> {
     await authorize(ctx, 'reward.manage');
     if (!Number.isSafeInteger(delta) || delta === 0 || Math.abs(delta) > MAX_STOCK) throw badInput(`delta must be a non-zero integer within ±${MAX_STOCK}`, 'delta');
     await this.row(id);
@@ -385,7 +386,7 @@ export class RewardService {
   }
 
   /** HQ managers: adds a partner (联盟商家) that supplies rewards. */
-  async createPartner(ctx: RequestContext, input: { code: string; name: string }, now = new Date()): Promise<PartnerRow> {
+  async createPartner(ctx: RequestContext, input: { code: string; name: string }, now = clock.now()): Promise<PartnerRow> {
     await authorize(ctx, 'reward.manage');
     const code = text(input.code, 'code', 2, 32);
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(code)) throw badInput('code: lower-case letters, digits, _ and -', 'code');

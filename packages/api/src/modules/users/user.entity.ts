@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Region, Store } from '../org/org.entity';
 
@@ -35,7 +36,7 @@ export class AppUser {
   nickname?: string | null;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }
 
 export enum Role {
@@ -76,5 +77,5 @@ export class RoleAssignment {
   scopeKey!: string;
 
   @Property({ type: 'datetime', length: 3 })
-  createdAt: Date = new Date();
+  createdAt: Date = clock.now();
 }

@@ -1,3 +1,4 @@
+import { clock } from '../../clock';
 import { randomBytes, randomInt } from 'node:crypto';
 import { addMonthsUtc, base32Encode, ErrorCode } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
@@ -60,7 +61,7 @@ export class UserService {
   }
 
   /** Finds or creates the user for an openid (with member + account in the same transaction). */
-  async ensureUser(openid: string, unionid: string | null, source: RegistrationSource, now = new Date()): Promise<{ userId: number; created: boolean }> {
+  async ensureUser(openid: string, unionid: string | null, source: RegistrationSource, now = clock.now()): Promise<{ userId: number; created: boolean }> {
     const found = await this.db.q.get<{ id: unknown }>('SELECT id FROM app_user WHERE openid = ?', [openid]);
     if (found) return { userId: toInt(found.id), created: false };
     const entry = await this.tiers.entryTier();
@@ -157,7 +158,7 @@ export class UserService {
     const scopeKey = g.scope === 'HQ' ? 'HQ' : g.scope === 'REGION' ? `R:${g.regionId}` : `S:${g.storeId}`;
     try {
       await q.run('INSERT INTO role_assignment (user_id, role, scope, store_id, region_id, scope_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        userId, g.role, g.scope, g.scope === 'STORE' ? g.storeId : null, g.scope === 'REGION' ? g.regionId : null, scopeKey, q.ts(new Date()),
+        userId, g.role, g.scope, g.scope === 'STORE' ? g.storeId : null, g.scope === 'REGION' ? g.regionId : null, scopeKey, q.ts(clock.now()),
       ]);
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;

@@ -1,3 +1,4 @@
+import { clock } from '../../utils/clock';
 import { useEffect, useMemo, useState } from 'react';
 import { Image, Text, View } from '@tarojs/components';
 import { currentMemberCode, MEMBER_CODE_STEP_SECONDS, secondsToRotate } from '@quanzi/shared';
@@ -6,15 +7,15 @@ import './index.css';
 
 /** Ticks once per wall-clock second (aligned, so the code flips right at the 30 s boundary). */
 function useSecondClock(): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(() => clock.ms());
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout>;
     const tick = () => {
-      const t = Date.now();
+      const t = clock.ms();
       setNow(t);
       timer = setTimeout(tick, 1000 - (t % 1000));
     };
-    timer = setTimeout(tick, 1000 - (Date.now() % 1000));
+    timer = setTimeout(tick, 1000 - (clock.ms() % 1000));
     return () => clearTimeout(timer);
   }, []);
   return now;

@@ -1,3 +1,4 @@
+import { clock } from '../../utils/clock';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
@@ -18,7 +19,7 @@ export default function ExpiringPage() {
     >
       {({ me: m }) => {
         const e = m.expiringSoon!;
-        const days = daysUntil(e.on, Date.now());
+        const days = daysUntil(e.on, clock.ms());
         return (
           <View className='expiring'>
             <View className='card expiring__card'>

@@ -1,3 +1,4 @@
+import { clock } from '../../utils/clock';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
@@ -44,7 +45,7 @@ function refundText(o: PayOrder): string | null {
 }
 
 function OrderRow({ order: o }: { order: PayOrder }) {
-  const payable = o.state === 'PENDING' && Date.parse(o.expiresAt) > Date.now();
+  const payable = o.state === 'PENDING' && Date.parse(o.expiresAt) > clock.ms();
   const refund = refundText(o);
   return (
     <View className='order'>

@@ -1,3 +1,4 @@
+import { clock } from '../../utils/clock';
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Input, Picker, Text, View } from '@tarojs/components';
@@ -157,7 +158,7 @@ function StorePayForm({ member, stores, onTillOrder }: StorePayData & { onTillOr
   const valid = amountFen !== null && amountFen > 0;
   const tier = { tierMultiplierPct: member.tier.multiplierPct, tierName: member.tier.name };
   const view = rules.data && store && rules.data.earningRules.storeId === store.id ? rules.data.earningRules : null;
-  const preview = valid && view ? previewEarning(view, tier, [{ category: DEFAULT_CATEGORY, amountFen }], new Date()) : null;
+  const preview = valid && view ? previewEarning(view, tier, [{ category: DEFAULT_CATEGORY, amountFen }], clock.now()) : null;
 
   const submit = () => {
     if (!valid || !store) {

@@ -1,3 +1,4 @@
+import { clock } from '../../utils/clock';
 import { useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
@@ -44,9 +45,9 @@ export default function EventPage() {
 
 /** Re-renders every second (the countdown). */
 function useNow(): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(() => clock.ms());
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 1000);
+    const t = setInterval(() => setNow(clock.ms()), 1000);
     return () => clearInterval(t);
   }, []);
   return now;

@@ -1,3 +1,4 @@
+import { clock } from '../../utils/clock';
 import { useMemo, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
@@ -100,7 +101,7 @@ export default function PurchasePage() {
           );
         }
         const options = categoryOptions(view.categories.map((c) => c.category));
-        const preview = valid ? previewEarning(view, current.member, parsed, new Date()) : null;
+        const preview = valid ? previewEarning(view, current.member, parsed, clock.now()) : null;
         return (
           <View className='purchase'>
             <TillMemberPanel />
