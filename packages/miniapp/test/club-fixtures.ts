@@ -1,5 +1,6 @@
 import type { ClubEventQuery, ClubQuery, ClubSummaryFragment, EventFieldsFragment, RsvpFieldsFragment } from '@quanzi/shared/graphql';
 import type { Viewer } from '../src/state/session';
+import { clock } from '../src/utils/clock';
 
 export const GOLD = { code: 'GOLD', name: '金卡', rank: 2 };
 export const SILVER = { code: 'SILVER', name: '银卡', rank: 1 };
@@ -39,7 +40,7 @@ export function rsvp(patch: Partial<RsvpFieldsFragment> = {}): RsvpFieldsFragmen
 }
 
 export function clubEvent(patch: Partial<EventFieldsFragment> = {}): EventFieldsFragment {
-  const start = Date.now() + 50 * HOUR;
+  const start = clock.ms() + 50 * HOUR;
   return {
     id: 'e1',
     clubId: '1',

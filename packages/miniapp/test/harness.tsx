@@ -1,3 +1,4 @@
+import { clock } from '../src/utils/clock';
 import TestUtils from '@tarojs/test-utils-react';
 import { act, type ComponentType } from 'react';
 import { Current, getPageInstance } from '@tarojs/runtime';
@@ -124,6 +125,7 @@ export function openWith(params: Record<string, string>, path = '/'): void {
 
 export function resetAll(): void {
   unmountAll();
+  clock.reset();
   api.reset();
   Current.router = null;
   act(() => {
