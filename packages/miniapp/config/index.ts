@@ -23,7 +23,8 @@ export default defineConfig<'webpack5'>(() => {
       TARO_APP_API_URL: JSON.stringify(process.env.TARO_APP_API_URL ?? ''),
     },
     defineConstants: {},
-    copy: { patterns: [], options: {} },
+    // weapp: the sitemap (app.json sitemapLocation) is a plain file Taro doesn't emit by itself.
+    copy: { patterns: env === 'weapp' ? [{ from: 'src/sitemap.json', to: 'dist/weapp/sitemap.json' }] : [], options: {} },
     framework: 'react',
     // No prebundle: it would run esbuild + module federation, which the offline production build doesn't need.
     compiler: { type: 'webpack5', prebundle: { enable: false } },

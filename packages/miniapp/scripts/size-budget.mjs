@@ -75,6 +75,14 @@ if (missing.length || unbuilt.length) {
   failed = true;
 }
 
+// app.json's sitemapLocation must name a file in the package (Taro doesn't emit it; config/index.ts copies it).
+if (app.sitemapLocation && !existsSync(path.join(dist, app.sitemapLocation))) {
+  console.error(`size: app.json sitemapLocation ${app.sitemapLocation} is missing from dist/weapp`);
+  failed = true;
+} else if (app.sitemapLocation) {
+  console.log(`  sitemap: ${app.sitemapLocation} present; __usePrivacyCheck__: ${app.__usePrivacyCheck__ === true}`);
+}
+
 if (failed) {
   console.error('\nsize: failed (budget: main ≤ 1.2 MB, each subpackage ≤ 1.5 MB; every page built and listed)');
   process.exit(1);

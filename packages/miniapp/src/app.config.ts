@@ -43,4 +43,12 @@ export default defineAppConfig({
     ],
   },
   lazyCodeLoading: 'requiredComponents',
+  // WeChat review: privacy APIs (the getPhoneNumber button, wx.scanCode) wait for the user's agreement to the
+  // 用户隐私保护指引; app.ts registers wx.onNeedPrivacyAuthorization, components/privacy-sheet asks.
+  __usePrivacyCheck__: true,
+  // Search indexing rules (src/sitemap.json, copied to dist/weapp by config/index.ts).
+  sitemapLocation: 'sitemap.json',
+  // No location API is used today, so neither `requiredPrivateInfos` nor `permission` is declared (WeChat rejects
+  // unused declarations). Adding wx.getLocation (analytics/targeting) needs requiredPrivateInfos: ['getLocation']
+  // and permission: { 'scope.userLocation': { desc: '…' } } here — test/app-config.test.ts checks both.
 });

@@ -4,8 +4,10 @@ import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import type { ApiError } from '../../api/errors';
 import { IS_H5 } from '../../env';
+import { PrivacySheet } from '../privacy-sheet';
 import { RoleTabBar } from '../tab-bar';
 import { currentTab, type TabKey } from '../../state/tabs';
+import { PRIVACY_CHECK } from '../../utils/privacy';
 import './index.css';
 
 export const LOGIN_PAGE = '/pages/login/index';
@@ -68,7 +70,8 @@ export function goToLogin(): void {
 
 /**
  * The one page frame: loading, error, empty and sign-in states, pull-to-refresh, and the tab bar on tab pages.
- * Every error shows its Chinese message (codes mapped through shared's errorMessageZh).
+ * Every error shows its Chinese message (codes mapped through shared's errorMessageZh). On weapp it also hosts the
+ * privacy consent sheet (components/privacy-sheet), so every page can answer WeChat's onNeedPrivacyAuthorization.
  */
 export function PageShell<T>(props: PageShellProps<T>) {
   const { state, tab } = props;
@@ -138,6 +141,7 @@ export function PageShell<T>(props: PageShellProps<T>) {
     <View className={`page-shell${tab ? ' page-shell--tab' : ''}`}>
       {body}
       {tab && IS_H5 ? <RoleTabBar current={tab} /> : null}
+      {PRIVACY_CHECK ? <PrivacySheet /> : null}
     </View>
   );
 }
