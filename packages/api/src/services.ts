@@ -10,6 +10,7 @@ import { LedgerService } from './modules/ledger/ledger.service';
 import { MemberService } from './modules/members/member.service';
 import { OrgService } from './modules/org/org.service';
 import { PurchaseService } from './modules/purchases/purchase.service';
+import { TillIdentifier } from './modules/purchases/till-identity';
 import { TierService } from './modules/tiers/tier.service';
 import { UserService } from './modules/users/user.service';
 import { PaymentService } from './modules/payments/payment.service';
@@ -55,7 +56,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const users = new UserService(db, wechat, tokens, tiers, earning, org, log);
   const members = new MemberService(db, tiers, org, tokens);
   const ledger = new LedgerService(db);
-  const purchases = new PurchaseService(db, members, earning, tiers, org, log, tokens);
+  const till = new TillIdentifier(members, tokens);
+  const purchases = new PurchaseService(db, till, earning, tiers, org, log);
   const wp = config.wechatPay;
   const verifier = wp ? new WechatPayVerifier(wp.platformKeys, wp.apiV3Key) : null;
   const payClient =
@@ -69,6 +71,6 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
   const clubReports = new ClubReportService(db, clubs);
-  const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications });
+  const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till });
   return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, notifications, clubs, events, clubReports, ...rewardServices };
 }

@@ -3,7 +3,8 @@
  *
  * PRODUCT F12: HQ → region → store; staff are bound to stores; managers act within their scope only.
  * src/auth/authz.ts makes that precise:
- * - the till (record a purchase, deduct points, look a member up, list operations) is for staff of that store
+ * - the till (record a purchase, deduct points, redeem a reward for the member and send its one-time code, look a
+ *   member up, list operations) is for staff of that store
  *   and for managers whose scope covers it (the store's manager, its region's manager, HQ managers);
  * - earning rules and staff/organizer roles: managers whose scope covers the rule's or role's scope;
  * - tiers, program settings, regions, stores, manager roles, points expiry and reconciliation: HQ managers;
@@ -96,6 +97,8 @@ type RoleName = (typeof ROLES)[number];
 type OpName =
   | 'recordPurchase@guomao'
   | 'redeemPoints@guomao'
+  | 'redeemRewardAtTill@guomao'
+  | 'requestTillRewardOtp@guomao'
   | 'upsertTier'
   | 'createEarningRule(STORE guomao)'
   | 'createEarningRule(REGION beijing)'
@@ -122,6 +125,8 @@ const MATRIX: [OpName, string][] = [
   //                                                      @gm   @zl   @HQ   @gm   @bj   @xa   @HQ
   ['recordPurchase@guomao',                    'U    F      A     F     F     A     A     F     A'],
   ['redeemPoints@guomao',                      'U    F      A     F     F     A     A     F     A'],
+  ['redeemRewardAtTill@guomao',                'U    F      A     F     F     A     A     F     A'],
+  ['requestTillRewardOtp@guomao',              'U    F      A     F     F     A     A     F     A'],
   ['upsertTier',                               'U    F      F     F     F     F     F     F     A'],
   ['createEarningRule(STORE guomao)',          'U    F      F     F     F     A     A     F     A'],
   ['createEarningRule(REGION beijing)',        'U    F      F     F     F     F     A     F     A'],
@@ -160,6 +165,10 @@ const RUN_EXPIRY = 'mutation { runPointsExpiry { members lots points } }';
 const MEMBER_BY_CODE = 'query($code: String!, $storeId: ID!) { memberByCode(code: $code, storeId: $storeId) { memberNo points } }';
 const TILL_OPS = 'query($storeId: ID!) { tillOperations(storeId: $storeId, first: 5) { id kind } }';
 const RECONCILE = '{ pointsReconciliation { memberId } }';
+const CREATE_REWARD = 'mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }';
+const TILL_REWARD = 'mutation($input: TillRedeemRewardInput!) { redeemRewardAtTill(input: $input) { replayed balance redemption { id } } }';
+const TILL_OTP = 'mutation($input: TillRewardOtpInput!) { requestTillRewardOtp(input: $input) { sentTo } }';
+const BIND_PHONE = 'mutation($code: String!) { bindPhone(code: $code) { phone } }';
 
 const MONTH = 30 * 86_400_000;
 
@@ -167,6 +176,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
   let t: TestApp;
   const tokens = {} as Record<RoleName, string | null>;
   const rules = {} as Record<'store' | 'region' | 'hq', number>;
+  const rewards = {} as Record<'latte' | 'highValue', string>;
   let seq = 0;
 
   beforeAll(async () => {
@@ -200,6 +210,14 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     rules.region = await rule('REGION', beijing, 'authz-region');
     rules.hq = await rule('HQ', null, 'authz-hq');
     (t.app.services.earning as unknown as { cache: { invalidate(): void } }).cache.invalidate();
+    // Rewards for the till cells: a cheap one, and one that needs a one-time code (REWARD_OTP_THRESHOLD_POINTS 10000).
+    const reward = async (name: string, pointsPrice: number) => {
+      const r = await t.gql<{ createReward: { id: string } }>(CREATE_REWARD, { input: { kind: 'OWN_PRODUCT', name, pointsPrice, stock: 1000 } }, tokens['manager@HQ']);
+      if (!r.data) throw new Error(JSON.stringify(r.errors));
+      return r.data.createReward.id;
+    };
+    rewards.latte = await reward('权限测试拿铁', 30);
+    rewards.highValue = await reward('权限测试大奖', 10_000);
   }, 60_000);
   afterAll(async () => t?.close());
 
@@ -216,8 +234,11 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
   async function state(): Promise<Record<string, unknown>> {
     const q = t.app.services.db.q;
     const norm = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v == null ? null : String(v)])));
+    const count = async (table: string) => toInt((await q.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n);
     return {
       counts: await t.counts(),
+      rewardRows: { redemptions: await count('reward_redemption'), otps: await count('otp_challenge'), notifications: await count('notification'), outbox: await count('outbox') },
+      stock: norm(await q.all('SELECT id, stock FROM reward ORDER BY id')),
       tiers: norm(await q.all('SELECT code, name, `rank`, threshold_fen, multiplier_pct, benefits FROM tier ORDER BY code')),
       rules: norm(await q.all('SELECT id, active FROM earning_rule ORDER BY id')),
       program: norm(await q.all('SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months FROM loyalty_program')),
@@ -243,6 +264,18 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       const m = await freshMember();
       await givePoints(m.memberId, 100);
       return { query: REDEEM, variables: { input: { memberCode: t.codeOf(m), storeId: String(t.org.guomao), points: 30, reason: '兑换咖啡', idempotencyKey: randomUUID() } }, mutates: true };
+    },
+    'redeemRewardAtTill@guomao': async () => {
+      const m = await freshMember();
+      await givePoints(m.memberId, 100);
+      return { query: TILL_REWARD, variables: { input: { memberCode: t.codeOf(m), storeId: String(t.org.guomao), rewardId: rewards.latte, idempotencyKey: randomUUID() } }, mutates: true };
+    },
+    'requestTillRewardOtp@guomao': async () => {
+      const m = await freshMember();
+      const phone = `139${String(10_000_000 + m.memberId).slice(-8)}`;
+      const bound = await t.gql(BIND_PHONE, { code: t.sim.phoneCode(phone) }, m.token);
+      if (bound.errors) throw new Error(JSON.stringify(bound.errors));
+      return { query: TILL_OTP, variables: { input: { memberCode: t.codeOf(m), storeId: String(t.org.guomao), rewardId: rewards.highValue } }, mutates: true };
     },
     upsertTier: async () => {
       const n = ++seq;

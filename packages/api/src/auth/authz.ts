@@ -20,7 +20,7 @@ export type Target = { kind: 'STORE'; storeId: number; regionId: number } | { ki
 
 export type Action =
   | 'till.purchase' // record a purchase at a store's till
-  | 'till.redeem' // deduct points at a store's till
+  | 'till.redeem' // deduct points or redeem a catalogue reward (and send its one-time code) at a store's till
   | 'till.lookup' // look a member up by code, read the till's recent operations
   | 'earningRule.manage'
   | 'earningRule.read'

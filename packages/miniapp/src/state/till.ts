@@ -5,11 +5,16 @@ import {
   MemberByCodeDocument,
   RecordPurchaseDocument,
   RedeemPointsDocument,
+  RedeemRewardAtTillDocument,
+  RequestTillRewardOtpDocument,
+  RewardsDocument,
   TillOperationsDocument,
   type EarningRulesQuery,
   type MemberByCodeQuery,
   type RecordPurchaseMutation,
   type RedeemPointsMutation,
+  type RedeemRewardAtTillMutation,
+  type RequestTillRewardOtpMutation,
 } from '@quanzi/shared/graphql';
 import { request } from '../api/client';
 import { useSession, type Viewer } from './session';
@@ -129,5 +134,33 @@ export async function redeemPoints(input: {
   idempotencyKey: string;
 }): Promise<RedeemPointsMutation['redeemPoints']> {
   const { redeemPoints: r } = await request(RedeemPointsDocument, { input });
+  return r;
+}
+
+export type TillRewardResult = RedeemRewardAtTillMutation['redeemRewardAtTill'];
+export type TillRewardOtp = RequestTillRewardOtpMutation['requestTillRewardOtp'];
+export const TILL_REWARD_PAGE = '/staff/reward/index';
+
+/** The catalogue offered at the till (the member's points and tier are checked by the API on redemption). */
+export function useTillRewards() {
+  return useQuery(RewardsDocument, { kind: null, first: 50 });
+}
+
+/** Redeems a catalogue reward for the member at the till (the mall's rules), once per idempotency key. */
+export async function redeemRewardAtTill(input: {
+  tillTicket: string;
+  storeId: string;
+  rewardId: string;
+  target: string | null;
+  otp: string | null;
+  idempotencyKey: string;
+}): Promise<TillRewardResult> {
+  const { redeemRewardAtTill: r } = await request(RedeemRewardAtTillDocument, { input });
+  return r;
+}
+
+/** Sends the member's one-time code for a high-value reward to their bound phone; the member reads it out. */
+export async function requestTillRewardOtp(input: { tillTicket: string; storeId: string; rewardId: string; target: string | null }): Promise<TillRewardOtp> {
+  const { requestTillRewardOtp: r } = await request(RequestTillRewardOtpDocument, { input });
   return r;
 }

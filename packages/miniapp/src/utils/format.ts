@@ -76,4 +76,5 @@ export function signedPoints(delta: number): string {
 export const tillOperationLabel: Record<string, string> = {
   PURCHASE: '消费积分',
   REDEMPTION: '积分抵扣',
+  REWARD: '兑换礼品',
 };

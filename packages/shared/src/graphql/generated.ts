@@ -161,6 +161,34 @@ export type RuleScope =
   | 'REGION'
   | 'STORE';
 
+/** Staff at a till: redeem a reward for the member whose code was scanned */
+export type TillRedeemRewardInput = {
+  /** Unique per redemption (make one per attempt, reuse it on retries): 8–96 of [A-Za-z0-9_:.-] */
+  idempotencyKey: string;
+  /** The scanned member code (or give tillTicket) */
+  memberCode?: string | null | undefined;
+  /** The one-time code from requestRewardOtp, when the reward needsOtp */
+  otp?: string | null | undefined;
+  rewardId: string | number;
+  storeId: string | number;
+  /** Top-ups: the phone number (default: the bound phone); fuel cards: the card number; vouchers: none */
+  target?: string | null | undefined;
+  /** memberByCode's till ticket: valid 10 minutes at this till */
+  tillTicket?: string | null | undefined;
+};
+
+/** Staff at a till: send the one-time code of a high-value reward to the scanned member's bound phone */
+export type TillRewardOtpInput = {
+  /** The scanned member code (or give tillTicket) */
+  memberCode?: string | null | undefined;
+  rewardId: string | number;
+  storeId: string | number;
+  /** Top-ups: the phone number (default: the bound phone); fuel cards: the card number */
+  target?: string | null | undefined;
+  /** memberByCode's till ticket */
+  tillTicket?: string | null | undefined;
+};
+
 export type UpdateClubInput = {
   coverUrl?: string | null | undefined;
   description?: string | null | undefined;
@@ -506,6 +534,20 @@ export type UseVoucherMutationVariables = Exact<{
 
 export type UseVoucherMutation = { useVoucher: { discountFen: number | null, voucher: { code: string, redemptionId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, memberNo: string, cashFen: number, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, expiresAt: string | null, usedAt: string | null, usedStoreName: string | null, usableHere: boolean } } };
 
+export type RequestTillRewardOtpMutationVariables = Exact<{
+  input: TillRewardOtpInput;
+}>;
+
+
+export type RequestTillRewardOtpMutation = { requestTillRewardOtp: { sentTo: string, expiresAt: string, resendAfterSeconds: number } };
+
+export type RedeemRewardAtTillMutationVariables = Exact<{
+  input: TillRedeemRewardInput;
+}>;
+
+
+export type RedeemRewardAtTillMutation = { redeemRewardAtTill: { replayed: boolean, balance: number, memberNo: string, redemption: { storeName: string | null, id: string, rewardId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, points: number, cashFen: number, pointsRefunded: number, target: string | null, failReason: string | null, stuck: boolean, voucherCode: string | null, voucherExpiresAt: string | null, usedAt: string | null, usedStoreName: string | null, createdAt: string, finishedAt: string | null } } };
+
 export type MemberByCodeQueryVariables = Exact<{
   code: string;
   storeId: string | number;
@@ -527,7 +569,7 @@ export type TillOperationsQueryVariables = Exact<{
 }>;
 
 
-export type TillOperationsQuery = { tillOperations: Array<{ id: string, kind: string, memberNo: string, amountFen: number | null, points: number, createdAt: string }> };
+export type TillOperationsQuery = { tillOperations: Array<{ id: string, kind: string, memberNo: string, amountFen: number | null, points: number, rewardName: string | null, createdAt: string }> };
 
 export type RecordPurchaseMutationVariables = Exact<{
   input: RecordPurchaseInput;
@@ -795,6 +837,18 @@ export const UseVoucherDocument: TypedDocument<UseVoucherMutation, UseVoucherMut
   query: "mutation UseVoucher($code:String!$storeId:ID!$spendFen:Int){useVoucher(code:$code storeId:$storeId spendFen:$spendFen){discountFen voucher{...VoucherFields}}}fragment VoucherFields on Voucher{code redemptionId rewardName kind status memberNo cashFen amountOffFen discountPct minSpendFen expiresAt usedAt usedStoreName usableHere}",
 };
 
+export const RequestTillRewardOtpDocument: TypedDocument<RequestTillRewardOtpMutation, RequestTillRewardOtpMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'RequestTillRewardOtp',
+  query: "mutation RequestTillRewardOtp($input:TillRewardOtpInput!){requestTillRewardOtp(input:$input){sentTo expiresAt resendAfterSeconds}}",
+};
+
+export const RedeemRewardAtTillDocument: TypedDocument<RedeemRewardAtTillMutation, RedeemRewardAtTillMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'RedeemRewardAtTill',
+  query: "mutation RedeemRewardAtTill($input:TillRedeemRewardInput!){redeemRewardAtTill(input:$input){redemption{...RedemptionFields storeName}replayed balance memberNo}}fragment RedemptionFields on Redemption{id rewardId rewardName kind status points cashFen pointsRefunded target failReason stuck voucherCode voucherExpiresAt usedAt usedStoreName createdAt finishedAt}",
+};
+
 export const MemberByCodeDocument: TypedDocument<MemberByCodeQuery, MemberByCodeQueryVariables> = {
   kind: 'query',
   operationName: 'MemberByCode',
@@ -810,7 +864,7 @@ export const EarningRulesDocument: TypedDocument<EarningRulesQuery, EarningRules
 export const TillOperationsDocument: TypedDocument<TillOperationsQuery, TillOperationsQueryVariables> = {
   kind: 'query',
   operationName: 'TillOperations',
-  query: "query TillOperations($storeId:ID!$first:Int!){tillOperations(storeId:$storeId first:$first){id kind memberNo amountFen points createdAt}}",
+  query: "query TillOperations($storeId:ID!$first:Int!){tillOperations(storeId:$storeId first:$first){id kind memberNo amountFen points rewardName createdAt}}",
 };
 
 export const RecordPurchaseDocument: TypedDocument<RecordPurchaseMutation, RecordPurchaseMutationVariables> = {

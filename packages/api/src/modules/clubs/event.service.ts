@@ -27,7 +27,7 @@ import type { NotificationService } from '../notifications/notification.service'
 import { shanghaiMinute, thingValue, timeValue } from '../notifications/notification.service';
 import type { OrgService } from '../org/org.service';
 import type { DrainResult, OutboxService } from '../outbox/outbox.service';
-import { CodeStepTaken, consumeCodeStep } from '../purchases/purchase.service';
+import { CodeStepTaken, consumeCodeStep } from '../purchases/till-identity';
 import { Raced, text, type ClubRow, type ClubService } from './club.service';
 import { SCENE_PROFILE, type ContentGuard } from './content-guard';
 

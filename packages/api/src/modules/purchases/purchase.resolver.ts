@@ -61,10 +61,11 @@ export class RedemptionReceipt {
 @ObjectType()
 export class TillOperation {
   @Field(() => ID) id!: string;
-  @Field({ description: 'PURCHASE or REDEMPTION' }) kind!: string;
+  @Field({ description: 'PURCHASE, REDEMPTION (points deducted) or REWARD (a catalogue reward redeemed here: rewardName)' }) kind!: string;
   @Field() memberNo!: string;
   @Field(() => Int, { nullable: true }) amountFen!: number | null;
-  @Field(() => Int) points!: number;
+  @Field(() => Int, { description: 'Earned (PURCHASE) or spent (REDEMPTION, REWARD)' }) points!: number;
+  @Field(() => String, { nullable: true, description: 'REWARD: the reward redeemed' }) rewardName!: string | null;
   @Field(() => DateTimeISOResolver) createdAt!: Date;
 }
 

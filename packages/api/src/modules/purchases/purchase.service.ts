@@ -1,49 +1,44 @@
 import { clock } from '../../clock';
 import { createHash } from 'node:crypto';
-import { ErrorCode, fenToYuan, parseMemberCode, type EarningStep } from '@quanzi/shared';
+import { ErrorCode, fenToYuan, type EarningStep } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
-import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
+import { toDate, toInt, type Db } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
 import type { Logger } from '../../logger';
 import { validatePurchaseLines, type PurchaseLine } from './purchase-lines';
 
 export type { PurchaseLine } from './purchase-lines';
 import { credit, debit } from '../ledger/ledger.service';
-import type { MemberService } from '../members/member.service';
-import type { TillTicket, TokenService } from '../../auth/jwt';
+import { consumeCodeStep, replayOrThrow, type TillIdentifier, type TillIdentity } from './till-identity';
+
+export type { TillIdentity } from './till-identity';
 import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
 
-/** Who is served: the scanned member code, or the till ticket `memberByCode` gave (valid 10 minutes at that till). */
-export interface TillIdentity { memberCode?: string | null; tillTicket?: string | null }
 export interface RecordPurchaseInput extends TillIdentity { storeId: number; amountFen: number; lines: PurchaseLine[]; idempotencyKey: string }
 export interface RedeemPointsInput extends TillIdentity { storeId: number; points: number; reason: string; idempotencyKey: string }
 
 export interface PurchaseReceipt { id: number; memberNo: string; points: number; balance: number; steps: EarningStep[]; replayed: boolean }
 export interface RedemptionReceipt { id: number; memberNo: string; points: number; balance: number; replayed: boolean }
-export interface TillOperation { id: string; kind: 'PURCHASE' | 'REDEMPTION'; memberNo: string; amountFen: number | null; points: number; createdAt: Date }
+/** A line of the till's operations: a purchase, a points deduction, or a catalogue reward redeemed here (`rewardName`). */
+export interface TillOperation { id: string; kind: 'PURCHASE' | 'REDEMPTION' | 'REWARD'; memberNo: string; amountFen: number | null; points: number; rewardName: string | null; createdAt: Date }
 
 const KEY_RE = /^[A-Za-z0-9_:.-]{8,96}$/;
 const MAX_REDEEM = 10_000_000;
 
-export class CodeStepTaken extends Error {}
-
-type Identified = { memberNo: string; code: string; ticket: TillTicket | null };
-
 const sha256 = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
-/** Staff at the till (F2, F3, F4): record an offline purchase, deduct points; the till's recent operations. */
+/** Staff at the till (F2, F3, F4): record an offline purchase, deduct points; the till's recent operations (rewards redeemed there too). */
 export class PurchaseService {
   constructor(
     private readonly db: Db,
-    private readonly members: MemberService,
+    private readonly till: TillIdentifier,
     private readonly earning: EarningService,
     private readonly tiers: TierService,
     private readonly org: OrgService,
     private readonly log: Logger,
-    private readonly tokens: TokenService,
   ) {}
 
   /**
@@ -55,13 +50,13 @@ export class PurchaseService {
     validatePurchase(input);
     const store = await this.org.store(input.storeId);
     const staffId = await authorize(ctx, 'till.purchase', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
-    const who = await this.identify(input, store.id, staffId);
+    const who = await this.till.identify(input, store.id, staffId);
     const hash = sha256({ memberNo: who.memberNo, storeId: store.id, amountFen: input.amountFen, lines: input.lines });
 
     const prior = await this.findPurchase(input.idempotencyKey, hash);
     if (prior) return prior;
 
-    const v = await this.verifyOrReplay(who, now, () => this.findPurchase(input.idempotencyKey, hash));
+    const v = await this.till.verifyOrReplay(who, now, () => this.findPurchase(input.idempotencyKey, hash));
     if ('replay' in v) return v.replay;
     const { member, step } = v;
     const tier = await this.tiers.byId(member.tierId);
@@ -109,13 +104,13 @@ export class PurchaseService {
     if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–96 of [A-Za-z0-9_:.-]', 'idempotencyKey');
     const store = await this.org.store(input.storeId);
     const staffId = await authorize(ctx, 'till.redeem', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
-    const who = await this.identify(input, store.id, staffId);
+    const who = await this.till.identify(input, store.id, staffId);
     const hash = sha256({ memberNo: who.memberNo, storeId: store.id, points: input.points, reason: reasonText });
 
     const prior = await this.findRedemption(input.idempotencyKey, hash);
     if (prior) return prior;
 
-    const v = await this.verifyOrReplay(who, now, () => this.findRedemption(input.idempotencyKey, hash));
+    const v = await this.till.verifyOrReplay(who, now, () => this.findRedemption(input.idempotencyKey, hash));
     if ('replay' in v) return v.replay;
     const { member, step } = v;
     try {
@@ -152,42 +147,16 @@ export class PurchaseService {
       "SELECT e.id, e.delta, e.created_at, m.member_no FROM points_entry e JOIN member m ON m.id = e.member_id WHERE e.store_id = ? AND e.source_type = 'till_redeem' ORDER BY e.id DESC LIMIT ?",
       [store.id, first],
     );
+    const rewards = await this.db.q.all<Record<string, unknown>>(
+      'SELECT x.id, x.points, x.created_at, r.name, m.member_no FROM reward_redemption x JOIN reward r ON r.id = x.reward_id JOIN member m ON m.id = x.member_id WHERE x.store_id = ? ORDER BY x.id DESC LIMIT ?',
+      [store.id, first],
+    );
     const ops: TillOperation[] = [
-      ...purchases.map((r) => ({ id: `P${toInt(r.id)}`, kind: 'PURCHASE' as const, memberNo: String(r.member_no), amountFen: toInt(r.amount_fen), points: toInt(r.points), createdAt: toDate(r.created_at) })),
-      ...redemptions.map((r) => ({ id: `R${toInt(r.id)}`, kind: 'REDEMPTION' as const, memberNo: String(r.member_no), amountFen: null, points: -toInt(r.delta), createdAt: toDate(r.created_at) })),
+      ...purchases.map((r) => ({ id: `P${toInt(r.id)}`, kind: 'PURCHASE' as const, memberNo: String(r.member_no), amountFen: toInt(r.amount_fen), points: toInt(r.points), rewardName: null, createdAt: toDate(r.created_at) })),
+      ...redemptions.map((r) => ({ id: `R${toInt(r.id)}`, kind: 'REDEMPTION' as const, memberNo: String(r.member_no), amountFen: null, points: -toInt(r.delta), rewardName: null, createdAt: toDate(r.created_at) })),
+      ...rewards.map((r) => ({ id: `W${toInt(r.id)}`, kind: 'REWARD' as const, memberNo: String(r.member_no), amountFen: null, points: toInt(r.points), rewardName: String(r.name), createdAt: toDate(r.created_at) })),
     ];
     return ops.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, first);
-  }
-
-  /**
-   * Verifies the member code; when it was already used, the request may be a retry whose first attempt has just
-   * committed, so look the idempotency key up again before answering CODE_REUSED.
-   */
-  private async verifyOrReplay<R>(who: Identified, now: Date, replay: () => Promise<R | null>): Promise<Awaited<ReturnType<MemberService['verifyCode']>> | { replay: R }> {
-    try {
-      if (!who.ticket) return await this.members.verifyCode(who.code, now.getTime());
-      const member = await this.members.byId(who.ticket.memberId);
-      if (!member) throw new AppError(ErrorCode.CODE_INVALID, 'Unknown member');
-      if (member.codeLastStep !== null && who.ticket.step <= member.codeLastStep) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
-      return { member, step: who.ticket.step };
-    } catch (e) {
-      if (e instanceof AppError && e.code === ErrorCode.CODE_REUSED) {
-        const prior = await replay();
-        if (prior) return { replay: prior };
-      }
-      throw e;
-    }
-  }
-
-  /** Reads who is served from the member code or the till ticket (which must be this till's: same store and staff). */
-  private async identify(input: TillIdentity, storeId: number, staffId: number): Promise<Identified> {
-    const hasCode = typeof input.memberCode === 'string' && input.memberCode.length > 0;
-    const hasTicket = typeof input.tillTicket === 'string' && input.tillTicket.length > 0;
-    if (hasCode === hasTicket) throw badInput('Give either memberCode or tillTicket', 'memberCode');
-    if (hasCode) return { memberNo: memberNoOf(input.memberCode as string), code: input.memberCode as string, ticket: null };
-    const ticket = await this.tokens.verifyTillTicket(input.tillTicket as string);
-    if (ticket.storeId !== storeId || ticket.staffId !== staffId) throw new AppError(ErrorCode.CODE_INVALID, 'This member lookup belongs to another till: scan the code again');
-    return { memberNo: ticket.memberNo, code: '', ticket };
   }
 
   private async balance(memberId: number): Promise<number> {
@@ -216,31 +185,6 @@ export class PurchaseService {
     const memberId = toInt(r.member_id);
     return { id: toInt(r.id), memberNo: String(r.member_no), points: -toInt(r.delta), balance: await this.balance(memberId), replayed: true };
   }
-}
-
-/** Consumes a TOTP step for the member; a step at or below the last consumed one is a replay. */
-export async function consumeCodeStep(q: Q, memberId: number, step: number): Promise<void> {
-  const r = await q.run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step]);
-  if (r.affectedRows !== 1) throw new CodeStepTaken();
-}
-
-/**
- * A transaction lost a race (a duplicate idempotency key, or the code step taken meanwhile): someone, most likely
- * this same request retried, got there first, so return that first result if it is ours; otherwise the right error.
- */
-async function replayOrThrow<R>(e: unknown, replay: () => Promise<R | null>): Promise<R> {
-  if (isUniqueViolation(e) || e instanceof CodeStepTaken) {
-    const again = await replay();
-    if (again) return again;
-    if (e instanceof CodeStepTaken) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
-  }
-  throw e;
-}
-
-function memberNoOf(code: string): string {
-  const parsed = parseMemberCode(code ?? '');
-  if (!parsed) throw new AppError(ErrorCode.CODE_INVALID, 'Not a Quanzi member code');
-  return parsed.memberNo;
 }
 
 function validatePurchase(input: RecordPurchaseInput): void {

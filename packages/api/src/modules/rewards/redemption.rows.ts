@@ -29,6 +29,9 @@ export interface RedemptionRow {
   usedAt: Date | null;
   usedStoreId: number | null;
   usedStoreName: string | null;
+  /** Redeemed at a till: the store (null when redeemed in the app). */
+  storeId: number | null;
+  storeName: string | null;
   failReason: string | null;
   pointsRefunded: number;
   stuckAt: Date | null;
@@ -39,8 +42,10 @@ export interface RedemptionRow {
 
 export const REDEMPTION_SELECT = `SELECT x.id, x.reward_id, x.member_id, x.kind, x.points, x.cash_fen, x.cost_fen, x.status, x.target, x.out_trade_no, x.provider,
   x.provider_order_no, x.submit_count, x.voucher_code, x.voucher_expires_at, x.used_at, x.used_store_id, x.fail_reason, x.points_refunded, x.stuck_at,
-  x.finished_at, x.created_at, x.updated_at, r.name AS reward_name, r.image_url, r.brand, r.face_value_fen, s.name AS used_store_name, m.member_no
-  FROM reward_redemption x JOIN reward r ON r.id = x.reward_id JOIN member m ON m.id = x.member_id LEFT JOIN store s ON s.id = x.used_store_id`;
+  x.finished_at, x.created_at, x.updated_at, r.name AS reward_name, r.image_url, r.brand, r.face_value_fen, s.name AS used_store_name, m.member_no,
+  x.store_id, ts.name AS store_name
+  FROM reward_redemption x JOIN reward r ON r.id = x.reward_id JOIN member m ON m.id = x.member_id LEFT JOIN store s ON s.id = x.used_store_id
+  LEFT JOIN store ts ON ts.id = x.store_id`;
 
 const dateOrNull = (v: unknown): Date | null => (v == null ? null : toDate(v));
 const strOrNull = (v: unknown): string | null => (v == null ? null : String(v));
@@ -70,6 +75,8 @@ export function toRedemption(r: Record<string, unknown>): RedemptionRow {
     usedAt: dateOrNull(r.used_at),
     usedStoreId: r.used_store_id == null ? null : toInt(r.used_store_id),
     usedStoreName: strOrNull(r.used_store_name),
+    storeId: r.store_id == null ? null : toInt(r.store_id),
+    storeName: strOrNull(r.store_name),
     failReason: strOrNull(r.fail_reason),
     pointsRefunded: toInt(r.points_refunded),
     stuckAt: dateOrNull(r.stuck_at),

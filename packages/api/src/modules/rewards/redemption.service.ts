@@ -13,6 +13,10 @@
  * 6. the points are debited through the ledger (oldest lots first), keyed (reward, order id);
  * 7. partner rewards get an outbox job (fulfilment.service.ts).
  * Any refusal rolls everything back: the points, the stock and the code stay as they were.
+ *
+ * Members redeem in the app (`redeem`); staff redeem for the member in front of the till (till-redemption.service.ts)
+ * through the same `redeemAs`: the member comes from the scanned code, whose step is consumed first in the same
+ * transaction, and the order and the ledger entry record the store and the staff user.
  */
 import { clock } from '../../clock';
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
@@ -38,12 +42,13 @@ import {
 import type { RequestContext } from '../../context';
 import { authorize, allows } from '../../auth/authz';
 import type { Config } from '../../config';
-import { isUniqueViolation, toDate, toInt, type Db } from '../../db/sql';
+import { toDate, toInt, type Db } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import type { Logger } from '../../logger';
 import { debit } from '../ledger/ledger.service';
 import type { OrgService } from '../org/org.service';
 import { enqueue } from '../outbox/outbox.service';
+import { consumeCodeStep, replayOrThrow } from '../purchases/till-identity';
 import type { TierService } from '../tiers/tier.service';
 import type { OtpSender } from './otp-sender';
 import { FULFIL_TOPIC, REDEMPTION_SELECT, redemptionById, toRedemption, type RedemptionRow } from './redemption.rows';
@@ -63,7 +68,21 @@ export interface OtpTicket { sentTo: string; expiresAt: Date; resendAfterSeconds
 
 export interface VoucherUse { redemption: RedemptionRow; discountFen: number | null }
 
-interface Me { userId: number; memberId: number; tierId: number; phone: string | null }
+/** The member a redemption is for. */
+export interface Redeemer { userId: number; memberId: number; tierId: number; phone: string | null }
+
+/**
+ * A redemption made by staff at a store's till: where, by whom, and how the member's code is verified (its step is
+ * consumed in the redemption's transaction; a code already used may be this request's own retry, hence `replay`).
+ */
+export interface TillChannel {
+  storeId: number;
+  storeName: string;
+  staffId: number;
+  verify(replay: () => Promise<RedemptionRow | null>): Promise<{ step: number } | { replay: RedemptionRow }>;
+}
+
+type Me = Redeemer;
 
 const KEY_RE = /^[A-Za-z0-9_:.-]{8,96}$/;
 const OTP_TTL_MS = 5 * 60_000;
@@ -85,9 +104,9 @@ export function newVoucherCode(): string {
   return body + voucherCheckChar(body);
 }
 
-/** A reward's name as the confirmation text names it. */
-function describe(r: RewardRow): string {
-  return `兑换「${r.name}」`;
+/** What a one-time code confirms, as the message names it (at a till: which store). */
+function describe(r: RewardRow, storeName: string | null): string {
+  return storeName ? `在${storeName}兑换「${r.name}」` : `兑换「${r.name}」`;
 }
 
 export class RedemptionService {
@@ -105,10 +124,18 @@ export class RedemptionService {
   ) {}
 
   private async me(ctx: RequestContext): Promise<Me> {
-    const userId = ctx.requireUser();
-    const r = await this.db.q.get<Record<string, unknown>>('SELECT m.id, m.tier_id, u.phone FROM member m JOIN app_user u ON u.id = m.user_id WHERE m.user_id = ?', [userId]);
+    return this.redeemer('m.user_id = ?', ctx.requireUser());
+  }
+
+  /** The member by id (staff at the till redeem for the member whose code they scanned). */
+  memberById(memberId: number): Promise<Redeemer> {
+    return this.redeemer('m.id = ?', memberId);
+  }
+
+  private async redeemer(where: string, id: number): Promise<Redeemer> {
+    const r = await this.db.q.get<Record<string, unknown>>(`SELECT m.id, m.user_id, m.tier_id, u.phone FROM member m JOIN app_user u ON u.id = m.user_id WHERE ${where}`, [id]);
     if (!r) throw notFound('Member');
-    return { userId, memberId: toInt(r.id), tierId: toInt(r.tier_id), phone: r.phone == null ? null : String(r.phone) };
+    return { userId: toInt(r.user_id), memberId: toInt(r.id), tierId: toInt(r.tier_id), phone: r.phone == null ? null : String(r.phone) };
   }
 
   /**
@@ -159,7 +186,14 @@ export class RedemptionService {
    * both). At most one code a minute: asking again sooner answers the code already sent.
    */
   async requestOtp(ctx: RequestContext, rewardId: number, target: string | null, now = clock.now()): Promise<OtpTicket> {
-    const me = await this.me(ctx);
+    return this.sendOtp(await this.me(ctx), rewardId, target, null, now);
+  }
+
+  /**
+   * {@link requestOtp} for a given member; `storeName` when staff at a till asked for it (the message says where, so a
+   * member who is not at that till knows not to read the code out).
+   */
+  async sendOtp(me: Redeemer, rewardId: number, target: string | null, storeName: string | null, now = clock.now()): Promise<OtpTicket> {
     const r = await this.rewards.row(rewardId);
     if (!r.active) throw notFound(`Reward ${rewardId}`);
     if (!needsOtp(r.pointsPrice, this.config.rewards.otpThresholdPoints)) throw badInput('This reward needs no confirmation code', 'rewardId');
@@ -182,7 +216,7 @@ export class RedemptionService {
       const c = await t.run('INSERT INTO otp_challenge (member_id, purpose, ref, code_hash, attempts, expires_at, created_at) VALUES (?, ?, ?, ?, 0, ?, ?)', [
         me.memberId, OTP_PURPOSE, String(r.id), this.otpHash(me.memberId, r.id, resolved, code), t.ts(expiresAt), t.ts(now),
       ]);
-      await this.otpSender.send(t, { memberId: me.memberId, phone }, { code, purpose: describe(r), ref: `otp-${c.insertId}`, expiresAt }, now);
+      await this.otpSender.send(t, { memberId: me.memberId, phone }, { code, purpose: describe(r, storeName), ref: `otp-${c.insertId}`, expiresAt }, now);
     });
     return { sentTo: maskPhone(phone) as string, expiresAt, resendAfterSeconds: Math.round(OTP_RESEND_MS / 1000) };
   }
@@ -223,13 +257,27 @@ export class RedemptionService {
 
   /** Redeems a reward for the signed-in member (see the module comment). A replayed key returns the first order. */
   async redeem(ctx: RequestContext, input: RedeemInput, now = clock.now()): Promise<{ redemption: RedemptionRow; replayed: boolean }> {
-    const me = await this.me(ctx);
+    return this.redeemAs(await this.me(ctx), input, null, now);
+  }
+
+  /**
+   * The one redemption path, in the app (`till` null) and at a till (see the module comment). The idempotency key is
+   * the member's; at a till the request also names the store, so a key replayed at another store is a conflict.
+   */
+  async redeemAs(me: Redeemer, input: RedeemInput, till: TillChannel | null, now = clock.now()): Promise<{ redemption: RedemptionRow; replayed: boolean }> {
     if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–96 of [A-Za-z0-9_:.-]', 'idempotencyKey');
     const r = await this.rewards.row(input.rewardId);
     const target = this.resolveTarget(r, input.target, me.phone);
-    const hash = sha256([r.id, target]);
-    const prior = await this.findByKey(me.memberId, input.idempotencyKey, hash);
+    const hash = sha256(till ? [r.id, target, 'till', till.storeId] : [r.id, target]);
+    const replay = () => this.findByKey(me.memberId, input.idempotencyKey, hash);
+    const prior = await replay();
     if (prior) return { redemption: prior, replayed: true };
+    let step: number | null = null;
+    if (till) {
+      const v = await till.verify(replay);
+      if ('replay' in v) return { redemption: v.replay, replayed: true };
+      step = v.step;
+    }
     await this.checkAvailable(r, me, now);
     const challengeId = needsOtp(r.pointsPrice, this.config.rewards.otpThresholdPoints) ? await this.checkOtp(me, r, target, input.otp, now) : null;
 
@@ -238,6 +286,8 @@ export class RedemptionService {
     let id: number;
     try {
       id = await this.db.tx(async (q) => {
+        // At a till the code step is consumed first (member row, then account row: the order of every till write).
+        if (step !== null) await consumeCodeStep(q, me.memberId, step);
         await q.get(`SELECT id FROM member_account WHERE id = ?${q.forUpdate}`, [me.memberId]);
         if (r.limitPerDay !== null || r.limitPerMonth !== null) {
           const used = await q.get<{ today: unknown; month: unknown }>(
@@ -257,31 +307,31 @@ export class RedemptionService {
         const voucherExpiresAt = !partner && r.voucherValidDays !== null ? new Date(now.getTime() + r.voucherValidDays * 86_400_000) : null;
         const ins = await q.run(
           `INSERT INTO reward_redemption (reward_id, member_id, kind, points, cash_fen, cost_fen, status, target, idempotency_key, request_hash, out_trade_no, provider,
-             submit_count, voucher_code, voucher_expires_at, points_refunded, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?)`,
+             submit_count, voucher_code, voucher_expires_at, points_refunded, store_id, staff_id, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?)`,
           [
             r.id, me.memberId, r.kind, r.pointsPrice, r.cashFen, r.costFen, partner ? 'PENDING' : 'ISSUED', target, input.idempotencyKey, hash,
-            partner ? newRewardOrderNo(now) : null, partner ? r.provider : null, partner ? null : newVoucherCode(), voucherExpiresAt ? q.ts(voucherExpiresAt) : null, q.ts(now), q.ts(now),
+            partner ? newRewardOrderNo(now) : null, partner ? r.provider : null, partner ? null : newVoucherCode(), voucherExpiresAt ? q.ts(voucherExpiresAt) : null,
+            till?.storeId ?? null, till?.staffId ?? null, q.ts(now), q.ts(now),
           ],
         );
         await debit(
           q,
-          { memberId: me.memberId, kind: 'REDEEM', reason: `积分兑换 · ${r.name}`, actorId: me.userId, storeId: null, sourceType: 'reward', sourceRef: String(ins.insertId), requestHash: hash, now },
+          {
+            memberId: me.memberId, kind: 'REDEEM', reason: till ? `门店兑换 · ${r.name} · ${till.storeName}` : `积分兑换 · ${r.name}`, actorId: till?.staffId ?? me.userId,
+            storeId: till?.storeId ?? null, sourceType: 'reward', sourceRef: String(ins.insertId), requestHash: hash, now,
+          },
           r.pointsPrice,
         );
         if (partner) await enqueue(q, FULFIL_TOPIC, String(ins.insertId), now);
         return ins.insertId;
       });
     } catch (e) {
-      if (isUniqueViolation(e)) {
-        // The same key committed first (a retry racing its original): answer with that order.
-        const again = await this.findByKey(me.memberId, input.idempotencyKey, hash);
-        if (again) return { redemption: again, replayed: true };
-      }
-      throw e;
+      // The same key committed first (a retry racing its original), or took the code step: answer with that order.
+      return { redemption: await replayOrThrow(e, replay), replayed: true };
     }
     const row = (await redemptionById(this.db.q, id)) as RedemptionRow;
-    this.log.info({ redemptionId: id, rewardId: r.id, memberId: me.memberId, points: r.pointsPrice, kind: r.kind }, 'reward redeemed');
+    this.log.info({ redemptionId: id, rewardId: r.id, memberId: me.memberId, points: r.pointsPrice, kind: r.kind, storeId: till?.storeId, staffId: till?.staffId }, 'reward redeemed');
     if (partner) this.onQueued();
     return { redemption: row, replayed: false };
   }

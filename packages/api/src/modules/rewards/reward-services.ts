@@ -8,21 +8,24 @@ import type { EarningService } from '../earning/earning.service';
 import type { NotificationService } from '../notifications/notification.service';
 import type { OrgService } from '../org/org.service';
 import type { OutboxService } from '../outbox/outbox.service';
+import type { TillIdentifier } from '../purchases/till-identity';
 import type { TierService } from '../tiers/tier.service';
 import { FulfilmentService } from './fulfilment.service';
 import { InboxOtpSender, type OtpSender } from './otp-sender';
 import { RedemptionService } from './redemption.service';
 import { RewardReportService } from './reward-report.service';
 import { RewardService } from './reward.service';
+import { TillRedemptionService } from './till-redemption.service';
 
 export interface RewardServices {
   rewards: RewardService;
   redemptions: RedemptionService;
   fulfilment: FulfilmentService;
   rewardReports: RewardReportService;
+  tillRedemptions: TillRedemptionService;
 }
 
-export interface RewardDeps { org: OrgService; tiers: TierService; earning: EarningService; outbox: OutboxService; notifications: NotificationService; otpSender?: OtpSender }
+export interface RewardDeps { org: OrgService; tiers: TierService; earning: EarningService; outbox: OutboxService; notifications: NotificationService; till: TillIdentifier; otpSender?: OtpSender }
 
 /** The configured provider adapters by id (the aggregator when REWARD_PROVIDER_* is set, or the demo's simulator). */
 export function rewardProviders(config: Config): Map<string, RewardProvider> {
@@ -39,5 +42,5 @@ export function createRewardServices(config: Config, db: Db, log: Logger, d: Rew
     if (config.rewards.jobsIntervalSeconds > 0) fulfilment.runJobs().catch((e: Error) => log.error({ err: e.message }, 'reward jobs failed'));
   };
   const redemptions = new RedemptionService(db, config, rewards, d.tiers, d.org, d.otpSender ?? new InboxOtpSender(d.notifications, log), (p) => fulfilment.canFulfil(p), log, kick);
-  return { rewards, redemptions, fulfilment, rewardReports: new RewardReportService(db) };
+  return { rewards, redemptions, fulfilment, rewardReports: new RewardReportService(db), tillRedemptions: new TillRedemptionService(db, d.org, d.till, redemptions) };
 }

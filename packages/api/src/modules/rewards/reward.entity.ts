@@ -146,6 +146,7 @@ export class Reward {
 @Index({ name: 'reward_redemption_limits_idx', properties: ['member', 'reward', 'createdAt'] })
 @Index({ name: 'reward_redemption_member_idx', properties: ['member', 'id'] })
 @Index({ name: 'reward_redemption_report_idx', properties: ['createdAt', 'reward'] })
+@Index({ name: 'reward_redemption_store_idx', properties: ['store', 'id'] })
 export class RewardRedemption {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -179,6 +180,13 @@ export class RewardRedemption {
 
   @Property({ type: 'string', length: 96 })
   idempotencyKey!: string;
+
+  /** Redeemed at a till (redeemRewardAtTill): the store and the staff user; null when the member redeemed in the app. */
+  @ManyToOne(() => Store, { nullable: true, deleteRule: 'restrict' })
+  store?: Store | null;
+
+  @ManyToOne(() => AppUser, { nullable: true, deleteRule: 'set null' })
+  staff?: AppUser | null;
 
   /** SHA-256 of the request: the same key with other content is an IDEMPOTENCY_CONFLICT. */
   @Property({ type: 'string', length: 64 })

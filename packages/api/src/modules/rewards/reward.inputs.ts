@@ -49,3 +49,19 @@ export class RewardPartnerInput {
   @Field({ description: 'Lower-case letters, digits, _ and - (e.g. cnpc)' }) code!: string;
   @Field() name!: string;
 }
+
+@InputType({ description: 'Staff at a till: redeem a reward for the member whose code was scanned' })
+export class TillRedeemRewardInput extends RedeemRewardInput {
+  @Field(() => String, { nullable: true, description: 'The scanned member code (or give tillTicket)' }) memberCode?: string | null;
+  @Field(() => String, { nullable: true, description: "memberByCode's till ticket: valid 10 minutes at this till" }) tillTicket?: string | null;
+  @Field(() => ID) storeId!: string;
+}
+
+@InputType({ description: "Staff at a till: send the one-time code of a high-value reward to the scanned member's bound phone" })
+export class TillRewardOtpInput {
+  @Field(() => String, { nullable: true, description: 'The scanned member code (or give tillTicket)' }) memberCode?: string | null;
+  @Field(() => String, { nullable: true, description: "memberByCode's till ticket" }) tillTicket?: string | null;
+  @Field(() => ID) storeId!: string;
+  @Field(() => ID) rewardId!: string;
+  @Field(() => String, { nullable: true, description: 'Top-ups: the phone number (default: the bound phone); fuel cards: the card number' }) target?: string | null;
+}

@@ -8,7 +8,7 @@ import { parseId } from '../members/member.resolver';
 import { TierType } from '../members/member.types';
 import { toTierType } from '../tiers/tier.resolver';
 import type { RewardInput } from './reward.service';
-import { CreateRewardInput, RedeemRewardInput, RewardPartnerInput, UpdateRewardInput } from './reward.inputs';
+import { CreateRewardInput, RedeemRewardInput, RewardPartnerInput, TillRedeemRewardInput, TillRewardOtpInput, UpdateRewardInput } from './reward.inputs';
 import {
   PartnerType,
   RedemptionResultType,
@@ -18,6 +18,7 @@ import {
   RewardOtpType,
   RewardReportType,
   RewardType,
+  TillRedemptionResultType,
   toRedemptionType,
   toRewardType,
   toVoucherType,
@@ -127,6 +128,17 @@ export class RedemptionResolver {
     const { redemption, replayed } = await ctx.services.redemptions.redeem(ctx, { ...input, rewardId: parseId(input.rewardId, 'rewardId') });
     const home = await ctx.services.members.home(ctx.requireUser());
     return { redemption: toRedemptionType(redemption), replayed, balance: home.balance };
+  }
+
+  @Mutation(() => RewardOtpType, { description: "Staff of the store: send the one-time code for a high-value reward to the scanned member's bound phone (the member reads it out)" })
+  async requestTillRewardOtp(@Arg('input') input: TillRewardOtpInput, @Ctx() ctx: RequestContext): Promise<RewardOtpType> {
+    return ctx.services.tillRedemptions.requestOtp(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), rewardId: parseId(input.rewardId, 'rewardId') });
+  }
+
+  @Mutation(() => TillRedemptionResultType, { description: 'Staff of the store: redeem a reward for the scanned member (the mall’s rules), once per idempotency key' })
+  async redeemRewardAtTill(@Arg('input') input: TillRedeemRewardInput, @Ctx() ctx: RequestContext): Promise<TillRedemptionResultType> {
+    const r = await ctx.services.tillRedemptions.redeem(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), rewardId: parseId(input.rewardId, 'rewardId') });
+    return { ...r, redemption: toRedemptionType(r.redemption) };
   }
 
   @Query(() => [RedemptionType], { description: "Member: the signed-in member's redemptions, newest first" })

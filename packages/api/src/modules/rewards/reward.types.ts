@@ -99,6 +99,7 @@ export class RedemptionType {
   @Field(() => DateTimeISOResolver, { nullable: true }) voucherExpiresAt!: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true }) usedAt!: Date | null;
   @Field(() => String, { nullable: true }) usedStoreName!: string | null;
+  @Field(() => String, { nullable: true, description: 'Redeemed by staff at a till: the store (null when redeemed in the app)' }) storeName!: string | null;
   @Field(() => String, { nullable: true }) failReason!: string | null;
   @Field(() => Int, { description: 'Points given back (a failed top-up refunds all of them)' }) pointsRefunded!: number;
   @Field({ description: 'Fulfilment gave up waiting for the provider (HQ: retryRedemption)' }) stuck!: boolean;
@@ -121,6 +122,7 @@ export function toRedemptionType(r: RedemptionRow): RedemptionType {
     voucherExpiresAt: r.voucherExpiresAt,
     usedAt: r.usedAt,
     usedStoreName: r.usedStoreName,
+    storeName: r.storeName,
     failReason: r.failReason,
     pointsRefunded: r.pointsRefunded,
     stuck: r.stuckAt !== null,
@@ -134,6 +136,14 @@ export class RedemptionResultType {
   @Field(() => RedemptionType) redemption!: RedemptionType;
   @Field({ description: 'true when this idempotency key had already redeemed (nothing changed)' }) replayed!: boolean;
   @Field(() => Int, { description: 'The member’s points after the redemption' }) balance!: number;
+}
+
+@ObjectType('TillRedemptionResult')
+export class TillRedemptionResultType {
+  @Field(() => RedemptionType) redemption!: RedemptionType;
+  @Field({ description: 'true when this idempotency key had already redeemed (nothing changed)' }) replayed!: boolean;
+  @Field(() => Int, { description: 'The member’s points after the redemption' }) balance!: number;
+  @Field() memberNo!: string;
 }
 
 @ObjectType('RewardOtp', { description: 'Where the one-time code went' })

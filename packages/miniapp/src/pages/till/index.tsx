@@ -7,14 +7,14 @@ import { ErrorNotice, PageShell } from '../../components/page-shell';
 import { refreshViewer } from '../../state/auth';
 import { isStaff, useSession } from '../../state/session';
 import { useStore } from '../../state/store';
-import { lookUpMember, tillMember, useTillStore, type Store } from '../../state/till';
+import { lookUpMember, TILL_REWARD_PAGE, tillMember, useTillStore, type Store } from '../../state/till';
 import { TillMemberPanel } from '../../components/till-member';
 import { CAN_SCAN, scanMemberCode } from '../../utils/scan';
 import './index.css';
 
 /**
  * The till (staff only): scan a member's code (a text field stands in on H5), see the member, then record a
- * purchase or deduct points; or collect a WeChat Pay payment (收款). The heavy pages live in the `staff` subpackage.
+ * purchase, deduct points or redeem a catalogue reward for the member; or collect a WeChat Pay payment (收款). The heavy pages live in the `staff` subpackage.
  */
 export default function TillPage() {
   const { token, viewer } = useSession();
@@ -102,6 +102,9 @@ export default function TillPage() {
                 </Button>
                 <Button type='primary' fill='outline' onClick={() => void Taro.navigateTo({ url: '/staff/redeem/index' })}>
                   扣减积分
+                </Button>
+                <Button type='primary' fill='outline' onClick={() => void Taro.navigateTo({ url: TILL_REWARD_PAGE })}>
+                  兑换礼品
                 </Button>
               </View>
             </>

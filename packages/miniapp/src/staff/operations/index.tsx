@@ -6,7 +6,7 @@ import { formatDateTime, signedPoints, tillOperationLabel, yuan } from '../../ut
 import { apiError } from '../../api/errors';
 import './index.css';
 
-/** The last ten purchases and deductions recorded at this till's store. */
+/** The last ten purchases, deductions and rewards redeemed at this till's store. */
 export default function OperationsPage() {
   const { token } = useSession();
   const { store } = useTillStore();
@@ -25,12 +25,12 @@ export default function OperationsPage() {
           {tillOperations.map((op) => (
             <View key={op.id} className='operation'>
               <View className='operation__main'>
-                <Text>{`${tillOperationLabel[op.kind] ?? op.kind} · 会员 ${op.memberNo}`}</Text>
+                <Text>{`${tillOperationLabel[op.kind] ?? op.kind}${op.rewardName ? `「${op.rewardName}」` : ''} · 会员 ${op.memberNo}`}</Text>
                 <Text className='muted'>{formatDateTime(op.createdAt)}</Text>
               </View>
               <View className='operation__side'>
-                <Text className={op.kind === 'REDEMPTION' ? 'operation__minus' : 'operation__plus'}>
-                  {signedPoints(op.kind === 'REDEMPTION' ? -Math.abs(op.points) : op.points)}
+                <Text className={op.kind === 'PURCHASE' ? 'operation__plus' : 'operation__minus'}>
+                  {signedPoints(op.kind === 'PURCHASE' ? op.points : -Math.abs(op.points))}
                 </Text>
                 {op.amountFen !== null ? <Text className='muted'>{`¥${yuan(op.amountFen)}`}</Text> : null}
               </View>

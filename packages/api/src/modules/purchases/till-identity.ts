@@ -1,0 +1,96 @@
+/**
+ * Who is served at a till (F2): the scanned member code or the till ticket `memberByCode` gave, the code step that
+ * an operation consumes once, and the replay-after-a-lost-race handling every till write shares (purchases, point
+ * deductions, reward redemptions at the till).
+ */
+import { ErrorCode, parseMemberCode } from '@quanzi/shared';
+import type { TillTicket, TokenService } from '../../auth/jwt';
+import { isUniqueViolation, type Q } from '../../db/sql';
+import { AppError, badInput } from '../../errors';
+import type { CodeMember, MemberService } from '../members/member.service';
+
+/** Who is served: the scanned member code, or the till ticket `memberByCode` gave (valid 10 minutes at that till). */
+export interface TillIdentity { memberCode?: string | null; tillTicket?: string | null }
+
+/** The member a till request names (read from the code or ticket, not yet verified). */
+export type Identified = { memberNo: string; code: string; ticket: TillTicket | null };
+
+/** A verified member code: the member and the TOTP step the operation will consume. */
+export type VerifiedCode = Awaited<ReturnType<MemberService['verifyCode']>>;
+
+export class CodeStepTaken extends Error {}
+
+export class TillIdentifier {
+  constructor(
+    private readonly members: MemberService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  /** Reads who is served from the member code or the till ticket (which must be this till's: same store and staff). */
+  async identify(input: TillIdentity, storeId: number, staffId: number): Promise<Identified> {
+    const hasCode = typeof input.memberCode === 'string' && input.memberCode.length > 0;
+    const hasTicket = typeof input.tillTicket === 'string' && input.tillTicket.length > 0;
+    if (hasCode === hasTicket) throw badInput('Give either memberCode or tillTicket', 'memberCode');
+    if (hasCode) return { memberNo: memberNoOf(input.memberCode as string), code: input.memberCode as string, ticket: null };
+    const ticket = await this.tokens.verifyTillTicket(input.tillTicket as string);
+    if (ticket.storeId !== storeId || ticket.staffId !== staffId) throw new AppError(ErrorCode.CODE_INVALID, 'This member lookup belongs to another till: scan the code again');
+    return { memberNo: ticket.memberNo, code: '', ticket };
+  }
+
+  /** The member a request names, before the code is verified (to find an earlier result of its idempotency key). */
+  async member(who: Identified): Promise<CodeMember> {
+    const m = who.ticket ? await this.members.byId(who.ticket.memberId) : await this.members.byMemberNo(who.memberNo);
+    if (!m) throw new AppError(ErrorCode.CODE_INVALID, 'Unknown member code');
+    return m;
+  }
+
+  /** Verifies the code (or the ticket's step) is current and unused; CODE_INVALID/CODE_EXPIRED/CODE_REUSED otherwise. */
+  async verify(who: Identified, now: Date): Promise<VerifiedCode> {
+    if (!who.ticket) return this.members.verifyCode(who.code, now.getTime());
+    const member = await this.members.byId(who.ticket.memberId);
+    if (!member) throw new AppError(ErrorCode.CODE_INVALID, 'Unknown member');
+    if (member.codeLastStep !== null && who.ticket.step <= member.codeLastStep) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
+    return { member, step: who.ticket.step };
+  }
+
+  /**
+   * Verifies the member code; when it was already used, the request may be a retry whose first attempt has just
+   * committed, so look the idempotency key up again before answering CODE_REUSED.
+   */
+  async verifyOrReplay<R>(who: Identified, now: Date, replay: () => Promise<R | null>): Promise<VerifiedCode | { replay: R }> {
+    try {
+      return await this.verify(who, now);
+    } catch (e) {
+      if (e instanceof AppError && e.code === ErrorCode.CODE_REUSED) {
+        const prior = await replay();
+        if (prior) return { replay: prior };
+      }
+      throw e;
+    }
+  }
+}
+
+/** Consumes a TOTP step for the member; a step at or below the last consumed one is a replay. */
+export async function consumeCodeStep(q: Q, memberId: number, step: number): Promise<void> {
+  const r = await q.run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step]);
+  if (r.affectedRows !== 1) throw new CodeStepTaken();
+}
+
+/**
+ * A transaction lost a race (a duplicate idempotency key, or the code step taken meanwhile): someone, most likely
+ * this same request retried, got there first, so return that first result if it is ours; otherwise the right error.
+ */
+export async function replayOrThrow<R>(e: unknown, replay: () => Promise<R | null>): Promise<R> {
+  if (isUniqueViolation(e) || e instanceof CodeStepTaken) {
+    const again = await replay();
+    if (again) return again;
+    if (e instanceof CodeStepTaken) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
+  }
+  throw e;
+}
+
+function memberNoOf(code: string): string {
+  const parsed = parseMemberCode(code ?? '');
+  if (!parsed) throw new AppError(ErrorCode.CODE_INVALID, 'Not a Quanzi member code');
+  return parsed.memberNo;
+}
