@@ -4,8 +4,18 @@
  * members earn points at the till, join and RSVP (one lands on the waitlist and moves up when someone cancels);
  * staff scan them in at the door; the attendance points are credited and the books balance.
  * Only the first HQ manager is granted directly (someone has to be first).
+ * Then, in Chromium on the H5 build, a manager creates an event in the event editor with its date and time pickers
+ * (on a phone set to Los Angeles time: the editor works in Beijing time regardless); a deadline after the start is
+ * refused with its message.
  */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { fromBeijing, type WallTime } from '../../packages/miniapp/src/utils/beijing-time';
 import { startTestApp, type GqlResult, type TestApp } from '../../packages/api/test/support/harness';
+import { button, launchChromium, newPhone, requireH5, see, turnPicker } from '../support/h5';
+
+const ARTIFACTS = path.join(__dirname, '..', 'artifacts', 'journey');
 
 type Persona = Awaited<ReturnType<TestApp['signIn']>>;
 
@@ -16,10 +26,20 @@ function ok<T>(r: GqlResult<T>): T {
 
 describe('journey: a club event from creation to attendance points', () => {
   let t: TestApp;
+  let browser: Browser | undefined;
+  let phone: { ctx: BrowserContext; page: Page } | undefined;
+  const pageErrors: string[] = [];
   beforeAll(async () => {
-    t = await startTestApp('mariadb');
+    requireH5(); // before the app starts: the API serves the H5 build only when it exists
+    mkdirSync(ARTIFACTS, { recursive: true });
+    t = await startTestApp('mariadb', { demo: true });
+  }, 180_000);
+  afterAll(async () => {
+    await phone?.page.screenshot({ path: path.join(ARTIFACTS, 'zz-last-organizer.png') }).catch(() => undefined);
+    await phone?.ctx.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await t?.close();
   }, 60_000);
-  afterAll(async () => t?.close());
 
   test('organizer creates a club and an event → members join and RSVP → staff checks them in → attendance points credited', async () => {
     const manager = await t.signIn('journey-hq-manager');
@@ -119,4 +139,75 @@ describe('journey: a club event from creation to attendance points', () => {
     expect(report).toEqual([{ confirmed: 2, cancelled: 1, attended: 2, walkIns: 0 }]);
     expect(ok(await t.gql<{ pointsReconciliation: unknown[] }>('{ pointsReconciliation { memberId } }', {}, manager.token)).pointsReconciliation).toEqual([]);
   });
+
+  test('H5: a manager picks the event times in Beijing time; a deadline after the start is refused', async () => {
+    // Dave (a demo persona) manages HQ and has a club to plan for.
+    const dave = await t.signIn('dave');
+    await t.grant(dave.userId, { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null });
+    const club = ok(
+      await t.gql<{ createClub: { id: string } }>(
+        'mutation($input: CreateClubInput!) { createClub(input: $input) { id } }',
+        { input: { name: '三里屯跑步团', theme: '跑步', description: '每周夜跑', joinPolicy: 'OPEN', storeId: String(t.org.guomao) } },
+        dave.token,
+      ),
+    ).createClub;
+
+    browser = await launchChromium();
+    // The phone is set to Los Angeles: what it shows and sends must still be Beijing time.
+    phone = await newPhone(browser, 'organizer', pageErrors, 'America/Los_Angeles');
+    const { page } = phone;
+    expect(await page.evaluate(() => new Date().getTimezoneOffset())).toBeGreaterThan(0);
+    await page.goto(`${t.url}/#/pages/login/index`);
+    await see(page, '演示环境：选择一个身份登录');
+    await button(page, 'Dave').click();
+    await page.waitForURL(/#\/pages\/(card|till)\/index/);
+    await page.goto(`${t.url}/#/organizer/event-edit/index?clubId=${club.id}`);
+    await see(page, '开始时间（北京时间）');
+
+    const shown = async (which: 'start' | 'end' | 'deadline') => {
+      const [date, time] = await Promise.all(
+        (['date', 'time'] as const).map(async (part) => (await page.locator(`.event-edit__${which}-${part}:visible`).innerText()).replace('▾', '').trim()),
+      );
+      return `${date} ${time}`;
+    };
+    // Tomorrow (in Beijing) 19:30–21:30 by default, no deadline.
+    const start = await shown('start');
+    const day = start.slice(0, 10);
+    expect(start).toMatch(/^\d{4}-\d{2}-\d{2} 周. 19:30$/);
+    expect(await shown('end')).toBe(start.replace('19:30', '21:30'));
+    expect(await shown('deadline')).toBe('未设置 --:--');
+
+    await page.locator('.event-edit__title input:visible').fill('夜跑：亮马河 5 公里');
+    await page.locator('.event-edit__address input:visible').fill('亮马河国际风情水岸');
+    await page.locator('.event-edit__capacity input:visible').fill('15');
+    // Start one hour later (the hour column up one row): the end moves with it.
+    await turnPicker(page, 'taro-picker-core.event-edit__start-time', [1]);
+    expect(await shown('start')).toBe(start.replace('19:30', '20:30'));
+    expect(await shown('end')).toBe(start.replace('19:30', '22:30'));
+    // A deadline an hour after the start (the deadline picker opens at the start's time): refused, nothing sent.
+    await turnPicker(page, 'taro-picker-core.event-edit__deadline-time', [1]);
+    expect(await shown('deadline')).toBe(start.replace('19:30', '21:30'));
+    await button(page, '保存并发布').click();
+    await page.locator('.event-edit__problem:visible').scrollIntoViewIfNeeded();
+    await see(page, '报名截止时间不能晚于开始时间');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'clubs-01-deadline-after-start.png') });
+    const EVENTS = 'query($id: ID!) { club(id: $id) { events { id title startsAt endsAt rsvpDeadline status } } }';
+    const eventsNow = async () => ok(await t.gql<{ club: { events: { id: string; title: string; startsAt: string; endsAt: string; rsvpDeadline: string | null; status: string }[] } }>(EVENTS, { id: club.id }, dave.token)).club.events;
+    expect(await eventsNow()).toEqual([]);
+
+    // Three hours earlier (18:30): published, and the event page shows the Beijing times.
+    await turnPicker(page, 'taro-picker-core.event-edit__deadline-time', [-3]);
+    expect(await shown('deadline')).toBe(start.replace('19:30', '18:30'));
+    await button(page, '保存并发布').click();
+    await page.waitForURL(/#\/pages\/event\/index\?id=/);
+    await see(page, '夜跑：亮马河 5 公里', `报名截止：${day} 18:30`, `时间：${day} 20:30 – ${day} 22:30`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'clubs-02-event-published.png') });
+    const at = (time: string) => new Date(fromBeijing({ date: day, time } as WallTime) as string).getTime();
+    const [saved] = await eventsNow();
+    expect(saved).toMatchObject({ title: '夜跑：亮马河 5 公里', status: 'PUBLISHED' });
+    expect([saved!.startsAt, saved!.endsAt, saved!.rsvpDeadline].map((d) => Date.parse(d as string))).toEqual([at('20:30'), at('22:30'), at('18:30')]);
+    // 20:30 in Beijing is 12:30 UTC, whatever the phone's zone.
+    expect(new Date(saved!.startsAt).toISOString().slice(11, 16)).toBe('12:30');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });

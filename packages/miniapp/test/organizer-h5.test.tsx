@@ -5,6 +5,9 @@ import { api, click, mount, openWith, resetAll, signIn, fail, text, type, waitFo
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 jest.mock('../src/utils/scan', () => jest.requireActual('../src/utils/scan.h5'));
 
+// The check-in happened five minutes before this moment; nothing here depends on today.
+const NOW = Date.parse('2030-06-10T11:40:00.000Z'); // deliberately absolute: one fixed reference
+
 afterEach(() => {
   jest.restoreAllMocks();
   resetAll();
@@ -19,7 +22,7 @@ describe('organizer check-in on H5 (a text field instead of the scanner)', () =>
       checkInAttendee: {
         replayed: false,
         rsvpStatus: null,
-        attendance: { id: 'a1', memberNo: '10000042', nickname: null, checkedInAt: '2026-12-01T11:35:00.000Z', pointsAwarded: 0, walkIn: true },
+        attendance: { id: 'a1', memberNo: '10000042', nickname: null, checkedInAt: new Date(NOW - 5 * 60_000).toISOString(), pointsAwarded: 0, walkIn: true },
       },
     });
     await mount(AttendeesPage);

@@ -4,8 +4,9 @@ import AttendeesPage from '../src/organizer/attendees';
 import EventEditPage from '../src/organizer/event-edit';
 import RequestsPage from '../src/organizer/requests';
 import AnnouncePage from '../src/organizer/announce';
-import { parseLocalDateTime } from '../src/state/club';
-import { clubEvent, eventDetail, ORGANIZER_MEMBERSHIP } from './club-fixtures';
+import { beijingDay, fromBeijing } from '../src/utils/beijing-time';
+import { clock } from '../src/utils/clock';
+import { clubEvent, eventDetail, HOUR, iso, ORGANIZER_MEMBERSHIP } from './club-fixtures';
 import { act } from 'react';
 import { $, api, click, flush, fail, mount, OFFLINE, openWith, pending, resetAll, signIn, text, type, waitForText } from './harness';
 
@@ -14,6 +15,7 @@ jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/tra
 afterEach(() => {
   jest.restoreAllMocks();
   resetAll();
+  clock.reset();
 });
 
 /** Types into a Taro <Textarea> (its inner <textarea>, rendered on an animation frame). */
@@ -32,13 +34,19 @@ async function typeArea(className: string, value: string): Promise<void> {
   await flush();
 }
 
+// Every time in this file derives from this moment (14:00 in Beijing); the pages read it through the clock.
+const NOW = Date.parse('2030-06-10T06:00:00.000Z'); // deliberately absolute: one fixed reference, not today
+/** The Beijing wall time `n` days from NOW's Beijing day, and its UTC instant. */
+const day = (n: number, time: string) => beijingDay(NOW, n, time);
+const utc = (n: number, time: string) => fromBeijing(day(n, time)) as string;
+
 const CODE = 'QZ1.10000042.123456';
 
 const rsvps = {
   eventRsvps: [
-    { id: 'r1', memberNo: '10000042', nickname: '小红', status: 'CONFIRMED' as const, waitlistPosition: null, pointsPaid: 50, createdAt: '2026-11-20T02:00:00.000Z' },
-    { id: 'r2', memberNo: '10000043', nickname: null, status: 'WAITLISTED' as const, waitlistPosition: 1, pointsPaid: 50, createdAt: '2026-11-20T03:00:00.000Z' },
-    { id: 'r3', memberNo: '10000044', nickname: '小明', status: 'CANCELLED' as const, waitlistPosition: null, pointsPaid: 0, createdAt: '2026-11-20T04:00:00.000Z' },
+    { id: 'r1', memberNo: '10000042', nickname: '小红', status: 'CONFIRMED' as const, waitlistPosition: null, pointsPaid: 50, createdAt: iso(NOW - 72 * HOUR) },
+    { id: 'r2', memberNo: '10000043', nickname: null, status: 'WAITLISTED' as const, waitlistPosition: 1, pointsPaid: 50, createdAt: iso(NOW - 71 * HOUR) },
+    { id: 'r3', memberNo: '10000044', nickname: '小明', status: 'CANCELLED' as const, waitlistPosition: null, pointsPaid: 0, createdAt: iso(NOW - 70 * HOUR) },
   ],
 };
 
@@ -46,7 +54,7 @@ const checkIn = (patch: { replayed?: boolean; walkIn?: boolean } = {}) => ({
   checkInAttendee: {
     replayed: patch.replayed ?? false,
     rsvpStatus: 'CONFIRMED',
-    attendance: { id: 'a1', memberNo: '10000042', nickname: '小红', checkedInAt: '2026-12-01T11:35:00.000Z', pointsAwarded: 20, walkIn: patch.walkIn ?? false },
+    attendance: { id: 'a1', memberNo: '10000042', nickname: '小红', checkedInAt: utc(0, '19:35'), pointsAwarded: 20, walkIn: patch.walkIn ?? false },
   },
 });
 
@@ -115,7 +123,7 @@ describe('organizer: attendees and check-in (weapp scanner)', () => {
     api.on('CheckInAttendee', checkIn({ replayed: true }));
     await mount(AttendeesPage);
     await click('扫描会员码签到');
-    await waitForText('已于 2026-12-01 19:35 签到过');
+    await waitForText(`已于 ${day(0, '19:35').date} 19:35 签到过`);
   });
 
   it('shows RSVP_REQUIRED in Chinese', async () => {
@@ -142,44 +150,60 @@ describe('organizer: attendees and check-in (weapp scanner)', () => {
 });
 
 describe('organizer: create and edit events', () => {
-  it('parses Beijing wall-clock times', () => {
-    expect(parseLocalDateTime('2026-12-01 19:30')).toBe('2026-12-01T11:30:00.000Z');
-    expect(parseLocalDateTime('2026-13-01 19:30')).toBeNull();
-    expect(parseLocalDateTime('明天')).toBeNull();
-  });
+  beforeEach(() => clock.set(NOW));
+
+  /** Picks `value` ("2030-06-12" or "20:00") in the page's date or time picker (Taro's Picker fires `change`). */
+  async function pick(which: 'start' | 'end' | 'deadline', part: 'date' | 'time', value: string): Promise<void> {
+    const picker = $(`taro-picker-core.event-edit__${which}-${part}`);
+    await act(async () => {
+      picker.dispatchEvent(new CustomEvent('change', { detail: { value } }));
+    });
+    await flush();
+  }
+
+  /** What the pickers show: "2030-06-11 周二 19:30". */
+  const shown = (which: 'start' | 'end' | 'deadline') =>
+    (['date', 'time'] as const).map((part) => $(`.event-edit__${which}-${part}`).textContent?.replace(/▾/g, '').trim()).join(' ');
 
   async function fill() {
     await type('event-edit__title', '手冲咖啡入门');
     await type('event-edit__address', '国贸店二楼');
-    await type('event-edit__startsAt', '2026-12-01 19:30');
-    await type('event-edit__endsAt', '2026-12-01 21:30');
     await type('event-edit__capacity', '10');
     await type('event-edit__pointsCost', '50');
     await type('event-edit__pointsReward', '20');
   }
 
-  it('validates the form in Chinese', async () => {
+  async function openNew() {
     signIn();
     openWith({ clubId: '1' });
-    await mount(EventEditPage);
-    await click('保存并发布');
-    await waitForText('请填写活动标题');
-    await fill();
-    await type('event-edit__endsAt', '2026-12-01 18:00');
-    await click('保存并发布');
-    await waitForText('结束时间应晚于开始时间');
-    expect(api.callsOf('CreateEvent')).toHaveLength(0);
-  });
-
-  it('creates and publishes an event, then opens it', async () => {
-    signIn();
-    openWith({ clubId: '1' });
-    const redirectTo = jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' } as never);
+    jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' } as never);
     jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' } as never);
     api.on('CreateEvent', { createEvent: clubEvent({ id: 'e9', status: 'DRAFT' }) });
     api.on('PublishEvent', { publishEvent: clubEvent({ id: 'e9' }) });
     await mount(EventEditPage);
+  }
+
+  it('starts from tomorrow 19:30–21:30 Beijing time, with no literal dates to type', async () => {
+    await openNew();
+    expect(shown('start')).toMatch(new RegExp(`^${day(1, '').date} 周. 19:30$`));
+    expect(shown('end')).toBe(`${day(1, '').date} ${shown('start').split(' ')[1]} 21:30`);
+    expect(shown('deadline')).toBe('未设置 --:--');
+    // pickers, not text fields with a date to copy
+    const placeholders = Array.from(document.body.querySelectorAll('.event-edit input')).map((i) => i.getAttribute('placeholder') ?? '');
+    expect(placeholders.filter((p) => /\d{4}-\d|\d:\d/.test(p))).toEqual([]);
+    expect(document.body.querySelectorAll('.event-edit taro-picker-core')).toHaveLength(6);
+  });
+
+  it('creates and publishes an event with the picked times, sent as UTC', async () => {
+    await openNew();
     await fill();
+    await pick('start', 'date', day(2, '').date);
+    await pick('start', 'time', '20:00');
+    expect(shown('end')).toContain(`${day(2, '').date}`); // the end moved with the start…
+    expect(shown('end')).toContain('22:00'); // …keeping its two hours
+    await pick('end', 'time', '22:30');
+    await pick('deadline', 'date', day(1, '').date);
+    await pick('deadline', 'time', '12:00');
     await click('保存并发布');
     await waitForText('保存并发布');
     expect(api.callsOf('CreateEvent')[0]?.variables).toEqual({
@@ -188,17 +212,69 @@ describe('organizer: create and edit events', () => {
         title: '手冲咖啡入门',
         description: '',
         address: '国贸店二楼',
-        startsAt: '2026-12-01T11:30:00.000Z',
-        endsAt: '2026-12-01T13:30:00.000Z',
-        rsvpDeadline: null,
+        startsAt: utc(2, '20:00'),
+        endsAt: utc(2, '22:30'),
+        rsvpDeadline: utc(1, '12:00'),
         capacity: 10,
         pointsCost: 50,
         pointsReward: 20,
         allowWalkIns: false,
       },
     });
+    expect(utc(2, '20:00')).toBe(iso(NOW + 2 * 24 * HOUR + 6 * HOUR)); // 14:00 → 20:00 Beijing two days on
     expect(api.callsOf('PublishEvent')[0]?.variables).toEqual({ id: 'e9' });
-    expect(redirectTo).toHaveBeenCalledWith({ url: '/pages/event/index?id=e9' });
+    expect(Taro.redirectTo).toHaveBeenCalledWith({ url: '/pages/event/index?id=e9' });
+  });
+
+  it('sends no deadline when it is cleared', async () => {
+    await openNew();
+    await fill();
+    await pick('deadline', 'time', '18:00');
+    expect(shown('deadline')).toContain(`${day(1, '').date}`);
+    await click('清除');
+    expect(shown('deadline')).toContain('未设置');
+    await click('保存草稿');
+    expect(api.callsOf('CreateEvent')[0]?.variables?.input).toMatchObject({ startsAt: utc(1, '19:30'), endsAt: utc(1, '21:30'), rsvpDeadline: null });
+    expect(api.callsOf('PublishEvent')).toHaveLength(0);
+  });
+
+  const refused: [string, (p: typeof pick) => Promise<void>, string][] = [
+    ['an end before the start', async (p) => p('end', 'time', '19:00'), '结束时间应晚于开始时间'],
+    ['an event longer than 7 days', async (p) => p('end', 'date', day(9, '').date), '活动最长 7 天'],
+    ['a deadline after the start', async (p) => p('deadline', 'time', '20:00'), '报名截止时间不能晚于开始时间'],
+    [
+      'a deadline in the past',
+      async (p) => {
+        await p('deadline', 'date', day(0, '').date);
+        await p('deadline', 'time', '13:59');
+      },
+      '报名截止时间已过，请选择以后的时间',
+    ],
+    [
+      'a start in the past',
+      async (p) => {
+        await p('start', 'date', day(0, '').date);
+        await p('start', 'time', '13:00');
+      },
+      '开始时间已过，请选择以后的时间',
+    ],
+  ];
+  it.each(refused)('refuses %s in Chinese and sends nothing', async (_, choose, problem) => {
+    await openNew();
+    await fill();
+    await choose(pick);
+    await click('保存并发布');
+    await waitForText(problem);
+    await click('保存草稿');
+    expect(text()).toContain(problem);
+    expect(api.callsOf('CreateEvent')).toHaveLength(0);
+  });
+
+  it('asks for the title first', async () => {
+    await openNew();
+    await click('保存并发布');
+    await waitForText('请填写活动标题');
+    expect(api.callsOf('CreateEvent')).toHaveLength(0);
   });
 
   it('shows CONTENT_REJECTED in Chinese', async () => {
@@ -212,20 +288,25 @@ describe('organizer: create and edit events', () => {
     expect(api.callsOf('PublishEvent')).toHaveLength(0);
   });
 
-  it('edits a published event without changing its cost', async () => {
+  it('edits a published event without changing its cost, showing its saved times in Beijing time', async () => {
     signIn();
     openWith({ id: 'e1' });
     jest.spyOn(Taro, 'redirectTo').mockResolvedValue({ errMsg: 'redirectTo:ok' } as never);
     jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' } as never);
-    api.on('ClubEvent', eventDetail({}, ORGANIZER_MEMBERSHIP));
+    // Running since an hour ago, RSVPs closed: kept times that have passed may stay.
+    const startsAt = utc(0, '13:00');
+    api.on('ClubEvent', eventDetail({ startsAt, endsAt: utc(0, '16:00'), rsvpDeadline: utc(0, '11:00') }, ORGANIZER_MEMBERSHIP));
     api.on('UpdateEvent', { updateEvent: clubEvent() });
     await mount(EventEditPage);
     await waitForText('发布后不可修改');
+    expect(shown('start')).toContain(`${day(0, '').date}`);
+    expect(shown('start')).toContain('13:00');
+    expect(shown('deadline')).toContain('11:00');
     await type('event-edit__capacity', '12');
     await click('保存修改');
     const input = api.callsOf('UpdateEvent')[0]?.variables?.input as Record<string, unknown>;
     expect(api.callsOf('UpdateEvent')[0]?.variables?.id).toBe('e1');
-    expect(input.capacity).toBe(12);
+    expect(input).toMatchObject({ capacity: 12, startsAt, endsAt: utc(0, '16:00'), rsvpDeadline: utc(0, '11:00') });
     expect('pointsCost' in input).toBe(false);
     expect(api.callsOf('PublishEvent')).toHaveLength(0);
   });
@@ -240,7 +321,7 @@ describe('organizer: create and edit events', () => {
 });
 
 describe('organizer: join requests', () => {
-  const pendingReq = { memberId: '5', memberNo: '10000050', nickname: '小王', role: 'MEMBER' as const, status: 'PENDING' as const, since: '2026-11-20T02:00:00.000Z', tierName: '银卡' };
+  const pendingReq = { memberId: '5', memberNo: '10000050', nickname: '小王', role: 'MEMBER' as const, status: 'PENDING' as const, since: iso(NOW - 72 * HOUR), tierName: '银卡' };
 
   it('has loading, empty and error states', async () => {
     signIn();
@@ -296,7 +377,7 @@ describe('organizer: announcements', () => {
     signIn();
     openWith({ clubId: '1' });
     jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' } as never);
-    api.on('PostAnnouncement', { postAnnouncement: { id: 'a2', title: '改期', body: '周六改周日', createdAt: '2026-11-23T02:00:00.000Z' } });
+    api.on('PostAnnouncement', { postAnnouncement: { id: 'a2', title: '改期', body: '周六改周日', createdAt: iso(NOW) } });
     await mount(AnnouncePage);
     await type('announce__title', '改期');
     await typeArea('announce__body', '周六改周日');

@@ -209,17 +209,6 @@ export async function postAnnouncement(clubId: string, input: { title: string; b
   return (await request(PostAnnouncementDocument, { clubId, input })).postAnnouncement;
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
-/** "2026-12-01 19:30" (Asia/Shanghai) → ISO instant; null when not that shape. */
-export function parseLocalDateTime(input: string): string | null {
-  const m = /^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$/.exec(input.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
-  return new Date(Date.UTC(y, mo - 1, d, h, mi) - SHANGHAI_OFFSET_MS).toISOString();
-}
-
 /** The subscribe-message templates (weapp only; H5 has none). */
 export function useSubscribeTemplates() {
   return useQuery(SubscribeTemplatesDocument, {}, { skip: !CAN_SUBSCRIBE });

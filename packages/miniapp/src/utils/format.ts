@@ -1,5 +1,6 @@
 import { fenToYuan } from '@quanzi/shared';
 import type { LedgerKind } from '@quanzi/shared/graphql';
+import { BEIJING_OFFSET_MS, toBeijing } from './beijing-time';
 
 /** ¥ amount for display: 12345 → "123.45", 100000 → "1000" (whole yuan without ".00"). */
 export function yuan(fen: number): string {
@@ -28,20 +29,16 @@ export function parsePoints(input: string): number | null {
   return n > 0 ? n : null;
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
-
 /** Shanghai wall-clock parts of an ISO instant (no Intl: the mini-program's JS engines differ). */
 function shanghai(iso: string): Date | null {
   const t = Date.parse(iso);
-  return Number.isNaN(t) ? null : new Date(t + SHANGHAI_OFFSET_MS);
+  return Number.isNaN(t) ? null : new Date(t + BEIJING_OFFSET_MS);
 }
 
 /** "2026-11-23 18:05" in Asia/Shanghai. */
 export function formatDateTime(iso: string): string {
-  const d = shanghai(iso);
-  if (!d) return '';
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  const w = toBeijing(iso);
+  return w ? `${w.date} ${w.time}` : '';
 }
 
 /** "2026年12月31日" in Asia/Shanghai. */
@@ -54,7 +51,7 @@ export function formatDate(iso: string): string {
 /** Whole days from `nowMs` until the Shanghai calendar day of `iso` (0 = today). */
 export function daysUntil(iso: string, nowMs: number): number {
   const target = shanghai(iso);
-  const now = new Date(nowMs + SHANGHAI_OFFSET_MS);
+  const now = new Date(nowMs + BEIJING_OFFSET_MS);
   if (!target) return 0;
   const day = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
   return Math.round((day(target) - day(now)) / 86400000);

@@ -1,19 +1,23 @@
 import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Input, Switch, Text, Textarea, View } from '@tarojs/components';
+import { Input, Picker, Switch, Text, Textarea, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import type { ClubEventQuery, CreateEventInput } from '@quanzi/shared/graphql';
+import type { ClubEventQuery } from '@quanzi/shared/graphql';
 import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell } from '../../components/page-shell';
-import { createEvent, eventUrl, parseLocalDateTime, publishEvent, updateEvent, useClubEvent } from '../../state/club';
-import { formatDateTime } from '../../utils/format';
+import { createEvent, eventUrl, publishEvent, updateEvent, useClubEvent } from '../../state/club';
+import { deadlineAtTime, deadlineOnDate, initialEventForm, moveStart, validateEventForm, type EventForm as Form } from '../../state/event-form';
+import { toBeijing, weekdayOf, type WallTime } from '../../utils/beijing-time';
+import { clock } from '../../utils/clock';
 import '../../components/club-ui/index.css';
+import './index.css';
 
 type Event = ClubEventQuery['event'];
 
 /**
  * Organizers: create (`?clubId=`) or edit (`?id=`) an event — title, description, times, place, capacity, points
- * cost/reward, RSVP deadline — then save as a draft or publish. Times are typed as "2026-12-01 19:30" (Beijing time).
+ * cost/reward, RSVP deadline — then save as a draft or publish. Times are picked (Taro's date and time pickers: native
+ * on weapp, Taro's own popup on H5) in Beijing time whatever the phone's time zone, and sent as UTC instants.
  */
 export default function EventEditPage() {
   const params = useRouter()?.params ?? {};
@@ -29,83 +33,23 @@ export default function EventEditPage() {
   );
 }
 
-interface Form {
-  title: string;
-  description: string;
-  address: string;
-  startsAt: string;
-  endsAt: string;
-  rsvpDeadline: string;
-  capacity: string;
-  pointsCost: string;
-  pointsReward: string;
-  allowWalkIns: boolean;
-}
-
-function initial(e: Event | null): Form {
-  return {
-    title: e?.title ?? '',
-    description: e?.description ?? '',
-    address: e?.address ?? '',
-    startsAt: e ? formatDateTime(e.startsAt) : '',
-    endsAt: e ? formatDateTime(e.endsAt) : '',
-    rsvpDeadline: e?.rsvpDeadline ? formatDateTime(e.rsvpDeadline) : '',
-    capacity: e ? String(e.capacity) : '',
-    pointsCost: e ? String(e.pointsCost) : '0',
-    pointsReward: e ? String(e.pointsReward) : '0',
-    allowWalkIns: e?.allowWalkIns ?? false,
-  };
-}
-
-const wholeNumber = (s: string) => (/^\d{1,7}$/.test(s.trim()) ? Number(s.trim()) : null);
-
-/** The form's input, or the first problem with it (in Chinese). */
-export function validateEventForm(f: Form): { ok: true; input: Omit<CreateEventInput, 'clubId'> } | { ok: false; problem: string } {
-  if (!f.title.trim()) return { ok: false, problem: '请填写活动标题' };
-  if (!f.address.trim()) return { ok: false, problem: '请填写活动地点' };
-  const startsAt = parseLocalDateTime(f.startsAt);
-  const endsAt = parseLocalDateTime(f.endsAt);
-  if (!startsAt || !endsAt) return { ok: false, problem: '时间格式应为 2026-12-01 19:30' };
-  if (Date.parse(endsAt) <= Date.parse(startsAt)) return { ok: false, problem: '结束时间应晚于开始时间' };
-  const rsvpDeadline = f.rsvpDeadline.trim() ? parseLocalDateTime(f.rsvpDeadline) : null;
-  if (f.rsvpDeadline.trim() && !rsvpDeadline) return { ok: false, problem: '报名截止时间格式应为 2026-12-01 19:30' };
-  if (rsvpDeadline && Date.parse(rsvpDeadline) > Date.parse(startsAt)) return { ok: false, problem: '报名截止时间不能晚于开始时间' };
-  const capacity = wholeNumber(f.capacity);
-  if (!capacity) return { ok: false, problem: '请填写名额（正整数）' };
-  const pointsCost = wholeNumber(f.pointsCost || '0');
-  const pointsReward = wholeNumber(f.pointsReward || '0');
-  if (pointsCost === null || pointsReward === null) return { ok: false, problem: '积分应为不小于 0 的整数' };
-  return {
-    ok: true,
-    input: {
-      title: f.title.trim(),
-      description: f.description.trim(),
-      address: f.address.trim(),
-      startsAt,
-      endsAt,
-      rsvpDeadline,
-      capacity,
-      pointsCost,
-      pointsReward,
-      allowWalkIns: f.allowWalkIns,
-    },
-  };
-}
-
 function EventForm({ clubId, event }: { clubId: string; event: Event | null }) {
-  const [f, setF] = useState<Form>(() => initial(event));
+  const [f, setF] = useState<Form>(() => initialEventForm(event, clock.ms()));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const set = (k: keyof Form) => (e: { detail: { value: string } }) => {
-    setF((s) => ({ ...s, [k]: e.detail.value }));
+  const update = (next: (s: Form) => Form) => {
+    setF(next);
     setProblem(null);
     setError(null);
   };
+  const set = (k: 'title' | 'description' | 'address' | 'capacity' | 'pointsCost' | 'pointsReward') => (e: { detail: { value: string } }) =>
+    update((s) => ({ ...s, [k]: e.detail.value }));
   const published = event?.status === 'PUBLISHED';
+  const today = toBeijing(clock.ms())?.date ?? '';
 
   const save = async (publish: boolean) => {
-    const v = validateEventForm(f);
+    const v = validateEventForm(f, clock.ms(), event);
     if (!v.ok) {
       setProblem(v.problem);
       return;
@@ -128,7 +72,7 @@ function EventForm({ clubId, event }: { clubId: string; event: Event | null }) {
     }
   };
 
-  const field = (k: keyof Form, label: string, placeholder: string, type: 'text' | 'number' = 'text') => (
+  const field = (k: 'title' | 'address' | 'capacity' | 'pointsCost' | 'pointsReward', label: string, placeholder: string, type: 'text' | 'number' = 'text') => (
     <View>
       <Text className='club-label'>{label}</Text>
       <Input className={`club-input event-edit__${k}`} type={type} value={String(f[k])} placeholder={placeholder} onInput={set(k)} />
@@ -141,9 +85,26 @@ function EventForm({ clubId, event }: { clubId: string; event: Event | null }) {
       <Text className='club-label'>介绍</Text>
       <Textarea className='club-textarea event-edit__description' value={f.description} maxlength={500} placeholder='活动内容、注意事项' onInput={set('description')} />
       {field('address', '地点', '门店或详细地址')}
-      {field('startsAt', '开始时间', '2026-12-01 19:30')}
-      {field('endsAt', '结束时间', '2026-12-01 21:30')}
-      {field('rsvpDeadline', '报名截止（可选，默认开始时）', '2026-12-01 12:00')}
+      <Text className='club-label'>开始时间（北京时间）</Text>
+      <WhenPicker name='start' value={f.start} minDate={today} onChange={(w) => update((s) => moveStart(s, w))} />
+      <Text className='club-label'>结束时间（北京时间）</Text>
+      <WhenPicker name='end' value={f.end} minDate={today} onChange={(w) => update((s) => ({ ...s, end: w }))} />
+      <View className='row club-label'>
+        <Text>报名截止（可选，默认开始时截止）</Text>
+        {f.deadline ? (
+          <Text className='event-edit__deadline-clear' onClick={() => update((s) => ({ ...s, deadline: null }))}>
+            清除
+          </Text>
+        ) : null}
+      </View>
+      <WhenPicker
+        name='deadline'
+        value={f.deadline}
+        fallback={f.start}
+        minDate={today}
+        onDate={(date) => update((s) => ({ ...s, deadline: deadlineOnDate(s, date) }))}
+        onTime={(time) => update((s) => ({ ...s, deadline: deadlineAtTime(s, time) }))}
+      />
       {field('capacity', '名额', '如：20', 'number')}
       {published ? (
         <Text className='club-item__line'>{`报名消耗 ${f.pointsCost} 积分（发布后不可修改）`}</Text>
@@ -167,6 +128,43 @@ function EventForm({ clubId, event }: { clubId: string; event: Event | null }) {
           {published ? '保存修改' : '保存并发布'}
         </Button>
       </View>
+    </View>
+  );
+}
+
+/**
+ * A Beijing date and time as two pickers (mode="date", mode="time"). `value` null shows "未设置" (picking opens at
+ * `fallback`). Either `onChange` (the whole wall time) or `onDate`/`onTime` (each part).
+ */
+function WhenPicker(props: {
+  name: 'start' | 'end' | 'deadline';
+  value: WallTime | null;
+  fallback?: WallTime;
+  minDate: string;
+  onChange?: (w: WallTime) => void;
+  onDate?: (date: string) => void;
+  onTime?: (time: string) => void;
+}) {
+  const { name, value, minDate } = props;
+  const shown = value ?? props.fallback ?? { date: minDate, time: '00:00' };
+  // A saved time may lie before today (editing a running event): the picker's range must still include it.
+  const start = shown.date < minDate ? shown.date : minDate;
+  const onDate = props.onDate ?? ((date: string) => props.onChange?.({ ...shown, date }));
+  const onTime = props.onTime ?? ((time: string) => props.onChange?.({ ...shown, time }));
+  return (
+    <View className='event-edit__when'>
+      <Picker mode='date' className={`event-edit__when-date event-edit__${name}-date`} value={shown.date} start={start} onChange={(e) => onDate(e.detail.value)}>
+        <View className='row club-input'>
+          <Text className={value ? '' : 'muted'}>{value ? `${value.date} ${weekdayOf(value.date)}` : '未设置'}</Text>
+          <Text className='muted'>▾</Text>
+        </View>
+      </Picker>
+      <Picker mode='time' className={`event-edit__when-time event-edit__${name}-time`} value={shown.time} onChange={(e) => onTime(e.detail.value)}>
+        <View className='row club-input'>
+          <Text className={value ? '' : 'muted'}>{value ? value.time : '--:--'}</Text>
+          <Text className='muted'>▾</Text>
+        </View>
+      </Picker>
     </View>
   );
 }
