@@ -9,7 +9,7 @@ import type { Logger } from '../../logger';
 import { validatePurchaseLines, type PurchaseLine } from './purchase-lines';
 
 export type { PurchaseLine } from './purchase-lines';
-import { credit, debit } from '../ledger/ledger.service';
+import { credit, debit, spendableSql } from '../ledger/ledger.service';
 import type { MemberService } from '../members/member.service';
 import type { TillTicket, TokenService } from '../../auth/jwt';
 import type { EarningService } from '../earning/earning.service';
@@ -191,7 +191,7 @@ export class PurchaseService {
   }
 
   private async balance(memberId: number): Promise<number> {
-    const r = await this.db.q.get<{ balance: unknown }>('SELECT balance FROM member_account WHERE id = ?', [memberId]);
+    const r = await this.db.q.get<{ balance: unknown }>(`SELECT ${spendableSql('a')} AS balance FROM member_account a WHERE a.id = ?`, [this.db.q.ts(clock.now()), memberId]);
     return toInt(r?.balance);
   }
 
