@@ -127,7 +127,7 @@ export function ledgerSuite(dialect: TestDialect): void {
       const who = await t.signIn(`lapse-${dialect}-${++seq}`);
       const m = who.memberId;
       const setExpiry = (lotId: number, at: Date) => t.app.services.db.q.run('UPDATE points_lot SET expires_at = ? WHERE id = ?', [t.app.services.db.q.ts(at), lotId]);
-      const lapsed = await tx<{ lotId: number }>(async (q) => credit(q, entry(m, { now: new Date(now.getTime() - 400 * DAY) }), 50, 24));
+      const lapsed = await tx<{ lotId: number }>(async (q) => credit(q, entry(m, { sourceType: 'purchase', now: new Date(now.getTime() - 400 * DAY) }), 50, 24));
       await setExpiry(lapsed.lotId, new Date(now.getTime() - 1000));
       const live = await tx<{ lotId: number }>(async (q) => credit(q, entry(m, { now: new Date(now.getTime() - DAY) }), 10, 24));
       await setExpiry(live.lotId, new Date(now.getTime() + 10 * DAY));
@@ -149,8 +149,10 @@ export function ledgerSuite(dialect: TestDialect): void {
 
       // The job only writes down what already happened: one EXPIRE entry for the lapsed lot, however often it runs.
       await Promise.all([t.app.services.ledger.expireDue(now), t.app.services.ledger.expireDue(now)]);
-      const rows = await t.app.services.db.q.all<{ delta: unknown; source_ref: unknown }>("SELECT delta, source_ref FROM points_entry WHERE member_id = ? AND kind = 'EXPIRE'", [m]);
-      expect(rows.map((r) => [toInt(r.delta), String(r.source_ref)])).toEqual([[-50, String(lapsed.lotId)]]);
+      const rows = await t.app.services.db.q.all<{ delta: unknown; source_ref: unknown; reason: unknown }>("SELECT delta, source_ref, reason FROM points_entry WHERE member_id = ? AND kind = 'EXPIRE'", [m]);
+      // The reason names the earning that lapsed, by its date in Asia/Shanghai.
+      const earnedDay = new Date(now.getTime() - 400 * DAY + 8 * 3_600_000).toISOString().slice(0, 10);
+      expect(rows.map((r) => [toInt(r.delta), String(r.source_ref), String(r.reason)])).toEqual([[-50, String(lapsed.lotId), `积分过期（${earnedDay} 消费获得）`]]);
       expect(await balance(m)).toBe(0);
       expect(await me()).toEqual({ points: 0, expiringSoon: null });
       expect(await t.app.services.ledger.reconcile()).toEqual([]);

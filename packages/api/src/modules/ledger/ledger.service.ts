@@ -98,15 +98,32 @@ export async function debit(q: Q, e: EntryInput, points: number): Promise<{ entr
   return { entryId, allocations: takes.map((t) => ({ lotId: Number(t.lotId), points: t.points })) };
 }
 
+const ORIGIN_ZH: Record<string, string> = { purchase: '消费获得', wechatpay: '消费获得', event_attend: '活动奖励', event_refund: '活动退还', reward_refund: '兑换退还', wechatpay_refund: '退款退还' };
+
+/**
+ * The EXPIRE entry's reason names the earning that lapsed: 积分过期（2025-11-20 消费获得）, the date in Asia/Shanghai
+ * (UTC+8, no daylight saving) — the date the member saw on that earning's ledger line.
+ */
+export function expiryReason(earnedAt: Date, sourceType: string, kind: string): string {
+  const day = new Date(earnedAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const origin = ORIGIN_ZH[sourceType] ?? (kind === 'EARN' ? '获得' : kind === 'REVERSAL' ? '退还' : '入账');
+  return `积分过期（${day} ${origin}）`;
+}
+
 /** Expires the given (locked) lots: one EXPIRE entry per lot, remaining → 0, balance decreased first. */
 async function expireLots(q: Q, memberId: number, lots: { id: number; remaining: number }[], now: Date): Promise<number> {
   const total = lots.reduce((s, l) => s + l.remaining, 0);
   if (total === 0) return 0;
   await q.run('UPDATE member_account SET balance = balance - ?, updated_at = ? WHERE id = ?', [total, q.ts(now), memberId]);
+  const origins = await q.all<Record<string, unknown>>(
+    `SELECT l.id, e.created_at, e.source_type, e.kind FROM points_lot l JOIN points_entry e ON e.id = l.entry_id WHERE l.id IN (${lots.map(() => '?').join(', ')})`,
+    lots.map((l) => l.id),
+  );
+  const reasonOf = new Map(origins.map((o) => [toInt(o.id), expiryReason(toDate(o.created_at), String(o.source_type), String(o.kind))]));
   for (const l of lots) {
     const entryId = await insertEntry(
       q,
-      { memberId, kind: 'EXPIRE', reason: '积分过期', actorId: null, storeId: null, sourceType: 'expiry', sourceRef: String(l.id), requestHash: null, now },
+      { memberId, kind: 'EXPIRE', reason: reasonOf.get(l.id) ?? '积分过期', actorId: null, storeId: null, sourceType: 'expiry', sourceRef: String(l.id), requestHash: null, now },
       -l.remaining,
     );
     await q.run('UPDATE points_lot SET remaining = 0 WHERE id = ?', [l.id]);
