@@ -16,5 +16,7 @@ describe('errorMessageZhFor', () => {
 
   it('every code has a message that does not leave the user stuck on OTP_INVALID', () => {
     for (const c of Object.values(ErrorCode)) expect(errorMessageZh[c]).toMatch(/\S/);
+    expect(errorMessageZh.RULE_CONFLICT).toContain('规则');
+    expect(errorMessageZh.RULE_CONFLICT).toContain('规则');
   });
 });

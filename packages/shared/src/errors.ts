@@ -37,6 +37,7 @@ export const ErrorCode = {
   VOUCHER_USED: 'VOUCHER_USED',
   VOUCHER_EXPIRED: 'VOUCHER_EXPIRED',
   VOUCHER_WRONG_STORE: 'VOUCHER_WRONG_STORE',
+  RULE_CONFLICT: 'RULE_CONFLICT',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -77,6 +78,7 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   VOUCHER_USED: '该券已使用',
   VOUCHER_EXPIRED: '该券已过期',
   VOUCHER_WRONG_STORE: '该券不能在本门店使用',
+  RULE_CONFLICT: '此范围已有生效的同类积分规则，请修改或停用原规则',
   INTERNAL: '系统繁忙，请稍后再试',
 };
 

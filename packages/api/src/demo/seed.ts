@@ -7,6 +7,7 @@ import { addMonthsUtc, evaluateTier } from '@quanzi/shared';
 import { simulatedOpenid, simulatedUnionid } from '@quanzi/simulators';
 import { toInt } from '../db/sql';
 import { credit, debit } from '../modules/ledger/ledger.service';
+import { ruleSlot, type EarningRuleRow } from '../modules/earning/earning.service';
 import type { Services } from '../services';
 import { seedDemoClubs } from './clubs';
 import { seedDemoRewards } from './rewards';
@@ -57,8 +58,9 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
   }
   const rule = (kind: string, name: string, scope: string, scopeId: number | null, fen: number | null, mult: number | null, category: string | null, cats: string[] | null, from: Date | null, to: Date | null) =>
     q.run(
-      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [kind, name, scope, scopeId, fen, mult, category, cats ? JSON.stringify(cats) : null, from ? ts(from) : null, to ? ts(to) : null, q.bool(true), ts(now)],
+      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, active_slot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [kind, name, scope, scopeId, fen, mult, category, cats ? JSON.stringify(cats) : null, from ? ts(from) : null, to ? ts(to) : null, q.bool(true),
+        ruleSlot({ kind: kind as EarningRuleRow['kind'], scope: scope as EarningRuleRow['scope'], scopeId, category }), ts(now)],
     );
   await rule('BASE_RATE', '全国：1 元 = 1 积分', 'HQ', null, 100, null, null, null, null, null);
   await rule('BASE_RATE', '北京：10 元 = 1 积分', 'REGION', bj, 1000, null, null, null, null, null);
