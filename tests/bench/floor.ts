@@ -36,6 +36,9 @@ import {
 import { TokenService } from '../../packages/api/src/auth/jwt';
 import { parseDbUrl } from '../../packages/api/src/db/admin';
 
+/** ledger.service.ts spendableSql('a'): the balance cache minus lots past expiry not yet written off. */
+const SPENDABLE = '(a.balance - COALESCE((SELECT SUM(lp.remaining) FROM points_lot lp WHERE lp.member_id = a.id AND lp.remaining > 0 AND lp.expires_at <= ?), 0))';
+
 export interface FloorOptions {
   /** mariadb://user:pass@host:port/db */
   url: string;
@@ -138,9 +141,9 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
   /** member.service.ts: home → (tier from cache) + rolling spend + expiring soon + ledger page, the last three concurrently as the resolvers run. */
   async function me(userId: number, first: number): Promise<unknown> {
     const r = await get(
-      `SELECT m.id, m.member_no, m.tier_id, m.tier_period_ends_at, m.code_secret, u.phone, a.balance, a.lifetime_earned
+      `SELECT m.id, m.member_no, m.tier_id, m.tier_period_ends_at, m.code_secret, u.phone, ${SPENDABLE} AS balance, a.lifetime_earned
        FROM member m JOIN app_user u ON u.id = m.user_id JOIN member_account a ON a.id = m.id WHERE m.user_id = ?`,
-      [userId],
+      [new Date(), userId],
     );
     if (!r) throw new FloorError('NOT_FOUND', 'Member not found');
     const memberId = Number(r.id);
@@ -210,9 +213,9 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     if (prior) throw new FloorError('IDEMPOTENCY_CONFLICT', 'replays are not part of the benchmark');
 
     const m = await get(
-      `SELECT m.id, m.member_no, m.code_secret, m.code_last_step, m.tier_id, u.phone, a.balance
+      `SELECT m.id, m.member_no, m.code_secret, m.code_last_step, m.tier_id, u.phone, ${SPENDABLE} AS balance
        FROM member m JOIN app_user u ON u.id = m.user_id JOIN member_account a ON a.id = m.id WHERE m.member_no = ?`,
-      [parsed.memberNo],
+      [new Date(), parsed.memberNo],
     );
     if (!m) throw new FloorError('CODE_INVALID', 'Unknown member code');
     const now = new Date();
@@ -274,7 +277,7 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     } finally {
       conn.release();
     }
-    const b = await get('SELECT balance FROM member_account WHERE id = ?', [memberId]);
+    const b = await get(`SELECT ${SPENDABLE} AS balance FROM member_account a WHERE a.id = ?`, [new Date(), memberId]);
     return {
       recordPurchase: {
         id: String(id),

@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './logger';
 import { getSchema } from './schema';
 import { createServices, type Services } from './services';
 import { registerStatic } from './http/static';
+import { graphqlLandingPage } from './http/graphql-page';
 
 export interface App {
   fastify: FastifyInstance;
@@ -93,7 +94,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     includeStacktraceInErrorResponses: !production,
     introspection: true,
     csrfPrevention: true,
-    plugins: [fastifyApolloDrainPlugin(fastify), logPlugin],
+    plugins: [fastifyApolloDrainPlugin(fastify), logPlugin, graphqlLandingPage(production)],
   });
   await apollo.start();
 

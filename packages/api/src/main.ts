@@ -53,18 +53,29 @@ async function main(): Promise<void> {
     const r = await seedDemo(app.services);
     if (r.seeded) log.info('demo data seeded');
   }
-  await app.fastify.listen({ host: config.host, port: config.port });
+  const closeAll = async () => {
+    await app.close();
+    await orm.close(true);
+    await closeSim?.();
+    await closePaySim?.();
+    await closeRechargeSim?.();
+  };
+  try {
+    await app.fastify.listen({ host: config.host, port: config.port });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    // A terminal message, not a stack trace; the simulators and jobs stop with us.
+    console.error(`port ${config.port} is in use; set PORT`);
+    await closeAll().catch(() => undefined);
+    process.exit(1);
+  }
   const where = `http://localhost:${config.port}`;
   log.info({ graphql: `${where}/graphql`, app: `${where}/`, database: config.database.kind, demo: config.demo }, 'Quanzi API ready');
   if (config.jwt.generated) log.warn('JWT_SECRET not set: using a random secret, sessions end when the process stops');
 
   const stop = async (signal: string) => {
     log.info({ signal }, 'shutting down');
-    await app.close();
-    await orm.close(true);
-    await closeSim?.();
-    await closePaySim?.();
-    await closeRechargeSim?.();
+    await closeAll();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -106,6 +106,12 @@ type OpName =
   | 'setEarningRuleActive(STORE guomao rule)'
   | 'setEarningRuleActive(REGION beijing rule)'
   | 'setEarningRuleActive(HQ rule)'
+  | 'updateEarningRule(STORE guomao rule)'
+  | 'updateEarningRule(REGION beijing rule)'
+  | 'updateEarningRule(HQ rule)'
+  | 'retireEarningRule(STORE guomao rule)'
+  | 'retireEarningRule(REGION beijing rule)'
+  | 'retireEarningRule(HQ rule)'
   | 'updateProgramSettings'
   | 'createRegion'
   | 'createStore'
@@ -134,6 +140,12 @@ const MATRIX: [OpName, string][] = [
   ['setEarningRuleActive(STORE guomao rule)',  'U    F      F     F     F     A     A     F     A'],
   ['setEarningRuleActive(REGION beijing rule)','U    F      F     F     F     F     A     F     A'],
   ['setEarningRuleActive(HQ rule)',            'U    F      F     F     F     F     F     F     A'],
+  ['updateEarningRule(STORE guomao rule)',     'U    F      F     F     F     A     A     F     A'],
+  ['updateEarningRule(REGION beijing rule)',   'U    F      F     F     F     F     A     F     A'],
+  ['updateEarningRule(HQ rule)',               'U    F      F     F     F     F     F     F     A'],
+  ['retireEarningRule(STORE guomao rule)',     'U    F      F     F     F     A     A     F     A'],
+  ['retireEarningRule(REGION beijing rule)',   'U    F      F     F     F     F     A     F     A'],
+  ['retireEarningRule(HQ rule)',               'U    F      F     F     F     F     F     F     A'],
   ['updateProgramSettings',                    'U    F      F     F     F     F     F     F     A'],
   ['createRegion',                             'U    F      F     F     F     F     F     F     A'],
   ['createStore',                              'U    F      F     F     F     F     F     F     A'],
@@ -157,6 +169,8 @@ const REDEEM = 'mutation($input: RedeemPointsInput!) { redeemPoints(input: $inpu
 const UPSERT_TIER = 'mutation($input: TierInput!) { upsertTier(input: $input) { code rank } }';
 const CREATE_RULE = 'mutation($input: CreateEarningRuleInput!) { createEarningRule(input: $input) { id scope scopeId active } }';
 const SET_ACTIVE = 'mutation($id: ID!, $active: Boolean!) { setEarningRuleActive(id: $id, active: $active) { id active } }';
+const UPDATE_RULE = 'mutation($id: ID!, $input: UpdateEarningRuleInput!) { updateEarningRule(id: $id, input: $input) { id replacesId } }';
+const RETIRE_RULE = 'mutation($id: ID!) { retireEarningRule(id: $id) { id retiredAt } }';
 const UPDATE_SETTINGS = 'mutation($input: ProgramSettingsInput!) { updateProgramSettings(input: $input) { pointsValidityMonths } }';
 const CREATE_REGION = 'mutation($input: CreateRegionInput!) { createRegion(input: $input) { id code } }';
 const CREATE_STORE = 'mutation($input: CreateStoreInput!) { createStore(input: $input) { id code regionId } }';
@@ -177,6 +191,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
   const tokens = {} as Record<RoleName, string | null>;
   const rules = {} as Record<'store' | 'region' | 'hq', number>;
   const rewards = {} as Record<'latte' | 'highValue', string>;
+  let ruleInsert: (scope: string, scopeId: number | null, category: string) => Promise<number>;
   let seq = 0;
 
   beforeAll(async () => {
@@ -202,13 +217,15 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     const q = t.app.services.db.q;
     const rule = async (scope: string, scopeId: number | null, category: string) =>
       (
-        await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, created_at) VALUES ('CATEGORY', ?, ?, ?, 100, ?, ?, ?)", [
-          `authz ${category}`, scope, scopeId, category, q.bool(true), q.ts(new Date()),
+        await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, active_slot, created_at) VALUES ('CATEGORY', ?, ?, ?, 100, ?, ?, ?, ?)", [
+          `authz ${category}`, scope, scopeId, category, q.bool(true), `CATEGORY:${scope}:${scopeId ?? ''}:${category}`, q.ts(new Date()),
         ])
       ).insertId;
     rules.store = await rule('STORE', guomao, 'authz-store');
     rules.region = await rule('REGION', beijing, 'authz-region');
     rules.hq = await rule('HQ', null, 'authz-hq');
+    for (const [scope, scopeId, category] of [['STORE', guomao, 'authz-upd-store'], ['REGION', beijing, 'authz-upd-region'], ['HQ', null, 'authz-upd-hq']] as const) await rule(scope, scopeId, category);
+    ruleInsert = rule;
     (t.app.services.earning as unknown as { cache: { invalidate(): void } }).cache.invalidate();
     // Rewards for the till cells: a cheap one, and one that needs a one-time code (REWARD_OTP_THRESHOLD_POINTS 10000).
     const reward = async (name: string, pointsPrice: number) => {
@@ -228,6 +245,15 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     t.app.services.db.tx(async (q) =>
       credit(q, { memberId, kind: 'EARN', reason: 'authz setup', actorId: null, storeId: null, sourceType: 'test', sourceRef: `authz-${++seq}-${randomUUID()}`, requestHash: null, now: at }, points, 24),
     );
+  /** The current (not retired) version of a rule, found by its category (an edit gives it a new id). */
+  const currentRule = async (category: string) => toInt((await t.app.services.db.q.get<{ id: unknown }>('SELECT id FROM earning_rule WHERE category = ? AND retired_at IS NULL', [category]))?.id);
+  const editRule = async (category: string): Promise<Call> => ({ query: UPDATE_RULE, variables: { id: String(await currentRule(category)), input: { multiplierPct: 100 + (++seq % 50) } }, mutates: true });
+  /** A fresh rule to retire (setup), so an allowed call always changes something. */
+  const retireRule = async (scope: string, scopeId: number | null): Promise<Call> => {
+    const id = await ruleInsert(scope, scopeId, `authz-retire-${++seq}`);
+    (t.app.services.earning as unknown as { cache: { invalidate(): void } }).cache.invalidate();
+    return { query: RETIRE_RULE, variables: { id: String(id) }, mutates: true };
+  };
   const ruleActive = async (id: number) => Boolean(toInt((await t.app.services.db.q.get<{ a: unknown }>('SELECT active AS a FROM earning_rule WHERE id = ?', [id]))?.a));
 
   /** Everything a guarded operation could change: counts and balances, plus rows an update could touch. */
@@ -240,7 +266,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       rewardRows: { redemptions: await count('reward_redemption'), otps: await count('otp_challenge'), notifications: await count('notification'), outbox: await count('outbox') },
       stock: norm(await q.all('SELECT id, stock FROM reward ORDER BY id')),
       tiers: norm(await q.all('SELECT code, name, `rank`, threshold_fen, multiplier_pct, benefits FROM tier ORDER BY code')),
-      rules: norm(await q.all('SELECT id, active FROM earning_rule ORDER BY id')),
+      rules: norm(await q.all('SELECT id, active, active_slot, retired_at FROM earning_rule ORDER BY id')),
       program: norm(await q.all('SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months FROM loyalty_program')),
       codeSteps: norm(await q.all('SELECT id, code_last_step FROM member ORDER BY id')),
       regions: norm(await q.all('SELECT id, code, name FROM region ORDER BY id')),
@@ -300,6 +326,12 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     'setEarningRuleActive(STORE guomao rule)': async () => ({ query: SET_ACTIVE, variables: { id: String(rules.store), active: !(await ruleActive(rules.store)) }, mutates: true }),
     'setEarningRuleActive(REGION beijing rule)': async () => ({ query: SET_ACTIVE, variables: { id: String(rules.region), active: !(await ruleActive(rules.region)) }, mutates: true }),
     'setEarningRuleActive(HQ rule)': async () => ({ query: SET_ACTIVE, variables: { id: String(rules.hq), active: !(await ruleActive(rules.hq)) }, mutates: true }),
+    'updateEarningRule(STORE guomao rule)': () => editRule('authz-upd-store'),
+    'updateEarningRule(REGION beijing rule)': () => editRule('authz-upd-region'),
+    'updateEarningRule(HQ rule)': () => editRule('authz-upd-hq'),
+    'retireEarningRule(STORE guomao rule)': () => retireRule('STORE', t.org.guomao),
+    'retireEarningRule(REGION beijing rule)': () => retireRule('REGION', t.org.beijing),
+    'retireEarningRule(HQ rule)': () => retireRule('HQ', null),
     updateProgramSettings: async () => {
       const cur = await t.app.services.earning.settings();
       return { query: UPDATE_SETTINGS, variables: { input: { pointsValidityMonths: cur.pointsValidityMonths === 24 ? 36 : 24 } }, mutates: true };

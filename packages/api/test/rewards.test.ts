@@ -4,7 +4,7 @@
  * for high-value rewards, vouchers at the till, and the manager view. (Concurrency: rewards.stock.*.test.ts;
  * the provider: rewards.fulfilment.test.ts.)
  */
-import { ErrorCode, voucherCheckChar } from '@quanzi/shared';
+import { ErrorCode, errorMessageZhFor, voucherCheckChar } from '@quanzi/shared';
 import { allows, type RoleGrant, type Target } from '../src/auth/authz';
 import { toInt } from '../src/db/sql';
 import { startTestApp, type TestApp } from './support/harness';
@@ -272,6 +272,10 @@ describe('rewards', () => {
       // The refused target carries the field and the problem for the mini-program.
       const refused = await kit.redeem(m, fuel.id, { target: '100011320001234567' });
       expect(refused.errors?.[0]?.extensions).toMatchObject({ field: 'target', problem: 'LENGTH' });
+      // A reward's tier requirement reads 兑换 (redeem), not 参加 (take part).
+      const tier = await kit.redeem(m, gold.id, {});
+      expect(tier.errors?.[0]?.extensions).toMatchObject({ code: ErrorCode.TIER_REQUIRED, context: 'REWARD' });
+      expect(errorMessageZhFor(ErrorCode.TIER_REQUIRED, tier.errors?.[0]?.extensions)).toBe('会员等级不足，升级后即可兑换');
     });
 
     test('limits per day and per month: LIMIT_REACHED changes nothing; a failed (refunded) order does not count', async () => {
@@ -338,7 +342,9 @@ describe('rewards', () => {
       expect(done.redemption).toMatchObject({ status: 'PENDING', points: 10_000 });
       // The same code again, for a second card: refused, nothing changes.
       const after = await kit.counts();
-      expect(errCode(await kit.redeem(m, fuel.id, { target: CARD, otp: code }))).toBe(ErrorCode.OTP_INVALID);
+      const reused = await kit.redeem(m, fuel.id, { target: CARD, otp: code });
+      expect(reused.errors?.[0]).toMatchObject({ message: 'This code was already used: request a new one', extensions: { code: ErrorCode.OTP_INVALID, attemptsLeft: 0, reason: 'USED' } });
+      expect(errorMessageZhFor(ErrorCode.OTP_INVALID, reused.errors?.[0]?.extensions)).toBe('该验证码已使用，请重新获取验证码');
       expect(await kit.counts()).toEqual(after);
       await kit.work();
     });
@@ -367,6 +373,7 @@ describe('rewards', () => {
       for (let i = 4; i >= 0; i--) expect((await kit.redeem(m, fuel.id, { target: CARD, otp: bad })).errors?.[0]?.extensions).toMatchObject({ attemptsLeft: i });
       const locked = await kit.redeem(m, fuel.id, { target: CARD, otp: fresh });
       expect(locked.errors?.[0]?.extensions).toMatchObject({ code: ErrorCode.OTP_INVALID, attemptsLeft: 0 });
+      expect(errorMessageZhFor(ErrorCode.OTP_INVALID, locked.errors?.[0]?.extensions)).toBe('验证码错误次数过多，请重新获取验证码');
       expect(await kit.counts()).toEqual(sent);
       expect(sent).toEqual({ ...before, notification: before.notification! + 1 });
       expect(await kit.balance(m.memberId)).toBe(25_000);

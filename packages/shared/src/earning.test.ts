@@ -1,4 +1,4 @@
-import { computeEarning, type CampaignRule, type CategoryRule, type EarningRuleSet, type PurchaseInput, type Rounding } from './earning';
+import { computeEarning, effectiveRuleIds, type CampaignRule, type CategoryRule, type EarningRuleSet, type PurchaseInput, type Rounding } from './earning';
 
 // Seed-like organisation: region bj (Beijing, ¥10 = 1 point), region xa (Xi'an, ¥1 = 1 point), region sh (HQ rate).
 // Store bj-1 and bj-vip are in Beijing (bj-vip has its own store rate), xa-1 in Xi'an, sh-1 in Shanghai.
@@ -278,5 +278,32 @@ describe('explanations name the scope when the rule set carries names', () => {
     );
     expect(r.points).toBe(12);
     expect(r.steps[0]?.description).toContain(expected);
+  });
+});
+
+describe('effectiveRuleIds', () => {
+  const at = new Date('2031-05-01T00:00:00Z');
+  const rules = {
+    baseRates: [
+      { id: 'hq', scope: 'HQ' as const, scopeId: null, fenPerPoint: 100 },
+      { id: 'bj', scope: 'REGION' as const, scopeId: 'r-bj', fenPerPoint: 1000 },
+      { id: 'gm', scope: 'STORE' as const, scopeId: 's-gm', fenPerPoint: 500 },
+    ],
+    categories: [
+      { id: 'fresh-hq', category: 'fresh', multiplierPct: 150, scope: 'HQ' as const, scopeId: null },
+      { id: 'fresh-bj', category: 'fresh', multiplierPct: 200, scope: 'REGION' as const, scopeId: 'r-bj' },
+      { id: 'wine-hq', category: 'wine', multiplierPct: 0, scope: 'HQ' as const, scopeId: null },
+    ],
+    campaigns: [
+      { id: 'now', name: 'now', multiplierPct: 200, startsAt: new Date(at.getTime() - 1000), endsAt: new Date(at.getTime() + 1000), scope: 'HQ' as const, scopeId: null, categories: null },
+      { id: 'later', name: 'later', multiplierPct: 300, startsAt: new Date(at.getTime() + 1000), endsAt: new Date(at.getTime() + 9000), scope: 'HQ' as const, scopeId: null, categories: null },
+    ],
+  };
+  it.each<[string, string, string, string[]]>([
+    ['a store with its own rate', 's-gm', 'r-bj', ['gm', 'fresh-bj', 'wine-hq', 'now']],
+    ['another store in the region', 's-sl', 'r-bj', ['bj', 'fresh-bj', 'wine-hq', 'now']],
+    ['a store elsewhere', 's-xa', 'r-xa', ['hq', 'fresh-hq', 'wine-hq', 'now']],
+  ])('%s', (_why, storeId, regionId, ids) => {
+    expect([...effectiveRuleIds(rules, { storeId, regionId }, at)].sort()).toEqual([...ids].sort());
   });
 });

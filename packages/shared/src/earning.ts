@@ -241,6 +241,25 @@ function mostSpecific<T extends Scoped>(rules: T[], purchase: PurchaseInput): T 
   return best;
 }
 
+/**
+ * Which rules the engine would use at a store at `at` (for "which rule applies here"): the most specific base rate,
+ * per category the most specific multiplier, and every campaign in its window whose scope matches (the best one per
+ * line wins at the till). Rules of other stores or regions, and rules another one overrides, are not in the set.
+ */
+export function effectiveRuleIds(rules: Pick<EarningRuleSet, 'baseRates' | 'categories' | 'campaigns'>, where: { storeId: string; regionId: string }, at: Date): Set<string> {
+  const p: PurchaseInput = { storeId: where.storeId, regionId: where.regionId, at, tierMultiplierPct: 100, lines: [] };
+  const ids = new Set<string>();
+  const base = mostSpecific(rules.baseRates, p);
+  if (base) ids.add(base.id);
+  for (const category of new Set(rules.categories.map((c) => c.category))) {
+    const c = mostSpecific(rules.categories.filter((x) => x.category === category), p);
+    if (c) ids.add(c.id);
+  }
+  const t = at.getTime();
+  for (const c of rules.campaigns) if (c.startsAt.getTime() <= t && t < c.endsAt.getTime() && scopeMatches(c, p)) ids.add(c.id);
+  return ids;
+}
+
 /** The highest-multiplier campaign active at the purchase for this category (first listed wins a tie). */
 function bestCampaign(campaigns: CampaignRule[], purchase: PurchaseInput, category: string): CampaignRule | undefined {
   const at = purchase.at.getTime();

@@ -37,6 +37,7 @@ export const ErrorCode = {
   VOUCHER_USED: 'VOUCHER_USED',
   VOUCHER_EXPIRED: 'VOUCHER_EXPIRED',
   VOUCHER_WRONG_STORE: 'VOUCHER_WRONG_STORE',
+  RULE_CONFLICT: 'RULE_CONFLICT',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -71,11 +72,39 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   TARGET_INVALID: '充值号码或卡号有误，请检查后重试',
   PHONE_REQUIRED: '请先绑定手机号',
   OTP_REQUIRED: '请输入短信验证码',
-  OTP_INVALID: '验证码错误',
+  OTP_INVALID: '验证码错误，请重新输入',
   OTP_EXPIRED: '验证码已过期，请重新获取',
   VOUCHER_INVALID: '券码无效',
   VOUCHER_USED: '该券已使用',
   VOUCHER_EXPIRED: '该券已过期',
   VOUCHER_WRONG_STORE: '该券不能在本门店使用',
+  RULE_CONFLICT: '此范围已有生效的同类积分规则，请修改或停用原规则',
   INTERNAL: '系统繁忙，请稍后再试',
 };
+
+/** What the API adds to `extensions` that changes the message shown (see `errorMessageZhFor`). */
+export interface ErrorDetails {
+  /** OTP_INVALID: tries left on this code (0: request a new one). */
+  attemptsLeft?: unknown;
+  /** OTP_INVALID: `USED` (the code was already used), `NOT_REQUESTED` (no code for this reward yet), `WRONG`. */
+  reason?: unknown;
+  /** TIER_REQUIRED: what the tier is needed for, `REWARD` (to redeem) or `CLUB`/`EVENT` (to take part). */
+  context?: unknown;
+  [key: string]: unknown;
+}
+
+/**
+ * The Chinese message for an API error, refined by its extensions where one text cannot fit every case:
+ * a one-time code that was already used or has no tries left asks for a new code; a reward's tier requirement
+ * says 兑换 rather than 参加. Unknown details fall back to `errorMessageZh`.
+ */
+export function errorMessageZhFor(code: ErrorCode, details: ErrorDetails = {}): string {
+  if (code === ErrorCode.OTP_INVALID) {
+    if (details.reason === 'USED') return '该验证码已使用，请重新获取验证码';
+    if (details.reason === 'NOT_REQUESTED') return '请先获取验证码';
+    if (details.attemptsLeft === 0) return '验证码错误次数过多，请重新获取验证码';
+    if (typeof details.attemptsLeft === 'number' && details.attemptsLeft > 0) return `验证码错误，还可尝试 ${details.attemptsLeft} 次`;
+  }
+  if (code === ErrorCode.TIER_REQUIRED && details.context === 'REWARD') return '会员等级不足，升级后即可兑换';
+  return errorMessageZh[code];
+}

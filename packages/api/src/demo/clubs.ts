@@ -42,6 +42,9 @@ export async function seedDemoClubs(s: Services, ids: { erin: number; alice: num
     const rideEvent = await event(ride, '奥森晨骑 30 公里', '南门集合，骑行结束后一起吃早餐。', 3, 7.5, 3, '北京奥林匹克森林公园南门', 40.0028, 116.3975, null, 20, 0, 50, null, 1);
     await event(coffee, '埃塞俄比亚新豆品鉴', '三款日晒豆对比品鉴，限 12 人。', 5, 19, 2, '北京国贸店二层', 39.9087, 116.4605, ids.guomao, 12, 100, 30, gold, 0);
     await q.run("INSERT INTO event_rsvp (event_id, member_id, live_member_id, status, points_paid, points_refunded, created_at, updated_at) VALUES (?, ?, ?, 'CONFIRMED', 0, 0, ?, ?)", [rideEvent, alice, alice, ts(now), ts(now)]);
+    // A draft for erin to publish in her first minute (organizer: 我的活动 → 发布).
+    const draft = await event(ride, '长安街夜骑 20 公里', '周五下班后夜骑，带好车灯，结束后一起吃宵夜。', 10, 19.5, 2, '北京天安门东地铁站 B 口', 39.9075, 116.4013, null, 30, 0, 30, null, 0);
+    await q.run("UPDATE club_event SET status = 'DRAFT' WHERE id = ?", [draft]);
     await q.run('INSERT INTO club_post (club_id, author_id, title, body, created_at) VALUES (?, ?, ?, ?, ?)', [ride, ids.erin, '本周六照常骑行', '天气晴，7:30 南门集合，记得带水。', ts(new Date(now.getTime() - DAY))]);
   });
 }

@@ -7,16 +7,17 @@ import { addMonthsUtc, evaluateTier } from '@quanzi/shared';
 import { simulatedOpenid, simulatedUnionid } from '@quanzi/simulators';
 import { toInt } from '../db/sql';
 import { credit, debit } from '../modules/ledger/ledger.service';
+import { ruleSlot, type EarningRuleRow } from '../modules/earning/earning.service';
 import type { Services } from '../services';
 import { seedDemoClubs } from './clubs';
 import { seedDemoRewards } from './rewards';
 
 export const DEMO_PERSONAS = {
-  alice: '会员 · 金卡，有消费记录',
-  bob: '新会员',
+  alice: '会员 · 金卡，8,176 积分：兑换 ¥30 话费',
+  bob: '新会员：让 Carol 在收银台记一笔消费，拿到第一笔积分',
   carol: '店员 · 北京国贸店',
   dave: '总部经理',
-  erin: '俱乐部组织者',
+  erin: '俱乐部组织者：发布草稿活动',
 } as const;
 
 const DAY = 86_400_000;
@@ -57,8 +58,9 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
   }
   const rule = (kind: string, name: string, scope: string, scopeId: number | null, fen: number | null, mult: number | null, category: string | null, cats: string[] | null, from: Date | null, to: Date | null) =>
     q.run(
-      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [kind, name, scope, scopeId, fen, mult, category, cats ? JSON.stringify(cats) : null, from ? ts(from) : null, to ? ts(to) : null, q.bool(true), ts(now)],
+      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, active_slot, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [kind, name, scope, scopeId, fen, mult, category, cats ? JSON.stringify(cats) : null, from ? ts(from) : null, to ? ts(to) : null, q.bool(true),
+        ruleSlot({ kind: kind as EarningRuleRow['kind'], scope: scope as EarningRuleRow['scope'], scopeId, category }), ts(now)],
     );
   await rule('BASE_RATE', '全国：1 元 = 1 积分', 'HQ', null, 100, null, null, null, null, null);
   await rule('BASE_RATE', '北京：10 元 = 1 积分', 'REGION', bj, 1000, null, null, null, null, null);
@@ -78,7 +80,8 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
   await s.users.insertGrant(q, users.dave as number, { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null });
   await s.users.insertGrant(q, users.erin as number, { role: 'ORGANIZER', scope: 'HQ', storeId: null, regionId: null });
 
-  // Alice: a year of purchases (gold tier), one lot expiring within the month, one redemption.
+  // Alice: a year of purchases (gold tier), one lot expiring within the month, one redemption; 8,176 points, so in
+  // the first minute she can redeem the ¥30 top-up (3,000) and still reach the ¥50 fuel card (5,000).
   const alice = await s.members.home(users.alice as number);
   const history: [number, number, number, string][] = [
     // [days ago, amount fen, points, store]
@@ -86,6 +89,7 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
     [300, 250_000, 250, 'guomao'],
     [120, 180_000, 180, 'guomao'],
     [40, 120_000, 1_200, 'zhonglou'],
+    [20, 600_000, 6_000, 'zhonglou'], // a ¥6,000 order in Xi'an (¥1 = 1 point): enough for the ¥30 top-up and the ¥50 fuel card
     [6, 36_800, 46, 'guomao'],
   ];
   let i = 0;

@@ -5,7 +5,7 @@
 import { currentMemberCode } from '@quanzi/shared';
 import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator, type RechargeSimulator, type RechargeSimulatorOptions, type WechatMiniSimulator, type WechatPaySimulator, type WechatPaySimulatorOptions } from '@quanzi/simulators';
 import { createApp, type App } from '../../src/app';
-import { demoPhoneOf } from '../../src/demo/seed';
+import { demoPhoneOf, seedDemo } from '../../src/demo/seed';
 import { simulatedWechatPayConfig } from '../../src/demo/wechatpay';
 import { startSimulatedRewardProvider } from '../../src/demo/recharge';
 import { loadConfig } from '../../src/config';
@@ -14,6 +14,20 @@ import { createTestDatabase, type TestDatabase, type TestDialect } from './db';
 import { seedOrg, type Org } from './org';
 
 export type { Org } from './org';
+
+/** The demo seed, with the test organisation's ids read back from the demo's store and region codes. */
+async function seedDemoOrg(app: App, now: Date): Promise<Org> {
+  await seedDemo(app.services, now);
+  const q = app.services.db.q;
+  const id = async (table: string, code: string) => toInt((await q.get<{ id: unknown }>(`SELECT id FROM ${table} WHERE code = ?`, [code]))?.id);
+  return {
+    beijing: await id('region', 'beijing'),
+    xian: await id('region', 'xian'),
+    guomao: await id('store', 'bj-guomao'),
+    sanlitun: await id('store', 'bj-sanlitun'),
+    zhonglou: await id('store', 'xa-zhonglou'),
+  };
+}
 import type { RoleGrant } from '../../src/auth/authz';
 import { toInt } from '../../src/db/sql';
 
@@ -56,6 +70,8 @@ export interface TestAppOptions {
   demo?: boolean;
   /** Start the recharge aggregator simulator with these options and configure the API for it (provider timeout `timeoutMs`, default 2000). */
   rewards?: Partial<Omit<RechargeSimulatorOptions, 'appId' | 'secret'>> & { timeoutMs?: number; otpThresholdPoints?: number };
+  /** Seed the offline demo's data (src/demo) instead of the standard test organisation, at this time. */
+  demoSeed?: { now: Date };
 }
 
 export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestAppOptions = {}): Promise<TestApp> {
@@ -98,7 +114,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
   const addr = app.fastify.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   config.publicBaseUrl = url; // WeChat Pay's notify_url points back at this server
-  const org = await seedOrg(app);
+  const org = opts.demoSeed ? await seedDemoOrg(app, opts.demoSeed.now) : await seedOrg(app);
 
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}, token?: string | null): Promise<GqlResult<T>> => {
     const res = await fetch(`${url}/graphql`, {

@@ -5,6 +5,7 @@
  */
 import { ErrorCode } from '@quanzi/shared';
 import { AppError } from '../../src/errors';
+import { clock } from '../../src/clock';
 import { credit, debit, type EntryInput } from '../../src/modules/ledger/ledger.service';
 import { isUniqueViolation, toInt } from '../../src/db/sql';
 import { startTestApp, type TestApp } from './harness';
@@ -119,16 +120,46 @@ export function ledgerSuite(dialect: TestDialect): void {
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
   }, 60_000);
 
-  test('a debit never spends points that are past expiry, even before the expiry job ran', async () => {
-    const m = await newMember();
-    await tx(async (q) => credit(q, entry(m, { now: new Date(Date.now() - 25 * 30 * DAY) }), 50, 24));
-    await tx(async (q) => credit(q, entry(m), 10, 24));
-    expect(await balance(m)).toBe(60);
-    await expect(tx(async (q) => debit(q, entry(m, { kind: 'REDEEM' }), 20))).rejects.toMatchObject({ code: ErrorCode.INSUFFICIENT_POINTS });
-    await tx(async (q) => debit(q, entry(m, { kind: 'REDEEM' }), 10));
-    expect(await balance(m)).toBe(0);
-    expect(await t.app.services.ledger.reconcile()).toEqual([]);
-  });
+  test('a lot 1 s past expiry is neither shown nor spendable before the job runs; the job then writes its EXPIRE entry once', async () => {
+    const now = new Date(Math.floor(clock.ms() / 1000) * 1000); // one instant, set on the clock; every date below derives from it
+    clock.set(now);
+    try {
+      const who = await t.signIn(`lapse-${dialect}-${++seq}`);
+      const m = who.memberId;
+      const setExpiry = (lotId: number, at: Date) => t.app.services.db.q.run('UPDATE points_lot SET expires_at = ? WHERE id = ?', [t.app.services.db.q.ts(at), lotId]);
+      const lapsed = await tx<{ lotId: number }>(async (q) => credit(q, entry(m, { sourceType: 'purchase', now: new Date(now.getTime() - 400 * DAY) }), 50, 24));
+      await setExpiry(lapsed.lotId, new Date(now.getTime() - 1000));
+      const live = await tx<{ lotId: number }>(async (q) => credit(q, entry(m, { now: new Date(now.getTime() - DAY) }), 10, 24));
+      await setExpiry(live.lotId, new Date(now.getTime() + 10 * DAY));
+      const me = async () =>
+        (await t.gql<{ me: { points: number; expiringSoon: { points: number; on: string } | null } }>('{ me { points expiringSoon { points on } } }', {}, who.token)).data?.me;
+
+      // Shown: only the live lot, and it is what expires soon.
+      expect(await me()).toEqual({ points: 10, expiringSoon: { points: 10, on: new Date(now.getTime() + 10 * DAY).toISOString() } });
+      // Spendable: the same 10, never the lapsed 50 (the cache still holds them until the job runs).
+      const before = await t.counts();
+      await expect(tx(async (q) => debit(q, entry(m, { kind: 'REDEEM', now }), 11))).rejects.toMatchObject({ code: ErrorCode.INSUFFICIENT_POINTS });
+      expect(await t.counts()).toEqual(before);
+      const d = await tx<{ allocations: { lotId: number; points: number }[] }>(async (q) => debit(q, entry(m, { kind: 'REDEEM', now }), 10));
+      expect(d.allocations).toEqual([{ lotId: live.lotId, points: 10 }]);
+      expect((await me())?.points).toBe(0);
+      expect(await balance(m)).toBe(50); // the cache: balance = Σ entries = Σ lot remainders, lapsed lot included
+      expect(await t.app.services.ledger.reconcile()).toEqual([]);
+      await expect(tx(async (q) => debit(q, entry(m, { kind: 'REDEEM', now }), 1))).rejects.toMatchObject({ code: ErrorCode.INSUFFICIENT_POINTS });
+
+      // The job only writes down what already happened: one EXPIRE entry for the lapsed lot, however often it runs.
+      await Promise.all([t.app.services.ledger.expireDue(now), t.app.services.ledger.expireDue(now)]);
+      const rows = await t.app.services.db.q.all<{ delta: unknown; source_ref: unknown; reason: unknown }>("SELECT delta, source_ref, reason FROM points_entry WHERE member_id = ? AND kind = 'EXPIRE'", [m]);
+      // The reason names the earning that lapsed, by its date in Asia/Shanghai.
+      const earnedDay = new Date(now.getTime() - 400 * DAY + 8 * 3_600_000).toISOString().slice(0, 10);
+      expect(rows.map((r) => [toInt(r.delta), String(r.source_ref), String(r.reason)])).toEqual([[-50, String(lapsed.lotId), `积分过期（${earnedDay} 消费获得）`]]);
+      expect(await balance(m)).toBe(0);
+      expect(await me()).toEqual({ points: 0, expiringSoon: null });
+      expect(await t.app.services.ledger.reconcile()).toEqual([]);
+    } finally {
+      clock.reset();
+    }
+  }, 60_000);
 
   test('only EARN credits count towards lifetime points; a refund credit does not', async () => {
     const m = await newMember();

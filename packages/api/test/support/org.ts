@@ -31,9 +31,10 @@ export async function seedOrg(app: App): Promise<Org> {
     await q.run('INSERT INTO tier (code, name, `rank`, threshold_fen, multiplier_pct) VALUES (?, ?, ?, ?, ?)', [code, name, i, th, m]);
   }
   const on = q.bool(true);
-  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', 'HQ ¥1=1', 'HQ', NULL, 100, ?, ?)", [on, now]);
-  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, created_at) VALUES ('BASE_RATE', '北京 ¥10=1', 'REGION', ?, 1000, ?, ?)", [beijing, on, now]);
-  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, created_at) VALUES ('CATEGORY', '生鲜 1.5x', 'HQ', NULL, 150, 'fresh', ?, ?)", [on, now]);
+  // active_slot: the unique slot an active base rate / category multiplier holds (earning.service.ts ruleSlot).
+  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, active_slot, created_at) VALUES ('BASE_RATE', 'HQ ¥1=1', 'HQ', NULL, 100, ?, 'BASE_RATE:HQ::', ?)", [on, now]);
+  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, active, active_slot, created_at) VALUES ('BASE_RATE', '北京 ¥10=1', 'REGION', ?, 1000, ?, ?, ?)", [beijing, on, `BASE_RATE:REGION:${beijing}:`, now]);
+  await q.run("INSERT INTO earning_rule (kind, name, scope, scope_id, multiplier_pct, category, active, active_slot, created_at) VALUES ('CATEGORY', '生鲜 1.5x', 'HQ', NULL, 150, 'fresh', ?, 'CATEGORY:HQ::fresh', ?)", [on, now]);
   for (const s of [app.services.org, app.services.tiers, app.services.earning]) (s as unknown as { cache: { invalidate(): void } }).cache.invalidate();
   return { beijing, xian, guomao, sanlitun, zhonglou };
 }

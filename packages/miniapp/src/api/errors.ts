@@ -1,4 +1,4 @@
-import { ErrorCode, errorMessageZh } from '@quanzi/shared';
+import { ErrorCode, errorMessageZh, errorMessageZhFor, type ErrorDetails } from '@quanzi/shared';
 
 /**
  * Failures that happen on the phone, before or besides the API (network, WeChat's payment sheet); the API's own
@@ -33,9 +33,9 @@ export function normalizeCode(code: unknown): AppErrorCode {
   return ErrorCode.INTERNAL;
 }
 
-/** The Chinese text for an error code (every API code through shared's `errorMessageZh`). */
-export function messageFor(code: AppErrorCode): string {
-  return (CLIENT_CODES.has(code) ? clientMessageZh[code as ClientErrorCode] : errorMessageZh[code as ErrorCode]) ?? errorMessageZh.INTERNAL;
+/** The Chinese text for an error code (every API code through shared's `errorMessageZhFor`, refined by its extensions). */
+export function messageFor(code: AppErrorCode, details?: ErrorDetails): string {
+  return (CLIENT_CODES.has(code) ? clientMessageZh[code as ClientErrorCode] : errorMessageZhFor(code as ErrorCode, details)) ?? errorMessageZh.INTERNAL;
 }
 
 /** An error from the API or the network, with its code and a Chinese message ready to show. */
@@ -48,9 +48,9 @@ export interface ApiError {
   readonly detail?: string;
 }
 
-export function apiError(code: unknown, detail?: string): ApiError {
+export function apiError(code: unknown, detail?: string, details?: ErrorDetails): ApiError {
   const c = normalizeCode(code);
-  return { isApiError: true, code: c, message: messageFor(c), detail };
+  return { isApiError: true, code: c, message: messageFor(c, details), detail };
 }
 
 export function isApiError(e: unknown): e is ApiError {

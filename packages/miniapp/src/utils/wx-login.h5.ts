@@ -17,6 +17,7 @@ export const LOGIN_PERSONAS: readonly Persona[] | null = [
   { user: 'bob', name: 'Bob', description: '新会员' },
   { user: 'carol', name: 'Carol', description: '北京国贸店 店员' },
   { user: 'dave', name: 'Dave', description: '总部经理' },
+  { user: 'erin', name: 'Erin', description: '俱乐部组织者' },
 ];
 
 export async function getLoginCode(persona?: string): Promise<string> {

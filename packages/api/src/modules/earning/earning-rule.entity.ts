@@ -53,6 +53,21 @@ export class EarningRule {
   @Property({ type: 'boolean' })
   active: boolean = true;
 
+  /**
+   * `kind:scope:scopeId:category` while an active BASE_RATE or CATEGORY rule holds the slot, else null. Unique, so
+   * two active rules can never compete for one store/region/HQ (RULE_CONFLICT), even when created concurrently.
+   */
+  @Property({ type: 'string', length: 96, nullable: true, unique: 'earning_rule_active_slot_unique' })
+  activeSlot?: string | null;
+
+  /** The version this row replaced (an edit retires the old row and inserts the new one). */
+  @Property({ type: 'integer', nullable: true })
+  replacesId?: number | null;
+
+  /** When the rule was retired (by `retireEarningRule` or an edit); retired rules are history and never come back. */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  retiredAt?: Date | null;
+
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date = clock.now();
 }

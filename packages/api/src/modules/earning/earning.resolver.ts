@@ -5,6 +5,8 @@ import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { parseId } from '../members/member.resolver';
 import type { EarningRuleRow } from './earning.service';
+import { effectiveRuleIds } from '@quanzi/shared';
+import { clock } from '../../clock';
 
 export enum EarningRuleKindGql { BASE_RATE = 'BASE_RATE', CATEGORY = 'CATEGORY', CAMPAIGN = 'CAMPAIGN' }
 export enum RuleScopeGql { HQ = 'HQ', REGION = 'REGION', STORE = 'STORE' }
@@ -20,6 +22,7 @@ export class BaseRate {
   @Field(() => ID, { nullable: true }) scopeId!: string | null;
   @Field(() => String, { nullable: true, description: 'Name of the region/store, for the explanation' }) scopeName?: string | null;
   @Field(() => Int, { description: 'Fen of spend per point (¥10 = 1 point → 1000)' }) fenPerPoint!: number;
+  @Field({ description: 'This is the base rate purchases at the store earn by (the most specific one: store > region > HQ)' }) appliesHere!: boolean;
 }
 @ObjectType()
 export class CategoryRate {
@@ -29,6 +32,7 @@ export class CategoryRate {
   @Field(() => RuleScopeGql) scope!: RuleScopeGql;
   @Field(() => ID, { nullable: true }) scopeId!: string | null;
   @Field(() => String, { nullable: true }) scopeName?: string | null;
+  @Field({ description: 'The multiplier this category gets at the store (the most specific one for the category)' }) appliesHere!: boolean;
 }
 @ObjectType()
 export class Campaign {
@@ -40,6 +44,7 @@ export class Campaign {
   @Field(() => RuleScopeGql) scope!: RuleScopeGql;
   @Field(() => ID, { nullable: true }) scopeId!: string | null;
   @Field(() => [String], { nullable: true, description: 'null = every category' }) categories!: string[] | null;
+  @Field({ description: 'Running now at the store (the best running campaign applies per line; campaigns do not stack)' }) appliesHere!: boolean;
 }
 
 @ObjectType({ description: "The rule engine's input for a store: the mini-program previews points with @quanzi/shared's computeEarning" })
@@ -67,6 +72,8 @@ export class EarningRuleType {
   @Field(() => DateTimeISOResolver, { nullable: true }) startsAt!: Date | null;
   @Field(() => DateTimeISOResolver, { nullable: true }) endsAt!: Date | null;
   @Field() active!: boolean;
+  @Field(() => ID, { nullable: true, description: 'The version this one replaced (an edit retires the old version and inserts a new one)' }) replacesId!: string | null;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When this version was retired (edited or retired); retired rules never apply again' }) retiredAt!: Date | null;
 }
 
 @ObjectType()
@@ -91,6 +98,17 @@ export class CreateEarningRuleInput {
   @Field(() => DateTimeISOResolver, { nullable: true }) endsAt?: Date | null;
 }
 
+@InputType({ description: 'What an edit may change; omitted fields keep their value. Kind and scope stay (create a new rule elsewhere).' })
+export class UpdateEarningRuleInput {
+  @Field({ nullable: true }) @IsOptional() @Length(1, 64) name?: string;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(1_000_000) fenPerPoint?: number;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(0) @Max(10_000) multiplierPct?: number;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 32) category?: string;
+  @Field(() => [String], { nullable: true }) @IsOptional() @ArrayMaxSize(50) categories?: string[] | null;
+  @Field(() => DateTimeISOResolver, { nullable: true }) startsAt?: Date;
+  @Field(() => DateTimeISOResolver, { nullable: true }) endsAt?: Date;
+}
+
 @InputType()
 export class ProgramSettingsInput {
   @Field(() => RoundingGql, { nullable: true }) @IsOptional() @IsIn(['FLOOR', 'ROUND', 'CEIL']) rounding?: RoundingGql;
@@ -105,6 +123,7 @@ const toRuleType = (r: EarningRuleRow): EarningRuleType => ({
   kind: r.kind as EarningRuleKindGql,
   scope: r.scope as RuleScopeGql,
   scopeId: r.scopeId === null ? null : String(r.scopeId),
+  replacesId: r.replacesId === null ? null : String(r.replacesId),
 });
 
 @Resolver()
@@ -115,10 +134,11 @@ export class EarningResolver {
     const set = await ctx.services.earning.ruleSet();
     const applies = (r: { scope: string; scopeId: string | null }): boolean =>
       r.scope === 'HQ' || (r.scope === 'REGION' && r.scopeId === String(store.regionId)) || (r.scope === 'STORE' && r.scopeId === String(store.id));
+    const effective = effectiveRuleIds(set, { storeId: String(store.id), regionId: String(store.regionId) }, clock.now());
     return {
-      baseRates: set.baseRates.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql })),
-      categories: set.categories.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql })),
-      campaigns: set.campaigns.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql })),
+      baseRates: set.baseRates.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql, appliesHere: effective.has(r.id) })),
+      categories: set.categories.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql, appliesHere: effective.has(r.id) })),
+      campaigns: set.campaigns.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql, appliesHere: effective.has(r.id) })),
       capPerPurchase: set.capPerPurchase,
       rounding: set.rounding as RoundingGql,
       storeId: String(store.id),
@@ -137,11 +157,23 @@ export class EarningResolver {
     return (await ctx.services.earning.settings()) as ProgramSettingsType;
   }
 
-  @Mutation(() => EarningRuleType, { description: 'Managers: add a rule within their scope' })
+  @Mutation(() => EarningRuleType, { description: 'Managers: add a rule within their scope (RULE_CONFLICT when an active base rate, or multiplier for the category, already holds that scope)' })
   async createEarningRule(@Arg('input') input: CreateEarningRuleInput, @Ctx() ctx: RequestContext): Promise<EarningRuleType> {
     return toRuleType(
       await ctx.services.earning.create(ctx, { ...input, scopeId: input.scopeId == null ? null : parseId(input.scopeId, 'scopeId') }),
     );
+  }
+
+  @Mutation(() => EarningRuleType, {
+    description: 'Managers in scope: edit a rule. The current version is retired and a new version (replacesId) inserted; the next purchase earns by it',
+  })
+  async updateEarningRule(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateEarningRuleInput, @Ctx() ctx: RequestContext): Promise<EarningRuleType> {
+    return toRuleType(await ctx.services.earning.update(ctx, parseId(id, 'id'), input));
+  }
+
+  @Mutation(() => EarningRuleType, { description: 'Managers in scope: retire a rule for good (kept as history; it never applies again)' })
+  async retireEarningRule(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<EarningRuleType> {
+    return toRuleType(await ctx.services.earning.retire(ctx, parseId(id, 'id')));
   }
 
   @Mutation(() => EarningRuleType, { description: 'Managers: switch a rule on or off' })

@@ -3,7 +3,7 @@ import { computeEarning, ErrorCode, type EarningResult, type EarningRuleSet, typ
 import type { RequestContext } from '../../context';
 import { authorize, type Target } from '../../auth/authz';
 import { TtlCache } from '../../cache';
-import { toDate, toInt, type Db } from '../../db/sql';
+import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import type { OrgService } from '../org/org.service';
 
@@ -27,6 +27,9 @@ export interface EarningRuleRow {
   startsAt: Date | null;
   endsAt: Date | null;
   active: boolean;
+  /** The version this one replaced (edits keep history: the old row is retired, a new one inserted). */
+  replacesId: number | null;
+  retiredAt: Date | null;
 }
 
 export interface CreateEarningRuleInput {
@@ -41,6 +44,26 @@ export interface CreateEarningRuleInput {
   startsAt?: Date | null;
   endsAt?: Date | null;
 }
+
+/** What may change in an edit: kind and scope stay (a rule elsewhere is a new rule). */
+export type UpdateEarningRuleInput = Partial<Pick<CreateEarningRuleInput, 'name' | 'fenPerPoint' | 'multiplierPct' | 'category' | 'categories' | 'startsAt' | 'endsAt'>>;
+
+/**
+ * The slot an active rule holds: one base rate per HQ/region/store, one multiplier per category there. Campaigns
+ * may overlap (the engine applies the best one). Stored in the unique `active_slot` column.
+ */
+export function ruleSlot(r: Pick<EarningRuleRow, 'kind' | 'scope' | 'scopeId' | 'category'>): string | null {
+  if (r.kind === 'CAMPAIGN') return null;
+  return `${r.kind}:${r.scope}:${r.scopeId ?? ''}:${r.kind === 'CATEGORY' ? (r.category ?? '') : ''}`;
+}
+
+const ruleConflict = (r: Pick<EarningRuleRow, 'kind' | 'scope' | 'scopeId' | 'category'>): AppError =>
+  new AppError(
+    ErrorCode.RULE_CONFLICT,
+    r.kind === 'BASE_RATE'
+      ? `An active base rate already applies at ${r.scope}${r.scopeId == null ? '' : ` ${r.scopeId}`}: edit or retire it instead`
+      : `An active multiplier for category ${r.category ?? ''} already applies at ${r.scope}${r.scopeId == null ? '' : ` ${r.scopeId}`}: edit or retire it instead`,
+  );
 
 const DEFAULT_SETTINGS: ProgramSettings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12 };
 
@@ -57,7 +80,7 @@ export class EarningService {
 
   private async load(): Promise<{ rules: EarningRuleRow[]; settings: ProgramSettings; ruleSet: EarningRuleSet }> {
     const rows = await this.db.q.all<Record<string, unknown>>(
-      'SELECT id, kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active FROM earning_rule ORDER BY id',
+      'SELECT id, kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, replaces_id, retired_at FROM earning_rule ORDER BY id',
     );
     const rules = rows.map((r) => ({
       id: toInt(r.id),
@@ -72,6 +95,8 @@ export class EarningService {
       startsAt: r.starts_at == null ? null : toDate(r.starts_at),
       endsAt: r.ends_at == null ? null : toDate(r.ends_at),
       active: Boolean(toInt(r.active)),
+      replacesId: r.replaces_id == null ? null : toInt(r.replaces_id),
+      retiredAt: r.retired_at == null ? null : toDate(r.retired_at),
     }));
     const s = await this.db.q.get<Record<string, unknown>>(
       'SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months FROM loyalty_program WHERE id = 1',
@@ -150,14 +175,23 @@ export class EarningService {
     return this.org.storeTarget(scopeId);
   }
 
-  /** Creates a rule; managers may only create rules inside their own scope. */
+  /**
+   * Creates a rule; managers may only create rules inside their own scope. A second active base rate for the same
+   * HQ/region/store (or multiplier for the same category there) is refused with RULE_CONFLICT: edit the rule instead.
+   */
   async create(ctx: RequestContext, input: CreateEarningRuleInput): Promise<EarningRuleRow> {
     const target = await this.targetOf(input.scope, input.scopeId);
     await authorize(ctx, 'earningRule.manage', target);
     validateRule(input);
-    const q = this.db.q;
+    const id = await this.insertVersion(this.db.q, input, null).catch((e: unknown) => {
+      throw isUniqueViolation(e) ? ruleConflict({ ...input, scopeId: input.scopeId ?? null, category: input.category ?? null }) : e;
+    });
+    return this.reload(id);
+  }
+
+  private async insertVersion(q: Q, input: CreateEarningRuleInput, replacesId: number | null, active = true): Promise<number> {
     const r = await q.run(
-      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, active_slot, replaces_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
         input.kind,
         input.name,
@@ -169,25 +203,89 @@ export class EarningService {
         input.kind === 'CAMPAIGN' && input.categories ? JSON.stringify(input.categories) : null,
         input.kind === 'CAMPAIGN' ? q.ts(input.startsAt as Date) : null,
         input.kind === 'CAMPAIGN' ? q.ts(input.endsAt as Date) : null,
-        q.bool(true),
+        q.bool(active),
+        active ? ruleSlot({ kind: input.kind, scope: input.scope, scopeId: input.scopeId ?? null, category: input.category ?? null }) : null,
+        replacesId,
         q.ts(clock.now()),
       ],
     );
+    return r.insertId;
+  }
+
+  private async reload(id: number): Promise<EarningRuleRow> {
     this.cache.invalidate();
-    const row = (await this.list()).find((x) => x.id === r.insertId);
+    const row = (await this.list()).find((x) => x.id === id);
     if (!row) throw new AppError(ErrorCode.INTERNAL, 'rule vanished');
     return row;
   }
 
-  /** Switches a rule on or off (rules are never deleted: past purchases were explained by them). */
-  async setActive(ctx: RequestContext, id: number, active: boolean): Promise<EarningRuleRow> {
+  /** The rule and the authorization to manage it (fresh from the database, not the cache). */
+  private async managed(ctx: RequestContext, id: number): Promise<EarningRuleRow> {
     this.cache.invalidate();
     const rule = (await this.list()).find((x) => x.id === id);
     if (!rule) throw notFound(`Earning rule ${id}`);
     await authorize(ctx, 'earningRule.manage', await this.targetOf(rule.scope, rule.scopeId));
-    await this.db.q.run('UPDATE earning_rule SET active = ? WHERE id = ?', [this.db.q.bool(active), id]);
-    this.cache.invalidate();
-    return { ...rule, active };
+    return rule;
+  }
+
+  /**
+   * Switches a rule on or off (rules are never deleted: past purchases were explained by them). Switching on a rule
+   * whose slot another active rule holds is RULE_CONFLICT; a retired rule stays retired (CONFLICT).
+   */
+  async setActive(ctx: RequestContext, id: number, active: boolean): Promise<EarningRuleRow> {
+    const rule = await this.managed(ctx, id);
+    if (rule.retiredAt) throw new AppError(ErrorCode.CONFLICT, 'A retired rule cannot be switched on: create a new one');
+    try {
+      await this.db.q.run('UPDATE earning_rule SET active = ?, active_slot = ? WHERE id = ? AND retired_at IS NULL', [
+        this.db.q.bool(active), active ? ruleSlot(rule) : null, id,
+      ]);
+    } catch (e) {
+      throw isUniqueViolation(e) ? ruleConflict(rule) : e;
+    }
+    return this.reload(id);
+  }
+
+  /**
+   * Edits a rule: in one transaction the current version is retired (conditionally: only while it is the current
+   * one, so two concurrent edits cannot both win) and the new version inserted with `replacesId`, taking over the
+   * slot. An edit of a switched-off rule stays off.
+   */
+  async update(ctx: RequestContext, id: number, patch: UpdateEarningRuleInput): Promise<EarningRuleRow> {
+    const rule = await this.managed(ctx, id);
+    if (rule.retiredAt) throw new AppError(ErrorCode.CONFLICT, 'This version was retired: edit the current one');
+    const pick = <K extends keyof UpdateEarningRuleInput>(k: K, cur: CreateEarningRuleInput[K]): CreateEarningRuleInput[K] => (patch[k] === undefined ? cur : (patch[k] as CreateEarningRuleInput[K]));
+    const next: CreateEarningRuleInput = {
+      kind: rule.kind,
+      scope: rule.scope,
+      scopeId: rule.scopeId,
+      name: pick('name', rule.name) as string,
+      fenPerPoint: pick('fenPerPoint', rule.fenPerPoint),
+      multiplierPct: pick('multiplierPct', rule.multiplierPct),
+      category: pick('category', rule.category),
+      categories: pick('categories', rule.categories),
+      startsAt: pick('startsAt', rule.startsAt),
+      endsAt: pick('endsAt', rule.endsAt),
+    };
+    validateRule(next);
+    const now = clock.now();
+    const newId = await this.db
+      .tx(async (q) => {
+        const r = await q.run('UPDATE earning_rule SET active = ?, active_slot = NULL, retired_at = ? WHERE id = ? AND retired_at IS NULL', [q.bool(false), q.ts(now), id]);
+        if (r.affectedRows !== 1) throw new AppError(ErrorCode.CONFLICT, 'This rule was changed meanwhile: reload it');
+        return this.insertVersion(q, next, id, rule.active);
+      })
+      .catch((e: unknown) => {
+        throw isUniqueViolation(e) ? ruleConflict(next as EarningRuleRow) : e;
+      });
+    return this.reload(newId);
+  }
+
+  /** Retires a rule for good: it stops applying at once (the cache is invalidated) and stays as history. */
+  async retire(ctx: RequestContext, id: number): Promise<EarningRuleRow> {
+    const rule = await this.managed(ctx, id);
+    if (rule.retiredAt) return rule;
+    await this.db.q.run('UPDATE earning_rule SET active = ?, active_slot = NULL, retired_at = ? WHERE id = ? AND retired_at IS NULL', [this.db.q.bool(false), this.db.q.ts(clock.now()), id]);
+    return this.reload(id);
   }
 
   /** Program-wide rounding and cap (HQ managers). */

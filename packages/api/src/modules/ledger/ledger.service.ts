@@ -4,7 +4,10 @@
  *   (update-before-insert: the other order deadlocks on InnoDB's foreign-key shared locks);
  * - entries are append-only and carry an idempotency key (source_type, source_ref) with a unique index;
  * - credits create lots with an expiry; debits consume live lots oldest-expiry-first, recorded in lot_allocation;
- * - debits are atomic conditional updates (`balance >= ?`), never read-modify-write;
+ * - points lapse at their lot's `expires_at`, not when the expiry job runs: until the job has written the lot's EXPIRE
+ *   entry, the balance cache still holds them, so every read and every debit subtracts the lapsed remainders
+ *   (`spendableSql`); a debit never touches a lapsed lot;
+ * - debits are atomic conditional updates (`balance - lapsed >= ?`), never read-modify-write;
  * - expiry writes EXPIRE debit entries, one per lot, keyed (expiry, lot id), so a second or concurrent run is a no-op.
  * All functions taking a `Q` run inside the caller's transaction.
  */
@@ -25,6 +28,22 @@ export interface EntryInput {
   sourceRef: string;
   requestHash: string | null;
   now: Date;
+}
+
+/**
+ * Points in lots past expiry that the expiry job has not written off yet, for the `member_account` row aliased
+ * `acct`; takes one parameter, the time (`q.ts(now)`).
+ */
+export const lapsedSql = (acct: string): string =>
+  `COALESCE((SELECT SUM(lp.remaining) FROM points_lot lp WHERE lp.member_id = ${acct}.id AND lp.remaining > 0 AND lp.expires_at <= ?), 0)`;
+
+/** The points a member can spend (and is shown) at `?`: the balance cache minus lapsed lots. One parameter: the time. */
+export const spendableSql = (acct: string): string => `(${acct}.balance - ${lapsedSql(acct)})`;
+
+/** The points a member can spend (and is shown) at `now`. */
+export async function spendableBalance(q: Q, memberId: number, now: Date): Promise<number> {
+  const r = await q.get<{ balance: unknown }>(`SELECT ${spendableSql('a')} AS balance FROM member_account a WHERE a.id = ?`, [q.ts(now), memberId]);
+  return toInt(r?.balance);
 }
 
 /** Thrown inside a transaction to roll it back when the points do not cover a debit. */
@@ -57,34 +76,44 @@ export async function credit(q: Q, e: EntryInput, points: number, validityMonths
 }
 
 /**
- * Debits `points` (> 0): conditional balance update (INSUFFICIENT_POINTS when it matches no row), then the member's
- * lots under lock; lots already past expiry are expired on the spot (their points are not spendable), and the
- * remaining live lots are consumed oldest expiry first.
+ * Debits `points` (> 0): a conditional update of the balance that counts only live points (INSUFFICIENT_POINTS when
+ * it matches no row; lapsed lots the job has not expired yet are subtracted in the same statement, under the row
+ * lock), then the member's live lots under lock, consumed oldest expiry first. Lapsed lots are left to the expiry job.
  */
 export async function debit(q: Q, e: EntryInput, points: number): Promise<{ entryId: number; allocations: { lotId: number; points: number }[] }> {
   if (!Number.isSafeInteger(points) || points <= 0) throw new RangeError(`debit of ${points}`);
-  const upd = await q.run('UPDATE member_account SET balance = balance - ?, updated_at = ? WHERE id = ? AND balance >= ?', [points, q.ts(e.now), e.memberId, points]);
+  const upd = await q.run(
+    `UPDATE member_account SET balance = balance - ?, updated_at = ? WHERE id = ? AND balance - ${lapsedSql('member_account')} >= ?`,
+    [points, q.ts(e.now), e.memberId, q.ts(e.now), points],
+  );
   if (upd.affectedRows !== 1) throw insufficientPoints();
   const rows = await q.all<Record<string, unknown>>(
-    `SELECT id, remaining, expires_at FROM points_lot WHERE member_id = ? AND remaining > 0 ORDER BY expires_at, id${q.forUpdate}`,
-    [e.memberId],
+    `SELECT id, remaining, expires_at FROM points_lot WHERE member_id = ? AND remaining > 0 AND expires_at > ? ORDER BY expires_at, id${q.forUpdate}`,
+    [e.memberId, q.ts(e.now)],
   );
   const lots = rows.map((r) => ({ id: String(r.id), remaining: toInt(r.remaining), expiresAt: toDate(r.expires_at) }));
-  const due = lots.filter((l) => l.expiresAt.getTime() <= e.now.getTime());
-  if (due.length > 0) {
-    await expireLots(q, e.memberId, due.map((l) => ({ id: Number(l.id), remaining: l.remaining })), e.now);
-    // The balance fell by the expired points; the debit must still be covered.
-    const bal = await q.get<{ balance: unknown }>('SELECT balance FROM member_account WHERE id = ?', [e.memberId]);
-    if (toInt(bal?.balance) < 0) throw insufficientPoints();
-  }
   const takes = allocateFifo(lots, points, e.now);
+  // Unreachable while the books balance (the update above saw enough live points); a broken cache must not overdraw.
   if (!takes) throw insufficientPoints();
   const entryId = await insertEntry(q, e, -points);
   for (const t of takes) {
-    await q.run('UPDATE points_lot SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [t.points, t.lotId, t.points]);
+    const r = await q.run('UPDATE points_lot SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [t.points, t.lotId, t.points]);
+    if (r.affectedRows !== 1) throw insufficientPoints();
   }
   await q.run(`INSERT INTO lot_allocation (entry_id, lot_id, points) VALUES ${takes.map(() => '(?, ?, ?)').join(', ')}`, takes.flatMap((t) => [entryId, t.lotId, t.points]));
   return { entryId, allocations: takes.map((t) => ({ lotId: Number(t.lotId), points: t.points })) };
+}
+
+const ORIGIN_ZH: Record<string, string> = { purchase: '消费获得', wechatpay: '消费获得', event_attend: '活动奖励', event_refund: '活动退还', reward_refund: '兑换退还', wechatpay_refund: '退款退还' };
+
+/**
+ * The EXPIRE entry's reason names the earning that lapsed: 积分过期（2025-11-20 消费获得）, the date in Asia/Shanghai
+ * (UTC+8, no daylight saving) — the date the member saw on that earning's ledger line.
+ */
+export function expiryReason(earnedAt: Date, sourceType: string, kind: string): string {
+  const day = new Date(earnedAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const origin = ORIGIN_ZH[sourceType] ?? (kind === 'EARN' ? '获得' : kind === 'REVERSAL' ? '退还' : '入账');
+  return `积分过期（${day} ${origin}）`;
 }
 
 /** Expires the given (locked) lots: one EXPIRE entry per lot, remaining → 0, balance decreased first. */
@@ -92,10 +121,15 @@ async function expireLots(q: Q, memberId: number, lots: { id: number; remaining:
   const total = lots.reduce((s, l) => s + l.remaining, 0);
   if (total === 0) return 0;
   await q.run('UPDATE member_account SET balance = balance - ?, updated_at = ? WHERE id = ?', [total, q.ts(now), memberId]);
+  const origins = await q.all<Record<string, unknown>>(
+    `SELECT l.id, e.created_at, e.source_type, e.kind FROM points_lot l JOIN points_entry e ON e.id = l.entry_id WHERE l.id IN (${lots.map(() => '?').join(', ')})`,
+    lots.map((l) => l.id),
+  );
+  const reasonOf = new Map(origins.map((o) => [toInt(o.id), expiryReason(toDate(o.created_at), String(o.source_type), String(o.kind))]));
   for (const l of lots) {
     const entryId = await insertEntry(
       q,
-      { memberId, kind: 'EXPIRE', reason: '积分过期', actorId: null, storeId: null, sourceType: 'expiry', sourceRef: String(l.id), requestHash: null, now },
+      { memberId, kind: 'EXPIRE', reason: reasonOf.get(l.id) ?? '积分过期', actorId: null, storeId: null, sourceType: 'expiry', sourceRef: String(l.id), requestHash: null, now },
       -l.remaining,
     );
     await q.run('UPDATE points_lot SET remaining = 0 WHERE id = ?', [l.id]);
@@ -146,7 +180,8 @@ export class LedgerService {
 
   /**
    * Members whose books do not balance: balance ≠ Σ entries or balance ≠ Σ remaining of their lots.
-   * (Lots past expiry still count until the expiry job has run; after it, every counted lot is live.)
+   * (The cache and the entries count lapsed lots until the expiry job has written them off; what members see and
+   * spend is `spendableSql`, the same books minus the lapsed remainders.)
    * An empty result is the invariant holding.
    */
   async reconcile(): Promise<ReconciliationRow[]> {

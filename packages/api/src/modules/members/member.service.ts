@@ -7,6 +7,7 @@ import { AppError, badInput, notFound } from '../../errors';
 import type { OrgService } from '../org/org.service';
 import type { TokenService } from '../../auth/jwt';
 import type { TierService, TierRow } from '../tiers/tier.service';
+import { spendableSql } from '../ledger/ledger.service';
 
 export interface MemberHome {
   id: number;
@@ -37,12 +38,12 @@ export class MemberService {
     private readonly tokens: TokenService,
   ) {}
 
-  /** The signed-in member's home row (member + phone + balance) in one query. */
-  async home(userId: number): Promise<MemberHome> {
+  /** The signed-in member's home row (member + phone + spendable balance at `now`) in one query. */
+  async home(userId: number, now = clock.now()): Promise<MemberHome> {
     const r = await this.db.q.get<Record<string, unknown>>(
-      `SELECT m.id, m.member_no, m.tier_id, m.tier_period_ends_at, m.code_secret, u.phone, a.balance, a.lifetime_earned
+      `SELECT m.id, m.member_no, m.tier_id, m.tier_period_ends_at, m.code_secret, u.phone, ${spendableSql('a')} AS balance, a.lifetime_earned
        FROM member m JOIN app_user u ON u.id = m.user_id JOIN member_account a ON a.id = m.id WHERE m.user_id = ?`,
-      [userId],
+      [this.db.q.ts(now), userId],
     );
     if (!r) throw notFound('Member');
     return {
@@ -114,9 +115,9 @@ export class MemberService {
 
   private async codeMember(where: string, value: unknown): Promise<CodeMember | null> {
     const r = await this.db.q.get<Record<string, unknown>>(
-      `SELECT m.id, m.member_no, m.code_secret, m.code_last_step, m.tier_id, u.phone, a.balance
+      `SELECT m.id, m.member_no, m.code_secret, m.code_last_step, m.tier_id, u.phone, ${spendableSql('a')} AS balance
        FROM member m JOIN app_user u ON u.id = m.user_id JOIN member_account a ON a.id = m.id WHERE ${where}`,
-      [value],
+      [this.db.q.ts(clock.now()), value],
     );
     if (!r) return null;
     return {

@@ -9,7 +9,7 @@ import type { Logger } from '../../logger';
 import { validatePurchaseLines, type PurchaseLine } from './purchase-lines';
 
 export type { PurchaseLine } from './purchase-lines';
-import { credit, debit } from '../ledger/ledger.service';
+import { credit, debit, spendableBalance } from '../ledger/ledger.service';
 import { consumeCodeStep, replayOrThrow, type TillIdentifier, type TillIdentity } from './till-identity';
 
 export type { TillIdentity } from './till-identity';
@@ -159,9 +159,8 @@ export class PurchaseService {
     return ops.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, first);
   }
 
-  private async balance(memberId: number): Promise<number> {
-    const r = await this.db.q.get<{ balance: unknown }>('SELECT balance FROM member_account WHERE id = ?', [memberId]);
-    return toInt(r?.balance);
+  private balance(memberId: number): Promise<number> {
+    return spendableBalance(this.db.q, memberId, clock.now());
   }
 
   private async findPurchase(key: string, hash: string): Promise<PurchaseReceipt | null> {

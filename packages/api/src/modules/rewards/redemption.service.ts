@@ -173,7 +173,7 @@ export class RedemptionService {
     }
     if (r.minTierId !== null) {
       const [mine, required] = [await this.tiers.byId(me.tierId), await this.tiers.byId(r.minTierId)];
-      if (mine.rank < required.rank) throw new AppError(ErrorCode.TIER_REQUIRED, `${required.name} members and above only`, { minTier: required.code });
+      if (mine.rank < required.rank) throw new AppError(ErrorCode.TIER_REQUIRED, `${required.name} members and above only`, { minTier: required.code, context: 'REWARD' });
     }
   }
 
@@ -227,21 +227,24 @@ export class RedemptionService {
    */
   private async checkOtp(me: Me, r: RewardRow, target: string | null, otp: string | null | undefined, now: Date): Promise<number> {
     const q = this.db.q;
-    const c = await q.get<Record<string, unknown>>(
-      'SELECT id, code_hash, attempts, expires_at FROM otp_challenge WHERE member_id = ? AND purpose = ? AND ref = ? AND consumed_at IS NULL ORDER BY id DESC LIMIT 1',
+    // The latest challenge, consumed or not: a used code must say so (and ask for a new one), not "none requested".
+    const latest = await q.get<Record<string, unknown>>(
+      'SELECT id, code_hash, attempts, expires_at, consumed_at FROM otp_challenge WHERE member_id = ? AND purpose = ? AND ref = ? ORDER BY id DESC LIMIT 1',
       [me.memberId, OTP_PURPOSE, String(r.id)],
     );
+    const c = latest && latest.consumed_at == null ? latest : undefined;
     const given = (otp ?? '').trim();
     if (!given) throw new AppError(ErrorCode.OTP_REQUIRED, 'This reward needs the code sent to your bound phone (requestRewardOtp)', { sentTo: maskPhone(me.phone), requested: c !== undefined });
-    if (!c) throw new AppError(ErrorCode.OTP_INVALID, 'No code was requested for this reward', { attemptsLeft: 0 });
+    if (latest && !c) throw new AppError(ErrorCode.OTP_INVALID, 'This code was already used: request a new one', { attemptsLeft: 0, reason: 'USED' });
+    if (!c) throw new AppError(ErrorCode.OTP_INVALID, 'No code was requested for this reward: request one first', { attemptsLeft: 0, reason: 'NOT_REQUESTED' });
     if (toDate(c.expires_at).getTime() <= now.getTime()) throw new AppError(ErrorCode.OTP_EXPIRED, 'The code has expired: ask for a new one');
     const attempts = toInt(c.attempts);
-    if (attempts >= OTP_MAX_ATTEMPTS) throw new AppError(ErrorCode.OTP_INVALID, 'Too many wrong codes: ask for a new one', { attemptsLeft: 0 });
+    if (attempts >= OTP_MAX_ATTEMPTS) throw new AppError(ErrorCode.OTP_INVALID, 'Too many wrong codes: request a new one', { attemptsLeft: 0, reason: 'WRONG' });
     const expected = Buffer.from(String(c.code_hash), 'hex');
     const actual = Buffer.from(this.otpHash(me.memberId, r.id, target, given), 'hex');
     if (!/^\d{6}$/.test(given) || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
       await q.run('UPDATE otp_challenge SET attempts = attempts + 1 WHERE id = ? AND attempts < ?', [toInt(c.id), OTP_MAX_ATTEMPTS]);
-      throw new AppError(ErrorCode.OTP_INVALID, 'Wrong code', { attemptsLeft: Math.max(0, OTP_MAX_ATTEMPTS - attempts - 1) });
+      throw new AppError(ErrorCode.OTP_INVALID, attempts + 1 >= OTP_MAX_ATTEMPTS ? 'Wrong code, no tries left: request a new one' : 'Wrong code', { attemptsLeft: Math.max(0, OTP_MAX_ATTEMPTS - attempts - 1), reason: 'WRONG' });
     }
     return toInt(c.id);
   }
@@ -300,7 +303,7 @@ export class RedemptionService {
         }
         if (challengeId !== null) {
           const c = await q.run('UPDATE otp_challenge SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL AND attempts < ?', [q.ts(now), challengeId, OTP_MAX_ATTEMPTS]);
-          if (c.affectedRows !== 1) throw new AppError(ErrorCode.OTP_INVALID, 'This code was already used: ask for a new one', { attemptsLeft: 0 });
+          if (c.affectedRows !== 1) throw new AppError(ErrorCode.OTP_INVALID, 'This code was already used: request a new one', { attemptsLeft: 0, reason: 'USED' });
         }
         const stock = await q.run('UPDATE reward SET stock = stock - 1, updated_at = ? WHERE id = ? AND stock > 0', [q.ts(now), r.id]);
         if (stock.affectedRows !== 1) throw new AppError(ErrorCode.OUT_OF_STOCK, 'Sold out');

@@ -13,6 +13,7 @@ import { isUniqueViolation, toDate, toInt, type Db } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import type { Logger } from '../../logger';
 import type { OrgService } from '../org/org.service';
+import { spendableSql } from '../ledger/ledger.service';
 import type { TierService } from '../tiers/tier.service';
 
 export interface RewardRow {
@@ -167,7 +168,7 @@ export class RewardService {
   /** The signed-in member's balance and tier rank, or null when signed out (or not a member). */
   async viewer(ctx: RequestContext): Promise<Viewer | null> {
     if (ctx.userId === null) return null;
-    const r = await this.db.q.get<Record<string, unknown>>('SELECT m.id, m.tier_id, a.balance FROM member m JOIN member_account a ON a.id = m.id WHERE m.user_id = ?', [ctx.userId]);
+    const r = await this.db.q.get<Record<string, unknown>>(`SELECT m.id, m.tier_id, ${spendableSql('a')} AS balance FROM member m JOIN member_account a ON a.id = m.id WHERE m.user_id = ?`, [this.db.q.ts(clock.now()), ctx.userId]);
     if (!r) return null;
     return { memberId: toInt(r.id), balance: toInt(r.balance), tierRank: (await this.tiers.byId(toInt(r.tier_id))).rank };
   }

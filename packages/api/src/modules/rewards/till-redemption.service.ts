@@ -10,7 +10,8 @@
 import { clock } from '../../clock';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
-import { toInt, type Db } from '../../db/sql';
+import type { Db } from '../../db/sql';
+import { spendableBalance } from '../ledger/ledger.service';
 import type { OrgService } from '../org/org.service';
 import type { TillIdentifier, TillIdentity } from '../purchases/till-identity';
 import type { RedemptionRow } from './redemption.rows';
@@ -69,8 +70,7 @@ export class TillRedemptionService {
     return this.redemptions.sendOtp(await this.redemptions.memberById(member.id), input.rewardId, input.target ?? null, store.name, now);
   }
 
-  private async balance(memberId: number): Promise<number> {
-    const r = await this.db.q.get<{ balance: unknown }>('SELECT balance FROM member_account WHERE id = ?', [memberId]);
-    return toInt(r?.balance);
+  private balance(memberId: number): Promise<number> {
+    return spendableBalance(this.db.q, memberId, clock.now());
   }
 }

@@ -8,6 +8,8 @@ import { PrivacySheet } from '../privacy-sheet';
 import { RoleTabBar } from '../tab-bar';
 import { currentTab, type TabKey } from '../../state/tabs';
 import { PRIVACY_CHECK } from '../../utils/privacy';
+import { LOGIN_PERSONAS } from '../../utils/wx-login';
+import { PersonaPicker } from '../persona-picker';
 import './index.css';
 
 export const LOGIN_PAGE = '/pages/login/index';
@@ -105,6 +107,9 @@ export function PageShell<T>(props: PageShellProps<T>) {
     );
   } else if (state.loading) {
     body = <StatusView kind='loading' title='加载中…' />;
+  } else if (state.error?.code === 'UNAUTHENTICATED' && LOGIN_PERSONAS) {
+    // The H5 demo: pick a persona right here instead of a "请先登录" dead end.
+    body = <StatusView kind='login' title='选择演示身份' description={props.loginHint ?? '登录后查看你的会员信息'} action={<PersonaPicker />} />;
   } else if (state.error?.code === 'UNAUTHENTICATED') {
     body = (
       <StatusView

@@ -1,0 +1,84 @@
+/**
+ * The offline demo's seed lets every persona do their headline journey in the first minute: Alice redeems the ¥30
+ * top-up and sees it delivered (the recharge simulator, as the demo runs it in-process) and can still reach a fuel
+ * card; Carol records Bob's first purchase; Erin publishes the draft event waiting for her; Dave is an HQ manager.
+ */
+import { randomUUID } from 'node:crypto';
+import { clock } from '../src/clock';
+import { toInt } from '../src/db/sql';
+import { DEMO_PERSONAS } from '../src/demo/seed';
+import { startTestApp, type TestApp } from './support/harness';
+import { REWARDS, RewardKit } from './support/rewards';
+
+type Gql = { data?: Record<string, any> | null; errors?: unknown[] };
+const ok = (r: Gql) => {
+  expect(r.errors).toBeUndefined();
+  return r.data as Record<string, any>;
+};
+
+describe('demo seed: every persona’s first minute', () => {
+  let t: TestApp;
+  let kit: RewardKit;
+  const now = new Date(Math.floor(Date.now() / 1000) * 1000); // the one instant the test sets; the seed derives every date from it
+  beforeAll(async () => {
+    clock.set(now);
+    t = await startTestApp('sqlite', { demoSeed: { now }, rewards: {}, demo: true });
+    kit = new RewardKit(t, 'demo');
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    clock.reset();
+  });
+
+  test('the personas exist with their roles', async () => {
+    const viewers: Record<string, { roles: { role: string; scope: string }[] }> = {};
+    for (const label of Object.keys(DEMO_PERSONAS)) {
+      const s = await t.signIn(label);
+      viewers[label] = ok(await t.gql('{ viewer { roles { role scope } } }', {}, s.token)).viewer;
+    }
+    expect(viewers.carol?.roles).toEqual([expect.objectContaining({ role: 'STAFF', scope: 'STORE' })]);
+    expect(viewers.dave?.roles).toEqual([expect.objectContaining({ role: 'MANAGER', scope: 'HQ' })]);
+    expect(viewers.erin?.roles).toEqual([expect.objectContaining({ role: 'ORGANIZER' })]);
+    expect(viewers.bob?.roles).toEqual([]);
+  });
+
+  test('Alice can afford the ¥30 top-up, redeems it, sees it delivered, and can still reach the ¥50 fuel card', async () => {
+    const alice = await t.signIn('alice');
+    const rewards = ok(await t.gql(REWARDS, { first: 50 }, alice.token)).rewards as { id: string; kind: string; pointsPrice: number; faceValueFen: number; affordable: boolean }[];
+    const topup = rewards.find((r) => r.kind === 'MOBILE_TOPUP' && r.faceValueFen === 3000);
+    const fuel = rewards.filter((r) => r.kind === 'FUEL_CARD').sort((a, b) => a.pointsPrice - b.pointsPrice)[0];
+    expect(topup).toBeDefined();
+    expect(fuel).toBeDefined();
+    const before = ok(await t.gql('{ me { points expiringSoon { points } } }', {}, alice.token)).me;
+    expect(before.points).toBeGreaterThanOrEqual((topup?.pointsPrice ?? 0) + (fuel?.pointsPrice ?? 0));
+    expect(before.expiringSoon?.points).toBeGreaterThan(0); // her "expiring soon" story stays
+    expect(topup?.affordable).toBe(true);
+
+    const r = ok(await kit.redeem(alice, topup?.id as string)).redeemReward;
+    expect(r.redemption.status).toBe('PENDING');
+    await kit.work();
+    expect((await kit.redemption(alice, r.redemption.id)).status).toBe('DELIVERED');
+    const after = ok(await t.gql('{ me { points } }', {}, alice.token)).me.points as number;
+    expect(after).toBe(before.points - (topup?.pointsPrice ?? 0));
+    expect(after).toBeGreaterThanOrEqual(fuel?.pointsPrice ?? Infinity);
+    expect(await t.app.services.ledger.reconcile()).toEqual([]);
+  }, 60_000);
+
+  test('Carol records Bob’s first purchase at 北京国贸店 and he has his first points', async () => {
+    const carol = await t.signIn('carol');
+    const bob = await t.signIn('bob');
+    expect(ok(await t.gql('{ me { points } }', {}, bob.token)).me.points).toBe(0);
+    const input = { memberCode: t.codeOf(bob, clock.ms()), storeId: String(t.org.guomao), amountFen: 5000, lines: [{ category: 'general', amountFen: 5000 }], idempotencyKey: randomUUID() };
+    const got = ok(await t.gql('mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { points } }', { input }, carol.token)).recordPurchase.points;
+    expect(got).toBeGreaterThan(0);
+    expect(ok(await t.gql('{ me { points } }', {}, bob.token)).me.points).toBe(got);
+  });
+
+  test('Erin publishes the draft event waiting for her', async () => {
+    const erin = await t.signIn('erin');
+    const draft = await t.app.services.db.q.get<{ id: unknown }>("SELECT id FROM club_event WHERE status = 'DRAFT' ORDER BY id LIMIT 1");
+    expect(draft).toBeDefined();
+    const published = ok(await t.gql('mutation($id: ID!) { publishEvent(id: $id) { id status } }', { id: String(toInt(draft?.id)) }, erin.token)).publishEvent;
+    expect(published.status).toBe('PUBLISHED');
+  });
+});
