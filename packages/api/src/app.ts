@@ -18,6 +18,7 @@ import { createLogger, type Logger } from './logger';
 import { getSchema } from './schema';
 import { createServices, type Services } from './services';
 import { registerStatic } from './http/static';
+import { demoPayRefusal } from './demo/pay-refusal';
 
 export interface App {
   fastify: FastifyInstance;
@@ -142,7 +143,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       try {
         return await pay(params);
       } catch (e) {
-        return reply.code(400).send({ code: ErrorCode.BAD_USER_INPUT, message: (e as Error).message });
+        const r = demoPayRefusal(e);
+        if (r.code === ErrorCode.INTERNAL) log.error({ err: (e as Error)?.message }, 'demo pay failed');
+        return reply.code(r.status).send({ code: r.code, message: r.message });
       }
     });
   }
