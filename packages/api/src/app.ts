@@ -214,11 +214,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
     clubJobsTimer.unref();
   }
 
+  let retentionTimer: NodeJS.Timeout | null = null;
+  if (config.outbox.retentionIntervalMinutes > 0) {
+    retentionTimer = setInterval(() => {
+      services.outboxRetention.purge().catch((e: Error) => log.error({ err: e.message }, 'outbox retention failed'));
+    }, config.outbox.retentionIntervalMinutes * 60_000);
+    retentionTimer.unref();
+  }
+
   return {
     fastify,
     services,
     apollo,
     async close() {
+      if (retentionTimer) clearInterval(retentionTimer);
       if (clubJobsTimer) clearInterval(clubJobsTimer);
       if (rewardJobsTimer) clearInterval(rewardJobsTimer);
       if (timer) clearInterval(timer);
