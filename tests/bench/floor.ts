@@ -26,7 +26,7 @@ import {
   addMonthsUtc,
   computeEarning,
   evaluateTier,
-  fenToYuan,
+  ledgerReason,
   matchTotpStep,
   nextTierProgress,
   parseMemberCode,
@@ -232,7 +232,7 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
       tierName: tier.name,
       lines: input.lines,
     });
-    const reason = `门店消费 ¥${fenToYuan(input.amountFen)} · ${store.name}`;
+    const reason = ledgerReason.purchase(input.amountFen);
 
     const conn = await pool.getConnection();
     let id: number;
@@ -378,7 +378,7 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
             if (upd.affectedRows !== 1) throw new FloorError('NOT_FOUND', 'Member account not found');
             const e = await run(
               'INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-              [memberId, points, 'EARN', `微信支付 ¥${fenToYuan(amountFen)} · ${store.name}`.slice(0, 128), null, storeId, 'wechatpay', tx.transaction_id, null, paidAt],
+              [memberId, points, 'EARN', ledgerReason.wechatPay(amountFen).slice(0, 128), null, storeId, 'wechatpay', tx.transaction_id, null, paidAt],
               conn,
             );
             await run('INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ?, ?, ?, ?)', [

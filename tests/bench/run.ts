@@ -24,7 +24,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
-import { addMonthsUtc, base32Encode, currentMemberCode } from '@quanzi/shared';
+import { addMonthsUtc, base32Encode, currentMemberCode, ledgerReason } from '@quanzi/shared';
 import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator, type WechatMiniSimulator, type WechatPaySimulator } from '@quanzi/simulators';
 import { createApp, type App } from '../../packages/api/src/app';
 import { loadConfig } from '../../packages/api/src/config';
@@ -124,7 +124,6 @@ async function signIn(url: string, sim: WechatMiniSimulator, label: string): Pro
 async function seedHistory(app: App, members: Signed[], org: Org, staffId: number): Promise<void> {
   const now = Date.now();
   const day = 86_400_000;
-  const names: Record<number, string> = { [org.guomao]: '北京国贸店', [org.zhonglou]: '西安钟楼店' };
   // One member at a time: debits lock the member's lots (FOR UPDATE, next-key locks on points_lot.member_id), so
   // long concurrent seeding transactions for neighbouring members deadlock on each other's lot inserts.
   await pool(members, 1, async (m, idx) => {
@@ -135,7 +134,7 @@ async function seedHistory(app: App, members: Signed[], org: Org, staffId: numbe
         const storeId = i % 3 === 0 ? org.zhonglou : org.guomao;
         const entry = { memberId: m.memberId, actorId: staffId, storeId, requestHash: null, now: at };
         if (!old && i % 6 === 5) {
-          await debit(q, { ...entry, kind: 'REDEEM', reason: `门店抵扣 · 咖啡 · ${names[storeId]}`, sourceType: 'till_redeem', sourceRef: `seed-${m.memberId}-${i}` }, 20);
+          await debit(q, { ...entry, kind: 'REDEEM', reason: ledgerReason.tillRedeem('咖啡'), sourceType: 'till_redeem', sourceRef: `seed-${m.memberId}-${i}` }, 20);
           continue;
         }
         const amountFen = old ? 80_000 : 1000 + ((idx * 31 + i * 17) % 40) * 100;
@@ -145,7 +144,7 @@ async function seedHistory(app: App, members: Signed[], org: Org, staffId: numbe
           'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
           [m.memberId, storeId, staffId, amountFen, lines, points, `seed-${m.memberId}-${i}`, 'seed', q.ts(at)],
         );
-        await credit(q, { ...entry, kind: 'EARN', reason: `门店消费 ¥${(amountFen / 100).toFixed(2)} · ${names[storeId]}`, sourceType: 'purchase', sourceRef: String(p.insertId) }, points, 24);
+        await credit(q, { ...entry, kind: 'EARN', reason: ledgerReason.purchase(amountFen), sourceType: 'purchase', sourceRef: String(p.insertId) }, points, 24);
       }
     });
   });

@@ -125,7 +125,7 @@ describe('journey: a club event from creation to attendance points', () => {
     expect(annMe.ledger.edges.map((e) => e.node)).toEqual([
       { delta: 30, kind: 'EARN', reason: '活动签到奖励 · 埃塞俄比亚新豆品鉴' },
       { delta: -20, kind: 'REDEEM', reason: '活动报名 · 埃塞俄比亚新豆品鉴' },
-      { delta: 50, kind: 'EARN', reason: '门店消费 ¥500.00 · 北京国贸店' },
+      { delta: 50, kind: 'EARN', reason: '门店消费 ¥500.00' },
     ]);
     expect(ok(await t.gql<{ me: { points: number } }>(ME, {}, cai.token)).me.points).toBe(60);
     expect(ok(await t.gql<{ me: { points: number } }>(ME, {}, bo.token)).me.points).toBe(50);

@@ -19,6 +19,7 @@ import { getSchema } from './schema';
 import { createServices, type Services } from './services';
 import { registerStatic } from './http/static';
 import { graphqlLandingPage } from './http/graphql-page';
+import { demoPayRefusal } from './demo/pay-refusal';
 
 export interface App {
   fastify: FastifyInstance;
@@ -143,7 +144,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
       try {
         return await pay(params);
       } catch (e) {
-        return reply.code(400).send({ code: ErrorCode.BAD_USER_INPUT, message: (e as Error).message });
+        const r = demoPayRefusal(e);
+        if (r.code === ErrorCode.INTERNAL) log.error({ err: (e as Error)?.message }, 'demo pay failed');
+        return reply.code(r.status).send({ code: r.code, message: r.message });
       }
     });
   }
@@ -212,11 +215,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
     clubJobsTimer.unref();
   }
 
+  let retentionTimer: NodeJS.Timeout | null = null;
+  if (config.outbox.retentionIntervalMinutes > 0) {
+    retentionTimer = setInterval(() => {
+      services.outboxRetention.purge().catch((e: Error) => log.error({ err: e.message }, 'outbox retention failed'));
+    }, config.outbox.retentionIntervalMinutes * 60_000);
+    retentionTimer.unref();
+  }
+
   return {
     fastify,
     services,
     apollo,
     async close() {
+      if (retentionTimer) clearInterval(retentionTimer);
       if (clubJobsTimer) clearInterval(clubJobsTimer);
       if (rewardJobsTimer) clearInterval(rewardJobsTimer);
       if (timer) clearInterval(timer);

@@ -96,6 +96,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WECHAT_WXACODE_ENV: 'prod' })).toThrow(/Invalid configuration:\n\s+WECHAT_WXACODE_ENV: /);
   });
 
+  test('outbox retention: 14 days, hourly, both settable; at least a day, at most a day between runs', () => {
+    expect(loadConfig({}).outbox).toEqual({ retentionDays: 14, retentionIntervalMinutes: 60 });
+    expect(loadConfig({ OUTBOX_RETENTION_DAYS: '90', OUTBOX_RETENTION_INTERVAL_MINUTES: '0' }).outbox).toEqual({ retentionDays: 90, retentionIntervalMinutes: 0 });
+    expect(() => loadConfig({ OUTBOX_RETENTION_DAYS: '0' })).toThrow(/OUTBOX_RETENTION_DAYS/);
+    expect(() => loadConfig({ OUTBOX_RETENTION_DAYS: 'forever' })).toThrow(/OUTBOX_RETENTION_DAYS/);
+    expect(() => loadConfig({ OUTBOX_RETENTION_INTERVAL_MINUTES: '1441' })).toThrow(/OUTBOX_RETENTION_INTERVAL_MINUTES/);
+  });
+
   test('CLUB_JOBS_INTERVAL_SECONDS must be 0–3600', () => {
     expect(() => loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: '-1' })).toThrow(/CLUB_JOBS_INTERVAL_SECONDS/);
     expect(() => loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: 'soon' })).toThrow(/CLUB_JOBS_INTERVAL_SECONDS/);

@@ -70,6 +70,10 @@ const schema = z.object({
   REWARD_PROVIDER_SECRET: z.string().optional(),
   /** Give up waiting for the provider's answer after this long (then the order is queried); below the outbox lease (60 s). */
   REWARD_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
+  /** Days delivered outbox rows (and acknowledged dead letters) are kept before the retention job deletes them. */
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  /** Minutes between in-process outbox retention runs; 0 disables (run `runOutboxRetention` from a scheduler instead). */
+  OUTBOX_RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
   /** Log every SQL statement (debug). */
   DB_DEBUG: bool,
 });
@@ -97,6 +101,8 @@ export type Config = {
   wechatPay: WechatPayConfig | null;
   pay: { orderTtlMinutes: number; recoveryAfterMinutes: number; recoveryIntervalSeconds: number };
   rewards: RewardsConfig;
+  /** Outbox retention: days kept after delivery (or acknowledgement of a dead letter), minutes between runs (0 = off). */
+  outbox: { retentionDays: number; retentionIntervalMinutes: number };
 };
 
 export interface RewardsConfig {
@@ -214,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wechatPay: loadWechatPay(e),
     pay: { orderTtlMinutes: e.PAY_ORDER_TTL_MINUTES, recoveryAfterMinutes: e.PAY_RECOVERY_AFTER_MINUTES, recoveryIntervalSeconds: e.PAY_RECOVERY_INTERVAL_SECONDS },
     rewards: loadRewards(e),
+    outbox: { retentionDays: e.OUTBOX_RETENTION_DAYS, retentionIntervalMinutes: e.OUTBOX_RETENTION_INTERVAL_MINUTES },
   };
 }
 

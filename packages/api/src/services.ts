@@ -17,6 +17,7 @@ import { PaymentService } from './modules/payments/payment.service';
 import { WechatPayClient } from './integrations/wechatpay/wechatpay-client';
 import { WechatPayVerifier } from './integrations/wechatpay/wechatpay-verifier';
 import { OutboxService } from './modules/outbox/outbox.service';
+import { OutboxRetentionService } from './modules/outbox/outbox-retention.service';
 import { NotificationService } from './modules/notifications/notification.service';
 import { ContentGuard } from './modules/clubs/content-guard';
 import { ClubService } from './modules/clubs/club.service';
@@ -40,6 +41,7 @@ export interface Services extends RewardServices {
   purchases: PurchaseService;
   payments: PaymentService;
   outbox: OutboxService;
+  outboxRetention: OutboxRetentionService;
   notifications: NotificationService;
   clubs: ClubService;
   events: EventService;
@@ -66,11 +68,12 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
       : null;
   const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, org, log);
   const outbox = new OutboxService(db, log);
+  const outboxRetention = new OutboxRetentionService(db, log, { retentionDays: config.outbox.retentionDays });
   const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
   const clubReports = new ClubReportService(db, clubs);
   const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till });
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, notifications, clubs, events, clubReports, ...rewardServices };
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, ...rewardServices };
 }

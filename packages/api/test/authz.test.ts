@@ -7,7 +7,8 @@
  *   member up, list operations) is for staff of that store
  *   and for managers whose scope covers it (the store's manager, its region's manager, HQ managers);
  * - earning rules and staff/organizer roles: managers whose scope covers the rule's or role's scope;
- * - tiers, program settings, regions, stores, manager roles, points expiry and reconciliation: HQ managers;
+ * - tiers, program settings, regions, stores, manager roles, points expiry and reconciliation, the outbox's dead
+ *   letters and retention: HQ managers;
  * - organizers run clubs: none of these; signed-out callers are UNAUTHENTICATED for all of them.
  *
  * An allowed cell must succeed (inputs are made to succeed: fresh members, unique codes and keys) and, for a
@@ -77,6 +78,9 @@ describe('allows() and managerCovers() (pure)', () => {
     ['region manager cannot run expiry', [bjManager], 'points.expire', hq, false],
     ['HQ manager does everything', [hqManager], 'points.reconcile', hq, true],
     ['HQ manager creates managers', [hqManager], 'role.assignManager', hq, true],
+    ['HQ manager acknowledges dead letters and runs outbox retention', [hqManager], 'outbox.manage', hq, true],
+    ['region manager cannot touch the outbox', [bjManager], 'outbox.manage', hq, false],
+    ['store manager cannot touch the outbox', [guomaoManager], 'outbox.manage', hq, false],
     ['HQ organizer manages no org', [organizer], 'org.manage', hq, false],
     ['HQ organizer cannot use a till', [organizer], 'till.lookup', guomao, false],
     ['no grants, nothing', [], 'till.lookup', guomao, false],
@@ -120,7 +124,10 @@ type OpName =
   | 'runPointsExpiry'
   | 'memberByCode@guomao'
   | 'tillOperations@guomao'
-  | 'pointsReconciliation';
+  | 'pointsReconciliation'
+  | 'outboxDeadLetters'
+  | 'acknowledgeDeadLetter'
+  | 'runOutboxRetention';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -155,6 +162,9 @@ const MATRIX: [OpName, string][] = [
   ['memberByCode@guomao',                      'U    F      A     F     F     A     A     F     A'],
   ['tillOperations@guomao',                    'U    F      A     F     F     A     A     F     A'],
   ['pointsReconciliation',                     'U    F      F     F     F     F     F     F     A'],
+  ['outboxDeadLetters',                        'U    F      F     F     F     F     F     F     A'],
+  ['acknowledgeDeadLetter',                    'U    F      F     F     F     F     F     F     A'],
+  ['runOutboxRetention',                       'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -183,6 +193,9 @@ const CREATE_REWARD = 'mutation($input: CreateRewardInput!) { createReward(input
 const TILL_REWARD = 'mutation($input: TillRedeemRewardInput!) { redeemRewardAtTill(input: $input) { replayed balance redemption { id } } }';
 const TILL_OTP = 'mutation($input: TillRewardOtpInput!) { requestTillRewardOtp(input: $input) { sentTo } }';
 const BIND_PHONE = 'mutation($code: String!) { bindPhone(code: $code) { phone } }';
+const DEAD_LETTERS = '{ outboxDeadLetters(first: 5) { id topic } }';
+const ACK_DEAD_LETTER = 'mutation($id: ID!) { acknowledgeDeadLetter(id: $id) { id acknowledgedAt } }';
+const RUN_RETENTION = 'mutation { runOutboxRetention { delivered deadLetters } }';
 
 const MONTH = 30 * 86_400_000;
 
@@ -254,6 +267,15 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     (t.app.services.earning as unknown as { cache: { invalidate(): void } }).cache.invalidate();
     return { query: RETIRE_RULE, variables: { id: String(id) }, mutates: true };
   };
+  /** Writes an outbox row as the worker would have left it (setup). */
+  const outboxRow = async (status: 'DONE' | 'DEAD', at: Date) => {
+    const q = t.app.services.db.q;
+    return (
+      await q.run("INSERT INTO outbox (topic, ref, status, attempts, available_at, created_at, updated_at) VALUES ('authz.test', ?, ?, 1, ?, ?, ?)", [
+        `authz-${++seq}`, status, q.ts(at), q.ts(at), q.ts(at),
+      ])
+    ).insertId;
+  };
   const ruleActive = async (id: number) => Boolean(toInt((await t.app.services.db.q.get<{ a: unknown }>('SELECT active AS a FROM earning_rule WHERE id = ?', [id]))?.a));
 
   /** Everything a guarded operation could change: counts and balances, plus rows an update could touch. */
@@ -271,6 +293,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       codeSteps: norm(await q.all('SELECT id, code_last_step FROM member ORDER BY id')),
       regions: norm(await q.all('SELECT id, code, name FROM region ORDER BY id')),
       stores: norm(await q.all('SELECT id, region_id, code, name FROM store ORDER BY id')),
+      outbox: norm(await q.all('SELECT id, status, acknowledged_at, acknowledged_by_id FROM outbox ORDER BY id')),
     };
   }
 
@@ -362,6 +385,17 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     },
     'tillOperations@guomao': async () => ({ query: TILL_OPS, variables: { storeId: String(t.org.guomao) }, mutates: false }),
     pointsReconciliation: async () => ({ query: RECONCILE, variables: {}, mutates: false }),
+    outboxDeadLetters: async () => ({ query: DEAD_LETTERS, variables: {}, mutates: false }),
+    acknowledgeDeadLetter: async () => {
+      // A fresh dead letter each time: an allowed call acknowledges it.
+      const id = await outboxRow('DEAD', new Date());
+      return { query: ACK_DEAD_LETTER, variables: { id: String(id) }, mutates: true };
+    },
+    runOutboxRetention: async () => {
+      // A row delivered 30 days ago (retention: 14 days): an allowed run deletes it.
+      await outboxRow('DONE', new Date(Date.now() - MONTH));
+      return { query: RUN_RETENTION, variables: {}, mutates: true };
+    },
   };
 
   test('the matrix covers every role and operation exactly once', () => {

@@ -2,6 +2,7 @@
  * The offline demo's seed lets every persona do their headline journey in the first minute: Alice redeems the ¥30
  * top-up and sees it delivered (the recharge simulator, as the demo runs it in-process) and can still reach a fuel
  * card; Carol records Bob's first purchase; Erin publishes the draft event waiting for her; Dave is an HQ manager.
+ * Ledger rows written at a store carry the store, so their reasons do not repeat its name.
  */
 import { randomUUID } from 'node:crypto';
 import { clock } from '../src/clock';
@@ -28,6 +29,17 @@ describe('demo seed: every persona’s first minute', () => {
   afterAll(async () => {
     await t?.close();
     clock.reset();
+  });
+
+  test('store ledger reasons name what happened, not the store (shown under each row)', async () => {
+    const q = t.app.services.db.q;
+    const rows = await q.all<{ reason: unknown; store_id: unknown }>('SELECT e.reason, e.store_id FROM points_entry e WHERE e.store_id IS NOT NULL ORDER BY e.id');
+    expect(rows.length).toBeGreaterThan(5);
+    const storeNames = (await q.all<{ name: unknown }>('SELECT name FROM store')).map((r) => String(r.name));
+    for (const r of rows) for (const name of storeNames) expect(String(r.reason)).not.toContain(name);
+    const reasons = rows.map((r) => String(r.reason));
+    expect(reasons).toContain('门店抵扣 · 兑换咖啡');
+    expect(reasons.filter((x) => /^门店消费 ¥\d+\.\d{2}$/.test(x)).length).toBeGreaterThan(3);
   });
 
   test('the personas exist with their roles', async () => {

@@ -13,7 +13,7 @@ type Intent = { order: { outTradeNo: string; state: string }; payment: Record<st
 const CREATE = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { pointsPreview order { outTradeNo state amountFen } payment { appId timeStamp nonceStr package signType paySign } } }`;
 const ORDER = `query($no: String!) { payOrder(outTradeNo: $no) { outTradeNo state points refundedFen pointsReversed } }`;
 const REFUND = `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { outRefundNo status amountFen pointsReversed pointsUncollected } }`;
-const ME = `{ me { points ledger(first: 5) { edges { node { delta kind reason } } } } }`;
+const ME = `{ me { points ledger(first: 5) { edges { node { delta kind reason storeName } } } } }`;
 
 describe('WeChat Pay', () => {
   let t: TestApp;
@@ -63,7 +63,7 @@ describe('WeChat Pay', () => {
     const o = await t.gql<{ payOrder: { state: string; points: number } }>(ORDER, { no: intent.order.outTradeNo }, m.token);
     expect(o.data?.payOrder).toMatchObject({ state: 'PAID', points: 100 });
     const me = await t.gql<{ me: { ledger: { edges: { node: { delta: number; reason: string } }[] } } }>(ME, {}, m.token);
-    expect(me.data?.me.ledger.edges[0]?.node).toEqual({ delta: 100, kind: 'EARN', reason: '微信支付 ¥100.00 · 西安钟楼店' });
+    expect(me.data?.me.ledger.edges[0]?.node).toEqual({ delta: 100, kind: 'EARN', reason: '微信支付 ¥100.00', storeName: '西安钟楼店' });
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
   });
 

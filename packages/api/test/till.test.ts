@@ -47,7 +47,7 @@ describe('till operations', () => {
     expect(r.data?.recordPurchase.steps.at(-1)?.points).toBe(12);
     const me = await t.gql<{ me: { points: number; ledger: { edges: { node: { delta: number; kind: string; reason: string; storeName: string } }[] } } }>(ME, {}, m.token);
     expect(me.data?.me.points).toBe(12);
-    expect(me.data?.me.ledger.edges[0]?.node).toEqual({ delta: 12, kind: 'EARN', reason: '门店消费 ¥123.45 · 北京国贸店', storeName: '北京国贸店' });
+    expect(me.data?.me.ledger.edges[0]?.node).toEqual({ delta: 12, kind: 'EARN', reason: '门店消费 ¥123.45', storeName: '北京国贸店' });
   });
 
   test("Xi'an earns ¥1 = 1 point; category multipliers apply per line", async () => {
@@ -161,7 +161,7 @@ describe('till operations', () => {
     expect(await t.counts()).toEqual(before);
     const me = await t.gql<{ me: { points: number; ledger: { edges: { node: { delta: number; kind: string; reason: string } }[] } } }>(ME, {}, m.token);
     expect(me.data?.me.points).toBe(40);
-    expect(me.data?.me.ledger.edges[0]?.node).toMatchObject({ delta: -60, kind: 'REDEEM', reason: '门店抵扣 · 兑换咖啡 · 北京国贸店' });
+    expect(me.data?.me.ledger.edges[0]?.node).toMatchObject({ delta: -60, kind: 'REDEEM', reason: '门店抵扣 · 兑换咖啡', storeName: '北京国贸店' });
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
   });
 

@@ -60,10 +60,10 @@ describe('pay page (H5 demo: the WeChat Pay simulator’s hook)', () => {
     expect(redirectTo).toHaveBeenCalledWith({ url: `/member/pay-result/index?outTradeNo=${ORDER_NO}&points=12` });
   });
 
-  it('a refused payment (400) shows in Chinese and the order stays payable', async () => {
-    simulator(() => ({ status: 400, data: { code: 'BAD_USER_INPUT', message: 'requestPayment:fail 支付验证签名失败' } }));
+  it('a refused payment (400) shows its code in Chinese and the order stays payable', async () => {
+    simulator(() => ({ status: 400, data: { code: 'PAY_SIGNATURE_INVALID', message: 'requestPayment:fail 支付验证签名失败' } }));
     await payHundred();
-    await waitForText(messageFor('PAY_FAILED'));
+    await waitForText(errorMessageZh.PAY_SIGNATURE_INVALID);
     expect(redirectTo).not.toHaveBeenCalled();
     simulator(() => ({ status: 200, data: { transactionId: '4200000000202611230000000002' } }));
     await click('继续支付');
@@ -74,9 +74,21 @@ describe('pay page (H5 demo: the WeChat Pay simulator’s hook)', () => {
   });
 
   it('an order already paid goes to the result page', async () => {
-    simulator(() => ({ status: 400, data: { code: 'BAD_USER_INPUT', message: 'requestPayment:fail 该订单已支付' } }));
+    simulator(() => ({ status: 409, data: { code: 'ORDER_PAID', message: 'requestPayment:fail 该订单已支付' } }));
     await payHundred();
     expect(redirectTo).toHaveBeenCalled();
+  });
+
+  it('an expired order says so; an unnamed refusal is a failed payment', async () => {
+    simulator(() => ({ status: 409, data: { code: 'ORDER_EXPIRED', message: 'requestPayment:fail 订单已过期' } }));
+    await payHundred();
+    await waitForText(errorMessageZh.ORDER_EXPIRED);
+    expect(redirectTo).not.toHaveBeenCalled();
+    simulator(() => ({ status: 500, data: { code: 'INTERNAL', message: 'The payment simulator failed' } }));
+    await click('继续支付');
+    await flush();
+    await waitForText(messageFor('PAY_FAILED'));
+    expect(redirectTo).not.toHaveBeenCalled();
   });
 
   it('a server without the pay hook means WeChat Pay is unavailable', async () => {

@@ -38,6 +38,11 @@ export const ErrorCode = {
   VOUCHER_EXPIRED: 'VOUCHER_EXPIRED',
   VOUCHER_WRONG_STORE: 'VOUCHER_WRONG_STORE',
   RULE_CONFLICT: 'RULE_CONFLICT',
+  ORDER_PAID: 'ORDER_PAID',
+  ORDER_CLOSED: 'ORDER_CLOSED',
+  ORDER_EXPIRED: 'ORDER_EXPIRED',
+  PAY_SIGNATURE_INVALID: 'PAY_SIGNATURE_INVALID',
+  PAY_PARAMS_INVALID: 'PAY_PARAMS_INVALID',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -79,6 +84,11 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   VOUCHER_EXPIRED: '该券已过期',
   VOUCHER_WRONG_STORE: '该券不能在本门店使用',
   RULE_CONFLICT: '此范围已有生效的同类积分规则，请修改或停用原规则',
+  ORDER_PAID: '该订单已支付',
+  ORDER_CLOSED: '该订单已关闭，请重新下单',
+  ORDER_EXPIRED: '订单已过期，请重新下单',
+  PAY_SIGNATURE_INVALID: '支付签名校验失败，请重新发起支付',
+  PAY_PARAMS_INVALID: '支付参数有误，请重新发起支付',
   INTERNAL: '系统繁忙，请稍后再试',
 };
 

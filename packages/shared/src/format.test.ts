@@ -1,4 +1,4 @@
-import { fenToYuan, maskOpenid, maskPhone } from './format';
+import { fenToYuan, ledgerReason, maskOpenid, maskPhone } from './format';
 
 describe('maskPhone', () => {
   it.each<[string | null | undefined, string | null]>([
@@ -48,5 +48,16 @@ describe('fenToYuan', () => {
 
   it.each([1.5, NaN, Infinity, 2 ** 53])('%p → RangeError', (fen) => {
     expect(() => fenToYuan(fen)).toThrow(RangeError);
+  });
+});
+
+describe('ledgerReason (the store is on the row, never in the reason)', () => {
+  it.each<[string, string, string]>([
+    ['purchase', ledgerReason.purchase(12345), '门店消费 ¥123.45'],
+    ['purchase of 5 fen', ledgerReason.purchase(5), '门店消费 ¥0.05'],
+    ['till deduction', ledgerReason.tillRedeem('兑换咖啡'), '门店抵扣 · 兑换咖啡'],
+    ['WeChat Pay', ledgerReason.wechatPay(10_000), '微信支付 ¥100.00'],
+  ])('%s', (_name, actual, expected) => {
+    expect(actual).toBe(expected);
   });
 });

@@ -37,3 +37,19 @@ export function fenToYuan(fen: number): string {
   const cents = abs % 100;
   return `${fen < 0 ? '-' : ''}${(abs - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
 }
+
+/**
+ * The reason texts of ledger entries written at a store. Every such entry carries its store (`storeName`, shown
+ * under the row), so a reason never repeats the store's name: `门店消费 ¥123.45`, `门店抵扣 · 兑换咖啡`,
+ * `微信支付 ¥100.00`.
+ */
+export const ledgerReason = {
+  /** Points earned by a purchase recorded at the till. */
+  purchase: (amountFen: number): string => `门店消费 ¥${fenToYuan(amountFen)}`,
+  /** Points deducted at the till, with the staff's reason (e.g. 兑换咖啡). */
+  tillRedeem: (reason: string): string => `门店抵扣 · ${reason}`,
+  /** A catalogue reward redeemed in the mall (no store) or at a till (the entry carries the store). */
+  reward: (rewardName: string, atTill: boolean): string => `${atTill ? '门店兑换' : '积分兑换'} · ${rewardName}`,
+  /** Points earned by a WeChat Pay payment. */
+  wechatPay: (amountFen: number): string => `微信支付 ¥${fenToYuan(amountFen)}`,
+};

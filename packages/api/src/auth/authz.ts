@@ -39,7 +39,8 @@ export type Action =
   | 'club.jobs' // run reminders, notification delivery and event finishing now
   | 'reward.manage' // the reward catalogue and partners (organisation-wide: points are one currency), stuck orders
   | 'reward.report' // the manager view of redemptions, partners and providers
-  | 'voucher.use'; // look up and mark used a reward voucher at a store's till
+  | 'voucher.use' // look up and mark used a reward voucher at a store's till
+  | 'outbox.manage'; // dead letters (list, acknowledge) and outbox retention
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -80,6 +81,7 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'reward.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'reward.report': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'voucher.use': (g, t) => staffAt(g, t) || managerCovers(g, t),
+  'outbox.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
 };
 
 /** Whether the grants allow `action` on `target`. */

@@ -3,7 +3,7 @@
  * region already exists. Personas sign in through the WeChat simulator with their label (alice, bob, carol, …).
  */
 import { clock } from '../clock';
-import { addMonthsUtc, evaluateTier } from '@quanzi/shared';
+import { addMonthsUtc, evaluateTier, ledgerReason } from '@quanzi/shared';
 import { simulatedOpenid, simulatedUnionid } from '@quanzi/simulators';
 import { toInt } from '../db/sql';
 import { credit, debit } from '../modules/ledger/ledger.service';
@@ -96,7 +96,6 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
   for (const [ago, amount, points, where] of history) {
     const at = new Date(now.getTime() - ago * DAY);
     const storeId = where === 'guomao' ? guomao : zhonglou;
-    const storeName = where === 'guomao' ? '北京国贸店' : '西安钟楼店';
     await s.db.tx(async (t) => {
       const p = await t.run(
         'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -104,14 +103,14 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
       );
       await credit(
         t,
-        { memberId: alice.id, kind: 'EARN', reason: `门店消费 ¥${(amount / 100).toFixed(2)} · ${storeName}`, actorId: users.carol as number, storeId, sourceType: 'purchase', sourceRef: String(p.insertId), requestHash: 'demo', now: at },
+        { memberId: alice.id, kind: 'EARN', reason: ledgerReason.purchase(amount), actorId: users.carol as number, storeId, sourceType: 'purchase', sourceRef: String(p.insertId), requestHash: 'demo', now: at },
         points,
         24, // the oldest lot (715 days ago) expires in about two weeks: "expiring soon"
       );
     });
   }
   await s.db.tx((t) =>
-    debit(t, { memberId: alice.id, kind: 'REDEEM', reason: '门店抵扣 · 兑换咖啡 · 北京国贸店', actorId: users.carol as number, storeId: guomao, sourceType: 'till_redeem', sourceRef: 'demo-seed-redeem', requestHash: 'demo', now: new Date(now.getTime() - 3 * DAY) }, 300),
+    debit(t, { memberId: alice.id, kind: 'REDEEM', reason: ledgerReason.tillRedeem('兑换咖啡'), actorId: users.carol as number, storeId: guomao, sourceType: 'till_redeem', sourceRef: 'demo-seed-redeem', requestHash: 'demo', now: new Date(now.getTime() - 3 * DAY) }, 300),
   );
   const spend = history.filter(([ago]) => ago <= 365).reduce((a, [, amt]) => a + amt, 0);
   const d = evaluateTier(await s.tiers.list(), { tierId: String(alice.tierId), periodEndsAt: alice.tierPeriodEndsAt }, spend, now, 12);

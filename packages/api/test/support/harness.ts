@@ -82,6 +82,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
   config.database = db.config;
   config.clubJobsIntervalSeconds = 0; // tests run the club jobs themselves
   config.rewards.jobsIntervalSeconds = 0; // and the reward jobs
+  config.outbox.retentionIntervalMinutes = 0; // and outbox retention
   let rechargeSim: RechargeSimulator | null = null;
   if (opts.rewards) {
     const { timeoutMs, otpThresholdPoints, ...simOpts } = opts.rewards;

@@ -91,7 +91,8 @@ export function tillRewardSuite(dialect: TestDialect): void {
     expect({ store: toInt(row?.store_id), staff: toInt(row?.staff_id) }).toEqual({ store: winStore, staff: aWon ? staffGm.userId : staffZl.userId });
     const entry = await q().get<Record<string, unknown>>("SELECT store_id, actor_id, delta, reason FROM points_entry WHERE source_type = 'reward' AND source_ref = ?", [won.redemption.id]);
     expect({ store: toInt(entry?.store_id), actor: toInt(entry?.actor_id), delta: toInt(entry?.delta) }).toEqual({ store: winStore, actor: row?.staff_id == null ? 0 : toInt(row.staff_id), delta: -400 });
-    expect(String(entry?.reason)).toContain('门店兑换');
+    // The store shows under the row (store_id), so the reason does not repeat it.
+    expect(String(entry?.reason)).toBe(`门店兑换 · ${reward.name}`);
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
     // The winning till lists the redemption as a reward line; the other till has none.
     const [winStaff, loseStaff] = aWon ? [staffGm, staffZl] : [staffZl, staffGm];

@@ -9,6 +9,7 @@ import {
   PayTillOrderDocument,
   TillOrderCodeDocument,
   type PayOrderFieldsFragment,
+  type PayOrderState,
   type PaymentIntentFieldsFragment,
   type PayStoresQuery,
   type PurchaseLineInput,
@@ -26,7 +27,8 @@ export type PaymentIntent = PaymentIntentFieldsFragment;
 export type PaymentParams = PaymentIntent['payment'];
 export type PayStore = PayStoresQuery['stores'][number];
 
-export const orderStateLabel: Record<string, string> = { PENDING: '待支付', PAID: '已支付', CLOSED: '已关闭' };
+/** The member-facing label of each order state (exhaustive: a new state in the schema fails the typecheck here). */
+export const orderStateLabel: Record<PayOrderState, string> = { PENDING: '待支付', PAID: '已支付', CLOSED: '已关闭' };
 
 /** Result page: poll every second for up to 15 s (the notification normally lands within a moment). */
 export const RESULT_POLL = { intervalMs: 1000, timeoutMs: 15_000 };

@@ -81,6 +81,12 @@ export type MembershipStatus =
   | 'REJECTED'
   | 'REMOVED';
 
+/** PENDING: waiting to be paid (until expiresAt); PAID: WeChat Pay confirmed it and its points were credited; CLOSED: expired or closed unpaid */
+export type PayOrderState =
+  | 'CLOSED'
+  | 'PAID'
+  | 'PENDING';
+
 export type PurchaseLineInput = {
   amountFen: number;
   category: string;
@@ -416,9 +422,9 @@ export type BindPhoneMutationVariables = Exact<{
 
 export type BindPhoneMutation = { bindPhone: { id: string, phone: string | null, phoneBound: boolean } };
 
-export type PayOrderFieldsFragment = { outTradeNo: string, state: string, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string };
+export type PayOrderFieldsFragment = { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string };
 
-export type PaymentIntentFieldsFragment = { pointsPreview: number, order: { outTradeNo: string, state: string, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } };
+export type PaymentIntentFieldsFragment = { pointsPreview: number, order: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } };
 
 export type PayStoresQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -430,35 +436,35 @@ export type CreatePaymentMutationVariables = Exact<{
 }>;
 
 
-export type CreatePaymentMutation = { createPayment: { pointsPreview: number, order: { outTradeNo: string, state: string, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } } };
+export type CreatePaymentMutation = { createPayment: { pointsPreview: number, order: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } } };
 
 export type PayTillOrderMutationVariables = Exact<{
   outTradeNo: string;
 }>;
 
 
-export type PayTillOrderMutation = { payTillOrder: { pointsPreview: number, order: { outTradeNo: string, state: string, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } } };
+export type PayTillOrderMutation = { payTillOrder: { pointsPreview: number, order: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } } };
 
 export type CreateTillOrderMutationVariables = Exact<{
   input: CreatePaymentInput;
 }>;
 
 
-export type CreateTillOrderMutation = { createTillOrder: { outTradeNo: string, state: string, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string } };
+export type CreateTillOrderMutation = { createTillOrder: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string } };
 
 export type PayOrderQueryVariables = Exact<{
   outTradeNo: string;
 }>;
 
 
-export type PayOrderQuery = { payOrder: { outTradeNo: string, state: string, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string } };
+export type PayOrderQuery = { payOrder: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string } };
 
 export type MyOrdersQueryVariables = Exact<{
   first: number;
 }>;
 
 
-export type MyOrdersQuery = { myOrders: Array<{ outTradeNo: string, state: string, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }> };
+export type MyOrdersQuery = { myOrders: Array<{ outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }> };
 
 export type TillOrderCodeQueryVariables = Exact<{
   outTradeNo: string;

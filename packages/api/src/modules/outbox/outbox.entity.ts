@@ -1,5 +1,6 @@
 import { clock } from '../../clock';
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { AppUser } from '../users/user.entity';
 
 export enum OutboxStatus {
   PENDING = 'PENDING',
@@ -11,9 +12,12 @@ export enum OutboxStatus {
  * Background work written in the same transaction as the business change (ARCHITECTURE.md): a topic and a
  * reference; a worker claims due rows (`FOR UPDATE SKIP LOCKED` on MariaDB/MySQL) by pushing `available_at` out
  * by a lease, runs the topic's handler, then marks the row DONE, or backs off, and after the last attempt DEAD.
+ * Retention (`OutboxRetentionService`) deletes DONE rows some days after delivery and DEAD rows (dead letters) only
+ * some days after a manager acknowledged them.
  */
 @Entity({ tableName: 'outbox' })
 @Index({ name: 'outbox_due_idx', properties: ['status', 'availableAt'] })
+@Index({ name: 'outbox_retention_idx', properties: ['status', 'updatedAt'] })
 export class OutboxItem {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -40,6 +44,14 @@ export class OutboxItem {
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date = clock.now();
 
+  /** When the row last changed: delivered (DONE), died (DEAD), claimed or rescheduled. */
   @Property({ type: 'datetime', length: 3 })
   updatedAt: Date = clock.now();
+
+  /** A dead letter a manager has seen and dealt with: from then on retention may delete it. */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  acknowledgedAt?: Date | null;
+
+  @ManyToOne(() => AppUser, { nullable: true, deleteRule: 'set null' })
+  acknowledgedBy?: AppUser | null;
 }

@@ -79,12 +79,12 @@ export class OutboxService {
   }
 
   /**
-   * Makes the work for (topic, ref) due now: a DEAD row starts over (attempts 0), a PENDING one is brought forward,
+   * Makes the work for (topic, ref) due now: a DEAD row starts over (attempts 0, no longer acknowledged), a PENDING one is brought forward,
    * and when there is neither a new row is written. Returns what it did.
    */
   async requeue(topic: string, ref: string, now = clock.now()): Promise<'revived' | 'due' | 'queued'> {
     const q = this.db.q;
-    const dead = await q.run("UPDATE outbox SET status = 'PENDING', attempts = 0, available_at = ?, last_error = NULL, updated_at = ? WHERE topic = ? AND ref = ? AND status = 'DEAD'", [
+    const dead = await q.run("UPDATE outbox SET status = 'PENDING', attempts = 0, available_at = ?, last_error = NULL, acknowledged_at = NULL, acknowledged_by_id = NULL, updated_at = ? WHERE topic = ? AND ref = ? AND status = 'DEAD'", [
       q.ts(now), q.ts(now), topic, ref,
     ]);
     if (dead.affectedRows > 0) return 'revived';

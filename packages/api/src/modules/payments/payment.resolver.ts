@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import { ArrayMaxSize, IsInt, IsOptional, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
@@ -6,6 +6,12 @@ import { authorize } from '../../auth/authz';
 import { parseId } from '../members/member.resolver';
 import { PurchaseLineInput } from '../purchases/purchase.resolver';
 import type { PayOrderRow, RefundRow } from './payment.service';
+import { PayOrderState } from './payment.entity';
+
+registerEnumType(PayOrderState, {
+  name: 'PayOrderState',
+  description: 'PENDING: waiting to be paid (until expiresAt); PAID: WeChat Pay confirmed it and its points were credited; CLOSED: expired or closed unpaid',
+});
 
 @ObjectType('PayOrder')
 export class PayOrderType {
@@ -14,7 +20,7 @@ export class PayOrderType {
   @Field() storeName!: string;
   @Field(() => Int) amountFen!: number;
   @Field() description!: string;
-  @Field({ description: 'PENDING, PAID or CLOSED' }) state!: string;
+  @Field(() => PayOrderState) state!: PayOrderState;
   @Field(() => Int, { nullable: true, description: 'Points credited when paid' }) points!: number | null;
   @Field(() => Int) refundedFen!: number;
   @Field(() => Int) pointsReversed!: number;
@@ -81,7 +87,7 @@ export class RefundPaymentInput {
   @Field() @Matches(/^[A-Za-z0-9_:.-]{8,64}$/) idempotencyKey!: string;
 }
 
-const toOrderType = (o: PayOrderRow): PayOrderType => ({ ...o, storeId: String(o.storeId) });
+const toOrderType = (o: PayOrderRow): PayOrderType => ({ ...o, state: o.state as PayOrderState, storeId: String(o.storeId) });
 const toRefundType = (r: RefundRow): PayRefundType => ({ ...r });
 const lines = (l?: PurchaseLineInput[] | null) => l?.map((x) => ({ category: x.category, amountFen: x.amountFen })) ?? null;
 

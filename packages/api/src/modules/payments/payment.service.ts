@@ -9,7 +9,7 @@
  */
 import { clock } from '../../clock';
 import { randomBytes, createHash } from 'node:crypto';
-import { ErrorCode, fenToYuan } from '@quanzi/shared';
+import { ErrorCode, fenToYuan, ledgerReason } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import type { Config } from '../../config';
@@ -359,7 +359,7 @@ export class PaymentService {
       if (points > 0) {
         await credit(
           q,
-          { memberId: mid, kind: 'EARN', reason: `微信支付 ¥${fenToYuan(order.amountFen)} · ${order.storeName}`, actorId: null, storeId: order.storeId, sourceType: 'wechatpay', sourceRef: tx.transaction_id as string, requestHash: null, now: paidAt },
+          { memberId: mid, kind: 'EARN', reason: ledgerReason.wechatPay(order.amountFen), actorId: null, storeId: order.storeId, sourceType: 'wechatpay', sourceRef: tx.transaction_id as string, requestHash: null, now: paidAt },
           points,
           settings.pointsValidityMonths,
         );

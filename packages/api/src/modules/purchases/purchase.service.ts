@@ -1,6 +1,6 @@
 import { clock } from '../../clock';
 import { createHash } from 'node:crypto';
-import { ErrorCode, fenToYuan, type EarningStep } from '@quanzi/shared';
+import { ErrorCode, fenToYuan, ledgerReason, type EarningStep } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { toDate, toInt, type Db } from '../../db/sql';
@@ -69,7 +69,7 @@ export class PurchaseService {
       tierName: tier.name,
       lines: input.lines,
     });
-    const reason = `门店消费 ¥${fenToYuan(input.amountFen)} · ${store.name}`;
+    const reason = ledgerReason.purchase(input.amountFen);
     try {
       const id = await this.db.tx(async (q) => {
         await consumeCodeStep(q, member.id, step);
@@ -119,7 +119,7 @@ export class PurchaseService {
         const d = await debit(
           q,
           {
-            memberId: member.id, kind: 'REDEEM', reason: `门店抵扣 · ${reasonText} · ${store.name}`, actorId: staffId, storeId: store.id,
+            memberId: member.id, kind: 'REDEEM', reason: ledgerReason.tillRedeem(reasonText), actorId: staffId, storeId: store.id,
             sourceType: 'till_redeem', sourceRef: input.idempotencyKey, requestHash: hash, now,
           },
           input.points,

@@ -26,6 +26,7 @@ import {
   FUEL_BRANDS,
   isProviderKind,
   isVoucherCode,
+  ledgerReason,
   limitReached,
   limitWindows,
   maskPhone,
@@ -321,7 +322,7 @@ export class RedemptionService {
         await debit(
           q,
           {
-            memberId: me.memberId, kind: 'REDEEM', reason: till ? `门店兑换 · ${r.name} · ${till.storeName}` : `积分兑换 · ${r.name}`, actorId: till?.staffId ?? me.userId,
+            memberId: me.memberId, kind: 'REDEEM', reason: ledgerReason.reward(r.name, till !== null), actorId: till?.staffId ?? me.userId,
             storeId: till?.storeId ?? null, sourceType: 'reward', sourceRef: String(ins.insertId), requestHash: hash, now,
           },
           r.pointsPrice,
