@@ -5,6 +5,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import type { ApiError } from '../../api/errors';
 import { IS_H5 } from '../../env';
 import { RoleTabBar } from '../tab-bar';
+import { PageHeader } from './page-header';
 import { currentTab, type TabKey } from '../../state/tabs';
 import './index.css';
 
@@ -33,6 +34,8 @@ export interface PageShellProps<T> {
   loginHint?: string;
   /** Re-fetch quietly whenever the page is shown again (e.g. points after a purchase). */
   refetchOnShow?: boolean;
+  /** H5 header title of a page below the tabs; defaults to the page's navigationBarTitleText. */
+  title?: string;
 }
 
 /** A full-page status: spinner, message, optional action. Exported for pages' own sub-states. */
@@ -136,6 +139,7 @@ export function PageShell<T>(props: PageShellProps<T>) {
 
   return (
     <View className={`page-shell${tab ? ' page-shell--tab' : ''}`}>
+      {!tab && IS_H5 ? <PageHeader title={props.title} /> : null}
       {body}
       {tab && IS_H5 ? <RoleTabBar current={tab} /> : null}
     </View>
