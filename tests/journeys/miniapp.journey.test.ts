@@ -247,6 +247,11 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     await expect(img.getAttribute('src')).resolves.toMatch(/^data:image\//);
     const box = await qr.boundingBox();
     expect(box!.width).toBeGreaterThan(120);
+    // The drawn code (the <img> inside) fills its box and sits centred on the card, within 4 px.
+    const imgBox = (await img.boundingBox())!;
+    const cardBox = (await member.locator('.member-qr:visible').first().locator('xpath=ancestor::*[contains(@class,"card")][1]').boundingBox())!;
+    expect(Math.abs(imgBox.width - box!.width)).toBeLessThanOrEqual(1);
+    expect(Math.abs(imgBox.x + imgBox.width / 2 - (cardBox.x + cardBox.width / 2))).toBeLessThanOrEqual(4);
     await snap(member, '03-member-card', ['可用积分', '秒后自动刷新']);
 
     // 我的: bind the phone (the demo helper mints a getPhoneNumber code for the persona).

@@ -108,6 +108,7 @@ describe('record purchase page (staff)', () => {
     await amount(0, '100');
     await click('确认消费，积 15 分');
     await waitForText('已积分 15');
+    expect(document.querySelector('.page-shell__glyph--success')).not.toBeNull();
     expect(text()).toContain('会员 10000042 当前积分 1295');
     const input = api.callsOf('RecordPurchase')[0]?.variables?.input as Record<string, unknown>;
     expect(input).toMatchObject({ tillTicket: 'ticket-1', storeId: '11', amountFen: 10000, lines: [{ category: 'general', amountFen: 10000 }] });

@@ -38,8 +38,8 @@ export interface PageShellProps<T> {
   title?: string;
 }
 
-/** A full-page status: spinner, message, optional action. Exported for pages' own sub-states. */
-export function StatusView(props: { kind: 'loading' | 'error' | 'empty' | 'login'; title: string; description?: string; action?: ReactNode }) {
+/** A full-page status: spinner, message, optional action (`success`: a tick). Exported for pages' own sub-states. */
+export function StatusView(props: { kind: 'loading' | 'error' | 'empty' | 'login' | 'success'; title: string; description?: string; action?: ReactNode }) {
   return (
     <View className={`page-shell__status page-shell__${props.kind}`}>
       {props.kind === 'loading' ? <View className='page-shell__spinner' /> : <View className={`page-shell__glyph page-shell__glyph--${props.kind}`} />}

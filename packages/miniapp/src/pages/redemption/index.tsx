@@ -57,7 +57,7 @@ function VoucherCard({ r, code }: { r: Redemption; code: string }) {
   return (
     <View className='card redemption__voucher'>
       <Text className='card__title'>到店出示券码</Text>
-      <Image className='redemption__qr' src={src} mode='aspectFit' data-code={code} />
+      <Image className='redemption__qr' src={src} mode='scaleToFill' data-code={code} />
       {/* As the API sends it (already grouped XXXX XXXX XXXX): formatting it again regrouped it. */}
       <Text className='redemption__code'>{code}</Text>
       {r.voucherExpiresAt ? <Text className='muted redemption__line'>{`有效期至 ${formatDateTime(r.voucherExpiresAt)}`}</Text> : null}

@@ -97,7 +97,7 @@ function VoucherDesk({ store }: { store: Store }) {
     const parts = [used.discountFen ? `立减 ¥${yuan(used.discountFen)}` : null, v.cashFen > 0 ? `请收取 ¥${yuan(v.cashFen)}` : null].filter(Boolean);
     return (
       <View className='voucher-desk'>
-        <StatusView kind='empty' title={`已核销 · ${v.rewardName}`} description={parts.length ? parts.join(' · ') : `会员 ${v.memberNo}`} />
+        <StatusView kind='success' title={`已核销 · ${v.rewardName}`} description={parts.length ? parts.join(' · ') : `会员 ${v.memberNo}`} />
         <Button type='primary' block onClick={reset}>
           核销下一张
         </Button>
