@@ -47,13 +47,23 @@ describe('club page (pages/club/index?id=)', () => {
 
   it('shows errors in Chinese and retries', async () => {
     signIn();
-    openWith({ id: '404' });
-    api.on('Club', fail('NOT_FOUND'));
+    openWith({ id: '1' });
+    api.on('Club', fail('INTERNAL'));
     await mount(ClubPage);
-    await waitForText(errorMessageZh.NOT_FOUND);
+    await waitForText(errorMessageZh.INTERNAL);
     api.on('Club', OFFLINE);
     await click('重试');
     await waitForText('网络连接失败');
+  });
+
+  it('a missing club says so, without a retry', async () => {
+    signIn();
+    openWith({ id: '404' });
+    api.on('Club', fail('NOT_FOUND'));
+    await mount(ClubPage);
+    await waitForText('圈子不存在或已删除');
+    expect(text()).not.toContain('重试');
+    expect(text()).toContain('返回');
   });
 
   it('is empty without an id', async () => {

@@ -60,12 +60,26 @@ describe('event page (pages/event/index?id=)', () => {
     expect(text()).toContain('加载中');
   });
 
-  it('shows an error in Chinese', async () => {
+  it('shows an error in Chinese, with a retry', async () => {
     signIn();
     openWith({ id: 'e1' });
-    api.on('ClubEvent', fail('NOT_FOUND'));
+    api.on('ClubEvent', fail('INTERNAL'));
     await mount(EventPage);
-    await waitForText(errorMessageZh.NOT_FOUND);
+    await waitForText(errorMessageZh.INTERNAL);
+    expect(text()).toContain('下拉或点击重试');
+  });
+
+  it('a missing event says so and offers the way back, not a retry that cannot help', async () => {
+    signIn();
+    openWith({ id: 'e404' });
+    api.on('ClubEvent', fail('NOT_FOUND'));
+    const navigateBack = jest.spyOn(Taro, 'navigateBack').mockResolvedValue({ errMsg: 'navigateBack:ok' } as never);
+    jest.spyOn(Taro, 'getCurrentPages').mockReturnValue([{}, {}] as never);
+    await mount(EventPage);
+    await waitForText('活动不存在或已删除');
+    expect(text()).not.toContain('重试');
+    await click('返回');
+    expect(navigateBack).toHaveBeenCalled();
   });
 
   it('is empty without an id', async () => {

@@ -5,7 +5,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import type { ApiError } from '../../api/errors';
 import { IS_H5 } from '../../env';
 import { RoleTabBar } from '../tab-bar';
-import { PageHeader } from './page-header';
+import { goBackOrHome, PageHeader } from './page-header';
 import { currentTab, type TabKey } from '../../state/tabs';
 import './index.css';
 
@@ -34,6 +34,8 @@ export interface PageShellProps<T> {
   loginHint?: string;
   /** Re-fetch quietly whenever the page is shown again (e.g. points after a purchase). */
   refetchOnShow?: boolean;
+  /** What NOT_FOUND means on this page (e.g. 活动不存在或已删除): shown with a way back instead of a useless retry. */
+  notFoundTitle?: string;
   /** H5 header title of a page below the tabs; defaults to the page's navigationBarTitleText. */
   title?: string;
 }
@@ -114,6 +116,19 @@ export function PageShell<T>(props: PageShellProps<T>) {
         action={
           <Button type='primary' onClick={goToLogin}>
             去登录
+          </Button>
+        }
+      />
+    );
+  } else if (state.error?.code === 'NOT_FOUND') {
+    // Retrying cannot bring back what does not exist: say so and offer the way back.
+    body = (
+      <StatusView
+        kind='error'
+        title={props.notFoundTitle ?? state.error.message}
+        action={
+          <Button type='primary' fill='outline' onClick={goBackOrHome}>
+            返回
           </Button>
         }
       />

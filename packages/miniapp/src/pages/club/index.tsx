@@ -34,7 +34,7 @@ export default function ClubPage() {
   const id = useRouter()?.params?.id ?? null;
   const club = useClub(id);
   return (
-    <PageShell state={club} loginHint='登录后查看圈子' empty={{ title: '找不到这个圈子' }} refetchOnShow>
+    <PageShell state={club} loginHint='登录后查看圈子' empty={{ title: '找不到这个圈子' }} notFoundTitle='圈子不存在或已删除' refetchOnShow>
       {({ club: c }) => <ClubView club={c} refetch={club.refetch} />}
     </PageShell>
   );

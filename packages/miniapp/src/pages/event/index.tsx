@@ -37,7 +37,7 @@ export default function EventPage() {
   const id = useRouter()?.params?.id ?? null;
   const event = useClubEvent(id);
   return (
-    <PageShell state={event} loginHint='登录后查看活动并报名' empty={{ title: '找不到这个活动' }} refetchOnShow>
+    <PageShell state={event} loginHint='登录后查看活动并报名' empty={{ title: '找不到这个活动' }} notFoundTitle='活动不存在或已删除' refetchOnShow>
       {({ event: e }) => <EventView event={e} refetch={event.refetch} />}
     </PageShell>
   );
