@@ -247,6 +247,11 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     await expect(img.getAttribute('src')).resolves.toMatch(/^data:image\//);
     const box = await qr.boundingBox();
     expect(box!.width).toBeGreaterThan(120);
+    // The drawn code (the <img> inside) fills its box and sits centred on the card, within 4 px.
+    const imgBox = (await img.boundingBox())!;
+    const cardBox = (await member.locator('.member-qr:visible').first().locator('xpath=ancestor::*[contains(@class,"card")][1]').boundingBox())!;
+    expect(Math.abs(imgBox.width - box!.width)).toBeLessThanOrEqual(1);
+    expect(Math.abs(imgBox.x + imgBox.width / 2 - (cardBox.x + cardBox.width / 2))).toBeLessThanOrEqual(4);
     await snap(member, '03-member-card', ['可用积分', '秒后自动刷新']);
 
     // 我的: bind the phone (the demo helper mints a getPhoneNumber code for the persona).
@@ -306,10 +311,18 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     expect(expectedPoints).toBe(12);
     await see(staff, `预计积分 ${expectedPoints}`, `合计 ¥${AMOUNT_YUAN}`);
     await expect(staff.locator('.purchase__points:visible').innerText()).resolves.toBe(`预计积分 ${expectedPoints}`);
+    // A page below the tabs has the H5 header: its title and a back arrow.
+    await expect(staff.locator('.page-header__title:visible').innerText()).resolves.toBe('记录消费');
+    await expect(staff.locator('.page-header__back:visible').count()).resolves.toBe(1);
+    // The preview explains like the receipt will: the engine's lines with the region's name, not its id.
+    const previewSteps = await staff.locator('.purchase__step:visible > :first-child').allInnerTexts();
+    expect(previewSteps).toEqual(engine.steps.map((s) => s.description));
+    expect(previewSteps[0]).toContain('北京');
     await snap(staff, '07-staff-purchase-preview', ['消费明细', `合计 ¥${AMOUNT_YUAN}`, `预计积分 ${expectedPoints}`, `确认消费，积 ${expectedPoints} 分`]);
 
     await button(staff, `确认消费，积 ${expectedPoints} 分`).click();
     await see(staff, `已积分 ${expectedPoints}`);
+    await expect(staff.locator('.purchase__step:visible > :first-child').allInnerTexts()).resolves.toEqual(previewSteps);
     await see(staff, `当前积分 ${expectedPoints}`);
     await snap(staff, '08-staff-receipt', [`已积分 ${expectedPoints}`, `当前积分 ${expectedPoints}`, '完成']);
 
@@ -361,6 +374,15 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     await expect(t!.app.services.ledger.reconcile()).resolves.toEqual([]);
     const counts = await t!.counts();
     expect(counts).toMatchObject({ purchase: 1, points_entry: 1, points_lot: 1, lot_allocation: 0, balances: expectedPoints });
+  });
+
+  it('an unknown address shows 页面不存在 (not the previous page); its back arrow leads to the card', async () => {
+    await member.goto(`${t!.url}/#/pages/no-such-page/index`);
+    await see(member, '页面不存在', '链接可能已失效或输入有误');
+    await expect(member.locator('.page-header__title:visible').innerText()).resolves.toBe('页面不存在');
+    await member.locator('.page-header__back:visible').click();
+    await member.waitForURL(/#\/pages\/card\/index/);
+    await see(member, '可用积分');
   });
 
   it('left no uncaught errors in the pages and a screenshot of every step', () => {

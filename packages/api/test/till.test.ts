@@ -3,7 +3,7 @@
  * checks, exactly-once retries, and bad input that changes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, MEMBER_CODE_STEP_SECONDS, totpStep } from '@quanzi/shared';
+import { computeEarning, ErrorCode, MEMBER_CODE_STEP_SECONDS, ruleSetFromView, totpStep, type EarningRuleSetView } from '@quanzi/shared';
 import { SignJWT } from 'jose';
 import { startTestApp, type TestApp } from './support/harness';
 
@@ -12,7 +12,7 @@ const REDEEM = `mutation($input: RedeemPointsInput!) { redeemPoints(input: $inpu
 const ME = `{ me { points tier { code name } nextTier { code name spendNeeded } ledger(first: 5) { edges { node { delta kind reason storeName } } } } }`;
 
 type Member = Awaited<ReturnType<TestApp['signIn']>>;
-type Receipt = { recordPurchase: { id: string; memberNo: string; points: number; balance: number; replayed: boolean; steps: { rule: string; points: number }[] } };
+type Receipt = { recordPurchase: { id: string; memberNo: string; points: number; balance: number; replayed: boolean; steps: { rule: string; description: string; points: number }[] } };
 
 describe('till operations', () => {
   let t: TestApp;
@@ -48,6 +48,25 @@ describe('till operations', () => {
     const me = await t.gql<{ me: { points: number; ledger: { edges: { node: { delta: number; kind: string; reason: string; storeName: string } }[] } } }>(ME, {}, m.token);
     expect(me.data?.me.points).toBe(12);
     expect(me.data?.me.ledger.edges[0]?.node).toEqual({ delta: 12, kind: 'EARN', reason: '门店消费 ¥123.45', storeName: '北京国贸店' });
+  });
+
+  test("the mini-program's preview (earningRules view + shared engine) explains the purchase line for line like the receipt", async () => {
+    const m = await newMember();
+    const RULES = `query($storeId: ID!) { earningRules(storeId: $storeId) { baseRates { id scope scopeId scopeName fenPerPoint } categories { id category multiplierPct scope scopeId scopeName } campaigns { id name multiplierPct startsAt endsAt scope scopeId categories } capPerPurchase rounding storeId regionId } }`;
+    const view = (await t.gql<{ earningRules: EarningRuleSetView & { storeId: string; regionId: string } }>(RULES, { storeId: String(t.org.guomao) }, staff.token)).data?.earningRules;
+    if (!view) throw new Error('no earningRules');
+    const input = purchase(m, { amountFen: 20_000, lines: [{ category: 'general', amountFen: 12_345 }, { category: 'fresh', amountFen: 7_655 }] });
+    const r = await t.gql<Receipt>(RECORD, { input }, staff.token);
+    expect(r.errors).toBeUndefined();
+    const preview = computeEarning(ruleSetFromView(view), {
+      storeId: view.storeId,
+      regionId: view.regionId,
+      at: new Date(),
+      tierMultiplierPct: 100,
+      lines: input.lines as { category: string; amountFen: number }[],
+    });
+    expect(preview.steps.map((s) => s.description)).toEqual(r.data?.recordPurchase.steps.map((s) => s.description));
+    expect(preview.steps[0]?.description).toMatch(/^基础积分：北京 每 ¥10 = 1 积分/);
   });
 
   test("Xi'an earns ¥1 = 1 point; category multipliers apply per line", async () => {

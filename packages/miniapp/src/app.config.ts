@@ -4,7 +4,7 @@
  * can show the till tab only to staff.
  */
 export default defineAppConfig({
-  pages: ['pages/card/index', 'pages/points/index', 'pages/till/index', 'pages/profile/index', 'pages/login/index'],
+  pages: ['pages/card/index', 'pages/points/index', 'pages/till/index', 'pages/profile/index', 'pages/login/index', 'pages/not-found/index'],
   subPackages: [
     { root: 'member', pages: ['expiring/index', 'tier/index', 'pay/index', 'pay-result/index', 'orders/index'] },
     { root: 'staff', pages: ['purchase/index', 'redeem/index', 'operations/index', 'collect/index', 'voucher/index', 'reward/index'] },

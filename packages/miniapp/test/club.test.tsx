@@ -2,7 +2,8 @@ import Taro from '@tarojs/taro';
 import { errorMessageZh } from '@quanzi/shared';
 import ClubPage from '../src/pages/club';
 import { ACTIVE_MEMBER, clubDetail, ORGANIZER_MEMBERSHIP } from './club-fixtures';
-import { $, api, click, fail, firePage, mount, OFFLINE, openWith, pending, resetAll, signIn, text, type, waitForText } from './harness';
+import { aliceMe, bobMe } from './fixtures';
+import { $, api, byText, click, flush, fail, firePage, mount, OFFLINE, openWith, pending, resetAll, signIn, text, type, waitForText } from './harness';
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 
@@ -46,13 +47,23 @@ describe('club page (pages/club/index?id=)', () => {
 
   it('shows errors in Chinese and retries', async () => {
     signIn();
-    openWith({ id: '404' });
-    api.on('Club', fail('NOT_FOUND'));
+    openWith({ id: '1' });
+    api.on('Club', fail('INTERNAL'));
     await mount(ClubPage);
-    await waitForText(errorMessageZh.NOT_FOUND);
+    await waitForText(errorMessageZh.INTERNAL);
     api.on('Club', OFFLINE);
     await click('重试');
     await waitForText('网络连接失败');
+  });
+
+  it('a missing club says so, without a retry', async () => {
+    signIn();
+    openWith({ id: '404' });
+    api.on('Club', fail('NOT_FOUND'));
+    await mount(ClubPage);
+    await waitForText('圈子不存在或已删除');
+    expect(text()).not.toContain('重试');
+    expect(text()).toContain('返回');
   });
 
   it('is empty without an id', async () => {
@@ -142,6 +153,36 @@ describe('club page (pages/club/index?id=)', () => {
     api.on('JoinClub', fail('CLUB_FULL'));
     await click('加入圈子');
     await waitForText(errorMessageZh.CLUB_FULL);
+  });
+
+  it("a gold-only club shows the lock and the reason to a lower tier before any tap, with the button disabled", async () => {
+    signIn();
+    openWith({ id: '1' });
+    api.on('Me', bobMe); // 普通会员, rank 0
+    api.on('Club', clubDetail({ joinPolicy: 'TIER_MIN', minTier: { code: 'GOLD', name: '金卡', rank: 2 } }));
+    api.on('JoinClub', fail('TIER_REQUIRED'));
+    await mount(ClubPage);
+    await waitForText('金卡及以上会员可加入');
+    expect(document.querySelector('.club-page__locked .club-lock')).not.toBeNull();
+    const join = byText('加入圈子').closest('taro-button-core, button, .nut-button') as HTMLElement;
+    expect(join.className).toContain('disabled');
+    await click('加入圈子');
+    expect(api.callsOf('JoinClub')).toHaveLength(0);
+    expect(text()).not.toContain(errorMessageZh.TIER_REQUIRED);
+  });
+
+  it('a member whose tier is high enough can join the gold-only club', async () => {
+    signIn();
+    openWith({ id: '1' });
+    api.on('Me', { me: { ...aliceMe.me, tier: { ...aliceMe.me.tier, code: 'GOLD', name: '金卡', rank: 2 } } });
+    api.on('Club', clubDetail({ joinPolicy: 'TIER_MIN', minTier: { code: 'GOLD', name: '金卡', rank: 2 } }));
+    api.on('JoinClub', { joinClub: ACTIVE_MEMBER });
+    await mount(ClubPage);
+    await waitForText('金卡及以上');
+    await flush(20);
+    expect(text()).not.toContain('金卡及以上会员可加入');
+    await click('加入圈子');
+    expect(api.callsOf('JoinClub')).toHaveLength(1);
   });
 
   it('leaves after confirming', async () => {

@@ -8,6 +8,11 @@ import { $, api, click, fail, flush, mount, openWith, pending, resetAll, signIn,
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 
+let modal: jest.SpyInstance;
+beforeEach(() => {
+  // Paid RSVPs ask first (Taro.showModal); the member confirms unless a test says otherwise.
+  modal = jest.spyOn(Taro, 'showModal').mockResolvedValue({ confirm: true, cancel: false, errMsg: 'showModal:ok' } as never);
+});
 afterEach(() => {
   jest.restoreAllMocks();
   resetAll();
@@ -55,12 +60,26 @@ describe('event page (pages/event/index?id=)', () => {
     expect(text()).toContain('加载中');
   });
 
-  it('shows an error in Chinese', async () => {
+  it('shows an error in Chinese, with a retry', async () => {
     signIn();
     openWith({ id: 'e1' });
-    api.on('ClubEvent', fail('NOT_FOUND'));
+    api.on('ClubEvent', fail('INTERNAL'));
     await mount(EventPage);
-    await waitForText(errorMessageZh.NOT_FOUND);
+    await waitForText(errorMessageZh.INTERNAL);
+    expect(text()).toContain('下拉或点击重试');
+  });
+
+  it('a missing event says so and offers the way back, not a retry that cannot help', async () => {
+    signIn();
+    openWith({ id: 'e404' });
+    api.on('ClubEvent', fail('NOT_FOUND'));
+    const navigateBack = jest.spyOn(Taro, 'navigateBack').mockResolvedValue({ errMsg: 'navigateBack:ok' } as never);
+    jest.spyOn(Taro, 'getCurrentPages').mockReturnValue([{}, {}] as never);
+    await mount(EventPage);
+    await waitForText('活动不存在或已删除');
+    expect(text()).not.toContain('重试');
+    await click('返回');
+    expect(navigateBack).toHaveBeenCalled();
   });
 
   it('is empty without an id', async () => {
@@ -110,6 +129,35 @@ describe('event page (pages/event/index?id=)', () => {
     expect(text()).toContain('剩余名额 2 / 10');
   });
 
+  it('asks before spending points; cancelling the dialog spends nothing', async () => {
+    signIn();
+    openWith({ id: 'e1' });
+    api.on('ClubEvent', eventDetail({ spotsLeft: 3 }));
+    api.on('RsvpEvent', { rsvpEvent: rsvp({ pointsPaid: 50 }) });
+    modal.mockResolvedValue({ confirm: false, cancel: true, errMsg: 'showModal:ok' } as never);
+    await mount(EventPage);
+    await click('报名（50 积分）');
+    expect(modal).toHaveBeenCalledWith(expect.objectContaining({ title: '确认报名', content: '报名将消耗 50 积分，确定吗？' }));
+    await flush(20);
+    expect(api.callsOf('RsvpEvent')).toHaveLength(0);
+    expect(text()).not.toContain('报名成功');
+    modal.mockResolvedValue({ confirm: true, cancel: false, errMsg: 'showModal:ok' } as never);
+    await click('报名（50 积分）');
+    await waitForText('报名成功');
+    expect(api.callsOf('RsvpEvent')).toHaveLength(1);
+  });
+
+  it('a free event RSVPs in one tap (nothing to confirm)', async () => {
+    signIn();
+    openWith({ id: 'e1' });
+    api.on('ClubEvent', eventDetail({ pointsCost: 0 }));
+    api.on('RsvpEvent', { rsvpEvent: rsvp({ pointsPaid: 0 }) });
+    await mount(EventPage);
+    await click('立即报名');
+    await waitForText('报名成功');
+    expect(modal).not.toHaveBeenCalled();
+  });
+
   it('puts a full event on the waitlist and shows the position', async () => {
     signIn();
     openWith({ id: 'e1' });
@@ -121,6 +169,7 @@ describe('event page (pages/event/index?id=)', () => {
     });
     await mount(EventPage);
     await click('加入候补');
+    expect(modal).toHaveBeenCalledWith(expect.objectContaining({ content: '加入候补将先扣除 50 积分，未获得名额会退回，确定吗？' }));
     await waitForText('已加入候补，第 3 位');
     await waitForText('候补中 · 第 3 位');
   });

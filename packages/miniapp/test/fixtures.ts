@@ -74,13 +74,13 @@ export const carolViewer: Viewer = {
   staffStores: [GUOMAO],
 };
 
-/** ¥10 = 1 point in the region, fresh food ×1.5, tobacco earns nothing. */
+/** ¥10 = 1 point in the region (北京), fresh food ×1.5, tobacco earns nothing. */
 export const rules: EarningRulesQuery = {
   earningRules: {
-    baseRates: [{ id: 'b1', scope: 'REGION', scopeId: '1', fenPerPoint: 1000 }],
+    baseRates: [{ id: 'b1', scope: 'REGION', scopeId: '1', scopeName: '北京', fenPerPoint: 1000 }],
     categories: [
-      { id: 'c1', category: 'fresh', multiplierPct: 150, scope: 'HQ', scopeId: null },
-      { id: 'c2', category: 'tobacco', multiplierPct: 0, scope: 'HQ', scopeId: null },
+      { id: 'c1', category: 'fresh', multiplierPct: 150, scope: 'HQ', scopeId: null, scopeName: null },
+      { id: 'c2', category: 'tobacco', multiplierPct: 0, scope: 'HQ', scopeId: null, scopeName: null },
     ],
     campaigns: [],
     capPerPurchase: null,

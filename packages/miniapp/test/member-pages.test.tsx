@@ -1,12 +1,16 @@
+import Taro from '@tarojs/taro';
 import { errorMessageZh } from '@quanzi/shared';
 import ExpiringPage from '../src/member/expiring';
 import TierPage from '../src/member/tier';
 import { aliceMe, bobMe, tiers } from './fixtures';
-import { api, fail, mount, pending, resetAll, signIn, text, waitForText } from './harness';
+import { api, click, fail, mount, pending, resetAll, signIn, text, waitForText } from './harness';
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 
-afterEach(resetAll);
+afterEach(() => {
+  jest.restoreAllMocks();
+  resetAll();
+});
 
 describe('expiring points page', () => {
   it('asks to sign in when signed out', async () => {
@@ -42,6 +46,15 @@ describe('expiring points page', () => {
     await waitForText('积分将于 2026年12月31日 过期');
     expect(text()).toContain('200');
     expect(text()).toContain('你现在共有 1280 积分');
+  });
+
+  it('points to the mall to spend them', async () => {
+    signIn();
+    api.on('Me', aliceMe);
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' } as never);
+    await mount(ExpiringPage);
+    await click('去积分商城兑换');
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/rewards/mall/index' });
   });
 });
 

@@ -30,7 +30,7 @@ describe('till operations page (staff)', () => {
     signIn(carolViewer);
     api.on('TillOperations', { tillOperations: [] });
     await mount(OperationsPage);
-    await waitForText('本机还没有操作记录');
+    await waitForText('本店还没有操作记录');
   });
 
   it('shows an error in Chinese', async () => {

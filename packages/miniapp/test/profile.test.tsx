@@ -46,6 +46,16 @@ describe('profile page', () => {
     expect(text()).toContain('138****5678');
     expect(text()).not.toContain('绑定手机号');
     expect(text()).not.toContain('工作身份');
+    expect($('.profile__identity').textContent).toBe('会员');
+  });
+
+  it('shows an organizer as 组织者, not 会员', async () => {
+    signIn({ userId: '5', roles: [{ role: 'ORGANIZER', scope: 'STORE', storeId: '11', regionId: null }], staffStores: [] });
+    api.on('Me', aliceMe);
+    await mount(ProfilePage);
+    await waitForText('工作身份');
+    expect($('.profile__identity').textContent).toBe('组织者');
+    expect(text()).toContain('门店组织者');
   });
 
   it('shows staff their roles', async () => {
@@ -54,7 +64,8 @@ describe('profile page', () => {
     await mount(ProfilePage);
     await waitForText('工作身份');
     expect(text()).toContain('门店店员');
-    expect(text()).toContain('本机最近操作');
+    expect($('.profile__identity').textContent).toBe('店员');
+    expect(text()).toContain('本店最近操作');
   });
 
   it('binds the phone with the getPhoneNumber code', async () => {

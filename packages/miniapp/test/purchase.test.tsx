@@ -108,11 +108,48 @@ describe('record purchase page (staff)', () => {
     await amount(0, '100');
     await click('确认消费，积 15 分');
     await waitForText('已积分 15');
+    expect(document.querySelector('.page-shell__glyph--success')).not.toBeNull();
     expect(text()).toContain('会员 10000042 当前积分 1295');
     const input = api.callsOf('RecordPurchase')[0]?.variables?.input as Record<string, unknown>;
     expect(input).toMatchObject({ tillTicket: 'ticket-1', storeId: '11', amountFen: 10000, lines: [{ category: 'general', amountFen: 10000 }] });
     expect(input.idempotencyKey).toMatch(/^[A-Za-z0-9_:.-]{8,96}$/);
     expect(tillMember.get()?.member.points).toBe(1295);
+  });
+
+  it("the preview's explanation reads line for line like the server's receipt (names, not ids)", async () => {
+    scanned();
+    api.on('EarningRules', rules);
+    // The receipt as the API builds it: its own rule set (earning.service names every scope) through the same engine.
+    const lines = [
+      { category: 'general', amountFen: 10000 },
+      { category: 'fresh', amountFen: 5000 },
+    ];
+    const server = computeEarning(
+      {
+        baseRates: [{ id: 'b1', scope: 'REGION', scopeId: '1', scopeName: '北京', fenPerPoint: 1000 }],
+        categories: [{ id: 'c1', category: 'fresh', multiplierPct: 150, scope: 'HQ', scopeId: null }],
+        campaigns: [],
+        capPerPurchase: null,
+        rounding: 'FLOOR',
+      },
+      { storeId: '11', regionId: '1', at: new Date(0), tierMultiplierPct: 150, tierName: '金卡', lines },
+    );
+    api.on('RecordPurchase', { recordPurchase: { id: '901', memberNo: '10000042', points: server.points, balance: 1280 + server.points, steps: server.steps } });
+    await mount(PurchasePage);
+    await waitForText('消费明细');
+    await amount(0, '100');
+    await click('+ 添加一行');
+    await pickCategory(1, 1);
+    await amount(1, '50');
+    await waitForText(`预计积分 ${server.points}`);
+    const stepTexts = () => Array.from(document.body.querySelectorAll('.purchase__step')).map((el) => el.firstElementChild?.textContent);
+    const preview = stepTexts();
+    expect(preview[0]).toBe('基础积分：北京 每 ¥10 = 1 积分，消费 ¥150.00');
+    expect(text()).not.toContain('区域 #');
+    await click(`确认消费，积 ${server.points} 分`);
+    await waitForText(`已积分 ${server.points}`);
+    expect(stepTexts()).toEqual(server.steps.map((s) => s.description));
+    expect(preview).toEqual(stepTexts());
   });
 
   it('shows a rejected code in Chinese and retries with the same idempotency key', async () => {

@@ -2,7 +2,7 @@ import Taro from '@tarojs/taro';
 import { errorMessageZh, formatVoucherCode, voucherCheckChar } from '@quanzi/shared';
 import MyRedemptionsPage from '../src/rewards/mine';
 import RedemptionPage from '../src/pages/redemption';
-import { redemption, VOUCHER_BODY } from './reward-fixtures';
+import { API_VOUCHER_CODE, redemption, VOUCHER_BODY } from './reward-fixtures';
 import { $, api, click, fail, firePage, flush, mount, OFFLINE, openWith, pending, resetAll, signIn, text, waitForText } from './harness';
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
@@ -174,7 +174,7 @@ describe('兑换详情 (result and voucher)', () => {
   it('shows a voucher as a QR code and in text', async () => {
     signIn();
     api.on('Redemption', {
-      redemption: redemption({ kind: 'OWN_PRODUCT', status: 'ISSUED', target: null, voucherCode: CODE, voucherExpiresAt: '2026-12-31T15:59:59.000Z', cashFen: 500 }),
+      redemption: redemption({ kind: 'OWN_PRODUCT', status: 'ISSUED', target: null, voucherCode: formatVoucherCode(CODE), voucherExpiresAt: '2026-12-31T15:59:59.000Z', cashFen: 500 }),
     });
     openWith({ id: 'd1' });
     await mount(RedemptionPage);
@@ -183,10 +183,20 @@ describe('兑换详情 (result and voucher)', () => {
     expect(text()).toContain('有效期至 2026-12-31 23:59');
     expect(text()).toContain('使用时另付 ¥5');
     const img = $('.redemption__qr');
-    expect(img.getAttribute('data-code')).toBe(CODE);
+    expect(img.getAttribute('data-code')).toBe(formatVoucherCode(CODE));
     expect(img.getAttribute('src')).toMatch(/^data:image\/gif;base64,/);
     await click('我的兑换');
     expect(navigateTo).toHaveBeenCalledWith({ url: '/rewards/mine/index' });
+  });
+
+  it('shows the voucher code exactly as the API sends it (not grouped a second time)', async () => {
+    signIn();
+    api.on('Redemption', { redemption: redemption({ kind: 'OWN_PRODUCT', status: 'ISSUED', target: null, voucherCode: API_VOUCHER_CODE }) });
+    openWith({ id: 'd1' });
+    await mount(RedemptionPage);
+    await waitForText('待使用');
+    expect($('.redemption__code').textContent).toBe(API_VOUCHER_CODE);
+    expect($('.redemption__qr').getAttribute('data-code')).toBe(API_VOUCHER_CODE);
   });
 
   it('a used voucher shows where and when, without the code', async () => {

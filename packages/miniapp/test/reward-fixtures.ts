@@ -56,6 +56,8 @@ export function redemption(over: Partial<RedemptionFieldsFragment> = {}): Redemp
 }
 
 export const VOUCHER_BODY = 'ABCDEFGHJKL';
+/** A voucher code as the API sends it (grouped by the server): pages must show it exactly like this. */
+export const API_VOUCHER_CODE = 'HLCN 2E6V RVJY';
 
 export function voucher(code: string, over: Partial<VoucherFieldsFragment> = {}): VoucherFieldsFragment {
   return {

@@ -2,8 +2,8 @@ import Taro from '@tarojs/taro';
 import { errorMessageZh, voucherCheckChar } from '@quanzi/shared';
 import VoucherPage from '../src/staff/voucher';
 import { carolViewer } from './fixtures';
-import { VOUCHER_BODY, voucher } from './reward-fixtures';
-import { api, click, fail, mount, resetAll, signIn, text, type, waitForText } from './harness';
+import { API_VOUCHER_CODE, VOUCHER_BODY, voucher } from './reward-fixtures';
+import { $, api, click, fail, mount, resetAll, signIn, text, type, waitForText } from './harness';
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 
@@ -44,6 +44,17 @@ describe('核销券 (staff)', () => {
     expect(text()).toContain('请收取 ¥5');
     await click('核销下一张');
     expect(text()).toContain('查询');
+  });
+
+  it('shows the code exactly as the API sends it (not grouped a second time)', async () => {
+    signIn(carolViewer);
+    api.on('Voucher', { voucher: voucher(API_VOUCHER_CODE) });
+    await mount(VoucherPage);
+    await type('voucher-desk__code', CODE);
+    await click('查询');
+    await waitForText('门店咖啡一杯');
+    expect($('.voucher-desk__found').textContent).toContain(`券码 ${API_VOUCHER_CODE} · 会员 10000042`);
+    expect(text()).not.toContain('2E6 V');
   });
 
   it('refuses a mistyped code without asking the API', async () => {

@@ -1,4 +1,4 @@
-import { computeEarning, effectiveRuleIds, type CampaignRule, type CategoryRule, type EarningRuleSet, type PurchaseInput, type Rounding } from './earning';
+import { computeEarning, effectiveRuleIds, ruleSetFromView, type CampaignRule, type CategoryRule, type EarningRuleSet, type EarningRuleSetView, type PurchaseInput, type Rounding } from './earning';
 
 // Seed-like organisation: region bj (Beijing, ¥10 = 1 point), region xa (Xi'an, ¥1 = 1 point), region sh (HQ rate).
 // Store bj-1 and bj-vip are in Beijing (bj-vip has its own store rate), xa-1 in Xi'an, sh-1 in Shanghai.
@@ -305,5 +305,27 @@ describe('effectiveRuleIds', () => {
     ['a store elsewhere', 's-xa', 'r-xa', ['hq', 'fresh-hq', 'wine-hq', 'now']],
   ])('%s', (_why, storeId, regionId, ids) => {
     expect([...effectiveRuleIds(rules, { storeId, regionId }, at)].sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('ruleSetFromView: the API view gives the same explanation as the server rule set', () => {
+  const at = new Date(Date.UTC(2030, 0, 1));
+  const server: EarningRuleSet = {
+    baseRates: [{ id: 'b', scope: 'REGION', scopeId: 'bj', scopeName: '北京', fenPerPoint: 1000 }],
+    categories: [{ id: 'c', category: 'fresh', multiplierPct: 150, scope: 'STORE', scopeId: 's1', scopeName: '北京国贸店' }],
+    campaigns: [{ id: 'k', name: '周末双倍', multiplierPct: 200, startsAt: new Date(at.getTime() - 3_600_000), endsAt: new Date(at.getTime() + 3_600_000), scope: 'HQ', scopeId: null, categories: null }],
+    capPerPurchase: null,
+    rounding: 'ROUND',
+  };
+  // What `earningRules(storeId)` sends: JSON, times as ISO strings.
+  const view = JSON.parse(JSON.stringify(server)) as EarningRuleSetView;
+  const purchase = { storeId: 's1', regionId: 'bj', at, tierMultiplierPct: 125, tierName: '银卡', lines: [{ category: 'general', amountFen: 12_345 }, { category: 'fresh', amountFen: 6_780 }] };
+
+  it('every explanation line equals the receipt line, and names the region', () => {
+    const receipt = computeEarning(server, purchase);
+    const preview = computeEarning(ruleSetFromView(view), purchase);
+    expect(preview.steps.map((s) => s.description)).toEqual(receipt.steps.map((s) => s.description));
+    expect(preview).toEqual(receipt);
+    expect(preview.steps[0]?.description).toBe('基础积分：北京 每 ¥10 = 1 积分，消费 ¥191.25');
   });
 });

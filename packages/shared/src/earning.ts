@@ -16,11 +16,11 @@ export interface BaseRateRule {
   scope: 'HQ' | 'REGION' | 'STORE';
   scopeId: string | null;
   /** Display name of the scope (e.g. 北京), used in the explanation instead of its id. */
-  scopeName?: string;
+  scopeName?: string | null;
   fenPerPoint: number;
 }
 /** Multiplies the points of purchase lines in one category, in per-cent (150 = ×1.5). */
-export interface CategoryRule { id: string; category: string; multiplierPct: number; scope: 'HQ' | 'REGION' | 'STORE'; scopeId: string | null; scopeName?: string }
+export interface CategoryRule { id: string; category: string; multiplierPct: number; scope: 'HQ' | 'REGION' | 'STORE'; scopeId: string | null; scopeName?: string | null }
 /** A time-windowed campaign multiplier (e.g. double-points weekend = 200), optionally limited to categories/scope. */
 export interface CampaignRule {
   id: string;
@@ -62,8 +62,40 @@ export interface EarningResult {
   steps: EarningStep[];
 }
 
+/**
+ * The rule set as the API's `earningRules(storeId)` sends it (times as ISO strings). `scopeName` is required here so a
+ * client cannot forget to ask for it: without names the explanation would read `区域 #1` where the receipt says 北京.
+ */
+export interface EarningRuleSetView {
+  baseRates: Array<{ id: string; scope: Scope; scopeId: string | null; scopeName: string | null; fenPerPoint: number }>;
+  categories: Array<{ id: string; category: string; multiplierPct: number; scope: Scope; scopeId: string | null; scopeName: string | null }>;
+  campaigns: Array<{ id: string; name: string; multiplierPct: number; startsAt: string; endsAt: string; scope: Scope; scopeId: string | null; categories: string[] | null }>;
+  capPerPurchase: number | null;
+  rounding: Rounding;
+}
+
+/** The API's rule view → the engine's input (ISO strings → Dates, scope names kept), so a preview explains like the receipt. */
+export function ruleSetFromView(view: EarningRuleSetView): EarningRuleSet {
+  return {
+    baseRates: view.baseRates.map((r) => ({ id: r.id, scope: r.scope, scopeId: r.scopeId, scopeName: r.scopeName, fenPerPoint: r.fenPerPoint })),
+    categories: view.categories.map((c) => ({ id: c.id, category: c.category, multiplierPct: c.multiplierPct, scope: c.scope, scopeId: c.scopeId, scopeName: c.scopeName })),
+    campaigns: view.campaigns.map((c) => ({
+      id: c.id,
+      name: c.name,
+      multiplierPct: c.multiplierPct,
+      startsAt: new Date(c.startsAt),
+      endsAt: new Date(c.endsAt),
+      scope: c.scope,
+      scopeId: c.scopeId,
+      categories: c.categories,
+    })),
+    capPerPurchase: view.capPerPurchase,
+    rounding: view.rounding,
+  };
+}
+
 type Scope = BaseRateRule['scope'];
-interface Scoped { scope: Scope; scopeId: string | null; scopeName?: string }
+interface Scoped { scope: Scope; scopeId: string | null; scopeName?: string | null }
 
 const SPECIFICITY: Record<Scope, number> = { HQ: 0, REGION: 1, STORE: 2 };
 const ROUNDING_ZH: Record<Rounding, string> = { FLOOR: '向下取整', ROUND: '四舍五入', CEIL: '向上取整' };

@@ -168,6 +168,12 @@ describe('voucher codes', () => {
     expect(formatVoucherCode(code)).toMatch(/^[A-Z2-9]{4} [A-Z2-9]{4} [A-Z2-9]{4}$/);
   });
 
+  test('formatting is idempotent: a grouped code is not grouped again', () => {
+    expect(formatVoucherCode('HLCN2E6VRVJY')).toBe('HLCN 2E6V RVJY');
+    expect(formatVoucherCode('HLCN 2E6V RVJY')).toBe('HLCN 2E6V RVJY');
+    expect(formatVoucherCode(formatVoucherCode(code))).toBe(formatVoucherCode(code));
+  });
+
   test('what staff type is normalized: lower case, spaces and dashes', () => {
     expect(normalizeVoucherCode(` ${formatVoucherCode(code).toLowerCase().replace(/ /g, '-')} `)).toBe(code);
   });

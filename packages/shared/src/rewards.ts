@@ -182,9 +182,12 @@ export function isVoucherCode(code: string): boolean {
   return sum >= 0 && sum % VOUCHER_ALPHABET.length === 0;
 }
 
-/** `ABCDEFGHJKLM` → `ABCD EFGH JKLM`. */
+/**
+ * `ABCDEFGHJKLM` → `ABCD EFGH JKLM`: the form the API sends and clients show as they receive it. Idempotent (an
+ * already grouped code is normalized first), so formatting twice never regroups it.
+ */
 export function formatVoucherCode(code: string): string {
-  return code.replace(/(.{4})(?=.)/g, '$1 ');
+  return normalizeVoucherCode(code).replace(/(.{4})(?=.)/g, '$1 ');
 }
 
 // ---- coupons, reports ---------------------------------------------------------------------------------------

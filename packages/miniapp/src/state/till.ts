@@ -1,5 +1,5 @@
 import { clock } from '../utils/clock';
-import { computeEarning, type EarningResult, type EarningRuleSet, type PurchaseLineInput } from '@quanzi/shared';
+import { computeEarning, ruleSetFromView, type EarningResult, type EarningRuleSet, type PurchaseLineInput } from '@quanzi/shared';
 import {
   EarningRulesDocument,
   MemberByCodeDocument,
@@ -73,24 +73,9 @@ export function useTillOperations(storeId: string | null) {
   return useQuery(TillOperationsDocument, { storeId: storeId ?? '', first: 10 }, { skip: !storeId });
 }
 
-/** The API's rule view → the shared engine's input (ISO strings → Dates). */
+/** The API's rule view → the shared engine's input (ISO strings → Dates; scope names kept so the preview names 北京). */
 export function toRuleSet(view: RuleSetView): EarningRuleSet {
-  return {
-    baseRates: view.baseRates.map((r) => ({ id: r.id, scope: r.scope, scopeId: r.scopeId, fenPerPoint: r.fenPerPoint })),
-    categories: view.categories.map((c) => ({ id: c.id, category: c.category, multiplierPct: c.multiplierPct, scope: c.scope, scopeId: c.scopeId })),
-    campaigns: view.campaigns.map((c) => ({
-      id: c.id,
-      name: c.name,
-      multiplierPct: c.multiplierPct,
-      startsAt: new Date(c.startsAt),
-      endsAt: new Date(c.endsAt),
-      scope: c.scope,
-      scopeId: c.scopeId,
-      categories: c.categories,
-    })),
-    capPerPurchase: view.capPerPurchase,
-    rounding: view.rounding,
-  };
+  return ruleSetFromView(view);
 }
 
 /** Whose tier multiplies the points: the member at the till, or the signed-in member paying in the app. */

@@ -567,7 +567,7 @@ export type EarningRulesQueryVariables = Exact<{
 }>;
 
 
-export type EarningRulesQuery = { earningRules: { capPerPurchase: number | null, rounding: Rounding, storeId: string, regionId: string, baseRates: Array<{ id: string, scope: RuleScope, scopeId: string | null, fenPerPoint: number }>, categories: Array<{ id: string, category: string, multiplierPct: number, scope: RuleScope, scopeId: string | null }>, campaigns: Array<{ id: string, name: string, multiplierPct: number, startsAt: string, endsAt: string, scope: RuleScope, scopeId: string | null, categories: Array<string> | null }> } };
+export type EarningRulesQuery = { earningRules: { capPerPurchase: number | null, rounding: Rounding, storeId: string, regionId: string, baseRates: Array<{ id: string, scope: RuleScope, scopeId: string | null, scopeName: string | null, fenPerPoint: number }>, categories: Array<{ id: string, category: string, multiplierPct: number, scope: RuleScope, scopeId: string | null, scopeName: string | null }>, campaigns: Array<{ id: string, name: string, multiplierPct: number, startsAt: string, endsAt: string, scope: RuleScope, scopeId: string | null, categories: Array<string> | null }> } };
 
 export type TillOperationsQueryVariables = Exact<{
   storeId: string | number;
@@ -864,7 +864,7 @@ export const MemberByCodeDocument: TypedDocument<MemberByCodeQuery, MemberByCode
 export const EarningRulesDocument: TypedDocument<EarningRulesQuery, EarningRulesQueryVariables> = {
   kind: 'query',
   operationName: 'EarningRules',
-  query: "query EarningRules($storeId:ID!){earningRules(storeId:$storeId){baseRates{id scope scopeId fenPerPoint}categories{id category multiplierPct scope scopeId}campaigns{id name multiplierPct startsAt endsAt scope scopeId categories}capPerPurchase rounding storeId regionId}}",
+  query: "query EarningRules($storeId:ID!){earningRules(storeId:$storeId){baseRates{id scope scopeId scopeName fenPerPoint}categories{id category multiplierPct scope scopeId scopeName}campaigns{id name multiplierPct startsAt endsAt scope scopeId categories}capPerPurchase rounding storeId regionId}}",
 };
 
 export const TillOperationsDocument: TypedDocument<TillOperationsQuery, TillOperationsQueryVariables> = {

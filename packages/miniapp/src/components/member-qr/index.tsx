@@ -35,7 +35,7 @@ export function MemberQr({ memberNo, secret }: { memberNo: string; secret: strin
   const left = secondsToRotate(now);
   return (
     <View className='member-qr'>
-      <Image className='member-qr__image' src={src} mode='aspectFit' data-code={code} />
+      <Image className='member-qr__image' src={src} mode='scaleToFill' data-code={code} />
       <Text className='member-qr__code' selectable userSelect>
         {code}
       </Text>

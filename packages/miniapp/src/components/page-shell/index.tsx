@@ -6,6 +6,7 @@ import type { ApiError } from '../../api/errors';
 import { IS_H5 } from '../../env';
 import { PrivacySheet } from '../privacy-sheet';
 import { RoleTabBar } from '../tab-bar';
+import { goBackOrHome, PageHeader } from './page-header';
 import { currentTab, type TabKey } from '../../state/tabs';
 import { PRIVACY_CHECK } from '../../utils/privacy';
 import { LOGIN_PERSONAS } from '../../utils/wx-login';
@@ -37,10 +38,14 @@ export interface PageShellProps<T> {
   loginHint?: string;
   /** Re-fetch quietly whenever the page is shown again (e.g. points after a purchase). */
   refetchOnShow?: boolean;
+  /** What NOT_FOUND means on this page (e.g. 活动不存在或已删除): shown with a way back instead of a useless retry. */
+  notFoundTitle?: string;
+  /** H5 header title of a page below the tabs; defaults to the page's navigationBarTitleText. */
+  title?: string;
 }
 
-/** A full-page status: spinner, message, optional action. Exported for pages' own sub-states. */
-export function StatusView(props: { kind: 'loading' | 'error' | 'empty' | 'login'; title: string; description?: string; action?: ReactNode }) {
+/** A full-page status: spinner, message, optional action (`success`: a tick). Exported for pages' own sub-states. */
+export function StatusView(props: { kind: 'loading' | 'error' | 'empty' | 'login' | 'success'; title: string; description?: string; action?: ReactNode }) {
   return (
     <View className={`page-shell__status page-shell__${props.kind}`}>
       {props.kind === 'loading' ? <View className='page-shell__spinner' /> : <View className={`page-shell__glyph page-shell__glyph--${props.kind}`} />}
@@ -123,6 +128,19 @@ export function PageShell<T>(props: PageShellProps<T>) {
         }
       />
     );
+  } else if (state.error?.code === 'NOT_FOUND') {
+    // Retrying cannot bring back what does not exist: say so and offer the way back.
+    body = (
+      <StatusView
+        kind='error'
+        title={props.notFoundTitle ?? state.error.message}
+        action={
+          <Button type='primary' fill='outline' onClick={goBackOrHome}>
+            返回
+          </Button>
+        }
+      />
+    );
   } else if (state.error) {
     body = (
       <StatusView
@@ -144,6 +162,7 @@ export function PageShell<T>(props: PageShellProps<T>) {
 
   return (
     <View className={`page-shell${tab ? ' page-shell--tab' : ''}`}>
+      {!tab && IS_H5 ? <PageHeader title={props.title} /> : null}
       {body}
       {tab && IS_H5 ? <RoleTabBar current={tab} /> : null}
       {PRIVACY_CHECK ? <PrivacySheet /> : null}

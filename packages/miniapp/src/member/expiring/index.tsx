@@ -4,6 +4,7 @@ import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { PageShell } from '../../components/page-shell';
 import { useMe } from '../../state/member';
+import { MALL_PAGE } from '../../state/rewards';
 import { daysUntil, formatDate } from '../../utils/format';
 import './index.css';
 
@@ -29,12 +30,17 @@ export default function ExpiringPage() {
             </View>
             <View className='card'>
               <Text className='card__title'>怎样用掉它们</Text>
-              <Text className='muted expiring__tip'>到店消费时出示会员码，让店员为你抵扣积分；抵扣时最早获得的积分最先使用。</Text>
+              <Text className='muted expiring__tip'>到积分商城兑换话费、加油卡或门店好礼，或到店消费时出示会员码，让店员为你抵扣积分；最早获得的积分最先使用。</Text>
               <Text className='muted expiring__tip'>{`你现在共有 ${m.points} 积分。`}</Text>
             </View>
-            <Button type='primary' block onClick={() => void Taro.switchTab({ url: '/pages/card/index' })}>
-              出示会员码
+            <Button type='primary' block onClick={() => void Taro.navigateTo({ url: MALL_PAGE })}>
+              去积分商城兑换
             </Button>
+            <View className='expiring__second'>
+              <Button block fill='outline' type='primary' onClick={() => void Taro.switchTab({ url: '/pages/card/index' })}>
+                出示会员码
+              </Button>
+            </View>
           </View>
         );
       }}

@@ -63,7 +63,7 @@ export default function PayResultPage() {
 function Paid({ order }: { order: PayOrder }) {
   return (
     <>
-      <StatusView kind='empty' title={`支付成功，获得 ${order.points ?? 0} 积分`} description={`¥${yuan(order.amountFen)} · ${order.storeName}`} />
+      <StatusView kind='success' title={`支付成功，获得 ${order.points ?? 0} 积分`} description={`¥${yuan(order.amountFen)} · ${order.storeName}`} />
       <View className='pay-result__actions'>
         <Button type='primary' fill='outline' onClick={() => void Taro.switchTab({ url: '/pages/points/index' })}>
           查看积分

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
+import { decideJoin } from '@quanzi/shared';
 import type { ClubQuery } from '@quanzi/shared/graphql';
 import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell } from '../../components/page-shell';
@@ -18,6 +19,7 @@ import {
   useClub,
   type Membership,
 } from '../../state/club';
+import { useMe } from '../../state/member';
 import { useSession } from '../../state/session';
 import { formatDateTime } from '../../utils/format';
 import '../../components/club-ui/index.css';
@@ -32,7 +34,7 @@ export default function ClubPage() {
   const id = useRouter()?.params?.id ?? null;
   const club = useClub(id);
   return (
-    <PageShell state={club} loginHint='登录后查看圈子' empty={{ title: '找不到这个圈子' }} refetchOnShow>
+    <PageShell state={club} loginHint='登录后查看圈子' empty={{ title: '找不到这个圈子' }} notFoundTitle='圈子不存在或已删除' refetchOnShow>
       {({ club: c }) => <ClubView club={c} refetch={club.refetch} />}
     </PageShell>
   );
@@ -94,8 +96,19 @@ function ClubView({ club: c, refetch }: { club: Club; refetch(): Promise<void> }
   );
 }
 
+const TIER_PAGE = '/member/tier/index';
+
+/** The member's tier is too low for this club, by the rule the API applies on join (false while the tier is unknown). */
+export function isTierLocked(c: Pick<Club, 'joinPolicy' | 'minTier'>, rank: number | null): boolean {
+  if (!c.minTier || rank === null) return false;
+  const d = decideJoin({ policy: c.joinPolicy, memberTierRank: rank, minTierRank: c.minTier.rank, clubInviteCode: null, inviteCode: null });
+  return !d.ok && d.error === 'TIER_REQUIRED';
+}
+
 /** Join (with the invitation code for INVITE clubs; APPROVAL clubs wait as PENDING), withdraw, leave. */
 function JoinPanel({ club: c, membership: m, onChange }: { club: Club; membership: Membership | null; onChange(): Promise<void> }) {
+  const rank = useMe().data?.me.tier.rank ?? null;
+  const tierLocked = isTierLocked(c, rank);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -139,6 +152,24 @@ function JoinPanel({ club: c, membership: m, onChange }: { club: Club; membershi
     );
   } else if (m?.status === 'REMOVED') {
     body = <Text className='club-note'>你已被移出该圈子，无法再次加入</Text>;
+  } else if (tierLocked && c.minTier) {
+    // Known before the tap (the server's own rule, decideJoin): show the lock and why, instead of a refusal after it.
+    body = (
+      <View className='club-page__locked'>
+        <View className='club-lock-row'>
+          <View className='club-lock' aria-hidden />
+          <Text className='club-note club-page__tier-note'>{`${c.minTier.name}及以上会员可加入`}</Text>
+        </View>
+        <View className='club-actions'>
+          <Button type='primary' block disabled>
+            加入圈子
+          </Button>
+        </View>
+        <Text className='club-item__line club-page__upgrade' onClick={() => void Taro.navigateTo({ url: TIER_PAGE })}>
+          查看如何升级 ›
+        </Text>
+      </View>
+    );
   } else {
     const invite = c.joinPolicy === 'INVITE';
     body = (

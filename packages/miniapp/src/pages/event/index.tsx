@@ -37,7 +37,7 @@ export default function EventPage() {
   const id = useRouter()?.params?.id ?? null;
   const event = useClubEvent(id);
   return (
-    <PageShell state={event} loginHint='登录后查看活动并报名' empty={{ title: '找不到这个活动' }} refetchOnShow>
+    <PageShell state={event} loginHint='登录后查看活动并报名' empty={{ title: '找不到这个活动' }} notFoundTitle='活动不存在或已删除' refetchOnShow>
       {({ event: e }) => <EventView event={e} refetch={event.refetch} />}
     </PageShell>
   );
@@ -107,6 +107,12 @@ function EventView({ event: e, refetch }: { event: Event; refetch(): Promise<voi
   );
 }
 
+/** The question before an RSVP that costs points (null when it is free). */
+export function rsvpCostQuestion(e: Pick<Event, 'pointsCost' | 'spotsLeft'>): string | null {
+  if (e.pointsCost <= 0) return null;
+  return e.spotsLeft > 0 ? `报名将消耗 ${e.pointsCost} 积分，确定吗？` : `加入候补将先扣除 ${e.pointsCost} 积分，未获得名额会退回，确定吗？`;
+}
+
 function RsvpPanel({ event: e, now, onChange }: { event: Event; now: number; onChange(): Promise<void> }) {
   const templates = useSubscribeTemplates();
   const [busy, setBusy] = useState(false);
@@ -133,6 +139,14 @@ function RsvpPanel({ event: e, now, onChange }: { event: Event; now: number; onC
       const res = await rsvpEvent(e.id);
       return res.status === 'WAITLISTED' ? `已加入候补，第 ${res.waitlistPosition ?? '-'} 位` : '报名成功';
     });
+  };
+  // Spending points takes a second tap: the API debits the cost for a seat and for a waitlist place alike.
+  const confirmRsvp = () => {
+    const question = rsvpCostQuestion(e);
+    if (!question) return void rsvp();
+    void Taro.showModal({ title: e.spotsLeft > 0 ? '确认报名' : '确认候补', content: question, confirmText: '确定' })
+      .then((r) => (r.confirm ? rsvp() : undefined))
+      .catch(() => undefined);
   };
   const cancel = () =>
     act(async () => {
@@ -173,7 +187,7 @@ function RsvpPanel({ event: e, now, onChange }: { event: Event; now: number; onC
   } else if (rsvpOpen(e, now)) {
     body = (
       <View className='club-actions'>
-        <Button block type='primary' loading={busy} onClick={() => void rsvp()}>
+        <Button block type='primary' loading={busy} disabled={busy} onClick={confirmRsvp}>
           {e.spotsLeft > 0 ? (e.pointsCost > 0 ? `报名（${e.pointsCost} 积分）` : '立即报名') : '加入候补'}
         </Button>
       </View>

@@ -10,7 +10,13 @@ import { isStaff, useSession, type Viewer } from '../../state/session';
 import { demoPhoneCode, PHONE_BUTTON } from '../../utils/phone';
 import './index.css';
 
-const roleName: Record<string, string> = { STAFF: '店员', ORGANIZER: '俱乐部组织者', MANAGER: '经理' };
+const roleName: Record<string, string> = { STAFF: '店员', ORGANIZER: '组织者', MANAGER: '经理' };
+/** Who the signed-in user is, at a glance: 经理 > 组织者 > 店员 (every role they hold), else 会员. */
+const ROLE_ORDER = ['MANAGER', 'ORGANIZER', 'STAFF'];
+export function identityText(viewer: Viewer | null): string {
+  const held = ROLE_ORDER.filter((r) => viewer?.roles.some((x) => x.role === r));
+  return held.length ? held.map((r) => roleName[r]).join('、') : '会员';
+}
 const scopeName: Record<string, string> = { STORE: '门店', REGION: '区域', HQ: '总部' };
 
 function rolesText(viewer: Viewer | null): string | null {
@@ -60,6 +66,10 @@ export default function ProfilePage() {
             <View className='profile__line'>
               <Text className='muted'>会员号</Text>
               <Text>{m.memberNo}</Text>
+            </View>
+            <View className='profile__line'>
+              <Text className='muted'>身份</Text>
+              <Text className='profile__identity'>{identityText(viewer)}</Text>
             </View>
             <View className='profile__line'>
               <Text className='muted'>会员等级</Text>
@@ -112,7 +122,7 @@ export default function ProfilePage() {
             </View>
             {isStaff(viewer) ? (
               <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/staff/operations/index' })}>
-                <Text>本机最近操作</Text>
+                <Text>本店最近操作</Text>
                 <Text className='muted'>›</Text>
               </View>
             ) : null}

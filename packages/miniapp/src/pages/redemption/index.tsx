@@ -2,7 +2,6 @@ import { useMemo } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { formatVoucherCode } from '@quanzi/shared';
 import { apiError } from '../../api/errors';
 import { PageShell } from '../../components/page-shell';
 import { RedemptionStatusTag } from '../../components/reward-ui';
@@ -58,8 +57,9 @@ function VoucherCard({ r, code }: { r: Redemption; code: string }) {
   return (
     <View className='card redemption__voucher'>
       <Text className='card__title'>到店出示券码</Text>
-      <Image className='redemption__qr' src={src} mode='aspectFit' data-code={code} />
-      <Text className='redemption__code'>{formatVoucherCode(code)}</Text>
+      <Image className='redemption__qr' src={src} mode='scaleToFill' data-code={code} />
+      {/* As the API sends it (already grouped XXXX XXXX XXXX): formatting it again regrouped it. */}
+      <Text className='redemption__code'>{code}</Text>
       {r.voucherExpiresAt ? <Text className='muted redemption__line'>{`有效期至 ${formatDateTime(r.voucherExpiresAt)}`}</Text> : null}
       {r.cashFen > 0 ? <Text className='muted redemption__line'>{`使用时另付 ¥${yuan(r.cashFen)}`}</Text> : null}
     </View>

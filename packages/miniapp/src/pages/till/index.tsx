@@ -120,7 +120,7 @@ export default function TillPage() {
             <Text className='muted'>›</Text>
           </View>
           <View className='card till__recent' onClick={() => void Taro.navigateTo({ url: '/staff/operations/index' })}>
-            <Text>本机最近 10 笔操作</Text>
+            <Text>本店最近操作</Text>
             <Text className='muted'>›</Text>
           </View>
         </View>

@@ -109,7 +109,7 @@ function TillOrderQr({ order, onNext }: { order: PayOrder; onNext(): void }) {
     return (
       <View className='collect'>
         <StatusView
-          kind='empty'
+          kind='success'
           title={`已收款 · 会员获得 ${current.points ?? 0} 积分`}
           description={`¥${yuan(current.amountFen)} · 订单号 ${current.outTradeNo}`}
           action={
@@ -141,7 +141,7 @@ function TillOrderQr({ order, onNext }: { order: PayOrder; onNext(): void }) {
     <View className='collect'>
       <View className='card collect__qr'>
         <Text className='collect__qr-amount'>{`¥${yuan(current.amountFen)}`}</Text>
-        <Image className='collect__qr-image' src={src} mode='aspectFit' data-order={current.outTradeNo} />
+        <Image className='collect__qr-image' src={src} mode='scaleToFill' data-order={current.outTradeNo} />
         <Text className='collect__order-no' selectable userSelect>
           {`订单号 ${current.outTradeNo}`}
         </Text>

@@ -1,4 +1,4 @@
 export default definePageConfig({
-  navigationBarTitleText: '最近操作',
+  navigationBarTitleText: '本店最近操作',
   enablePullDownRefresh: true,
 });

@@ -16,7 +16,7 @@ export default function OperationsPage() {
     <PageShell
       state={state}
       isEmpty={(d) => d.tillOperations.length === 0}
-      empty={{ title: '本机还没有操作记录', description: store ? `${store.name} 的消费与积分扣减会显示在这里` : undefined }}
+      empty={{ title: '本店还没有操作记录', description: store ? `${store.name} 的消费与积分扣减会显示在这里（不含券核销）` : undefined }}
       refetchOnShow
     >
       {({ tillOperations }) => (

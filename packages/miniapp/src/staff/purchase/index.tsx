@@ -78,7 +78,7 @@ export default function PurchasePage() {
         if (receipt) {
           return (
             <View className='purchase'>
-              <StatusView kind='empty' title={`已积分 ${receipt.points}`} description={`会员 ${receipt.memberNo} 当前积分 ${receipt.balance}`} />
+              <StatusView kind='success' title={`已积分 ${receipt.points}`} description={`会员 ${receipt.memberNo} 当前积分 ${receipt.balance}`} />
               {receipt.steps.length > 0 ? (
                 <View className='card'>
                   {receipt.steps.map((s, i) => (

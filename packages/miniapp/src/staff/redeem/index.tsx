@@ -64,7 +64,7 @@ export default function RedeemPage() {
       {(m) =>
         receipt ? (
           <View className='redeem'>
-            <StatusView kind='empty' title={`已扣减 ${receipt.points} 积分`} description={`会员 ${receipt.memberNo} 剩余积分 ${receipt.balance}`} />
+            <StatusView kind='success' title={`已扣减 ${receipt.points} 积分`} description={`会员 ${receipt.memberNo} 剩余积分 ${receipt.balance}`} />
             <Button type='primary' block onClick={() => void Taro.navigateBack()}>
               完成
             </Button>

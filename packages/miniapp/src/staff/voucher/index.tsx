@@ -2,7 +2,7 @@ import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { formatVoucherCode, isVoucherCode, normalizeVoucherCode } from '@quanzi/shared';
+import { isVoucherCode, normalizeVoucherCode } from '@quanzi/shared';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
 import { RedemptionStatusTag } from '../../components/reward-ui';
@@ -97,7 +97,7 @@ function VoucherDesk({ store }: { store: Store }) {
     const parts = [used.discountFen ? `立减 ¥${yuan(used.discountFen)}` : null, v.cashFen > 0 ? `请收取 ¥${yuan(v.cashFen)}` : null].filter(Boolean);
     return (
       <View className='voucher-desk'>
-        <StatusView kind='empty' title={`已核销 · ${v.rewardName}`} description={parts.length ? parts.join(' · ') : `会员 ${v.memberNo}`} />
+        <StatusView kind='success' title={`已核销 · ${v.rewardName}`} description={parts.length ? parts.join(' · ') : `会员 ${v.memberNo}`} />
         <Button type='primary' block onClick={reset}>
           核销下一张
         </Button>
@@ -125,7 +125,7 @@ function VoucherDesk({ store }: { store: Store }) {
             <Text className='voucher-desk__name'>{voucher.rewardName}</Text>
             <RedemptionStatusTag status={voucher.status} />
           </View>
-          <Text className='voucher-desk__line'>{`券码 ${formatVoucherCode(voucher.code)} · 会员 ${voucher.memberNo}`}</Text>
+          <Text className='voucher-desk__line'>{`券码 ${voucher.code} · 会员 ${voucher.memberNo}`}</Text>
           {couponTerms(voucher) ? <Text className='voucher-desk__line'>{couponTerms(voucher)}</Text> : null}
           {voucher.cashFen > 0 ? <Text className='voucher-desk__line'>{`需另收 ¥${yuan(voucher.cashFen)}`}</Text> : null}
           {voucher.expiresAt ? <Text className='muted voucher-desk__line'>{`有效期至 ${formatDateTime(voucher.expiresAt)}`}</Text> : null}
