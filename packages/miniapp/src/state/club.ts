@@ -31,6 +31,7 @@ import {
   type UpdateClubInput,
   type UpdateEventInput,
 } from '@quanzi/shared/graphql';
+import { meetsTier } from '@quanzi/shared';
 import { request } from '../api/client';
 import { CAN_SUBSCRIBE, requestSubscribe } from '../utils/subscribe';
 import type { Viewer } from './session';
@@ -94,7 +95,7 @@ export function defaultClubStoreId(viewer: Viewer | null | undefined): string | 
 export function tierFits(minTier: { rank: number } | null | undefined, rank: number | null | undefined): boolean | null {
   if (!minTier) return null;
   if (rank === null || rank === undefined) return null;
-  return rank >= minTier.rank;
+  return meetsTier(rank, minTier.rank);
 }
 
 /** A live RSVP (a seat or a waitlist place). */
