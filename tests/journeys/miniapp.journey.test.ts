@@ -20,9 +20,9 @@ import { simulatedOpenid } from '@quanzi/simulators';
 import { APPID, startTestApp, type TestApp } from '../../packages/api/test/support/harness';
 import { demoPhoneOf } from '../../packages/api/src/demo/seed';
 import { pngStats } from '../support/png';
+import { requireH5 } from '../support/h5';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const H5_INDEX = path.join(ROOT, 'packages', 'miniapp', 'dist', 'h5', 'index.html');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts', 'journey');
 
@@ -61,13 +61,6 @@ function requireChromium(): void {
   }
 }
 
-function ensureH5Build(): void {
-  if (existsSync(H5_INDEX)) return;
-  console.log('[journey] packages/miniapp/dist/h5 is missing: building it (pnpm --filter miniapp build:h5)');
-  const r = spawnSync('pnpm', ['--filter', 'miniapp', 'build:h5'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.error) throw new Error(`Could not run pnpm to build the H5 mini-program: ${r.error.message}`);
-  if (r.status !== 0 || !existsSync(H5_INDEX)) throw new Error(`pnpm --filter miniapp build:h5 failed (exit ${r.status}); ${H5_INDEX} is missing`);
-}
 
 async function newPhone(b: Browser, label: string): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await b.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
@@ -180,7 +173,7 @@ async function freshMemberCode(page: Page): Promise<string> {
 
 beforeAll(async () => {
   requireChromium();
-  ensureH5Build(); // before the app starts: the API serves / only when the build exists
+  requireH5(); // before the app starts: the API serves / only when the build exists
   mkdirSync(ARTIFACTS, { recursive: true }); // each run overwrites its files by name
 
   t = await startTestApp('mariadb', { demo: true, pay: {} });
@@ -228,11 +221,9 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
 
   it('member: signs in as alice, binds her phone, and sees her card with 0 points and a QR code', async () => {
     await member.goto(t!.url);
-    // The card is the first page; signed out it asks to sign in.
-    await see(member, '请先登录');
-    await snap(member, '01-member-signed-out', ['请先登录', '去登录']);
-    await button(member, '去登录').click();
-    await snap(member, '02-member-login', ['圈子会员', 'Alice（金卡会员）', 'Carol（北京国贸店 店员）']);
+    // The card is the first page; signed out, the demo offers its personas right there (every persona listed).
+    await see(member, '选择演示身份');
+    await snap(member, '01-member-signed-out', ['选择演示身份', 'Alice（金卡会员）', 'Bob（新会员）', 'Carol（北京国贸店 店员）', 'Dave（总部经理）', 'Erin（俱乐部组织者）']);
     await signInAs(member, 'Alice');
 
     await member.waitForURL(/#\/pages\/card\/index/);
@@ -252,14 +243,14 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     const cardBox = (await member.locator('.member-qr:visible').first().locator('xpath=ancestor::*[contains(@class,"card")][1]').boundingBox())!;
     expect(Math.abs(imgBox.width - box!.width)).toBeLessThanOrEqual(1);
     expect(Math.abs(imgBox.x + imgBox.width / 2 - (cardBox.x + cardBox.width / 2))).toBeLessThanOrEqual(4);
-    await snap(member, '03-member-card', ['可用积分', '秒后自动刷新']);
+    await snap(member, '02-member-card', ['可用积分', '秒后自动刷新']);
 
     // 我的: bind the phone (the demo helper mints a getPhoneNumber code for the persona).
     await tab(member, '我的').click();
     await see(member, '会员信息', '未绑定');
     await button(member, '绑定手机号（演示）').click();
     await see(member, ALICE_PHONE);
-    await snap(member, '04-member-profile-phone', ['会员信息', ALICE_PHONE]);
+    await snap(member, '03-member-profile-phone', ['会员信息', ALICE_PHONE]);
     await tab(member, '会员卡').click();
     await member.locator('.member-qr__image:visible').waitFor();
   });
@@ -271,7 +262,7 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     await see(staff, '识别会员', '北京国贸店');
     await expect(staff.locator('.role-tab-bar__item:visible').allInnerTexts()).resolves.toEqual(['会员卡', '积分', '收银台', '我的']);
     await expect(staff.locator('.role-tab-bar__item--active:visible').innerText()).resolves.toBe('收银台');
-    await snap(staff, '05-staff-till', ['收银台', '北京国贸店', '识别会员', '请顾客打开会员卡，扫描其会员码']);
+    await snap(staff, '04-staff-till', ['收银台', '北京国贸店', '识别会员', '请顾客打开会员卡，扫描其会员码']);
   });
 
   it("staff: looks the member's code up, records a ¥128.50 purchase with the engine's preview, and gets the receipt", async () => {
@@ -289,7 +280,7 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     expect(panelText).not.toContain(demoPhoneOf('alice')); // masked, never the full number
     expect(panelText).toContain('普通'); // entry tier
     await expect(panel.locator('.till-member__points').innerText()).resolves.toBe('0');
-    await snap(staff, '06-staff-member-found', ['会员号', ALICE_PHONE, '普通', '记录消费']);
+    await snap(staff, '05-staff-member-found', ['会员号', ALICE_PHONE, '普通', '记录消费']);
     // Looking up doesn't consume the code or change anything.
     expect(await t!.counts()).toEqual(before);
 
@@ -318,13 +309,13 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     const previewSteps = await staff.locator('.purchase__step:visible > :first-child').allInnerTexts();
     expect(previewSteps).toEqual(engine.steps.map((s) => s.description));
     expect(previewSteps[0]).toContain('北京');
-    await snap(staff, '07-staff-purchase-preview', ['消费明细', `合计 ¥${AMOUNT_YUAN}`, `预计积分 ${expectedPoints}`, `确认消费，积 ${expectedPoints} 分`]);
+    await snap(staff, '06-staff-purchase-preview', ['消费明细', `合计 ¥${AMOUNT_YUAN}`, `预计积分 ${expectedPoints}`, `确认消费，积 ${expectedPoints} 分`]);
 
     await button(staff, `确认消费，积 ${expectedPoints} 分`).click();
     await see(staff, `已积分 ${expectedPoints}`);
     await expect(staff.locator('.purchase__step:visible > :first-child').allInnerTexts()).resolves.toEqual(previewSteps);
     await see(staff, `当前积分 ${expectedPoints}`);
-    await snap(staff, '08-staff-receipt', [`已积分 ${expectedPoints}`, `当前积分 ${expectedPoints}`, '完成']);
+    await snap(staff, '07-staff-receipt', [`已积分 ${expectedPoints}`, `当前积分 ${expectedPoints}`, '完成']);
 
     // Behind the UI: one purchase, one ledger entry and lot, and the books balance.
     const after = await t!.counts();
@@ -342,7 +333,7 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     await staff.locator('.till__input input:visible').fill(code);
     await button(staff, '查询').click();
     await see(staff, '会员码已使用，请刷新后重试');
-    await snap(staff, '09-staff-code-reused', ['识别会员', '会员码已使用，请刷新后重试']);
+    await snap(staff, '08-staff-code-reused', ['识别会员', '会员码已使用，请刷新后重试']);
     await expect(staff.locator('.till-member:visible').count()).resolves.toBe(0);
     // The server says so too, and nothing was written.
     await expect(t!.app.services.members.verifyCode(code)).rejects.toMatchObject({ code: 'CODE_REUSED' });
@@ -361,7 +352,7 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     expect(row).toContain(reason);
     expect(row).toContain(`+${expectedPoints}`);
     expect(row).toContain('获得');
-    await snap(member, '10-member-points', [String(expectedPoints), '可用积分', reason, '没有更多了']);
+    await snap(member, '09-member-points', [String(expectedPoints), '可用积分', reason, '没有更多了']);
 
     // Back on the card (re-fetched when shown again) and after a reload (the session survives it).
     await tab(member, '会员卡').click();
@@ -369,7 +360,7 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
     await member.reload();
     await member.locator('.member-card__points-value:visible', { hasText: String(expectedPoints) }).waitFor();
     await member.locator('.member-qr__image:visible').waitFor();
-    await snap(member, '11-member-card-after', [String(expectedPoints), '可用积分', '秒后自动刷新']);
+    await snap(member, '10-member-card-after', [String(expectedPoints), '可用积分', '秒后自动刷新']);
 
     await expect(t!.app.services.ledger.reconcile()).resolves.toEqual([]);
     const counts = await t!.counts();
@@ -387,6 +378,6 @@ describe('mini-program journey (H5 in Chromium, real API on MariaDB)', () => {
 
   it('left no uncaught errors in the pages and a screenshot of every step', () => {
     expect(pageErrors).toEqual([]);
-    expect(shots.map((f) => path.basename(f))).toHaveLength(11);
+    expect(shots.map((f) => path.basename(f))).toHaveLength(10);
   });
 });

@@ -6,7 +6,7 @@
  * (miniapp.journey.test.ts has its own copies of the first helpers; they are the same.)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
@@ -22,11 +22,34 @@ export function requireH5(): void {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`The H5 journeys need Debian's Chromium at ${CHROMIUM} (never a downloaded browser): run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
   }
-  if (existsSync(H5_INDEX)) return;
-  console.log('[journey] packages/miniapp/dist/h5 is missing: building it (pnpm --filter miniapp build:h5)');
+  const stale = h5BuildStaleness();
+  if (!stale) return;
+  console.log(`[journey] packages/miniapp/dist/h5 is ${stale}: building it (pnpm --filter miniapp build:h5)`);
   const r = spawnSync('pnpm', ['--filter', 'miniapp', 'build:h5'], { cwd: ROOT, stdio: 'inherit' });
   if (r.error) throw new Error(`Could not run pnpm to build the H5 mini-program: ${r.error.message}`);
   if (r.status !== 0 || !existsSync(H5_INDEX)) throw new Error(`pnpm --filter miniapp build:h5 failed (exit ${r.status}); ${H5_INDEX} is missing`);
+}
+
+/** Why the H5 build must be (re)built — missing, or older than a source it is built from — or null when it is current. */
+function h5BuildStaleness(): string | null {
+  if (!existsSync(H5_INDEX)) return 'missing';
+  const built = statSync(H5_INDEX).mtimeMs;
+  const sources = ['packages/miniapp/src', 'packages/miniapp/config', 'packages/shared/src'].map((d) => path.join(ROOT, d));
+  const newer = (dir: string): string | null => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        const n = newer(p);
+        if (n) return n;
+      } else if (statSync(p).mtimeMs > built) return p;
+    }
+    return null;
+  };
+  for (const dir of sources) {
+    const n = existsSync(dir) ? newer(dir) : null;
+    if (n) return `older than ${path.relative(ROOT, n)}`;
+  }
+  return null;
 }
 
 export function launchChromium(): Promise<Browser> {
