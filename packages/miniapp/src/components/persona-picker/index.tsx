@@ -6,10 +6,12 @@ import { toApiError, type ApiError } from '../../api/errors';
 import { signIn } from '../../state/auth';
 import { isStaff } from '../../state/session';
 import { LOGIN_PERSONAS } from '../../utils/wx-login';
+import './index.css';
 
 /**
- * The H5 demo's persona buttons, shown in place of "请先登录" when signed out (the demo opens on `/` signed out, so
- * its first screen is the picker). Null on weapp, where LOGIN_PERSONAS is null and sign-in is wx.login.
+ * The H5 demo's persona buttons, on the sign-in page and in place of "请先登录" when signed out (the demo opens on
+ * `/` signed out, so its first screen is the picker). Null on weapp, where LOGIN_PERSONAS is null and sign-in is
+ * wx.login.
  */
 export function PersonaPicker(): JSX.Element | null {
   const [busy, setBusy] = useState<string | null>(null);
@@ -29,7 +31,7 @@ export function PersonaPicker(): JSX.Element | null {
   };
   return (
     <View className='persona-picker login__personas'>
-      <Text className='muted login__demo-hint'>演示环境：选择一个身份登录</Text>
+      <Text className='muted persona-picker__hint'>演示环境：选择一个身份登录</Text>
       {error ? <Text className='error-notice__text'>{error.message}</Text> : null}
       {LOGIN_PERSONAS.map((p) => (
         <Button

@@ -4,6 +4,7 @@ import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell } from '../../components/page-shell';
+import { PersonaPicker } from '../../components/persona-picker';
 import { signIn } from '../../state/auth';
 import { isStaff } from '../../state/session';
 import { LOGIN_PERSONAS } from '../../utils/wx-login';
@@ -16,21 +17,22 @@ const READY = { data: true as const, error: null, loading: false };
  * (the demo API mints their WeChat login code).
  */
 export default function LoginPage() {
-  const [busy, setBusy] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
-  const go = async (persona?: string) => {
-    setBusy(persona ?? 'wechat');
+  /** weapp: one tap, wx.login → `login` (the H5 demo signs in through the persona picker). */
+  const go = async () => {
+    setBusy(true);
     setError(null);
     try {
-      const viewer = await signIn(persona);
+      const viewer = await signIn();
       await Taro.switchTab({ url: isStaff(viewer) ? '/pages/till/index' : '/pages/card/index' }).catch(() =>
         Taro.reLaunch({ url: '/pages/card/index' }),
       );
     } catch (e) {
       setError(toApiError(e));
     } finally {
-      setBusy(null);
+      setBusy(false);
     }
   };
 
@@ -45,25 +47,9 @@ export default function LoginPage() {
           </View>
           <ErrorNotice error={error} />
           {LOGIN_PERSONAS ? (
-            <View className='login__personas'>
-              <Text className='muted login__demo-hint'>演示环境：选择一个身份登录</Text>
-              {LOGIN_PERSONAS.map((p) => (
-                <Button
-                  key={p.user}
-                  className={`login__persona login__persona--${p.user}`}
-                  block
-                  type='primary'
-                  fill={p.user === 'alice' ? 'solid' : 'outline'}
-                  loading={busy === p.user}
-                  disabled={busy !== null}
-                  onClick={() => void go(p.user)}
-                >
-                  {`${p.name}（${p.description}）`}
-                </Button>
-              ))}
-            </View>
+            <PersonaPicker />
           ) : (
-            <Button block type='primary' loading={busy !== null} disabled={busy !== null} onClick={() => void go()}>
+            <Button block type='primary' loading={busy} disabled={busy} onClick={() => void go()}>
               微信一键登录
             </Button>
           )}
