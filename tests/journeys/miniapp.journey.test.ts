@@ -11,23 +11,17 @@
  * The database is checked behind the UI (ledger reconciliation, row counts). Screenshots of every step go to
  * tests/artifacts/journey/ (git-ignored), each checked for its expected text and for not being blank.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { computeEarning, maskPhone, secondsToRotate } from '@quanzi/shared';
 import { simulatedOpenid } from '@quanzi/simulators';
 import { APPID, startTestApp, type TestApp } from '../../packages/api/test/support/harness';
 import { demoPhoneOf } from '../../packages/api/src/demo/seed';
 import { pngStats } from '../support/png';
-import { requireH5 } from '../support/h5';
+import { button, launchChromium, newPhone, requireH5, see, textOn } from '../support/h5';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts', 'journey');
-
-/** Waits for UI conditions; generous because the first page load compiles a few hundred KB of JS on 2 cores. */
-const UI_TIMEOUT = 30_000;
 
 const AMOUNT_YUAN = '128.50';
 const AMOUNT_FEN = 12_850;
@@ -47,70 +41,6 @@ const shots: string[] = [];
 /** The code alice showed at the till, and the points the shared engine computes for the purchase. */
 let code = '';
 let expectedPoints = 0;
-
-function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `The H5 journey needs Debian's Chromium at ${CHROMIUM} (never a downloaded browser): run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`,
-    );
-  }
-  // Chinese text renders as boxes without a CJK font; the screenshots would be useless.
-  const fc = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
-  if (!fc.error && fc.status === 0 && fc.stdout.trim() === '') {
-    throw new Error('No Chinese font is installed, so the screenshots would show boxes: run `apt-get install -y fonts-wqy-zenhei`.');
-  }
-}
-
-
-async function newPhone(b: Browser, label: string): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await b.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  ctx.setDefaultTimeout(UI_TIMEOUT);
-  const page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`[${label}] ${e.message}`));
-  return { ctx, page };
-}
-
-/** A visible element with this text (hidden tab pages stay in the DOM, so only visible ones count). */
-function textOn(page: Page, text: string) {
-  return page.getByText(text).filter({ visible: true }).first();
-}
-
-/**
- * Waits until each text is on screen. Playwright's "visible" is not enough: Taro's H5 router slides pages in and
- * out, so a matching element can exist and count as visible while it is off-screen (the page coming in, or the
- * one leaving, e.g. the login page's "Carol（北京国贸店 店员）" while the till slides in). Re-checked on every frame.
- */
-async function see(page: Page, ...texts: string[]): Promise<void> {
-  for (const text of texts) {
-    await textOn(page, text).waitFor({ state: 'visible' });
-    await page
-      .waitForFunction((want) => {
-        const onScreen = (e: Element) => {
-          const r = e.getBoundingClientRect();
-          return r.width > 0 && r.height > 0 && r.left >= -1 && r.right <= window.innerWidth + 1 && r.bottom > 0 && r.top < window.innerHeight;
-        };
-        for (const e of Array.from(document.body.querySelectorAll('*'))) {
-          if (!(e instanceof HTMLElement) || !e.textContent?.includes(want)) continue;
-          // the innermost element holding the whole text, shown and inside the viewport
-          if (Array.from(e.children).some((c) => c.textContent?.includes(want))) continue;
-          if (e.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && e.innerText.includes(want) && onScreen(e)) return true;
-        }
-        return false;
-      }, text)
-      .catch((err: Error) => {
-        throw new Error(`"${text}" never came on screen: ${err.message}`);
-      });
-  }
-  // …and no page transition (a finite animation) is still running.
-  await page.waitForFunction(() =>
-    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
-  );
-}
-
-/** A NutUI button by its text (click the Taro button element: the inner text can be covered). */
-function button(page: Page, text: string) {
-  return page.locator(`taro-button-core:visible:has-text("${text}")`).first();
-}
 
 function tab(page: Page, text: string) {
   return page.locator('.role-tab-bar__item:visible', { hasText: text }).first();
@@ -172,8 +102,7 @@ async function freshMemberCode(page: Page): Promise<string> {
 }
 
 beforeAll(async () => {
-  requireChromium();
-  requireH5(); // before the app starts: the API serves / only when the build exists
+  requireH5(); // Chromium, a CJK font and a current H5 build, before the app starts: the API serves / only when the build exists
   mkdirSync(ARTIFACTS, { recursive: true }); // each run overwrites its files by name
 
   t = await startTestApp('mariadb', { demo: true, pay: {} });
@@ -181,23 +110,9 @@ beforeAll(async () => {
   const { userId } = await t.app.services.users.ensureUser(simulatedOpenid(APPID, 'carol'), null, 'DEMO');
   await t.grant(userId, { role: 'STAFF', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // playwright-core passes its own fresh --user-data-dir for every launch
-    ],
-  });
-  ({ ctx: memberCtx, page: member } = await newPhone(browser, 'member'));
-  ({ ctx: staffCtx, page: staff } = await newPhone(browser, 'staff'));
+  browser = await launchChromium();
+  ({ ctx: memberCtx, page: member } = await newPhone(browser, 'member', pageErrors));
+  ({ ctx: staffCtx, page: staff } = await newPhone(browser, 'staff', pageErrors));
 }, 180_000);
 
 afterAll(async () => {

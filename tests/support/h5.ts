@@ -3,7 +3,6 @@
 /**
  * Driving the H5 build of the mini-program in Debian's Chromium (playwright-core): launch, a phone-sized context,
  * waiting for text to be really on screen, NutUI buttons, and Taro's H5 <Picker> popup.
- * (miniapp.journey.test.ts has its own copies of the first helpers; they are the same.)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -17,10 +16,15 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 /** Generous: the first page load compiles a few hundred KB of JS on 2 cores. */
 export const UI_TIMEOUT = 30_000;
 
-/** Chromium, and the H5 build (built once when missing: before the API starts, which serves / only when it exists). */
+/** Chromium with a CJK font, and the H5 build (built when missing or stale: before the API starts, which serves / only when it exists). */
 export function requireH5(): void {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`The H5 journeys need Debian's Chromium at ${CHROMIUM} (never a downloaded browser): run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
+  }
+  // Chinese text renders as boxes without a CJK font; the screenshots would be useless.
+  const fc = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  if (!fc.error && fc.status === 0 && fc.stdout.trim() === '') {
+    throw new Error('No Chinese font is installed, so the screenshots would show boxes: run `apt-get install -y fonts-wqy-zenhei`.');
   }
   const stale = h5BuildStaleness();
   if (!stale) return;
@@ -69,13 +73,18 @@ export async function newPhone(b: Browser, label: string, errors: string[], time
   return { ctx, page };
 }
 
+/** A visible element with this text (hidden tab pages stay in the DOM, so only visible ones count). */
+export function textOn(page: Page, text: string) {
+  return page.getByText(text).filter({ visible: true }).first();
+}
+
 /**
  * Waits until each text is on screen: visible, inside the viewport (Taro's H5 router slides pages in and out), and no
  * finite animation still running.
  */
 export async function see(page: Page, ...texts: string[]): Promise<void> {
   for (const text of texts) {
-    await page.getByText(text).filter({ visible: true }).first().waitFor({ state: 'visible' });
+    await textOn(page, text).waitFor({ state: 'visible' });
     await page
       .waitForFunction((want) => {
         const onScreen = (e: Element) => {
