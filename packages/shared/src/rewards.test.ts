@@ -1,4 +1,5 @@
 import {
+  rewardTarget,
   canAfford,
   couponDiscountFen,
   formatVoucherCode,
@@ -223,5 +224,22 @@ describe('ownRedemptionRatio', () => {
     [5, 0, 1],
   ])('own %i, partner %i → %p', (own, partner, expected) => {
     expect(ownRedemptionRatio(own, partner)).toBe(expected);
+  });
+});
+
+describe('rewardTarget', () => {
+  const topup = { kind: 'MOBILE_TOPUP' as const };
+  const sinopec = { kind: 'FUEL_CARD' as const, brand: 'SINOPEC' };
+  it.each<[string, { kind: 'MOBILE_TOPUP' | 'FUEL_CARD' | 'OWN_PRODUCT'; brand?: string }, string, boolean | null, ReturnType<typeof rewardTarget>]>([
+    ['top-up to the bound phone', topup, '  ', true, { target: null }],
+    ['top-up, no bound phone, nothing typed', topup, '', false, { error: 'PHONE_REQUIRED' }],
+    ['top-up at the till: the server checks the phone', topup, '', null, { target: null }],
+    ['top-up to a typed number', topup, '138 0013 8000', false, { target: '13800138000' }],
+    ['top-up to a bad number', topup, '12345', true, { error: 'TARGET_INVALID' }],
+    ['fuel card of the brand', sinopec, '1000 1123 4567 8901 234', null, { target: '1000112345678901234' }],
+    ['fuel card of the wrong shape', sinopec, '1234', null, { error: 'TARGET_INVALID' }],
+    ['own product: no target', { kind: 'OWN_PRODUCT' }, 'anything', true, { target: null }],
+  ])('%s', (_why, reward, input, phoneBound, expected) => {
+    expect(rewardTarget(reward, input, phoneBound)).toEqual(expected);
   });
 });

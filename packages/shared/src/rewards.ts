@@ -70,6 +70,28 @@ export function validateFuelCard(brand: FuelBrand, input: string | null | undefi
   return { ok: true, cardNo: s };
 }
 
+/**
+ * What a redemption sends as its target, checked before anything is sent: a top-up a mobile number (empty = the
+ * member's bound phone, refused with PHONE_REQUIRED when `phoneBound` is false), a fuel card its brand's card number,
+ * other kinds nothing. The till passes `phoneBound` null (the server checks the member's phone).
+ */
+export function rewardTarget(
+  reward: { kind: RewardKind; brand?: string | null },
+  input: string,
+  phoneBound: boolean | null,
+): { target: string | null } | { error: 'PHONE_REQUIRED' | 'TARGET_INVALID' } {
+  if (reward.kind === 'MOBILE_TOPUP') {
+    if (!input.trim()) return phoneBound === false ? { error: 'PHONE_REQUIRED' } : { target: null };
+    const phone = normalizeMobile(input);
+    return phone ? { target: phone } : { error: 'TARGET_INVALID' };
+  }
+  if (reward.kind === 'FUEL_CARD') {
+    const v = validateFuelCard((reward.brand ?? 'SINOPEC') as FuelBrand, input);
+    return v.ok ? { target: v.cardNo } : { error: 'TARGET_INVALID' };
+  }
+  return { target: null };
+}
+
 /** A card or account number for display: `****` + its last 4 (shorter ones entirely masked). */
 export function maskAccount(account: string | null | undefined): string | null {
   if (account == null) return null;

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { normalizeMobile, validateFuelCard, type FuelBrand } from '@quanzi/shared';
+import { rewardTarget } from '@quanzi/shared';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, goToLogin, PageShell } from '../../components/page-shell';
 import { RewardFacts } from '../../components/reward-ui';
@@ -18,20 +18,6 @@ function blocker(r: Reward, member: Member | null): string | null {
   if (member && tierLocked(r, member.tier.rank)) return `${r.minTier?.name ?? ''}及以上会员可兑换`;
   if (member && member.points < r.pointsPrice) return `积分不足，还差 ${r.pointsPrice - member.points} 积分`;
   return null;
-}
-
-/** The target for the API: top-ups a phone (empty = the bound phone), fuel cards the card number; vouchers none. */
-function checkTarget(r: Reward, input: string, member: Member | null): { target: string | null } | { error: ApiError } {
-  if (r.kind === 'MOBILE_TOPUP') {
-    if (!input.trim()) return member?.phoneBound ? { target: null } : { error: apiError('PHONE_REQUIRED') };
-    const phone = normalizeMobile(input);
-    return phone ? { target: phone } : { error: apiError('TARGET_INVALID') };
-  }
-  if (r.kind === 'FUEL_CARD') {
-    const v = validateFuelCard((r.brand ?? 'SINOPEC') as FuelBrand, input);
-    return v.ok ? { target: v.cardNo } : { error: apiError('TARGET_INVALID') };
-  }
-  return { target: null };
 }
 
 interface Confirming {
@@ -62,8 +48,8 @@ export default function RewardDetailPage() {
 
   const open = (r: Reward) => {
     if (!token) return goToLogin();
-    const t = checkTarget(r, input, member);
-    if ('error' in t) return setError(t.error);
+    const t = rewardTarget(r, input, member ? member.phoneBound : null);
+    if ('error' in t) return setError(apiError(t.error));
     setError(null);
     setOtp('');
     setConfirming({ target: t.target, key: newRedeemKey(), otp: null });

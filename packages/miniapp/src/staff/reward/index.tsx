@@ -2,7 +2,7 @@ import { useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { normalizeMobile, validateFuelCard, type FuelBrand } from '@quanzi/shared';
+import { rewardTarget } from '@quanzi/shared';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
 import { TillMemberPanel } from '../../components/till-member';
@@ -26,20 +26,6 @@ function blocker(r: Reward, points: number): string | null {
   if (!r.inStock) return '已兑完';
   if (points < r.pointsPrice) return `积分不足，还差 ${r.pointsPrice - points}`;
   return null;
-}
-
-/** The target: top-ups a phone (empty = the member's bound phone), fuel cards the card number; vouchers none. */
-function checkTarget(r: Reward, input: string): { target: string | null } | { error: ApiError } {
-  if (r.kind === 'MOBILE_TOPUP') {
-    if (!input.trim()) return { target: null };
-    const phone = normalizeMobile(input);
-    return phone ? { target: phone } : { error: apiError('TARGET_INVALID') };
-  }
-  if (r.kind === 'FUEL_CARD') {
-    const v = validateFuelCard((r.brand ?? 'SINOPEC') as FuelBrand, input);
-    return v.ok ? { target: v.cardNo } : { error: apiError('TARGET_INVALID') };
-  }
-  return { target: null };
 }
 
 interface Confirming {
@@ -68,8 +54,8 @@ export default function TillRewardPage() {
   const state = !current ? { data: null, error: null, loading: false } : rewards.data ? { ...rewards, data: { m: current, list: rewards.data.rewards } } : { ...rewards, data: null };
 
   const pick = (r: Reward) => {
-    const t = checkTarget(r, input);
-    if ('error' in t) return setError(t.error);
+    const t = rewardTarget(r, input, null);
+    if ('error' in t) return setError(apiError(t.error));
     setError(null);
     setOtp('');
     setConfirming({ reward: r, target: t.target, key: newIdempotencyKey('till-reward'), otp: null });
