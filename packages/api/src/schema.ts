@@ -14,8 +14,9 @@ import { ClubResolver } from './modules/clubs/club.resolver';
 import { EventResolver, RsvpResolver } from './modules/clubs/event.resolver';
 import { NotificationResolver } from './modules/notifications/notification.resolver';
 import { RedemptionResolver, RewardResolver } from './modules/rewards/reward.resolver';
+import { ConsoleResolver } from './modules/console/console.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, ConsoleResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -37,6 +37,10 @@ export const ErrorCode = {
   VOUCHER_USED: 'VOUCHER_USED',
   VOUCHER_EXPIRED: 'VOUCHER_EXPIRED',
   VOUCHER_WRONG_STORE: 'VOUCHER_WRONG_STORE',
+  /** Manager console QR sign-in (issue #13): the ticket is unknown, expired, or already used. */
+  LOGIN_TICKET_INVALID: 'LOGIN_TICKET_INVALID',
+  LOGIN_TICKET_EXPIRED: 'LOGIN_TICKET_EXPIRED',
+  LOGIN_TICKET_USED: 'LOGIN_TICKET_USED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -77,5 +81,8 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   VOUCHER_USED: '该券已使用',
   VOUCHER_EXPIRED: '该券已过期',
   VOUCHER_WRONG_STORE: '该券不能在本门店使用',
+  LOGIN_TICKET_INVALID: '登录二维码无效，请刷新后重新扫码',
+  LOGIN_TICKET_EXPIRED: '登录二维码已过期，请刷新后重新扫码',
+  LOGIN_TICKET_USED: '登录二维码已使用，请刷新后重新扫码',
   INTERNAL: '系统繁忙，请稍后再试',
 };

@@ -6,6 +6,11 @@ import { TtlCache } from '../../cache';
 import { toDate, toInt, type Db } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import type { OrgService } from '../org/org.service';
+import { writeAudit } from '../audit/audit';
+
+/** Where a rule sits in the organisation, for its audit entry. */
+const auditPlace = (t: Target): { regionId: number | null; storeId: number | null } =>
+  t.kind === 'HQ' ? { regionId: null, storeId: null } : t.kind === 'REGION' ? { regionId: t.regionId, storeId: null } : { regionId: t.regionId, storeId: t.storeId };
 
 export interface ProgramSettings {
   rounding: 'FLOOR' | 'ROUND' | 'CEIL';
@@ -153,26 +158,29 @@ export class EarningService {
   /** Creates a rule; managers may only create rules inside their own scope. */
   async create(ctx: RequestContext, input: CreateEarningRuleInput): Promise<EarningRuleRow> {
     const target = await this.targetOf(input.scope, input.scopeId);
-    await authorize(ctx, 'earningRule.manage', target);
+    const actor = await authorize(ctx, 'earningRule.manage', target);
     validateRule(input);
-    const q = this.db.q;
-    const r = await q.run(
-      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [
-        input.kind,
-        input.name,
-        input.scope,
-        input.scopeId ?? null,
-        input.kind === 'BASE_RATE' ? input.fenPerPoint : null,
-        input.kind === 'BASE_RATE' ? null : input.multiplierPct,
-        input.kind === 'CATEGORY' ? input.category : null,
-        input.kind === 'CAMPAIGN' && input.categories ? JSON.stringify(input.categories) : null,
-        input.kind === 'CAMPAIGN' ? q.ts(input.startsAt as Date) : null,
-        input.kind === 'CAMPAIGN' ? q.ts(input.endsAt as Date) : null,
-        q.bool(true),
-        q.ts(clock.now()),
-      ],
-    );
+    const r = await this.db.tx(async (q) => {
+        const r = await q.run(
+        'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          input.kind,
+          input.name,
+          input.scope,
+          input.scopeId ?? null,
+          input.kind === 'BASE_RATE' ? input.fenPerPoint : null,
+          input.kind === 'BASE_RATE' ? null : input.multiplierPct,
+          input.kind === 'CATEGORY' ? input.category : null,
+          input.kind === 'CAMPAIGN' && input.categories ? JSON.stringify(input.categories) : null,
+          input.kind === 'CAMPAIGN' ? q.ts(input.startsAt as Date) : null,
+          input.kind === 'CAMPAIGN' ? q.ts(input.endsAt as Date) : null,
+          q.bool(true),
+          q.ts(clock.now()),
+        ],
+      );
+      await writeAudit(q, actor, { action: 'createEarningRule', targetType: 'earning_rule', targetId: r.insertId, ...auditPlace(target), after: { ...input, active: true } });
+      return r;
+    });
     this.cache.invalidate();
     const row = (await this.list()).find((x) => x.id === r.insertId);
     if (!row) throw new AppError(ErrorCode.INTERNAL, 'rule vanished');
@@ -184,28 +192,35 @@ export class EarningService {
     this.cache.invalidate();
     const rule = (await this.list()).find((x) => x.id === id);
     if (!rule) throw notFound(`Earning rule ${id}`);
-    await authorize(ctx, 'earningRule.manage', await this.targetOf(rule.scope, rule.scopeId));
-    await this.db.q.run('UPDATE earning_rule SET active = ? WHERE id = ?', [this.db.q.bool(active), id]);
+    const target = await this.targetOf(rule.scope, rule.scopeId);
+    const actor = await authorize(ctx, 'earningRule.manage', target);
+    await this.db.tx(async (q) => {
+      await q.run('UPDATE earning_rule SET active = ? WHERE id = ?', [q.bool(active), id]);
+      await writeAudit(q, actor, { action: 'setEarningRuleActive', targetType: 'earning_rule', targetId: id, ...auditPlace(target), before: { active: rule.active }, after: { active } });
+    });
     this.cache.invalidate();
     return { ...rule, active };
   }
 
   /** Program-wide rounding and cap (HQ managers). */
   async updateSettings(ctx: RequestContext, input: Partial<ProgramSettings>): Promise<ProgramSettings> {
-    await authorize(ctx, 'program.manage');
+    const actor = await authorize(ctx, 'program.manage');
     const cur = await this.settings();
     const next: ProgramSettings = { ...cur, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as ProgramSettings;
     if (next.capPerPurchase !== null && (!Number.isInteger(next.capPerPurchase) || next.capPerPurchase <= 0)) throw badInput('capPerPurchase must be a positive integer', 'capPerPurchase');
     if (!Number.isInteger(next.pointsValidityMonths) || next.pointsValidityMonths < 1 || next.pointsValidityMonths > 120) throw badInput('pointsValidityMonths must be 1–120', 'pointsValidityMonths');
     if (!Number.isInteger(next.tierPeriodMonths) || next.tierPeriodMonths < 1 || next.tierPeriodMonths > 36) throw badInput('tierPeriodMonths must be 1–36', 'tierPeriodMonths');
-    const n = await this.db.q.run('UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ? WHERE id = 1', [
-      next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
-    ]);
-    if (n.affectedRows === 0) {
-      await this.db.q.run('INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months) VALUES (1, ?, ?, ?, ?)', [
+    await this.db.tx(async (q) => {
+      const n = await q.run('UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ? WHERE id = 1', [
         next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
       ]);
-    }
+      if (n.affectedRows === 0) {
+        await q.run('INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months) VALUES (1, ?, ?, ?, ?)', [
+          next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
+        ]);
+      }
+      await writeAudit(q, actor, { action: 'updateProgramSettings', targetType: 'program', targetId: 1, before: cur, after: next });
+    });
     this.cache.invalidate();
     return next;
   }
