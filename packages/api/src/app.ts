@@ -20,6 +20,8 @@ import { createServices, type Services } from './services';
 import { registerStatic } from './http/static';
 import { graphqlLandingPage } from './http/graphql-page';
 import { demoPayRefusal } from './demo/pay-refusal';
+import { registerConsole } from './http/console-static';
+import { DEMO_PERSONAS } from './demo/seed';
 
 export interface App {
   fastify: FastifyInstance;
@@ -134,6 +136,8 @@ export async function createApp(opts: AppOptions): Promise<App> {
       return { code: await mint(user) };
     });
   if (opts.demoLoginCode) personaRoute('/demo/wx-code', opts.demoLoginCode);
+  // Demo only: the personas the manager console offers to confirm its QR sign-in (the mini-program lists its own).
+  if (opts.demoLoginCode) fastify.get('/demo/personas', async () => ({ personas: Object.entries(DEMO_PERSONAS).map(([user, description]) => ({ user, description })) }));
   if (opts.demoPhoneCode) personaRoute('/demo/phone-code', opts.demoPhoneCode);
 
   if (opts.demoPay) {
@@ -169,6 +173,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     });
   });
 
+  registerConsole(fastify, config.console.dist);
   registerStatic(fastify, config.h5Dist);
 
   let timer: NodeJS.Timeout | null = null;

@@ -25,6 +25,11 @@ const schema = z.object({
   /** HS256 secret for session tokens (≥ 32 chars). Generated per process in the demo when empty. */
   JWT_SECRET: z.string().optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  /** Manager console (issue #13): how long a console session lasts, and a sign-in QR ticket. */
+  CONSOLE_SESSION_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(480),
+  CONSOLE_LOGIN_TTL_SECONDS: z.coerce.number().int().min(30).max(600).default(120),
+  /** Where the console's build is served from (default packages/console/dist). */
+  CONSOLE_DIST: z.string().optional(),
   WECHAT_APPID: z.string().default('wx_demo_appid'),
   WECHAT_SECRET: z.string().default('demo_app_secret'),
   /** Base URL for api.weixin.qq.com (point at the simulator in tests). Empty in the demo: the simulator starts in-process. */
@@ -94,6 +99,8 @@ export type Config = {
   logLevel: string;
   expiryIntervalMinutes: number;
   h5Dist: string | null;
+  /** The manager console (issue #13): session lifetime, sign-in ticket lifetime, where its build lives. */
+  console: { sessionMinutes: number; loginTtlSeconds: number; dist: string | null };
   clubJobsIntervalSeconds: number;
   /** WeChat subscribe-message template id per kind of notice. */
   subscribeTemplates: Record<SubscribeTemplateKind, string>;
@@ -214,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     expiryIntervalMinutes: e.EXPIRY_JOB_INTERVAL_MINUTES,
     h5Dist: e.H5_DIST ?? null,
+    console: { sessionMinutes: e.CONSOLE_SESSION_MINUTES, loginTtlSeconds: e.CONSOLE_LOGIN_TTL_SECONDS, dist: e.CONSOLE_DIST ?? null },
     clubJobsIntervalSeconds: e.CLUB_JOBS_INTERVAL_SECONDS,
     subscribeTemplates: parseSubscribeTemplates(e.WECHAT_SUBSCRIBE_TEMPLATES),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),

@@ -15,8 +15,9 @@ import { EventResolver, RsvpResolver } from './modules/clubs/event.resolver';
 import { NotificationResolver } from './modules/notifications/notification.resolver';
 import { RedemptionResolver, RewardResolver } from './modules/rewards/reward.resolver';
 import { OutboxResolver } from './modules/outbox/outbox.resolver';
+import { ConsoleResolver } from './modules/console/console.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -24,6 +24,9 @@ import { ClubService } from './modules/clubs/club.service';
 import { EventService } from './modules/clubs/event.service';
 import { ClubReportService } from './modules/clubs/club-report.service';
 import { createRewardServices, type RewardServices } from './modules/rewards/reward-services';
+import { AuditService } from './modules/audit/audit.service';
+import { ConsoleLoginService } from './modules/console/console-login.service';
+import { ConsoleOrgService } from './modules/console/console-org.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -46,6 +49,9 @@ export interface Services extends RewardServices {
   clubs: ClubService;
   events: EventService;
   clubReports: ClubReportService;
+  audit: AuditService;
+  consoleLogin: ConsoleLoginService;
+  consoleOrg: ConsoleOrgService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -75,5 +81,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
   const clubReports = new ClubReportService(db, clubs);
   const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till });
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, ...rewardServices };
+  const audit = new AuditService(db);
+  const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
+  const consoleOrg = new ConsoleOrgService(db, org);
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, ...rewardServices };
 }

@@ -85,6 +85,11 @@ describe('allows() and managerCovers() (pure)', () => {
     ['HQ organizer cannot use a till', [organizer], 'till.lookup', guomao, false],
     ['no grants, nothing', [], 'till.lookup', guomao, false],
     ['any one grant is enough', [g('STAFF', 'STORE', ZHONGLOU, XA), guomaoStaff], 'till.purchase', guomao, true],
+    ['any manager may use the console', [guomaoManager], 'console.use', hq, true],
+    ['staff may not use the console', [guomaoStaff], 'console.use', hq, false],
+    ['an organizer may not use the console', [organizer], 'console.use', hq, false],
+    ['a store manager reads the audit trail (its scope filtered by the query)', [guomaoManager], 'audit.read', hq, true],
+    ['staff read no audit trail', [guomaoStaff], 'audit.read', hq, false],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
   ])('allows: %s', (_name, grants, action, target, expected) => {
     expect(allows(grants, action, target)).toBe(expected);
@@ -127,7 +132,13 @@ type OpName =
   | 'pointsReconciliation'
   | 'outboxDeadLetters'
   | 'acknowledgeDeadLetter'
-  | 'runOutboxRetention';
+  | 'runOutboxRetention'
+  | 'confirmConsoleLogin'
+  | 'revokeRole(STAFF at guomao)'
+  | 'revokeRole(MANAGER at guomao)'
+  | 'managerScope'
+  | 'roleGrants'
+  | 'auditLog';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -165,6 +176,12 @@ const MATRIX: [OpName, string][] = [
   ['outboxDeadLetters',                        'U    F      F     F     F     F     F     F     A'],
   ['acknowledgeDeadLetter',                    'U    F      F     F     F     F     F     F     A'],
   ['runOutboxRetention',                       'U    F      F     F     F     F     F     F     A'],
+  ['confirmConsoleLogin',                      'U    F      F     F     F     A     A     A     A'],
+  ['revokeRole(STAFF at guomao)',              'U    F      F     F     F     A     A     F     A'],
+  ['revokeRole(MANAGER at guomao)',            'U    F      F     F     F     F     F     F     A'],
+  ['managerScope',                             'U    F      F     F     F     A     A     A     A'],
+  ['roleGrants',                               'U    F      F     F     F     A     A     A     A'],
+  ['auditLog',                                 'U    F      F     F     F     A     A     A     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -192,6 +209,8 @@ const RECONCILE = '{ pointsReconciliation { memberId } }';
 const CREATE_REWARD = 'mutation($input: CreateRewardInput!) { createReward(input: $input) { id } }';
 const TILL_REWARD = 'mutation($input: TillRedeemRewardInput!) { redeemRewardAtTill(input: $input) { replayed balance redemption { id } } }';
 const TILL_OTP = 'mutation($input: TillRewardOtpInput!) { requestTillRewardOtp(input: $input) { sentTo } }';
+const CONFIRM_CONSOLE = 'mutation($t: String!) { confirmConsoleLogin(ticket: $t) }';
+const REVOKE_ROLE = 'mutation($id: ID!) { revokeRole(id: $id) { id } }';
 const BIND_PHONE = 'mutation($code: String!) { bindPhone(code: $code) { phone } }';
 const DEAD_LETTERS = '{ outboxDeadLetters(first: 5) { id topic } }';
 const ACK_DEAD_LETTER = 'mutation($id: ID!) { acknowledgeDeadLetter(id: $id) { id acknowledgedAt } }';
@@ -294,6 +313,9 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       regions: norm(await q.all('SELECT id, code, name FROM region ORDER BY id')),
       stores: norm(await q.all('SELECT id, region_id, code, name FROM store ORDER BY id')),
       outbox: norm(await q.all('SELECT id, status, acknowledged_at, acknowledged_by_id FROM outbox ORDER BY id')),
+      consoleLogins: norm(await q.all('SELECT id, status, user_id FROM console_login ORDER BY id')),
+      roles: norm(await q.all('SELECT id, user_id, role, scope_key FROM role_assignment ORDER BY id')),
+      audit: await count('audit_log'),
     };
   }
 
@@ -396,7 +418,23 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       await outboxRow('DONE', new Date(Date.now() - MONTH));
       return { query: RUN_RETENTION, variables: {}, mutates: true };
     },
+    confirmConsoleLogin: async () => {
+      const { ticket } = await t.app.services.consoleLogin.create();
+      return { query: CONFIRM_CONSOLE, variables: { t: ticket }, mutates: true };
+    },
+    'revokeRole(STAFF at guomao)': async () => ({ query: REVOKE_ROLE, variables: { id: String(await grantToRevoke('STAFF')) }, mutates: true }),
+    'revokeRole(MANAGER at guomao)': async () => ({ query: REVOKE_ROLE, variables: { id: String(await grantToRevoke('MANAGER')) }, mutates: true }),
+    managerScope: async () => ({ query: '{ managerScope { hq stores { id } } }', variables: {}, mutates: false }),
+    roleGrants: async () => ({ query: '{ roleGrants(first: 5) { total items { id } } }', variables: {}, mutates: false }),
+    auditLog: async () => ({ query: '{ auditLog(first: 5) { total items { id action } } }', variables: {}, mutates: false }),
   };
+
+  /** A fresh user holding a grant at 国贸 (setup, bypassing authorization); its id. */
+  async function grantToRevoke(role: 'STAFF' | 'MANAGER'): Promise<number> {
+    const u = await t.signIn(`authz-revoke-${++seq}`);
+    await t.grant(u.userId, { role, scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
+    return toInt((await t.app.services.db.q.get<{ id: unknown }>('SELECT id FROM role_assignment WHERE user_id = ?', [u.userId]))?.id);
+  }
 
   test('the matrix covers every role and operation exactly once', () => {
     expect(MATRIX.map(([op]) => op).sort()).toEqual(Object.keys(OPS).sort());

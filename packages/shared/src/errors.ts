@@ -43,6 +43,10 @@ export const ErrorCode = {
   ORDER_EXPIRED: 'ORDER_EXPIRED',
   PAY_SIGNATURE_INVALID: 'PAY_SIGNATURE_INVALID',
   PAY_PARAMS_INVALID: 'PAY_PARAMS_INVALID',
+  /** Manager console QR sign-in (issue #13): the ticket is unknown, expired, or already used. */
+  LOGIN_TICKET_INVALID: 'LOGIN_TICKET_INVALID',
+  LOGIN_TICKET_EXPIRED: 'LOGIN_TICKET_EXPIRED',
+  LOGIN_TICKET_USED: 'LOGIN_TICKET_USED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -89,6 +93,9 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   ORDER_EXPIRED: '订单已过期，请重新下单',
   PAY_SIGNATURE_INVALID: '支付签名校验失败，请重新发起支付',
   PAY_PARAMS_INVALID: '支付参数有误，请重新发起支付',
+  LOGIN_TICKET_INVALID: '登录二维码无效，请刷新后重新扫码',
+  LOGIN_TICKET_EXPIRED: '登录二维码已过期，请刷新后重新扫码',
+  LOGIN_TICKET_USED: '登录二维码已使用，请刷新后重新扫码',
   INTERNAL: '系统繁忙，请稍后再试',
 };
 

@@ -40,7 +40,9 @@ export type Action =
   | 'reward.manage' // the reward catalogue and partners (organisation-wide: points are one currency), stuck orders
   | 'reward.report' // the manager view of redemptions, partners and providers
   | 'voucher.use' // look up and mark used a reward voucher at a store's till
-  | 'outbox.manage'; // dead letters (list, acknowledge) and outbox retention
+  | 'outbox.manage' // dead letters (list, acknowledge) and outbox retention
+  | 'console.use' // sign in to the manager console (confirm its QR code), read one's scope and role grants in it
+  | 'audit.read'; // the audit trail (filtered to the manager's scope by the query)
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -82,6 +84,8 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'reward.report': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'voucher.use': (g, t) => staffAt(g, t) || managerCovers(g, t),
   'outbox.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
+  'console.use': (g) => g.role === 'MANAGER',
+  'audit.read': (g) => g.role === 'MANAGER',
 };
 
 /** Whether the grants allow `action` on `target`. */

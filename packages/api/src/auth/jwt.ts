@@ -24,15 +24,15 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret);
   }
 
-  /** Issues a token for `userId`. */
-  async sign(userId: number): Promise<string> {
+  /** Issues a token for `userId` (lasting `ttlSeconds`, by default JWT_TTL_SECONDS; console sessions are shorter). */
+  async sign(userId: number, ttlSeconds: number = this.ttlSeconds): Promise<string> {
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(userId))
       .setIssuer('quanzi')
       .setAudience(SESSION_AUDIENCE)
       .setIssuedAt(clock.now())
-      .setExpirationTime(new Date(clock.ms() + this.ttlSeconds * 1000))
+      .setExpirationTime(new Date(clock.ms() + ttlSeconds * 1000))
       .sign(this.key);
   }
 

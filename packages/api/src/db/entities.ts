@@ -11,6 +11,8 @@ import { ClubEvent, EventAttendance, EventRsvp } from '../modules/clubs/event.en
 import { Notification, SubscribeConsent } from '../modules/notifications/notification.entity';
 import { OutboxItem } from '../modules/outbox/outbox.entity';
 import { OtpChallenge, Reward, RewardPartner, RewardRedemption } from '../modules/rewards/reward.entity';
+import { AuditLog } from '../modules/audit/audit.entity';
+import { ConsoleLogin } from '../modules/console/console-login.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -42,4 +44,6 @@ export const entities = [
   Reward,
   RewardRedemption,
   OtpChallenge,
+  AuditLog,
+  ConsoleLogin,
 ];

@@ -18,6 +18,8 @@ export const DEMO_PERSONAS = {
   carol: '店员 · 北京国贸店',
   dave: '总部经理',
   erin: '俱乐部组织者：发布草稿活动',
+  frank: '区域经理 · 北京',
+  grace: '店长 · 北京国贸店',
 } as const;
 
 const DAY = 86_400_000;
@@ -79,6 +81,12 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
   await s.users.insertGrant(q, users.carol as number, { role: 'STAFF', scope: 'STORE', storeId: guomao, regionId: bj });
   await s.users.insertGrant(q, users.dave as number, { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null });
   await s.users.insertGrant(q, users.erin as number, { role: 'ORGANIZER', scope: 'HQ', storeId: null, regionId: null });
+  // The manager console's other scopes (issue #13): a region manager and a store manager.
+  await s.users.insertGrant(q, users.frank as number, { role: 'MANAGER', scope: 'REGION', storeId: null, regionId: bj });
+  await s.users.insertGrant(q, users.grace as number, { role: 'MANAGER', scope: 'STORE', storeId: guomao, regionId: bj });
+  await q.run("UPDATE app_user SET nickname = ? WHERE id = ?", ['Dave', users.dave]);
+  await q.run("UPDATE app_user SET nickname = ? WHERE id = ?", ['Frank', users.frank]);
+  await q.run("UPDATE app_user SET nickname = ? WHERE id = ?", ['Grace', users.grace]);
 
   // Alice: a year of purchases (gold tier), one lot expiring within the month, one redemption; 8,176 points, so in
   // the first minute she can redeem the ¥30 top-up (3,000) and still reach the ¥50 fuel card (5,000).

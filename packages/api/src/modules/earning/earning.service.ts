@@ -6,6 +6,11 @@ import { TtlCache } from '../../cache';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import type { OrgService } from '../org/org.service';
+import { writeAudit } from '../audit/audit';
+
+/** Where a rule sits in the organisation, for its audit entry. */
+const auditPlace = (t: Target): { regionId: number | null; storeId: number | null } =>
+  t.kind === 'HQ' ? { regionId: null, storeId: null } : t.kind === 'REGION' ? { regionId: t.regionId, storeId: null } : { regionId: t.regionId, storeId: t.storeId };
 
 export interface ProgramSettings {
   rounding: 'FLOOR' | 'ROUND' | 'CEIL';
@@ -181,11 +186,17 @@ export class EarningService {
    */
   async create(ctx: RequestContext, input: CreateEarningRuleInput): Promise<EarningRuleRow> {
     const target = await this.targetOf(input.scope, input.scopeId);
-    await authorize(ctx, 'earningRule.manage', target);
+    const actor = await authorize(ctx, 'earningRule.manage', target);
     validateRule(input);
-    const id = await this.insertVersion(this.db.q, input, null).catch((e: unknown) => {
-      throw isUniqueViolation(e) ? ruleConflict({ ...input, scopeId: input.scopeId ?? null, category: input.category ?? null }) : e;
-    });
+    const id = await this.db
+      .tx(async (q) => {
+        const id = await this.insertVersion(q, input, null);
+        await writeAudit(q, actor, { action: 'createEarningRule', targetType: 'earning_rule', targetId: id, ...auditPlace(target), after: { ...input, active: true } });
+        return id;
+      })
+      .catch((e: unknown) => {
+        throw isUniqueViolation(e) ? ruleConflict({ ...input, scopeId: input.scopeId ?? null, category: input.category ?? null }) : e;
+      });
     return this.reload(id);
   }
 
@@ -220,12 +231,13 @@ export class EarningService {
   }
 
   /** The rule and the authorization to manage it (fresh from the database, not the cache). */
-  private async managed(ctx: RequestContext, id: number): Promise<EarningRuleRow> {
+  private async managed(ctx: RequestContext, id: number): Promise<{ rule: EarningRuleRow; actor: number; target: Target }> {
     this.cache.invalidate();
     const rule = (await this.list()).find((x) => x.id === id);
     if (!rule) throw notFound(`Earning rule ${id}`);
-    await authorize(ctx, 'earningRule.manage', await this.targetOf(rule.scope, rule.scopeId));
-    return rule;
+    const target = await this.targetOf(rule.scope, rule.scopeId);
+    const actor = await authorize(ctx, 'earningRule.manage', target);
+    return { rule, actor, target };
   }
 
   /**
@@ -233,12 +245,13 @@ export class EarningService {
    * whose slot another active rule holds is RULE_CONFLICT; a retired rule stays retired (CONFLICT).
    */
   async setActive(ctx: RequestContext, id: number, active: boolean): Promise<EarningRuleRow> {
-    const rule = await this.managed(ctx, id);
+    const { rule, actor, target } = await this.managed(ctx, id);
     if (rule.retiredAt) throw new AppError(ErrorCode.CONFLICT, 'A retired rule cannot be switched on: create a new one');
     try {
-      await this.db.q.run('UPDATE earning_rule SET active = ?, active_slot = ? WHERE id = ? AND retired_at IS NULL', [
-        this.db.q.bool(active), active ? ruleSlot(rule) : null, id,
-      ]);
+      await this.db.tx(async (q) => {
+        await q.run('UPDATE earning_rule SET active = ?, active_slot = ? WHERE id = ? AND retired_at IS NULL', [q.bool(active), active ? ruleSlot(rule) : null, id]);
+        await writeAudit(q, actor, { action: 'setEarningRuleActive', targetType: 'earning_rule', targetId: id, ...auditPlace(target), before: { active: rule.active }, after: { active } });
+      });
     } catch (e) {
       throw isUniqueViolation(e) ? ruleConflict(rule) : e;
     }
@@ -251,7 +264,7 @@ export class EarningService {
    * slot. An edit of a switched-off rule stays off.
    */
   async update(ctx: RequestContext, id: number, patch: UpdateEarningRuleInput): Promise<EarningRuleRow> {
-    const rule = await this.managed(ctx, id);
+    const { rule, actor, target } = await this.managed(ctx, id);
     if (rule.retiredAt) throw new AppError(ErrorCode.CONFLICT, 'This version was retired: edit the current one');
     const pick = <K extends keyof UpdateEarningRuleInput>(k: K, cur: CreateEarningRuleInput[K]): CreateEarningRuleInput[K] => (patch[k] === undefined ? cur : (patch[k] as CreateEarningRuleInput[K]));
     const next: CreateEarningRuleInput = {
@@ -272,7 +285,9 @@ export class EarningService {
       .tx(async (q) => {
         const r = await q.run('UPDATE earning_rule SET active = ?, active_slot = NULL, retired_at = ? WHERE id = ? AND retired_at IS NULL', [q.bool(false), q.ts(now), id]);
         if (r.affectedRows !== 1) throw new AppError(ErrorCode.CONFLICT, 'This rule was changed meanwhile: reload it');
-        return this.insertVersion(q, next, id, rule.active);
+        const newId = await this.insertVersion(q, next, id, rule.active);
+        await writeAudit(q, actor, { action: 'updateEarningRule', targetType: 'earning_rule', targetId: newId, ...auditPlace(target), before: { ...rule }, after: { ...next, replacesId: id } });
+        return newId;
       })
       .catch((e: unknown) => {
         throw isUniqueViolation(e) ? ruleConflict(next as EarningRuleRow) : e;
@@ -282,28 +297,34 @@ export class EarningService {
 
   /** Retires a rule for good: it stops applying at once (the cache is invalidated) and stays as history. */
   async retire(ctx: RequestContext, id: number): Promise<EarningRuleRow> {
-    const rule = await this.managed(ctx, id);
+    const { rule, actor, target } = await this.managed(ctx, id);
     if (rule.retiredAt) return rule;
-    await this.db.q.run('UPDATE earning_rule SET active = ?, active_slot = NULL, retired_at = ? WHERE id = ? AND retired_at IS NULL', [this.db.q.bool(false), this.db.q.ts(clock.now()), id]);
+    await this.db.tx(async (q) => {
+      const r = await q.run('UPDATE earning_rule SET active = ?, active_slot = NULL, retired_at = ? WHERE id = ? AND retired_at IS NULL', [q.bool(false), q.ts(clock.now()), id]);
+      if (r.affectedRows === 1) await writeAudit(q, actor, { action: 'retireEarningRule', targetType: 'earning_rule', targetId: id, ...auditPlace(target), before: { active: rule.active }, after: { active: false, retired: true } });
+    });
     return this.reload(id);
   }
 
   /** Program-wide rounding and cap (HQ managers). */
   async updateSettings(ctx: RequestContext, input: Partial<ProgramSettings>): Promise<ProgramSettings> {
-    await authorize(ctx, 'program.manage');
+    const actor = await authorize(ctx, 'program.manage');
     const cur = await this.settings();
     const next: ProgramSettings = { ...cur, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) } as ProgramSettings;
     if (next.capPerPurchase !== null && (!Number.isInteger(next.capPerPurchase) || next.capPerPurchase <= 0)) throw badInput('capPerPurchase must be a positive integer', 'capPerPurchase');
     if (!Number.isInteger(next.pointsValidityMonths) || next.pointsValidityMonths < 1 || next.pointsValidityMonths > 120) throw badInput('pointsValidityMonths must be 1–120', 'pointsValidityMonths');
     if (!Number.isInteger(next.tierPeriodMonths) || next.tierPeriodMonths < 1 || next.tierPeriodMonths > 36) throw badInput('tierPeriodMonths must be 1–36', 'tierPeriodMonths');
-    const n = await this.db.q.run('UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ? WHERE id = 1', [
-      next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
-    ]);
-    if (n.affectedRows === 0) {
-      await this.db.q.run('INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months) VALUES (1, ?, ?, ?, ?)', [
+    await this.db.tx(async (q) => {
+      const n = await q.run('UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ? WHERE id = 1', [
         next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
       ]);
-    }
+      if (n.affectedRows === 0) {
+        await q.run('INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months) VALUES (1, ?, ?, ?, ?)', [
+          next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
+        ]);
+      }
+      await writeAudit(q, actor, { action: 'updateProgramSettings', targetType: 'program', targetId: 1, before: cur, after: next });
+    });
     this.cache.invalidate();
     return next;
   }

@@ -6,6 +6,7 @@ import type { Db } from '../../db/sql';
 import { isUniqueViolation, toInt } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import { ErrorCode } from '@quanzi/shared';
+import { writeAudit } from '../audit/audit';
 
 export interface StoreRow { id: number; code: string; name: string; regionId: number; regionName: string; regionCode: string }
 export interface RegionRow { id: number; code: string; name: string }
@@ -70,11 +71,15 @@ export class OrgService {
 
   /** Creates a region (HQ managers). */
   async createRegion(ctx: RequestContext, input: { code: string; name: string }): Promise<RegionRow> {
-    await authorize(ctx, 'org.manage');
+    const actor = await authorize(ctx, 'org.manage');
     try {
-      const r = await this.db.q.run('INSERT INTO region (code, name, created_at) VALUES (?, ?, ?)', [input.code, input.name, this.db.q.ts(clock.now())]);
+      const id = await this.db.tx(async (q) => {
+        const r = await q.run('INSERT INTO region (code, name, created_at) VALUES (?, ?, ?)', [input.code, input.name, q.ts(clock.now())]);
+        await writeAudit(q, actor, { action: 'createRegion', targetType: 'region', targetId: r.insertId, regionId: r.insertId, after: { code: input.code, name: input.name } });
+        return r.insertId;
+      });
       this.cache.invalidate();
-      return { id: r.insertId, code: input.code, name: input.name };
+      return { id, code: input.code, name: input.name };
     } catch (e) {
       if (isUniqueViolation(e)) throw new AppError(ErrorCode.CONFLICT, `Region code ${input.code} already exists`);
       throw e;
@@ -83,20 +88,25 @@ export class OrgService {
 
   /** Creates a store in a region (HQ managers). */
   async createStore(ctx: RequestContext, input: { regionId: number; code: string; name: string; lat?: number | null; lng?: number | null }): Promise<StoreRow> {
-    await authorize(ctx, 'org.manage');
+    const actor = await authorize(ctx, 'org.manage');
     const region = await this.regionExists(input.regionId);
     if ((input.lat == null) !== (input.lng == null)) throw badInput('lat and lng go together', 'lat');
     try {
-      const r = await this.db.q.run('INSERT INTO store (region_id, code, name, lat, lng, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
-        region.id,
-        input.code,
-        input.name,
-        input.lat ?? null,
-        input.lng ?? null,
-        this.db.q.ts(clock.now()),
-      ]);
+      const id = await this.db.tx(async (q) => {
+        const r = await q.run('INSERT INTO store (region_id, code, name, lat, lng, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+          region.id,
+          input.code,
+          input.name,
+          input.lat ?? null,
+          input.lng ?? null,
+          q.ts(clock.now()),
+        ]);
+        const after = { regionId: region.id, code: input.code, name: input.name, lat: input.lat ?? null, lng: input.lng ?? null };
+        await writeAudit(q, actor, { action: 'createStore', targetType: 'store', targetId: r.insertId, regionId: region.id, storeId: r.insertId, after });
+        return r.insertId;
+      });
       this.cache.invalidate();
-      return { id: r.insertId, code: input.code, name: input.name, regionId: region.id, regionName: region.name, regionCode: region.code };
+      return { id, code: input.code, name: input.name, regionId: region.id, regionName: region.name, regionCode: region.code };
     } catch (e) {
       if (isUniqueViolation(e)) throw new AppError(ErrorCode.CONFLICT, `Store code ${input.code} already exists`);
       throw e;

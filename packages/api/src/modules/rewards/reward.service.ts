@@ -15,6 +15,7 @@ import type { Logger } from '../../logger';
 import type { OrgService } from '../org/org.service';
 import { spendableSql } from '../ledger/ledger.service';
 import type { TierService } from '../tiers/tier.service';
+import { writeAudit } from '../audit/audit';
 
 export interface RewardRow {
   id: number;
@@ -299,17 +300,20 @@ export class RewardService {
   async create(ctx: RequestContext, input: RewardInput, now = clock.now()): Promise<RewardRow> {
     const userId = await authorize(ctx, 'reward.manage');
     const v = await this.normalize(input);
-    const q = this.db.q;
-    const r = await q.run(
-      `INSERT INTO reward (kind, name, description, image_url, points_price, cash_fen, face_value_fen, brand, amount_off_fen, discount_pct, min_spend_fen, stock,
-         limit_per_day, limit_per_month, min_tier_id, starts_at, ends_at, active, partner_id, cost_fen, provider, store_ids, voucher_valid_days, created_by_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        v.kind, v.name, v.description, v.imageUrl, v.pointsPrice, v.cashFen, v.faceValueFen, v.brand, v.amountOffFen, v.discountPct, v.minSpendFen, v.stock,
-        v.limitPerDay, v.limitPerMonth, v.minTierId, v.startsAt ? q.ts(v.startsAt) : null, v.endsAt ? q.ts(v.endsAt) : null, this.db.q.bool(v.active), v.partnerId, v.costFen,
-        v.provider, v.storeIds ? JSON.stringify(v.storeIds) : null, v.voucherValidDays, userId, q.ts(now), q.ts(now),
-      ],
-    );
+    const r = await this.db.tx(async (q) => {
+      const r = await q.run(
+        `INSERT INTO reward (kind, name, description, image_url, points_price, cash_fen, face_value_fen, brand, amount_off_fen, discount_pct, min_spend_fen, stock,
+           limit_per_day, limit_per_month, min_tier_id, starts_at, ends_at, active, partner_id, cost_fen, provider, store_ids, voucher_valid_days, created_by_id, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          v.kind, v.name, v.description, v.imageUrl, v.pointsPrice, v.cashFen, v.faceValueFen, v.brand, v.amountOffFen, v.discountPct, v.minSpendFen, v.stock,
+          v.limitPerDay, v.limitPerMonth, v.minTierId, v.startsAt ? q.ts(v.startsAt) : null, v.endsAt ? q.ts(v.endsAt) : null, this.db.q.bool(v.active), v.partnerId, v.costFen,
+          v.provider, v.storeIds ? JSON.stringify(v.storeIds) : null, v.voucherValidDays, userId, q.ts(now), q.ts(now),
+        ],
+      );
+      await writeAudit(q, userId, { action: 'createReward', targetType: 'reward', targetId: r.insertId, after: v }, now);
+      return r;
+    });
     this.log.info({ rewardId: r.insertId, kind: v.kind, userId }, 'reward created');
     return this.row(r.insertId);
   }
@@ -349,28 +353,35 @@ export class RewardService {
       voucherValidDays: pick('voucherValidDays', cur.voucherValidDays),
     };
     const v = await this.normalize(merged);
-    const q = this.db.q;
-    await q.run(
-      `UPDATE reward SET name = ?, description = ?, image_url = ?, points_price = ?, cash_fen = ?, face_value_fen = ?, brand = ?, amount_off_fen = ?, discount_pct = ?,
-         min_spend_fen = ?, limit_per_day = ?, limit_per_month = ?, min_tier_id = ?, starts_at = ?, ends_at = ?, active = ?, partner_id = ?, cost_fen = ?, provider = ?,
-         store_ids = ?, voucher_valid_days = ?, updated_at = ? WHERE id = ?`,
-      [
-        v.name, v.description, v.imageUrl, v.pointsPrice, v.cashFen, v.faceValueFen, v.brand, v.amountOffFen, v.discountPct, v.minSpendFen, v.limitPerDay, v.limitPerMonth,
-        v.minTierId, v.startsAt ? q.ts(v.startsAt) : null, v.endsAt ? q.ts(v.endsAt) : null, this.db.q.bool(v.active), v.partnerId, v.costFen, v.provider,
-        v.storeIds ? JSON.stringify(v.storeIds) : null, v.voucherValidDays, q.ts(now), id,
-      ],
-    );
+    await this.db.tx(async (q) => {
+      await q.run(
+        `UPDATE reward SET name = ?, description = ?, image_url = ?, points_price = ?, cash_fen = ?, face_value_fen = ?, brand = ?, amount_off_fen = ?, discount_pct = ?,
+           min_spend_fen = ?, limit_per_day = ?, limit_per_month = ?, min_tier_id = ?, starts_at = ?, ends_at = ?, active = ?, partner_id = ?, cost_fen = ?, provider = ?,
+           store_ids = ?, voucher_valid_days = ?, updated_at = ? WHERE id = ?`,
+        [
+          v.name, v.description, v.imageUrl, v.pointsPrice, v.cashFen, v.faceValueFen, v.brand, v.amountOffFen, v.discountPct, v.minSpendFen, v.limitPerDay, v.limitPerMonth,
+          v.minTierId, v.startsAt ? q.ts(v.startsAt) : null, v.endsAt ? q.ts(v.endsAt) : null, this.db.q.bool(v.active), v.partnerId, v.costFen, v.provider,
+          v.storeIds ? JSON.stringify(v.storeIds) : null, v.voucherValidDays, q.ts(now), id,
+        ],
+      );
+      await writeAudit(q, userId, { action: 'updateReward', targetType: 'reward', targetId: id, before: cur, after: v }, now);
+    });
     this.log.info({ rewardId: id, userId }, 'reward updated');
     return this.row(id);
   }
 
   /** HQ managers: adds (or with a negative delta removes) stock atomically; never below 0. */
   async adjustStock(ctx: RequestContext, id: number, delta: number, now = clock.now()): Promise<RewardRow> {
-    await authorize(ctx, 'reward.manage');
+    const userId = await authorize(ctx, 'reward.manage');
     if (!Number.isSafeInteger(delta) || delta === 0 || Math.abs(delta) > MAX_STOCK) throw badInput(`delta must be a non-zero integer within ±${MAX_STOCK}`, 'delta');
     await this.row(id);
-    const r = await this.db.q.run('UPDATE reward SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0 AND stock + ? <= ?', [delta, this.db.q.ts(now), id, delta, delta, MAX_STOCK]);
-    if (r.affectedRows !== 1) throw badInput(`Stock cannot go below 0 or above ${MAX_STOCK}`, 'delta');
+    await this.db.tx(async (q) => {
+      const r = await q.run('UPDATE reward SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0 AND stock + ? <= ?', [delta, q.ts(now), id, delta, delta, MAX_STOCK]);
+      if (r.affectedRows !== 1) throw badInput(`Stock cannot go below 0 or above ${MAX_STOCK}`, 'delta');
+      // Read under the row lock the update holds: the stock this change produced, whatever redemptions do meanwhile.
+      const after = toInt((await q.get<{ stock: unknown }>('SELECT stock FROM reward WHERE id = ?', [id]))?.stock);
+      await writeAudit(q, userId, { action: 'adjustRewardStock', targetType: 'reward', targetId: id, before: { stock: after - delta }, after: { stock: after, delta } }, now);
+    });
     return this.row(id);
   }
 

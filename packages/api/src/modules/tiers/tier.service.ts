@@ -4,6 +4,7 @@ import { authorize } from '../../auth/authz';
 import { TtlCache } from '../../cache';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
+import { writeAudit } from '../audit/audit';
 
 export interface TierRow extends TierDef {
   dbId: number;
@@ -53,7 +54,7 @@ export class TierService {
 
   /** Creates or updates a tier by code (HQ managers). Rank 0 must have threshold 0; thresholds rise with rank. */
   async upsert(ctx: RequestContext, input: { code: string; name: string; rank: number; thresholdFen: number; multiplierPct: number; benefits?: string | null }): Promise<TierRow> {
-    await authorize(ctx, 'tier.manage');
+    const actor = await authorize(ctx, 'tier.manage');
     if (input.rank === 0 && input.thresholdFen !== 0) throw badInput('The entry tier (rank 0) must have threshold 0', 'thresholdFen');
     const others = (await this.load()).filter((t) => t.code !== input.code);
     for (const t of others) {
@@ -61,16 +62,23 @@ export class TierService {
       if (t.rank > input.rank && t.thresholdFen <= input.thresholdFen) throw badInput(`Threshold must be below ${t.name}'s`, 'thresholdFen');
     }
     try {
-      const existing = await this.db.q.get<{ id: unknown }>('SELECT id FROM tier WHERE code = ?', [input.code]);
-      if (existing) {
-        await this.db.q.run('UPDATE tier SET name = ?, `rank` = ?, threshold_fen = ?, multiplier_pct = ?, benefits = ? WHERE id = ?', [
-          input.name, input.rank, input.thresholdFen, input.multiplierPct, input.benefits ?? null, existing.id,
-        ]);
-      } else {
-        await this.db.q.run('INSERT INTO tier (code, name, `rank`, threshold_fen, multiplier_pct, benefits) VALUES (?, ?, ?, ?, ?, ?)', [
-          input.code, input.name, input.rank, input.thresholdFen, input.multiplierPct, input.benefits ?? null,
-        ]);
-      }
+      await this.db.tx(async (q) => {
+        const existing = await q.get<Record<string, unknown>>('SELECT id, code, name, `rank`, threshold_fen, multiplier_pct, benefits FROM tier WHERE code = ?', [input.code]);
+        let id: number;
+        if (existing) {
+          id = toInt(existing.id);
+          await q.run('UPDATE tier SET name = ?, `rank` = ?, threshold_fen = ?, multiplier_pct = ?, benefits = ? WHERE id = ?', [
+            input.name, input.rank, input.thresholdFen, input.multiplierPct, input.benefits ?? null, id,
+          ]);
+        } else {
+          id = (await q.run('INSERT INTO tier (code, name, `rank`, threshold_fen, multiplier_pct, benefits) VALUES (?, ?, ?, ?, ?, ?)', [
+            input.code, input.name, input.rank, input.thresholdFen, input.multiplierPct, input.benefits ?? null,
+          ])).insertId;
+        }
+        const before = existing && { code: String(existing.code), name: String(existing.name), rank: toInt(existing.rank), thresholdFen: toInt(existing.threshold_fen), multiplierPct: toInt(existing.multiplier_pct), benefits: existing.benefits == null ? null : String(existing.benefits) };
+        const after = { code: input.code, name: input.name, rank: input.rank, thresholdFen: input.thresholdFen, multiplierPct: input.multiplierPct, benefits: input.benefits ?? null };
+        await writeAudit(q, actor, { action: 'upsertTier', targetType: 'tier', targetId: id, before, after });
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw new AppError(ErrorCode.CONFLICT, `Another tier already has rank ${input.rank}`);
       throw e;

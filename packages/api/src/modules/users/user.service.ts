@@ -11,6 +11,7 @@ import type { Logger } from '../../logger';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
 import type { EarningService } from '../earning/earning.service';
+import { writeAudit } from '../audit/audit';
 
 export type RegistrationSource = 'MINIPROGRAM' | 'IN_STORE' | 'REFERRAL' | 'DEMO';
 
@@ -131,10 +132,14 @@ export class UserService {
   async assignRole(ctx: RequestContext, input: { userId: number; role: RoleGrant['role']; scope: RoleGrant['scope']; storeId?: number | null; regionId?: number | null }): Promise<RoleGrant> {
     const grant = await this.normalizeGrant(input);
     const target: Target = grant.scope === 'HQ' ? { kind: 'HQ' } : grant.scope === 'REGION' ? { kind: 'REGION', regionId: grant.regionId as number } : { kind: 'STORE', storeId: grant.storeId as number, regionId: grant.regionId as number };
-    await authorize(ctx, grant.role === 'MANAGER' ? 'role.assignManager' : 'role.assign', target);
+    const actor = await authorize(ctx, grant.role === 'MANAGER' ? 'role.assignManager' : 'role.assign', target);
     const user = await this.db.q.get('SELECT id FROM app_user WHERE id = ?', [input.userId]);
     if (!user) throw notFound(`User ${input.userId}`);
-    await this.insertGrant(this.db.q, input.userId, grant);
+    await this.db.tx(async (q) => {
+      if (await this.insertGrant(q, input.userId, grant)) {
+        await writeAudit(q, actor, { action: 'assignRole', targetType: 'role', targetId: input.userId, regionId: grant.regionId, storeId: grant.storeId, after: { userId: input.userId, ...grant } });
+      }
+    });
     return grant;
   }
 
@@ -153,15 +158,17 @@ export class UserService {
     return { role: input.role, scope: 'HQ', storeId: null, regionId: null };
   }
 
-  /** Writes a grant; granting the same role twice is a no-op. */
-  async insertGrant(q: Q, userId: number, g: RoleGrant): Promise<void> {
+  /** Writes a grant; granting the same role twice is a no-op (false). */
+  async insertGrant(q: Q, userId: number, g: RoleGrant): Promise<boolean> {
     const scopeKey = g.scope === 'HQ' ? 'HQ' : g.scope === 'REGION' ? `R:${g.regionId}` : `S:${g.storeId}`;
     try {
       await q.run('INSERT INTO role_assignment (user_id, role, scope, store_id, region_id, scope_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         userId, g.role, g.scope, g.scope === 'STORE' ? g.storeId : null, g.scope === 'REGION' ? g.regionId : null, scopeKey, q.ts(clock.now()),
       ]);
+      return true;
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
+      return false;
     }
   }
 }

@@ -1,0 +1,32 @@
+/**
+ * GraphQL codegen for the console's documents (src/graphql/documents), against the API's emitted schema, with the
+ * mini-program's typed-document plugin (no GraphQL runtime in the browser: each operation is a typed text constant).
+ * Documents the mini-program already has (Viewer, Login, Tiers, EarningRules) are imported from @quanzi/shared.
+ * Run: pnpm --filter @quanzi/console codegen
+ */
+import path from 'node:path';
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const repo = path.resolve(__dirname, '..', '..');
+
+const config: CodegenConfig = {
+  schema: path.join(repo, 'packages/api/schema.graphql'),
+  documents: [path.join(__dirname, 'src/graphql/documents/*.graphql')],
+  emitLegacyCommonJSImports: false,
+  generates: {
+    [path.join(__dirname, 'src/graphql/generated.ts')]: {
+      plugins: ['typescript-operations', { [path.join(repo, 'packages/miniapp/codegen/typed-documents.cjs')]: { schemaFile: 'packages/api/schema.graphql' } }],
+      config: {
+        enumsAsTypes: true,
+        skipTypename: true,
+        useTypeImports: true,
+        avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
+        maybeValue: 'T | null',
+        inputMaybeValue: 'T | null | undefined',
+        scalars: { DateTimeISO: { input: 'string', output: 'string' } },
+      },
+    },
+  },
+};
+
+export default config;

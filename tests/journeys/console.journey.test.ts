@@ -1,0 +1,203 @@
+/// <reference lib="dom" />
+/**
+ * The manager console journey (issue #13), in Debian's Chromium (playwright-core) against the real API on MariaDB,
+ * which serves the console's build at /console/ (built here when packages/console/dist is missing):
+ *   1. dave (HQ manager) signs in through the QR flow: the console shows a ticket as a QR code and polls; the demo
+ *      button plays dave's phone (wx.login code → login → the real confirmConsoleLogin); the poll gets the session;
+ *   2. he creates a store, a tier and a store earning rule (服装 ×2 at 北京国贸店); the live preview says what a ¥368
+ *      purchase of 服装 at 北京国贸店 by a 金卡 member earns, and a till recordPurchase then credits exactly that;
+ *   3. grace (manager of 北京国贸店 only) signs in the same way and sees only her store;
+ *   4. the audit log lists dave's changes.
+ * Screenshots go to tests/artifacts/console/.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestApp, type TestApp } from '../../packages/api/test/support/harness';
+import { launchChromium } from '../support/h5';
+import { pngStats } from '../support/png';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CONSOLE_INDEX = path.join(ROOT, 'packages', 'console', 'dist', 'index.html');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = path.join(__dirname, '..', 'artifacts', 'console');
+const UI_TIMEOUT = 30_000;
+
+jest.setTimeout(180_000);
+
+let t: TestApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
+let alice: { token: string; userId: number; memberId: number; memberNo: string; codeSecret: string };
+let carol: { token: string };
+
+function ensureConsoleBuild(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(`The console journey needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  if (existsSync(CONSOLE_INDEX)) return;
+  console.log('[journey] packages/console/dist is missing: building it (pnpm --filter @quanzi/console build)');
+  const r = spawnSync('pnpm', ['--filter', '@quanzi/console', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(CONSOLE_INDEX)) throw new Error(`pnpm --filter @quanzi/console build failed (exit ${r.status})`);
+}
+
+async function desktop(label: string): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  ctx.setDefaultTimeout(UI_TIMEOUT);
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`[${label}] ${e.message}`));
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  const png = await page.screenshot({ path: file, fullPage: true });
+  const s = pngStats(png);
+  expect(s.colors).toBeGreaterThan(8); // not a blank page
+  expect(s.nonBackground).toBeGreaterThan(0.005);
+}
+
+/** Picks an option of the antd Select inside `scope` (by its index) whose label is exactly `label`. */
+async function pick(page: Page, scope: string, index: number, label: string): Promise<void> {
+  await page.locator(`${scope} .ant-select`).nth(index).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: new RegExp(`^${label}$`) }).first().click();
+  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'detached' }).catch(() => undefined);
+  await page.waitForFunction(() => document.querySelectorAll('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').length === 0, undefined, { timeout: 5000 }).catch(() => undefined);
+}
+
+/** Signs a persona in through the QR flow (the demo's confirm button); returns once the console shows the scope. */
+async function signIn(page: Page, persona: string, scopeLabel: string, screenshot?: string): Promise<void> {
+  await page.goto(`${t.url}/console/`);
+  await page.getByText('请使用圈子小程序（经理账号）扫码').waitFor();
+  await page.locator('[data-testid="login-qr"] canvas').waitFor();
+  if (screenshot) await shot(page, screenshot);
+  await page.getByTestId(`persona-${persona}`).click();
+  await page.getByTestId('scope-label').filter({ hasText: scopeLabel }).waitFor();
+}
+
+beforeAll(async () => {
+  ensureConsoleBuild();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  t = await startTestApp('mariadb', { demo: true });
+  // The personas the console offers sign in with their label (the simulator's openid); give them their roles.
+  const dave = await t.signIn('dave');
+  const grace = await t.signIn('grace');
+  const carolU = await t.signIn('carol');
+  await t.grant(dave.userId, { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null });
+  await t.grant(grace.userId, { role: 'MANAGER', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
+  await t.grant(carolU.userId, { role: 'STAFF', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
+  carol = carolU;
+  // A 金卡 member for the till purchase.
+  alice = await t.signIn('console-alice');
+  const q = t.app.services.db.q;
+  await q.run("UPDATE member SET tier_id = (SELECT id FROM tier WHERE code = 'GOLD') WHERE id = ?", [alice.memberId]);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await t?.close();
+});
+
+test('QR sign-in, a store, a tier, an earning rule whose preview the till then credits; a store manager sees only their store', async () => {
+  // 1. Sign in as dave (HQ).
+  const hq = await desktop('dave');
+  await signIn(hq, 'dave', '总部', '01-login-qr');
+  await hq.getByText('北京三里屯店').waitFor();
+  await shot(hq, '02-hq-stores');
+
+  // 2a. A store.
+  await hq.getByTestId('new-store').click();
+  await hq.getByPlaceholder('bj-wangjing').fill('BJ Wangjing');
+  await hq.getByRole('button', { name: '创建门店' }).click();
+  await hq.getByText('编码为 2–32 位小写字母、数字或 -').waitFor(); // the API's rule, before sending
+  await hq.getByPlaceholder('bj-wangjing').fill('bj-wangjing');
+  await hq.getByPlaceholder('北京望京店').fill('北京望京店');
+  await pick(hq, '[data-testid="store-form"]', 0, '北京');
+  await hq.getByRole('button', { name: '创建门店' }).click();
+  await hq.getByText('已创建门店 北京望京店').waitFor();
+  await hq.locator('.ant-table-row', { hasText: 'bj-wangjing' }).waitFor();
+  await shot(hq, '03-store-created');
+  expect(await t.app.services.db.q.get("SELECT name FROM store WHERE code = 'bj-wangjing'")).toEqual({ name: '北京望京店' });
+
+  // 2b. A tier.
+  await hq.goto(`${t.url}/console/#/program`);
+  await hq.getByRole('tab', { name: '会员等级' }).click();
+  await hq.getByTestId('new-tier').click();
+  const tierForm = hq.getByTestId('tier-form');
+  await tierForm.getByPlaceholder('VIP').fill('VIP');
+  await tierForm.getByPlaceholder('黑金').fill('黑金');
+  const nums = tierForm.getByRole('spinbutton');
+  await nums.nth(0).fill('5');
+  await nums.nth(1).fill('100000');
+  await nums.nth(2).fill('250');
+  await hq.getByRole('button', { name: '保存等级' }).click();
+  await hq.locator('.ant-table-row', { hasText: '黑金' }).waitFor();
+  await shot(hq, '04-tier-created');
+
+  // 2c. An earning rule at 北京国贸店: 服装 ×2.
+  await hq.getByRole('tab', { name: '积分规则' }).click();
+  await hq.getByTestId('new-rule').click();
+  const ruleForm = '[data-testid="rule-form"]';
+  await hq.getByPlaceholder('服装 2 倍积分').fill('国贸服装 2 倍');
+  await pick(hq, ruleForm, 1, '门店');
+  await hq.locator(`${ruleForm} .ant-form-item`, { hasText: '门店' }).locator('.ant-select').last().waitFor();
+  await pick(hq, ruleForm, 2, '北京国贸店');
+  await hq.locator(`${ruleForm} .ant-select-auto-complete input, ${ruleForm} .ant-select input`).last().fill('apparel');
+  await hq.keyboard.press('Escape');
+  await hq.getByRole('button', { name: '创建规则' }).click();
+  await hq.getByText('已创建规则').waitFor();
+  await hq.locator('.ant-table-row', { hasText: '国贸服装 2 倍' }).waitFor();
+
+  // The live preview (defaults: ¥368 of apparel at 北京国贸店 by a 金卡 member) with the shared engine.
+  const sentence = hq.getByTestId('preview-sentence');
+  await sentence.filter({ hasText: '金卡会员在北京国贸店消费 ¥368 的服装' }).waitFor();
+  // Beijing's base rate ¥10 = 1 → 36.8, × 2 (the new rule) × 1.25 (金卡) = 92.
+  await hq.getByText('合计 92 积分').waitFor();
+  const previewed = Number(await hq.getByTestId('preview-points').innerText());
+  expect(previewed).toBe(92);
+  await hq.getByTestId('preview').scrollIntoViewIfNeeded();
+  await shot(hq, '05-rule-and-preview');
+
+  // The till credits exactly that.
+  const memberCode = t.codeOf(alice);
+  const r = await t.gql<{ recordPurchase: { points: number } }>(
+    'mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { points } }',
+    { input: { memberCode, storeId: String(t.org.guomao), amountFen: 36_800, lines: [{ category: 'apparel', amountFen: 36_800 }], idempotencyKey: randomUUID() } },
+    carol.token,
+  );
+  expect(r.errors).toBeUndefined();
+  expect(r.data?.recordPurchase.points).toBe(previewed);
+
+  // 4. The audit log shows the changes, newest first.
+  await hq.goto(`${t.url}/console/#/audit`);
+  await hq.locator('.ant-table-row', { hasText: '新建积分规则' }).waitFor();
+  await hq.locator('.ant-table-row', { hasText: '保存会员等级' }).waitFor();
+  await hq.locator('.ant-table-row', { hasText: '新建门店' }).waitFor();
+  await shot(hq, '06-audit-log');
+
+  // 3. grace manages 北京国贸店 only.
+  const store = await desktop('grace');
+  await signIn(store, 'grace', '门店：北京国贸店');
+  await store.locator('.ant-table-row', { hasText: '北京国贸店' }).waitFor();
+  expect(await store.locator('.ant-table-row').count()).toBe(1);
+  expect(await store.getByText('北京三里屯店').count()).toBe(0);
+  expect(await store.getByText('北京望京店').count()).toBe(0);
+  expect(await store.getByTestId('new-store').count()).toBe(0);
+  await shot(store, '07-store-manager-scope');
+  await store.goto(`${t.url}/console/#/audit`);
+  await store.locator('.ant-table-row', { hasText: '新建积分规则' }).waitFor(); // her store's rule
+  expect(await store.locator('.ant-table-row', { hasText: '新建门店' }).count()).toBe(0);
+
+  // A staff member cannot sign in to the console: confirming is refused with the API's code in Chinese.
+  const staffPage = await desktop('carol');
+  await staffPage.goto(`${t.url}/console/`);
+  await staffPage.getByTestId('persona-carol').click();
+  await staffPage.getByTestId('login-error').filter({ hasText: '没有权限执行此操作' }).waitFor();
+  await shot(staffPage, '08-staff-refused');
+
+  expect(pageErrors).toEqual([]);
+});
