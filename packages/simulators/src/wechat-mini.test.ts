@@ -346,6 +346,8 @@ describe('msg_sec_check (content security v2)', () => {
 
 describe('subscribe/send', () => {
   const TEMPLATE = 'tmpl-club-announcement-0001';
+  // time3: absolute on purpose — a protocol example (a `time` keyword value as WeChat's docs write it); the simulator
+  // checks its format only and compares it with no clock.
   const message = (touser: string, over: Json = {}) => ({
     touser,
     template_id: TEMPLATE,
