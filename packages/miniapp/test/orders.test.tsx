@@ -84,7 +84,7 @@ describe('my orders page', () => {
     expect(rows[1]).toContain('已支付');
     expect(rows[1]).toContain('¥100');
     expect(rows[1]).toContain('+12 积分');
-    expect(rows[1]).toContain('2026-11-22 10:05'); // paidAt 02:05 UTC printed as Beijing time
+    expect(rows[1]).toContain('2026-11-22 10:05'); // absolute on purpose: paidAt 02:05 UTC printed as Beijing time
     expect(rows[1]).not.toContain('退款');
     expect(rows[2]).toContain('已退款 ¥50 · 扣回 6 积分');
     expect(rows[3]).toContain('已全额退款 ¥30 · 扣回 3 积分');
