@@ -113,6 +113,8 @@ describe('discover clubs (pages/club/discover)', () => {
 });
 
 describe('my events (pages/event/mine)', () => {
+  // startsAt/checkedInAt: absolute on purpose — display cases; the page lists what the API returns, prints the times
+  // in Beijing time and compares them with nothing (which events are upcoming is the API's decision).
   const mine = {
     myRsvps: [
       { ...rsvp({ pointsPaid: 50 }), event: { id: 'e1', title: '手冲咖啡入门', startsAt: '2026-12-01T11:30:00.000Z', address: '国贸店二楼', status: 'PUBLISHED' as const, club: { id: '1', name: '国贸咖啡俱乐部' } } },
@@ -158,9 +160,9 @@ describe('my events (pages/event/mine)', () => {
     await waitForText('手冲咖啡入门');
     const rows = Array.from(document.querySelectorAll('.my-events__rsvp')).map((r) => r.textContent ?? '');
     expect(rows[0]).toContain('已报名 · 已付 50 积分');
-    expect(rows[0]).toContain('国贸咖啡俱乐部 · 2026-12-01 19:30');
+    expect(rows[0]).toContain('国贸咖啡俱乐部 · 2026-12-01 19:30'); // absolute on purpose: 11:30 UTC as Beijing time
     expect(rows[1]).toContain('候补第 2 位');
-    expect($('.my-events__attended').textContent).toContain('签到于 2026-11-15 19:35');
+    expect($('.my-events__attended').textContent).toContain('签到于 2026-11-15 19:35'); // absolute on purpose: Beijing time
     expect($('.my-events__attended').textContent).toContain('+20 积分');
     await click($('.my-events__rsvp'));
     expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/event/index?id=e1' });

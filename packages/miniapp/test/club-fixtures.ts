@@ -33,7 +33,7 @@ export function rsvp(patch: Partial<RsvpFieldsFragment> = {}): RsvpFieldsFragmen
     waitlistPosition: null,
     pointsPaid: 0,
     pointsRefunded: 0,
-    createdAt: '2026-11-20T02:00:00.000Z',
+    createdAt: '2026-11-20T02:00:00.000Z', // absolute on purpose: a display case — printed as Beijing time, compared with nothing
     cancelledAt: null,
     ...patch,
   };
@@ -66,6 +66,7 @@ export function clubEvent(patch: Partial<EventFieldsFragment> = {}): EventFields
   };
 }
 
+// since: absolute on purpose — a display case (an organizer sees "申请于 …" in Beijing time); compared with nothing.
 export const ACTIVE_MEMBER = { clubId: '1', role: 'MEMBER' as const, status: 'ACTIVE' as const, since: '2026-11-01T00:00:00.000Z' };
 export const ORGANIZER_MEMBERSHIP = { ...ACTIVE_MEMBER, role: 'ORGANIZER' as const };
 
@@ -76,6 +77,7 @@ export function clubDetail(patch: Partial<ClubQuery['club']> = {}): ClubQuery {
       inviteCode: null,
       organizers: [{ memberId: '9', nickname: '小林' }],
       events: [clubEvent()],
+      // createdAt: absolute on purpose — a display case; printed as Beijing time, compared with nothing.
       announcements: [{ id: 'a1', title: '周六改到二楼', body: '本周六活动在二楼举行', createdAt: '2026-11-20T02:00:00.000Z' }],
       ...patch,
     },

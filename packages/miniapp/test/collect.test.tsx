@@ -2,12 +2,14 @@ import { act } from 'react';
 import { errorMessageZh } from '@quanzi/shared';
 import CollectPage from '../src/staff/collect';
 import { TILL_POLL, tillPollWindow } from '../src/state/pay';
+import { clock } from '../src/utils/clock';
 import { qrDataUrl } from '../src/utils/qr';
 import { carolViewer, ORDER_NO, payOrder, rules } from './fixtures';
 import { $, api, click, fail, flush, MEMBER_VIEWER, mount, resetAll, signIn, text, type, unmountAll, waitForText } from './harness';
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 
+// Any instant: where the page's timing matters, the test fakes the timers (and with them the clock) from T0.
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
 
 afterEach(() => {
@@ -18,7 +20,8 @@ afterEach(() => {
 function staff() {
   signIn(carolViewer);
   api.on('EarningRules', rules);
-  api.on('CreateTillOrder', (v: { input: { amountFen: number } }) => ({ createTillOrder: payOrder({ amountFen: v.input.amountFen, expiresAt: new Date(T0 + 15 * 60_000).toISOString() }) }));
+  // Like the API: the order can be paid for a while (here 15 min) after it is created, by the clock; the page polls until then.
+  api.on('CreateTillOrder', (v: { input: { amountFen: number } }) => ({ createTillOrder: payOrder({ amountFen: v.input.amountFen, expiresAt: new Date(clock.ms() + 15 * 60_000).toISOString() }) }));
 }
 
 async function seconds(n: number) {

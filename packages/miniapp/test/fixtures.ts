@@ -21,6 +21,8 @@ export const aliceMe: MeQuery = {
     codeSecret: SECRET,
     tier: { id: '3', code: 'SILVER', name: '银卡', rank: 1, thresholdFen: 100000, multiplierPct: 120 },
     nextTier: { code: 'GOLD', name: '金卡', spendNeeded: 35000 },
+    // Absolute on purpose: pages print it as a Beijing date (31 December); the expiring page's day count is tested
+    // with the clock frozen relative to it (member-pages.test).
     expiringSoon: { points: 200, on: '2026-12-31T15:59:59.000Z' },
   },
 };
@@ -58,7 +60,7 @@ export function ledgerPage(from: number, count: number, hasNextPage: boolean): L
         kind: (n % 3 === 0 ? 'REDEEM' : 'EARN') as 'REDEEM' | 'EARN',
         reason: n % 3 === 0 ? `门店积分抵扣 #${n}` : `北京国贸店消费 #${n}`,
         storeName: '北京国贸店',
-        createdAt: '2026-11-20T02:30:00.000Z',
+        createdAt: '2026-11-20T02:30:00.000Z', // absolute on purpose: a display case — printed as Beijing time, compared with nothing
       },
     };
   });
@@ -105,9 +107,11 @@ export function payOrder(patch: Partial<PayOrderFieldsFragment> = {}): PayOrderF
     points: null,
     refundedFen: 0,
     pointsReversed: 0,
+    // Absolute on purpose: pages print createdAt as Beijing time. expiresAt is 15 min later and long past; the pages
+    // that compare it with the clock (my orders, the till's collect page) are tested with an expiry relative to their clock.
     createdAt: '2026-11-23T02:00:00.000Z',
     paidAt: null,
-    expiresAt: '2099-01-01T00:00:00.000Z',
+    expiresAt: '2026-11-23T02:15:00.000Z',
     ...patch,
   };
 }

@@ -26,6 +26,8 @@ describe('format helpers', () => {
   });
 
   it('shows times in Asia/Shanghai', () => {
+    // Absolute on purpose: formatting/calendar cases — instants printed as Beijing wall time across a midnight, and a
+    // day count that takes its `now` explicitly (20:00 UTC is already the next day in Beijing); no clock involved.
     expect(formatDateTime('2026-11-23T16:30:00.000Z')).toBe('2026-11-24 00:30');
     expect(formatDate('2026-12-31T15:59:59.000Z')).toBe('2026年12月31日');
     expect(daysUntil('2026-12-01T00:00:00Z', Date.parse('2026-11-23T20:00:00Z'))).toBe(7);

@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro';
 import { errorMessageZh } from '@quanzi/shared';
 import ExpiringPage from '../src/member/expiring';
 import TierPage from '../src/member/tier';
+import { clock } from '../src/utils/clock';
 import { aliceMe, bobMe, tiers } from './fixtures';
 import { api, click, fail, mount, pending, resetAll, signIn, text, waitForText } from './harness';
 
@@ -39,11 +40,17 @@ describe('expiring points page', () => {
     await waitForText(errorMessageZh.WECHAT_RATE_LIMITED);
   });
 
-  it('shows the points and the date they expire', async () => {
+  // The page counts the days left against the mini-program clock: freeze it relative to the fixture's expiry.
+  const EXPIRES = Date.parse(aliceMe.me.expiringSoon!.on); // 23:59:59 on 31 December in Beijing
+  const DAY = 86_400_000;
+
+  it('shows the points, the date they expire and the days left', async () => {
+    clock.set(EXPIRES - 10 * DAY);
     signIn();
     api.on('Me', aliceMe);
     await mount(ExpiringPage);
     await waitForText('积分将于 2026年12月31日 过期');
+    expect(text()).toContain('还剩 10 天');
     expect(text()).toContain('200');
     expect(text()).toContain('你现在共有 1280 积分');
   });
@@ -55,6 +62,14 @@ describe('expiring points page', () => {
     await mount(ExpiringPage);
     await click('去积分商城兑换');
     expect(navigateTo).toHaveBeenCalledWith({ url: '/rewards/mall/index' });
+  });
+
+  it('says they expire today on the last day (Beijing time)', async () => {
+    clock.set(EXPIRES - 23 * 3600_000); // 00:59:59 on 31 December in Beijing
+    signIn();
+    api.on('Me', aliceMe);
+    await mount(ExpiringPage);
+    await waitForText('今天到期');
   });
 });
 

@@ -12,7 +12,7 @@ afterEach(() => {
   resetAll();
 });
 
-// 2026-11-23T10:00:25Z: 5 s before a 30 s boundary.
+// Any instant 5 s before a 30 s code boundary (2026-11-23T10:00:25Z): the tests fake the timers (and the clock) from it.
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 25);
 const shownCode = () => $('.member-qr__image').getAttribute('data-code');
 

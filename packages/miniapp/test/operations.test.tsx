@@ -42,6 +42,7 @@ describe('till operations page (staff)', () => {
 
   it('lists the last ten operations of this store', async () => {
     signIn(carolViewer);
+    // createdAt: absolute on purpose — a display case; the page prints it as Beijing time and compares it with nothing.
     api.on('TillOperations', {
       tillOperations: [
         { id: '2', kind: 'REDEMPTION', memberNo: '10000042', amountFen: null, points: 120, createdAt: '2026-11-23T03:00:00.000Z' },
@@ -55,7 +56,7 @@ describe('till operations page (staff)', () => {
     expect(text()).toContain('消费积分 · 会员 10000042');
     expect(text()).toContain('+18');
     expect(text()).toContain('¥123.45');
-    expect(text()).toContain('2026-11-23 11:00');
+    expect(text()).toContain('2026-11-23 11:00'); // absolute on purpose: 03:00 UTC printed as Beijing time
     expect(api.callsOf('TillOperations')[0]?.variables).toEqual({ storeId: '11', first: 10 });
   });
 });

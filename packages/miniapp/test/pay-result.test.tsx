@@ -7,7 +7,9 @@ import { api, click, fail, flush, mount, openWith, pending, resetAll, signIn, te
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 
+// Any instant: every test fakes the timers (and with them the clock) from T0.
 const T0 = Date.UTC(2026, 10, 23, 10, 0, 0);
+// paidAt: absolute on purpose — a display case; the page prints it as Beijing time and compares it with nothing.
 const PAID = payOrder({ state: 'PAID', points: 12, paidAt: '2026-11-23T10:00:03.000Z' });
 
 beforeEach(() => {
@@ -66,7 +68,7 @@ describe('pay result page', () => {
     expect(api.callsOf('PayOrder')).toHaveLength(4);
     expect(text()).toContain('¥100 · 北京国贸店');
     expect(text()).toContain(ORDER_NO);
-    expect(text()).toContain('2026-11-23 18:00'); // paid at, Shanghai time
+    expect(text()).toContain('2026-11-23 18:00'); // absolute on purpose: paidAt printed as Beijing (Shanghai) time
     // Paid: no more polling.
     await seconds(5);
     expect(api.callsOf('PayOrder')).toHaveLength(4);

@@ -47,7 +47,7 @@ describe('points history page', () => {
     expect(text()).toContain('-50');
     expect(text()).toContain('获得');
     expect(text()).toContain('使用');
-    expect(text()).toContain('2026-11-20 10:30'); // 02:30 UTC in Asia/Shanghai
+    expect(text()).toContain('2026-11-20 10:30'); // absolute on purpose: the ledger's 02:30 UTC printed as Beijing time
     expect(text()).toContain('1280');
     expect(text()).toContain('200 积分将于 2026年12月31日 过期');
     expect(text()).toContain('没有更多了');

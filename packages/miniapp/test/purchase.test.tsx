@@ -171,12 +171,17 @@ describe('record purchase page (staff)', () => {
 });
 
 describe('previewEarning (shared engine, no mocks)', () => {
+  // Any instant: previewEarning takes the time explicitly and compares it only with the campaigns' windows.
+  const AT = new Date('2026-11-23T10:00:00Z');
+  const DAY = 86_400_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+
   it('matches computeEarning for mixed categories, including a category that earns nothing', () => {
     const lines = [
       { category: 'general', amountFen: 12345 },
       { category: 'tobacco', amountFen: 5000 },
     ];
-    const at = new Date('2026-11-23T10:00:00Z');
+    const at = AT;
     const preview = previewEarning(rules.earningRules, gold, lines, at);
     expect(preview).toEqual(
       computeEarning(toRuleSet(rules.earningRules), { storeId: '11', regionId: '1', at, tierMultiplierPct: 150, tierName: '金卡', lines }),
@@ -188,16 +193,20 @@ describe('previewEarning (shared engine, no mocks)', () => {
     const view = {
       ...rules.earningRules,
       campaigns: [
-        { id: 'k1', name: '周末双倍', multiplierPct: 200, startsAt: '2026-11-21T00:00:00Z', endsAt: '2026-11-23T00:00:00Z', scope: 'HQ' as const, scopeId: null, categories: null },
+        { id: 'k1', name: '周末双倍', multiplierPct: 200, startsAt: iso(AT.getTime() - DAY), endsAt: iso(AT.getTime() + DAY), scope: 'HQ' as const, scopeId: null, categories: null },
       ],
     };
     const lines = [{ category: 'general', amountFen: 10000 }];
-    expect(previewEarning(view, gold, lines, new Date('2026-11-22T12:00:00Z'))?.points).toBe(30);
-    expect(previewEarning(view, gold, lines, new Date('2026-11-23T12:00:00Z'))?.points).toBe(15);
+    const points = (ms: number) => previewEarning(view, gold, lines, new Date(ms))?.points;
+    expect(points(AT.getTime() - DAY - 1)).toBe(15); // just before the start
+    expect(points(AT.getTime() - DAY)).toBe(30); // from the start
+    expect(points(AT.getTime())).toBe(30);
+    expect(points(AT.getTime() + DAY - 1)).toBe(30);
+    expect(points(AT.getTime() + DAY)).toBe(15); // the end is exclusive
   });
 
   it('has nothing to preview without valid lines', () => {
-    expect(previewEarning(rules.earningRules, gold, [], new Date())).toBeNull();
-    expect(previewEarning(rules.earningRules, gold, [{ category: 'general', amountFen: 0 }], new Date())).toBeNull();
+    expect(previewEarning(rules.earningRules, gold, [], AT)).toBeNull();
+    expect(previewEarning(rules.earningRules, gold, [{ category: 'general', amountFen: 0 }], AT)).toBeNull();
   });
 });

@@ -19,6 +19,7 @@ afterEach(() => {
   resetAll();
 });
 
+// finishedAt/usedAt: absolute on purpose — display cases; the pages print them as Beijing time and compare them with nothing.
 const list = {
   myRedemptions: [
     redemption({ id: 'a', status: 'PROCESSING' }),
@@ -134,6 +135,7 @@ describe('兑换详情 (result and voucher)', () => {
     let n = 0;
     api.on('Redemption', (v: Record<string, unknown>) => {
       expect(v).toEqual({ id: 'd1' });
+      // finishedAt: absolute on purpose — a display case (printed as Beijing time below, compared with nothing).
       return { redemption: redemption(++n < 2 ? {} : { status: 'DELIVERED', finishedAt: '2026-11-23T02:03:00.000Z' }) };
     });
     openWith({ id: 'd1' });
@@ -144,7 +146,7 @@ describe('兑换详情 (result and voucher)', () => {
     expect(text()).toContain('充值账号 138****5678');
     await flush(3000);
     await flush();
-    expect(text()).toContain('已到账 · 2026-11-23 10:03');
+    expect(text()).toContain('已到账 · 2026-11-23 10:03'); // absolute on purpose: 02:03 UTC as Beijing time
     await flush(9000);
     expect(n).toBe(2);
   });
@@ -173,6 +175,8 @@ describe('兑换详情 (result and voucher)', () => {
 
   it('shows a voucher as a QR code and in text', async () => {
     signIn();
+    // voucherExpiresAt: absolute on purpose — a display case; the page prints it and compares it with nothing
+    // (whether a voucher is still valid is the API's decision, by its clock).
     api.on('Redemption', {
       redemption: redemption({ kind: 'OWN_PRODUCT', status: 'ISSUED', target: null, voucherCode: formatVoucherCode(CODE), voucherExpiresAt: '2026-12-31T15:59:59.000Z', cashFen: 500 }),
     });
@@ -180,7 +184,7 @@ describe('兑换详情 (result and voucher)', () => {
     await mount(RedemptionPage);
     await waitForText('待使用');
     expect(text()).toContain(formatVoucherCode(CODE));
-    expect(text()).toContain('有效期至 2026-12-31 23:59');
+    expect(text()).toContain('有效期至 2026-12-31 23:59'); // absolute on purpose: 15:59 UTC as Beijing time
     expect(text()).toContain('使用时另付 ¥5');
     const img = $('.redemption__qr');
     expect(img.getAttribute('data-code')).toBe(formatVoucherCode(CODE));
@@ -201,11 +205,12 @@ describe('兑换详情 (result and voucher)', () => {
 
   it('a used voucher shows where and when, without the code', async () => {
     signIn();
+    // usedAt: absolute on purpose — a display case (printed as Beijing time below, compared with nothing).
     api.on('Redemption', { redemption: redemption({ kind: 'COUPON', status: 'USED', target: null, voucherCode: CODE, usedAt: '2026-11-22T03:00:00.000Z', usedStoreName: '北京国贸店' }) });
     openWith({ id: 'd1' });
     await mount(RedemptionPage);
     await waitForText('已使用');
-    expect(text()).toContain('已于 2026-11-22 11:00 在北京国贸店使用');
+    expect(text()).toContain('已于 2026-11-22 11:00 在北京国贸店使用'); // absolute on purpose: 03:00 UTC as Beijing time
     expect(document.querySelector('.redemption__qr')).toBeNull();
   });
 });

@@ -49,7 +49,7 @@ export function redemption(over: Partial<RedemptionFieldsFragment> = {}): Redemp
     voucherExpiresAt: null,
     usedAt: null,
     usedStoreName: null,
-    createdAt: '2026-11-23T02:00:00.000Z',
+    createdAt: '2026-11-23T02:00:00.000Z', // absolute on purpose: a display case — printed as Beijing time, compared with nothing
     finishedAt: null,
     ...over,
   };
@@ -71,6 +71,8 @@ export function voucher(code: string, over: Partial<VoucherFieldsFragment> = {})
     amountOffFen: null,
     discountPct: null,
     minSpendFen: 0,
+    // Absolute on purpose: the staff desk prints 有效期至 in Beijing time; whether the voucher is still valid (usableHere)
+    // is the API's decision, so the mini-program compares this with nothing.
     expiresAt: '2026-12-31T15:59:59.000Z',
     usedAt: null,
     usedStoreName: null,

@@ -18,6 +18,8 @@ afterEach(() => {
   resetAll();
 });
 
+// expiresAt: absolute on purpose — the page never reads it (its resend countdown runs on resendAfterSeconds, the code's
+// validity is the API's decision); compared with nothing.
 const SENT = { sentTo: '138****5678', expiresAt: '2026-11-23T02:05:00.000Z', resendAfterSeconds: 60 };
 const ok = (over = {}) => ({ redeemReward: { redemption: redemption(over), replayed: false, balance: 480 } });
 

@@ -93,11 +93,12 @@ describe('核销券 (staff)', () => {
 
   it('shows a used voucher (no 核销 button) and one not usable here', async () => {
     signIn(carolViewer);
+    // usedAt: absolute on purpose — a display case; the desk prints it as Beijing time and compares it with nothing.
     api.on('Voucher', { voucher: voucher(CODE, { status: 'USED', usableHere: false, usedAt: '2026-11-22T03:00:00.000Z', usedStoreName: '北京三里屯店' }) });
     await mount(VoucherPage);
     await type('voucher-desk__code', CODE);
     await click('查询');
-    await waitForText('已于 2026-11-22 11:00 在北京三里屯店使用');
+    await waitForText('已于 2026-11-22 11:00 在北京三里屯店使用'); // absolute on purpose: 03:00 UTC as Beijing time
     expect(text()).not.toContain('确认核销');
     api.on('Voucher', { voucher: voucher(CODE, { usableHere: false }) });
     await click('查询');

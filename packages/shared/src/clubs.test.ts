@@ -32,56 +32,65 @@ describe('meetsTier', () => {
   });
 });
 
+const SEC = 1000;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+// Any instant: these rules take `now` explicitly and compare it only with the event's own times.
+const START = d('2026-06-10T10:00:00Z');
+const at = (base: Date, ms: number): Date => new Date(base.getTime() + ms);
+
 const event = (over: Partial<EventTimes> = {}): EventTimes => ({
   status: 'PUBLISHED',
-  startsAt: d('2026-06-10T10:00:00Z'),
-  endsAt: d('2026-06-10T12:00:00Z'),
+  startsAt: START,
+  endsAt: at(START, 2 * HOUR),
   rsvpDeadline: null,
   refundCutoff: null,
   ...over,
 });
+const DAY_BEFORE = at(START, -DAY);
 
 describe('rsvpClosedReason', () => {
-  it.each<[string, Partial<EventTimes>, string, ReturnType<typeof rsvpClosedReason>]>([
-    ['open before the start', {}, '2026-06-10T09:59:59Z', null],
-    ['closed at the start without a deadline', {}, '2026-06-10T10:00:00Z', 'DEADLINE_PASSED'],
-    ['open before the deadline', { rsvpDeadline: d('2026-06-09T10:00:00Z') }, '2026-06-09T09:00:00Z', null],
-    ['closed at the deadline', { rsvpDeadline: d('2026-06-09T10:00:00Z') }, '2026-06-09T10:00:00Z', 'DEADLINE_PASSED'],
-    ['a deadline after the start counts as the start', { rsvpDeadline: d('2026-06-11T00:00:00Z') }, '2026-06-10T10:30:00Z', 'DEADLINE_PASSED'],
-    ['drafts are not open', { status: 'DRAFT' }, '2026-06-01T00:00:00Z', 'NOT_PUBLISHED'],
-    ['cancelled events are not open', { status: 'CANCELLED' }, '2026-06-01T00:00:00Z', 'NOT_PUBLISHED'],
-    ['finished events are not open', { status: 'FINISHED' }, '2026-06-01T00:00:00Z', 'NOT_PUBLISHED'],
+  it.each<[string, Partial<EventTimes>, Date, ReturnType<typeof rsvpClosedReason>]>([
+    ['open before the start', {}, at(START, -SEC), null],
+    ['closed at the start without a deadline', {}, START, 'DEADLINE_PASSED'],
+    ['open before the deadline', { rsvpDeadline: DAY_BEFORE }, at(DAY_BEFORE, -HOUR), null],
+    ['closed at the deadline', { rsvpDeadline: DAY_BEFORE }, DAY_BEFORE, 'DEADLINE_PASSED'],
+    ['a deadline after the start counts as the start', { rsvpDeadline: at(START, 14 * HOUR) }, at(START, HOUR / 2), 'DEADLINE_PASSED'],
+    ['drafts are not open', { status: 'DRAFT' }, at(START, -9 * DAY), 'NOT_PUBLISHED'],
+    ['cancelled events are not open', { status: 'CANCELLED' }, at(START, -9 * DAY), 'NOT_PUBLISHED'],
+    ['finished events are not open', { status: 'FINISHED' }, at(START, -9 * DAY), 'NOT_PUBLISHED'],
   ])('%s', (_name, over, now, expected) => {
-    expect(rsvpClosedReason(event(over), d(now))).toBe(expected);
+    expect(rsvpClosedReason(event(over), now)).toBe(expected);
   });
 });
 
 describe('refundOnCancel', () => {
-  it.each<[string, { status: 'CONFIRMED' | 'WAITLISTED' | 'CANCELLED'; pointsPaid: number }, Partial<EventTimes>, string, number]>([
-    ['confirmed, before the cut-off: everything', { status: 'CONFIRMED', pointsPaid: 200 }, { refundCutoff: d('2026-06-09T10:00:00Z') }, '2026-06-09T09:59:59Z', 200],
-    ['confirmed, at the cut-off: nothing', { status: 'CONFIRMED', pointsPaid: 200 }, { refundCutoff: d('2026-06-09T10:00:00Z') }, '2026-06-09T10:00:00Z', 0],
-    ['confirmed, no cut-off: until the start', { status: 'CONFIRMED', pointsPaid: 200 }, {}, '2026-06-10T09:00:00Z', 200],
-    ['confirmed, no cut-off, after the start: nothing', { status: 'CONFIRMED', pointsPaid: 200 }, {}, '2026-06-10T10:00:00Z', 0],
-    ['waitlisted, after the cut-off: everything (never had a seat)', { status: 'WAITLISTED', pointsPaid: 200 }, { refundCutoff: d('2026-06-09T10:00:00Z') }, '2026-06-10T11:00:00Z', 200],
-    ['free event: nothing', { status: 'CONFIRMED', pointsPaid: 0 }, {}, '2026-06-01T00:00:00Z', 0],
-    ['already cancelled: nothing', { status: 'CANCELLED', pointsPaid: 200 }, {}, '2026-06-01T00:00:00Z', 0],
+  it.each<[string, { status: 'CONFIRMED' | 'WAITLISTED' | 'CANCELLED'; pointsPaid: number }, Partial<EventTimes>, Date, number]>([
+    ['confirmed, before the cut-off: everything', { status: 'CONFIRMED', pointsPaid: 200 }, { refundCutoff: DAY_BEFORE }, at(DAY_BEFORE, -SEC), 200],
+    ['confirmed, at the cut-off: nothing', { status: 'CONFIRMED', pointsPaid: 200 }, { refundCutoff: DAY_BEFORE }, DAY_BEFORE, 0],
+    ['confirmed, no cut-off: until the start', { status: 'CONFIRMED', pointsPaid: 200 }, {}, at(START, -HOUR), 200],
+    ['confirmed, no cut-off, after the start: nothing', { status: 'CONFIRMED', pointsPaid: 200 }, {}, START, 0],
+    ['waitlisted, after the cut-off: everything (never had a seat)', { status: 'WAITLISTED', pointsPaid: 200 }, { refundCutoff: DAY_BEFORE }, at(START, HOUR), 200],
+    ['free event: nothing', { status: 'CONFIRMED', pointsPaid: 0 }, {}, at(START, -9 * DAY), 0],
+    ['already cancelled: nothing', { status: 'CANCELLED', pointsPaid: 200 }, {}, at(START, -9 * DAY), 0],
   ])('%s', (_name, rsvp, over, now, expected) => {
-    expect(refundOnCancel(rsvp, event(over), d(now))).toBe(expected);
+    expect(refundOnCancel(rsvp, event(over), now)).toBe(expected);
   });
 });
 
 describe('checkInOpen', () => {
-  it.each<[string, Partial<EventTimes>, string, boolean]>([
-    ['2 h before the start', {}, '2026-06-10T08:00:00Z', true],
-    ['just before that', {}, '2026-06-10T07:59:59Z', false],
-    ['during the event', {}, '2026-06-10T11:00:00Z', true],
-    ['2 h after the end', {}, '2026-06-10T14:00:00Z', true],
-    ['later than that', {}, '2026-06-10T14:00:01Z', false],
-    ['a draft never', { status: 'DRAFT' }, '2026-06-10T11:00:00Z', false],
-    ['a cancelled event never', { status: 'CANCELLED' }, '2026-06-10T11:00:00Z', false],
-    ['a finished event never', { status: 'FINISHED' }, '2026-06-10T11:00:00Z', false],
+  const END = at(START, 2 * HOUR);
+  it.each<[string, Partial<EventTimes>, Date, boolean]>([
+    ['2 h before the start', {}, at(START, -2 * HOUR), true],
+    ['just before that', {}, at(START, -2 * HOUR - SEC), false],
+    ['during the event', {}, at(START, HOUR), true],
+    ['2 h after the end', {}, at(END, 2 * HOUR), true],
+    ['later than that', {}, at(END, 2 * HOUR + SEC), false],
+    ['a draft never', { status: 'DRAFT' }, at(START, HOUR), false],
+    ['a cancelled event never', { status: 'CANCELLED' }, at(START, HOUR), false],
+    ['a finished event never', { status: 'FINISHED' }, at(START, HOUR), false],
   ])('%s → %p', (_name, over, now, open) => {
-    expect(checkInOpen(event(over), d(now))).toBe(open);
+    expect(checkInOpen(event(over), now)).toBe(open);
   });
 });
 

@@ -15,7 +15,13 @@ const BASE: EarningRuleSet = {
   rounding: 'FLOOR',
 };
 const STORES: Record<string, string> = { 'bj-1': 'bj', 'bj-vip': 'bj', 'xa-1': 'xa', 'sh-1': 'sh' };
+const HOUR = 3_600_000;
+// Any instant: computeEarning takes the purchase time (`at`) explicitly and compares it only with the campaigns' windows.
 const AT = new Date('2025-05-03T04:00:00.000Z');
+const at = (base: Date, ms: number): Date => new Date(base.getTime() + ms);
+// The default campaign window: a weekend that started 4 h before AT.
+const WINDOW_START = at(AT, -4 * HOUR);
+const WINDOW_END = at(WINDOW_START, 48 * HOUR);
 
 function purchase(storeId: string, lines: Array<[category: string, amountFen: number]>, extra: Partial<PurchaseInput> = {}): PurchaseInput {
   return {
@@ -35,8 +41,8 @@ function campaign(id: string, multiplierPct: number, over: Partial<CampaignRule>
     id,
     name: `campaign ${id}`,
     multiplierPct,
-    startsAt: new Date('2025-05-03T00:00:00.000Z'),
-    endsAt: new Date('2025-05-05T00:00:00.000Z'),
+    startsAt: WINDOW_START,
+    endsAt: WINDOW_END,
     scope: 'HQ',
     scopeId: null,
     categories: null,
@@ -158,12 +164,12 @@ describe('computeEarning: category multipliers', () => {
 });
 
 describe('computeEarning: campaigns', () => {
-  const start = new Date('2025-05-03T00:00:00.000Z');
-  const end = new Date('2025-05-05T00:00:00.000Z');
+  const start = WINDOW_START;
+  const end = WINDOW_END;
   it.each<[string, Date, number]>([
     ['1 ms before start', new Date(start.getTime() - 1), 10],
     ['exactly at start (inclusive)', start, 20],
-    ['inside the window', new Date('2025-05-04T12:00:00.000Z'), 20],
+    ['inside the window', at(start, 36 * HOUR), 20],
     ['1 ms before end', new Date(end.getTime() - 1), 20],
     ['exactly at end (exclusive)', end, 10],
   ])('double points weekend: %s', (_name, at, expected) => {
@@ -274,7 +280,7 @@ describe('explanations name the scope when the rule set carries names', () => {
         capPerPurchase: null,
         rounding: 'FLOOR',
       },
-      { storeId: 's1', regionId: 'bj', at: new Date('2026-01-01T00:00:00Z'), tierMultiplierPct: 100, lines: [{ category: 'general', amountFen: 12_345 }] },
+      { storeId: 's1', regionId: 'bj', at: AT, tierMultiplierPct: 100, lines: [{ category: 'general', amountFen: 12_345 }] },
     );
     expect(r.points).toBe(12);
     expect(r.steps[0]?.description).toContain(expected);

@@ -1,15 +1,18 @@
 import { allocateFifo, type LotBalance, type LotTake } from './lots';
 
+const DAY = 86_400_000;
+// Any instant: allocateFifo takes `now` explicitly and compares it only with the lots' expiries.
 const NOW = new Date('2025-06-01T00:00:00.000Z');
-const lot = (id: string, remaining: number, expiresAt: string): LotBalance => ({ id, remaining, expiresAt: new Date(expiresAt) });
+/** A lot expiring `inDays` days after NOW (negative: already expired). */
+const lot = (id: string, remaining: number, inDays: number): LotBalance => ({ id, remaining, expiresAt: new Date(NOW.getTime() + inDays * DAY) });
 
 const LOTS: LotBalance[] = [
-  lot('3', 100, '2026-12-31T16:00:00.000Z'),
-  lot('1', 50, '2025-12-31T16:00:00.000Z'),
-  lot('2', 30, '2025-06-01T00:00:00.000Z'), // expires exactly now: dead
-  lot('4', 0, '2025-07-01T00:00:00.000Z'), // empty
-  lot('5', 20, '2025-05-01T00:00:00.000Z'), // expired
-  lot('6', 40, '2026-06-30T16:00:00.000Z'),
+  lot('3', 100, 580),
+  lot('1', 50, 213),
+  lot('2', 30, 0), // expires exactly now: dead
+  lot('4', 0, 30), // empty
+  lot('5', 20, -31), // expired
+  lot('6', 40, 395),
 ];
 
 describe('allocateFifo', () => {
@@ -20,28 +23,28 @@ describe('allocateFifo', () => {
     ['all live lots', LOTS, 190, [{ lotId: '1', points: 50 }, { lotId: '6', points: 40 }, { lotId: '3', points: 100 }]],
     ['one more than the live lots → null (expired/empty lots do not count)', LOTS, 191, null],
     ['no lots', [], 1, null],
-    ['only expired lots', [lot('1', 10, '2025-01-01T00:00:00.000Z'), lot('2', 10, '2025-06-01T00:00:00.000Z')], 1, null],
+    ['only expired lots', [lot('1', 10, -151), lot('2', 10, 0)], 1, null],
     [
       'ties on expiry by numeric id (2 < 9 < 10)',
-      [lot('10', 5, '2025-12-31T16:00:00.000Z'), lot('9', 5, '2025-12-31T16:00:00.000Z'), lot('2', 5, '2025-12-31T16:00:00.000Z')],
+      [lot('10', 5, 213), lot('9', 5, 213), lot('2', 5, 213)],
       12,
       [{ lotId: '2', points: 5 }, { lotId: '9', points: 5 }, { lotId: '10', points: 2 }],
     ],
     [
       'ties with prefixed ids and leading zeros',
-      [lot('lot-10', 1, '2025-12-31T16:00:00.000Z'), lot('lot-9', 1, '2025-12-31T16:00:00.000Z'), lot('lot-010', 1, '2025-12-31T16:00:00.000Z'), lot('lot-1', 1, '2025-12-31T16:00:00.000Z')],
+      [lot('lot-10', 1, 213), lot('lot-9', 1, 213), lot('lot-010', 1, 213), lot('lot-1', 1, 213)],
       3,
       [{ lotId: 'lot-1', points: 1 }, { lotId: 'lot-9', points: 1 }, { lotId: 'lot-010', points: 1 }],
     ],
     [
       'expiry beats id',
-      [lot('1', 5, '2026-01-01T00:00:00.000Z'), lot('99', 5, '2025-07-01T00:00:00.000Z')],
+      [lot('1', 5, 214), lot('99', 5, 30)],
       6,
       [{ lotId: '99', points: 5 }, { lotId: '1', points: 1 }],
     ],
     [
       'ids longer than a safe integer still order numerically',
-      [lot('123456789012345678901', 1, '2025-12-31T16:00:00.000Z'), lot('99999999999999999999', 1, '2025-12-31T16:00:00.000Z')],
+      [lot('123456789012345678901', 1, 213), lot('99999999999999999999', 1, 213)],
       1,
       [{ lotId: '99999999999999999999', points: 1 }],
     ],

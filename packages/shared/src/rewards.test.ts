@@ -73,20 +73,26 @@ describe('maskAccount', () => {
 });
 
 describe('rewardUnavailableReason', () => {
+  const SEC = 1000;
+  // Any instant: the rule takes `now` explicitly and compares it only with the reward's window.
+  const T = d('2026-06-01T00:00:00Z');
+  const at = (ms: number): Date => new Date(T.getTime() + ms);
   const r = (over: Partial<{ active: boolean; startsAt: Date | null; endsAt: Date | null }>) => ({ active: true, startsAt: null, endsAt: null, ...over });
-  it.each<[string, Parameters<typeof r>[0], string, ReturnType<typeof rewardUnavailableReason>]>([
-    ['active, no window', {}, '2026-06-01T00:00:00Z', null],
-    ['switched off', { active: false }, '2026-06-01T00:00:00Z', 'INACTIVE'],
-    ['before the start', { startsAt: d('2026-06-01T00:00:00Z') }, '2026-05-31T23:59:59Z', 'NOT_STARTED'],
-    ['at the start', { startsAt: d('2026-06-01T00:00:00Z') }, '2026-06-01T00:00:00Z', null],
-    ['before the end', { endsAt: d('2026-06-30T16:00:00Z') }, '2026-06-30T15:59:59Z', null],
-    ['at the end', { endsAt: d('2026-06-30T16:00:00Z') }, '2026-06-30T16:00:00Z', 'ENDED'],
+  it.each<[string, Parameters<typeof r>[0], Date, ReturnType<typeof rewardUnavailableReason>]>([
+    ['active, no window', {}, T, null],
+    ['switched off', { active: false }, T, 'INACTIVE'],
+    ['before the start', { startsAt: T }, at(-SEC), 'NOT_STARTED'],
+    ['at the start', { startsAt: T }, T, null],
+    ['before the end', { endsAt: T }, at(-SEC), null],
+    ['at the end', { endsAt: T }, T, 'ENDED'],
   ])('%s', (_name, over, now, expected) => {
-    expect(rewardUnavailableReason(r(over), d(now))).toBe(expected);
+    expect(rewardUnavailableReason(r(over), now)).toBe(expected);
   });
 });
 
 describe('limitWindows (Asia/Shanghai)', () => {
+  // Absolute on purpose: calendar cases — where a Beijing day and month begin (midnight, 1 July, New Year,
+  // 1 March after a 28-day February); limitWindows takes `now` explicitly and reads no clock.
   it.each<[string, string, string]>([
     // now (UTC)                 day start (UTC)             month start (UTC)
     ['2026-06-10T03:00:00Z', '2026-06-09T16:00:00.000Z', '2026-05-31T16:00:00.000Z'],

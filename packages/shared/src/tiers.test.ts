@@ -44,6 +44,8 @@ describe('qualifyingTier', () => {
 });
 
 describe('evaluateTier (12-month periods)', () => {
+  // Absolute on purpose: evaluateTier takes `now` explicitly (it reads no clock), and a new period ends 12 calendar
+  // months later, so each case writes its now and the expected period end as calendar dates.
   const END = '2025-06-01T00:00:00.000Z';
   it.each<[string, string, number, string, TierDecision]>([
     // name, current tier, rolling spend, now, expected decision
@@ -64,6 +66,7 @@ describe('evaluateTier (12-month periods)', () => {
   });
 
   it('clamps the new period end (upgrade on Jan 31 with 1-month periods)', () => {
+    // Absolute on purpose: a month-end calendar case (31 January + 1 month → 28 February).
     const r = evaluateTier(TIERS, { tierId: 'normal', periodEndsAt: d(END) }, 100_000, d('2025-01-31T10:00:00.000Z'), 1);
     expect(r.periodEndsAt).toEqual(d('2025-02-28T10:00:00.000Z'));
   });
@@ -84,6 +87,7 @@ describe('nextTierProgress', () => {
 });
 
 describe('addMonthsUtc', () => {
+  // Absolute on purpose: calendar arithmetic (month ends, leap years incl. 2000 and 2100); no clock involved.
   it.each([
     ['2025-01-31T00:00:00.000Z', 1, '2025-02-28T00:00:00.000Z'],
     ['2024-01-31T00:00:00.000Z', 1, '2024-02-29T00:00:00.000Z'],
@@ -104,11 +108,13 @@ describe('addMonthsUtc', () => {
   });
 
   it('does not mutate its argument', () => {
+    // Absolute on purpose: a month-end date that addMonthsUtc would clamp; no clock involved.
     const x = d('2025-01-31T00:00:00.000Z');
     addMonthsUtc(x, 1);
     expect(x.toISOString()).toBe('2025-01-31T00:00:00.000Z');
   });
 
+  // Absolute on purpose: any valid date; addMonthsUtc reads no clock.
   it.each<[string, Date, number]>([
     ['fractional months', d('2025-01-01T00:00:00.000Z'), 1.5],
     ['invalid date', new Date(NaN), 1],

@@ -351,6 +351,8 @@ describe('subscribe/send', () => {
     template_id: TEMPLATE,
     page: 'pages/club/index?id=7',
     miniprogram_state: 'formal',
+    // time3: absolute on purpose — a protocol example (a `time` keyword value as WeChat's docs write it); the simulator
+    // checks its format only and compares it with no clock.
     data: { thing1: { value: '周末骑行俱乐部' }, thing2: { value: '周六改到奥森北门集合' }, time3: { value: '2026-06-10 08:00' } },
     ...over,
   });

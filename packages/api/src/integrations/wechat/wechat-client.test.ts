@@ -245,6 +245,7 @@ describe('msgSecCheck', () => {
 
 describe('sendSubscribeMessage', () => {
   const TEMPLATE = 'tmpl-client-test';
+  // time2: absolute on purpose — a protocol example (a `time` keyword value); the client passes it through, no clock involved.
   const msg = (touser: string) => ({ touser, template_id: TEMPLATE, page: 'pages/club/index?id=1', data: { thing1: { value: '读书会' }, time2: { value: '2026-06-10 19:30' } } });
 
   it('sends once per consent; without one it is WechatApiError 43101', async () => {
