@@ -37,6 +37,8 @@ export const ErrorCode = {
   VOUCHER_USED: 'VOUCHER_USED',
   VOUCHER_EXPIRED: 'VOUCHER_EXPIRED',
   VOUCHER_WRONG_STORE: 'VOUCHER_WRONG_STORE',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  OPERATION_NOT_ALLOWED: 'OPERATION_NOT_ALLOWED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -77,5 +79,7 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   VOUCHER_USED: '该券已使用',
   VOUCHER_EXPIRED: '该券已过期',
   VOUCHER_WRONG_STORE: '该券不能在本门店使用',
+  QUERY_TOO_COMPLEX: '请求过于复杂，已被拒绝',
+  OPERATION_NOT_ALLOWED: '不支持的请求，请更新小程序后重试',
   INTERNAL: '系统繁忙，请稍后再试',
 };
