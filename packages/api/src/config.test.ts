@@ -112,7 +112,7 @@ describe('loadConfig', () => {
 
   test('graphql: limits with defaults every shipped document fits; introspection on and trusted documents off except in production', () => {
     const dev = loadConfig({}).graphql;
-    expect(dev).toEqual({ maxDepth: 6, maxAliases: 15, maxDirectives: 10, maxTokens: 1000, maxCost: 10_000, introspection: true, trustedDocuments: false });
+    expect(dev).toEqual({ maxDepth: 6, maxAliases: 15, maxDirectives: 10, maxTokens: 1000, maxCost: 20_000, introspection: true, trustedDocuments: false });
     const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).graphql;
     expect(prod).toMatchObject({ introspection: false, trustedDocuments: true });
     const set = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_COST: '50000', GRAPHQL_MAX_TOKENS: '2000', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_TRUSTED_DOCUMENTS: 'false' }).graphql;

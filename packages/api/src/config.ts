@@ -77,7 +77,7 @@ const schema = z.object({
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
   GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10),
   GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(1000),
-  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(10_000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
   /** Introspection and "Did you mean …" suggestions; default on except with NODE_ENV=production. */
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false', '1', '0']).optional(),
   /** Members, staff and the signed-out may send only the registered (trusted) documents; default on with NODE_ENV=production. */

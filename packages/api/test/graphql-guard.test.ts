@@ -81,7 +81,7 @@ describe('production mode (NODE_ENV=production)', () => {
     expect([codeOf(deep), codeOf(many), codeOf(big)]).toEqual([ErrorCode.QUERY_TOO_COMPLEX, ErrorCode.QUERY_TOO_COMPLEX, ErrorCode.QUERY_TOO_COMPLEX]);
     expect(deep.errors?.[0]?.message).toMatch(/depth limit of 6 exceeded, found 7/);
     expect(many.errors?.[0]?.message).toMatch(/tokens/);
-    expect(big.errors?.[0]?.message).toMatch(/cost \d+ exceeds the limit of 10000/);
+    expect(big.errors?.[0]?.message).toMatch(/cost \d+ exceeds the limit of 20000/);
     for (const r of result) expect(r.data ?? null).toBeNull();
     expect(statements).toBe(0); // refused before any resolver touched the database
     // Meanwhile another member's home is served.
