@@ -14,7 +14,7 @@ import { getSchema } from '../src/schema';
 
 const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).graphql;
 const manifest = loadManifest();
-const shipped = Object.entries(documents).filter((e): e is [string, TypedDocument<unknown, unknown>] => e[0].endsWith('Document') && typeof (e[1] as { query?: unknown }).query === 'string');
+const shipped = (Object.entries(documents) as [string, unknown][]).filter((e): e is [string, TypedDocument<unknown, unknown>] => e[0].endsWith('Document') && typeof (e[1] as { query?: unknown }).query === 'string');
 
 /** A value of `type` that passes coercion: the worst case for `first` (its maximum), something plausible otherwise. */
 function sample(type: GraphQLInputType, name: string, pageMax: number): unknown {
