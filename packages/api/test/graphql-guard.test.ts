@@ -83,6 +83,7 @@ describe('production mode (NODE_ENV=production)', () => {
     expect(many.errors?.[0]?.message).toMatch(/tokens/);
     expect(big.errors?.[0]?.message).toMatch(/cost \d+ exceeds the limit of 20000/);
     for (const r of result) expect(r.data ?? null).toBeNull();
+    expect(result.map((r) => r.status)).toEqual([400, 400, 400]);
     expect(statements).toBe(0); // refused before any resolver touched the database
     // Meanwhile another member's home is served.
     const during = await Promise.all([...hostile(), post(t, { query: MeDocument.query }, member.token), ...hostile()]);
@@ -135,6 +136,7 @@ describe('production mode (NODE_ENV=production)', () => {
     const { result, statements } = await sqlDuring(t, () => Promise.all([post(t, { query: freeForm }, member.token), post(t, { query: freeForm })]));
     for (const r of result) {
       expect(codeOf(r)).toBe(ErrorCode.OPERATION_NOT_ALLOWED);
+      expect(r.status).toBe(403);
       expect(r.data ?? null).toBeNull();
     }
     expect(statements).toBeLessThanOrEqual(1); // the member's roles, nothing else
