@@ -26,6 +26,9 @@ const config: CodegenConfig = {
         scalars: { DateTimeISO: { input: 'string', output: 'string' } },
       },
     },
+    // Registered documents: in production the API runs unregistered ones only for signed-in managers, and the
+    // console's sign-in happens signed out (see packages/api/src/graphql/trusted-documents.ts).
+    [path.join(__dirname, 'src/graphql/persisted.json')]: { plugins: [path.join(repo, 'packages/miniapp/codegen/persisted-manifest.cjs')] },
   },
 };
 

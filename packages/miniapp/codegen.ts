@@ -1,6 +1,7 @@
 /**
  * GraphQL codegen for the documents in packages/shared/src/graphql/documents. The schema is the API's emitted
  * packages/api/schema.graphql when it exists, else the provisional copy in shared. Output is committed.
+ * Also writes packages/shared/src/graphql/persisted.json, the trusted-document manifest (see the README, "GraphQL").
  * Run: pnpm --filter miniapp codegen
  */
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ const apiSchema = path.join(repo, 'packages/api/schema.graphql');
 const provisional = path.join(repo, 'packages/shared/src/graphql/schema.provisional.graphql');
 const schema = existsSync(apiSchema) ? apiSchema : provisional;
 const out = path.join(repo, 'packages/shared/src/graphql/generated.ts');
+const manifest = path.join(repo, 'packages/shared/src/graphql/persisted.json');
 
 const config: CodegenConfig = {
   schema,
@@ -33,6 +35,8 @@ const config: CodegenConfig = {
         scalars: { DateTimeISO: { input: 'string', output: 'string' } },
       },
     },
+    // The trusted documents the API accepts from members and staff in production (sha256 → text).
+    [manifest]: { plugins: [path.join(__dirname, 'codegen/persisted-manifest.cjs')] },
   },
 };
 

@@ -22,6 +22,8 @@ import { graphqlLandingPage } from './http/graphql-page';
 import { demoPayRefusal } from './demo/pay-refusal';
 import { registerConsole } from './http/console-static';
 import { DEMO_PERSONAS } from './demo/seed';
+import { isTokenLimitError, operationLimits } from './graphql/limits';
+import { loadManifests, manifestCache, trustedDocumentCheck } from './graphql/trusted-documents';
 
 export interface App {
   fastify: FastifyInstance;
@@ -57,6 +59,15 @@ export function formatError(log: Logger, production: boolean) {
       return { message: `Invalid input${detail ? ` (${detail})` : ''}`, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT, fields: (fields ?? []).map((f) => f.property) } };
     }
     const code = String(formatted.extensions?.code ?? '');
+    // Apollo re-codes validation errors GRAPHQL_VALIDATION_FAILED; ours (the limits, introspection) keep their code on the original.
+    const inner = code === 'GRAPHQL_VALIDATION_FAILED' && error instanceof GraphQLError ? error.originalError : undefined;
+    const innerCode = inner instanceof GraphQLError ? String(inner.extensions?.code ?? '') : '';
+    if (KNOWN_CODES.has(innerCode)) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: innerCode } };
+    }
+    if (code === 'GRAPHQL_PARSE_FAILED' && isTokenLimitError(formatted.message)) {
+      return { message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } };
+    }
     if (KNOWN_CODES.has(code)) {
       const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
       return production ? { ...formatted, extensions: ext } : formatted;
@@ -91,13 +102,34 @@ export async function createApp(opts: AppOptions): Promise<App> {
     },
   };
 
+  // Hostile GraphQL (README, "GraphQL"): limits before execution, then the trusted-document check, in this order.
+  const limits = operationLimits(config.graphql);
+  const manifest = loadManifests();
+  const checkTrusted = trustedDocumentCheck(config.graphql.trustedDocuments, manifest);
+  const guardPlugin: ApolloServerPlugin<RequestContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc) {
+          limits.checkCost(rc);
+          await checkTrusted(rc);
+        },
+      };
+    },
+  };
+
   const apollo = new ApolloServer<RequestContext>({
     schema: await getSchema(),
     formatError: formatError(log, production),
     includeStacktraceInErrorResponses: !production,
+    nodeEnv: config.env,
+    // Our own rule refuses introspection with OPERATION_NOT_ALLOWED when it is off (limits.ts); Apollo's would say GRAPHQL_VALIDATION_FAILED.
     introspection: true,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    // Hashes resolve from the build's manifest only; clients cannot register documents.
+    persistedQueries: { cache: manifestCache(manifest) },
     csrfPrevention: true,
-    plugins: [fastifyApolloDrainPlugin(fastify), logPlugin, graphqlLandingPage(production)],
+    plugins: [fastifyApolloDrainPlugin(fastify), logPlugin, ...(limits.plugins as ApolloServerPlugin<RequestContext>[]), guardPlugin, graphqlLandingPage(production)],
   });
   await apollo.start();
 

@@ -117,4 +117,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REWARD_PROVIDER_BASE_URL: 'https://recharge.example.com' })).toThrow(/REWARD_PROVIDER_\*: set all of/);
     expect(() => loadConfig({ REWARD_PROVIDER_TIMEOUT_MS: '60000' })).toThrow(/REWARD_PROVIDER_TIMEOUT_MS/);
   });
+
+  test('graphql: limits with defaults every shipped document fits; introspection on and trusted documents off except in production', () => {
+    const dev = loadConfig({}).graphql;
+    expect(dev).toEqual({ maxDepth: 6, maxAliases: 15, maxDirectives: 10, maxTokens: 1000, maxCost: 20_000, introspection: true, trustedDocuments: false });
+    const prod = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET }).graphql;
+    expect(prod).toMatchObject({ introspection: false, trustedDocuments: true });
+    const set = loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_COST: '50000', GRAPHQL_MAX_TOKENS: '2000', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_TRUSTED_DOCUMENTS: 'false' }).graphql;
+    expect(set).toEqual({ maxDepth: 8, maxAliases: 0, maxDirectives: 10, maxTokens: 2000, maxCost: 50_000, introspection: true, trustedDocuments: false });
+    expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: '1' })).toThrow(/GRAPHQL_MAX_DEPTH/);
+    expect(() => loadConfig({ GRAPHQL_MAX_COST: 'lots' })).toThrow(/GRAPHQL_MAX_COST/);
+    expect(() => loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: 'yes' })).toThrow(/GRAPHQL_TRUSTED_DOCUMENTS/);
+  });
 });

@@ -81,6 +81,16 @@ const schema = z.object({
   OUTBOX_RETENTION_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
   /** Log every SQL statement (debug). */
   DB_DEBUG: bool,
+  /** GraphQL operation limits, checked before execution (QUERY_TOO_COMPLEX); every document the mini-program ships fits. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(6),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(10),
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(1000),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
+  /** Introspection and "Did you mean …" suggestions; default on except with NODE_ENV=production. */
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false', '1', '0']).optional(),
+  /** Members, staff and the signed-out may send only the registered (trusted) documents; default on with NODE_ENV=production. */
+  GRAPHQL_TRUSTED_DOCUMENTS: z.enum(['true', 'false', '1', '0']).optional(),
 });
 
 export type Config = {
@@ -110,7 +120,22 @@ export type Config = {
   rewards: RewardsConfig;
   /** Outbox retention: days kept after delivery (or acknowledgement of a dead letter), minutes between runs (0 = off). */
   outbox: { retentionDays: number; retentionIntervalMinutes: number };
+  graphql: GraphqlConfig;
 };
+
+/** How hostile GraphQL is kept out (README, "GraphQL"): limits, introspection, trusted documents. */
+export interface GraphqlConfig {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  /** Estimated result size (about one unit per field in the answer, lists multiplied by their page size). */
+  maxCost: number;
+  /** Introspection and field suggestions in error messages. */
+  introspection: boolean;
+  /** Only registered documents from anyone but managers. */
+  trustedDocuments: boolean;
+}
 
 export interface RewardsConfig {
   /** Points price from which a redemption needs a one-time code (0 = never). */
@@ -229,8 +254,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pay: { orderTtlMinutes: e.PAY_ORDER_TTL_MINUTES, recoveryAfterMinutes: e.PAY_RECOVERY_AFTER_MINUTES, recoveryIntervalSeconds: e.PAY_RECOVERY_INTERVAL_SECONDS },
     rewards: loadRewards(e),
     outbox: { retentionDays: e.OUTBOX_RETENTION_DAYS, retentionIntervalMinutes: e.OUTBOX_RETENTION_INTERVAL_MINUTES },
+    graphql: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      introspection: flag(e.GRAPHQL_INTROSPECTION, e.NODE_ENV !== 'production'),
+      trustedDocuments: flag(e.GRAPHQL_TRUSTED_DOCUMENTS, e.NODE_ENV === 'production'),
+    },
   };
 }
+
+const flag = (v: string | undefined, otherwise: boolean): boolean => (v === undefined ? otherwise : v === 'true' || v === '1');
 
 /** The notices that may go out as WeChat subscribe messages; each needs a template chosen in the WeChat admin console. */
 export const SUBSCRIBE_TEMPLATE_KINDS = ['CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE', 'REWARD_RESULT'] as const;

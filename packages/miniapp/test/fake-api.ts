@@ -28,11 +28,16 @@ export interface Call {
   operationName?: string;
   variables?: Vars;
   headers: Record<string, string>;
+  /** The document's text, when the client sent it (it normally sends only the hash). */
+  query?: string;
+  extensions?: { persistedQuery?: { version: number; sha256Hash: string } };
 }
 
 const handlers = new Map<string, Handler>();
 const routes = new Map<string, (body: unknown) => HttpResponse | Offline | Promise<HttpResponse | Offline>>();
 export const calls: Call[] = [];
+/** Like an API older than the build: hashes alone are answered PERSISTED_QUERY_NOT_FOUND (the API's shape). */
+let hashesUnknown = false;
 
 export const api = {
   calls,
@@ -44,7 +49,12 @@ export const api = {
   route(path: string, fn: (body: unknown) => HttpResponse | Offline | Promise<HttpResponse | Offline>): void {
     routes.set(path, fn);
   },
+  /** From now on (until reset) answer a hash sent without its text as an API that does not know it would. */
+  forgetHashes(): void {
+    hashesUnknown = true;
+  },
   reset(): void {
+    hashesUnknown = false;
     handlers.clear();
     routes.clear();
     calls.length = 0;
@@ -56,14 +66,17 @@ export const api = {
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
   const { TransportError } = jest.requireActual('../src/api/transport') as typeof import('../src/api/transport');
-  const b = body as { operationName?: string; variables?: Vars };
-  calls.push({ url, operationName: b?.operationName, variables: b?.variables, headers });
+  const b = body as { operationName?: string; variables?: Vars; query?: string; extensions?: Call['extensions'] };
+  calls.push({ url, operationName: b?.operationName, variables: b?.variables, headers, query: b?.query, extensions: b?.extensions });
   if (!url.endsWith('/graphql')) {
     const route = [...routes.entries()].find(([p]) => url.endsWith(p));
     if (!route) return { status: 404, data: { message: 'Not Found' } };
     const r = await route[1](body);
     if (r instanceof Offline) throw new TransportError('request:fail');
     return r;
+  }
+  if (hashesUnknown && b.query === undefined) {
+    return { status: 200, data: { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'BAD_USER_INPUT', reason: 'PERSISTED_QUERY_NOT_FOUND' } }] } };
   }
   const handler = b.operationName ? handlers.get(b.operationName) : undefined;
   if (!handler) throw new Error(`fake API: no handler for ${b.operationName}`);

@@ -47,6 +47,8 @@ export const ErrorCode = {
   LOGIN_TICKET_INVALID: 'LOGIN_TICKET_INVALID',
   LOGIN_TICKET_EXPIRED: 'LOGIN_TICKET_EXPIRED',
   LOGIN_TICKET_USED: 'LOGIN_TICKET_USED',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  OPERATION_NOT_ALLOWED: 'OPERATION_NOT_ALLOWED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -96,6 +98,8 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   LOGIN_TICKET_INVALID: '登录二维码无效，请刷新后重新扫码',
   LOGIN_TICKET_EXPIRED: '登录二维码已过期，请刷新后重新扫码',
   LOGIN_TICKET_USED: '登录二维码已使用，请刷新后重新扫码',
+  QUERY_TOO_COMPLEX: '请求过于复杂，已被拒绝',
+  OPERATION_NOT_ALLOWED: '不支持的请求，请更新小程序后重试',
   INTERNAL: '系统繁忙，请稍后再试',
 };
 

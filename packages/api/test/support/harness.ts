@@ -72,13 +72,15 @@ export interface TestAppOptions {
   rewards?: Partial<Omit<RechargeSimulatorOptions, 'appId' | 'secret'>> & { timeoutMs?: number; otpThresholdPoints?: number };
   /** Seed the offline demo's data (src/demo) instead of the standard test organisation, at this time. */
   demoSeed?: { now: Date };
+  /** More environment for loadConfig, e.g. `{ NODE_ENV: 'production' }` (then only registered documents pass: see graphql-guard.test.ts). */
+  env?: Record<string, string>;
 }
 
 export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestAppOptions = {}): Promise<TestApp> {
   // The published mini-program's pages the API links to (mini-program codes with check_path are checked against them).
   const sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET, pages: ['pages/card/index', 'member/pay/index'] });
   const db = await createTestDatabase(dialect);
-  const config = loadConfig({ NODE_ENV: 'test', WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, EXPIRY_JOB_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent', DEMO: 'false', JWT_SECRET: 'test-secret-test-secret-test-secret-0123' });
+  const config = loadConfig({ NODE_ENV: 'test', WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, EXPIRY_JOB_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent', DEMO: 'false', JWT_SECRET: 'test-secret-test-secret-test-secret-0123', ...opts.env });
   config.database = db.config;
   config.clubJobsIntervalSeconds = 0; // tests run the club jobs themselves
   config.rewards.jobsIntervalSeconds = 0; // and the reward jobs

@@ -204,94 +204,110 @@ export const CreateConsoleLoginDocument: TypedDocument<CreateConsoleLoginMutatio
   kind: 'mutation',
   operationName: 'CreateConsoleLogin',
   query: "mutation CreateConsoleLogin{createConsoleLogin{ticket qrPayload expiresAt}}",
+  sha256: 'ab9d1104d625b82d3d97d7947dd440cc65809d7bf5dc72a18fa626f5417df786',
 };
 
 export const ConsoleLoginStatusDocument: TypedDocument<ConsoleLoginStatusQuery, ConsoleLoginStatusQueryVariables> = {
   kind: 'query',
   operationName: 'ConsoleLoginStatus',
   query: "query ConsoleLoginStatus($ticket:String!){consoleLoginStatus(ticket:$ticket){status expiresAt token sessionExpiresAt viewer{userId roles{role scope storeId regionId}}}}",
+  sha256: '809ab88b1830c304b77045e5fbff00f41033eaed1938aa4c0a45d4e771ada4de',
 };
 
 export const ConfirmConsoleLoginDocument: TypedDocument<ConfirmConsoleLoginMutation, ConfirmConsoleLoginMutationVariables> = {
   kind: 'mutation',
   operationName: 'ConfirmConsoleLogin',
   query: "mutation ConfirmConsoleLogin($ticket:String!){confirmConsoleLogin(ticket:$ticket)}",
+  sha256: '3541ab4b63bcda37ad7b5d0ed8e773f49888772bc75e545233f1bfc3fe4ee684',
 };
 
 export const ManagerScopeDocument: TypedDocument<ManagerScopeQuery, ManagerScopeQueryVariables> = {
   kind: 'query',
   operationName: 'ManagerScope',
   query: "query ManagerScope{managerScope{hq regions{id code name}stores{id code name regionId regionName}}}",
+  sha256: 'e83a4ce119605eb7ba369f543314ddbdf04b1bbb5b17e07168c3c9bac20d1d3c',
 };
 
 export const AuditLogDocument: TypedDocument<AuditLogQuery, AuditLogQueryVariables> = {
   kind: 'query',
   operationName: 'AuditLog',
   query: "query AuditLog($filter:AuditFilterInput$first:Int!$offset:Int!){auditLog(filter:$filter first:$first offset:$offset){total items{id actorUserId actorMemberNo action targetType targetId regionId storeId before after createdAt}}}",
+  sha256: 'f5e7b21a766cab83829c6cf291bf868e490006f7bb224d31c2e1cbed91286e36',
 };
 
 export const CreateRegionDocument: TypedDocument<CreateRegionMutation, CreateRegionMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreateRegion',
   query: "mutation CreateRegion($input:CreateRegionInput!){createRegion(input:$input){id code name}}",
+  sha256: '210605940b45e41c9c7370cbd8370cbec78b0366f8993283684ab1cdc212bcc6',
 };
 
 export const CreateStoreDocument: TypedDocument<CreateStoreMutation, CreateStoreMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreateStore',
   query: "mutation CreateStore($input:CreateStoreInput!){createStore(input:$input){id code name regionId regionName}}",
+  sha256: '079a04b12419b62881958cb23173f1ca893e248a1348ab3050b9905a4c940b9a',
 };
 
 export const RoleGrantsDocument: TypedDocument<RoleGrantsQuery, RoleGrantsQueryVariables> = {
   kind: 'query',
   operationName: 'RoleGrants',
   query: "query RoleGrants($storeId:ID$regionId:ID$role:Role$first:Int!$offset:Int!){roleGrants(storeId:$storeId regionId:$regionId role:$role first:$first offset:$offset){total items{id userId memberNo nickname role scope storeId regionId createdAt}}}",
+  sha256: '17e7dbe7c8b3fab9b564e39485b397bb73b6b6174a7689ef0f23793fb2815c7d',
 };
 
 export const AssignRoleDocument: TypedDocument<AssignRoleMutation, AssignRoleMutationVariables> = {
   kind: 'mutation',
   operationName: 'AssignRole',
   query: "mutation AssignRole($input:AssignRoleInput!){assignRole(input:$input){role scope storeId regionId}}",
+  sha256: 'eb4ee7e2f55f46f6d585e870903b97834806cf595b1f70cbbd37abb3d6477c59',
 };
 
 export const RevokeRoleDocument: TypedDocument<RevokeRoleMutation, RevokeRoleMutationVariables> = {
   kind: 'mutation',
   operationName: 'RevokeRole',
   query: "mutation RevokeRole($id:ID!){revokeRole(id:$id){id}}",
+  sha256: '52106a2db292e8d3984be35788406619d4ae5646182b21a4a3f8ad7e94903e71',
 };
 
 export const UpsertTierDocument: TypedDocument<UpsertTierMutation, UpsertTierMutationVariables> = {
   kind: 'mutation',
   operationName: 'UpsertTier',
   query: "mutation UpsertTier($input:TierInput!){upsertTier(input:$input){id code name rank thresholdFen multiplierPct}}",
+  sha256: '460abbee50dd6c0a161de0bfd420fcec28ef8b6a640a407cf3ff6213868d572d',
 };
 
 export const EarningRuleDefinitionsDocument: TypedDocument<EarningRuleDefinitionsQuery, EarningRuleDefinitionsQueryVariables> = {
   kind: 'query',
   operationName: 'EarningRuleDefinitions',
   query: "query EarningRuleDefinitions{earningRuleDefinitions{id kind name scope scopeId fenPerPoint multiplierPct category categories startsAt endsAt active}}",
+  sha256: '7aecaa5f4b1eceae359099fb592fe0ad641ddb42b2fa9263e61889e373914332',
 };
 
 export const CreateEarningRuleDocument: TypedDocument<CreateEarningRuleMutation, CreateEarningRuleMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreateEarningRule',
   query: "mutation CreateEarningRule($input:CreateEarningRuleInput!){createEarningRule(input:$input){id kind name scope scopeId active}}",
+  sha256: '720930fbcc78e6b030b8814b813fd9fcb28857fe1d6c7679a9fb902b3c7c1047',
 };
 
 export const SetEarningRuleActiveDocument: TypedDocument<SetEarningRuleActiveMutation, SetEarningRuleActiveMutationVariables> = {
   kind: 'mutation',
   operationName: 'SetEarningRuleActive',
   query: "mutation SetEarningRuleActive($id:ID!$active:Boolean!){setEarningRuleActive(id:$id active:$active){id active}}",
+  sha256: '09246d965f2e2667cfb0f77894ddd84a49575cc071c24c1657d8e5f039083457',
 };
 
 export const RewardCatalogueDocument: TypedDocument<RewardCatalogueQuery, RewardCatalogueQueryVariables> = {
   kind: 'query',
   operationName: 'RewardCatalogue',
   query: "query RewardCatalogue($kind:RewardKind){rewardCatalogue(kind:$kind){id kind name pointsPrice cashFen stock active startsAt endsAt brandName partner{id name}}}",
+  sha256: 'a84f7e496a481f996c9c424ac6627dd5e0ca15078db8554a81ce5387fc8375b2',
 };
 
 export const AdjustRewardStockDocument: TypedDocument<AdjustRewardStockMutation, AdjustRewardStockMutationVariables> = {
   kind: 'mutation',
   operationName: 'AdjustRewardStock',
   query: "mutation AdjustRewardStock($id:ID!$delta:Int!){adjustRewardStock(id:$id delta:$delta){id stock}}",
+  sha256: 'e3095f1f3f3daea907aeb633e69ac848934c7914cd1615129863510c225e86af',
 };

@@ -595,292 +595,341 @@ export const ViewerDocument: TypedDocument<ViewerQuery, ViewerQueryVariables> = 
   kind: 'query',
   operationName: 'Viewer',
   query: "query Viewer{viewer{userId roles{role scope storeId regionId}staffStores{id name regionId regionName}}}",
+  sha256: 'f4b9b28ee0f9406cf3a09250e42d29da9e33c6fd3dd17d4175b2eba77a385399',
 };
 
 export const LoginDocument: TypedDocument<LoginMutation, LoginMutationVariables> = {
   kind: 'mutation',
   operationName: 'Login',
   query: "mutation Login($code:String!){login(code:$code){token viewer{userId roles{role scope storeId regionId}staffStores{id name regionId regionName}}member{id memberNo points}}}",
+  sha256: 'c40b2ba3d0243b5de77331c3a89382512cf6141895452ca50b0d3d6791d7e341',
 };
 
 export const ClubsDocument: TypedDocument<ClubsQuery, ClubsQueryVariables> = {
   kind: 'query',
   operationName: 'Clubs',
   query: "query Clubs($first:Int!$mine:Boolean!){clubs(first:$first mine:$mine){...ClubSummary}}fragment ClubSummary on Club{id name theme description coverUrl joinPolicy minTier{code name rank}memberCap memberCount store{id name}myMembership{clubId role status since}}",
+  sha256: '5a7d83d509fcd535cf257966797c5eebc6f294329c8eb903ab7a7a83549c107d',
 };
 
 export const ClubDocument: TypedDocument<ClubQuery, ClubQueryVariables> = {
   kind: 'query',
   operationName: 'Club',
   query: "query Club($id:ID!){club(id:$id){...ClubSummary inviteCode organizers{memberId nickname}events{...EventFields}announcements(first:10){id title body createdAt}}}fragment ClubSummary on Club{id name theme description coverUrl joinPolicy minTier{code name rank}memberCap memberCount store{id name}myMembership{clubId role status since}}fragment EventFields on ClubEvent{id clubId title description startsAt endsAt address capacity confirmedCount waitlistCount spotsLeft minTier{code name rank}pointsCost pointsReward rsvpDeadline refundCutoff allowWalkIns status cancelReason myRsvp{...RsvpFields}}fragment RsvpFields on Rsvp{id eventId status waitlistPosition pointsPaid pointsRefunded createdAt cancelledAt}",
+  sha256: '76878772dbd386ebf2e48cb3e5aae284813aa463e2566217af2c0cd6c6a99ccd',
 };
 
 export const ClubEventDocument: TypedDocument<ClubEventQuery, ClubEventQueryVariables> = {
   kind: 'query',
   operationName: 'ClubEvent',
   query: "query ClubEvent($id:ID!){event(id:$id){...EventFields club{id name myMembership{clubId role status since}}}}fragment EventFields on ClubEvent{id clubId title description startsAt endsAt address capacity confirmedCount waitlistCount spotsLeft minTier{code name rank}pointsCost pointsReward rsvpDeadline refundCutoff allowWalkIns status cancelReason myRsvp{...RsvpFields}}fragment RsvpFields on Rsvp{id eventId status waitlistPosition pointsPaid pointsRefunded createdAt cancelledAt}",
+  sha256: '5462ec7c762ddd48123bed8a2fd2a5802ccb752e7875f0b51297935ee261b768',
 };
 
 export const MyClubEventsDocument: TypedDocument<MyClubEventsQuery, MyClubEventsQueryVariables> = {
   kind: 'query',
   operationName: 'MyClubEvents',
   query: "query MyClubEvents{myRsvps{...RsvpFields event{id title startsAt address status club{id name}}}myAttendance(first:20){id eventId eventTitle clubName checkedInAt pointsAwarded walkIn}}fragment RsvpFields on Rsvp{id eventId status waitlistPosition pointsPaid pointsRefunded createdAt cancelledAt}",
+  sha256: '72eff25773403036bc3413938c9acb4cacd0426636946cf4299be62b13d80a2d',
 };
 
 export const JoinClubDocument: TypedDocument<JoinClubMutation, JoinClubMutationVariables> = {
   kind: 'mutation',
   operationName: 'JoinClub',
   query: "mutation JoinClub($clubId:ID!$inviteCode:String){joinClub(clubId:$clubId inviteCode:$inviteCode){clubId role status since}}",
+  sha256: '4421925f3bc0b811db23a21cad164e20f78a146899ca600b87d9b2aaf9c4324d',
 };
 
 export const LeaveClubDocument: TypedDocument<LeaveClubMutation, LeaveClubMutationVariables> = {
   kind: 'mutation',
   operationName: 'LeaveClub',
   query: "mutation LeaveClub($clubId:ID!){leaveClub(clubId:$clubId){clubId role status since}}",
+  sha256: '98980e644b443b00d47e7f6ab2af3c0369acf67f6389014452c3be57ec0e5733',
 };
 
 export const RsvpEventDocument: TypedDocument<RsvpEventMutation, RsvpEventMutationVariables> = {
   kind: 'mutation',
   operationName: 'RsvpEvent',
   query: "mutation RsvpEvent($eventId:ID!){rsvpEvent(eventId:$eventId){...RsvpFields}}fragment RsvpFields on Rsvp{id eventId status waitlistPosition pointsPaid pointsRefunded createdAt cancelledAt}",
+  sha256: '2c641c3da0ffeaec7a4c9f1d4c013b52728ba29ad8a968a74a80b133cbdec39b',
 };
 
 export const CancelRsvpDocument: TypedDocument<CancelRsvpMutation, CancelRsvpMutationVariables> = {
   kind: 'mutation',
   operationName: 'CancelRsvp',
   query: "mutation CancelRsvp($eventId:ID!){cancelRsvp(eventId:$eventId){...RsvpFields}}fragment RsvpFields on Rsvp{id eventId status waitlistPosition pointsPaid pointsRefunded createdAt cancelledAt}",
+  sha256: '462598b8757b37a6880afe90bfc82f03bb28c21ed63b178776d50d3904d9cc97',
 };
 
 export const CreateClubDocument: TypedDocument<CreateClubMutation, CreateClubMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreateClub',
   query: "mutation CreateClub($input:CreateClubInput!){createClub(input:$input){...ClubEditFields}}fragment ClubEditFields on Club{...ClubSummary inviteCode}fragment ClubSummary on Club{id name theme description coverUrl joinPolicy minTier{code name rank}memberCap memberCount store{id name}myMembership{clubId role status since}}",
+  sha256: '00c9d6cfaad32e31dd57ea493d892647ed9d9d35686147811f9a552c27900d83',
 };
 
 export const UpdateClubDocument: TypedDocument<UpdateClubMutation, UpdateClubMutationVariables> = {
   kind: 'mutation',
   operationName: 'UpdateClub',
   query: "mutation UpdateClub($id:ID!$input:UpdateClubInput!){updateClub(id:$id input:$input){...ClubEditFields}}fragment ClubEditFields on Club{...ClubSummary inviteCode}fragment ClubSummary on Club{id name theme description coverUrl joinPolicy minTier{code name rank}memberCap memberCount store{id name}myMembership{clubId role status since}}",
+  sha256: '1d69ae70e80676a5ee3e39c813299e9977e6a02d655cc5162e930cacbb5f925c',
 };
 
 export const ResetClubInviteCodeDocument: TypedDocument<ResetClubInviteCodeMutation, ResetClubInviteCodeMutationVariables> = {
   kind: 'mutation',
   operationName: 'ResetClubInviteCode',
   query: "mutation ResetClubInviteCode($clubId:ID!){resetClubInviteCode(clubId:$clubId){id inviteCode}}",
+  sha256: '56e05f91537a3032a4e27ed23dec6925c8158d31f6e3365ff169c411259050b7',
 };
 
 export const CreateEventDocument: TypedDocument<CreateEventMutation, CreateEventMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreateEvent',
   query: "mutation CreateEvent($input:CreateEventInput!){createEvent(input:$input){...EventFields}}fragment EventFields on ClubEvent{id clubId title description startsAt endsAt address capacity confirmedCount waitlistCount spotsLeft minTier{code name rank}pointsCost pointsReward rsvpDeadline refundCutoff allowWalkIns status cancelReason myRsvp{...RsvpFields}}fragment RsvpFields on Rsvp{id eventId status waitlistPosition pointsPaid pointsRefunded createdAt cancelledAt}",
+  sha256: '38146ed5fa87bc6c2d0e4db95ad854eb622bc281c1816bf961061f46ccf5b226',
 };
 
 export const UpdateEventDocument: TypedDocument<UpdateEventMutation, UpdateEventMutationVariables> = {
   kind: 'mutation',
   operationName: 'UpdateEvent',
   query: "mutation UpdateEvent($id:ID!$input:UpdateEventInput!){updateEvent(id:$id input:$input){...EventFields}}fragment EventFields on ClubEvent{id clubId title description startsAt endsAt address capacity confirmedCount waitlistCount spotsLeft minTier{code name rank}pointsCost pointsReward rsvpDeadline refundCutoff allowWalkIns status cancelReason myRsvp{...RsvpFields}}fragment RsvpFields on Rsvp{id eventId status waitlistPosition pointsPaid pointsRefunded createdAt cancelledAt}",
+  sha256: '4f01223de37df4dbc1194256db32ddb76fe32c5fe957029c348f5c77b838214d',
 };
 
 export const PublishEventDocument: TypedDocument<PublishEventMutation, PublishEventMutationVariables> = {
   kind: 'mutation',
   operationName: 'PublishEvent',
   query: "mutation PublishEvent($id:ID!){publishEvent(id:$id){...EventFields}}fragment EventFields on ClubEvent{id clubId title description startsAt endsAt address capacity confirmedCount waitlistCount spotsLeft minTier{code name rank}pointsCost pointsReward rsvpDeadline refundCutoff allowWalkIns status cancelReason myRsvp{...RsvpFields}}fragment RsvpFields on Rsvp{id eventId status waitlistPosition pointsPaid pointsRefunded createdAt cancelledAt}",
+  sha256: 'ffc7b84230964962f92237aff1208115c69c27e1b7783d3a9b7708d495849e16',
 };
 
 export const EventRsvpsDocument: TypedDocument<EventRsvpsQuery, EventRsvpsQueryVariables> = {
   kind: 'query',
   operationName: 'EventRsvps',
   query: "query EventRsvps($eventId:ID!){eventRsvps(eventId:$eventId){id memberNo nickname status waitlistPosition pointsPaid createdAt}}",
+  sha256: 'd2c3b4c4f9073fc102076b3a28b29a515a509804e74b326f83bb2e6972ab8b38',
 };
 
 export const CheckInAttendeeDocument: TypedDocument<CheckInAttendeeMutation, CheckInAttendeeMutationVariables> = {
   kind: 'mutation',
   operationName: 'CheckInAttendee',
   query: "mutation CheckInAttendee($eventId:ID!$memberCode:String!){checkInAttendee(eventId:$eventId memberCode:$memberCode){replayed rsvpStatus attendance{id memberNo nickname checkedInAt pointsAwarded walkIn}}}",
+  sha256: 'e3114938c939d71375cf6e9318832699154de3bfd206aa8d85243c727a601e6a',
 };
 
 export const ClubMembersDocument: TypedDocument<ClubMembersQuery, ClubMembersQueryVariables> = {
   kind: 'query',
   operationName: 'ClubMembers',
   query: "query ClubMembers($clubId:ID!$status:MembershipStatus){clubMembers(clubId:$clubId status:$status){memberId memberNo nickname role status since tierName}}",
+  sha256: '007bd65db8eef532b9c7d878d1433b303a8e3ec8a07c1d26adaf3b4b04d17544',
 };
 
 export const ReviewJoinRequestDocument: TypedDocument<ReviewJoinRequestMutation, ReviewJoinRequestMutationVariables> = {
   kind: 'mutation',
   operationName: 'ReviewJoinRequest',
   query: "mutation ReviewJoinRequest($clubId:ID!$memberId:ID!$approve:Boolean!){reviewJoinRequest(clubId:$clubId memberId:$memberId approve:$approve){memberId status}}",
+  sha256: '79cd95119bbb5081daffc859ed1f06009b03a0f684f2b0e5af09a60745d1a383',
 };
 
 export const PostAnnouncementDocument: TypedDocument<PostAnnouncementMutation, PostAnnouncementMutationVariables> = {
   kind: 'mutation',
   operationName: 'PostAnnouncement',
   query: "mutation PostAnnouncement($clubId:ID!$input:AnnouncementInput!){postAnnouncement(clubId:$clubId input:$input){id title body createdAt}}",
+  sha256: '7d31f1b944d072ae8229885729ab7d922fbe9cfc263c68a49f05fd340a46191e',
 };
 
 export const SubscribeTemplatesDocument: TypedDocument<SubscribeTemplatesQuery, SubscribeTemplatesQueryVariables> = {
   kind: 'query',
   operationName: 'SubscribeTemplates',
   query: "query SubscribeTemplates{subscribeTemplates{kind templateId}}",
+  sha256: 'caaf332711081dd06066d1193c3080f884955a87e7b0998b75e88c91777dfca1',
 };
 
 export const RecordSubscribeConsentDocument: TypedDocument<RecordSubscribeConsentMutation, RecordSubscribeConsentMutationVariables> = {
   kind: 'mutation',
   operationName: 'RecordSubscribeConsent',
   query: "mutation RecordSubscribeConsent($templateIds:[String!]!){recordSubscribeConsent(templateIds:$templateIds){templateId remaining}}",
+  sha256: 'aff134d656e133e3fe2a7e34415d7bcd530a66493af10d2a3725105a17b381d7',
 };
 
 export const MeDocument: TypedDocument<MeQuery, MeQueryVariables> = {
   kind: 'query',
   operationName: 'Me',
   query: "query Me{me{id memberNo phone phoneBound points codeSecret tier{id code name rank thresholdFen multiplierPct}nextTier{code name spendNeeded}expiringSoon{points on}}}",
+  sha256: '97cb83a41672b77c625829190cee03a468d111a3ac69fa0e25b2daea6459f912',
 };
 
 export const LedgerDocument: TypedDocument<LedgerQuery, LedgerQueryVariables> = {
   kind: 'query',
   operationName: 'Ledger',
   query: "query Ledger($first:Int!$after:String){me{id ledger(first:$first after:$after){edges{cursor node{id delta kind reason storeName createdAt}}pageInfo{hasNextPage endCursor}}}}",
+  sha256: '12f52754d7b6878c524dc16e369416d2cc51e5f44f8b1f2fe7eaeff21d30ca05',
 };
 
 export const TiersDocument: TypedDocument<TiersQuery, TiersQueryVariables> = {
   kind: 'query',
   operationName: 'Tiers',
   query: "query Tiers{tiers{id code name rank thresholdFen multiplierPct}}",
+  sha256: '9eeeb8ebe8def2275d19c1b3210a557702fab6a3e75768d40068ac62aa53a773',
 };
 
 export const BindPhoneDocument: TypedDocument<BindPhoneMutation, BindPhoneMutationVariables> = {
   kind: 'mutation',
   operationName: 'BindPhone',
   query: "mutation BindPhone($code:String!){bindPhone(code:$code){id phone phoneBound}}",
+  sha256: '4c2727a0c5b82da2a08ff938123eb29ec0e5db0d6662a80676df22fef9d5f67a',
 };
 
 export const PayStoresDocument: TypedDocument<PayStoresQuery, PayStoresQueryVariables> = {
   kind: 'query',
   operationName: 'PayStores',
   query: "query PayStores{stores{id name regionId regionName}}",
+  sha256: '0eb7dd3208ee16c00ca5236b569b08f53a389cd49ee03a232458160c8eef472c',
 };
 
 export const CreatePaymentDocument: TypedDocument<CreatePaymentMutation, CreatePaymentMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreatePayment',
   query: "mutation CreatePayment($input:CreatePaymentInput!){createPayment(input:$input){...PaymentIntentFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}fragment PaymentIntentFields on PaymentIntent{order{...PayOrderFields}payment{appId timeStamp nonceStr package signType paySign}pointsPreview}",
+  sha256: 'b0bb44eb29b660720da0948d175677cdeff80da633ab178cd7ae1faa96cbd698',
 };
 
 export const PayTillOrderDocument: TypedDocument<PayTillOrderMutation, PayTillOrderMutationVariables> = {
   kind: 'mutation',
   operationName: 'PayTillOrder',
   query: "mutation PayTillOrder($outTradeNo:String!){payTillOrder(outTradeNo:$outTradeNo){...PaymentIntentFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}fragment PaymentIntentFields on PaymentIntent{order{...PayOrderFields}payment{appId timeStamp nonceStr package signType paySign}pointsPreview}",
+  sha256: '0a837f46ba1fa9d49d7236154a205827f91718182f20bbcf4d6b8e0651fdbbbc',
 };
 
 export const CreateTillOrderDocument: TypedDocument<CreateTillOrderMutation, CreateTillOrderMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreateTillOrder',
   query: "mutation CreateTillOrder($input:CreatePaymentInput!){createTillOrder(input:$input){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
+  sha256: 'c37286293f3dbcc5fa0da1108e6e473aeef71fc3f5b595ccbfe85c5334ce7c74',
 };
 
 export const PayOrderDocument: TypedDocument<PayOrderQuery, PayOrderQueryVariables> = {
   kind: 'query',
   operationName: 'PayOrder',
   query: "query PayOrder($outTradeNo:String!){payOrder(outTradeNo:$outTradeNo){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
+  sha256: '7e24d18260dd46c11665be5185ddcc506fd9911b3264938bc1f3028b7b09d486',
 };
 
 export const MyOrdersDocument: TypedDocument<MyOrdersQuery, MyOrdersQueryVariables> = {
   kind: 'query',
   operationName: 'MyOrders',
   query: "query MyOrders($first:Int!){myOrders(first:$first){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
+  sha256: 'ce328b3c3dc0640cf41e594c58cb1069108e1635a2fffaa37b22ac4ffa92363d',
 };
 
 export const TillOrderCodeDocument: TypedDocument<TillOrderCodeQuery, TillOrderCodeQueryVariables> = {
   kind: 'query',
   operationName: 'TillOrderCode',
   query: "query TillOrderCode($outTradeNo:String!){tillOrderCode(outTradeNo:$outTradeNo){scene page dataUrl}}",
+  sha256: 'bdc8a5d23daabac39075a70f1c84acaa58bb03524106e6a7b553f545147f26f6',
 };
 
 export const RewardsDocument: TypedDocument<RewardsQuery, RewardsQueryVariables> = {
   kind: 'query',
   operationName: 'Rewards',
   query: "query Rewards($kind:RewardKind$first:Int!){rewards(kind:$kind first:$first){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen faceValueFen brand brandName amountOffFen discountPct minSpendFen stock inStock limitPerDay limitPerMonth minTier{id code name rank}endsAt needsOtp affordable partner{id name}voucherValidDays}",
+  sha256: '6bd88e8eeee620eda195fb2a1ac4e0083b6b698c5816b69807d73a21995e8925',
 };
 
 export const RewardDocument: TypedDocument<RewardQuery, RewardQueryVariables> = {
   kind: 'query',
   operationName: 'Reward',
   query: "query Reward($id:ID!){reward(id:$id){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen faceValueFen brand brandName amountOffFen discountPct minSpendFen stock inStock limitPerDay limitPerMonth minTier{id code name rank}endsAt needsOtp affordable partner{id name}voucherValidDays}",
+  sha256: '7840e3f86cd4b18383e930a216700e5625748522ddf03daf303b49abcb889962',
 };
 
 export const RequestRewardOtpDocument: TypedDocument<RequestRewardOtpMutation, RequestRewardOtpMutationVariables> = {
   kind: 'mutation',
   operationName: 'RequestRewardOtp',
   query: "mutation RequestRewardOtp($rewardId:ID!$target:String){requestRewardOtp(rewardId:$rewardId target:$target){sentTo expiresAt resendAfterSeconds}}",
+  sha256: '8913c8371a2c6d1804691b17207d15a506798fdf1d732fa9007da56e923ff97c',
 };
 
 export const RedeemRewardDocument: TypedDocument<RedeemRewardMutation, RedeemRewardMutationVariables> = {
   kind: 'mutation',
   operationName: 'RedeemReward',
   query: "mutation RedeemReward($input:RedeemRewardInput!){redeemReward(input:$input){redemption{...RedemptionFields}replayed balance}}fragment RedemptionFields on Redemption{id rewardId rewardName kind status points cashFen pointsRefunded target failReason stuck voucherCode voucherExpiresAt usedAt usedStoreName createdAt finishedAt}",
+  sha256: 'd08d77fecf733bf5d4175fc1392091832a1758567006e69410e36b2f49522d3a',
 };
 
 export const MyRedemptionsDocument: TypedDocument<MyRedemptionsQuery, MyRedemptionsQueryVariables> = {
   kind: 'query',
   operationName: 'MyRedemptions',
   query: "query MyRedemptions($first:Int!){myRedemptions(first:$first){...RedemptionFields}}fragment RedemptionFields on Redemption{id rewardId rewardName kind status points cashFen pointsRefunded target failReason stuck voucherCode voucherExpiresAt usedAt usedStoreName createdAt finishedAt}",
+  sha256: '1452bd2511aaefaf6ccc5cddd21142a908cfc6d2e70f0f1480f06d4a0f28cddf',
 };
 
 export const RedemptionDocument: TypedDocument<RedemptionQuery, RedemptionQueryVariables> = {
   kind: 'query',
   operationName: 'Redemption',
   query: "query Redemption($id:ID!){redemption(id:$id){...RedemptionFields}}fragment RedemptionFields on Redemption{id rewardId rewardName kind status points cashFen pointsRefunded target failReason stuck voucherCode voucherExpiresAt usedAt usedStoreName createdAt finishedAt}",
+  sha256: '718a8d67581a717ffeccecb20195a0394381614a8270ce6a43859ab3038a8d5e',
 };
 
 export const VoucherDocument: TypedDocument<VoucherQuery, VoucherQueryVariables> = {
   kind: 'query',
   operationName: 'Voucher',
   query: "query Voucher($code:String!$storeId:ID!){voucher(code:$code storeId:$storeId){...VoucherFields}}fragment VoucherFields on Voucher{code redemptionId rewardName kind status memberNo cashFen amountOffFen discountPct minSpendFen expiresAt usedAt usedStoreName usableHere}",
+  sha256: 'ed4b781b3f49962af5eac0a1db3bcc0d3a304d63ef6fcde1af3a14eb5acddc8b',
 };
 
 export const UseVoucherDocument: TypedDocument<UseVoucherMutation, UseVoucherMutationVariables> = {
   kind: 'mutation',
   operationName: 'UseVoucher',
   query: "mutation UseVoucher($code:String!$storeId:ID!$spendFen:Int){useVoucher(code:$code storeId:$storeId spendFen:$spendFen){discountFen voucher{...VoucherFields}}}fragment VoucherFields on Voucher{code redemptionId rewardName kind status memberNo cashFen amountOffFen discountPct minSpendFen expiresAt usedAt usedStoreName usableHere}",
+  sha256: 'c95ff9433a57d1ac281420b9bc4c0288f388ce0e94cedb8af65352a0802ac099',
 };
 
 export const RequestTillRewardOtpDocument: TypedDocument<RequestTillRewardOtpMutation, RequestTillRewardOtpMutationVariables> = {
   kind: 'mutation',
   operationName: 'RequestTillRewardOtp',
   query: "mutation RequestTillRewardOtp($input:TillRewardOtpInput!){requestTillRewardOtp(input:$input){sentTo expiresAt resendAfterSeconds}}",
+  sha256: '3570c6b8e1b277cbe026f00fcf889e70abaebdd95950ebd1498b796c66569e90',
 };
 
 export const RedeemRewardAtTillDocument: TypedDocument<RedeemRewardAtTillMutation, RedeemRewardAtTillMutationVariables> = {
   kind: 'mutation',
   operationName: 'RedeemRewardAtTill',
   query: "mutation RedeemRewardAtTill($input:TillRedeemRewardInput!){redeemRewardAtTill(input:$input){redemption{...RedemptionFields storeName}replayed balance memberNo}}fragment RedemptionFields on Redemption{id rewardId rewardName kind status points cashFen pointsRefunded target failReason stuck voucherCode voucherExpiresAt usedAt usedStoreName createdAt finishedAt}",
+  sha256: '6c3a421da95eab99d591585ee42278e92dd7b78d8879b585f3b33a865a42c6e2',
 };
 
 export const MemberByCodeDocument: TypedDocument<MemberByCodeQuery, MemberByCodeQueryVariables> = {
   kind: 'query',
   operationName: 'MemberByCode',
   query: "query MemberByCode($code:String!$storeId:ID!){memberByCode(code:$code storeId:$storeId){memberNo phone tierName tierMultiplierPct points tillTicket}}",
+  sha256: '69d7cb2ee7fbb5aa51f468d46c12ba2a1f5b339cfb103e97770f09b55b9b71d8',
 };
 
 export const EarningRulesDocument: TypedDocument<EarningRulesQuery, EarningRulesQueryVariables> = {
   kind: 'query',
   operationName: 'EarningRules',
   query: "query EarningRules($storeId:ID!){earningRules(storeId:$storeId){baseRates{id scope scopeId scopeName fenPerPoint}categories{id category multiplierPct scope scopeId scopeName}campaigns{id name multiplierPct startsAt endsAt scope scopeId categories}capPerPurchase rounding storeId regionId}}",
+  sha256: 'cf00da3405c0e8dae9f49861aef94267ec5e80ad939e63afc24a4a4780176bab',
 };
 
 export const TillOperationsDocument: TypedDocument<TillOperationsQuery, TillOperationsQueryVariables> = {
   kind: 'query',
   operationName: 'TillOperations',
   query: "query TillOperations($storeId:ID!$first:Int!){tillOperations(storeId:$storeId first:$first){id kind memberNo amountFen points rewardName createdAt}}",
+  sha256: '3c97952323a544abed07a791d443f3653f363d5328c91103e9ba32f1c3272aa9',
 };
 
 export const RecordPurchaseDocument: TypedDocument<RecordPurchaseMutation, RecordPurchaseMutationVariables> = {
   kind: 'mutation',
   operationName: 'RecordPurchase',
   query: "mutation RecordPurchase($input:RecordPurchaseInput!){recordPurchase(input:$input){id memberNo points balance steps{rule description points}}}",
+  sha256: '4efd9dd5f133a0841f69232350b2074f77b55ce3c119d52a71464d43ed8e09a4',
 };
 
 export const RedeemPointsDocument: TypedDocument<RedeemPointsMutation, RedeemPointsMutationVariables> = {
   kind: 'mutation',
   operationName: 'RedeemPoints',
   query: "mutation RedeemPoints($input:RedeemPointsInput!){redeemPoints(input:$input){id memberNo points balance}}",
+  sha256: '72b3587f5f14134dde1ff1e0f903df7fa57048fb5ff020c41dc28040df6b1a9d',
 };

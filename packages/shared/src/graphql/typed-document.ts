@@ -7,6 +7,8 @@ export interface TypedDocument<TResult, TVariables> {
   readonly kind: 'query' | 'mutation';
   readonly operationName: string;
   readonly query: string;
+  /** SHA-256 (hex) of `query`: its id in the trusted-document manifest (`persisted.json`), sent as Apollo's persistedQuery hash. */
+  readonly sha256: string;
   readonly __result?: TResult;
   readonly __variables?: TVariables;
 }

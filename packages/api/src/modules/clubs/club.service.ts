@@ -195,7 +195,7 @@ export class ClubService {
 
   /** Active organizers of a club (public). */
   async organizers(clubId: number): Promise<ClubPerson[]> {
-    return this.people(clubId, "cm.role = 'ORGANIZER' AND cm.status = 'ACTIVE'", []);
+    return this.people(clubId, "cm.role = 'ORGANIZER' AND cm.status = 'ACTIVE'", [], 50);
   }
 
   /** The member list with roles (organizers and managers); optionally one status (e.g. PENDING requests). */
@@ -205,12 +205,13 @@ export class ClubService {
     return status === null ? this.people(clubId, "cm.status IN ('ACTIVE', 'PENDING')", []) : this.people(clubId, 'cm.status = ?', [status]);
   }
 
-  private async people(clubId: number, where: string, params: unknown[]): Promise<ClubPerson[]> {
+  /** At most `limit` people (the GraphQL cost estimate counts on it: graphql/limits.ts LIST_SIZES). */
+  private async people(clubId: number, where: string, params: unknown[], limit = 1000): Promise<ClubPerson[]> {
     const rows = await this.db.q.all<Record<string, unknown>>(
       `SELECT cm.member_id, cm.role, cm.status, cm.updated_at, m.member_no, m.tier_id, u.nickname
        FROM club_member cm JOIN member m ON m.id = cm.member_id JOIN app_user u ON u.id = m.user_id
-       WHERE cm.club_id = ? AND ${where} ORDER BY cm.role DESC, cm.id`,
-      [clubId, ...params],
+       WHERE cm.club_id = ? AND ${where} ORDER BY cm.role DESC, cm.id LIMIT ?`,
+      [clubId, ...params, limit],
     );
     const tiers = await this.tiers.list();
     return rows.map((r) => ({

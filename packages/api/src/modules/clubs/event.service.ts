@@ -588,7 +588,7 @@ export class EventService {
     await this.clubs.authorize(ctx, 'event.manage', await this.clubs.get(e.clubId));
     const rows = await this.db.q.all<Record<string, unknown>>(
       `SELECT ${RSVP_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')}, m.member_no, u.nickname FROM event_rsvp r JOIN member m ON m.id = r.member_id JOIN app_user u ON u.id = m.user_id
-       WHERE r.event_id = ? ORDER BY CASE r.status WHEN 'CONFIRMED' THEN 0 WHEN 'WAITLISTED' THEN 1 ELSE 2 END, r.waitlist_seq, r.id`,
+       WHERE r.event_id = ? ORDER BY CASE r.status WHEN 'CONFIRMED' THEN 0 WHEN 'WAITLISTED' THEN 1 ELSE 2 END, r.waitlist_seq, r.id LIMIT 1000`,
       [eventId],
     );
     let place = 0;
@@ -700,7 +700,7 @@ export class EventService {
   async eventAttendance(ctx: RequestContext, eventId: number): Promise<AttendanceRow[]> {
     const e = await this.row(eventId);
     await this.clubs.authorize(ctx, 'event.checkin', await this.clubs.get(e.clubId), e.storeId);
-    return this.attendance('a.event_id = ?', [eventId], 10_000);
+    return this.attendance('a.event_id = ?', [eventId], 1000);
   }
 
   /** The signed-in member's attendance history, latest first. */

@@ -190,7 +190,7 @@ export class LedgerService {
        FROM member_account a
        LEFT JOIN (SELECT member_id, SUM(delta) AS s FROM points_entry GROUP BY member_id) e ON e.member_id = a.id
        LEFT JOIN (SELECT member_id, SUM(remaining) AS s FROM points_lot GROUP BY member_id) l ON l.member_id = a.id
-       WHERE a.balance <> COALESCE(e.s, 0) OR a.balance <> COALESCE(l.s, 0) OR a.balance < 0`,
+       WHERE a.balance <> COALESCE(e.s, 0) OR a.balance <> COALESCE(l.s, 0) OR a.balance < 0 ORDER BY a.id LIMIT 500`,
     );
     return rows.map((r) => ({ memberId: toInt(r.member_id), balance: toInt(r.balance), entriesSum: toInt(r.entries_sum), lotsRemaining: toInt(r.lots_remaining) }));
   }
