@@ -155,7 +155,8 @@ export async function runChecks(db: Pool, records: Records, sims: { pay: WechatP
     const no = `RF${createHash('sha256').update(r.key).digest('hex').slice(0, 30).toUpperCase()}`;
     const row = refundBy.get(no);
     if (r.outcome === 'failed') {
-      if (row) f.add('refund-failed-but-applied', `${r.key} answered ${r.code} but refund ${no} is ${String(row.status)}`);
+      // WECHAT_UNAVAILABLE leaves the attempt on record as ABNORMAL, with no points moved: that is "nothing changed".
+      if (row && !(row.status === 'ABNORMAL' && ofSource('wechatpay_refund', no).length === 0)) f.add('refund-failed-but-applied', `${r.key} answered ${r.code} but refund ${no} is ${String(row.status)}`);
       continue;
     }
     if (!row) {

@@ -10,7 +10,8 @@
  * SOAK_DB_STOP (kill | term: how MariaDB goes down), SOAK_DB_DOWN_SECONDS (5), SOAK_TILL_WORKERS (3),
  * SOAK_REWARD_WORKERS (2), SOAK_PAY_WORKERS (2), SOAK_PAUSE_MS (150: between one worker's operations),
  * SOAK_REQUEST_DEADLINE_SECONDS (90: how long a client keeps retrying one request), SOAK_TAMPER=1 (self-test: corrupt
- * the books before the checks, which must then fail).
+ * the books before the checks, which must then fail), SOAK_REFUND_CRASH=1 (one more fault: a refund request stalls on
+ * its way to WeChat Pay when the API is killed; see the README's findings).
  * Only 127.0.0.1 is used; the shared MariaDB on :3306 is never touched.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,7 +26,8 @@ import { runChecks } from './checks';
 import { Counters, SoakClient } from './client';
 import { freePort, startPrivateMariadb, type PrivateMariadb } from './mariadb';
 import { seed } from './seed';
-import { runLoad, type Records } from './workers';
+import { startPayProxy, type PayProxy } from './pay-proxy';
+import { REFUND, runLoad, type Records } from './workers';
 
 const num = (name: string, def: number): number => {
   const v = process.env[name];
@@ -43,6 +45,7 @@ const REWARD_WORKERS = num('SOAK_REWARD_WORKERS', 2);
 const PAY_WORKERS = num('SOAK_PAY_WORKERS', 2);
 const PAUSE_MS = num('SOAK_PAUSE_MS', 150);
 const REQUEST_DEADLINE_S = num('SOAK_REQUEST_DEADLINE_SECONDS', 90);
+const REFUND_CRASH = process.env.SOAK_REFUND_CRASH === '1';
 const INITIAL_STOCK = 100_000;
 const APPID = 'wx_soak_appid';
 const SECRET = 'soak_app_secret';
@@ -89,6 +92,7 @@ async function main(): Promise<number> {
   let mini: WechatMiniSimulator | null = null;
   let pay: WechatPaySimulator | null = null;
   let recharge: RechargeSimulator | null = null;
+  let proxy: PayProxy | null = null;
   try {
     log(`load ${SECONDS} s, drain ≤ ${DRAIN_SECONDS} s; workers: till ${TILL_WORKERS}, reward ${REWARD_WORKERS}, pay ${PAY_WORKERS}, refund 1, expiry 1`);
     mariadb = await startPrivateMariadb(log);
@@ -97,6 +101,7 @@ async function main(): Promise<number> {
     const keys = generateWechatPayKeys();
     // WeChat's retry schedule (15 s, 15 s, 30 s, 3 min, …) shortened 5×: a notification that meets a dead API comes again.
     pay = await startWechatPaySimulator({ keys, appid: APPID, signWith: 'alternate', retryScale: 0.2, refundDelayMs: 200 });
+    proxy = await startPayProxy(pay.url); // transparent, except for the SOAK_REFUND_CRASH fault
     const rechargeSecret = randomBytes(24).toString('base64url');
     recharge = await startRechargeProviderSimulator({ appId: 'qz_soak', secret: rechargeSecret, settleMs: 300, retryScale: 0.05 });
     const pem = (name: string, body: string): string => {
@@ -111,7 +116,7 @@ async function main(): Promise<number> {
       JWT_SECRET: randomBytes(32).toString('base64url'), LOG_LEVEL: 'warn', WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, WECHAT_API_BASE: mini.url,
       EXPIRY_JOB_INTERVAL_MINUTES: '1', CLUB_JOBS_INTERVAL_SECONDS: '0',
       WECHATPAY_MCHID: keys.merchant.mchid, WECHATPAY_SERIAL_NO: keys.merchant.serial, WECHATPAY_PRIVATE_KEY_PATH: pem('apiclient_key.pem', keys.merchant.privateKeyPem),
-      WECHATPAY_APIV3_KEY: keys.apiV3Key, WECHATPAY_API_BASE: pay.url,
+      WECHATPAY_APIV3_KEY: keys.apiV3Key, WECHATPAY_API_BASE: proxy.url,
       WECHATPAY_PLATFORM_KEYS: `${keys.platformCert.serial}=${pem('platform.pem', keys.platformCert.publicKeyPem)},${keys.publicKey.id}=${pem('pub_key.pem', keys.publicKey.publicKeyPem)}`,
       PAY_ORDER_TTL_MINUTES: '5', PAY_RECOVERY_AFTER_MINUTES: '1', PAY_RECOVERY_INTERVAL_SECONDS: '5',
       REWARD_OTP_THRESHOLD_POINTS: '0', REWARD_JOBS_INTERVAL_SECONDS: '2', REWARD_PROVIDER_BASE_URL: recharge.url, REWARD_PROVIDER_APP_ID: 'qz_soak',
@@ -155,12 +160,32 @@ async function main(): Promise<number> {
       if (back === null) findings.push('the API did not reach the restarted MariaDB within 120 s (/health stayed 503)');
       else log(`API healthy again ${(back / 1000).toFixed(1)} s after MariaDB came back`);
       await sleep(Math.max(0, loadEnds - SECONDS * 350 - Date.now()));
+      let crashRefund: Promise<void> = Promise.resolve();
+      const px = proxy as PayProxy;
+      if (REFUND_CRASH) {
+        // The API dies while WeChat Pay has not received a refund it is sending (the network stalls, then SIGKILL).
+        const [rows] = await (pool as Pool).query("SELECT out_trade_no, amount_fen FROM pay_order WHERE state = 'PAID' AND refunded_fen = 0 ORDER BY id DESC LIMIT 1");
+        const o = (rows as { out_trade_no: string; amount_fen: number }[])[0];
+        if (o) {
+          px.holdRefunds = true;
+          const key = `sf-crash-${Date.now().toString(36)}`;
+          log(`FAULT: refund of ${o.out_trade_no} held on its way to WeChat Pay (key ${key})`);
+          crashRefund = client.call<{ refundPayment: { outRefundNo: string; status: string } }>('refundPayment', REFUND, { input: { outTradeNo: o.out_trade_no, amountFen: o.amount_fen, reason: '退货', idempotencyKey: key } }, s.staff.token).then((r) => {
+            records.refunds.push({ key, outTradeNo: o.out_trade_no, amountFen: o.amount_fen, outcome: r.data ? 'ok' : r.gaveUp ? 'gave-up' : 'failed', code: r.code, outRefundNo: r.data?.refundPayment.outRefundNo ?? null });
+            log(`the held refund, retried with its key after the restart, answered ${r.data ? `status ${r.data.refundPayment.status}` : r.code}`);
+          });
+          await sleep(1500);
+        }
+      }
       log('FAULT: API process SIGKILL');
       await proc.kill();
+      if (px.holdRefunds) faults.push(`${px.held} refund request(s) held on their way to WeChat Pay when the API died`);
+      px.holdRefunds = false;
       faults.push(`API process SIGKILLed at ${stamp().trim()}`);
       counters.add('restarts.api');
       const ms = await proc.start();
       log(`API process ${proc.pid} started again in ${(ms / 1000).toFixed(1)} s`);
+      await crashRefund;
     })();
     const progress = setInterval(() => log(`progress: ${records.till.length} till, ${records.rewards.length} reward, ${records.payments.length} payment, ${records.refunds.length} refund requests`), 15_000);
     await runLoad(ctx, { tillWorkers: TILL_WORKERS, rewardWorkers: REWARD_WORKERS, payWorkers: PAY_WORKERS, pauseMs: PAUSE_MS });
@@ -235,6 +260,7 @@ async function main(): Promise<number> {
     await mini?.close().catch(() => undefined);
     await pay?.close().catch(() => undefined);
     await recharge?.close().catch(() => undefined);
+    await proxy?.close().catch(() => undefined);
     await mariadb?.destroy().catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -55,7 +55,7 @@ const CREATE_PAYMENT = `mutation($input: CreatePaymentInput!) { createPayment(in
 const CREATE_TILL_ORDER = 'mutation($input: CreatePaymentInput!) { createTillOrder(input: $input) { outTradeNo } }';
 const PAY_TILL_ORDER = `mutation($no: String!) { payTillOrder(outTradeNo: $no) { ${INTENT} } }`;
 const PAY_ORDER = 'query($no: String!) { payOrder(outTradeNo: $no) { state amountFen refundedFen } }';
-const REFUND = 'mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { outRefundNo status amountFen } }';
+export const REFUND = 'mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { outRefundNo status amountFen } }';
 const EXPIRY = 'mutation { runPointsExpiry { members lots points } }';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
