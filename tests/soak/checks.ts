@@ -142,7 +142,8 @@ export async function runChecks(db: Pool, records: Records, sims: { pay: WechatP
       if (!purchases.has(`wechatpay:${String(o.transaction_id)}`)) f.add('paid-no-spend-row', no);
     } else if (o.state === 'PENDING') {
       if (paidRemote) f.add('payment-stuck', `${no} paid at WeChat Pay but PENDING here (points not credited)`);
-      else if (ms(o.expires_at) <= now.getTime()) f.add('payment-past-deadline', `${no} PENDING past its deadline ${String(o.expires_at)}`);
+      // Recovery closes an expired order within its interval (5 s here): 15 s of grace.
+      else if (ms(o.expires_at) + 15_000 <= now.getTime()) f.add('payment-past-deadline', `${no} PENDING past its deadline ${new Date(ms(o.expires_at)).toISOString()}`);
     } else if (paidRemote) f.add('payment-closed-but-paid', `${no} CLOSED here, paid at WeChat Pay`);
   }
   for (const p of records.payments) if (p.paidAtSim && orderBy.get(p.outTradeNo)?.state !== 'PAID') f.add('payment-not-paid', `${p.outTradeNo} (${p.mode}) paid at WeChat Pay, ${String(orderBy.get(p.outTradeNo)?.state ?? 'missing')} here`);
