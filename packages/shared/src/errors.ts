@@ -37,6 +37,7 @@ export const ErrorCode = {
   VOUCHER_USED: 'VOUCHER_USED',
   VOUCHER_EXPIRED: 'VOUCHER_EXPIRED',
   VOUCHER_WRONG_STORE: 'VOUCHER_WRONG_STORE',
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -77,5 +78,16 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   VOUCHER_USED: '该券已使用',
   VOUCHER_EXPIRED: '该券已过期',
   VOUCHER_WRONG_STORE: '该券不能在本门店使用',
+  RATE_LIMITED: '操作过于频繁，请稍后再试',
   INTERNAL: '系统繁忙，请稍后再试',
 };
+
+/**
+ * The Chinese text for RATE_LIMITED with the wait the API sent in `extensions.retryAfterSeconds`: "操作过于频繁，请 N 秒后再试"
+ * (whole minutes from two minutes on). Without a usable number, the plain message.
+ */
+export function rateLimitedMessageZh(retryAfterSeconds: unknown): string {
+  if (typeof retryAfterSeconds !== 'number' || !Number.isFinite(retryAfterSeconds) || retryAfterSeconds <= 0) return errorMessageZh.RATE_LIMITED;
+  const s = Math.ceil(retryAfterSeconds);
+  return s >= 120 ? `操作过于频繁，请 ${Math.ceil(s / 60)} 分钟后再试` : `操作过于频繁，请 ${s} 秒后再试`;
+}

@@ -6,7 +6,7 @@ import { postJson, TransportError } from './transport';
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: { message?: string; extensions?: { code?: string } }[];
+  errors?: { message?: string; extensions?: { code?: string; [key: string]: unknown } }[];
 }
 
 /**
@@ -32,7 +32,7 @@ export async function request<R, V>(doc: TypedDocument<R, V>, variables: V): Pro
   }
   const first = body.errors?.[0];
   if (first) {
-    const err: ApiError = apiError(first.extensions?.code, first.message);
+    const err: ApiError = apiError(first.extensions?.code, first.message, first.extensions);
     if (err.code === 'UNAUTHENTICATED' && token) session.signOut();
     throw err;
   }

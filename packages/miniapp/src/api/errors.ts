@@ -1,4 +1,4 @@
-import { ErrorCode, errorMessageZh } from '@quanzi/shared';
+import { ErrorCode, errorMessageZh, rateLimitedMessageZh } from '@quanzi/shared';
 
 /**
  * Failures that happen on the phone, before or besides the API (network, WeChat's payment sheet); the API's own
@@ -48,9 +48,11 @@ export interface ApiError {
   readonly detail?: string;
 }
 
-export function apiError(code: unknown, detail?: string): ApiError {
+/** `extensions` of the API's error, for the codes whose message names a value (RATE_LIMITED: `retryAfterSeconds`). */
+export function apiError(code: unknown, detail?: string, extensions?: Record<string, unknown>): ApiError {
   const c = normalizeCode(code);
-  return { isApiError: true, code: c, message: messageFor(c), detail };
+  const message = c === ErrorCode.RATE_LIMITED ? rateLimitedMessageZh(extensions?.retryAfterSeconds) : messageFor(c);
+  return { isApiError: true, code: c, message, detail };
 }
 
 export function isApiError(e: unknown): e is ApiError {
