@@ -72,6 +72,25 @@ const schema = z.object({
   REWARD_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(10_000),
   /** Log every SQL statement (debug). */
   DB_DEBUG: bool,
+  /** Redis for the rate-limit counters (shared by every instance); empty: counters in process memory. */
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'REDIS_URL must start with redis:// or rediss://'),
+  /** Prefix of every Redis key the API writes. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,32}$/).default('quanzi:rl:'),
+  /** Wrong member or voucher codes one till (staff user at a store) may send per window before its cool-down; 0 disables. */
+  RATE_LIMIT_CODE_FAILURES: z.coerce.number().int().min(0).max(1000).default(10),
+  RATE_LIMIT_CODE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_CODE_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Sign-ins per minute from one IP address / for one openid; 0 disables. */
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(0).max(100_000).default(60),
+  RATE_LIMIT_LOGIN_PER_OPENID: z.coerce.number().int().min(0).max(1000).default(10),
+  /** One-time-code requests per hour for one member (the phone that receives them) / from one IP address; 0 disables. */
+  RATE_LIMIT_OTP_PER_MEMBER: z.coerce.number().int().min(0).max(1000).default(10),
+  RATE_LIMIT_OTP_PER_IP: z.coerce.number().int().min(0).max(100_000).default(60),
+  /** Behind a load balancer: which X-Forwarded-For hops to trust for the client's IP (fastify's trustProxy: true, a hop count, or IPs/CIDRs). */
+  TRUST_PROXY: z.string().optional(),
 });
 
 export type Config = {
@@ -97,7 +116,30 @@ export type Config = {
   wechatPay: WechatPayConfig | null;
   pay: { orderTtlMinutes: number; recoveryAfterMinutes: number; recoveryIntervalSeconds: number };
   rewards: RewardsConfig;
+  limits: LimitsConfig;
+  /** fastify's trustProxy: whether (and which hops of) X-Forwarded-For name the client. */
+  trustProxy: boolean | number | string[];
 };
+
+/** Rate limits on guessable inputs and costly floods (see the README, "Rate limits"). 0 disables a limit. */
+export interface LimitsConfig {
+  redisUrl: string | null;
+  keyPrefix: string;
+  codeFailures: number;
+  codeWindowSeconds: number;
+  codeCooldownSeconds: number;
+  loginPerIpPerMinute: number;
+  loginPerOpenidPerMinute: number;
+  otpPerMemberPerHour: number;
+  otpPerIpPerHour: number;
+}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string[] {
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  return v.split(',').map((x) => x.trim()).filter(Boolean);
+}
 
 export interface RewardsConfig {
   /** Points price from which a redemption needs a one-time code (0 = never). */
@@ -214,6 +256,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wechatPay: loadWechatPay(e),
     pay: { orderTtlMinutes: e.PAY_ORDER_TTL_MINUTES, recoveryAfterMinutes: e.PAY_RECOVERY_AFTER_MINUTES, recoveryIntervalSeconds: e.PAY_RECOVERY_INTERVAL_SECONDS },
     rewards: loadRewards(e),
+    limits: {
+      redisUrl: e.REDIS_URL ?? null,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      codeFailures: e.RATE_LIMIT_CODE_FAILURES,
+      codeWindowSeconds: e.RATE_LIMIT_CODE_WINDOW_SECONDS,
+      codeCooldownSeconds: e.RATE_LIMIT_CODE_COOLDOWN_SECONDS,
+      loginPerIpPerMinute: e.RATE_LIMIT_LOGIN_PER_IP,
+      loginPerOpenidPerMinute: e.RATE_LIMIT_LOGIN_PER_OPENID,
+      otpPerMemberPerHour: e.RATE_LIMIT_OTP_PER_MEMBER,
+      otpPerIpPerHour: e.RATE_LIMIT_OTP_PER_IP,
+    },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
 }
 

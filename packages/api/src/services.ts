@@ -23,6 +23,7 @@ import { ClubService } from './modules/clubs/club.service';
 import { EventService } from './modules/clubs/event.service';
 import { ClubReportService } from './modules/clubs/club-report.service';
 import { createRewardServices, type RewardServices } from './modules/rewards/reward-services';
+import { RateLimitService } from './limits/rate-limit.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -44,6 +45,7 @@ export interface Services extends RewardServices {
   clubs: ClubService;
   events: EventService;
   clubReports: ClubReportService;
+  limits: RateLimitService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -54,9 +56,12 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const tiers = new TierService(db);
   const earning = new EarningService(db, org);
   const users = new UserService(db, wechat, tokens, tiers, earning, org, log);
+  const outbox = new OutboxService(db, log);
+  const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
+  const limits = new RateLimitService(config.limits, db, notifications, log);
   const members = new MemberService(db, tiers, org, tokens);
   const ledger = new LedgerService(db);
-  const till = new TillIdentifier(members, tokens);
+  const till = new TillIdentifier(members, tokens, limits);
   const purchases = new PurchaseService(db, till, earning, tiers, org, log);
   const wp = config.wechatPay;
   const verifier = wp ? new WechatPayVerifier(wp.platformKeys, wp.apiV3Key) : null;
@@ -65,12 +70,10 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
       ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
       : null;
   const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, org, log);
-  const outbox = new OutboxService(db, log);
-  const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
   const clubReports = new ClubReportService(db, clubs);
   const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till });
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, notifications, clubs, events, clubReports, ...rewardServices };
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, notifications, clubs, events, clubReports, limits, ...rewardServices };
 }

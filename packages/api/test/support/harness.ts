@@ -8,7 +8,7 @@ import { createApp, type App } from '../../src/app';
 import { demoPhoneOf } from '../../src/demo/seed';
 import { simulatedWechatPayConfig } from '../../src/demo/wechatpay';
 import { startSimulatedRewardProvider } from '../../src/demo/recharge';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type LimitsConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './db';
 import { seedOrg, type Org } from './org';
@@ -56,6 +56,8 @@ export interface TestAppOptions {
   demo?: boolean;
   /** Start the recharge aggregator simulator with these options and configure the API for it (provider timeout `timeoutMs`, default 2000). */
   rewards?: Partial<Omit<RechargeSimulatorOptions, 'appId' | 'secret'>> & { timeoutMs?: number; otpThresholdPoints?: number };
+  /** Rate-limit settings over the defaults (e.g. `redisUrl` to count in Redis). */
+  limits?: Partial<LimitsConfig>;
 }
 
 export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestAppOptions = {}): Promise<TestApp> {
@@ -66,6 +68,8 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
   config.database = db.config;
   config.clubJobsIntervalSeconds = 0; // tests run the club jobs themselves
   config.rewards.jobsIntervalSeconds = 0; // and the reward jobs
+  // Every test app counts on its own (Redis keys outlive a test run).
+  config.limits = { ...config.limits, keyPrefix: `qztest:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`, ...opts.limits };
   let rechargeSim: RechargeSimulator | null = null;
   if (opts.rewards) {
     const { timeoutMs, otpThresholdPoints, ...simOpts } = opts.rewards;
