@@ -24,6 +24,7 @@ import { EventService } from './modules/clubs/event.service';
 import { ClubReportService } from './modules/clubs/club-report.service';
 import { createRewardServices, type RewardServices } from './modules/rewards/reward-services';
 import { RateLimitService } from './limits/rate-limit.service';
+import { PayAnomalyService } from './modules/payments/pay-anomaly.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -46,6 +47,7 @@ export interface Services extends RewardServices {
   events: EventService;
   clubReports: ClubReportService;
   limits: RateLimitService;
+  payAnomalies: PayAnomalyService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -69,11 +71,12 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
     wp && verifier
       ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
       : null;
-  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, org, log);
+  const payAnomalies = new PayAnomalyService(db, log);
+  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, org, log, payAnomalies);
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
   const clubReports = new ClubReportService(db, clubs);
   const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till });
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, notifications, clubs, events, clubReports, limits, ...rewardServices };
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, notifications, clubs, events, clubReports, limits, payAnomalies, ...rewardServices };
 }

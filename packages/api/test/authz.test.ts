@@ -114,7 +114,9 @@ type OpName =
   | 'runPointsExpiry'
   | 'memberByCode@guomao'
   | 'tillOperations@guomao'
-  | 'pointsReconciliation';
+  | 'pointsReconciliation'
+  | 'payAnomalies'
+  | 'resolvePayAnomaly';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -143,6 +145,8 @@ const MATRIX: [OpName, string][] = [
   ['memberByCode@guomao',                      'U    F      A     F     F     A     A     F     A'],
   ['tillOperations@guomao',                    'U    F      A     F     F     A     A     F     A'],
   ['pointsReconciliation',                     'U    F      F     F     F     F     F     F     A'],
+  ['payAnomalies',                             'U    F      F     F     F     F     F     F     A'],
+  ['resolvePayAnomaly',                        'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -169,6 +173,8 @@ const CREATE_REWARD = 'mutation($input: CreateRewardInput!) { createReward(input
 const TILL_REWARD = 'mutation($input: TillRedeemRewardInput!) { redeemRewardAtTill(input: $input) { replayed balance redemption { id } } }';
 const TILL_OTP = 'mutation($input: TillRewardOtpInput!) { requestTillRewardOtp(input: $input) { sentTo } }';
 const BIND_PHONE = 'mutation($code: String!) { bindPhone(code: $code) { phone } }';
+const PAY_ANOMALIES = '{ payAnomalies(resolved: false, first: 5) { id kind timesSeen } }';
+const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
 
 const MONTH = 30 * 86_400_000;
 
@@ -245,6 +251,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       codeSteps: norm(await q.all('SELECT id, code_last_step FROM member ORDER BY id')),
       regions: norm(await q.all('SELECT id, code, name FROM region ORDER BY id')),
       stores: norm(await q.all('SELECT id, region_id, code, name FROM store ORDER BY id')),
+      anomalies: norm(await q.all('SELECT id, resolved_at, resolved_by_id, resolution_note FROM pay_anomaly ORDER BY id')),
     };
   }
 
@@ -330,7 +337,22 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     },
     'tillOperations@guomao': async () => ({ query: TILL_OPS, variables: { storeId: String(t.org.guomao) }, mutates: false }),
     pointsReconciliation: async () => ({ query: RECONCILE, variables: {}, mutates: false }),
+    payAnomalies: async () => ({ query: PAY_ANOMALIES, variables: {}, mutates: false }),
+    resolvePayAnomaly: async () => ({ query: RESOLVE_ANOMALY, variables: { id: String(await anomaly()), note: '已联系微信支付核实并退款' }, mutates: true }),
   };
+
+  /** A WeChat Pay anomaly on an order of its own (setup by SQL: this app runs without WeChat Pay). */
+  async function anomaly(): Promise<number> {
+    const q = t.app.services.db.q;
+    const now = new Date();
+    const no = `QZAUTHZ${++seq}${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const o = await q.run(
+      "INSERT INTO pay_order (out_trade_no, store_id, amount_fen, description, `lines`, state, refunded_fen, points_reversed, expires_at, created_at) VALUES (?, ?, 1000, 'authz', '[]', 'PENDING', 0, 0, ?, ?)",
+      [no, t.org.guomao, q.ts(now), q.ts(now)],
+    );
+    await t.app.services.payAnomalies.record(o.insertId, `42000${seq}`, [{ kind: 'AMOUNT_MISMATCH', expected: '1000', received: '1' }], 'notify', now);
+    return toInt((await q.get<{ id: unknown }>('SELECT id FROM pay_anomaly WHERE order_id = ?', [o.insertId]))?.id);
+  }
 
   test('the matrix covers every role and operation exactly once', () => {
     expect(MATRIX.map(([op]) => op).sort()).toEqual(Object.keys(OPS).sort());
