@@ -7,7 +7,8 @@
  *   member up, list operations) is for staff of that store
  *   and for managers whose scope covers it (the store's manager, its region's manager, HQ managers);
  * - earning rules and staff/organizer roles: managers whose scope covers the rule's or role's scope;
- * - tiers, program settings, regions, stores, manager roles, points expiry and reconciliation: HQ managers;
+ * - tiers, program settings, regions, stores, manager roles, points expiry and reconciliation, WeChat Pay anomalies
+ *   (list, resolve): HQ managers;
  * - organizers run clubs: none of these; signed-out callers are UNAUTHENTICATED for all of them.
  *
  * An allowed cell must succeed (inputs are made to succeed: fresh members, unique codes and keys) and, for a
