@@ -86,7 +86,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const log = opts.logger ?? createLogger(config.logLevel);
   const orm = opts.orm ?? (await initOrm(config.database));
   const services = createServices(config, orm, log, opts.wechatBase);
-  const fastify = Fastify({ logger: false, bodyLimit: 1024 * 1024, genReqId: () => randomUUID() });
+  const fastify = Fastify({ logger: false, bodyLimit: 1024 * 1024, genReqId: () => randomUUID(), trustProxy: config.trustProxy });
   const production = config.env === 'production';
 
   const logPlugin: ApolloServerPlugin<RequestContext> = {
@@ -147,7 +147,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
           throw new GraphQLError((e as Error).message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
         }
       }
-      return new RequestContext(services, userId, request.id);
+      return new RequestContext(services, userId, request.id, request.ip);
     },
   });
 
@@ -272,6 +272,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
       if (recoveryTimer) clearInterval(recoveryTimer);
       await fastify.close();
       await apollo.stop().catch(() => undefined);
+      await services.limits.close();
       if (!opts.orm) await orm.close(true);
     },
   };

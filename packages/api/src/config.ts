@@ -91,6 +91,25 @@ const schema = z.object({
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false', '1', '0']).optional(),
   /** Members, staff and the signed-out may send only the registered (trusted) documents; default on with NODE_ENV=production. */
   GRAPHQL_TRUSTED_DOCUMENTS: z.enum(['true', 'false', '1', '0']).optional(),
+  /** Redis for the rate-limit counters (shared by every instance); empty: counters in process memory. */
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'REDIS_URL must start with redis:// or rediss://'),
+  /** Prefix of every Redis key the API writes. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[\w:.-]{1,32}$/).default('quanzi:rl:'),
+  /** Wrong member or voucher codes one till (staff user at a store) may send per window before its cool-down; 0 disables. */
+  RATE_LIMIT_CODE_FAILURES: z.coerce.number().int().min(0).max(1000).default(10),
+  RATE_LIMIT_CODE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_CODE_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Sign-ins per minute from one IP address / for one openid; 0 disables. */
+  RATE_LIMIT_LOGIN_PER_IP: z.coerce.number().int().min(0).max(100_000).default(60),
+  RATE_LIMIT_LOGIN_PER_OPENID: z.coerce.number().int().min(0).max(1000).default(10),
+  /** One-time-code requests per hour for one member (the phone that receives them) / from one IP address; 0 disables. */
+  RATE_LIMIT_OTP_PER_MEMBER: z.coerce.number().int().min(0).max(1000).default(10),
+  RATE_LIMIT_OTP_PER_IP: z.coerce.number().int().min(0).max(100_000).default(60),
+  /** Behind a load balancer: which X-Forwarded-For hops to trust for the client's IP (fastify's trustProxy: true, a hop count, or IPs/CIDRs). */
+  TRUST_PROXY: z.string().optional(),
 });
 
 export type Config = {
@@ -121,6 +140,9 @@ export type Config = {
   /** Outbox retention: days kept after delivery (or acknowledgement of a dead letter), minutes between runs (0 = off). */
   outbox: { retentionDays: number; retentionIntervalMinutes: number };
   graphql: GraphqlConfig;
+  limits: LimitsConfig;
+  /** fastify's trustProxy: whether (and which hops of) X-Forwarded-For name the client. */
+  trustProxy: boolean | number | string[];
 };
 
 /** How hostile GraphQL is kept out (README, "GraphQL"): limits, introspection, trusted documents. */
@@ -135,6 +157,26 @@ export interface GraphqlConfig {
   introspection: boolean;
   /** Only registered documents from anyone but managers. */
   trustedDocuments: boolean;
+}
+
+/** Rate limits on guessable inputs and costly floods (see the README, "Rate limits"). 0 disables a limit. */
+export interface LimitsConfig {
+  redisUrl: string | null;
+  keyPrefix: string;
+  codeFailures: number;
+  codeWindowSeconds: number;
+  codeCooldownSeconds: number;
+  loginPerIpPerMinute: number;
+  loginPerOpenidPerMinute: number;
+  otpPerMemberPerHour: number;
+  otpPerIpPerHour: number;
+}
+
+function parseTrustProxy(v: string | undefined): boolean | number | string[] {
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d{1,2}$/.test(v)) return Number(v);
+  return v.split(',').map((x) => x.trim()).filter(Boolean);
 }
 
 export interface RewardsConfig {
@@ -263,6 +305,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       introspection: flag(e.GRAPHQL_INTROSPECTION, e.NODE_ENV !== 'production'),
       trustedDocuments: flag(e.GRAPHQL_TRUSTED_DOCUMENTS, e.NODE_ENV === 'production'),
     },
+    limits: {
+      redisUrl: e.REDIS_URL ?? null,
+      keyPrefix: e.REDIS_KEY_PREFIX,
+      codeFailures: e.RATE_LIMIT_CODE_FAILURES,
+      codeWindowSeconds: e.RATE_LIMIT_CODE_WINDOW_SECONDS,
+      codeCooldownSeconds: e.RATE_LIMIT_CODE_COOLDOWN_SECONDS,
+      loginPerIpPerMinute: e.RATE_LIMIT_LOGIN_PER_IP,
+      loginPerOpenidPerMinute: e.RATE_LIMIT_LOGIN_PER_OPENID,
+      otpPerMemberPerHour: e.RATE_LIMIT_OTP_PER_MEMBER,
+      otpPerIpPerHour: e.RATE_LIMIT_OTP_PER_IP,
+    },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
 }
 

@@ -10,6 +10,8 @@ export class RequestContext {
     readonly services: Services,
     readonly userId: number | null,
     readonly requestId: string = '',
+    /** The client's IP address (behind a proxy: per TRUST_PROXY); empty when unknown (not limited per IP). */
+    readonly ip: string = '',
   ) {}
 
   /** The signed-in user's id, or UNAUTHENTICATED. */

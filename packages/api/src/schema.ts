@@ -10,6 +10,7 @@ import { OrgResolver } from './modules/org/org.resolver';
 import { PurchaseResolver } from './modules/purchases/purchase.resolver';
 import { TierResolver } from './modules/tiers/tier.resolver';
 import { PaymentResolver } from './modules/payments/payment.resolver';
+import { PayAnomalyResolver } from './modules/payments/pay-anomaly.resolver';
 import { ClubResolver } from './modules/clubs/club.resolver';
 import { EventResolver, RsvpResolver } from './modules/clubs/event.resolver';
 import { NotificationResolver } from './modules/notifications/notification.resolver';
@@ -17,7 +18,7 @@ import { RedemptionResolver, RewardResolver } from './modules/rewards/reward.res
 import { OutboxResolver } from './modules/outbox/outbox.resolver';
 import { ConsoleResolver } from './modules/console/console.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -27,6 +27,8 @@ import { createRewardServices, type RewardServices } from './modules/rewards/rew
 import { AuditService } from './modules/audit/audit.service';
 import { ConsoleLoginService } from './modules/console/console-login.service';
 import { ConsoleOrgService } from './modules/console/console-org.service';
+import { RateLimitService } from './limits/rate-limit.service';
+import { PayAnomalyService } from './modules/payments/pay-anomaly.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -52,6 +54,8 @@ export interface Services extends RewardServices {
   audit: AuditService;
   consoleLogin: ConsoleLoginService;
   consoleOrg: ConsoleOrgService;
+  limits: RateLimitService;
+  payAnomalies: PayAnomalyService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -62,9 +66,12 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const tiers = new TierService(db);
   const earning = new EarningService(db, org);
   const users = new UserService(db, wechat, tokens, tiers, earning, org, log);
+  const outbox = new OutboxService(db, log);
+  const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
+  const limits = new RateLimitService(config.limits, db, notifications, log);
   const members = new MemberService(db, tiers, org, tokens);
   const ledger = new LedgerService(db);
-  const till = new TillIdentifier(members, tokens);
+  const till = new TillIdentifier(members, tokens, limits);
   const purchases = new PurchaseService(db, till, earning, tiers, org, log);
   const wp = config.wechatPay;
   const verifier = wp ? new WechatPayVerifier(wp.platformKeys, wp.apiV3Key) : null;
@@ -72,10 +79,9 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
     wp && verifier
       ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
       : null;
-  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, org, log);
-  const outbox = new OutboxService(db, log);
+  const payAnomalies = new PayAnomalyService(db, log);
+  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, org, log, payAnomalies);
   const outboxRetention = new OutboxRetentionService(db, log, { retentionDays: config.outbox.retentionDays });
-  const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
@@ -84,5 +90,5 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, ...rewardServices };
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, ...rewardServices };
 }

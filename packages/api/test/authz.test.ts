@@ -8,7 +8,7 @@
  *   and for managers whose scope covers it (the store's manager, its region's manager, HQ managers);
  * - earning rules and staff/organizer roles: managers whose scope covers the rule's or role's scope;
  * - tiers, program settings, regions, stores, manager roles, points expiry and reconciliation, the outbox's dead
- *   letters and retention: HQ managers;
+ *   letters and retention, WeChat Pay anomalies (list, resolve): HQ managers;
  * - organizers run clubs: none of these; signed-out callers are UNAUTHENTICATED for all of them.
  *
  * An allowed cell must succeed (inputs are made to succeed: fresh members, unique codes and keys) and, for a
@@ -138,7 +138,9 @@ type OpName =
   | 'revokeRole(MANAGER at guomao)'
   | 'managerScope'
   | 'roleGrants'
-  | 'auditLog';
+  | 'auditLog'
+  | 'payAnomalies'
+  | 'resolvePayAnomaly';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -182,6 +184,8 @@ const MATRIX: [OpName, string][] = [
   ['managerScope',                             'U    F      F     F     F     A     A     A     A'],
   ['roleGrants',                               'U    F      F     F     F     A     A     A     A'],
   ['auditLog',                                 'U    F      F     F     F     A     A     A     A'],
+  ['payAnomalies',                             'U    F      F     F     F     F     F     F     A'],
+  ['resolvePayAnomaly',                        'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -215,6 +219,8 @@ const BIND_PHONE = 'mutation($code: String!) { bindPhone(code: $code) { phone } 
 const DEAD_LETTERS = '{ outboxDeadLetters(first: 5) { id topic } }';
 const ACK_DEAD_LETTER = 'mutation($id: ID!) { acknowledgeDeadLetter(id: $id) { id acknowledgedAt } }';
 const RUN_RETENTION = 'mutation { runOutboxRetention { delivered deadLetters } }';
+const PAY_ANOMALIES = '{ payAnomalies(resolved: false, first: 5) { id kind timesSeen } }';
+const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
 
 const MONTH = 30 * 86_400_000;
 
@@ -316,6 +322,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       consoleLogins: norm(await q.all('SELECT id, status, user_id FROM console_login ORDER BY id')),
       roles: norm(await q.all('SELECT id, user_id, role, scope_key FROM role_assignment ORDER BY id')),
       audit: await count('audit_log'),
+      anomalies: norm(await q.all('SELECT id, resolved_at, resolved_by_id, resolution_note FROM pay_anomaly ORDER BY id')),
     };
   }
 
@@ -427,6 +434,8 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     managerScope: async () => ({ query: '{ managerScope { hq stores { id } } }', variables: {}, mutates: false }),
     roleGrants: async () => ({ query: '{ roleGrants(first: 5) { total items { id } } }', variables: {}, mutates: false }),
     auditLog: async () => ({ query: '{ auditLog(first: 5) { total items { id action } } }', variables: {}, mutates: false }),
+    payAnomalies: async () => ({ query: PAY_ANOMALIES, variables: {}, mutates: false }),
+    resolvePayAnomaly: async () => ({ query: RESOLVE_ANOMALY, variables: { id: String(await anomaly()), note: '已联系微信支付核实并退款' }, mutates: true }),
   };
 
   /** A fresh user holding a grant at 国贸 (setup, bypassing authorization); its id. */
@@ -434,6 +443,19 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     const u = await t.signIn(`authz-revoke-${++seq}`);
     await t.grant(u.userId, { role, scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
     return toInt((await t.app.services.db.q.get<{ id: unknown }>('SELECT id FROM role_assignment WHERE user_id = ?', [u.userId]))?.id);
+  }
+
+  /** A WeChat Pay anomaly on an order of its own (setup by SQL: this app runs without WeChat Pay). */
+  async function anomaly(): Promise<number> {
+    const q = t.app.services.db.q;
+    const now = new Date();
+    const no = `QZAUTHZ${++seq}${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const o = await q.run(
+      "INSERT INTO pay_order (out_trade_no, store_id, amount_fen, description, `lines`, state, refunded_fen, points_reversed, expires_at, created_at) VALUES (?, ?, 1000, 'authz', '[]', 'PENDING', 0, 0, ?, ?)",
+      [no, t.org.guomao, q.ts(now), q.ts(now)],
+    );
+    await t.app.services.payAnomalies.record(o.insertId, `42000${seq}`, [{ kind: 'AMOUNT_MISMATCH', expected: '1000', received: '1' }], 'notify', now);
+    return toInt((await q.get<{ id: unknown }>('SELECT id FROM pay_anomaly WHERE order_id = ?', [o.insertId]))?.id);
   }
 
   test('the matrix covers every role and operation exactly once', () => {

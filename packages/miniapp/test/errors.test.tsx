@@ -46,6 +46,15 @@ describe('error codes → Chinese messages', () => {
     expect(session.get().token).toBeNull();
   });
 
+  it('RATE_LIMITED names the wait the API sent (extensions.retryAfterSeconds)', async () => {
+    signIn();
+    api.on('Me', fail('RATE_LIMITED', 'Too many wrong codes', { retryAfterSeconds: 42 }));
+    const e = await request(MeDocument, {}).catch((err: unknown) => err);
+    expect(e).toMatchObject({ code: 'RATE_LIMITED', message: '操作过于频繁，请 42 秒后再试' });
+    await mount(CardPage);
+    await waitForText('操作过于频繁，请 42 秒后再试');
+  });
+
   it('an unknown code is shown as INTERNAL, never raw', async () => {
     signIn();
     api.on('Me', fail('SOMETHING_NEW'));

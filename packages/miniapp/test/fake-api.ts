@@ -11,10 +11,11 @@ export class GraphQLFailure {
   constructor(
     readonly code: string,
     readonly message = `failed: ${code}`,
+    readonly extensions: Record<string, unknown> = {},
   ) {}
 }
 /** Answer with a GraphQL error carrying `extensions.code`. */
-export const fail = (code: string, message?: string) => new GraphQLFailure(code, message);
+export const fail = (code: string, message?: string, extensions?: Record<string, unknown>) => new GraphQLFailure(code, message, extensions);
 
 class Offline {}
 /** No response at all (the request fails inside Taro.request). */
@@ -83,7 +84,7 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   const result = await handler(b.variables ?? {}, headers);
   if (result instanceof Offline) throw new TransportError('request:fail timeout');
   if (result instanceof GraphQLFailure) {
-    return { status: 200, data: { data: null, errors: [{ message: result.message, extensions: { code: result.code } }] } };
+    return { status: 200, data: { data: null, errors: [{ message: result.message, extensions: { ...result.extensions, code: result.code } }] } };
   }
   return { status: 200, data: { data: result } };
 }

@@ -49,6 +49,7 @@ export const ErrorCode = {
   LOGIN_TICKET_USED: 'LOGIN_TICKET_USED',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   OPERATION_NOT_ALLOWED: 'OPERATION_NOT_ALLOWED',
+  RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -100,6 +101,7 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   LOGIN_TICKET_USED: '登录二维码已使用，请刷新后重新扫码',
   QUERY_TOO_COMPLEX: '请求过于复杂，已被拒绝',
   OPERATION_NOT_ALLOWED: '不支持的请求，请更新小程序后重试',
+  RATE_LIMITED: '操作过于频繁，请稍后再试',
   INTERNAL: '系统繁忙，请稍后再试',
 };
 
@@ -111,6 +113,8 @@ export interface ErrorDetails {
   reason?: unknown;
   /** TIER_REQUIRED: what the tier is needed for, `REWARD` (to redeem) or `CLUB`/`EVENT` (to take part). */
   context?: unknown;
+  /** RATE_LIMITED: seconds until the cool-down ends. */
+  retryAfterSeconds?: unknown;
   [key: string]: unknown;
 }
 
@@ -127,5 +131,16 @@ export function errorMessageZhFor(code: ErrorCode, details: ErrorDetails = {}): 
     if (typeof details.attemptsLeft === 'number' && details.attemptsLeft > 0) return `验证码错误，还可尝试 ${details.attemptsLeft} 次`;
   }
   if (code === ErrorCode.TIER_REQUIRED && details.context === 'REWARD') return '会员等级不足，升级后即可兑换';
+  if (code === ErrorCode.RATE_LIMITED) return rateLimitedMessageZh(details.retryAfterSeconds);
   return errorMessageZh[code];
+}
+
+/**
+ * The Chinese text for RATE_LIMITED with the wait the API sent in `extensions.retryAfterSeconds`: "操作过于频繁，请 N 秒后再试"
+ * (whole minutes from two minutes on). Without a usable number, the plain message.
+ */
+export function rateLimitedMessageZh(retryAfterSeconds: unknown): string {
+  if (typeof retryAfterSeconds !== 'number' || !Number.isFinite(retryAfterSeconds) || retryAfterSeconds <= 0) return errorMessageZh.RATE_LIMITED;
+  const s = Math.ceil(retryAfterSeconds);
+  return s >= 120 ? `操作过于频繁，请 ${Math.ceil(s / 60)} 分钟后再试` : `操作过于频繁，请 ${s} 秒后再试`;
 }

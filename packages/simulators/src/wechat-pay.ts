@@ -120,6 +120,12 @@ export interface WechatPaySimulator {
   ): { headers: Record<string, string>; body: string };
   /** Current state of an order as the query API would return it, or null. */
   order(outTradeNo: string): Record<string, unknown> | null;
+  /**
+   * Makes WeChat's record of a paid order contradict the merchant's: from now on the query API and the order's
+   * notification (validly signed and encrypted, as ever) report this amount, merchant id, transaction id or payer
+   * (for tests of the merchant's anomaly handling; a real WeChat Pay never should).
+   */
+  contradict(outTradeNo: string, patch: { total?: number; mchid?: string; transactionId?: string; openid?: string }): void;
   close(): Promise<void>;
 }
 
@@ -273,6 +279,8 @@ interface OrderRecord {
   successTime?: string;
   /** Fen claimed by refunds so far (PROCESSING and SUCCESS). */
   refunded: number;
+  /** What the query API and notifications report instead of the truth (`contradict`). */
+  reported?: { total?: number; mchid?: string; transactionId?: string; openid?: string };
 }
 
 interface RefundRecord {
@@ -449,7 +457,9 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
 
   // ---- shapes ---------------------------------------------------------------------------------
 
-  function queryShape(o: OrderRecord): Record<string, unknown> {
+  function queryShape(truth: OrderRecord): Record<string, unknown> {
+    const r = truth.reported ?? {};
+    const o: OrderRecord = { ...truth, total: r.total ?? truth.total, mchid: r.mchid ?? truth.mchid, openid: r.openid ?? truth.openid, transactionId: truth.transactionId === undefined ? undefined : (r.transactionId ?? truth.transactionId) };
     const paid = o.transactionId !== undefined;
     const out: Record<string, unknown> = { appid: o.appid, mchid: o.mchid, out_trade_no: o.outTradeNo };
     if (paid) out.transaction_id = o.transactionId;
@@ -1131,6 +1141,13 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
       return renderNotification(findEvent(outTradeNo, buildOpts.outRefundNo), buildOpts.tamper);
     },
     order: orderShape,
+    contradict(outTradeNo, patch) {
+      const o = orders.get(outTradeNo);
+      if (!o || o.transactionId === undefined) throw new Error(`wechat-pay simulator: order ${outTradeNo} is not paid`);
+      o.reported = { ...o.reported, ...patch };
+      const ev = events.get(`t:${outTradeNo}`);
+      if (ev) ev.plaintext = JSON.stringify(queryShape(o));
+    },
     close() {
       closed = true;
       for (const entry of timers) {

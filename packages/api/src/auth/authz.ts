@@ -33,6 +33,7 @@ export type Action =
   | 'pay.tillOrder' // create an order at a store's till
   | 'pay.refund' // refund a store's paid order
   | 'pay.recover'
+  | 'pay.anomaly' // list and resolve WeChat Pay messages that contradicted our orders
   | 'points.reconcile'
   | 'club.create' // start a club (at a store, or organisation-wide)
   | 'club.report' // the manager view of clubs and events in scope
@@ -76,6 +77,7 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'pay.tillOrder': (g, t) => staffAt(g, t) || managerCovers(g, t),
   'pay.refund': (g, t) => staffAt(g, t) || managerCovers(g, t),
   'pay.recover': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
+  'pay.anomaly': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'points.reconcile': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'club.create': (g, t) => organizerCovers(g, t) || managerCovers(g, t),
   'club.report': managerCovers,

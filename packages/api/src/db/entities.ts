@@ -6,6 +6,7 @@ import { EarningRule, LoyaltyProgram } from '../modules/earning/earning-rule.ent
 import { LotAllocation, PointsEntry, PointsLot } from '../modules/ledger/ledger.entity';
 import { Purchase } from '../modules/purchases/purchase.entity';
 import { PayOrder, PayRefund } from '../modules/payments/payment.entity';
+import { PayAnomaly } from '../modules/payments/pay-anomaly.entity';
 import { Club, ClubMember, ClubPost } from '../modules/clubs/club.entity';
 import { ClubEvent, EventAttendance, EventRsvp } from '../modules/clubs/event.entity';
 import { Notification, SubscribeConsent } from '../modules/notifications/notification.entity';
@@ -31,6 +32,7 @@ export const entities = [
   Purchase,
   PayOrder,
   PayRefund,
+  PayAnomaly,
   Club,
   ClubMember,
   ClubPost,

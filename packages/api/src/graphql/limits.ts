@@ -34,6 +34,7 @@ export const PAGE_LIMITS: Record<string, number> = {
   'Query.outboxDeadLetters': 200,
   'Query.roleGrants': 200,
   'Query.auditLog': 200,
+  'Query.payAnomalies': 200,
 };
 
 /**

@@ -8,7 +8,7 @@ import { createApp, type App } from '../../src/app';
 import { demoPhoneOf, seedDemo } from '../../src/demo/seed';
 import { simulatedWechatPayConfig } from '../../src/demo/wechatpay';
 import { startSimulatedRewardProvider } from '../../src/demo/recharge';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type LimitsConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createTestDatabase, type TestDatabase, type TestDialect } from './db';
 import { seedOrg, type Org } from './org';
@@ -74,6 +74,8 @@ export interface TestAppOptions {
   demoSeed?: { now: Date };
   /** More environment for loadConfig, e.g. `{ NODE_ENV: 'production' }` (then only registered documents pass: see graphql-guard.test.ts). */
   env?: Record<string, string>;
+  /** Rate-limit settings over the defaults (e.g. `redisUrl` to count in Redis). */
+  limits?: Partial<LimitsConfig>;
 }
 
 export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestAppOptions = {}): Promise<TestApp> {
@@ -85,6 +87,9 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
   config.clubJobsIntervalSeconds = 0; // tests run the club jobs themselves
   config.rewards.jobsIntervalSeconds = 0; // and the reward jobs
   config.outbox.retentionIntervalMinutes = 0; // and outbox retention
+  // Every test app counts on its own (Redis keys outlive a test run). Every test client is 127.0.0.1, so the per-IP
+  // limits are off unless a test sets them (test/rate-limits.test.ts).
+  config.limits = { ...config.limits, keyPrefix: `qztest:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`, loginPerIpPerMinute: 0, otpPerIpPerHour: 0, ...opts.limits };
   let rechargeSim: RechargeSimulator | null = null;
   if (opts.rewards) {
     const { timeoutMs, otpThresholdPoints, ...simOpts } = opts.rewards;

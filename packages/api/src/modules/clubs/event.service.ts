@@ -612,7 +612,7 @@ export class EventService {
     if (!checkInOpen(e, now)) throw closed(e.status === 'PUBLISHED' ? 'Check-in opens 2 hours before the start and closes 2 hours after the end' : `Check-in is closed: the event is ${e.status.toLowerCase()}`);
     let verified;
     try {
-      verified = await this.members.verifyCode(memberCode, now.getTime());
+      verified = await ctx.services.limits.guard('member-code', { userId: staffId, storeId: e.storeId ?? club.storeId ?? null }, () => this.members.verifyCode(memberCode, now.getTime()));
     } catch (err) {
       // A second scan of a code already used here is a repeat of the same check-in.
       if (err instanceof AppError && err.code === ErrorCode.CODE_REUSED) {

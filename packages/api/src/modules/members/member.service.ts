@@ -159,7 +159,7 @@ export class MemberService {
    */
   async atTill(ctx: RequestContext, code: string, storeId: number): Promise<{ member: CodeMember; tier: TierRow; tillTicket: string }> {
     const staffId = await authorize(ctx, 'till.lookup', await this.org.storeTarget(storeId));
-    const { member, step } = await this.verifyCode(code);
+    const { member, step } = await ctx.services.limits.guard('member-code', { userId: staffId, storeId }, () => this.verifyCode(code));
     const tillTicket = await this.tokens.signTillTicket({ memberId: member.id, memberNo: member.memberNo, step, storeId, staffId });
     return { member, tier: await this.tiers.byId(member.tierId), tillTicket };
   }

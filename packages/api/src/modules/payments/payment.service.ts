@@ -13,7 +13,7 @@ import { ErrorCode, fenToYuan, ledgerReason } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import type { Config } from '../../config';
-import { toDate, toInt, type Db, type Q } from '../../db/sql';
+import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import type { Logger } from '../../logger';
 import { WechatPayError, type RequestPaymentParams, type WechatPayClient, type WechatPayTransaction } from '../../integrations/wechatpay/wechatpay-client';
@@ -24,6 +24,7 @@ import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
 import { validatePurchaseLines, type PurchaseLine } from '../purchases/purchase-lines';
+import type { AnomalySource, PayAnomalyService } from './pay-anomaly.service';
 
 export interface PayOrderRow {
   id: number;
@@ -99,6 +100,7 @@ export class PaymentService {
     private readonly tiers: TierService,
     private readonly org: OrgService,
     private readonly log: Logger,
+    private readonly anomalies: PayAnomalyService,
   ) {}
 
   /** outTradeNo → its code until the order expires (see {@link MAX_CACHED_CODES}). */
@@ -284,8 +286,9 @@ export class PaymentService {
 
   /**
    * The notify endpoint's work: verify (signature, serial, timestamp, probe), decrypt (GCM tag checked), then apply
-   * idempotently. Answers 204 once the work is done (or was already done), 401 for anything unverifiable (nothing
-   * changes), 500 only when applying truly failed so that WeChat retries.
+   * idempotently. Answers 204 once the work is done (or was already done) — also when the verified content contradicts
+   * the order, which is then recorded as an anomaly instead (see pay-anomaly.service.ts) — 401 for anything
+   * unverifiable (nothing changes), 500 only when applying truly failed (e.g. the database) so that WeChat retries.
    */
   async handleNotification(headers: Record<string, string | string[] | undefined>, body: string): Promise<NotifyOutcome> {
     if (!this.verifier) return fail(500, 'WeChat Pay is not configured');
@@ -317,20 +320,41 @@ export class PaymentService {
 
   /**
    * Marks the order paid and accrues its points, once per transaction: the state change is a conditional update,
-   * and the ledger entry is keyed (wechatpay, transaction_id). Returns false when there was nothing to do.
+   * and the ledger entry is keyed (wechatpay, transaction_id). Returns false when there was nothing to do — also when
+   * the transaction contradicts the order (amount, merchant, payer, a transaction id of another order, a second
+   * payment): then nothing changes but an anomaly row (`source`: the notification or recovery's query).
    */
-  async completePayment(tx: WechatPayTransaction, now = clock.now()): Promise<boolean> {
+  async completePayment(tx: WechatPayTransaction, now = clock.now(), source: AnomalySource = 'notify'): Promise<boolean> {
     if (tx.trade_state !== 'SUCCESS' && tx.trade_state !== 'REFUND') return false;
     if (!tx.transaction_id) throw new Error('paid transaction without transaction_id');
-    const wp = this.config.wechatPay;
-    if (wp && tx.mchid !== wp.mchid) throw new Error(`notification for another merchant ${tx.mchid}`);
     const order = await this.order(tx.out_trade_no);
     if (!order) {
       this.log.warn({ outTradeNo: tx.out_trade_no }, 'payment for an unknown order');
       return false;
     }
-    if (order.state === 'PAID') return false;
-    if (tx.amount.total !== order.amountFen) throw new Error(`amount mismatch on ${order.outTradeNo}: paid ${tx.amount.total}, ordered ${order.amountFen}`);
+    if (order.state === 'PAID') {
+      if (order.transactionId !== null && order.transactionId !== tx.transaction_id) {
+        await this.anomalies.record(order.id, tx.transaction_id, [{ kind: 'PAID_TWICE', expected: order.transactionId, received: tx.transaction_id }], source, now);
+      }
+      return false;
+    }
+    const contradictions = await this.anomalies.contradictions(tx, order, this.config.wechatPay?.mchid ?? null);
+    if (contradictions.length > 0) {
+      await this.anomalies.record(order.id, tx.transaction_id, contradictions, source, now);
+      return false;
+    }
+    try {
+      return await this.applyPayment(tx, order, now);
+    } catch (e) {
+      // The transaction id was bound to another order meanwhile (the unique index): an anomaly, not a retry.
+      const reused = isUniqueViolation(e) ? await this.anomalies.reusedBy(tx.transaction_id, order.id) : null;
+      if (!reused) throw e;
+      await this.anomalies.record(order.id, tx.transaction_id, [reused], source, now);
+      return false;
+    }
+  }
+
+  private async applyPayment(tx: WechatPayTransaction, order: PayOrderRow, now: Date): Promise<boolean> {
     let memberId = order.memberId;
     if (memberId === null && tx.payer?.openid) {
       const m = await this.db.q.get<{ id: unknown }>('SELECT m.id FROM member m JOIN app_user u ON u.id = m.user_id WHERE u.openid = ?', [tx.payer.openid]);
@@ -378,7 +402,8 @@ export class PaymentService {
   async recover(now = clock.now()): Promise<{ checked: number; completed: number; closed: number }> {
     const { client } = this.requireEnabled();
     const rows = await this.db.q.all<{ out_trade_no: unknown; expires_at: unknown }>(
-      "SELECT out_trade_no, expires_at FROM pay_order WHERE state = 'PENDING' AND created_at <= ? ORDER BY id LIMIT 200",
+      // Orders with an anomaly wait for a manager: querying them again would only count the same contradiction.
+      "SELECT out_trade_no, expires_at FROM pay_order o WHERE state = 'PENDING' AND created_at <= ? AND NOT EXISTS (SELECT 1 FROM pay_anomaly a WHERE a.order_id = o.id) ORDER BY id LIMIT 200",
       [this.db.q.ts(new Date(now.getTime() - this.config.pay.recoveryAfterMinutes * 60_000))],
     );
     let completed = 0;
@@ -396,7 +421,7 @@ export class PaymentService {
         }
       }
       if (remote && (remote.trade_state === 'SUCCESS' || remote.trade_state === 'REFUND')) {
-        if (await this.completePayment(remote, now)) completed++;
+        if (await this.completePayment(remote, now, 'query')) completed++;
         continue;
       }
       if (!expired) continue;

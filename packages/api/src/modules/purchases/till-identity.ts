@@ -8,12 +8,13 @@ import type { TillTicket, TokenService } from '../../auth/jwt';
 import { isUniqueViolation, type Q } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
 import type { CodeMember, MemberService } from '../members/member.service';
+import type { RateLimitService, TillActor } from '../../limits/rate-limit.service';
 
 /** Who is served: the scanned member code, or the till ticket `memberByCode` gave (valid 10 minutes at that till). */
 export interface TillIdentity { memberCode?: string | null; tillTicket?: string | null }
 
-/** The member a till request names (read from the code or ticket, not yet verified). */
-export type Identified = { memberNo: string; code: string; ticket: TillTicket | null };
+/** The member a till request names (read from the code or ticket, not yet verified), and the till asking. */
+export type Identified = { memberNo: string; code: string; ticket: TillTicket | null; till: TillActor };
 
 /** A verified member code: the member and the TOTP step the operation will consume. */
 export type VerifiedCode = Awaited<ReturnType<MemberService['verifyCode']>>;
@@ -24,6 +25,7 @@ export class TillIdentifier {
   constructor(
     private readonly members: MemberService,
     private readonly tokens: TokenService,
+    private readonly limits: RateLimitService,
   ) {}
 
   /** Reads who is served from the member code or the till ticket (which must be this till's: same store and staff). */
@@ -31,22 +33,35 @@ export class TillIdentifier {
     const hasCode = typeof input.memberCode === 'string' && input.memberCode.length > 0;
     const hasTicket = typeof input.tillTicket === 'string' && input.tillTicket.length > 0;
     if (hasCode === hasTicket) throw badInput('Give either memberCode or tillTicket', 'memberCode');
-    if (hasCode) return { memberNo: memberNoOf(input.memberCode as string), code: input.memberCode as string, ticket: null };
+    const till: TillActor = { userId: staffId, storeId };
+    // A typed or scanned code can be guessed (rate-limited per till); a till ticket is signed by us.
+    if (hasCode) {
+      const code = input.memberCode as string;
+      return { memberNo: await this.limits.guard('member-code', till, async () => memberNoOf(code)), code, ticket: null, till };
+    }
     const ticket = await this.tokens.verifyTillTicket(input.tillTicket as string);
     if (ticket.storeId !== storeId || ticket.staffId !== staffId) throw new AppError(ErrorCode.CODE_INVALID, 'This member lookup belongs to another till: scan the code again');
-    return { memberNo: ticket.memberNo, code: '', ticket };
+    return { memberNo: ticket.memberNo, code: '', ticket, till };
   }
 
   /** The member a request names, before the code is verified (to find an earlier result of its idempotency key). */
   async member(who: Identified): Promise<CodeMember> {
-    const m = who.ticket ? await this.members.byId(who.ticket.memberId) : await this.members.byMemberNo(who.memberNo);
-    if (!m) throw new AppError(ErrorCode.CODE_INVALID, 'Unknown member code');
-    return m;
+    const ticket = who.ticket;
+    if (ticket) {
+      const m = await this.members.byId(ticket.memberId);
+      if (!m) throw new AppError(ErrorCode.CODE_INVALID, 'Unknown member code');
+      return m;
+    }
+    return this.limits.guard('member-code', who.till, async () => {
+      const m = await this.members.byMemberNo(who.memberNo);
+      if (!m) throw new AppError(ErrorCode.CODE_INVALID, 'Unknown member code');
+      return m;
+    });
   }
 
   /** Verifies the code (or the ticket's step) is current and unused; CODE_INVALID/CODE_EXPIRED/CODE_REUSED otherwise. */
   async verify(who: Identified, now: Date): Promise<VerifiedCode> {
-    if (!who.ticket) return this.members.verifyCode(who.code, now.getTime());
+    if (!who.ticket) return this.limits.guard('member-code', who.till, () => this.members.verifyCode(who.code, now.getTime()));
     const member = await this.members.byId(who.ticket.memberId);
     if (!member) throw new AppError(ErrorCode.CODE_INVALID, 'Unknown member');
     if (member.codeLastStep !== null && who.ticket.step <= member.codeLastStep) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');

@@ -187,7 +187,11 @@ export class RedemptionService {
    * both). At most one code a minute: asking again sooner answers the code already sent.
    */
   async requestOtp(ctx: RequestContext, rewardId: number, target: string | null, now = clock.now()): Promise<OtpTicket> {
-    return this.sendOtp(await this.me(ctx), rewardId, target, null, now);
+    const me = await this.me(ctx);
+    const { limits } = ctx.services;
+    await limits.hit(limits.otpPerIp, ctx.ip, now.getTime());
+    await limits.hit(limits.otpPerMember, me.memberId, now.getTime());
+    return this.sendOtp(me, rewardId, target, null, now);
   }
 
   /**
@@ -370,8 +374,8 @@ export class RedemptionService {
 
   /** Staff at a store's till: what a voucher is and whether it can be used here (nothing changes). */
   async voucher(ctx: RequestContext, code: string, storeId: number): Promise<{ redemption: RedemptionRow; reward: RewardRow; usableHere: boolean }> {
-    await authorize(ctx, 'voucher.use', await this.org.storeTarget(storeId));
-    const v = await this.byVoucherCode(code);
+    const staffId = await authorize(ctx, 'voucher.use', await this.org.storeTarget(storeId));
+    const v = await ctx.services.limits.guard('voucher-code', { userId: staffId, storeId }, () => this.byVoucherCode(code));
     const expired = v.row.voucherExpiresAt !== null && v.row.voucherExpiresAt.getTime() <= clock.ms();
     const usableHere = v.row.status === 'ISSUED' && !expired && (v.reward.storeIds === null || v.reward.storeIds.includes(storeId));
     return { redemption: v.row, reward: v.reward, usableHere };
@@ -385,7 +389,7 @@ export class RedemptionService {
     const store = await this.org.store(storeId);
     const staffId = await authorize(ctx, 'voucher.use', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
     if (spendFen !== null && (!Number.isSafeInteger(spendFen) || spendFen < 0 || spendFen > 100_000_000)) throw badInput('spendFen must be 0–100000000', 'spendFen');
-    const { row, reward } = await this.byVoucherCode(code);
+    const { row, reward } = await ctx.services.limits.guard('voucher-code', { userId: staffId, storeId: store.id }, () => this.byVoucherCode(code));
     const used = () =>
       new AppError(ErrorCode.VOUCHER_USED, 'This voucher was already used', { usedAt: row.usedAt?.toISOString() ?? null, usedStore: row.usedStoreName });
     if (row.status === 'USED') throw used();

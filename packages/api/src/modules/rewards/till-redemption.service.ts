@@ -67,6 +67,8 @@ export class TillRedemptionService {
     const staffId = await authorize(ctx, 'till.redeem', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
     const who = await this.till.identify(input, store.id, staffId);
     const { member } = await this.till.verify(who, now);
+    // Each code is an SMS to the member's phone: one budget per member, whoever asks.
+    await ctx.services.limits.hit(ctx.services.limits.otpPerMember, member.id, now.getTime());
     return this.redemptions.sendOtp(await this.redemptions.memberById(member.id), input.rewardId, input.target ?? null, store.name, now);
   }
 

@@ -16,7 +16,11 @@ export class AuthPayload {
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: 'Sign in with a wx.login code (F1); creates the member on first sign-in' })
   async login(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
-    const { token, userId, created } = await ctx.services.users.login(code);
+    const { limits } = ctx.services;
+    const { token, userId, created } = await ctx.services.users.login(code, 'MINIPROGRAM', {
+      hitIp: () => limits.hit(limits.loginPerIp, ctx.ip),
+      hitOpenid: (openid) => limits.hit(limits.loginPerOpenid, openid),
+    });
     return { token, created, viewer: await viewerOf(ctx, userId), member: toMemberType(await ctx.services.members.home(userId)) };
   }
 

@@ -47,8 +47,10 @@ export class UserService {
    * wx.login code → code2Session → the user (created with a member, account and code secret on first sign-in)
    * → a session token. Concurrent first sign-ins of one openid create one user.
    */
-  async login(code: string, source: RegistrationSource = 'MINIPROGRAM'): Promise<{ token: string; userId: number; created: boolean }> {
+  async login(code: string, source: RegistrationSource = 'MINIPROGRAM', limits?: { hitIp(): Promise<void>; hitOpenid(openid: string): Promise<void> }): Promise<{ token: string; userId: number; created: boolean }> {
     if (!code || code.length > 128) throw badInput('code is required', 'code');
+    // Per IP before code2Session (each call spends WeChat's quota), per openid after it (each mints a session).
+    await limits?.hitIp();
     let session;
     try {
       session = await this.wechat.code2Session(code);
@@ -56,6 +58,7 @@ export class UserService {
       this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'code2Session failed');
       throw wechatError(e);
     }
+    await limits?.hitOpenid(session.openid);
     const { userId, created } = await this.ensureUser(session.openid, session.unionid, source);
     this.log.info({ userId, openid: session.openid, created }, 'member signed in');
     return { token: await this.tokens.sign(userId), userId, created };
