@@ -3,7 +3,7 @@
  * exactly-once accrual under duplicate, concurrent and late notifications; tampered notifications rejected with
  * nothing changed; recovery by query; partial refunds reversing proportional points with the books balanced.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ErrorCode } from '@quanzi/shared';
 import { startTestApp, type TestApp } from './support/harness';
 
@@ -151,6 +151,46 @@ describe('WeChat Pay', () => {
     expect(await points(m)).toBe(0);
     const row = await t.app.services.payments.refundRow(r.data?.refundPayment.outRefundNo as string);
     expect(row).toMatchObject({ status: 'SUCCESS', pointsReversed: 20, pointsUncollected: 30 });
+    expect(await t.app.services.ledger.reconcile()).toEqual([]);
+  });
+
+  test('a refund stored but never sent (the process died in between) is sent on the same-key retry, or by recovery', async () => {
+    const m = await newMember();
+    const intent = await create(m, 10_000);
+    await sim().pay(intent.payment as never);
+    await sim().idle();
+    expect(await points(m)).toBe(100);
+    const no = intent.order.outTradeNo;
+    const order = await t.app.services.payments.order(no);
+    const q = t.app.services.db.q;
+    const sha = (x: string) => createHash('sha256').update(x).digest('hex');
+    /** The row exactly as refund() stores it before calling WeChat Pay; the crash comes before the call. */
+    const storedOnly = async (key: string, amountFen: number, createdAt: Date) => {
+      const outRefundNo = `RF${sha(key).slice(0, 30).toUpperCase()}`;
+      await q.run("INSERT INTO pay_refund (order_id, out_refund_no, amount_fen, reason, status, points_reversed, points_uncollected, created_by_id, request_hash, created_at) VALUES (?, ?, ?, NULL, 'PROCESSING', 0, 0, ?, ?, ?)", [
+        order?.id, outRefundNo, amountFen, staff.userId, sha(JSON.stringify([no, amountFen])), q.ts(createdAt),
+      ]);
+      return outRefundNo;
+    };
+    // 1. The staff retry with the same key sends it: refunded once, points reversed once.
+    const key = randomUUID();
+    const first = await storedOnly(key, 3_000, new Date());
+    const retry = await t.gql<{ refundPayment: { outRefundNo: string } }>(REFUND, { input: { outTradeNo: no, amountFen: 3_000, idempotencyKey: key } }, staff.token);
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data?.refundPayment.outRefundNo).toBe(first);
+    await sim().idle();
+    expect((await t.app.services.payments.refundRow(first))?.status).toBe('SUCCESS');
+    expect(await points(m)).toBe(70);
+    // 2. Nobody retries: recovery sends it once it is older than the recovery delay (not before).
+    const second = await storedOnly(randomUUID(), 2_000, new Date(Date.now() - 10 * 60_000));
+    const rec = await t.app.services.payments.recover();
+    expect(rec.refundsResent).toBe(1);
+    await sim().idle();
+    expect((await t.app.services.payments.refundRow(second))?.status).toBe('SUCCESS');
+    expect(await points(m)).toBe(50);
+    expect((await t.app.services.payments.recover()).refundsResent).toBe(0);
+    const o = await t.gql<{ payOrder: { refundedFen: number; pointsReversed: number } }>(ORDER, { no }, m.token);
+    expect(o.data?.payOrder).toMatchObject({ refundedFen: 5_000, pointsReversed: 50 });
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
   });
 

@@ -397,9 +397,10 @@ export class PaymentService {
 
   /**
    * Recovery: orders still PENDING some minutes after creation are queried; paid ones are completed (a lost
-   * notification still earns points), expired unpaid ones are closed.
+   * notification still earns points), expired unpaid ones are closed. Refunds stored but never acknowledged by WeChat
+   * Pay (the process died between the two) are sent again.
    */
-  async recover(now = clock.now()): Promise<{ checked: number; completed: number; closed: number }> {
+  async recover(now = clock.now()): Promise<{ checked: number; completed: number; closed: number; refundsResent: number }> {
     const { client } = this.requireEnabled();
     const rows = await this.db.q.all<{ out_trade_no: unknown; expires_at: unknown }>(
       // Orders with an anomaly wait for a manager: querying them again would only count the same contradiction.
@@ -436,7 +437,8 @@ export class PaymentService {
       const c = await this.db.q.run("UPDATE pay_order SET state = 'CLOSED' WHERE out_trade_no = ? AND state = 'PENDING'", [outTradeNo]);
       closed += c.affectedRows;
     }
-    return { checked: rows.length, completed, closed };
+    const { resent } = await this.recoverRefunds(new Date(now.getTime() - this.config.pay.recoveryAfterMinutes * 60_000));
+    return { checked: rows.length, completed, closed, refundsResent: resent };
   }
 
   /** Staff or a manager refund a paid order fully or partly (once per idempotency key). */
@@ -454,6 +456,12 @@ export class PaymentService {
     if (prior) {
       const h = await this.db.q.get<{ request_hash: unknown }>('SELECT request_hash FROM pay_refund WHERE out_refund_no = ?', [outRefundNo]);
       if (h?.request_hash !== hash) throw new AppError(ErrorCode.IDEMPOTENCY_CONFLICT, 'This idempotency key was used for a different refund');
+      // A retry after a crash between storing the refund and sending it: send it (again; WeChat Pay keeps one refund
+      // per out_refund_no), so the member is refunded and the row cannot stay PROCESSING for good.
+      if (prior.status === 'PROCESSING' && !(await this.refundSent(outRefundNo))) {
+        if (!(await this.resendRefund(client, outRefundNo))) throw new AppError(ErrorCode.WECHAT_UNAVAILABLE, 'WeChat Pay did not accept the refund yet: try again');
+        return (await this.refundRow(outRefundNo)) as RefundRow;
+      }
       return prior;
     }
     if (order.state !== 'PAID') throw new AppError(ErrorCode.CONFLICT, 'Only paid orders can be refunded');
@@ -479,6 +487,48 @@ export class PaymentService {
     }
     this.log.info({ outRefundNo, outTradeNo: order.outTradeNo, amountFen: input.amountFen, staffId }, 'refund requested');
     return (await this.refundRow(outRefundNo)) as RefundRow;
+  }
+
+  /** Whether WeChat Pay acknowledged the refund request (we hold its refund_id). */
+  private async refundSent(outRefundNo: string): Promise<boolean> {
+    const r = await this.db.q.get<{ refund_id: unknown }>('SELECT refund_id FROM pay_refund WHERE out_refund_no = ?', [outRefundNo]);
+    return r?.refund_id != null;
+  }
+
+  /**
+   * Sends a stored refund's request again, with exactly the first request's content (WeChat Pay answers the same
+   * out_refund_no with the same refund, never a second one). True when WeChat Pay acknowledged it; a failure leaves the
+   * refund PROCESSING for the next try (recovery, or the staff's retry with the same key).
+   */
+  private async resendRefund(client: WechatPayClient, outRefundNo: string): Promise<boolean> {
+    const f = await this.db.q.get<Record<string, unknown>>(
+      'SELECT f.amount_fen, f.reason, o.out_trade_no, o.amount_fen AS total_fen FROM pay_refund f JOIN pay_order o ON o.id = f.order_id WHERE f.out_refund_no = ?',
+      [outRefundNo],
+    );
+    if (!f) return false;
+    try {
+      const r = await client.refund({
+        outTradeNo: String(f.out_trade_no), outRefundNo, refundFen: toInt(f.amount_fen), totalFen: toInt(f.total_fen), reason: f.reason == null ? undefined : String(f.reason), notifyUrl: this.notifyUrl,
+      });
+      await this.db.q.run('UPDATE pay_refund SET refund_id = ? WHERE out_refund_no = ? AND refund_id IS NULL', [r.refund_id, outRefundNo]);
+      this.log.info({ outRefundNo }, 'refund sent again');
+      return true;
+    } catch (e) {
+      this.log.warn({ outRefundNo, err: (e as Error).message }, 'refund resend failed');
+      return false;
+    }
+  }
+
+  /** Refunds stored but never acknowledged by WeChat Pay (the process died in between), older than `before`: sent again. */
+  async recoverRefunds(before: Date): Promise<{ resent: number }> {
+    const { client } = this.requireEnabled();
+    const rows = await this.db.q.all<{ out_refund_no: unknown }>(
+      "SELECT out_refund_no FROM pay_refund WHERE status = 'PROCESSING' AND refund_id IS NULL AND created_at <= ? ORDER BY id LIMIT 200",
+      [this.db.q.ts(before)],
+    );
+    let resent = 0;
+    for (const r of rows) if (await this.resendRefund(client, String(r.out_refund_no))) resent++;
+    return { resent };
   }
 
   async refundRow(outRefundNo: string): Promise<RefundRow | null> {
