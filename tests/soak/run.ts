@@ -122,6 +122,10 @@ async function main(): Promise<number> {
       REWARD_OTP_THRESHOLD_POINTS: '0', REWARD_JOBS_INTERVAL_SECONDS: '2', REWARD_PROVIDER_BASE_URL: recharge.url, REWARD_PROVIDER_APP_ID: 'qz_soak',
       REWARD_PROVIDER_SECRET: rechargeSecret, REWARD_PROVIDER_TIMEOUT_MS: '1500',
       SOAK_SEED_ORG: '1',
+      // The soak's operations are its own, not the mini-program's registered documents (the operation limits still
+      // apply); every client is 127.0.0.1 and one staff user drives the whole till load, so the per-IP and per-till
+      // limits are off: the soak is about the books under faults (test/rate-limits.test.ts covers the limits).
+      GRAPHQL_TRUSTED_DOCUMENTS: 'false', RATE_LIMIT_LOGIN_PER_IP: '0', RATE_LIMIT_OTP_PER_IP: '0', RATE_LIMIT_CODE_FAILURES: '0',
     };
     api = new ApiProcess(env, apiLog);
     const started = { api, mariadb };
