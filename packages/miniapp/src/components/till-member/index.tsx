@@ -1,9 +1,23 @@
+import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { Tag } from '@nutui/nutui-react-taro';
+import { Button, Tag } from '@nutui/nutui-react-taro';
 import { useStore } from '../../state/store';
 import { tillMember } from '../../state/till';
 import { multiplierText } from '../../utils/format';
 import './index.css';
+
+/** The empty state of a till page opened without a scanned member: back to the till to scan one. */
+export function noTillMember() {
+  return {
+    title: '还没有识别会员',
+    description: '请先在收银台扫描会员码',
+    action: (
+      <Button type='primary' onClick={() => void Taro.navigateBack()}>
+        返回收银台
+      </Button>
+    ),
+  };
+}
 
 /** The member in front of the till, as the scanned code showed them. */
 export function TillMemberPanel() {

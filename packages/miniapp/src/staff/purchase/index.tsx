@@ -6,7 +6,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
 import { newLine, parseLines, PurchaseLines, type LineDraft } from '../../components/purchase-lines';
-import { TillMemberPanel } from '../../components/till-member';
+import { noTillMember, TillMemberPanel } from '../../components/till-member';
 import { useStore } from '../../state/store';
 import { newIdempotencyKey, previewEarning, recordPurchase, tillMember, useEarningRules } from '../../state/till';
 import { categoryOptions } from '../../utils/categories';
@@ -32,7 +32,7 @@ export default function PurchasePage() {
 
   if (!current) {
     return (
-      <PageShell state={{ data: null, error: null, loading: false }} empty={{ title: '还没有识别会员', description: '请先在收银台扫描会员码', action: <Button type='primary' onClick={() => void Taro.navigateBack()}>返回收银台</Button> }}>
+      <PageShell state={{ data: null, error: null, loading: false }} empty={noTillMember()}>
         {() => null}
       </PageShell>
     );

@@ -4,7 +4,7 @@ import { Input, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
-import { TillMemberPanel } from '../../components/till-member';
+import { noTillMember, TillMemberPanel } from '../../components/till-member';
 import { useStore } from '../../state/store';
 import { newIdempotencyKey, redeemPoints, tillMember, type TillMember } from '../../state/till';
 import { parsePoints } from '../../utils/format';
@@ -51,15 +51,7 @@ export default function RedeemPage() {
   return (
     <PageShell
       state={state}
-      empty={{
-        title: '还没有识别会员',
-        description: '请先在收银台扫描会员码',
-        action: (
-          <Button type='primary' onClick={() => void Taro.navigateBack()}>
-            返回收银台
-          </Button>
-        ),
-      }}
+      empty={noTillMember()}
     >
       {(m) =>
         receipt ? (

@@ -5,7 +5,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { rewardTarget } from '@quanzi/shared';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
-import { TillMemberPanel } from '../../components/till-member';
+import { noTillMember, TillMemberPanel } from '../../components/till-member';
 import { priceText, redemptionStatusLabel, type Reward } from '../../state/rewards';
 import { useStore } from '../../state/store';
 import {
@@ -90,15 +90,7 @@ export default function TillRewardPage() {
   return (
     <PageShell
       state={state}
-      empty={{
-        title: '还没有识别会员',
-        description: '请先在收银台扫描会员码',
-        action: (
-          <Button type='primary' onClick={() => void Taro.navigateBack()}>
-            返回收银台
-          </Button>
-        ),
-      }}
+      empty={noTillMember()}
     >
       {({ m, list }) => {
         if (done) {
