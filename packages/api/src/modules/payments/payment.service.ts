@@ -478,8 +478,7 @@ export class PaymentService {
       throw e;
     }
     try {
-      const r = await client.refund({ outTradeNo: order.outTradeNo, outRefundNo, refundFen: input.amountFen, totalFen: order.amountFen, reason: reason ?? undefined, notifyUrl: this.notifyUrl });
-      await this.db.q.run('UPDATE pay_refund SET refund_id = ? WHERE out_refund_no = ?', [r.refund_id, outRefundNo]);
+      await this.sendRefund(client, { outTradeNo: order.outTradeNo, outRefundNo, refundFen: input.amountFen, totalFen: order.amountFen, reason });
     } catch (e) {
       this.log.error({ outRefundNo, err: (e as Error).message }, 'refund request failed');
       await this.db.q.run("UPDATE pay_refund SET status = 'ABNORMAL', completed_at = ? WHERE out_refund_no = ? AND status = 'PROCESSING'", [this.db.q.ts(clock.now()), outRefundNo]);
@@ -487,6 +486,12 @@ export class PaymentService {
     }
     this.log.info({ outRefundNo, outTradeNo: order.outTradeNo, amountFen: input.amountFen, staffId }, 'refund requested');
     return (await this.refundRow(outRefundNo)) as RefundRow;
+  }
+
+  /** Sends a refund request to WeChat Pay and keeps its refund_id (the mark that WeChat Pay acknowledged it). */
+  private async sendRefund(client: WechatPayClient, p: { outTradeNo: string; outRefundNo: string; refundFen: number; totalFen: number; reason: string | null }): Promise<void> {
+    const r = await client.refund({ outTradeNo: p.outTradeNo, outRefundNo: p.outRefundNo, refundFen: p.refundFen, totalFen: p.totalFen, reason: p.reason ?? undefined, notifyUrl: this.notifyUrl });
+    await this.db.q.run('UPDATE pay_refund SET refund_id = ? WHERE out_refund_no = ? AND refund_id IS NULL', [r.refund_id, p.outRefundNo]);
   }
 
   /** Whether WeChat Pay acknowledged the refund request (we hold its refund_id). */
@@ -507,10 +512,7 @@ export class PaymentService {
     );
     if (!f) return false;
     try {
-      const r = await client.refund({
-        outTradeNo: String(f.out_trade_no), outRefundNo, refundFen: toInt(f.amount_fen), totalFen: toInt(f.total_fen), reason: f.reason == null ? undefined : String(f.reason), notifyUrl: this.notifyUrl,
-      });
-      await this.db.q.run('UPDATE pay_refund SET refund_id = ? WHERE out_refund_no = ? AND refund_id IS NULL', [r.refund_id, outRefundNo]);
+      await this.sendRefund(client, { outTradeNo: String(f.out_trade_no), outRefundNo, refundFen: toInt(f.amount_fen), totalFen: toInt(f.total_fen), reason: f.reason == null ? null : String(f.reason) });
       this.log.info({ outRefundNo }, 'refund sent again');
       return true;
     } catch (e) {
