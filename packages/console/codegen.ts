@@ -9,6 +9,9 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const repo = path.resolve(__dirname, '..', '..');
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const operationsConfig = require(path.join(repo, 'packages/miniapp/codegen/operations-config.cjs')) as Record<string, unknown>;
+
 const config: CodegenConfig = {
   schema: path.join(repo, 'packages/api/schema.graphql'),
   documents: [path.join(__dirname, 'src/graphql/documents/*.graphql')],
@@ -16,15 +19,7 @@ const config: CodegenConfig = {
   generates: {
     [path.join(__dirname, 'src/graphql/generated.ts')]: {
       plugins: ['typescript-operations', { [path.join(repo, 'packages/miniapp/codegen/typed-documents.cjs')]: { schemaFile: 'packages/api/schema.graphql' } }],
-      config: {
-        enumsAsTypes: true,
-        skipTypename: true,
-        useTypeImports: true,
-        avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
-        maybeValue: 'T | null',
-        inputMaybeValue: 'T | null | undefined',
-        scalars: { DateTimeISO: { input: 'string', output: 'string' } },
-      },
+      config: operationsConfig,
     },
     // Registered documents: in production the API runs unregistered ones only for signed-in managers, and the
     // console's sign-in happens signed out (see packages/api/src/graphql/trusted-documents.ts).

@@ -15,6 +15,9 @@ const schema = existsSync(apiSchema) ? apiSchema : provisional;
 const out = path.join(repo, 'packages/shared/src/graphql/generated.ts');
 const manifest = path.join(repo, 'packages/shared/src/graphql/persisted.json');
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const operationsConfig = require(path.join(__dirname, 'codegen/operations-config.cjs')) as Record<string, unknown>;
+
 const config: CodegenConfig = {
   schema,
   documents: [path.join(repo, 'packages/shared/src/graphql/documents/*.graphql')],
@@ -25,15 +28,7 @@ const config: CodegenConfig = {
         'typescript-operations',
         { [path.join(__dirname, 'codegen/typed-documents.cjs')]: { schemaFile: path.relative(repo, schema) } },
       ],
-      config: {
-        enumsAsTypes: true,
-        skipTypename: true,
-        useTypeImports: true,
-        avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
-        maybeValue: 'T | null',
-        inputMaybeValue: 'T | null | undefined',
-        scalars: { DateTimeISO: { input: 'string', output: 'string' } },
-      },
+      config: operationsConfig,
     },
     // The trusted documents the API accepts from members and staff in production (sha256 → text).
     [manifest]: { plugins: [path.join(__dirname, 'codegen/persisted-manifest.cjs')] },
