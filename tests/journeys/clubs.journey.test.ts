@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { fromBeijing, type WallTime } from '../../packages/miniapp/src/utils/beijing-time';
 import { startTestApp, type GqlResult, type TestApp } from '../../packages/api/test/support/harness';
-import { button, launchChromium, newPhone, requireH5, see, turnPicker } from '../support/h5';
+import { button, launchChromium, newPhone, openRoute, requireH5, see, turnPicker } from '../support/h5';
 
 const ARTIFACTS = path.join(__dirname, '..', 'artifacts', 'journey');
 
@@ -161,7 +161,7 @@ describe('journey: a club event from creation to attendance points', () => {
     await see(page, '演示环境：选择一个身份登录');
     await button(page, 'Dave').click();
     await page.waitForURL(/#\/pages\/(card|till)\/index/);
-    await page.goto(`${t.url}/#/organizer/event-edit/index?clubId=${club.id}`);
+    await openRoute(page, `${t.url}/#/organizer/event-edit/index?clubId=${club.id}`);
     await see(page, '开始时间（北京时间）');
 
     const shown = async (which: 'start' | 'end' | 'deadline') => {

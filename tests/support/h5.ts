@@ -105,6 +105,15 @@ export async function see(page: Page, ...texts: string[]): Promise<void> {
   await settle(page);
 }
 
+/**
+ * Open a route of the signed-in app by address, as a shared link would: a full load at that hash. (Changing only the
+ * hash while Taro's router is still finishing the sign-in's switchTab is dropped: the URL changes, the page does not.)
+ */
+export async function openRoute(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.reload();
+}
+
 /** Until no finite animation (page slide, picker popup) is running. */
 export async function settle(page: Page): Promise<void> {
   await page.waitForFunction(() =>
