@@ -4,7 +4,8 @@ import EventPage from '../src/pages/event';
 import { countdownText, pointsText } from '../src/state/club';
 import { clock } from '../src/utils/clock';
 import { eventDetail, HOUR, iso, managerViewer, ORGANIZER_MEMBERSHIP, rsvp } from './club-fixtures';
-import { $, api, click, fail, flush, mount, openWith, pending, resetAll, signIn, text, waitForText } from './harness';
+import { bobMe } from './fixtures';
+import { $, api, byText, click, fail, flush, mount, openWith, pending, resetAll, signIn, text, waitForText } from './harness';
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 
@@ -198,13 +199,32 @@ describe('event page (pages/event/index?id=)', () => {
     await waitForText('已过退款截止时间，取消后积分不退还');
   });
 
-  it('shows TIER_REQUIRED in Chinese on an elite event', async () => {
+  it('a gold-only event shows the lock and the reason to a lower tier before any tap, with the button disabled', async () => {
     signIn();
     openWith({ id: 'e1' });
+    api.on('Me', bobMe); // 普通会员, rank 0
     api.on('ClubEvent', eventDetail({ minTier: { code: 'GOLD', name: '金卡', rank: 2 } }));
     api.on('RsvpEvent', fail('TIER_REQUIRED'));
     await mount(EventPage);
+    await waitForText('金卡及以上会员可报名');
+    expect($('.event-page__locked .club-lock')).not.toBeNull();
+    const join = byText('报名（50 积分）').closest('taro-button-core, button, .nut-button') as HTMLElement;
+    expect(join.className).toContain('disabled');
+    await click('报名（50 积分）');
+    expect(api.callsOf('RsvpEvent')).toHaveLength(0);
+    expect(Taro.showModal).not.toHaveBeenCalled();
+    expect(text()).toContain('查看如何升级');
+  });
+
+  it('a member at the tier RSVPs the gold-only event; a refusal the page could not foresee is still shown in Chinese', async () => {
+    signIn();
+    openWith({ id: 'e1' });
+    api.on('Me', { me: { ...bobMe.me, tier: { ...bobMe.me.tier, code: 'GOLD', name: '金卡', rank: 2 } } });
+    api.on('ClubEvent', eventDetail({ minTier: { code: 'GOLD', name: '金卡', rank: 2 } }));
+    api.on('RsvpEvent', fail('TIER_REQUIRED')); // e.g. downgraded since the page loaded
+    await mount(EventPage);
     await waitForText('仅限金卡及以上会员');
+    expect(text()).not.toContain('金卡及以上会员可报名');
     await click('报名（50 积分）');
     await waitForText(errorMessageZh.TIER_REQUIRED);
     expect(text()).toContain('会员等级不足，升级后即可参加');

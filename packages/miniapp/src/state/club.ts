@@ -49,6 +49,8 @@ export const CLUB_PAGE = '/pages/club/index';
 export const DISCOVER_PAGE = '/pages/club/discover/index';
 export const EVENT_PAGE = '/pages/event/index';
 export const MY_EVENTS_PAGE = '/pages/event/mine/index';
+/** Where a member below a club's or event's tier learns how to move up. */
+export const TIER_PAGE = '/member/tier/index';
 export const ORGANIZER = {
   editClub: '/organizer/club-edit/index',
   editEvent: '/organizer/event-edit/index',

@@ -16,6 +16,7 @@ import {
   ORGANIZER,
   pointsText,
   rsvpStatusLabel,
+  TIER_PAGE,
   useClub,
   type Membership,
 } from '../../state/club';
@@ -96,7 +97,6 @@ function ClubView({ club: c, refetch }: { club: Club; refetch(): Promise<void> }
   );
 }
 
-const TIER_PAGE = '/member/tier/index';
 
 /** The member's tier is too low for this club, by the rule the API applies on join (false while the tier is unknown). */
 export function isTierLocked(c: Pick<Club, 'joinPolicy' | 'minTier'>, rank: number | null): boolean {

@@ -21,8 +21,11 @@ import {
   askSubscribe,
   rsvpOpen,
   useClubEvent,
+  tierFits,
+  TIER_PAGE,
   useSubscribeTemplates,
 } from '../../state/club';
+import { useMe } from '../../state/member';
 import { useSession } from '../../state/session';
 import { formatDateTime } from '../../utils/format';
 import '../../components/club-ui/index.css';
@@ -115,6 +118,8 @@ export function rsvpCostQuestion(e: Pick<Event, 'pointsCost' | 'spotsLeft'>): st
 
 function RsvpPanel({ event: e, now, onChange }: { event: Event; now: number; onChange(): Promise<void> }) {
   const templates = useSubscribeTemplates();
+  // Known before the tap (the server's own rule, meetsTier): a member below the event's tier sees the lock, not a refusal.
+  const tierLocked = tierFits(e.minTier, useMe().data?.me.tier.rank) === false;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -182,6 +187,23 @@ function RsvpPanel({ event: e, now, onChange }: { event: Event; now: number; onC
             去加入圈子
           </Button>
         </View>
+      </View>
+    );
+  } else if (tierLocked && e.minTier && rsvpOpen(e, now)) {
+    body = (
+      <View className='event-page__locked'>
+        <View className='club-lock-row'>
+          <View className='club-lock' aria-hidden />
+          <Text className='club-note event-page__tier-note'>{`${e.minTier.name}及以上会员可报名`}</Text>
+        </View>
+        <View className='club-actions'>
+          <Button block type='primary' disabled>
+            {e.pointsCost > 0 ? `报名（${e.pointsCost} 积分）` : '立即报名'}
+          </Button>
+        </View>
+        <Text className='club-item__line event-page__upgrade' onClick={() => void Taro.navigateTo({ url: TIER_PAGE })}>
+          查看如何升级 ›
+        </Text>
       </View>
     );
   } else if (rsvpOpen(e, now)) {
