@@ -3,8 +3,10 @@ import Taro from '@tarojs/taro';
 import { Current } from '@tarojs/runtime';
 import { PageShell } from '../src/components/page-shell';
 import NotFoundPage from '../src/pages/not-found';
+import AnnouncePage from '../src/organizer/announce';
+import EventEditPage from '../src/organizer/event-edit';
 import { NOT_FOUND_PAGE, redirectUnknownRoutes } from '../src/utils/not-found';
-import { $, click, mount, resetAll, text } from './harness';
+import { $, click, mount, openWith, resetAll, signIn, text } from './harness';
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 
@@ -59,6 +61,18 @@ describe('H5 header of pages below the tabs', () => {
     await act(async () => bump(1));
     expect(text()).toContain('render 1');
     expect($('.page-header__title').textContent).toBe('我的订单');
+  });
+
+  it.each([
+    ['发布公告', AnnouncePage, { clubId: '1' }],
+    ['编辑活动', EventEditPage, { clubId: '1' }],
+  ] as const)('the form page %s (it loads nothing first) has the header too', async (title, Page, params) => {
+    openPage(title);
+    signIn();
+    openWith(params);
+    await mount(Page);
+    expect($('.page-header__title').textContent).toBe(title);
+    expect(document.querySelector('.page-header__back')).not.toBeNull();
   });
 
   it('tab pages have no header (the tab bar is their navigation)', async () => {

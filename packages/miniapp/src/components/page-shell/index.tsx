@@ -44,6 +44,9 @@ export interface PageShellProps<T> {
   title?: string;
 }
 
+/** The state of a page that loads nothing first (a form): PageShell then only frames it (H5 header, privacy sheet). */
+export const READY: ShellState<true> = { data: true, error: null, loading: false };
+
 /** A full-page status: spinner, message, optional action (`success`: a tick). Exported for pages' own sub-states. */
 export function StatusView(props: { kind: 'loading' | 'error' | 'empty' | 'login' | 'success'; title: string; description?: string; action?: ReactNode }) {
   return (

@@ -3,7 +3,7 @@ import Taro, { useRouter } from '@tarojs/taro';
 import { Input, Text, Textarea, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { toApiError, type ApiError } from '../../api/errors';
-import { ErrorNotice } from '../../components/page-shell';
+import { ErrorNotice, PageShell, READY } from '../../components/page-shell';
 import { postAnnouncement } from '../../state/club';
 import '../../components/club-ui/index.css';
 
@@ -32,18 +32,22 @@ export default function AnnouncePage() {
     }
   };
   return (
-    <View className='card announce'>
-      <Text className='club-label'>标题</Text>
-      <Input className='club-input announce__title' value={title} maxlength={20} placeholder='如：本周六活动改到二楼' onInput={(e) => { setTitle(e.detail.value); setPosted(false); }} />
-      <Text className='club-label'>内容</Text>
-      <Textarea className='club-textarea announce__body' value={body} maxlength={500} placeholder='将发送给圈子全体成员' onInput={(e) => { setBody(e.detail.value); setPosted(false); }} />
-      {posted ? <Text className='club-success announce__posted'>公告已发布，成员会在消息中看到</Text> : null}
-      <ErrorNotice error={error} />
-      <View className='club-actions'>
-        <Button type='primary' block loading={busy} disabled={!clubId || !title.trim() || !body.trim()} onClick={() => void submit()}>
-          发布公告
-        </Button>
-      </View>
-    </View>
+    <PageShell state={READY}>
+      {() => (
+        <View className='card announce'>
+          <Text className='club-label'>标题</Text>
+          <Input className='club-input announce__title' value={title} maxlength={20} placeholder='如：本周六活动改到二楼' onInput={(e) => { setTitle(e.detail.value); setPosted(false); }} />
+          <Text className='club-label'>内容</Text>
+          <Textarea className='club-textarea announce__body' value={body} maxlength={500} placeholder='将发送给圈子全体成员' onInput={(e) => { setBody(e.detail.value); setPosted(false); }} />
+          {posted ? <Text className='club-success announce__posted'>公告已发布，成员会在消息中看到</Text> : null}
+          <ErrorNotice error={error} />
+          <View className='club-actions'>
+            <Button type='primary' block loading={busy} disabled={!clubId || !title.trim() || !body.trim()} onClick={() => void submit()}>
+              发布公告
+            </Button>
+          </View>
+        </View>
+      )}
+    </PageShell>
   );
 }

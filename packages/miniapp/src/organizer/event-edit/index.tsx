@@ -4,7 +4,7 @@ import { Input, Picker, Switch, Text, Textarea, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro';
 import type { ClubEventQuery } from '@quanzi/shared/graphql';
 import { toApiError, type ApiError } from '../../api/errors';
-import { ErrorNotice, PageShell } from '../../components/page-shell';
+import { ErrorNotice, PageShell, READY } from '../../components/page-shell';
 import { createEvent, eventUrl, publishEvent, updateEvent, useClubEvent } from '../../state/club';
 import { deadlineAtTime, deadlineOnDate, initialEventForm, moveStart, validateEventForm, type EventForm as Form } from '../../state/event-form';
 import { toBeijing, weekdayOf, type WallTime } from '../../utils/beijing-time';
@@ -24,7 +24,12 @@ export default function EventEditPage() {
   const id = params.id ?? null;
   const event = useClubEvent(id);
   if (!id) {
-    return params.clubId ? <EventForm clubId={params.clubId} event={null} /> : <PageShell state={{ data: null, error: null, loading: false }} empty={{ title: '缺少圈子参数' }}>{() => null}</PageShell>;
+    const clubId = params.clubId;
+    return clubId ? (
+      <PageShell state={READY}>{() => <EventForm clubId={clubId} event={null} />}</PageShell>
+    ) : (
+      <PageShell state={{ data: null, error: null, loading: false }} empty={{ title: '缺少圈子参数' }}>{() => null}</PageShell>
+    );
   }
   return (
     <PageShell state={event} loginHint='登录后编辑活动' empty={{ title: '找不到这个活动' }}>
