@@ -16,3 +16,18 @@ console.error = (...args: unknown[]) => {
   if (typeof args[0] === 'string' && args[0].includes('ReactDOMTestUtils.act')) return;
   consoleError(...args);
 };
+
+// jsdom has no IntersectionObserver; Taro's H5 <Image lazyLoad> uses it to start loading once on screen. Here
+// everything counts as on screen at once.
+class OnScreenObserver {
+  constructor(private readonly cb: (entries: { isIntersecting: boolean; intersectionRatio: number; target: Element }[]) => void) {}
+  observe(target: Element): void {
+    this.cb([{ isIntersecting: true, intersectionRatio: 1, target }]);
+  }
+  unobserve(): void {}
+  disconnect(): void {}
+  takeRecords(): [] {
+    return [];
+  }
+}
+(globalThis as unknown as { IntersectionObserver: unknown }).IntersectionObserver ??= OnScreenObserver;

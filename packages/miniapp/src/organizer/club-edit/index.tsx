@@ -8,6 +8,7 @@ import { ErrorNotice, PageShell } from '../../components/page-shell';
 import { clubUrl, createClub, defaultClubStoreId, joinPolicyLabel, resetClubInviteCode, updateClub, useClub } from '../../state/club';
 import { useTiers } from '../../state/member';
 import { useSession } from '../../state/session';
+import { isShowableImage } from '../../components/picture';
 import '../../components/club-ui/index.css';
 
 type Club = ClubQuery['club'];
@@ -82,7 +83,7 @@ export function validateClubForm(f: ClubFormValues, memberCount = 0): { ok: true
     if (memberCap < memberCount) return { ok: false, problem: `人数上限不能少于现有的 ${memberCount} 名成员` };
   }
   const coverUrl = f.coverUrl.trim();
-  if (coverUrl && (coverUrl.length > 512 || !/^(https|cloud):\/\/\S+$/.test(coverUrl))) {
+  if (coverUrl && (coverUrl.length > 512 || !isShowableImage(coverUrl))) {
     return { ok: false, problem: '封面图链接应以 https:// 或 cloud:// 开头' };
   }
   return {

@@ -6,6 +6,7 @@ import { decideJoin } from '@quanzi/shared';
 import type { ClubQuery } from '@quanzi/shared/graphql';
 import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell } from '../../components/page-shell';
+import { Picture } from '../../components/picture';
 import {
   canOrganize,
   eventStatusLabel,
@@ -48,6 +49,7 @@ function ClubView({ club: c, refetch }: { club: Club; refetch(): Promise<void> }
   return (
     <View className='club-page'>
       <View className='card'>
+        <Picture src={c.coverUrl} name={c.name} tone={c.theme} size='banner' />
         <Text className='club-big'>{c.name}</Text>
         <View className='club-item__line'>
           <Text className='club-tag'>{c.theme}</Text>

@@ -10,6 +10,7 @@ import { useMe, type Member } from '../../state/member';
 import { newRedeemKey, priceText, redeemReward, redemptionUrl, requestRewardOtp, tierLocked, useReward, type Reward, type RewardOtp } from '../../state/rewards';
 import { useSession } from '../../state/session';
 import { yuan } from '../../utils/format';
+import { Picture } from '../../components/picture';
 import './index.css';
 
 /** What stops the member from redeeming, in Chinese (null = may try). */
@@ -90,6 +91,7 @@ export default function RewardDetailPage() {
         return (
           <View className='reward'>
             <View className='card'>
+              <Picture src={r.imageUrl} name={r.brandName ?? r.name} tone={r.kind} size='banner' />
               <Text className='reward__name'>{r.name}</Text>
               {r.brandName ? <Text className='muted reward__brand'>{r.brandName}</Text> : null}
               <RewardFacts reward={r} tierRank={member?.tier.rank ?? null} />

@@ -6,6 +6,7 @@ import { RewardFacts } from '../../components/reward-ui';
 import { useMe } from '../../state/member';
 import { MY_REDEMPTIONS_PAGE, REWARD_TABS, rewardDetailUrl, useRewards, type Reward, type RewardKind } from '../../state/rewards';
 import { useSession } from '../../state/session';
+import { Picture } from '../../components/picture';
 import './index.css';
 
 /**
@@ -40,9 +41,12 @@ export default function MallPage() {
           <View className='card mall__list'>
             {affordableFirst(list).map((r) => (
               <View key={r.id} className={`mall__item${r.affordable ? '' : ' mall__item--dim'}`} onClick={() => void Taro.navigateTo({ url: rewardDetailUrl(r.id) })}>
-                <Text className='mall__name'>{r.name}</Text>
-                {r.brandName ? <Text className='muted mall__brand'>{r.brandName}</Text> : null}
-                <RewardFacts reward={r} tierRank={tierRank} />
+                <Picture src={r.imageUrl} name={r.brandName ?? r.name} tone={r.kind} />
+                <View className='mall__body'>
+                  <Text className='mall__name'>{r.name}</Text>
+                  {r.brandName ? <Text className='muted mall__brand'>{r.brandName}</Text> : null}
+                  <RewardFacts reward={r} tierRank={tierRank} />
+                </View>
               </View>
             ))}
           </View>

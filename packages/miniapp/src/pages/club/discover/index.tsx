@@ -2,6 +2,7 @@ import { useRef, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { PageShell } from '../../../components/page-shell';
+import { Picture } from '../../../components/picture';
 import { canCreateClub, clubUrl, joinPolicyLabel, MY_EVENTS_PAGE, ORGANIZER, tierFits, useClubs, type ClubSummary } from '../../../state/club';
 import { useMe } from '../../../state/member';
 import { useSession } from '../../../state/session';
@@ -67,9 +68,11 @@ function ClubRow({ club: c, rank }: { club: ClubSummary; rank: number | null }) 
   const fits = tierFits(c.minTier, rank);
   const mine = c.myMembership ? statusTag[c.myMembership.status] : undefined;
   return (
-    <View className='club-item discover__club' onClick={() => void Taro.navigateTo({ url: clubUrl(c.id) })}>
-      <Text className='club-item__title'>{c.name}</Text>
-      <View className='club-item__line'>
+    <View className='club-item club-item--pictured discover__club' onClick={() => void Taro.navigateTo({ url: clubUrl(c.id) })}>
+      <Picture src={c.coverUrl} name={c.name} tone={c.theme} />
+      <View className='club-item__body'>
+        <Text className='club-item__title'>{c.name}</Text>
+        <View className='club-item__line'>
         <Text className='club-tag'>{c.theme}</Text>
         <Text className='club-tag'>{joinPolicyLabel[c.joinPolicy] ?? c.joinPolicy}</Text>
         {fits === true ? <Text className='club-tag club-tag--fit'>适合你的等级</Text> : null}
@@ -78,6 +81,7 @@ function ClubRow({ club: c, rank }: { club: ClubSummary; rank: number | null }) 
       </View>
       <Text className='club-item__line'>{`${c.memberCount} 位成员${c.store ? ` · ${c.store.name}` : ''}`}</Text>
       {c.description ? <Text className='club-item__line muted'>{c.description}</Text> : null}
+      </View>
     </View>
   );
 }
