@@ -75,6 +75,19 @@ describe('H5 header of pages below the tabs', () => {
     expect(document.querySelector('.page-header__back')).not.toBeNull();
   });
 
+  it("a page's own controls (tabs, filters) come under the header, in every state", async () => {
+    openPage('积分商城');
+    await mount(() => (
+      <PageShell above={<span className='my-tabs'>话费充值</span>} state={{ data: null, error: null, loading: true }}>
+        {() => 'content'}
+      </PageShell>
+    ));
+    const header = $('.page-header');
+    const tabs = $('.my-tabs');
+    expect(header.compareDocumentPosition(tabs) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(text()).toContain('加载中');
+  });
+
   it('tab pages have no header (the tab bar is their navigation)', async () => {
     openPage('会员卡');
     await mount(() => <PageShell tab='card' state={{ data: 1, error: null, loading: false }}>{() => 'content'}</PageShell>);

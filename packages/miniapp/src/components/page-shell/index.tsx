@@ -42,6 +42,8 @@ export interface PageShellProps<T> {
   notFoundTitle?: string;
   /** H5 header title of a page below the tabs; defaults to the page's navigationBarTitleText. */
   title?: string;
+  /** The page's own controls (category tabs, filters, a check-in panel): under the H5 header, shown in every state. */
+  above?: ReactNode;
 }
 
 /** The state of a page that loads nothing first (a form): PageShell then only frames it (H5 header, privacy sheet). */
@@ -166,6 +168,7 @@ export function PageShell<T>(props: PageShellProps<T>) {
   return (
     <View className={`page-shell${tab ? ' page-shell--tab' : ''}`}>
       {!tab && IS_H5 ? <PageHeader title={props.title} /> : null}
+      {props.above}
       {body}
       {tab && IS_H5 ? <RoleTabBar current={tab} /> : null}
       {PRIVACY_CHECK ? <PrivacySheet /> : null}

@@ -18,8 +18,8 @@ export default function AttendeesPage() {
   const rsvps = useEventRsvps(eventId);
   return (
     <View className='attendees'>
-      {eventId ? <CheckInPanel eventId={eventId} onCheckedIn={rsvps.refetch} /> : null}
       <PageShell
+        above={eventId ? <CheckInPanel eventId={eventId} onCheckedIn={rsvps.refetch} /> : null}
         state={rsvps}
         loginHint='登录后管理活动'
         isEmpty={(d) => d.eventRsvps.length === 0}

@@ -23,20 +23,29 @@ export default function MallPage() {
 
   return (
     <View className='mall'>
-      <View className='mall__head'>
-        <Text>{member ? `可用积分 ${member.points}` : '登录后查看可兑换的礼品'}</Text>
-        <Text className='mall__mine' onClick={() => void Taro.navigateTo({ url: MY_REDEMPTIONS_PAGE })}>
-          我的兑换 ›
-        </Text>
-      </View>
-      <View className='mall__tabs'>
-        {REWARD_TABS.map((t) => (
-          <Text key={t.kind} className={`mall__tab${t.kind === kind ? ' mall__tab--active' : ''}`} onClick={() => setKind(t.kind)}>
-            {t.label}
-          </Text>
-        ))}
-      </View>
-      <PageShell state={rewards} isEmpty={(d) => d.rewards.length === 0} empty={{ title: '暂无可兑换的礼品', description: '看看其他分类吧' }} refetchOnShow>
+      <PageShell
+        above={
+          <>
+            <View className='mall__head'>
+              <Text>{member ? `可用积分 ${member.points}` : '登录后查看可兑换的礼品'}</Text>
+              <Text className='mall__mine' onClick={() => void Taro.navigateTo({ url: MY_REDEMPTIONS_PAGE })}>
+                我的兑换 ›
+              </Text>
+            </View>
+            <View className='mall__tabs'>
+              {REWARD_TABS.map((t) => (
+                <Text key={t.kind} className={`mall__tab${t.kind === kind ? ' mall__tab--active' : ''}`} onClick={() => setKind(t.kind)}>
+                  {t.label}
+                </Text>
+              ))}
+            </View>
+          </>
+        }
+        state={rewards}
+        isEmpty={(d) => d.rewards.length === 0}
+        empty={{ title: '暂无可兑换的礼品', description: '看看其他分类吧' }}
+        refetchOnShow
+      >
         {({ rewards: list }) => (
           <View className='card mall__list'>
             {affordableFirst(list).map((r) => (

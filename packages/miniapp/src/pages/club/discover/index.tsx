@@ -27,22 +27,26 @@ export default function DiscoverPage() {
   const themes = themesRef.current;
   return (
     <View className='discover'>
-      <View className='card discover__filters'>
-        {[ALL, ...themes, MINE].map((t) => (
-          <Text key={t} className={`club-chip${t === filter ? ' club-chip--on' : ''}`} onClick={() => setFilter(t)}>
-            {t}
-          </Text>
-        ))}
-        <Text className='club-chip discover__mine' onClick={() => void Taro.navigateTo({ url: MY_EVENTS_PAGE })}>
-          我的活动 ›
-        </Text>
-        {canCreateClub(viewer) ? (
-          <Text className='club-chip discover__create' onClick={() => void Taro.navigateTo({ url: ORGANIZER.editClub })}>
-            + 创建圈子
-          </Text>
-        ) : null}
-      </View>
       <PageShell
+        above={
+          <>
+            <View className='card discover__filters'>
+              {[ALL, ...themes, MINE].map((t) => (
+                <Text key={t} className={`club-chip${t === filter ? ' club-chip--on' : ''}`} onClick={() => setFilter(t)}>
+                  {t}
+                </Text>
+              ))}
+              <Text className='club-chip discover__mine' onClick={() => void Taro.navigateTo({ url: MY_EVENTS_PAGE })}>
+                我的活动 ›
+              </Text>
+              {canCreateClub(viewer) ? (
+                <Text className='club-chip discover__create' onClick={() => void Taro.navigateTo({ url: ORGANIZER.editClub })}>
+                  + 创建圈子
+                </Text>
+              ) : null}
+            </View>
+          </>
+        }
         state={clubs}
         loginHint='登录后发现身边的兴趣圈子'
         isEmpty={(d) => d.clubs.filter((c) => filter === ALL || filter === MINE || c.theme === filter).length === 0}
