@@ -39,6 +39,11 @@ export function useSession(): SessionState {
   return useStore(store);
 }
 
+/** Managers (HQ, region or store) may use the manager console. */
+export function isManager(viewer: Viewer | null | undefined): boolean {
+  return !!viewer && viewer.roles.some((r) => r.role === 'MANAGER');
+}
+
 /** Staff are users who may operate at least one store's till. */
 export function isStaff(viewer: Viewer | null | undefined): boolean {
   return !!viewer && viewer.staffStores.length > 0;

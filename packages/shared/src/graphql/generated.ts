@@ -237,6 +237,13 @@ export type LoginMutationVariables = Exact<{
 
 export type LoginMutation = { login: { token: string, viewer: { userId: string, roles: Array<{ role: Role, scope: RoleScope, storeId: string | null, regionId: string | null }>, staffStores: Array<{ id: string, name: string, regionId: string, regionName: string }> }, member: { id: string, memberNo: string, points: number } } };
 
+export type ConfirmConsoleLoginMutationVariables = Exact<{
+  ticket: string;
+}>;
+
+
+export type ConfirmConsoleLoginMutation = { confirmConsoleLogin: boolean };
+
 export type ClubSummaryFragment = { id: string, name: string, theme: string, description: string, coverUrl: string | null, joinPolicy: JoinPolicy, memberCap: number | null, memberCount: number, minTier: { code: string, name: string, rank: number } | null, store: { id: string, name: string } | null, myMembership: { clubId: string, role: ClubRole, status: MembershipStatus, since: string } | null };
 
 export type EventFieldsFragment = { id: string, clubId: string, title: string, description: string, startsAt: string, endsAt: string, address: string, capacity: number, confirmedCount: number, waitlistCount: number, spotsLeft: number, pointsCost: number, pointsReward: number, rsvpDeadline: string | null, refundCutoff: string | null, allowWalkIns: boolean, status: EventStatus, cancelReason: string | null, minTier: { code: string, name: string, rank: number } | null, myRsvp: { id: string, eventId: string, status: RsvpStatus, waitlistPosition: number | null, pointsPaid: number, pointsRefunded: number, createdAt: string, cancelledAt: string | null } | null };
@@ -603,6 +610,13 @@ export const LoginDocument: TypedDocument<LoginMutation, LoginMutationVariables>
   operationName: 'Login',
   query: "mutation Login($code:String!){login(code:$code){token viewer{userId roles{role scope storeId regionId}staffStores{id name regionId regionName}}member{id memberNo points}}}",
   sha256: 'c40b2ba3d0243b5de77331c3a89382512cf6141895452ca50b0d3d6791d7e341',
+};
+
+export const ConfirmConsoleLoginDocument: TypedDocument<ConfirmConsoleLoginMutation, ConfirmConsoleLoginMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'ConfirmConsoleLogin',
+  query: "mutation ConfirmConsoleLogin($ticket:String!){confirmConsoleLogin(ticket:$ticket)}",
+  sha256: '3541ab4b63bcda37ad7b5d0ed8e773f49888772bc75e545233f1bfc3fe4ee684',
 };
 
 export const ClubsDocument: TypedDocument<ClubsQuery, ClubsQueryVariables> = {

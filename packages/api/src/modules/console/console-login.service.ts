@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ErrorCode } from '@quanzi/shared';
+import { CONSOLE_TICKET, consoleLoginQr, ErrorCode } from '@quanzi/shared';
 import { clock } from '../../clock';
 import type { Config } from '../../config';
 import type { RequestContext } from '../../context';
@@ -11,7 +11,6 @@ import type { Logger } from '../../logger';
 import type { UserService } from '../users/user.service';
 
 const hash = (ticket: string): string => createHash('sha256').update(ticket).digest('hex');
-const TICKET = /^[A-Za-z0-9_-]{43}$/;
 
 export interface ConsoleLoginTicket { ticket: string; qrPayload: string; expiresAt: Date }
 export type ConsoleLoginPoll = { status: 'PENDING'; expiresAt: Date } | { status: 'CONFIRMED'; expiresAt: Date; token: string; userId: number; sessionExpiresAt: Date };
@@ -36,11 +35,11 @@ export class ConsoleLoginService {
     const expiresAt = new Date(now.getTime() + this.config.console.loginTtlSeconds * 1000);
     const q = this.db.q;
     await q.run("INSERT INTO console_login (ticket_hash, status, created_at, expires_at) VALUES (?, 'PENDING', ?, ?)", [hash(ticket), q.ts(now), q.ts(expiresAt)]);
-    return { ticket, qrPayload: `${this.config.publicBaseUrl}/console/qr?ticket=${ticket}`, expiresAt };
+    return { ticket, qrPayload: consoleLoginQr(this.config.publicBaseUrl, ticket), expiresAt };
   }
 
   private async find(ticket: string): Promise<{ id: number; status: string; userId: number | null; expiresAt: Date }> {
-    if (typeof ticket !== 'string' || !TICKET.test(ticket)) throw badInput('ticket: 43 base64url characters', 'ticket');
+    if (typeof ticket !== 'string' || !CONSOLE_TICKET.test(ticket)) throw badInput('ticket: 43 base64url characters', 'ticket');
     const r = await this.db.q.get<Record<string, unknown>>('SELECT id, status, user_id, expires_at FROM console_login WHERE ticket_hash = ?', [hash(ticket)]);
     if (!r) throw new AppError(ErrorCode.LOGIN_TICKET_INVALID, 'Unknown sign-in ticket');
     return { id: toInt(r.id), status: String(r.status), userId: r.user_id == null ? null : toInt(r.user_id), expiresAt: toDate(r.expires_at) };

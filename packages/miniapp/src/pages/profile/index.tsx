@@ -6,7 +6,9 @@ import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell } from '../../components/page-shell';
 import { bindPhone, signOut } from '../../state/auth';
 import { useMe } from '../../state/member';
-import { isStaff, useSession, type Viewer } from '../../state/session';
+import { isManager, isStaff, useSession, type Viewer } from '../../state/session';
+import { CAN_SCAN, scanQrText } from '../../utils/scan';
+import { consoleTicketFromQr } from '@quanzi/shared';
 import { demoPhoneCode, PHONE_BUTTON } from '../../utils/phone';
 import './index.css';
 
@@ -120,6 +122,12 @@ export default function ProfilePage() {
               <Text>即将过期的积分</Text>
               <Text className='muted'>›</Text>
             </View>
+            {CAN_SCAN && isManager(viewer) ? (
+              <View className='profile__link profile__console' onClick={() => void scanConsoleLogin()}>
+                <Text>扫码登录管理后台</Text>
+                <Text className='muted'>›</Text>
+              </View>
+            ) : null}
             {isStaff(viewer) ? (
               <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/staff/operations/index' })}>
                 <Text>本店最近操作</Text>
@@ -140,4 +148,13 @@ export default function ProfilePage() {
       )}
     </PageShell>
   );
+}
+
+/** Managers: scan the console's sign-in QR, then confirm on the console-login page (nothing is approved by the scan). */
+async function scanConsoleLogin(): Promise<void> {
+  const text = await scanQrText();
+  if (text === null) return;
+  const ticket = consoleTicketFromQr(text);
+  if (!ticket) return void Taro.showToast({ title: '这不是管理后台的登录二维码', icon: 'none' });
+  await Taro.navigateTo({ url: `/staff/console-login/index?ticket=${ticket}` });
 }
