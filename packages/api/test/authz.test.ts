@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@quanzi/shared';
-import { allows, managerCovers, type Action, type RoleGrant, type Target } from '../src/auth/authz';
+import { allows, managerCovers, managerSees, type Action, type RoleGrant, type Target } from '../src/auth/authz';
 import { credit } from '../src/modules/ledger/ledger.service';
 import { toInt } from '../src/db/sql';
 import { startTestApp, type TestApp } from './support/harness';
@@ -61,6 +61,19 @@ describe('allows() and managerCovers() (pure)', () => {
     ['an HQ organizer is not a manager', organizer, hq, false],
   ])('managerCovers: %s', (_name, grant, target, expected) => {
     expect(managerCovers(grant, target)).toBe(expected);
+  });
+
+  test.each<[string, RoleGrant, Target, boolean]>([
+    ['every manager sees what HQ set', guomaoManager, hq, true],
+    ['a store manager sees its region’s settings (they apply at the store)', guomaoManager, beijing, true],
+    ['a store manager sees its own store’s', guomaoManager, guomao, true],
+    ['a store manager does not see another region’s', guomaoManager, xian, false],
+    ['a store manager does not see another store’s', guomaoManager, zhonglou, false],
+    ['a region manager sees its stores’', bjManager, guomao, true],
+    ['a region manager does not see another region’s store', bjManager, zhonglou, false],
+    ['staff are not managers', guomaoStaff, hq, false],
+  ])('managerSees: %s', (_name, grant, target, expected) => {
+    expect(managerSees(grant, target)).toBe(expected);
   });
 
   test.each<[string, RoleGrant[], Action, Target, boolean]>([

@@ -54,6 +54,25 @@ describe('earning rules: edit, retire, conflicts, which rule applies', () => {
   const ruleCount = async () => toInt((await t.app.services.db.q.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM earning_rule'))?.n);
   const baseRate = (scopeId: number, fenPerPoint: number, name = `门店 ${fenPerPoint}`) => ({ kind: 'BASE_RATE', name, scope: 'STORE', scopeId: String(scopeId), fenPerPoint });
 
+  test('earningRuleDefinitions lists only the rules whose scope meets the manager’s: HQ’s, their region’s, their stores’', async () => {
+    const xa = await t.signIn('rules-xa');
+    await t.grant(xa.userId, { role: 'MANAGER', scope: 'REGION', storeId: null, regionId: t.org.xian });
+    const gm = await t.signIn('rules-gm');
+    await t.grant(gm.userId, { role: 'MANAGER', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
+    const zl = ok(await t.gql(CREATE, { input: baseRate(t.org.zhonglou, 300, '钟楼 ¥3 = 1') }, xa.token)).createEarningRule;
+    const slt = ok(await t.gql(CREATE, { input: baseRate(t.org.sanlitun, 400, '三里屯 ¥4 = 1') }, bj.token)).createEarningRule;
+    const names = async (m: Member) =>
+      (ok(await t.gql('{ earningRuleDefinitions { name scope } }', {}, m.token)).earningRuleDefinitions as { name: string }[]).map((r) => r.name).sort();
+    // Seeded: HQ ¥1=1 and 生鲜 1.5x (HQ), 北京 ¥10=1 (region 北京).
+    expect(await names(hq)).toEqual(['HQ ¥1=1', '三里屯 ¥4 = 1', '北京 ¥10=1', '生鲜 1.5x', '钟楼 ¥3 = 1'].sort());
+    expect(await names(bj)).toEqual(['HQ ¥1=1', '三里屯 ¥4 = 1', '北京 ¥10=1', '生鲜 1.5x'].sort());
+    expect(await names(xa)).toEqual(['HQ ¥1=1', '生鲜 1.5x', '钟楼 ¥3 = 1'].sort());
+    // The 国贸 store manager sees what applies at 国贸 (HQ's, 北京's), not 三里屯's nor 西安's.
+    expect(await names(gm)).toEqual(['HQ ¥1=1', '北京 ¥10=1', '生鲜 1.5x'].sort());
+    expect(code(await t.gql(DEFS, {}, staff.token))).toBe(ErrorCode.FORBIDDEN);
+    for (const r of [zl, slt]) ok(await t.gql(RETIRE, { id: r.id }, hq.token));
+  });
+
   test('editing a store base rate changes what the next till purchase earns; the old version stays as history', async () => {
     expect(await buy()).toBe(12); // 北京 ¥10 = 1
     expect(await applying()).toEqual([['REGION', 1000]]);

@@ -53,6 +53,19 @@ export function managerCovers(g: RoleGrant, t: Target): boolean {
   return t.kind === 'STORE' && g.storeId === t.storeId;
 }
 
+/**
+ * Do a manager grant's scope and a target meet — does the target cover the grant's ground or the grant the target's?
+ * What a manager may SEE of organisation-wide configuration: an HQ rule applies at a store manager's store, so they see
+ * it (and cannot change it: that is `managerCovers`); another region's or store's rule they do not see. A store grant
+ * must carry its store's region here.
+ */
+export function managerSees(g: RoleGrant, t: Target): boolean {
+  if (g.role !== 'MANAGER') return false;
+  if (managerCovers(g, t)) return true;
+  if (t.kind === 'HQ') return true;
+  return t.kind === 'REGION' && g.scope === 'STORE' && g.regionId === t.regionId;
+}
+
 function staffAt(g: RoleGrant, t: Target): boolean {
   return g.role === 'STAFF' && t.kind === 'STORE' && g.scope === 'STORE' && g.storeId === t.storeId;
 }

@@ -151,10 +151,9 @@ function Rules() {
   const { message } = App.useApp();
   const { data, loading, reload } = useGql(EarningRuleDefinitionsDocument, {});
   const [open, setOpen] = useState(false);
-  const regionIds = new Set([...scope.regions.map((r) => r.id), ...scope.stores.map((s) => s.regionId)]);
   const storeIds = new Set(scope.stores.map((s) => s.id));
-  // The rules that apply inside the scope: HQ-wide ones, the scope's regions' and stores'.
-  const rows = (data?.earningRuleDefinitions ?? []).filter((r) => scope.hq || r.scope === 'HQ' || (r.scope === 'REGION' && regionIds.has(r.scopeId ?? '')) || (r.scope === 'STORE' && storeIds.has(r.scopeId ?? '')));
+  // The API lists only the rules that apply inside the scope (HQ-wide ones, the scope's regions' and stores').
+  const rows = data?.earningRuleDefinitions ?? [];
   const scopeName = (s: string, id: string | null) => (s === 'HQ' ? '全国' : s === 'REGION' ? (scope.regions.find((r) => r.id === id)?.name ?? scope.stores.find((x) => x.regionId === id)?.regionName ?? id) : (scope.stores.find((x) => x.id === id)?.name ?? id));
   const editable = (s: string, id: string | null) => scope.hq || (s === 'REGION' && scope.regions.some((r) => r.id === id)) || (s === 'STORE' && storeIds.has(id ?? ''));
   return (

@@ -146,10 +146,11 @@ export class EarningResolver {
     };
   }
 
-  @Query(() => [EarningRuleType], { description: 'Managers: every earning rule, active or not' })
+  @Query(() => [EarningRuleType], {
+    description: "Managers: the earning rules, active or not, whose scope meets theirs (HQ rules, their region's, their stores'); never another region's or store's",
+  })
   async earningRuleDefinitions(@Ctx() ctx: RequestContext): Promise<EarningRuleType[]> {
-    await authorize(ctx, 'earningRule.read');
-    return (await ctx.services.earning.list()).map(toRuleType);
+    return (await ctx.services.earning.listFor(ctx)).map(toRuleType);
   }
 
   @Query(() => ProgramSettingsType)

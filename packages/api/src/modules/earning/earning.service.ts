@@ -1,7 +1,7 @@
 import { clock } from '../../clock';
 import { computeEarning, ErrorCode, type EarningResult, type EarningRuleSet, type PurchaseInput } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
-import { authorize, type Target } from '../../auth/authz';
+import { authorize, managerSees, type Target } from '../../auth/authz';
 import { TtlCache } from '../../cache';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
@@ -123,6 +123,29 @@ export class EarningService {
 
   async list(): Promise<EarningRuleRow[]> {
     return (await this.cache.get()).rules;
+  }
+
+  /**
+   * The rules a manager sees (the console's and `earningRuleDefinitions`): every rule whose scope meets one of their
+   * manager grants (`managerSees`) — HQ rules for everyone, their region's, their stores' — never another region's.
+   */
+  async listFor(ctx: RequestContext): Promise<EarningRuleRow[]> {
+    await authorize(ctx, 'earningRule.read');
+    const mine = (await ctx.roles()).filter((g) => g.role === 'MANAGER');
+    if (mine.some((g) => g.scope === 'HQ')) return this.list();
+    const stores = new Map((await this.org.stores()).map((st) => [st.id, st]));
+    // A store grant's region, from the store itself (grants need not carry it).
+    const grants = mine.map((g) => (g.scope === 'STORE' && g.storeId !== null ? { ...g, regionId: stores.get(g.storeId)?.regionId ?? g.regionId } : g));
+    const targetOf = (r: EarningRuleRow): Target | null => {
+      if (r.scope === 'HQ') return { kind: 'HQ' };
+      if (r.scope === 'REGION') return r.scopeId == null ? null : { kind: 'REGION', regionId: r.scopeId };
+      const st = r.scopeId == null ? undefined : stores.get(r.scopeId);
+      return st ? { kind: 'STORE', storeId: st.id, regionId: st.regionId } : null;
+    };
+    return (await this.list()).filter((r) => {
+      const t = targetOf(r);
+      return t !== null && grants.some((g) => managerSees(g, t));
+    });
   }
 
   /** The engine's rule set (active rules only). Scope filtering is the engine's job, so the preview matches. */
