@@ -145,7 +145,7 @@ const MAX_BODY = 64 * 1024;
 const SIGN_WINDOW_S = 300;
 const MAX_NUMBERS = 200;
 const CST_MS = 8 * 3600_000;
-const DEFAULT_TEMPLATES: Record<string, string> = { '1000001': '您的验证码为{1}，用于{2}，{3}分钟内有效。如非本人操作，请忽略本短信。' };
+const DEFAULT_TEMPLATES: Record<string, string> = { '1000001': '您的验证码为{1}，{2}分钟内有效。请勿告诉他人，如非本人操作请忽略本短信。' };
 
 class ApiError extends Error {
   constructor(
