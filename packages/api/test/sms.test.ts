@@ -196,6 +196,20 @@ describe('reward one-time codes by SMS, through the outbox (MariaDB)', () => {
     expect((await smsRow(m.memberId)).status).toBe('SENT');
   });
 
+  test('the demo channel (inboxCopy: a simulated phone has no screen): the same code by SMS and in the inbox', async () => {
+    const m = await kit.member();
+    const base = t.app.services.config;
+    const demo = createServices({ ...base, sms: { ...(base.sms as SmsConfig), inboxCopy: true } }, t.app.services.orm, createLogger('silent'), t.sim.url);
+    await demo.redemptions.sendOtp(await demo.redemptions.memberById(m.memberId), Number(fuel.id), CARD, '国贸店');
+    const { id } = await smsRow(m.memberId);
+    await demo.outbox.drain();
+    const sent = sentFor(id);
+    expect(sent).toHaveLength(1);
+    const inbox = ok(await t.gql<{ myNotifications: { kind: string; body: string }[] }>(NOTIFICATIONS, {}, m.token)).myNotifications.filter((n) => n.kind === 'REWARD_OTP');
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]!.body).toContain(`验证码 ${sent[0]!.params[0]}，用于在国贸店兑换「¥100 加油卡（短信验证）」`);
+  });
+
   test('a retryable refusal (the same number within 30 s) is sent again 30 s later, exactly once', async () => {
     const m = await kit.member();
     expect((await clientOf(sms).send({ phone: `+86${m.phone}`, templateId: '1000001', params: ['000000', '5'] })).kind).toBe('SENT');
