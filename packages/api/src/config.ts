@@ -110,6 +110,21 @@ const schema = z.object({
   RATE_LIMIT_OTP_PER_IP: z.coerce.number().int().min(0).max(100_000).default(60),
   /** Behind a load balancer: which X-Forwarded-For hops to trust for the client's IP (fastify's trustProxy: true, a hop count, or IPs/CIDRs). */
   TRUST_PROXY: z.string().optional(),
+  /** SMS gateway for one-time codes (README, "SMS"): `tencent` (the Tencent Cloud SMS API v3) or unset (codes go to the in-app inbox). */
+  SMS_PROVIDER: z.enum(['tencent']).optional(),
+  TENCENT_SMS_SECRET_ID: z.string().regex(/^[\w-]{1,128}$/, 'TENCENT_SMS_SECRET_ID: letters, digits, _ or -').optional(),
+  TENCENT_SMS_SECRET_KEY: z.string().min(1).max(128).optional(),
+  /** The SMS application's SdkAppId (e.g. 1400006666). */
+  TENCENT_SMS_SDK_APP_ID: z.string().regex(/^\d{5,20}$/, 'TENCENT_SMS_SDK_APP_ID: digits').optional(),
+  /** The approved signature (签名), e.g. 圈子会员. */
+  TENCENT_SMS_SIGN_NAME: z.string().min(2).max(12).optional(),
+  /** Approved template ids: `REWARD_OTP=1234567[,…]`. */
+  TENCENT_SMS_TEMPLATES: z.string().optional(),
+  TENCENT_SMS_REGION: z.enum(['ap-guangzhou', 'ap-beijing', 'ap-nanjing']).default('ap-guangzhou'),
+  /** Base URL of the API (point at the simulator in tests); default https://sms.tencentcloudapi.com. */
+  TENCENT_SMS_ENDPOINT: z.string().url().default('https://sms.tencentcloudapi.com'),
+  /** Give up waiting for an answer after this long (then whether it was sent is unknown and it is not sent again). */
+  TENCENT_SMS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
 });
 
 export type Config = {
@@ -143,7 +158,58 @@ export type Config = {
   limits: LimitsConfig;
   /** fastify's trustProxy: whether (and which hops of) X-Forwarded-For name the client. */
   trustProxy: boolean | number | string[];
+  /** The SMS gateway (null: one-time codes go to the in-app inbox). */
+  sms: SmsConfig | null;
 };
+
+/** The messages that may go out by SMS; each needs a template approved in the Tencent Cloud SMS console. */
+export const SMS_TEMPLATE_KINDS = ['REWARD_OTP'] as const;
+export type SmsTemplateKind = (typeof SMS_TEMPLATE_KINDS)[number];
+
+export interface SmsConfig {
+  provider: 'tencent';
+  secretId: string;
+  secretKey: string;
+  sdkAppId: string;
+  signName: string;
+  region: string;
+  endpoint: string;
+  timeoutMs: number;
+  /** Template id per kind of message (a kind without one is not sent by SMS). */
+  templates: Partial<Record<SmsTemplateKind, string>>;
+  /** Demo only (no real phone): one-time codes sent by SMS are also put in the in-app inbox. */
+  inboxCopy: boolean;
+}
+
+function loadSms(e: z.infer<typeof schema>): SmsConfig | null {
+  const required = { TENCENT_SMS_SECRET_ID: e.TENCENT_SMS_SECRET_ID, TENCENT_SMS_SECRET_KEY: e.TENCENT_SMS_SECRET_KEY, TENCENT_SMS_SDK_APP_ID: e.TENCENT_SMS_SDK_APP_ID, TENCENT_SMS_SIGN_NAME: e.TENCENT_SMS_SIGN_NAME };
+  if (!e.SMS_PROVIDER) {
+    if (Object.values(required).some(Boolean)) throw new Error('Invalid configuration:\n  SMS_PROVIDER: set SMS_PROVIDER=tencent to use the TENCENT_SMS_* settings');
+    return null;
+  }
+  const missing = Object.entries(required).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length > 0) throw new Error(`Invalid configuration:\n  SMS_PROVIDER=tencent: set ${missing.join(', ')}`);
+  const templates: Partial<Record<SmsTemplateKind, string>> = {};
+  for (const item of (e.TENCENT_SMS_TEMPLATES ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    const [kind, id] = item.split('=').map((x) => x.trim());
+    if (!kind || !id || !(SMS_TEMPLATE_KINDS as readonly string[]).includes(kind) || !/^\d{1,20}$/.test(id)) {
+      throw new Error(`Invalid configuration:\n  TENCENT_SMS_TEMPLATES: expected KIND=templateId[,…] with KIND one of ${SMS_TEMPLATE_KINDS.join(', ')} and a numeric id`);
+    }
+    templates[kind as SmsTemplateKind] = id;
+  }
+  return {
+    provider: 'tencent',
+    secretId: e.TENCENT_SMS_SECRET_ID as string,
+    secretKey: e.TENCENT_SMS_SECRET_KEY as string,
+    sdkAppId: e.TENCENT_SMS_SDK_APP_ID as string,
+    signName: e.TENCENT_SMS_SIGN_NAME as string,
+    region: e.TENCENT_SMS_REGION,
+    endpoint: e.TENCENT_SMS_ENDPOINT.replace(/\/$/, ''),
+    timeoutMs: e.TENCENT_SMS_TIMEOUT_MS,
+    templates,
+    inboxCopy: false,
+  };
+}
 
 /** How hostile GraphQL is kept out (README, "GraphQL"): limits, introspection, trusted documents. */
 export interface GraphqlConfig {
@@ -317,6 +383,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       otpPerIpPerHour: e.RATE_LIMIT_OTP_PER_IP,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    sms: loadSms(e),
   };
 }
 

@@ -9,6 +9,7 @@ import { initOrm } from './db/orm';
 import { demoPhoneOf, seedDemo } from './demo/seed';
 import { simulatedWechatPayConfig } from './demo/wechatpay';
 import { startSimulatedRewardProvider } from './demo/recharge';
+import { startSimulatedSms } from './demo/sms';
 import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator } from '@quanzi/simulators';
 
 async function main(): Promise<void> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
   let demoPay: ((params: Record<string, string>) => Promise<{ transactionId: string }>) | undefined;
   let closePaySim: (() => Promise<void>) | undefined;
   let closeRechargeSim: (() => Promise<void>) | undefined;
+  let closeSmsSim: (() => Promise<void>) | undefined;
   if (config.demo) {
     if (!config.wechat.apiBase) {
       const sim = await startWechatMiniSimulator({ appid: config.wechat.appid, secret: config.wechat.secret });
@@ -47,6 +49,14 @@ async function main(): Promise<void> {
       closeRechargeSim = () => rechargeSim.close();
       log.info({ url: rechargeSim.url }, 'recharge provider simulator started (demo)');
     }
+    if (!config.sms) {
+      // Offline SMS: the Tencent Cloud SMS simulator (GET <url>/__sim/messages lists what the phones received); the
+      // simulated phones have no screen, so one-time codes also land in the in-app inbox.
+      const { sim: smsSim, sms } = await startSimulatedSms();
+      config.sms = sms;
+      closeSmsSim = () => smsSim.close();
+      log.info({ url: smsSim.url, messages: `${smsSim.url}/__sim/messages` }, 'Tencent Cloud SMS simulator started (demo)');
+    }
   }
   const app = await createApp({ config, orm, logger: log, wechatBase, demoLoginCode, demoPhoneCode, demoPay });
   if (config.demo) {
@@ -59,6 +69,7 @@ async function main(): Promise<void> {
     await closeSim?.();
     await closePaySim?.();
     await closeRechargeSim?.();
+    await closeSmsSim?.();
   };
   try {
     await app.fastify.listen({ host: config.host, port: config.port });

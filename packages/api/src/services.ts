@@ -29,6 +29,9 @@ import { ConsoleLoginService } from './modules/console/console-login.service';
 import { ConsoleOrgService } from './modules/console/console-org.service';
 import { RateLimitService } from './limits/rate-limit.service';
 import { PayAnomalyService } from './modules/payments/pay-anomaly.service';
+import { SmsService } from './modules/sms/sms.service';
+import { TencentSmsClient } from './integrations/sms/tencent-sms-client';
+import { InboxOtpSender, SmsOtpSender } from './modules/rewards/otp-sender';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -56,6 +59,8 @@ export interface Services extends RewardServices {
   consoleOrg: ConsoleOrgService;
   limits: RateLimitService;
   payAnomalies: PayAnomalyService;
+  /** SMS through the outbox (null when SMS_PROVIDER is not configured). */
+  sms: SmsService | null;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -86,9 +91,22 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
   const clubReports = new ClubReportService(db, clubs);
-  const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till });
+  const sms = createSms(config, db, outbox, log);
+  const otpSender = sms?.canSend('REWARD_OTP') ? new SmsOtpSender(sms, config.sms?.inboxCopy ? new InboxOtpSender(notifications, log) : null) : undefined;
+  const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till, otpSender });
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, ...rewardServices };
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms, ...rewardServices };
+}
+
+/** The SMS gateway when SMS_PROVIDER is set: queued messages go out at once when jobs run in-process. */
+function createSms(config: Config, db: Db, outbox: OutboxService, log: Logger): SmsService | null {
+  const c = config.sms;
+  if (!c) return null;
+  const client = new TencentSmsClient({ secretId: c.secretId, secretKey: c.secretKey, sdkAppId: c.sdkAppId, signName: c.signName, region: c.region, endpoint: c.endpoint, timeoutMs: c.timeoutMs });
+  const kick = () => {
+    if (config.rewards.jobsIntervalSeconds > 0 || config.clubJobsIntervalSeconds > 0) outbox.drain().catch((e: Error) => log.error({ err: e.message }, 'outbox drain failed'));
+  };
+  return new SmsService(db, client, outbox, c, config.jwt.secret, log, kick);
 }

@@ -57,6 +57,7 @@ describe('ledgerReason (the store is on the row, never in the reason)', () => {
     ['purchase of 5 fen', ledgerReason.purchase(5), '门店消费 ¥0.05'],
     ['till deduction', ledgerReason.tillRedeem('兑换咖啡'), '门店抵扣 · 兑换咖啡'],
     ['WeChat Pay', ledgerReason.wechatPay(10_000), '微信支付 ¥100.00'],
+    ['sign-up bonus', ledgerReason.signupBonus(), '新会员注册奖励'],
   ])('%s', (_name, actual, expected) => {
     expect(actual).toBe(expected);
   });

@@ -52,4 +52,6 @@ export const ledgerReason = {
   reward: (rewardName: string, atTill: boolean): string => `${atTill ? '门店兑换' : '积分兑换'} · ${rewardName}`,
   /** Points earned by a WeChat Pay payment. */
   wechatPay: (amountFen: number): string => `微信支付 ¥${fenToYuan(amountFen)}`,
+  /** The programme's one-off bonus at a member's first sign-in. */
+  signupBonus: (): string => '新会员注册奖励',
 };

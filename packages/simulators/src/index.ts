@@ -38,3 +38,16 @@ export {
   type RechargeStatus,
   type RechargeSubmitRecord,
 } from './recharge-provider';
+export {
+  startTencentSmsSimulator,
+  tc3Date,
+  tc3Signature,
+  TENCENT_SMS_REGIONS,
+  TENCENT_SMS_SERVICE,
+  TENCENT_SMS_VERSION,
+  type SentSms,
+  type SmsRequestRecord,
+  type Tc3Input,
+  type TencentSmsSimulator,
+  type TencentSmsSimulatorOptions,
+} from './tencent-sms';

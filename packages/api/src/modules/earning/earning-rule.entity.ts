@@ -91,4 +91,8 @@ export class LoyaltyProgram {
   /** Length of a tier qualification period. */
   @Property({ type: 'integer' })
   tierPeriodMonths: number = 12;
+
+  /** Points credited once at a member's first sign-in (0 = none). */
+  @Property({ type: 'integer', default: 0 })
+  signupBonusPoints: number = 0;
 }

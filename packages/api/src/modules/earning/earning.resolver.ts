@@ -82,6 +82,7 @@ export class ProgramSettingsType {
   @Field(() => Int, { nullable: true }) capPerPurchase!: number | null;
   @Field(() => Int) pointsValidityMonths!: number;
   @Field(() => Int) tierPeriodMonths!: number;
+  @Field(() => Int, { description: 'Points credited once at a member\'s first sign-in (0 = none)' }) signupBonusPoints!: number;
 }
 
 @InputType()
@@ -115,6 +116,7 @@ export class ProgramSettingsInput {
   @Field(() => Int, { nullable: true }) @IsOptional() capPerPurchase?: number | null;
   @Field(() => Int, { nullable: true }) @IsOptional() pointsValidityMonths?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() tierPeriodMonths?: number;
+  @Field(() => Int, { nullable: true, description: 'Points credited once at first sign-in, 0–100000 (0 = none)' }) @IsOptional() signupBonusPoints?: number;
 }
 
 const toRuleType = (r: EarningRuleRow): EarningRuleType => ({

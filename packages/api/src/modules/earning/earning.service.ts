@@ -17,7 +17,12 @@ export interface ProgramSettings {
   capPerPurchase: number | null;
   pointsValidityMonths: number;
   tierPeriodMonths: number;
+  /** Points credited once at a member's first sign-in (0 = none): signup-bonus.ts. */
+  signupBonusPoints: number;
 }
+
+/** The largest sign-up bonus a programme may set. */
+export const MAX_SIGNUP_BONUS = 100_000;
 
 export interface EarningRuleRow {
   id: number;
@@ -70,7 +75,7 @@ const ruleConflict = (r: Pick<EarningRuleRow, 'kind' | 'scope' | 'scopeId' | 'ca
       : `An active multiplier for category ${r.category ?? ''} already applies at ${r.scope}${r.scopeId == null ? '' : ` ${r.scopeId}`}: edit or retire it instead`,
   );
 
-const DEFAULT_SETTINGS: ProgramSettings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12 };
+const DEFAULT_SETTINGS: ProgramSettings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 0 };
 
 /**
  * Earning rules (F4): stored rows → the shared engine's EarningRuleSet. Rules and program settings are cached
@@ -104,7 +109,7 @@ export class EarningService {
       retiredAt: r.retired_at == null ? null : toDate(r.retired_at),
     }));
     const s = await this.db.q.get<Record<string, unknown>>(
-      'SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months FROM loyalty_program WHERE id = 1',
+      'SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points FROM loyalty_program WHERE id = 1',
     );
     const settings: ProgramSettings = s
       ? {
@@ -112,6 +117,7 @@ export class EarningService {
           capPerPurchase: s.cap_per_purchase == null ? null : toInt(s.cap_per_purchase),
           pointsValidityMonths: toInt(s.points_validity_months),
           tierPeriodMonths: toInt(s.tier_period_months),
+          signupBonusPoints: toInt(s.signup_bonus_points),
         }
       : DEFAULT_SETTINGS;
     return { rules, settings, ruleSet: await this.buildRuleSet(rules, settings) };
@@ -337,13 +343,14 @@ export class EarningService {
     if (next.capPerPurchase !== null && (!Number.isInteger(next.capPerPurchase) || next.capPerPurchase <= 0)) throw badInput('capPerPurchase must be a positive integer', 'capPerPurchase');
     if (!Number.isInteger(next.pointsValidityMonths) || next.pointsValidityMonths < 1 || next.pointsValidityMonths > 120) throw badInput('pointsValidityMonths must be 1–120', 'pointsValidityMonths');
     if (!Number.isInteger(next.tierPeriodMonths) || next.tierPeriodMonths < 1 || next.tierPeriodMonths > 36) throw badInput('tierPeriodMonths must be 1–36', 'tierPeriodMonths');
+    if (!Number.isInteger(next.signupBonusPoints) || next.signupBonusPoints < 0 || next.signupBonusPoints > MAX_SIGNUP_BONUS) throw badInput(`signupBonusPoints must be 0–${MAX_SIGNUP_BONUS}`, 'signupBonusPoints');
     await this.db.tx(async (q) => {
-      const n = await q.run('UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ? WHERE id = 1', [
-        next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
+      const n = await q.run('UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ?, signup_bonus_points = ? WHERE id = 1', [
+        next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths, next.signupBonusPoints,
       ]);
       if (n.affectedRows === 0) {
-        await q.run('INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months) VALUES (1, ?, ?, ?, ?)', [
-          next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths,
+        await q.run('INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points) VALUES (1, ?, ?, ?, ?, ?)', [
+          next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths, next.signupBonusPoints,
         ]);
       }
       await writeAudit(q, actor, { action: 'updateProgramSettings', targetType: 'program', targetId: 1, before: cur, after: next });

@@ -1,13 +1,14 @@
 /**
- * How one-time codes reach the member's bound phone. The interface is what a real SMS gateway implements
- * (Tencent Cloud/Aliyun SMS with an approved 验证码 template); the built-in sender puts the code in the member's
- * in-app inbox and logs that it was sent (masked phone, never the code), which is what the offline demo and the
- * tests use. Only an HMAC of the code is stored (redemption.service.ts).
+ * How one-time codes reach the member's bound phone: by SMS (SmsOtpSender: the Tencent Cloud SMS API v3 with an
+ * approved 验证码 template, through the outbox) when SMS_PROVIDER is configured, otherwise the built-in sender puts
+ * the code in the member's in-app inbox and logs that it was sent (masked phone, never the code). Only an HMAC of the
+ * code is stored with the challenge (redemption.service.ts); the SMS keeps it sealed until it is sent.
  */
 import { maskPhone } from '@quanzi/shared';
 import type { Q } from '../../db/sql';
 import type { Logger } from '../../logger';
 import type { NotificationService } from '../notifications/notification.service';
+import type { SmsService } from '../sms/sms.service';
 
 export interface OtpMessage {
   /** The six digits. */
@@ -22,7 +23,11 @@ export interface OtpMessage {
 export interface OtpSender {
   /** Delivers the code; runs inside the transaction that stores the challenge (throwing rolls it back). */
   send(q: Q, to: { memberId: number; phone: string }, message: OtpMessage, now: Date): Promise<void>;
+  /** Called once the transaction that stored the challenge committed (e.g. to send the queued SMS now). */
+  afterCommit?(): void;
 }
+
+const minutesLeft = (m: OtpMessage, now: Date): number => Math.max(1, Math.round((m.expiresAt.getTime() - now.getTime()) / 60_000));
 
 /** In-app inbox + log: the demo channel (and the fallback while no SMS gateway is configured). */
 export class InboxOtpSender implements OtpSender {
@@ -32,7 +37,7 @@ export class InboxOtpSender implements OtpSender {
   ) {}
 
   async send(q: Q, to: { memberId: number; phone: string }, m: OtpMessage, now: Date): Promise<void> {
-    const minutes = Math.max(1, Math.round((m.expiresAt.getTime() - now.getTime()) / 60_000));
+    const minutes = minutesLeft(m, now);
     await this.notifications.notify(
       q,
       [to.memberId],
@@ -40,5 +45,26 @@ export class InboxOtpSender implements OtpSender {
       now,
     );
     this.log.info({ memberId: to.memberId, phone: maskPhone(to.phone), ref: m.ref }, 'one-time code sent');
+  }
+}
+
+/**
+ * By SMS (template REWARD_OTP: `{1}` the code, `{2}` the minutes it is valid), queued in the challenge's transaction
+ * and sent by the outbox right after it commits. `inboxCopy` (the offline demo, whose simulated phone has no screen)
+ * also puts it in the in-app inbox.
+ */
+export class SmsOtpSender implements OtpSender {
+  constructor(
+    private readonly sms: SmsService,
+    private readonly inbox: InboxOtpSender | null,
+  ) {}
+
+  async send(q: Q, to: { memberId: number; phone: string }, m: OtpMessage, now: Date): Promise<void> {
+    await this.sms.queue(q, { kind: 'REWARD_OTP', ref: m.ref, memberId: to.memberId, phone: to.phone, params: [m.code, String(minutesLeft(m, now))], expiresAt: m.expiresAt }, now);
+    if (this.inbox) await this.inbox.send(q, to, m, now);
+  }
+
+  afterCommit(): void {
+    this.sms.kick();
   }
 }

@@ -223,6 +223,7 @@ export class RedemptionService {
       ]);
       await this.otpSender.send(t, { memberId: me.memberId, phone }, { code, purpose: describe(r, storeName), ref: `otp-${c.insertId}`, expiresAt }, now);
     });
+    this.otpSender.afterCommit?.();
     return { sentTo: maskPhone(phone) as string, expiresAt, resendAfterSeconds: Math.round(OTP_RESEND_MS / 1000) };
   }
 

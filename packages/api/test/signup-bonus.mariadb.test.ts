@@ -1,0 +1,3 @@
+import { signupBonusSuite } from './support/signup-bonus-suite';
+
+describe('sign-up bonus on MariaDB', () => signupBonusSuite('mariadb'));
