@@ -17,8 +17,8 @@ export const SCOPE_ZH: Record<string, string> = { HQ: '总部', REGION: '区域'
 export const RULE_KIND_ZH: Record<string, string> = { BASE_RATE: '基础积分率', CATEGORY: '品类倍数', CAMPAIGN: '限时活动' };
 export const REWARD_KIND_ZH: Record<string, string> = { MOBILE_TOPUP: '话费充值', FUEL_CARD: '加油卡', OWN_PRODUCT: '自有商品', COUPON: '优惠券' };
 /** Product categories the till uses (codes as stored; the console shows the Chinese name). */
-export const CATEGORY_ZH: Record<string, string> = { general: '一般商品', fresh: '生鲜', tobacco: '烟酒', apparel: '服装', beauty: '美妆', food: '餐饮' };
-export const categoryZh = (c: string): string => CATEGORY_ZH[c] ?? c;
+/** Category codes and names: one list in @quanzi/shared (the till's too). */
+export { categoryLabel as categoryZh } from '@quanzi/shared';
 
 /** CSV text (RFC 4180 quoting) with a BOM, so Excel opens Chinese text correctly. */
 export function toCsv(header: string[], rows: (string | number | null)[][]): string {

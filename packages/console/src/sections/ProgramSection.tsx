@@ -3,7 +3,8 @@ import { Alert, App, AutoComplete, Button, Card, Col, DatePicker, Form, Input, I
 import { EarningRulesDocument, TiersDocument } from '@quanzi/shared/graphql';
 import { errorZh, request } from '../api/client';
 import { useGql } from '../api/use-gql';
-import { beijingTime, CATEGORY_ZH, categoryZh, RULE_KIND_ZH, SCOPE_ZH, yuan } from '../format';
+import { categoryCodes } from '@quanzi/shared';
+import { beijingTime, categoryZh, RULE_KIND_ZH, SCOPE_ZH, yuan } from '../format';
 import { CreateEarningRuleDocument, EarningRuleDefinitionsDocument, SetEarningRuleActiveDocument, UpsertTierDocument } from '../graphql/generated';
 import { previewPurchase } from '../preview';
 import { useScope } from '../scope';
@@ -131,7 +132,7 @@ export function RuleForm({ onSubmit }: { onSubmit: (v: RuleDraft) => Promise<voi
       )}
       {kind === 'CATEGORY' && (
         <Form.Item name="category" label="品类编码" rules={[check('category')]}>
-          <AutoComplete options={Object.entries(CATEGORY_ZH).map(([value, label]) => ({ value, label: `${value} · ${label}` }))} />
+          <AutoComplete placeholder="选择或输入新的品类编码" options={categoryCodes().map((value) => ({ value, label: `${categoryZh(value)}（${value}）` }))} />
         </Form.Item>
       )}
       {kind === 'CAMPAIGN' && (
@@ -245,7 +246,15 @@ function Preview() {
           <InputNumber prefix="¥" min={0.01} value={amountYuan} onChange={setAmountYuan} data-testid="preview-amount" />
         </Col>
         <Col>
-          <AutoComplete style={{ width: 160 }} value={category} onChange={setCategory} options={Object.entries(CATEGORY_ZH).map(([value, label]) => ({ value, label: `${value} · ${label}` }))} data-testid="preview-category" />
+          <Select
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 160 }}
+            value={category}
+            onChange={setCategory}
+            options={categoryCodes(rules.data?.earningRules.categories.map((c) => c.category)).map((value) => ({ value, label: categoryZh(value) }))}
+            data-testid="preview-category"
+          />
         </Col>
         <Col>
           <Select style={{ width: 120 }} value={tier?.code} onChange={setTierCode} options={(tiers.data?.tiers ?? []).map((t) => ({ value: t.code, label: t.name }))} />
