@@ -18,9 +18,9 @@
  * BENCH_SCENARIOS (me,purchase,notify: which to run), BENCH_PAYERS (20000: members the notify orders rotate over).
  */
 import './env';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,6 +75,34 @@ const JWT_SECRET = randomBytes(32).toString('base64url');
 type Org = Awaited<ReturnType<typeof seedOrg>>;
 interface Signed { token: string; userId: number; memberId: number; memberNo: string; codeSecret: string }
 type Gql = <T>(url: string, query: string, variables?: Record<string, unknown>, token?: string) => Promise<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }>;
+
+/** The 1-, 5- and 15-minute load averages, as `uptime` prints them: the machine is shared, so every figure carries it. */
+const loadAverage = (): string => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** The commit measured (`abc1234`, `+dirty` when the work tree has changes), so a regression can be traced. */
+function gitCommit(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: __dirname, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: __dirname, encoding: 'utf8' });
+  return `${head.stdout.trim()}${dirty.stdout.trim() ? '+dirty' : ''}`;
+}
+
+/** results.json keeps every run (newest last, at most 200): `{ runs: [...] }`; an older single-run file becomes the first. */
+function appendResult(file: string, run: object): number {
+  let runs: unknown[] = [];
+  if (existsSync(file)) {
+    try {
+      const old = JSON.parse(readFileSync(file, 'utf8')) as { runs?: unknown[] };
+      runs = Array.isArray(old.runs) ? old.runs : [old];
+    } catch {
+      runs = [];
+    }
+  }
+  runs.push(run);
+  runs = runs.slice(-200);
+  writeFileSync(file, `${JSON.stringify({ runs }, null, 2)}\n`);
+  return runs.length;
+}
 
 const log = (msg: string): void => {
   process.stdout.write(`${msg}\n`);
@@ -493,9 +521,11 @@ async function main(): Promise<number> {
 
     const names: Record<Scenario, string> = { me: 'me (member home)', purchase: 'recordPurchase', notify: 'notify (WeChat Pay)' };
     const scenarios: { name: string; key: Scenario; stack: ReturnType<typeof summarize>; floor: ReturnType<typeof summarize>; ratio: number; errorRate: number }[] = [];
+    const loadAtStart: Partial<Record<Scenario, string>> = {};
     for (const key of SCENARIOS) {
       const name = names[key];
-      log(`\n${name}: warming up…`);
+      loadAtStart[key] = loadAverage();
+      log(`\n${name}: load average ${loadAtStart[key]} (1, 5, 15 min); warming up…`);
       const ws = await runOnce(stackUrl, key, WARMUP, WARMUP * NOTIFY_WARMUP_RATE);
       const wf = await runOnce(floor.url, key, WARMUP, WARMUP * NOTIFY_WARMUP_RATE);
       // notify: each measured run gets 1.5× the orders its side's last run could have processed in the time.
@@ -539,6 +569,7 @@ async function main(): Promise<number> {
     }
     const results = {
       date: new Date().toISOString(),
+      commit: gitCommit(),
       machine,
       settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, rounds: ROUNDS, dbPool: POOL, scenarios: SCENARIOS, members: MEMBERS, ledgerEntriesPerMember: ENTRIES_PER_MEMBER, tillMembers: BUYERS, payingMembers: PAYERS, minRatio: MIN_RATIO, maxErrorRate: MAX_ERROR_RATE },
       scenarios: scenarios.map((r) => ({
@@ -546,12 +577,13 @@ async function main(): Promise<number> {
         stack: { reqPerSec: Math.round(r.stack.reqPerSec), p50Ms: r.stack.p50, p99Ms: r.stack.p99, requests: r.stack.total, errors: errorsOf(r.stack), non2xx: r.stack.non2xx, graphqlErrors: r.stack.gqlErrors, errorSamples: r.stack.errorSamples },
         floor: { reqPerSec: Math.round(r.floor.reqPerSec), p50Ms: r.floor.p50, p99Ms: r.floor.p99, requests: r.floor.total, errors: errorsOf(r.floor) },
         ratio: Number(r.ratio.toFixed(3)),
+        loadAverageAtStart: loadAtStart[r.key],
       })),
       pass: failures.length === 0,
       failures,
     };
-    writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    log(`\nresults written to tests/bench/results.json`);
+    const kept = appendResult(path.join(__dirname, 'results.json'), results);
+    log(`\nresults appended to tests/bench/results.json (commit ${results.commit}; ${kept} run(s) kept)`);
     if (failures.length) {
       log('\nBENCHMARK FAILED');
       for (const f of failures) log(`  ✗ ${f}`);
