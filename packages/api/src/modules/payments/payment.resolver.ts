@@ -6,11 +6,16 @@ import { authorize } from '../../auth/authz';
 import { parseId } from '../members/member.resolver';
 import { PurchaseLineInput } from '../purchases/purchase.resolver';
 import type { PayOrderRow, RefundRow } from './payment.service';
-import { PayOrderState } from './payment.entity';
+import { PayOrderState, PayRefundStatus } from './payment.entity';
 
 registerEnumType(PayOrderState, {
   name: 'PayOrderState',
   description: 'PENDING: waiting to be paid (until expiresAt); PAID: WeChat Pay confirmed it and its points were credited; CLOSED: expired or closed unpaid',
+});
+
+registerEnumType(PayRefundStatus, {
+  name: 'PayRefundStatus',
+  description: "WeChat Pay's refund_status: PROCESSING (sent, waiting), SUCCESS (money back, points reversed), CLOSED or ABNORMAL (failed: the order stays refundable)",
 });
 
 @ObjectType('PayOrder')
@@ -58,7 +63,7 @@ export class PayRefundType {
   @Field() outRefundNo!: string;
   @Field() outTradeNo!: string;
   @Field(() => Int) amountFen!: number;
-  @Field({ description: 'PROCESSING, SUCCESS, CLOSED or ABNORMAL' }) status!: string;
+  @Field(() => PayRefundStatus) status!: PayRefundStatus;
   @Field(() => Int) pointsReversed!: number;
   @Field(() => Int, { description: 'Points the member had already spent, so could not be reversed (capped clawback)' }) pointsUncollected!: number;
   @Field(() => DateTimeISOResolver) createdAt!: Date;
@@ -88,7 +93,7 @@ export class RefundPaymentInput {
 }
 
 const toOrderType = (o: PayOrderRow): PayOrderType => ({ ...o, state: o.state as PayOrderState, storeId: String(o.storeId) });
-const toRefundType = (r: RefundRow): PayRefundType => ({ ...r });
+const toRefundType = (r: RefundRow): PayRefundType => ({ ...r, status: r.status as PayRefundStatus });
 const lines = (l?: PurchaseLineInput[] | null) => l?.map((x) => ({ category: x.category, amountFen: x.amountFen })) ?? null;
 
 @Resolver()
