@@ -6,3 +6,8 @@ export * from './member-code';
 export * from './format';
 export * from './clubs';
 export * from './rewards';
+export * from './geo';
+export * from './lifecycle';
+export * from './rfm';
+export * from './stats';
+export * from './demographics';
