@@ -110,6 +110,10 @@ const schema = z.object({
   RATE_LIMIT_OTP_PER_IP: z.coerce.number().int().min(0).max(100_000).default(60),
   /** Behind a load balancer: which X-Forwarded-For hops to trust for the client's IP (fastify's trustProxy: true, a hop count, or IPs/CIDRs). */
   TRUST_PROXY: z.string().optional(),
+  /** Analytics (issue #15): a member is active with a purchase within this many days (the KPIs' default window). */
+  ANALYTICS_ACTIVE_DAYS: z.coerce.number().int().min(7).max(365).default(90),
+  /** What the outstanding points cost the business: fen per 100 points (100 = ¥0.01 a point). */
+  POINT_VALUE_FEN_PER_100: z.coerce.number().int().min(0).max(100_000).default(100),
 });
 
 export type Config = {
@@ -143,6 +147,8 @@ export type Config = {
   limits: LimitsConfig;
   /** fastify's trustProxy: whether (and which hops of) X-Forwarded-For name the client. */
   trustProxy: boolean | number | string[];
+  /** Analytics (issue #15): the default active-member window, and the cost of 100 points in fen (liability). */
+  analytics: { activeDays: number; pointValueFenPer100: number };
 };
 
 /** How hostile GraphQL is kept out (README, "GraphQL"): limits, introspection, trusted documents. */
@@ -317,6 +323,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       otpPerIpPerHour: e.RATE_LIMIT_OTP_PER_IP,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100 },
   };
 }
 

@@ -29,6 +29,10 @@ import { ConsoleLoginService } from './modules/console/console-login.service';
 import { ConsoleOrgService } from './modules/console/console-org.service';
 import { RateLimitService } from './limits/rate-limit.service';
 import { PayAnomalyService } from './modules/payments/pay-anomaly.service';
+import { MemberProfileService } from './modules/members/member-profile.service';
+import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
+import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
+import { AnalyticsRadarService } from './modules/analytics/analytics-radar.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -56,6 +60,10 @@ export interface Services extends RewardServices {
   consoleOrg: ConsoleOrgService;
   limits: RateLimitService;
   payAnomalies: PayAnomalyService;
+  memberProfiles: MemberProfileService;
+  analyticsKpis: AnalyticsKpiService;
+  analyticsMembers: AnalyticsMembersService;
+  analyticsRadar: AnalyticsRadarService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -90,5 +98,12 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, ...rewardServices };
+  const memberProfiles = new MemberProfileService(db, org, log);
+  const analyticsKpis = new AnalyticsKpiService(db, org, config.analytics);
+  const analyticsMembers = new AnalyticsMembersService(db, org);
+  const analyticsRadar = new AnalyticsRadarService(db, org);
+  return {
+    config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, ...rewardServices,
+  };
 }

@@ -91,6 +91,12 @@ describe('allows() and managerCovers() (pure)', () => {
     ['a store manager reads the audit trail (its scope filtered by the query)', [guomaoManager], 'audit.read', hq, true],
     ['staff read no audit trail', [guomaoStaff], 'audit.read', hq, false],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
+    ['a store manager reads its store’s analytics', [guomaoManager], 'analytics.read', guomao, true],
+    ['a store manager reads no other store’s analytics', [guomaoManager], 'analytics.read', zhonglou, false],
+    ['a store manager reads no HQ analytics', [guomaoManager], 'analytics.read', hq, false],
+    ['a region manager reads its stores’ analytics', [bjManager], 'analytics.read', guomao, true],
+    ['a region manager reads no other region’s analytics', [bjManager], 'analytics.read', xian, false],
+    ['staff read no analytics', [guomaoStaff], 'analytics.read', guomao, false],
   ])('allows: %s', (_name, grants, action, target, expected) => {
     expect(allows(grants, action, target)).toBe(expected);
   });
