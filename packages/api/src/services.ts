@@ -33,6 +33,7 @@ import { MemberProfileService } from './modules/members/member-profile.service';
 import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
 import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
 import { AnalyticsRadarService } from './modules/analytics/analytics-radar.service';
+import { AnalyticsSettingsService } from './modules/analytics/analytics-settings.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -64,6 +65,7 @@ export interface Services extends RewardServices {
   analyticsKpis: AnalyticsKpiService;
   analyticsMembers: AnalyticsMembersService;
   analyticsRadar: AnalyticsRadarService;
+  analyticsSettings: AnalyticsSettingsService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -99,11 +101,12 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
   const memberProfiles = new MemberProfileService(db, org, log);
-  const analyticsKpis = new AnalyticsKpiService(db, org, config.analytics);
-  const analyticsMembers = new AnalyticsMembersService(db, org);
+  const analyticsSettings = new AnalyticsSettingsService(db, config.analytics);
+  const analyticsKpis = new AnalyticsKpiService(db, org, analyticsSettings);
+  const analyticsMembers = new AnalyticsMembersService(db, org, analyticsSettings);
   const analyticsRadar = new AnalyticsRadarService(db, org);
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ...rewardServices,
   };
 }

@@ -387,5 +387,37 @@ export function analyticsSuite(dialect: TestDialect): void {
         expect([stored?.lat, stored?.lng, stored?.location_consent_at, stored?.birthday]).toEqual([null, null, null, null]);
       });
     });
+    describe('analytics settings (programme-wide, HQ)', () => {
+      const SETTINGS = '{ analyticsSettings { activeDays pointValueFenPer100 lifecycle { newDays lostAfterDays quietDays windowDays dropRatio minBaselineVisits matureMinDays matureMinVisits } } }';
+      const UPDATE = 'mutation($input: AnalyticsSettingsInput!) { updateAnalyticsSettings(input: $input) { activeDays pointValueFenPer100 lifecycle { quietDays } } }';
+      const DEFAULTS = { activeDays: 90, pointValueFenPer100: 100, lifecycle: { newDays: 90, lostAfterDays: 180, quietDays: 60, windowDays: 90, dropRatio: 0.5, minBaselineVisits: 2, matureMinDays: 180, matureMinVisits: 6 } };
+
+      it('managers read the defaults; only HQ changes them; incoherent thresholds change nothing; a change reaches the figures', async () => {
+        expect(ok<{ analyticsSettings: unknown }>(await as(guomaoManager)(SETTINGS)).analyticsSettings).toEqual(DEFAULTS);
+        expect(code(await as(f.A)(SETTINGS))).toBe(ErrorCode.FORBIDDEN);
+        expect(code(await as(guomaoManager)(UPDATE, { input: { activeDays: 30 } }))).toBe(ErrorCode.FORBIDDEN);
+        expect(code(await as(beijingManager)(UPDATE, { input: { activeDays: 30 } }))).toBe(ErrorCode.FORBIDDEN);
+        const incoherent = await as(hq)(UPDATE, { input: { lifecycle: { quietDays: 200 } } }); // quiet must stay below lost (180)
+        expect(code(incoherent)).toBe(ErrorCode.BAD_USER_INPUT);
+        expect(incoherent.errors?.[0]?.extensions?.field).toBe('lifecycle');
+        expect(code(await as(hq)(UPDATE, { input: { activeDays: 3 } }))).toBe(ErrorCode.BAD_USER_INPUT);
+        expect(ok<{ analyticsSettings: unknown }>(await as(hq)(SETTINGS)).analyticsSettings).toEqual(DEFAULTS);
+
+        expect(ok<{ updateAnalyticsSettings: unknown }>(await as(hq)(UPDATE, { input: { pointValueFenPer100: 50, lifecycle: { quietDays: 120 } } })).updateAnalyticsSettings).toEqual({
+          activeDays: 90, pointValueFenPer100: 50, lifecycle: { quietDays: 120 },
+        });
+        // Liability 3,820 points × 50 fen per 100 = 1,910 fen.
+        expect(ok<{ analyticsKpis: { current: { liabilityFen: number } } }>(await as(hq)(KPIS, { from: FROM, to: TO })).analyticsKpis.current.liabilityFen).toBe(1_910);
+        // Quiet now means over 120 days: F (100 days, a one-visit baseline) is no longer declining; B still is, by its drops.
+        const d = ok<{ decliningMembers: { total: number; items: { memberId: string; reasons: string[] }[] } }>(await as(hq)(DECLINING, { first: 10 })).decliningMembers;
+        expect(d.total).toBe(1);
+        expect(d.items).toMatchObject([{ memberId: String(f.B.memberId), reasons: ['VISITS_DROP', 'SPEND_DROP'] }]);
+        const audit = await t.app.services.db.q.get<{ n: unknown }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'updateAnalyticsSettings'");
+        expect(Number(audit?.n)).toBe(1);
+
+        ok(await as(hq)(UPDATE, { input: { pointValueFenPer100: 100, lifecycle: { quietDays: 60 } } }));
+        expect(ok<{ analyticsSettings: unknown }>(await as(hq)(SETTINGS)).analyticsSettings).toEqual(DEFAULTS);
+      });
+    });
   });
 }

@@ -10,6 +10,7 @@ import type { RequestContext } from '../../context';
 import { toInt, type Db } from '../../db/sql';
 import { badInput } from '../../errors';
 import type { OrgService } from '../org/org.service';
+import type { AnalyticsSettingsService } from './analytics-settings.service';
 import { activitiesInScope, checkRange, daysBefore, inScope, membersInScope, previousRange, resolveScope, ts, type Range, type Scope } from './analytics-scope';
 
 export interface KpiValues {
@@ -59,20 +60,22 @@ export class AnalyticsKpiService {
   constructor(
     private readonly db: Db,
     private readonly org: OrgService,
-    private readonly defaults: { activeDays: number; pointValueFenPer100: number },
+    private readonly settings: AnalyticsSettingsService,
   ) {}
 
   /** KPIs for [from, to) and the period of the same length before it, in the scope the manager names. */
   async kpis(ctx: RequestContext, args: KpiArgs): Promise<KpiReport> {
     const range = checkRange(args.from, args.to);
-    const activeDays = args.activeDays ?? this.defaults.activeDays;
+    const settings = await this.settings.get();
+    const activeDays = args.activeDays ?? settings.activeDays;
     if (!Number.isInteger(activeDays) || activeDays < 7 || activeDays > 365) throw badInput('activeDays must be 7–365', 'activeDays');
     const scope = await resolveScope(ctx, this.org, args);
-    const [current, previous] = [await this.period(scope, range, activeDays), await this.period(scope, previousRange(range), activeDays)];
-    return { scope, activeDays, pointValueFenPer100: this.defaults.pointValueFenPer100, current, previous };
+    const value = settings.pointValueFenPer100;
+    const [current, previous] = [await this.period(scope, range, activeDays, value), await this.period(scope, previousRange(range), activeDays, value)];
+    return { scope, activeDays, pointValueFenPer100: value, current, previous };
   }
 
-  private async period(scope: Scope, r: Range, activeDays: number): Promise<KpiValues> {
+  private async period(scope: Scope, r: Range, activeDays: number, pointValueFenPer100: number): Promise<KpiValues> {
     const q = this.db.q;
     const one = async (sql: string, params: unknown[]): Promise<Record<string, unknown>> => (await q.get<Record<string, unknown>>(sql, params)) ?? {};
 
@@ -172,7 +175,7 @@ export class AnalyticsKpiService {
       pointsExpired: toInt(points.expired),
       redemptionRate: issued > 0 ? rate(redeemed, issued) : null,
       liabilityPoints,
-      liabilityFen: Math.round((liabilityPoints * this.defaults.pointValueFenPer100) / 100),
+      liabilityFen: Math.round((liabilityPoints * pointValueFenPer100) / 100),
       ownRedemptions: own,
       partnerRedemptions: partner,
       ownRedemptionRatio: ownRedemptionRatio(own, partner),

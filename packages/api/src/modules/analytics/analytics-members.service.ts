@@ -26,6 +26,7 @@ import type { RequestContext } from '../../context';
 import { toDate, toInt, type Db } from '../../db/sql';
 import { badInput } from '../../errors';
 import type { OrgService } from '../org/org.service';
+import type { AnalyticsSettingsService } from './analytics-settings.service';
 import { checkRange, daysBefore, membersInScope, resolveScope, ts, type Scope } from './analytics-scope';
 
 const DAY_MS = 86_400_000;
@@ -83,13 +84,16 @@ export class AnalyticsMembersService {
   constructor(
     private readonly db: Db,
     private readonly org: OrgService,
-    private readonly thresholds: LifecycleThresholds = DEFAULT_LIFECYCLE_THRESHOLDS,
+    private readonly settings: AnalyticsSettingsService,
   ) {}
 
+  private async thresholds(): Promise<LifecycleThresholds> {
+    return (await this.settings.get()).lifecycle;
+  }
+
   /** Lifecycle facts at `at` of every member of the scope who had joined by then. */
-  async factsAt(scope: Scope, at: Date): Promise<MemberFacts[]> {
+  async factsAt(scope: Scope, at: Date, t: LifecycleThresholds = DEFAULT_LIFECYCLE_THRESHOLDS): Promise<MemberFacts[]> {
     const q = this.db.q;
-    const t = this.thresholds;
     const recent = daysBefore(at, t.windowDays);
     const previous = daysBefore(at, 2 * t.windowDays);
     const year = daysBefore(at, 365);
@@ -133,10 +137,11 @@ export class AnalyticsMembersService {
     const scope = await resolveScope(ctx, this.org, args);
     const points: Date[] = [];
     for (let at = range.to.getTime(); at > range.from.getTime() && points.length < MAX_WEEKS; at -= 7 * DAY_MS) points.unshift(new Date(at));
+    const t = await this.thresholds();
     const weeks: InventoryWeek[] = [];
     for (const at of points) {
       const counts = Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, 0])) as Record<LifecycleStage, number>;
-      for (const f of await this.factsAt(scope, at)) counts[classifyLifecycle(f, at, this.thresholds).stage] += 1;
+      for (const f of await this.factsAt(scope, at, t)) counts[classifyLifecycle(f, at, t).stage] += 1;
       weeks.push({ at, counts });
     }
     const first = weeks[0] as InventoryWeek;
@@ -150,7 +155,8 @@ export class AnalyticsMembersService {
 
   /** The scope's members in `stage` at `at` (member ids, ascending): a segment for retention campaigns. */
   async membersInStage(scope: Scope, stage: LifecycleStage, at: Date): Promise<number[]> {
-    return (await this.factsAt(scope, at)).filter((f) => classifyLifecycle(f, at, this.thresholds).stage === stage).map((f) => f.memberId);
+    const t = await this.thresholds();
+    return (await this.factsAt(scope, at, t)).filter((f) => classifyLifecycle(f, at, t).stage === stage).map((f) => f.memberId);
   }
 
   /** Members flagged DECLINING now, with the reason, by member id; keyset-paginated (`after` is an opaque cursor). */
@@ -158,9 +164,10 @@ export class AnalyticsMembersService {
     if (!Number.isInteger(args.first) || args.first < 1 || args.first > 100) throw badInput('first must be 1–100', 'first');
     const after = args.after == null ? 0 : decodeMemberCursor(args.after);
     const scope = await resolveScope(ctx, this.org, args);
+    const t = await this.thresholds();
     const all: DecliningMember[] = [];
-    for (const f of await this.factsAt(scope, now)) {
-      const c = classifyLifecycle(f, now, this.thresholds);
+    for (const f of await this.factsAt(scope, now, t)) {
+      const c = classifyLifecycle(f, now, t);
       if (c.stage !== 'DECLINING') continue;
       all.push({
         memberId: f.memberId,

@@ -1,9 +1,10 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
 import { parseId } from '../members/member.resolver';
 import type { AgeBandGql } from '../members/member-profile.types';
 import type { Scope } from './analytics-scope';
+import { AnalyticsSettingsInput, AnalyticsSettingsType } from './analytics-settings.types';
 import type { KpiValues } from './analytics-kpi.service';
 import {
   AnalyticsKpisType,
@@ -42,7 +43,7 @@ export class AnalyticsResolver {
     @Arg('to', () => DateTimeISOResolver, { description: 'exclusive' }) to: Date,
     @Arg('regionId', () => ID, { nullable: true }) regionId: string | null,
     @Arg('storeId', () => ID, { nullable: true }) storeId: string | null,
-    @Arg('activeDays', () => Int, { nullable: true, description: 'Active-member window in days, 7–365 (default ANALYTICS_ACTIVE_DAYS, 90)' }) activeDays: number | null,
+    @Arg('activeDays', () => Int, { nullable: true, description: 'Active-member window in days, 7–365 (default: analyticsSettings.activeDays, 90)' }) activeDays: number | null,
   ): Promise<AnalyticsKpisType> {
     const r = await ctx.services.analyticsKpis.kpis(ctx, { from, to, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId'), activeDays });
     return { scope: toScopeType(r.scope), activeDays: r.activeDays, pointValueFenPer100: r.pointValueFenPer100, current: toKpiValues(r.current), previous: toKpiValues(r.previous) };
@@ -114,5 +115,15 @@ export class AnalyticsResolver {
         byAgeBand: s.byAgeBand.map((a) => ({ ...a, ageBand: a.ageBand === 'UNKNOWN' ? null : (a.ageBand as AgeBandGql) })),
       })),
     };
+  }
+
+  @Query(() => AnalyticsSettingsType, { description: 'Managers: the analytics settings in force (active window, point value, lifecycle thresholds)' })
+  async analyticsSettings(@Ctx() ctx: RequestContext): Promise<AnalyticsSettingsType> {
+    return ctx.services.analyticsSettings.read(ctx);
+  }
+
+  @Mutation(() => AnalyticsSettingsType, { description: 'HQ managers: change analytics settings (omitted ones kept; incoherent thresholds are BAD_USER_INPUT); audited' })
+  async updateAnalyticsSettings(@Arg('input') input: AnalyticsSettingsInput, @Ctx() ctx: RequestContext): Promise<AnalyticsSettingsType> {
+    return ctx.services.analyticsSettings.update(ctx, { activeDays: input.activeDays, pointValueFenPer100: input.pointValueFenPer100, lifecycle: input.lifecycle ? { ...input.lifecycle } : undefined });
   }
 }

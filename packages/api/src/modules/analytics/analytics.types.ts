@@ -94,7 +94,7 @@ export class KpiValuesType {
   @Field(() => Float, { nullable: true, description: 'Redemption rate: points redeemed ÷ points issued in the period' }) redemptionRate!: number | null;
   @Field(() => Int, { description: "Outstanding points liability: the ledger balance of the scope's members at the period's end (points past their expiry count until the expiry run writes them off)" })
   liabilityPoints!: number;
-  @Field(() => Int, { description: 'Liability cost (fen): liabilityPoints × the configured value of 100 points (POINT_VALUE_FEN_PER_100) ÷ 100, rounded' })
+  @Field(() => Int, { description: 'Liability cost (fen): liabilityPoints × the value of 100 points (analyticsSettings.pointValueFenPer100) ÷ 100, rounded' })
   liabilityFen!: number;
   @Field(() => Int, { description: 'Own redemptions: redemptions placed in the period (failed ones excluded) of rewards without a partner' }) ownRedemptions!: number;
   @Field(() => Int, { description: "Partner redemptions: the same for partners' rewards (top-ups, fuel cards, …)" }) partnerRedemptions!: number;
