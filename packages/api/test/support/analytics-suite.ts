@@ -227,6 +227,13 @@ export function analyticsSuite(dialect: TestDialect): void {
         const xa = ok<{ decliningMembers: { total: number } }>(await as(xianManager)(DECLINING, { first: 10, regionId: String(t.org.xian) })).decliningMembers;
         expect(xa.total).toBe(0);
       });
+
+      it('is a campaign segment: the members in a stage, by id', async () => {
+        const members = t.app.services.analyticsMembers;
+        expect(await members.membersInStage({ target: { kind: 'HQ' }, storeIds: null }, 'DECLINING', NOW)).toEqual([f.B.memberId, f.F.memberId]);
+        expect(await members.membersInStage({ target: { kind: 'HQ' }, storeIds: null }, 'NEW', NOW)).toEqual([f.C.memberId, f.D.memberId]);
+        expect(await members.membersInStage({ target: { kind: 'STORE', storeId: t.org.zhonglou, regionId: t.org.xian }, storeIds: [t.org.zhonglou] }, 'NEW', NOW)).toEqual([f.D.memberId]);
+      });
     });
 
     describe('RFM', () => {
@@ -374,6 +381,18 @@ export function analyticsSuite(dialect: TestDialect): void {
         for (const [input, expected] of bad) expect([input, code((await t.gql(PROFILE, { input }, f.C.token)) as Gql)]).toEqual([input, expected]);
         expect(await row(f.C.memberId)).toEqual(before);
         expect(code((await t.gql(PROFILE, { input: { gender: 'MALE' } }, null)) as Gql)).toBe(ErrorCode.UNAUTHENTICATED);
+      });
+
+      it('concurrent first changes by one member make one row, none fails', async () => {
+        const m = await t.signIn(`${dialect}-profile-race`);
+        await t.app.services.db.q.run('UPDATE member SET created_at = ? WHERE id = ?', [t.app.services.db.q.ts(new Date(NOW.getTime() + 86_400_000)), m.memberId]);
+        const results = await Promise.all(Array.from({ length: 10 }, (_, i) => t.gql(PROFILE, { input: { gender: i % 2 ? 'MALE' : 'FEMALE', birthday: `1990-01-${String(i + 10)}` } }, m.token) as Promise<Gql>));
+        expect(results.map(code)).toEqual(Array(10).fill(undefined));
+        const rows = await q().all<Record<string, unknown>>('SELECT gender, birthday FROM member_profile WHERE member_id = ?', [m.memberId]);
+        expect(rows).toHaveLength(1);
+        // Each change is one UPDATE: the row holds one request's gender and birthday together, never a mix.
+        const i = Number(String(rows[0]!.birthday).slice(-2)) - 10;
+        expect(rows[0]!.gender).toBe(i % 2 ? 'MALE' : 'FEMALE');
       });
 
       it('withdrawing consent deletes the location; null clears a field; omitted fields are kept', async () => {
