@@ -70,7 +70,7 @@ export class AnalyticsScopeType {
 
 @ObjectType('KpiValues', {
   description:
-    "One period's KPIs. Activity figures count what happened at the scope's stores (a row without a store counts at its member's store); member figures count the scope's members (home store, else the store of their first purchase). Rates are 0–1 with 4 decimals; null when the denominator is 0",
+    "One period's KPIs. Activity figures count what happened at the scope's stores (a row without a store counts at its member's store); member figures count the scope's members (home store, else the store of their first purchase). Rates are ratios with 4 decimals (redemptionRate exceeds 1 when more points are redeemed than issued); null when the denominator is 0",
 })
 export class KpiValuesType {
   @Field(() => DateTimeISOResolver, { description: 'Period start (inclusive)' }) from!: Date;
