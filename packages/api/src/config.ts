@@ -125,6 +125,10 @@ const schema = z.object({
   TENCENT_SMS_ENDPOINT: z.string().url().default('https://sms.tencentcloudapi.com'),
   /** Give up waiting for an answer after this long (then whether it was sent is unknown and it is not sent again). */
   TENCENT_SMS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+  /** Analytics (issue #15): a member is active with a purchase within this many days (the KPIs' default window). */
+  ANALYTICS_ACTIVE_DAYS: z.coerce.number().int().min(7).max(365).default(90),
+  /** What the outstanding points cost the business: fen per 100 points (100 = ¥0.01 a point). */
+  POINT_VALUE_FEN_PER_100: z.coerce.number().int().min(0).max(100_000).default(100),
 });
 
 export type Config = {
@@ -160,6 +164,8 @@ export type Config = {
   trustProxy: boolean | number | string[];
   /** The SMS gateway (null: one-time codes go to the in-app inbox). */
   sms: SmsConfig | null;
+  /** Analytics (issue #15): the default active-member window, and the cost of 100 points in fen (liability). */
+  analytics: { activeDays: number; pointValueFenPer100: number };
 };
 
 /** The messages that may go out by SMS; each needs a template approved in the Tencent Cloud SMS console. */
@@ -384,6 +390,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     sms: loadSms(e),
+    analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100 },
   };
 }
 

@@ -32,6 +32,11 @@ import { PayAnomalyService } from './modules/payments/pay-anomaly.service';
 import { SmsService } from './modules/sms/sms.service';
 import { TencentSmsClient } from './integrations/sms/tencent-sms-client';
 import { InboxOtpSender, SmsOtpSender } from './modules/rewards/otp-sender';
+import { MemberProfileService } from './modules/members/member-profile.service';
+import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
+import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
+import { AnalyticsRadarService } from './modules/analytics/analytics-radar.service';
+import { AnalyticsSettingsService } from './modules/analytics/analytics-settings.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -61,6 +66,11 @@ export interface Services extends RewardServices {
   payAnomalies: PayAnomalyService;
   /** SMS through the outbox (null when SMS_PROVIDER is not configured). */
   sms: SmsService | null;
+  memberProfiles: MemberProfileService;
+  analyticsKpis: AnalyticsKpiService;
+  analyticsMembers: AnalyticsMembersService;
+  analyticsRadar: AnalyticsRadarService;
+  analyticsSettings: AnalyticsSettingsService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -97,7 +107,15 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms, ...rewardServices };
+  const memberProfiles = new MemberProfileService(db, org, log);
+  const analyticsSettings = new AnalyticsSettingsService(db, config.analytics);
+  const analyticsKpis = new AnalyticsKpiService(db, org, analyticsSettings);
+  const analyticsMembers = new AnalyticsMembersService(db, org, analyticsSettings);
+  const analyticsRadar = new AnalyticsRadarService(db, org);
+  return {
+    config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ...rewardServices,
+  };
 }
 
 /** The SMS gateway when SMS_PROVIDER is set: queued messages go out at once when jobs run in-process. */

@@ -9,6 +9,8 @@
  * - earning rules and staff/organizer roles: managers whose scope covers the rule's or role's scope;
  * - tiers, program settings, regions, stores, manager roles, points expiry and reconciliation, the outbox's dead
  *   letters and retention, WeChat Pay anomalies (list, resolve): HQ managers;
+ * - analytics (KPIs, lifecycle inventory, declining members, RFM, radar): managers whose scope covers the store, region
+ *   or HQ asked for; the analytics settings: HQ managers;
  * - organizers run clubs: none of these; signed-out callers are UNAUTHENTICATED for all of them.
  *
  * An allowed cell must succeed (inputs are made to succeed: fresh members, unique codes and keys) and, for a
@@ -104,6 +106,12 @@ describe('allows() and managerCovers() (pure)', () => {
     ['a store manager reads the audit trail (its scope filtered by the query)', [guomaoManager], 'audit.read', hq, true],
     ['staff read no audit trail', [guomaoStaff], 'audit.read', hq, false],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
+    ['a store manager reads its store’s analytics', [guomaoManager], 'analytics.read', guomao, true],
+    ['a store manager reads no other store’s analytics', [guomaoManager], 'analytics.read', zhonglou, false],
+    ['a store manager reads no HQ analytics', [guomaoManager], 'analytics.read', hq, false],
+    ['a region manager reads its stores’ analytics', [bjManager], 'analytics.read', guomao, true],
+    ['a region manager reads no other region’s analytics', [bjManager], 'analytics.read', xian, false],
+    ['staff read no analytics', [guomaoStaff], 'analytics.read', guomao, false],
   ])('allows: %s', (_name, grants, action, target, expected) => {
     expect(allows(grants, action, target)).toBe(expected);
   });
@@ -153,7 +161,11 @@ type OpName =
   | 'roleGrants'
   | 'auditLog'
   | 'payAnomalies'
-  | 'resolvePayAnomaly';
+  | 'resolvePayAnomaly'
+  | 'analyticsKpis@guomao'
+  | 'analyticsKpis(HQ)'
+  | 'decliningMembers(REGION xian)'
+  | 'updateAnalyticsSettings';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -199,6 +211,10 @@ const MATRIX: [OpName, string][] = [
   ['auditLog',                                 'U    F      F     F     F     A     A     A     A'],
   ['payAnomalies',                             'U    F      F     F     F     F     F     F     A'],
   ['resolvePayAnomaly',                        'U    F      F     F     F     F     F     F     A'],
+  ['analyticsKpis@guomao',                     'U    F      F     F     F     A     A     F     A'],
+  ['analyticsKpis(HQ)',                        'U    F      F     F     F     F     F     F     A'],
+  ['decliningMembers(REGION xian)',            'U    F      F     F     F     F     F     A     A'],
+  ['updateAnalyticsSettings',                  'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -233,6 +249,9 @@ const DEAD_LETTERS = '{ outboxDeadLetters(first: 5) { id topic } }';
 const ACK_DEAD_LETTER = 'mutation($id: ID!) { acknowledgeDeadLetter(id: $id) { id acknowledgedAt } }';
 const RUN_RETENTION = 'mutation { runOutboxRetention { delivered deadLetters } }';
 const PAY_ANOMALIES = '{ payAnomalies(resolved: false, first: 5) { id kind timesSeen } }';
+const ANALYTICS_KPIS = 'query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: ID) { analyticsKpis(from: $from, to: $to, storeId: $storeId) { current { newMembers visits } } }';
+const DECLINING = 'query($regionId: ID) { decliningMembers(first: 5, regionId: $regionId) { total } }';
+const UPDATE_ANALYTICS = 'mutation($input: AnalyticsSettingsInput!) { updateAnalyticsSettings(input: $input) { activeDays } }';
 const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
 
 const MONTH = 30 * 86_400_000;
@@ -336,6 +355,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       roles: norm(await q.all('SELECT id, user_id, role, scope_key FROM role_assignment ORDER BY id')),
       audit: await count('audit_log'),
       anomalies: norm(await q.all('SELECT id, resolved_at, resolved_by_id, resolution_note FROM pay_anomaly ORDER BY id')),
+      analyticsSettings: norm(await q.all('SELECT active_days, point_value_fen_per100, lifecycle FROM analytics_settings')),
     };
   }
 
@@ -449,6 +469,14 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     auditLog: async () => ({ query: '{ auditLog(first: 5) { total items { id action } } }', variables: {}, mutates: false }),
     payAnomalies: async () => ({ query: PAY_ANOMALIES, variables: {}, mutates: false }),
     resolvePayAnomaly: async () => ({ query: RESOLVE_ANOMALY, variables: { id: String(await anomaly()), note: '已联系微信支付核实并退款' }, mutates: true }),
+    'analyticsKpis@guomao': async () => ({ query: ANALYTICS_KPIS, variables: { from: new Date(Date.now() - MONTH).toISOString(), to: new Date().toISOString(), storeId: String(t.org.guomao) }, mutates: false }),
+    'analyticsKpis(HQ)': async () => ({ query: ANALYTICS_KPIS, variables: { from: new Date(Date.now() - MONTH).toISOString(), to: new Date().toISOString() }, mutates: false }),
+    'decliningMembers(REGION xian)': async () => ({ query: DECLINING, variables: { regionId: String(t.org.xian) }, mutates: false }),
+    updateAnalyticsSettings: async () => {
+      // Flips the active-member window, so an allowed call always changes the settings.
+      const cur = await t.app.services.analyticsSettings.get();
+      return { query: UPDATE_ANALYTICS, variables: { input: { activeDays: cur.activeDays === 90 ? 60 : 90 } }, mutates: true };
+    },
   };
 
   /** A fresh user holding a grant at 国贸 (setup, bypassing authorization); its id. */

@@ -8,3 +8,8 @@ export * from './clubs';
 export * from './rewards';
 export * from './console-login';
 export * from './categories';
+export * from './geo';
+export * from './lifecycle';
+export * from './rfm';
+export * from './stats';
+export * from './demographics';

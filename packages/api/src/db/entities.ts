@@ -15,6 +15,8 @@ import { OtpChallenge, Reward, RewardPartner, RewardRedemption } from '../module
 import { AuditLog } from '../modules/audit/audit.entity';
 import { ConsoleLogin } from '../modules/console/console-login.entity';
 import { SmsMessage } from '../modules/sms/sms.entity';
+import { MemberProfile } from '../modules/members/member-profile.entity';
+import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -50,4 +52,6 @@ export const entities = [
   AuditLog,
   ConsoleLogin,
   SmsMessage,
+  MemberProfile,
+  AnalyticsSettings,
 ];

@@ -11,6 +11,7 @@ import { ruleSlot, type EarningRuleRow } from '../modules/earning/earning.servic
 import type { Services } from '../services';
 import { seedDemoClubs } from './clubs';
 import { seedDemoRewards } from './rewards';
+import { seedDemoProfiles } from './profiles';
 
 export const DEMO_PERSONAS = {
   alice: '会员 · 金卡，8,176 积分：兑换 ¥30 话费',
@@ -125,5 +126,6 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
   await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), ts(addMonthsUtc(now, 12)), alice.id]);
   await seedDemoClubs(s, { erin: users.erin as number, alice: users.alice as number, bob: users.bob as number, guomao }, now);
   await seedDemoRewards(s, { guomao, dave: users.dave as number }, now);
+  await seedDemoProfiles(s, { alice: users.alice as number, bob: users.bob as number }, guomao, now);
   return { seeded: true };
 }

@@ -35,6 +35,7 @@ export const PAGE_LIMITS: Record<string, number> = {
   'Query.roleGrants': 200,
   'Query.auditLog': 200,
   'Query.payAnomalies': 200,
+  'Query.decliningMembers': 100,
 };
 
 /**
@@ -80,6 +81,16 @@ export const LIST_SIZES: Record<string, number> = {
   'AuditPage.items': 1, // sized by auditLog's `first`
   'ManagerScopeType.regions': 50, // as Query.regions
   'ManagerScopeType.stores': 500, // as Query.stores
+  // Analytics (issue #15): fixed shapes.
+  'CustomerInventory.weeks': 157, // one per week of a range of at most 3 years (MAX_WEEKS)
+  'CustomerInventory.trend': 5, // one per lifecycle stage
+  'InventoryWeek.counts': 5,
+  'DecliningMemberPage.items': 1, // sized by decliningMembers' `first`
+  'DecliningMember.reasons': 4,
+  'RfmReport.cells': 25, // the 5 × 5 grid
+  'TradeAreaRadar.sectors': 32, // 4 rings × 8 directions
+  'RadarSector.byGender': 3,
+  'RadarSector.byAgeBand': 8,
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */

@@ -17,6 +17,7 @@ export enum LedgerKind {
 @Unique({ name: 'points_entry_source_unique', properties: ['sourceType', 'sourceRef'] })
 @Index({ name: 'points_entry_member_id_idx', properties: ['member', 'id'] })
 @Index({ name: 'points_entry_store_id_idx', properties: ['store', 'id'] })
+@Index({ name: 'points_entry_time_idx', properties: ['createdAt', 'kind'] }) // analytics: points moved in a period (issue #15)
 export class PointsEntry {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

@@ -1,10 +1,11 @@
 import { clock } from '../../clock';
-import { Entity, OneToOne, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, OneToOne, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { AppUser } from '../users/user.entity';
 import { Tier } from '../tiers/tier.entity';
 
 /** The loyalty membership of a user: member number, tier and the member-code (TOTP) secret. */
 @Entity({ tableName: 'member' })
+@Index({ name: 'member_created_idx', properties: ['createdAt'] }) // analytics: new members in a period (issue #15)
 export class Member {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

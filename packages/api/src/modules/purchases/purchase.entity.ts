@@ -8,6 +8,7 @@ import { AppUser } from '../users/user.entity';
 @Entity({ tableName: 'purchase' })
 @Index({ name: 'purchase_member_time_idx', properties: ['member', 'createdAt'] })
 @Index({ name: 'purchase_store_time_idx', properties: ['store', 'createdAt'] })
+@Index({ name: 'purchase_time_idx', properties: ['createdAt', 'member', 'amountFen'] }) // analytics at HQ (issue #15)
 export class Purchase {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

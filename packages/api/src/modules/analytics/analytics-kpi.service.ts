@@ -1,0 +1,186 @@
+/**
+ * Live KPIs (F10, seed 000: "not once a year"): one period and the one before it, in a scope. Every figure is
+ * plain SQL over the business tables (purchase, points_entry, reward_redemption, event_attendance, member), one
+ * aggregate query per table and period, each served by a (store, time) or (time) index; at chain scale the same
+ * shapes read per-day summary rows instead (issue #15 item 7). Definitions: the README's "Analytics" section and
+ * the GraphQL descriptions in analytics.types.ts.
+ */
+import { ownRedemptionRatio, rate } from '@quanzi/shared';
+import type { RequestContext } from '../../context';
+import { toInt, type Db } from '../../db/sql';
+import { badInput } from '../../errors';
+import type { OrgService } from '../org/org.service';
+import type { AnalyticsSettingsService } from './analytics-settings.service';
+import { activitiesInScope, checkRange, daysBefore, inScope, membersInScope, previousRange, resolveScope, ts, type Range, type Scope } from './analytics-scope';
+
+export interface KpiValues {
+  from: Date;
+  to: Date;
+  newMembers: number;
+  referrals: number;
+  activeMembers: number;
+  churnBase: number;
+  churned: number;
+  churnRate: number | null;
+  visits: number;
+  visitors: number;
+  spendFen: number;
+  avgSpendPerVisitFen: number | null;
+  visitFrequency: number | null;
+  pointsIssued: number;
+  pointsRedeemed: number;
+  pointsExpired: number;
+  redemptionRate: number | null;
+  liabilityPoints: number;
+  liabilityFen: number;
+  ownRedemptions: number;
+  partnerRedemptions: number;
+  ownRedemptionRatio: number | null;
+  clubAttendees: number;
+  clubParticipationRate: number | null;
+}
+
+export interface KpiReport {
+  scope: Scope;
+  activeDays: number;
+  pointValueFenPer100: number;
+  current: KpiValues;
+  previous: KpiValues;
+}
+
+export interface KpiArgs {
+  regionId?: number | null;
+  storeId?: number | null;
+  from: Date;
+  to: Date;
+  activeDays?: number | null;
+}
+
+export class AnalyticsKpiService {
+  constructor(
+    private readonly db: Db,
+    private readonly org: OrgService,
+    private readonly settings: AnalyticsSettingsService,
+  ) {}
+
+  /** KPIs for [from, to) and the period of the same length before it, in the scope the manager names. */
+  async kpis(ctx: RequestContext, args: KpiArgs): Promise<KpiReport> {
+    const range = checkRange(args.from, args.to);
+    const settings = await this.settings.get();
+    const activeDays = args.activeDays ?? settings.activeDays;
+    if (!Number.isInteger(activeDays) || activeDays < 7 || activeDays > 365) throw badInput('activeDays must be 7–365', 'activeDays');
+    const scope = await resolveScope(ctx, this.org, args);
+    const value = settings.pointValueFenPer100;
+    const [current, previous] = [await this.period(scope, range, activeDays, value), await this.period(scope, previousRange(range), activeDays, value)];
+    return { scope, activeDays, pointValueFenPer100: value, current, previous };
+  }
+
+  private async period(scope: Scope, r: Range, activeDays: number, pointValueFenPer100: number): Promise<KpiValues> {
+    const q = this.db.q;
+    const one = async (sql: string, params: unknown[]): Promise<Record<string, unknown>> => (await q.get<Record<string, unknown>>(sql, params)) ?? {};
+
+    // Members who joined in the period (and those who came through a referral), by the member's store.
+    const mem = membersInScope(scope, 'm.id');
+    const joined = await one(
+      `SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN u.registration_source = 'REFERRAL' THEN 1 ELSE 0 END), 0) AS referred
+       FROM member m JOIN app_user u ON u.id = m.user_id ${mem.join}
+       WHERE m.created_at >= ? AND m.created_at < ? AND ${mem.sql}`,
+      [...ts(q, r.from, r.to), ...mem.params],
+    );
+
+    // Visits (purchases with a positive amount), visitors and net spend (refunds are negative rows) at the scope's stores.
+    const ps = inScope(scope, 'p.store_id');
+    const sales = await one(
+      `SELECT COALESCE(SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END), 0) AS visits,
+         COUNT(DISTINCT CASE WHEN p.amount_fen > 0 THEN p.member_id END) AS visitors, COALESCE(SUM(p.amount_fen), 0) AS spend
+       FROM purchase p WHERE p.created_at >= ? AND p.created_at < ? AND ${ps.sql}`,
+      [...ts(q, r.from, r.to), ...ps.params],
+    );
+    const active = await one(
+      `SELECT COUNT(DISTINCT p.member_id) AS n FROM purchase p WHERE p.amount_fen > 0 AND p.created_at >= ? AND p.created_at < ? AND ${ps.sql}`,
+      [...ts(q, daysBefore(r.to, activeDays), r.to), ...ps.params],
+    );
+    // Churn: members active at the start of the period with no visit in the active window before its end.
+    const p2 = inScope(scope, 'p2.store_id');
+    const churn = await one(
+      `SELECT COUNT(*) AS base, COALESCE(SUM(CASE WHEN NOT EXISTS (
+           SELECT 1 FROM purchase p2 WHERE p2.member_id = b.member_id AND p2.amount_fen > 0 AND p2.created_at >= ? AND p2.created_at < ? AND ${p2.sql}
+         ) THEN 1 ELSE 0 END), 0) AS churned
+       FROM (SELECT DISTINCT p.member_id FROM purchase p WHERE p.amount_fen > 0 AND p.created_at >= ? AND p.created_at < ? AND ${ps.sql}) b`,
+      [...ts(q, daysBefore(r.to, activeDays), r.to), ...p2.params, ...ts(q, daysBefore(r.from, activeDays), r.from), ...ps.params],
+    );
+
+    // Points moved in the period: issued net of purchase clawbacks, redeemed net of refunds, expired.
+    const es = activitiesInScope(scope, 'e.store_id', 'e.member_id');
+    const points = await one(
+      `SELECT
+         COALESCE(SUM(CASE WHEN e.kind = 'EARN' THEN e.delta WHEN e.kind = 'REVERSAL' AND e.delta < 0 THEN e.delta ELSE 0 END), 0) AS issued,
+         COALESCE(SUM(CASE WHEN e.kind = 'REDEEM' THEN -e.delta WHEN e.kind = 'REVERSAL' AND e.delta > 0 THEN -e.delta ELSE 0 END), 0) AS redeemed,
+         COALESCE(SUM(CASE WHEN e.kind = 'EXPIRE' THEN -e.delta ELSE 0 END), 0) AS expired
+       FROM points_entry e ${es.join} WHERE e.created_at >= ? AND e.created_at < ? AND ${es.sql}`,
+      [...ts(q, r.from, r.to), ...es.params],
+    );
+    // Outstanding points at the end of the period: the ledger balance of the scope's members.
+    const lm = membersInScope(scope, 'e.member_id');
+    const liability = await one(`SELECT COALESCE(SUM(e.delta), 0) AS points FROM points_entry e ${lm.join} WHERE e.created_at < ? AND ${lm.sql}`, [
+      ...ts(q, r.to),
+      ...lm.params,
+    ]);
+
+    // Redemptions placed in the period, failed ones excluded: own rewards (no partner) vs partners'.
+    const xs = activitiesInScope(scope, 'x.store_id', 'x.member_id');
+    const redemptions = await one(
+      `SELECT COALESCE(SUM(CASE WHEN r.partner_id IS NULL THEN 1 ELSE 0 END), 0) AS own, COALESCE(SUM(CASE WHEN r.partner_id IS NULL THEN 0 ELSE 1 END), 0) AS partner
+       FROM reward_redemption x JOIN reward r ON r.id = x.reward_id ${xs.join}
+       WHERE x.status <> 'FAILED' AND x.created_at >= ? AND x.created_at < ? AND ${xs.sql}`,
+      [...ts(q, r.from, r.to), ...xs.params],
+    );
+
+    // Members checked in at a club event in the period, at the scope's stores (the event's store, else its club's).
+    const cs = inScope(scope, 'COALESCE(ev.store_id, c.store_id)');
+    const clubs = await one(
+      `SELECT COUNT(DISTINCT a.member_id) AS n FROM event_attendance a JOIN club_event ev ON ev.id = a.event_id JOIN club c ON c.id = ev.club_id
+       WHERE a.created_at >= ? AND a.created_at < ? AND ${cs.sql}`,
+      [...ts(q, r.from, r.to), ...cs.params],
+    );
+
+    const visits = toInt(sales.visits);
+    const visitors = toInt(sales.visitors);
+    const spendFen = toInt(sales.spend);
+    const issued = toInt(points.issued);
+    const redeemed = toInt(points.redeemed);
+    const activeMembers = toInt(active.n);
+    const churnBase = toInt(churn.base);
+    const churned = toInt(churn.churned);
+    const liabilityPoints = toInt(liability.points);
+    const own = toInt(redemptions.own);
+    const partner = toInt(redemptions.partner);
+    const clubAttendees = toInt(clubs.n);
+    return {
+      from: r.from,
+      to: r.to,
+      newMembers: toInt(joined.n),
+      referrals: toInt(joined.referred),
+      activeMembers,
+      churnBase,
+      churned,
+      churnRate: rate(churned, churnBase),
+      visits,
+      visitors,
+      spendFen,
+      avgSpendPerVisitFen: visits > 0 ? Math.round(spendFen / visits) : null,
+      visitFrequency: visitors > 0 ? Math.round((visits / visitors) * 100) / 100 : null,
+      pointsIssued: issued,
+      pointsRedeemed: redeemed,
+      pointsExpired: toInt(points.expired),
+      redemptionRate: issued > 0 ? rate(redeemed, issued) : null,
+      liabilityPoints,
+      liabilityFen: Math.round((liabilityPoints * pointValueFenPer100) / 100),
+      ownRedemptions: own,
+      partnerRedemptions: partner,
+      ownRedemptionRatio: ownRedemptionRatio(own, partner),
+      clubAttendees,
+      clubParticipationRate: rate(clubAttendees, activeMembers),
+    };
+  }
+}
