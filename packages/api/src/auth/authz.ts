@@ -43,7 +43,10 @@ export type Action =
   | 'voucher.use' // look up and mark used a reward voucher at a store's till
   | 'outbox.manage' // dead letters (list, acknowledge) and outbox retention
   | 'console.use' // sign in to the manager console (confirm its QR code), read one's scope and role grants in it
-  | 'audit.read'; // the audit trail (filtered to the manager's scope by the query)
+  | 'audit.read' // the audit trail (filtered to the manager's scope by the query)
+  | 'rating.list' // service ratings across the manager's scope (filtered to it by the query)
+  | 'rating.read' // one store's service ratings: per store, per staff member, the ratings themselves
+  | 'rating.followUp'; // acknowledge or resolve a low rating of a store
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -88,6 +91,9 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'outbox.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'console.use': (g) => g.role === 'MANAGER',
   'audit.read': (g) => g.role === 'MANAGER',
+  'rating.list': (g) => g.role === 'MANAGER',
+  'rating.read': managerCovers,
+  'rating.followUp': managerCovers,
 };
 
 /** Whether the grants allow `action` on `target`. */
