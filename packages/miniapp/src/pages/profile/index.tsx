@@ -7,6 +7,7 @@ import { ErrorNotice, PageShell } from '../../components/page-shell';
 import { bindPhone, signOut } from '../../state/auth';
 import { useMe } from '../../state/member';
 import { isStaff, useSession, type Viewer } from '../../state/session';
+import { isManager } from '../../state/ratings';
 import { demoPhoneCode, PHONE_BUTTON } from '../../utils/phone';
 import './index.css';
 
@@ -112,6 +113,10 @@ export default function ProfilePage() {
               <Text>圈子</Text>
               <Text className='muted'>›</Text>
             </View>
+            <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/member/rate/index' })}>
+              <Text>服务评价</Text>
+              <Text className='muted'>›</Text>
+            </View>
             <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/member/tier/index' })}>
               <Text>会员等级与权益</Text>
               <Text className='muted'>›</Text>
@@ -123,6 +128,12 @@ export default function ProfilePage() {
             {isStaff(viewer) ? (
               <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/staff/operations/index' })}>
                 <Text>本店最近操作</Text>
+                <Text className='muted'>›</Text>
+              </View>
+            ) : null}
+            {isManager(viewer) ? (
+              <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/manager/ratings/index' })}>
+                <Text>差评跟进</Text>
                 <Text className='muted'>›</Text>
               </View>
             ) : null}

@@ -1,0 +1,51 @@
+import {
+  AcknowledgeRatingDocument,
+  LowRatingsDocument,
+  MyPendingRatingsDocument,
+  MyRatingsDocument,
+  RateOperationDocument,
+  ResolveRatingDocument,
+  type LowRatingsQuery,
+  type MyPendingRatingsQuery,
+  type RatedOperationKind,
+  type RatingFollowUp,
+} from '@quanzi/shared/graphql';
+import { request } from '../api/client';
+import type { Viewer } from './session';
+import { useQuery } from './use-query';
+
+export type PendingRating = MyPendingRatingsQuery['myPendingRatings'][number];
+export type LowRating = LowRatingsQuery['serviceRatings']['items'][number];
+export const LOW_RATINGS_PAGE = 20;
+
+/** The member's services still open for rating (within 24 hours, not rated yet). */
+export function usePendingRatings(options: { skip?: boolean } = {}) {
+  return useQuery(MyPendingRatingsDocument, {}, options);
+}
+
+/** The member's own ratings and what they add up to (their profile). */
+export function useMyRatings() {
+  return useQuery(MyRatingsDocument, { first: 20 });
+}
+
+export async function rateOperation(kind: RatedOperationKind, operationId: string, stars: number, comment: string) {
+  return (await request(RateOperationDocument, { kind, operationId, stars, comment: comment.trim() || null })).rateOperation;
+}
+
+/** Managers: the 1–2 star ratings in their scope whose follow-up stands at `followUp`. */
+export function useLowRatings(followUp: RatingFollowUp, offset: number) {
+  return useQuery(LowRatingsDocument, { filter: { lowOnly: true, followUp }, first: LOW_RATINGS_PAGE, offset });
+}
+
+export async function acknowledgeRating(id: string) {
+  return (await request(AcknowledgeRatingDocument, { id })).acknowledgeRating;
+}
+
+export async function resolveRating(id: string, note: string) {
+  return (await request(ResolveRatingDocument, { id, note: note.trim() })).resolveRating;
+}
+
+/** Managers follow up low ratings. */
+export function isManager(viewer: Viewer | null | undefined): boolean {
+  return !!viewer && viewer.roles.some((r) => r.role === 'MANAGER');
+}
