@@ -1,14 +1,15 @@
 /**
- * Instant service ratings (F11, issue #15 item 6) over real HTTP on MariaDB: the operations open for rating, a
+ * Instant service ratings (F11, issue #15 item 6) over real HTTP, run against each database (MariaDB and libsql): the operations open for rating, a
  * rating once per operation within 24 hours (the API's clock decides), the low-rating alert in the manager's inbox in
  * the same transaction as the rating, managers' views and follow-up within their scope only, the bonus points through
  * the ledger, the member's profile, and bad input that changes nothing.
  */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@quanzi/shared';
-import { clock } from '../src/clock';
-import { toInt } from '../src/db/sql';
-import { startTestApp, type GqlResult, type TestApp } from './support/harness';
+import { clock } from '../../src/clock';
+import { toInt } from '../../src/db/sql';
+import type { TestDialect } from './db';
+import { startTestApp, type GqlResult, type TestApp } from './harness';
 
 type Persona = Awaited<ReturnType<TestApp['signIn']>>;
 
@@ -45,7 +46,7 @@ interface Listed {
   memberNo: string; memberRatings: number; memberAverage: number | null; followUp: string; acknowledgedBy: string | null; resolvedBy: string | null; resolutionNote: string | null; summary: string;
 }
 
-describe('instant service ratings (F11)', () => {
+export function ratingsSuite(dialect: TestDialect): void {
   let t: TestApp;
   let staff: Persona;
   let staffXian: Persona;
@@ -56,7 +57,7 @@ describe('instant service ratings (F11)', () => {
   const at = (ms: number) => new Date(base.getTime() + ms);
 
   beforeAll(async () => {
-    t = await startTestApp('mariadb');
+    t = await startTestApp(dialect);
     const { guomao, sanlitun, zhonglou, beijing, xian } = t.org;
     staff = await t.signIn('rating-staff');
     await t.grant(staff.userId, { role: 'STAFF', scope: 'STORE', storeId: guomao, regionId: beijing });
@@ -284,7 +285,7 @@ describe('instant service ratings (F11)', () => {
     expect(errCode(await rate(m, 'PURCHASE', a, 1))).toBe(ErrorCode.ALREADY_RATED);
   });
 
-  test('a concurrent double submit yields one rating, one alert and one bonus (unique key on MariaDB)', async () => {
+  test('a concurrent double submit yields one rating, one alert and one bonus (the unique key on (kind, operation_id))', async () => {
     clock.set(base);
     ok(await t.gql(SETTINGS, { n: 5 }, mgr.hq.token));
     try {
@@ -459,4 +460,4 @@ describe('instant service ratings (F11)', () => {
     expect(errCode(await t.gql(LIST, { filter: { storeId: '99999999' } }, mgr.hq.token))).toBe(ErrorCode.NOT_FOUND);
     expect(errCode(await t.gql(LIST, { first: 101 }, mgr.hq.token))).toBe(ErrorCode.BAD_USER_INPUT);
   });
-});
+}
