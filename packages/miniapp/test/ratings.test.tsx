@@ -5,7 +5,7 @@ import PointsPage from '../src/pages/points';
 import RatePage from '../src/member/rate';
 import LowRatingsPage from '../src/manager/ratings';
 import { aliceMe, ledgerPage } from './fixtures';
-import { $, api, click, fail, flush, mount, resetAll, signIn, text, waitForText } from './harness';
+import { $, api, click, fail, flush, mount, openWith, resetAll, signIn, text, waitForText } from './harness';
 
 jest.mock('../src/api/transport', () => ({ ...jest.requireActual('../src/api/transport'), postJson: require('./fake-api').postJson }));
 
@@ -179,6 +179,19 @@ describe('manager: low ratings', () => {
     await typeArea('low-rating__input', '已致电致歉');
     await click('确认解决');
     expect(api.callsOf('ResolveRating')[0]?.variables).toEqual({ id: '31', note: '已致电致歉' });
+  });
+
+  it('opens the rating the RATING_LOW notice links to, above the list', async () => {
+    signIn({ userId: '2', roles: [{ role: 'MANAGER', scope: 'REGION', storeId: null, regionId: '1' }], staffStores: [] } as never);
+    openWith({ id: '77' });
+    api.on('LowRatings', { serviceRatings: { total: 0, items: [] } });
+    api.on('ServiceRating', (v: { id: string }) => ({ serviceRating: low({ id: v.id, stars: 2, comment: '等了半小时', followUp: 'RESOLVED', resolutionNote: '已致电致歉' }) }));
+    await mount(LowRatingsPage);
+    await waitForText('来自差评提醒');
+    expect(text()).toContain('“等了半小时”');
+    expect(text()).toContain('处理结果：已致电致歉');
+    expect(text()).toContain('没有待处理的差评');
+    expect(api.callsOf('ServiceRating')[0]?.variables).toEqual({ id: '77' });
   });
 
   it('shows FORBIDDEN in Chinese for a manager acting outside their scope', async () => {

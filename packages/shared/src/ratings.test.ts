@@ -21,7 +21,8 @@ describe('ratingOpen: 24 hours from the operation', () => {
     ['at exactly 24:00', plus(24 * H), true],
     ['at 24:01', plus(24 * H + MIN), false],
     ['a week later', plus(7 * 24 * H), false],
-    ['before it happened (clock skew)', plus(-1000), false],
+    ['2 minutes before it happened (WeChat Pay’s clock ahead of ours)', plus(-2 * MIN), true],
+    ['10 minutes before it happened', plus(-10 * MIN), false],
   ])('%s → %p', (_why, now, open) => {
     expect(ratingOpen(at, now)).toBe(open);
   });

@@ -16,6 +16,11 @@ export const RATING_WINDOW_MS = 24 * 3600_000;
 export const RATING_COMMENT_MAX = 200;
 /** The longest follow-up note a manager writes when resolving a low rating. */
 export const RATING_NOTE_MAX = 500;
+/**
+ * How far an operation's time may lie ahead of the API's clock and still count as having happened: a WeChat Pay
+ * payment carries WeChat's `success_time`, whose clock is not ours.
+ */
+export const RATING_CLOCK_SKEW_MS = 5 * 60_000;
 /** Ratings at or below this many stars alert the managers. */
 export const LOW_RATING_MAX_STARS = 2;
 
@@ -24,10 +29,13 @@ export function ratingClosesAt(operationAt: Date): Date {
   return new Date(operationAt.getTime() + RATING_WINDOW_MS);
 }
 
-/** Whether an operation that happened at `operationAt` may still be rated at `now` (open up to and including 24 h). */
+/**
+ * Whether an operation that happened at `operationAt` may still be rated at `now`: open up to and including 24 h
+ * after it (and from a few minutes before, for another party's clock running ahead: {@link RATING_CLOCK_SKEW_MS}).
+ */
 export function ratingOpen(operationAt: Date, now: Date): boolean {
   const age = now.getTime() - operationAt.getTime();
-  return age >= 0 && age <= RATING_WINDOW_MS;
+  return age >= -RATING_CLOCK_SKEW_MS && age <= RATING_WINDOW_MS;
 }
 
 /** Whether a rating alerts the managers. */

@@ -285,6 +285,14 @@ export function ratingsSuite(dialect: TestDialect): void {
     expect(errCode(await rate(m, 'PURCHASE', a, 1))).toBe(ErrorCode.ALREADY_RATED);
   });
 
+  test('a payment whose time (WeChat’s clock) is a minute ahead of ours is open at once', async () => {
+    const m = await newMember();
+    const pay = await payment(m, at(MIN));
+    clock.set(base);
+    expect(ok(await t.gql<{ myPendingRatings: Pending[] }>(PENDING, {}, m.token)).myPendingRatings.map((o) => o.operationId)).toEqual([pay]);
+    expect(ok(await rate(m, 'PAYMENT', pay, 5)).rateOperation.stars).toBe(5);
+  });
+
   test('a concurrent double submit yields one rating, one alert and one bonus (the unique key on (kind, operation_id))', async () => {
     clock.set(base);
     ok(await t.gql(SETTINGS, { n: 5 }, mgr.hq.token));

@@ -5,6 +5,7 @@ import {
   MyRatingsDocument,
   RateOperationDocument,
   ResolveRatingDocument,
+  ServiceRatingDocument,
   type LowRatingsQuery,
   type MyPendingRatingsQuery,
   type RatedOperationKind,
@@ -35,6 +36,11 @@ export async function rateOperation(kind: RatedOperationKind, operationId: strin
 /** Managers: the 1–2 star ratings in their scope whose follow-up stands at `followUp`. */
 export function useLowRatings(followUp: RatingFollowUp, offset: number) {
   return useQuery(LowRatingsDocument, { filter: { lowOnly: true, followUp }, first: LOW_RATINGS_PAGE, offset });
+}
+
+/** Managers: one rating (the RATING_LOW notice's link), or nothing without an id. */
+export function useServiceRating(id: string | null) {
+  return useQuery(ServiceRatingDocument, { id: id ?? '' }, { skip: !id });
 }
 
 export async function acknowledgeRating(id: string) {

@@ -546,6 +546,13 @@ export type ResolveRatingMutationVariables = Exact<{
 
 export type ResolveRatingMutation = { resolveRating: { id: string, followUp: RatingFollowUp, acknowledgedAt: string | null, resolvedAt: string | null, resolutionNote: string | null } };
 
+export type ServiceRatingQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ServiceRatingQuery = { serviceRating: { id: string, kind: RatedOperationKind, summary: string, storeName: string | null, staffName: string | null, memberNo: string, memberRatings: number, memberAverage: number | null, stars: number, comment: string | null, operationAt: string, createdAt: string, followUp: RatingFollowUp, acknowledgedAt: string | null, resolvedAt: string | null, resolutionNote: string | null } };
+
 export type RewardFieldsFragment = { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, faceValueFen: number | null, brand: string | null, brandName: string | null, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, stock: number, inStock: boolean, limitPerDay: number | null, limitPerMonth: number | null, endsAt: string | null, needsOtp: boolean, affordable: boolean, voucherValidDays: number | null, minTier: { id: string, code: string, name: string, rank: number } | null, partner: { id: string, name: string } | null };
 
 export type RedemptionFieldsFragment = { id: string, rewardId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, points: number, cashFen: number, pointsRefunded: number, target: string | null, failReason: string | null, stuck: boolean, voucherCode: string | null, voucherExpiresAt: string | null, usedAt: string | null, usedStoreName: string | null, createdAt: string, finishedAt: string | null };
@@ -942,6 +949,13 @@ export const ResolveRatingDocument: TypedDocument<ResolveRatingMutation, Resolve
   operationName: 'ResolveRating',
   query: "mutation ResolveRating($id:ID!$note:String!){resolveRating(id:$id note:$note){id followUp acknowledgedAt resolvedAt resolutionNote}}",
   sha256: '2a8c289ebd57e89115c3372aa3e62c7ea56590335e7bc6044dfa6f3b6efb51a3',
+};
+
+export const ServiceRatingDocument: TypedDocument<ServiceRatingQuery, ServiceRatingQueryVariables> = {
+  kind: 'query',
+  operationName: 'ServiceRating',
+  query: "query ServiceRating($id:ID!){serviceRating(id:$id){id kind summary storeName staffName memberNo memberRatings memberAverage stars comment operationAt createdAt followUp acknowledgedAt resolvedAt resolutionNote}}",
+  sha256: '69e45131e4f7c60abcb3e13168032333da7a9939024dbbc73f54a7eb5d3d25ff',
 };
 
 export const RewardsDocument: TypedDocument<RewardsQuery, RewardsQueryVariables> = {

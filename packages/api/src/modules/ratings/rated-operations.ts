@@ -6,7 +6,7 @@
  * - REDEMPTION: a reward redemption (`reward_redemption`; store and staff when redeemed at a till);
  * - CHECKIN: an event check-in (`event_attendance`; the event's store, else its club's home store).
  */
-import { fenToYuan, ratedOperationLabel, RATING_WINDOW_MS, type RatedOperationKind } from '@quanzi/shared';
+import { fenToYuan, ratedOperationLabel, RATING_CLOCK_SKEW_MS, RATING_WINDOW_MS, type RatedOperationKind } from '@quanzi/shared';
 import { toDate, toInt, type Q } from '../../db/sql';
 
 export interface RatedOperation {
@@ -111,7 +111,7 @@ export async function pendingOperations(q: Q, memberId: number, now: Date, limit
       `${k.select} WHERE ${k.member} = ? AND ${k.at} >= ? AND ${k.at} <= ? AND ${k.where}
          AND NOT EXISTS (SELECT 1 FROM service_rating r WHERE r.kind = ? AND r.operation_id = ${k.id})
        ORDER BY ${k.at} DESC LIMIT ?`,
-      [memberId, q.ts(since), q.ts(now), kind, limit],
+      [memberId, q.ts(since), q.ts(new Date(now.getTime() + RATING_CLOCK_SKEW_MS)), kind, limit],
     );
     out.push(...rows.map((r) => toOperation(kind, r)));
   }

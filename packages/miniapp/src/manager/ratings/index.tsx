@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { Text, Textarea, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { RATING_NOTE_MAX, starsText } from '@quanzi/shared';
 import type { RatingFollowUp } from '@quanzi/shared/graphql';
 import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell } from '../../components/page-shell';
-import { acknowledgeRating, LOW_RATINGS_PAGE, resolveRating, useLowRatings, type LowRating } from '../../state/ratings';
+import { acknowledgeRating, LOW_RATINGS_PAGE, resolveRating, useLowRatings, useServiceRating, type LowRating } from '../../state/ratings';
 import { formatDateTime } from '../../utils/format';
 import './index.css';
 
@@ -80,12 +80,25 @@ export default function LowRatingsPage() {
   const [tab, setTab] = useState<RatingFollowUp>('OPEN');
   const [offset, setOffset] = useState(0);
   const list = useLowRatings(tab, offset);
+  const linked = useServiceRating(useRouter()?.params?.id ?? null);
+  const changed = () => {
+    void list.refetch();
+    void linked.refetch();
+  };
   const pick = (t: RatingFollowUp) => {
     setTab(t);
     setOffset(0);
   };
   return (
     <View className='low-ratings'>
+      {linked.data ? (
+        <View className='low-ratings__linked'>
+          <Text className='muted low-ratings__total'>来自差评提醒</Text>
+          <LowRatingCard r={linked.data.serviceRating} onChanged={changed} />
+        </View>
+      ) : linked.error && linked.error.code !== 'UNAUTHENTICATED' ? (
+        <ErrorNotice error={linked.error} />
+      ) : null}
       <View className='low-ratings__tabs'>
         {TABS.map((t) => (
           <Text key={t.key} className={`low-ratings__tab ${t.key === tab ? 'low-ratings__tab--on' : ''}`} onClick={() => pick(t.key)}>
@@ -104,7 +117,7 @@ export default function LowRatingsPage() {
           <View>
             <Text className='muted low-ratings__total'>{`共 ${serviceRatings.total} 条`}</Text>
             {serviceRatings.items.map((r) => (
-              <LowRatingCard key={r.id} r={r} onChanged={() => void list.refetch()} />
+              <LowRatingCard key={r.id} r={r} onChanged={changed} />
             ))}
             <View className='low-ratings__pager'>
               {offset > 0 ? <Text className='low-ratings__page' onClick={() => setOffset(Math.max(0, offset - LOW_RATINGS_PAGE))}>‹ 上一页</Text> : null}
