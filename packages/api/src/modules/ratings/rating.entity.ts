@@ -29,9 +29,10 @@ export enum RatingFollowUpColumn {
 @Entity({ tableName: 'service_rating' })
 @Unique({ name: 'service_rating_operation_unique', properties: ['kind', 'operationId'] })
 @Index({ name: 'service_rating_member_idx', properties: ['member', 'id'] })
-@Index({ name: 'service_rating_store_time_idx', properties: ['store', 'createdAt'] })
-@Index({ name: 'service_rating_region_time_idx', properties: ['region', 'createdAt'] })
-@Index({ name: 'service_rating_time_idx', properties: ['createdAt', 'id'] })
+// Covering indexes for the manager's reports (per store, per staff member) at a store, in a region and at HQ.
+@Index({ name: 'service_rating_store_time_idx', properties: ['store', 'createdAt', 'stars', 'followUp', 'staff'] })
+@Index({ name: 'service_rating_region_time_idx', properties: ['region', 'createdAt', 'stars', 'followUp', 'store'] })
+@Index({ name: 'service_rating_time_idx', properties: ['createdAt', 'store', 'stars', 'followUp'] })
 export class ServiceRating {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

@@ -5,7 +5,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { RATING_NOTE_MAX, starsText } from '@quanzi/shared';
 import type { RatingFollowUp } from '@quanzi/shared/graphql';
 import { toApiError, type ApiError } from '../../api/errors';
-import { ErrorNotice, PageShell } from '../../components/page-shell';
+import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
 import { acknowledgeRating, LOW_RATINGS_PAGE, resolveRating, useLowRatings, useServiceRating, type LowRating } from '../../state/ratings';
 import { formatDateTime } from '../../utils/format';
 import './index.css';
@@ -90,44 +90,40 @@ export default function LowRatingsPage() {
     setOffset(0);
   };
   return (
-    <View className='low-ratings'>
-      {linked.data ? (
-        <View className='low-ratings__linked'>
-          <Text className='muted low-ratings__total'>来自差评提醒</Text>
-          <LowRatingCard r={linked.data.serviceRating} onChanged={changed} />
-        </View>
-      ) : linked.error && linked.error.code !== 'UNAUTHENTICATED' ? (
-        <ErrorNotice error={linked.error} />
-      ) : null}
-      <View className='low-ratings__tabs'>
-        {TABS.map((t) => (
-          <Text key={t.key} className={`low-ratings__tab ${t.key === tab ? 'low-ratings__tab--on' : ''}`} onClick={() => pick(t.key)}>
-            {t.label}
-          </Text>
-        ))}
-      </View>
-      <PageShell
-        state={list}
-        loginHint='登录后处理差评'
-        refetchOnShow
-        isEmpty={(d) => d.serviceRatings.items.length === 0}
-        empty={{ title: tab === 'OPEN' ? '没有待处理的差评' : '暂无记录', description: '显示近 30 天内本人管辖门店的 1–2 星评价' }}
-      >
-        {({ serviceRatings }) => (
-          <View>
-            <Text className='muted low-ratings__total'>{`共 ${serviceRatings.total} 条`}</Text>
-            {serviceRatings.items.map((r) => (
-              <LowRatingCard key={r.id} r={r} onChanged={changed} />
-            ))}
-            <View className='low-ratings__pager'>
-              {offset > 0 ? <Text className='low-ratings__page' onClick={() => setOffset(Math.max(0, offset - LOW_RATINGS_PAGE))}>‹ 上一页</Text> : null}
-              {offset + serviceRatings.items.length < serviceRatings.total ? (
-                <Text className='low-ratings__page' onClick={() => setOffset(offset + LOW_RATINGS_PAGE)}>下一页 ›</Text>
-              ) : null}
+    <PageShell state={list} loginHint='登录后处理差评' refetchOnShow>
+      {({ serviceRatings }) => (
+        <View className='low-ratings'>
+          {linked.data ? (
+            <View className='low-ratings__linked'>
+              <Text className='muted low-ratings__total'>来自差评提醒</Text>
+              <LowRatingCard r={linked.data.serviceRating} onChanged={changed} />
             </View>
+          ) : (
+            <ErrorNotice error={linked.error} />
+          )}
+          <View className='low-ratings__tabs'>
+            {TABS.map((t) => (
+              <Text key={t.key} className={`low-ratings__tab ${t.key === tab ? 'low-ratings__tab--on' : ''}`} onClick={() => pick(t.key)}>
+                {t.label}
+              </Text>
+            ))}
           </View>
-        )}
-      </PageShell>
-    </View>
+          {serviceRatings.items.length === 0 ? (
+            <StatusView kind='empty' title={tab === 'OPEN' ? '没有待处理的差评' : '暂无记录'} description='显示近 30 天内您管辖门店的 1–2 星评价' />
+          ) : (
+            <Text className='muted low-ratings__total'>{`共 ${serviceRatings.total} 条`}</Text>
+          )}
+          {serviceRatings.items.map((r) => (
+            <LowRatingCard key={r.id} r={r} onChanged={changed} />
+          ))}
+          <View className='low-ratings__pager'>
+            {offset > 0 ? <Text className='low-ratings__page' onClick={() => setOffset(Math.max(0, offset - LOW_RATINGS_PAGE))}>‹ 上一页</Text> : null}
+            {offset + serviceRatings.items.length < serviceRatings.total ? (
+              <Text className='low-ratings__page' onClick={() => setOffset(offset + LOW_RATINGS_PAGE)}>下一页 ›</Text>
+            ) : null}
+          </View>
+        </View>
+      )}
+    </PageShell>
   );
 }

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261206165446 extends Migration {
+export class Migration20261206171342 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`rating_program\` (\`id\` int unsigned not null default 1, \`bonus_points\` int not null default 0, primary key (\`id\`)) default character set utf8mb4 engine = InnoDB;`);
@@ -12,9 +12,9 @@ export class Migration20261206165446 extends Migration {
     this.addSql(`alter table \`service_rating\` add index \`service_rating_staff_id_index\`(\`staff_id\`);`);
     this.addSql(`alter table \`service_rating\` add index \`service_rating_acknowledged_by_id_index\`(\`acknowledged_by_id\`);`);
     this.addSql(`alter table \`service_rating\` add index \`service_rating_resolved_by_id_index\`(\`resolved_by_id\`);`);
-    this.addSql(`alter table \`service_rating\` add index \`service_rating_time_idx\`(\`created_at\`, \`id\`);`);
-    this.addSql(`alter table \`service_rating\` add index \`service_rating_region_time_idx\`(\`region_id\`, \`created_at\`);`);
-    this.addSql(`alter table \`service_rating\` add index \`service_rating_store_time_idx\`(\`store_id\`, \`created_at\`);`);
+    this.addSql(`alter table \`service_rating\` add index \`service_rating_time_idx\`(\`created_at\`, \`store_id\`, \`stars\`, \`follow_up\`);`);
+    this.addSql(`alter table \`service_rating\` add index \`service_rating_region_time_idx\`(\`region_id\`, \`created_at\`, \`stars\`, \`follow_up\`, \`store_id\`);`);
+    this.addSql(`alter table \`service_rating\` add index \`service_rating_store_time_idx\`(\`store_id\`, \`created_at\`, \`stars\`, \`follow_up\`, \`staff_id\`);`);
     this.addSql(`alter table \`service_rating\` add index \`service_rating_member_idx\`(\`member_id\`, \`id\`);`);
     this.addSql(`alter table \`service_rating\` add unique \`service_rating_operation_unique\`(\`kind\`, \`operation_id\`);`);
 

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261206165446 extends Migration {
+export class Migration20261206171342 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`rating_program\` (\`id\` integer not null default 1, \`bonus_points\` integer not null default 0, primary key (\`id\`));`);
@@ -12,9 +12,9 @@ export class Migration20261206165446 extends Migration {
     this.addSql(`create index \`service_rating_staff_id_index\` on \`service_rating\` (\`staff_id\`);`);
     this.addSql(`create index \`service_rating_acknowledged_by_id_index\` on \`service_rating\` (\`acknowledged_by_id\`);`);
     this.addSql(`create index \`service_rating_resolved_by_id_index\` on \`service_rating\` (\`resolved_by_id\`);`);
-    this.addSql(`create index \`service_rating_time_idx\` on \`service_rating\` (\`created_at\`, \`id\`);`);
-    this.addSql(`create index \`service_rating_region_time_idx\` on \`service_rating\` (\`region_id\`, \`created_at\`);`);
-    this.addSql(`create index \`service_rating_store_time_idx\` on \`service_rating\` (\`store_id\`, \`created_at\`);`);
+    this.addSql(`create index \`service_rating_time_idx\` on \`service_rating\` (\`created_at\`, \`store_id\`, \`stars\`, \`follow_up\`);`);
+    this.addSql(`create index \`service_rating_region_time_idx\` on \`service_rating\` (\`region_id\`, \`created_at\`, \`stars\`, \`follow_up\`, \`store_id\`);`);
+    this.addSql(`create index \`service_rating_store_time_idx\` on \`service_rating\` (\`store_id\`, \`created_at\`, \`stars\`, \`follow_up\`, \`staff_id\`);`);
     this.addSql(`create index \`service_rating_member_idx\` on \`service_rating\` (\`member_id\`, \`id\`);`);
     this.addSql(`create unique index \`service_rating_operation_unique\` on \`service_rating\` (\`kind\`, \`operation_id\`);`);
   }
