@@ -194,6 +194,29 @@ describe('manager: low ratings', () => {
     expect(api.callsOf('ServiceRating')[0]?.variables).toEqual({ id: '77' });
   });
 
+  it('following a low rating up asks, in the same tap, for one more WeChat alert (RATING_ALERT) and records the consent', async () => {
+    const taro = Taro as unknown as { requestSubscribeMessage: unknown };
+    const original = taro.requestSubscribeMessage;
+    try {
+      const ask = jest.fn().mockResolvedValue({ errMsg: 'requestSubscribeMessage:ok', 'T-RATE': 'accept' });
+      taro.requestSubscribeMessage = ask;
+      signIn({ userId: '2', roles: [{ role: 'MANAGER', scope: 'STORE', storeId: '1', regionId: '1' }], staffStores: [] } as never);
+      api.on('SubscribeTemplates', { subscribeTemplates: [{ kind: 'EVENT_REMINDER', templateId: 'T-REM' }, { kind: 'RATING_ALERT', templateId: 'T-RATE' }] });
+      api.on('RecordSubscribeConsent', { recordSubscribeConsent: [{ templateId: 'T-RATE', remaining: 1 }] });
+      api.on('LowRatings', { serviceRatings: { total: 1, items: [low()] } });
+      api.on('AcknowledgeRating', { acknowledgeRating: { id: '31', followUp: 'ACKNOWLEDGED', acknowledgedAt: iso(NOW), resolvedAt: null, resolutionNote: null } });
+      jest.spyOn(Taro, 'showToast').mockResolvedValue({ errMsg: 'showToast:ok' } as never);
+      await mount(LowRatingsPage);
+      await waitForText('“收银员态度差”');
+      await click('知悉跟进');
+      await flush(10);
+      expect(ask).toHaveBeenCalledWith({ tmplIds: ['T-RATE'] });
+      expect(api.callsOf('RecordSubscribeConsent')[0]?.variables).toEqual({ templateIds: ['T-RATE'] });
+    } finally {
+      taro.requestSubscribeMessage = original;
+    }
+  });
+
   it('shows FORBIDDEN in Chinese for a manager acting outside their scope', async () => {
     signIn({ userId: '2', roles: [{ role: 'MANAGER', scope: 'STORE', storeId: '1', regionId: '1' }], staffStores: [] } as never);
     api.on('LowRatings', { serviceRatings: { total: 1, items: [low()] } });

@@ -6,6 +6,8 @@ import { RATING_NOTE_MAX, starsText } from '@quanzi/shared';
 import type { RatingFollowUp } from '@quanzi/shared/graphql';
 import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
+import { askSubscribe, useSubscribeTemplates } from '../../state/club';
+import { CAN_SUBSCRIBE } from '../../utils/subscribe';
 import { acknowledgeRating, LOW_RATINGS_PAGE, resolveRating, useLowRatings, useServiceRating, type LowRating } from '../../state/ratings';
 import { formatDateTime } from '../../utils/format';
 import './index.css';
@@ -17,12 +19,13 @@ const TABS: { key: RatingFollowUp; label: string }[] = [
 ];
 
 /** One low rating: what, where, who served, the comment, the member's rating profile; acknowledge or resolve. */
-export function LowRatingCard({ r, onChanged }: { r: LowRating; onChanged(): void }) {
+export function LowRatingCard({ r, onChanged, onTap }: { r: LowRating; onChanged(): void; onTap?(): void }) {
   const [note, setNote] = useState('');
   const [resolving, setResolving] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const act = async (fn: () => Promise<unknown>, done: string) => {
+    onTap?.(); // inside the tap: WeChat only asks for subscribe consent then
     setBusy(true);
     setError(null);
     try {
@@ -81,6 +84,9 @@ export default function LowRatingsPage() {
   const [offset, setOffset] = useState(0);
   const list = useLowRatings(tab, offset);
   const linked = useServiceRating(useRouter()?.params?.id ?? null);
+  const templates = useSubscribeTemplates();
+  // Each acceptance of RATING_ALERT is worth one WeChat message: following a low rating up re-arms the next alert.
+  const armAlert = () => void askSubscribe(templates.data?.subscribeTemplates, ['RATING_ALERT']);
   const changed = () => {
     void list.refetch();
     void linked.refetch();
@@ -96,11 +102,16 @@ export default function LowRatingsPage() {
           {linked.data ? (
             <View className='low-ratings__linked'>
               <Text className='muted low-ratings__total'>来自差评提醒</Text>
-              <LowRatingCard r={linked.data.serviceRating} onChanged={changed} />
+              <LowRatingCard r={linked.data.serviceRating} onChanged={changed} onTap={armAlert} />
             </View>
           ) : (
             <ErrorNotice error={linked.error} />
           )}
+          {CAN_SUBSCRIBE ? (
+            <Text className='low-ratings__subscribe' onClick={armAlert}>
+              有新差评时微信通知我 ›
+            </Text>
+          ) : null}
           <View className='low-ratings__tabs'>
             {TABS.map((t) => (
               <Text key={t.key} className={`low-ratings__tab ${t.key === tab ? 'low-ratings__tab--on' : ''}`} onClick={() => pick(t.key)}>
@@ -114,7 +125,7 @@ export default function LowRatingsPage() {
             <Text className='muted low-ratings__total'>{`共 ${serviceRatings.total} 条`}</Text>
           )}
           {serviceRatings.items.map((r) => (
-            <LowRatingCard key={r.id} r={r} onChanged={changed} />
+            <LowRatingCard key={r.id} r={r} onChanged={changed} onTap={armAlert} />
           ))}
           <View className='low-ratings__pager'>
             {offset > 0 ? <Text className='low-ratings__page' onClick={() => setOffset(Math.max(0, offset - LOW_RATINGS_PAGE))}>‹ 上一页</Text> : null}
