@@ -181,7 +181,9 @@ export function ratingsSuite(dialect: TestDialect): void {
 
   test('a 1-star rating reaches the store’s managers’ inboxes in the same transaction (store, region, HQ; not another store or region), with the staff member and the comment', async () => {
     const m = await newMember();
-    // The store manager consented to the RATING_ALERT subscribe message: it is queued for them (from the outbox).
+    // The store manager consented to the RATING_ALERT subscribe message (in WeChat, and told the API): it is queued for them.
+    const openid = String((await t.app.services.db.q.get<{ o: unknown }>('SELECT openid AS o FROM app_user WHERE id = ?', [mgr.guomao.userId]))?.o);
+    t.sim.grantSubscribeConsent(openid, 'demo-tmpl-rating-alert');
     ok(await t.gql(CONSENT, { ids: ['demo-tmpl-rating-alert'] }, mgr.guomao.token));
     const p = await purchase(m, at(-2 * HOUR));
     clock.set(base);
@@ -203,6 +205,13 @@ export function ratingsSuite(dialect: TestDialect): void {
     const q = t.app.services.db.q;
     const queued = await q.all("SELECT o.ref FROM outbox o JOIN notification n ON n.id = o.ref WHERE o.topic = 'subscribe.send' AND n.kind = 'RATING_LOW' AND n.ref = ?", [r.id]);
     expect(queued).toHaveLength(1);
+    // Delivered from the outbox after the commit (the jobs run): a subscribe message WeChat accepts.
+    ok(await t.gql('mutation { runClubJobs { delivered } }', {}, mgr.hq.token));
+    const sent = t.sim.sentMessages.filter((x) => x.touser === openid && x.template_id === 'demo-tmpl-rating-alert');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.page).toBe(`manager/ratings/index?id=${r.id}`);
+    expect(sent[0]?.data).toEqual({ thing1: { value: '北京国贸店' }, phrase2: { value: '一星差评' }, thing3: { value: '排队二十分钟，收银员态度差' }, time4: { value: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/) } });
+    expect((await inbox(mgr.guomao)).find((x) => x.page?.endsWith(`id=${r.id}`))?.delivery).toBe('WECHAT');
   });
 
   test('rating and alert commit together or not at all: a failure writing the notice leaves no rating (and the member may rate again)', async () => {

@@ -171,7 +171,7 @@ export class RatingService {
         title: `${where}：${stars} 星差评`,
         body: `${starsText(stars)} ${op.summary}（${shanghaiMinute(op.at)}）。服务人员：${staffName}。会员 ${String(who?.member_no ?? '')}。评语：${comment ?? '（无）'}`,
         page: `manager/ratings/index?id=${ratingId}`,
-        subscribe: { template: 'RATING_ALERT', data: { thing1: thingValue(where), phrase2: { value: `${stars}星差评` }, thing3: thingValue(comment ?? op.summary), time4: timeValue(now) } },
+        subscribe: { template: 'RATING_ALERT', data: { thing1: thingValue(where), phrase2: { value: stars === 1 ? '一星差评' : '两星差评' } /* a phrase: at most 5 Chinese characters, no digits */, thing3: thingValue(comment ?? op.summary), time4: timeValue(now) } },
       },
       now,
     );
