@@ -4,6 +4,7 @@ import { errorMessageZh } from '@quanzi/shared';
 import PointsPage from '../src/pages/points';
 import RatePage from '../src/member/rate';
 import LowRatingsPage from '../src/manager/ratings';
+import ProfilePage from '../src/pages/profile';
 import { aliceMe, ledgerPage } from './fixtures';
 import { $, api, click, fail, flush, mount, openWith, resetAll, signIn, text, waitForText } from './harness';
 
@@ -127,6 +128,27 @@ describe('rating page', () => {
     api.on('MyRatings', noRatings);
     await mount(RatePage);
     await waitForText('暂无待评价的服务');
+  });
+});
+
+describe('profile links', () => {
+  it('members find 服务评价; managers also 差评跟进 with the open count', async () => {
+    signIn({ userId: '2', roles: [{ role: 'MANAGER', scope: 'STORE', storeId: '1', regionId: '1' }], staffStores: [] } as never);
+    api.on('Me', aliceMe);
+    api.on('LowRatings', { serviceRatings: { total: 2, items: [] } });
+    await mount(ProfilePage);
+    await waitForText('2 条待处理');
+    expect(text()).toContain('服务评价');
+    expect(api.callsOf('LowRatings')[0]?.variables).toEqual({ filter: { lowOnly: true, followUp: 'OPEN' }, first: 1, offset: 0 });
+  });
+
+  it('a member sees no manager link and sends no manager query', async () => {
+    signIn();
+    api.on('Me', aliceMe);
+    await mount(ProfilePage);
+    await waitForText('服务评价');
+    expect(text()).not.toContain('差评跟进');
+    expect(api.callsOf('LowRatings')).toHaveLength(0);
   });
 });
 

@@ -43,6 +43,11 @@ export function useServiceRating(id: string | null) {
   return useQuery(ServiceRatingDocument, { id: id ?? '' }, { skip: !id });
 }
 
+/** Managers: how many 1–2 star ratings in their scope nobody took on yet (the profile's badge); skipped for others. */
+export function useOpenLowCount(manager: boolean) {
+  return useQuery(LowRatingsDocument, { filter: { lowOnly: true, followUp: 'OPEN' }, first: 1, offset: 0 }, { skip: !manager });
+}
+
 export async function acknowledgeRating(id: string) {
   return (await request(AcknowledgeRatingDocument, { id })).acknowledgeRating;
 }

@@ -7,7 +7,7 @@ import { ErrorNotice, PageShell } from '../../components/page-shell';
 import { bindPhone, signOut } from '../../state/auth';
 import { useMe } from '../../state/member';
 import { isStaff, useSession, type Viewer } from '../../state/session';
-import { isManager } from '../../state/ratings';
+import { isManager, useOpenLowCount } from '../../state/ratings';
 import { demoPhoneCode, PHONE_BUTTON } from '../../utils/phone';
 import './index.css';
 
@@ -29,6 +29,7 @@ function rolesText(viewer: Viewer | null): string | null {
 export default function ProfilePage() {
   const me = useMe();
   const { viewer } = useSession();
+  const openLow = useOpenLowCount(isManager(viewer)).data?.serviceRatings.total ?? 0;
   const [binding, setBinding] = useState(false);
   const [bindError, setBindError] = useState<ApiError | null>(null);
 
@@ -134,7 +135,7 @@ export default function ProfilePage() {
             {isManager(viewer) ? (
               <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/manager/ratings/index' })}>
                 <Text>差评跟进</Text>
-                <Text className='muted'>›</Text>
+                <Text className={openLow > 0 ? 'profile__badge' : 'muted'}>{openLow > 0 ? `${openLow} 条待处理 ›` : '›'}</Text>
               </View>
             ) : null}
           </View>
