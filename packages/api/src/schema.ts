@@ -19,8 +19,9 @@ import { OutboxResolver } from './modules/outbox/outbox.resolver';
 import { ConsoleResolver } from './modules/console/console.resolver';
 import { MemberProfileResolver } from './modules/members/member-profile.resolver';
 import { AnalyticsResolver } from './modules/analytics/analytics.resolver';
+import { MemberRatingResolver, RatingResolver } from './modules/ratings/rating.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

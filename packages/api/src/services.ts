@@ -37,6 +37,8 @@ import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
 import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
 import { AnalyticsRadarService } from './modules/analytics/analytics-radar.service';
 import { AnalyticsSettingsService } from './modules/analytics/analytics-settings.service';
+import { RatingService } from './modules/ratings/rating.service';
+import { RatingReportService } from './modules/ratings/rating-report.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -71,6 +73,8 @@ export interface Services extends RewardServices {
   analyticsMembers: AnalyticsMembersService;
   analyticsRadar: AnalyticsRadarService;
   analyticsSettings: AnalyticsSettingsService;
+  ratings: RatingService;
+  ratingReports: RatingReportService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -112,9 +116,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const analyticsKpis = new AnalyticsKpiService(db, org, analyticsSettings);
   const analyticsMembers = new AnalyticsMembersService(db, org, analyticsSettings);
   const analyticsRadar = new AnalyticsRadarService(db, org);
+  const ratings = new RatingService(db, earning, notifications, log);
+  const ratingReports = new RatingReportService(db, org, log);
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, ...rewardServices,
   };
 }
 

@@ -11,6 +11,8 @@
  *   letters and retention, WeChat Pay anomalies (list, resolve): HQ managers;
  * - analytics (KPIs, lifecycle inventory, declining members, RFM, radar): managers whose scope covers the store, region
  *   or HQ asked for; the analytics settings: HQ managers;
+ * - service ratings (F11): any manager lists the stores in their scope; one store's ratings, per staff member, and the
+ *   follow-up of a low rating (acknowledge, resolve) for managers whose scope covers the store; the rating bonus: HQ;
  * - organizers run clubs: none of these; signed-out callers are UNAUTHENTICATED for all of them.
  *
  * An allowed cell must succeed (inputs are made to succeed: fresh members, unique codes and keys) and, for a
@@ -105,6 +107,10 @@ describe('allows() and managerCovers() (pure)', () => {
     ['an organizer may not use the console', [organizer], 'console.use', hq, false],
     ['a store manager reads the audit trail (its scope filtered by the query)', [guomaoManager], 'audit.read', hq, true],
     ['staff read no audit trail', [guomaoStaff], 'audit.read', hq, false],
+    ['a store manager reads and follows up its store’s ratings', [guomaoManager], 'rating.followUp', guomao, true],
+    ['a store manager cannot read another store’s ratings', [guomaoManager], 'rating.read', zhonglou, false],
+    ['a region manager cannot follow up another region’s ratings', [bjManager], 'rating.followUp', zhonglou, false],
+    ['staff do not read ratings, even of their store', [guomaoStaff], 'rating.read', guomao, false],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
     ['a store manager reads its store’s analytics', [guomaoManager], 'analytics.read', guomao, true],
     ['a store manager reads no other store’s analytics', [guomaoManager], 'analytics.read', zhonglou, false],
@@ -165,7 +171,14 @@ type OpName =
   | 'analyticsKpis@guomao'
   | 'analyticsKpis(HQ)'
   | 'decliningMembers(REGION xian)'
-  | 'updateAnalyticsSettings';
+  | 'updateAnalyticsSettings'
+  | 'storeRatings'
+  | 'staffRatings@guomao'
+  | 'serviceRatings@guomao'
+  | 'serviceRating(guomao rating)'
+  | 'acknowledgeRating(guomao rating)'
+  | 'resolveRating(guomao rating)'
+  | 'updateRatingSettings';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -215,6 +228,13 @@ const MATRIX: [OpName, string][] = [
   ['analyticsKpis(HQ)',                        'U    F      F     F     F     F     F     F     A'],
   ['decliningMembers(REGION xian)',            'U    F      F     F     F     F     F     A     A'],
   ['updateAnalyticsSettings',                  'U    F      F     F     F     F     F     F     A'],
+  ['storeRatings',                             'U    F      F     F     F     A     A     A     A'],
+  ['staffRatings@guomao',                      'U    F      F     F     F     A     A     F     A'],
+  ['serviceRatings@guomao',                    'U    F      F     F     F     A     A     F     A'],
+  ['serviceRating(guomao rating)',             'U    F      F     F     F     A     A     F     A'],
+  ['acknowledgeRating(guomao rating)',         'U    F      F     F     F     A     A     F     A'],
+  ['resolveRating(guomao rating)',             'U    F      F     F     F     A     A     F     A'],
+  ['updateRatingSettings',                     'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -253,6 +273,13 @@ const ANALYTICS_KPIS = 'query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: 
 const DECLINING = 'query($regionId: ID) { decliningMembers(first: 5, regionId: $regionId) { total } }';
 const UPDATE_ANALYTICS = 'mutation($input: AnalyticsSettingsInput!) { updateAnalyticsSettings(input: $input) { activeDays } }';
 const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
+const STORE_RATINGS = '{ storeRatings { storeId count average } }';
+const STAFF_RATINGS = 'query($storeId: ID!) { staffRatings(storeId: $storeId) { staffUserId count } }';
+const SERVICE_RATINGS = 'query($storeId: ID!) { serviceRatings(filter: { storeId: $storeId, lowOnly: true }, first: 5) { total items { id stars } } }';
+const SERVICE_RATING = 'query($id: ID!) { serviceRating(id: $id) { id stars followUp } }';
+const ACK_RATING = 'mutation($id: ID!) { acknowledgeRating(id: $id) { id followUp } }';
+const RESOLVE_RATING = 'mutation($id: ID!, $note: String!) { resolveRating(id: $id, note: $note) { id followUp } }';
+const RATING_SETTINGS = 'mutation($n: Int!) { updateRatingSettings(bonusPoints: $n) { bonusPoints } }';
 
 const MONTH = 30 * 86_400_000;
 
@@ -356,6 +383,8 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       audit: await count('audit_log'),
       anomalies: norm(await q.all('SELECT id, resolved_at, resolved_by_id, resolution_note FROM pay_anomaly ORDER BY id')),
       analyticsSettings: norm(await q.all('SELECT active_days, point_value_fen_per100, lifecycle FROM analytics_settings')),
+      ratings: norm(await q.all('SELECT id, follow_up, acknowledged_by_id, resolved_by_id, resolution_note FROM service_rating ORDER BY id')),
+      ratingProgram: norm(await q.all('SELECT id, bonus_points FROM rating_program')),
     };
   }
 
@@ -477,7 +506,29 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       const cur = await t.app.services.analyticsSettings.get();
       return { query: UPDATE_ANALYTICS, variables: { input: { activeDays: cur.activeDays === 90 ? 60 : 90 } }, mutates: true };
     },
+    storeRatings: async () => ({ query: STORE_RATINGS, variables: {}, mutates: false }),
+    'staffRatings@guomao': async () => ({ query: STAFF_RATINGS, variables: { storeId: String(t.org.guomao) }, mutates: false }),
+    'serviceRatings@guomao': async () => ({ query: SERVICE_RATINGS, variables: { storeId: String(t.org.guomao) }, mutates: false }),
+    'serviceRating(guomao rating)': async () => ({ query: SERVICE_RATING, variables: { id: String(await lowRating()) }, mutates: false }),
+    'acknowledgeRating(guomao rating)': async () => ({ query: ACK_RATING, variables: { id: String(await lowRating()) }, mutates: true }),
+    'resolveRating(guomao rating)': async () => ({ query: RESOLVE_RATING, variables: { id: String(await lowRating()), note: '已致电会员道歉' }, mutates: true }),
+    updateRatingSettings: async () => {
+      const cur = await t.app.services.ratings.bonusPoints();
+      return { query: RATING_SETTINGS, variables: { n: cur === 5 ? 10 : 5 }, mutates: true };
+    },
   };
+
+  /** A fresh open 1-star rating of a purchase at 国贸 (setup by SQL, bypassing the member's mutation). */
+  async function lowRating(): Promise<number> {
+    const m = await freshMember();
+    const q = t.app.services.db.q;
+    const now = q.ts(new Date());
+    const r = await q.run(
+      "INSERT INTO service_rating (member_id, kind, operation_id, summary, store_id, region_id, staff_id, stars, comment, operation_at, points_awarded, follow_up, created_at) VALUES (?, 'PURCHASE', ?, '门店消费 ¥50.00', ?, ?, NULL, 1, '太慢', ?, 0, 'OPEN', ?)",
+      [m.memberId, 1_000_000 + ++seq, t.org.guomao, t.org.beijing, now, now],
+    );
+    return r.insertId;
+  }
 
   /** A fresh user holding a grant at 国贸 (setup, bypassing authorization); its id. */
   async function grantToRevoke(role: 'STAFF' | 'MANAGER'): Promise<number> {

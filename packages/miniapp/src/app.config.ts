@@ -6,7 +6,7 @@
 export default defineAppConfig({
   pages: ['pages/card/index', 'pages/points/index', 'pages/till/index', 'pages/profile/index', 'pages/login/index', 'pages/not-found/index'],
   subPackages: [
-    { root: 'member', pages: ['expiring/index', 'tier/index', 'pay/index', 'pay-result/index', 'orders/index'] },
+    { root: 'member', pages: ['expiring/index', 'tier/index', 'pay/index', 'pay-result/index', 'orders/index', 'rate/index'] },
     { root: 'staff', pages: ['purchase/index', 'redeem/index', 'operations/index', 'collect/index', 'voucher/index', 'reward/index', 'console-login/index'] },
     // Clubs and events (F7). The roots are pages/club and pages/event so the notification links
     // (pages/club/index?id=…, pages/event/index?id=…) open these subpackage pages as they are.
@@ -17,6 +17,8 @@ export default defineAppConfig({
     // REWARD_RESULT subscribe message's link (pages/redemption/index?id=…) opens it as it is.
     { root: 'rewards', pages: ['mall/index', 'detail/index', 'mine/index'] },
     { root: 'pages/redemption', pages: ['index'] },
+    // Managers (F11): low service ratings to follow up; the RATING_LOW notice links manager/ratings/index?id=….
+    { root: 'manager', pages: ['ratings/index'] },
   ],
   preloadRule: {
     'pages/card/index': { network: 'all', packages: ['member', 'pages/club'] },

@@ -51,6 +51,10 @@ export const ErrorCode = {
   OPERATION_NOT_ALLOWED: 'OPERATION_NOT_ALLOWED',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
+  /** Instant ratings (F11): this operation was already rated (once per operation). */
+  ALREADY_RATED: 'ALREADY_RATED',
+  /** Instant ratings (F11): the 24 hours to rate this operation are over. */
+  RATING_CLOSED: 'RATING_CLOSED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -103,6 +107,8 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   OPERATION_NOT_ALLOWED: '不支持的请求，请更新小程序后重试',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
   INTERNAL: '系统繁忙，请稍后再试',
+  ALREADY_RATED: '您已评价过这次服务，感谢反馈',
+  RATING_CLOSED: '评价已截止（服务后 24 小时内可评价）',
 };
 
 /** What the API adds to `extensions` that changes the message shown (see `errorMessageZhFor`). */

@@ -13,3 +13,4 @@ export * from './lifecycle';
 export * from './rfm';
 export * from './stats';
 export * from './demographics';
+export * from './ratings';

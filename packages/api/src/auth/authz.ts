@@ -44,7 +44,10 @@ export type Action =
   | 'outbox.manage' // dead letters (list, acknowledge) and outbox retention
   | 'console.use' // sign in to the manager console (confirm its QR code), read one's scope and role grants in it
   | 'audit.read' // the audit trail (filtered to the manager's scope by the query)
-  | 'analytics.read'; // KPIs, lifecycle inventory, RFM and the trade-area radar of a scope (HQ, a region, a store)
+  | 'analytics.read' // KPIs, lifecycle inventory, RFM and the trade-area radar of a scope (HQ, a region, a store)
+  | 'rating.list' // service ratings across the manager's scope (filtered to it by the query)
+  | 'rating.read' // one store's service ratings: per store, per staff member, the ratings themselves
+  | 'rating.followUp'; // acknowledge or resolve a low rating of a store
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -103,6 +106,9 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'console.use': (g) => g.role === 'MANAGER',
   'audit.read': (g) => g.role === 'MANAGER',
   'analytics.read': managerCovers,
+  'rating.list': (g) => g.role === 'MANAGER',
+  'rating.read': managerCovers,
+  'rating.followUp': managerCovers,
 };
 
 /** Whether the grants allow `action` on `target`. */

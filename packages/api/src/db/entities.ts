@@ -17,6 +17,7 @@ import { ConsoleLogin } from '../modules/console/console-login.entity';
 import { SmsMessage } from '../modules/sms/sms.entity';
 import { MemberProfile } from '../modules/members/member-profile.entity';
 import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entity';
+import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -54,4 +55,6 @@ export const entities = [
   SmsMessage,
   MemberProfile,
   AnalyticsSettings,
+  ServiceRating,
+  RatingProgram,
 ];

@@ -36,6 +36,8 @@ export const PAGE_LIMITS: Record<string, number> = {
   'Query.auditLog': 200,
   'Query.payAnomalies': 200,
   'Query.decliningMembers': 100,
+  'Query.myRatings': 100,
+  'Query.serviceRatings': 100,
 };
 
 /**
@@ -91,6 +93,13 @@ export const LIST_SIZES: Record<string, number> = {
   'TradeAreaRadar.sectors': 32, // 4 rings × 8 directions
   'RadarSector.byGender': 3,
   'RadarSector.byAgeBand': 8,
+  'Query.myPendingRatings': 20, // MAX_PENDING in SQL
+  'Query.storeRatings': 501, // the stores in scope (as Query.stores) and one HQ-level row
+  'Query.staffRatings': 200, // cut at 200 staff members per store
+  'ServiceRatingPage.items': 1, // sized by serviceRatings' `first`
+  'RatingStats.distribution': 5,
+  'StoreRatingSummary.distribution': 5,
+  'StaffRatingSummary.distribution': 5,
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */

@@ -114,6 +114,33 @@ export type PurchaseLineInput = {
   category: string;
 };
 
+/** PURCHASE: a purchase at a till; PAYMENT: a WeChat Pay payment; REDEMPTION: a reward redemption; CHECKIN: an event check-in */
+export type RatedOperationKind =
+  | 'CHECKIN'
+  | 'PAYMENT'
+  | 'PURCHASE'
+  | 'REDEMPTION';
+
+/** Which ratings: all in the manager’s scope, or one store / one staff member; low ones only; by follow-up */
+export type RatingFilterInput = {
+  followUp?: RatingFollowUp | null | undefined;
+  /** 1–2 stars only */
+  lowOnly?: boolean | null | undefined;
+  /** Rated at or after (default: 30 days before until) */
+  since?: string | null | undefined;
+  staffUserId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+  /** Rated before (default: now); at most 3 years after since */
+  until?: string | null | undefined;
+};
+
+/** NONE: 3–5 stars (nothing to follow up); OPEN: a 1–2 star rating nobody took on yet; ACKNOWLEDGED: a manager is on it; RESOLVED: done, with a note */
+export type RatingFollowUp =
+  | 'ACKNOWLEDGED'
+  | 'NONE'
+  | 'OPEN'
+  | 'RESOLVED';
+
 export type RecordPurchaseInput = {
   /** Total in fen; must equal the sum of the lines */
   amountFen: number;
@@ -524,6 +551,59 @@ export type UpdateMyProfileMutationVariables = Exact<{
 
 export type UpdateMyProfileMutation = { updateMyProfile: { gender: Gender | null, birthday: string | null, ageBand: AgeBand | null, locationConsent: boolean, locationConsentAt: string | null, homeStore: { id: string, name: string } | null, location: { lat: number, lng: number } | null } };
 
+export type MyPendingRatingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyPendingRatingsQuery = { myPendingRatings: Array<{ kind: RatedOperationKind, operationId: string, summary: string, storeName: string | null, occurredAt: string, closesAt: string, bonusPoints: number }> };
+
+export type RateOperationMutationVariables = Exact<{
+  kind: RatedOperationKind;
+  operationId: string | number;
+  stars: number;
+  comment?: string | null | undefined;
+}>;
+
+
+export type RateOperationMutation = { rateOperation: { id: string, kind: RatedOperationKind, operationId: string, summary: string, storeName: string | null, stars: number, comment: string | null, pointsAwarded: number, operationAt: string, createdAt: string } };
+
+export type MyRatingsQueryVariables = Exact<{
+  first: number;
+}>;
+
+
+export type MyRatingsQuery = { myRatings: Array<{ id: string, kind: RatedOperationKind, operationId: string, summary: string, storeName: string | null, stars: number, comment: string | null, pointsAwarded: number, operationAt: string, createdAt: string }>, me: { id: string, ratingStats: { count: number, average: number | null, distribution: Array<number>, lastRatedAt: string | null } } };
+
+export type LowRatingsQueryVariables = Exact<{
+  filter?: RatingFilterInput | null | undefined;
+  first: number;
+  offset: number;
+}>;
+
+
+export type LowRatingsQuery = { serviceRatings: { total: number, items: Array<{ id: string, kind: RatedOperationKind, summary: string, storeName: string | null, staffName: string | null, memberNo: string, memberRatings: number, memberAverage: number | null, stars: number, comment: string | null, operationAt: string, createdAt: string, followUp: RatingFollowUp, acknowledgedAt: string | null, resolvedAt: string | null, resolutionNote: string | null }> } };
+
+export type AcknowledgeRatingMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AcknowledgeRatingMutation = { acknowledgeRating: { id: string, followUp: RatingFollowUp, acknowledgedAt: string | null, resolvedAt: string | null, resolutionNote: string | null } };
+
+export type ResolveRatingMutationVariables = Exact<{
+  id: string | number;
+  note: string;
+}>;
+
+
+export type ResolveRatingMutation = { resolveRating: { id: string, followUp: RatingFollowUp, acknowledgedAt: string | null, resolvedAt: string | null, resolutionNote: string | null } };
+
+export type ServiceRatingQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ServiceRatingQuery = { serviceRating: { id: string, kind: RatedOperationKind, summary: string, storeName: string | null, staffName: string | null, memberNo: string, memberRatings: number, memberAverage: number | null, stars: number, comment: string | null, operationAt: string, createdAt: string, followUp: RatingFollowUp, acknowledgedAt: string | null, resolvedAt: string | null, resolutionNote: string | null } };
+
 export type RewardFieldsFragment = { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, faceValueFen: number | null, brand: string | null, brandName: string | null, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, stock: number, inStock: boolean, limitPerDay: number | null, limitPerMonth: number | null, endsAt: string | null, needsOtp: boolean, affordable: boolean, voucherValidDays: number | null, minTier: { id: string, code: string, name: string, rank: number } | null, partner: { id: string, name: string } | null };
 
 export type RedemptionFieldsFragment = { id: string, rewardId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, points: number, cashFen: number, pointsRefunded: number, target: string | null, failReason: string | null, stuck: boolean, voucherCode: string | null, voucherExpiresAt: string | null, usedAt: string | null, usedStoreName: string | null, createdAt: string, finishedAt: string | null };
@@ -899,6 +979,55 @@ export const UpdateMyProfileDocument: TypedDocument<UpdateMyProfileMutation, Upd
   operationName: 'UpdateMyProfile',
   query: "mutation UpdateMyProfile($input:UpdateProfileInput!){updateMyProfile(input:$input){gender birthday ageBand homeStore{id name}location{lat lng}locationConsent locationConsentAt}}",
   sha256: '7443c1d1cacae095a1b1ed4e15ed13cbf96135933c4ce1904c645028781cd416',
+};
+
+export const MyPendingRatingsDocument: TypedDocument<MyPendingRatingsQuery, MyPendingRatingsQueryVariables> = {
+  kind: 'query',
+  operationName: 'MyPendingRatings',
+  query: "query MyPendingRatings{myPendingRatings{kind operationId summary storeName occurredAt closesAt bonusPoints}}",
+  sha256: '04fd12aee348d731aa8f6c65e1a8f9f48cd04b1b0695baf7f9ca72d8eff65534',
+};
+
+export const RateOperationDocument: TypedDocument<RateOperationMutation, RateOperationMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'RateOperation',
+  query: "mutation RateOperation($kind:RatedOperationKind!$operationId:ID!$stars:Int!$comment:String){rateOperation(kind:$kind operationId:$operationId stars:$stars comment:$comment){id kind operationId summary storeName stars comment pointsAwarded operationAt createdAt}}",
+  sha256: 'cbb2a3e0e19c3bcb15322a9c745a510c58ca7a9e3a959903e51462245397909e',
+};
+
+export const MyRatingsDocument: TypedDocument<MyRatingsQuery, MyRatingsQueryVariables> = {
+  kind: 'query',
+  operationName: 'MyRatings',
+  query: "query MyRatings($first:Int!){myRatings(first:$first){id kind operationId summary storeName stars comment pointsAwarded operationAt createdAt}me{id ratingStats{count average distribution lastRatedAt}}}",
+  sha256: '21c4c128a61aa0a2e2f8297d5342af1f0673e224a575f518e8db4a3704246ead',
+};
+
+export const LowRatingsDocument: TypedDocument<LowRatingsQuery, LowRatingsQueryVariables> = {
+  kind: 'query',
+  operationName: 'LowRatings',
+  query: "query LowRatings($filter:RatingFilterInput$first:Int!$offset:Int!){serviceRatings(filter:$filter first:$first offset:$offset){total items{id kind summary storeName staffName memberNo memberRatings memberAverage stars comment operationAt createdAt followUp acknowledgedAt resolvedAt resolutionNote}}}",
+  sha256: '29cec3de7b8187760aeee7dca1fb85d22273bfcac1a91b637864f57e4c5d3830',
+};
+
+export const AcknowledgeRatingDocument: TypedDocument<AcknowledgeRatingMutation, AcknowledgeRatingMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'AcknowledgeRating',
+  query: "mutation AcknowledgeRating($id:ID!){acknowledgeRating(id:$id){id followUp acknowledgedAt resolvedAt resolutionNote}}",
+  sha256: '433a3fa3e3cf192a359febf09e4775ce3ff90427ac4a6870c9a9130c51214bca',
+};
+
+export const ResolveRatingDocument: TypedDocument<ResolveRatingMutation, ResolveRatingMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'ResolveRating',
+  query: "mutation ResolveRating($id:ID!$note:String!){resolveRating(id:$id note:$note){id followUp acknowledgedAt resolvedAt resolutionNote}}",
+  sha256: '2a8c289ebd57e89115c3372aa3e62c7ea56590335e7bc6044dfa6f3b6efb51a3',
+};
+
+export const ServiceRatingDocument: TypedDocument<ServiceRatingQuery, ServiceRatingQueryVariables> = {
+  kind: 'query',
+  operationName: 'ServiceRating',
+  query: "query ServiceRating($id:ID!){serviceRating(id:$id){id kind summary storeName staffName memberNo memberRatings memberAverage stars comment operationAt createdAt followUp acknowledgedAt resolvedAt resolutionNote}}",
+  sha256: '69e45131e4f7c60abcb3e13168032333da7a9939024dbbc73f54a7eb5d3d25ff',
 };
 
 export const RewardsDocument: TypedDocument<RewardsQuery, RewardsQueryVariables> = {

@@ -8,7 +8,7 @@ registerEnumType(NotificationDeliveryGql, { name: 'NotificationDelivery', descri
 @ObjectType('Notification', { description: 'A notice in the member’s in-app inbox' })
 export class NotificationType {
   @Field(() => ID) id!: string;
-  @Field({ description: 'CLUB_ANNOUNCEMENT, EVENT_REMINDER, EVENT_CANCELLED, WAITLIST_PROMOTED, REWARD_OTP, REWARD_DELIVERED, REWARD_FAILED' }) kind!: string;
+  @Field({ description: 'CLUB_ANNOUNCEMENT, EVENT_REMINDER, EVENT_CANCELLED, WAITLIST_PROMOTED, REWARD_OTP, REWARD_DELIVERED, REWARD_FAILED, RATING_LOW (managers: a 1–2 star service rating)' }) kind!: string;
   @Field() title!: string;
   @Field() body!: string;
   @Field(() => String, { nullable: true, description: 'The mini-program page it opens' }) page!: string | null;
@@ -18,7 +18,7 @@ export class NotificationType {
 
 @ObjectType('SubscribeTemplate', { description: 'A WeChat subscribe-message template: pass templateId to wx.requestSubscribeMessage' })
 export class SubscribeTemplateType {
-  @Field({ description: 'CLUB_ANNOUNCEMENT, EVENT_REMINDER, EVENT_UPDATE or REWARD_RESULT' }) kind!: string;
+  @Field({ description: 'CLUB_ANNOUNCEMENT, EVENT_REMINDER, EVENT_UPDATE, REWARD_RESULT or RATING_ALERT (managers)' }) kind!: string;
   @Field() templateId!: string;
 }
 

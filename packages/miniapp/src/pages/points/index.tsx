@@ -2,8 +2,10 @@ import Taro, { useReachBottom } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Tag } from '@nutui/nutui-react-taro';
 import { PageShell } from '../../components/page-shell';
+import { RatingPrompt } from '../../components/rating-prompt';
 import { useLedger, type LedgerItem } from '../../state/ledger';
 import { useMe } from '../../state/member';
+import { usePendingRatings } from '../../state/ratings';
 import { formatDate, formatDateTime, ledgerKindLabel, signedPoints } from '../../utils/format';
 import './index.css';
 
@@ -24,10 +26,14 @@ function LedgerRow({ item }: { item: LedgerItem }) {
   );
 }
 
-/** Points balance and history (PRODUCT F3), newest first, loading more at the bottom (infinite scroll). */
+/**
+ * Points balance and history (PRODUCT F3), newest first, loading more at the bottom (infinite scroll); above the
+ * history, an invitation to rate today's services (F11) when any is open.
+ */
 export default function PointsPage() {
   const me = useMe();
   const ledger = useLedger();
+  const pendingRatings = usePendingRatings();
   useReachBottom(() => void ledger.loadMore());
 
   const state = {
@@ -35,7 +41,7 @@ export default function PointsPage() {
     error: ledger.error,
     loading: ledger.loading,
     refreshing: ledger.refreshing,
-    refetch: () => Promise.all([ledger.refetch(), me.refetch()]).then(() => undefined),
+    refetch: () => Promise.all([ledger.refetch(), me.refetch(), pendingRatings.refetch()]).then(() => undefined),
   };
 
   return (
@@ -60,6 +66,7 @@ export default function PointsPage() {
               ) : null}
             </View>
           ) : null}
+          <RatingPrompt items={pendingRatings.data?.myPendingRatings} />
           <View className='card ledger'>
             {items.map((item) => (
               <LedgerRow key={item.id} item={item} />

@@ -7,6 +7,7 @@ import { ErrorNotice, PageShell } from '../../components/page-shell';
 import { bindPhone, signOut } from '../../state/auth';
 import { useMe } from '../../state/member';
 import { isManager, isStaff, useSession, type Viewer } from '../../state/session';
+import { useOpenLowCount } from '../../state/ratings';
 import { CAN_SCAN, scanQrText } from '../../utils/scan';
 import { consoleTicketFromQr } from '@quanzi/shared';
 import { demoPhoneCode, PHONE_BUTTON } from '../../utils/phone';
@@ -30,6 +31,7 @@ function rolesText(viewer: Viewer | null): string | null {
 export default function ProfilePage() {
   const me = useMe();
   const { viewer } = useSession();
+  const openLow = useOpenLowCount(isManager(viewer)).data?.serviceRatings.total ?? 0;
   const [binding, setBinding] = useState(false);
   const [bindError, setBindError] = useState<ApiError | null>(null);
 
@@ -114,6 +116,10 @@ export default function ProfilePage() {
               <Text>圈子</Text>
               <Text className='muted'>›</Text>
             </View>
+            <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/member/rate/index' })}>
+              <Text>服务评价</Text>
+              <Text className='muted'>›</Text>
+            </View>
             <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/member/tier/index' })}>
               <Text>会员等级与权益</Text>
               <Text className='muted'>›</Text>
@@ -132,6 +138,12 @@ export default function ProfilePage() {
               <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/staff/operations/index' })}>
                 <Text>本店最近操作</Text>
                 <Text className='muted'>›</Text>
+              </View>
+            ) : null}
+            {isManager(viewer) ? (
+              <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/manager/ratings/index' })}>
+                <Text>差评跟进</Text>
+                <Text className={openLow > 0 ? 'profile__badge' : 'muted'}>{openLow > 0 ? `${openLow} 条待处理 ›` : '›'}</Text>
               </View>
             ) : null}
           </View>

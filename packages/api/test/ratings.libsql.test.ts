@@ -1,0 +1,3 @@
+import { ratingsSuite } from './support/ratings-suite';
+
+describe('instant service ratings (F11) on libsql', () => ratingsSuite('sqlite'));

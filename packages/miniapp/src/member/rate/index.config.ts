@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '服务评价',
+  enablePullDownRefresh: true,
+});
