@@ -29,6 +29,8 @@ import { ConsoleLoginService } from './modules/console/console-login.service';
 import { ConsoleOrgService } from './modules/console/console-org.service';
 import { RateLimitService } from './limits/rate-limit.service';
 import { PayAnomalyService } from './modules/payments/pay-anomaly.service';
+import { ConsoleMemberService } from './modules/console/console-members.service';
+import { AdjustmentService } from './modules/adjustments/adjustment.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -56,6 +58,8 @@ export interface Services extends RewardServices {
   consoleOrg: ConsoleOrgService;
   limits: RateLimitService;
   payAnomalies: PayAnomalyService;
+  consoleMembers: ConsoleMemberService;
+  adjustments: AdjustmentService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -90,5 +94,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, ...rewardServices };
+  const consoleMembers = new ConsoleMemberService(db, org);
+  const adjustments = new AdjustmentService(db, config, org, earning, consoleMembers);
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, consoleMembers, adjustments, ...rewardServices };
 }

@@ -90,6 +90,11 @@ describe('allows() and managerCovers() (pure)', () => {
     ['an organizer may not use the console', [organizer], 'console.use', hq, false],
     ['a store manager reads the audit trail (its scope filtered by the query)', [guomaoManager], 'audit.read', hq, true],
     ['staff read no audit trail', [guomaoStaff], 'audit.read', hq, false],
+    ['a store manager adjusts points booked at their store', [guomaoManager], 'points.adjust', guomao, true],
+    ["a store manager adjusts no points booked at another store", [guomaoManager], 'points.adjust', zhonglou, false],
+    ['a region manager adjusts no points booked at HQ', [bjManager], 'points.adjust', hq, false],
+    ['staff adjust no points', [guomaoStaff], 'points.adjust', guomao, false],
+    ['a store manager reads members (scoped by the query)', [guomaoManager], 'member.read', hq, true],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
   ])('allows: %s', (_name, grants, action, target, expected) => {
     expect(allows(grants, action, target)).toBe(expected);
@@ -140,7 +145,12 @@ type OpName =
   | 'roleGrants'
   | 'auditLog'
   | 'payAnomalies'
-  | 'resolvePayAnomaly';
+  | 'resolvePayAnomaly'
+  | 'requestPointsAdjustment@guomao'
+  | 'approvePointsAdjustment@guomao'
+  | 'rejectPointsAdjustment@guomao'
+  | 'pointsAdjustments'
+  | 'consoleMembers';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -186,6 +196,11 @@ const MATRIX: [OpName, string][] = [
   ['auditLog',                                 'U    F      F     F     F     A     A     A     A'],
   ['payAnomalies',                             'U    F      F     F     F     F     F     F     A'],
   ['resolvePayAnomaly',                        'U    F      F     F     F     F     F     F     A'],
+  ['requestPointsAdjustment@guomao',           'U    F      F     F     F     A     A     F     A'],
+  ['approvePointsAdjustment@guomao',           'U    F      F     F     F     A     A     F     A'],
+  ['rejectPointsAdjustment@guomao',            'U    F      F     F     F     A     A     F     A'],
+  ['pointsAdjustments',                        'U    F      F     F     F     A     A     A     A'],
+  ['consoleMembers',                           'U    F      F     F     F     A     A     A     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -221,6 +236,9 @@ const ACK_DEAD_LETTER = 'mutation($id: ID!) { acknowledgeDeadLetter(id: $id) { i
 const RUN_RETENTION = 'mutation { runOutboxRetention { delivered deadLetters } }';
 const PAY_ANOMALIES = '{ payAnomalies(resolved: false, first: 5) { id kind timesSeen } }';
 const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
+const REQUEST_ADJUSTMENT = 'mutation($input: PointsAdjustmentInput!) { requestPointsAdjustment(input: $input) { replayed adjustment { id status } } }';
+const APPROVE_ADJUSTMENT = 'mutation($id: ID!) { approvePointsAdjustment(id: $id) { id status } }';
+const REJECT_ADJUSTMENT = 'mutation($id: ID!, $note: String!) { rejectPointsAdjustment(id: $id, note: $note) { id status } }';
 
 const MONTH = 30 * 86_400_000;
 
@@ -231,6 +249,8 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
   const rewards = {} as Record<'latte' | 'highValue', string>;
   let ruleInsert: (scope: string, scopeId: number | null, category: string) => Promise<number>;
   let seq = 0;
+  /** A second HQ manager who requests the adjustments the matrix approves or rejects (four eyes). */
+  let requester: string;
 
   beforeAll(async () => {
     t = await startTestApp('mariadb');
@@ -271,6 +291,9 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       if (!r.data) throw new Error(JSON.stringify(r.errors));
       return r.data.createReward.id;
     };
+    const req = await t.signIn('authz-adjustment-requester');
+    await t.grant(req.userId, { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null });
+    requester = req.token;
     rewards.latte = await reward('权限测试拿铁', 30);
     rewards.highValue = await reward('权限测试大奖', 10_000);
   }, 60_000);
@@ -323,6 +346,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       roles: norm(await q.all('SELECT id, user_id, role, scope_key FROM role_assignment ORDER BY id')),
       audit: await count('audit_log'),
       anomalies: norm(await q.all('SELECT id, resolved_at, resolved_by_id, resolution_note FROM pay_anomaly ORDER BY id')),
+      adjustments: norm(await q.all('SELECT id, status, decided_by_id, entry_id FROM points_adjustment ORDER BY id')),
     };
   }
 
@@ -436,7 +460,36 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     auditLog: async () => ({ query: '{ auditLog(first: 5) { total items { id action } } }', variables: {}, mutates: false }),
     payAnomalies: async () => ({ query: PAY_ANOMALIES, variables: {}, mutates: false }),
     resolvePayAnomaly: async () => ({ query: RESOLVE_ANOMALY, variables: { id: String(await anomaly()), note: '已联系微信支付核实并退款' }, mutates: true }),
+    'requestPointsAdjustment@guomao': async () => {
+      const m = await memberAtGuomao();
+      return { query: REQUEST_ADJUSTMENT, variables: { input: { memberId: String(m.memberId), delta: 10, reason: '补录', storeId: String(t.org.guomao), idempotencyKey: randomUUID() } }, mutates: true };
+    },
+    'approvePointsAdjustment@guomao': async () => ({ query: APPROVE_ADJUSTMENT, variables: { id: await pendingAdjustment() }, mutates: true }),
+    'rejectPointsAdjustment@guomao': async () => ({ query: REJECT_ADJUSTMENT, variables: { id: await pendingAdjustment(), note: '理由不足' }, mutates: true }),
+    pointsAdjustments: async () => ({ query: '{ pointsAdjustments(first: 5) { items { id } pageInfo { hasNextPage } } }', variables: {}, mutates: false }),
+    consoleMembers: async () => ({ query: '{ consoleMembers(query: "0000000000", first: 5) { total items { id } } }', variables: {}, mutates: false }),
   };
+
+  /** A fresh member with points earned at 国贸 (so 国贸's managers see them). */
+  async function memberAtGuomao() {
+    const m = await freshMember();
+    await t.app.services.db.tx(async (q) =>
+      credit(q, { memberId: m.memberId, kind: 'EARN', reason: 'authz setup', actorId: null, storeId: t.org.guomao, sourceType: 'test', sourceRef: `authz-${++seq}-${randomUUID()}`, requestHash: null, now: new Date() }, 100, 24),
+    );
+    return m;
+  }
+
+  /** An adjustment above the threshold at 国贸, requested by another HQ manager: PENDING; its id. */
+  async function pendingAdjustment(): Promise<string> {
+    const m = await memberAtGuomao();
+    const r = await t.gql<{ requestPointsAdjustment: { adjustment: { id: string; status: string } } }>(
+      REQUEST_ADJUSTMENT,
+      { input: { memberId: String(m.memberId), delta: 5000, reason: '活动补偿', storeId: String(t.org.guomao), idempotencyKey: randomUUID() } },
+      requester,
+    );
+    if (r.data?.requestPointsAdjustment.adjustment.status !== 'PENDING') throw new Error(JSON.stringify(r));
+    return r.data.requestPointsAdjustment.adjustment.id;
+  }
 
   /** A fresh user holding a grant at 国贸 (setup, bypassing authorization); its id. */
   async function grantToRevoke(role: 'STAFF' | 'MANAGER'): Promise<number> {

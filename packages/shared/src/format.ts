@@ -52,4 +52,6 @@ export const ledgerReason = {
   reward: (rewardName: string, atTill: boolean): string => `${atTill ? '门店兑换' : '积分兑换'} · ${rewardName}`,
   /** Points earned by a WeChat Pay payment. */
   wechatPay: (amountFen: number): string => `微信支付 ¥${fenToYuan(amountFen)}`,
+  /** A manager's manual adjustment (console, four-eyes above a threshold), with the manager's reason. */
+  adjustment: (reason: string): string => `人工调整 · ${reason}`,
 };

@@ -7,3 +7,4 @@ export * from './format';
 export * from './clubs';
 export * from './rewards';
 export * from './console-login';
+export * from './adjustments';

@@ -43,7 +43,9 @@ export type Action =
   | 'voucher.use' // look up and mark used a reward voucher at a store's till
   | 'outbox.manage' // dead letters (list, acknowledge) and outbox retention
   | 'console.use' // sign in to the manager console (confirm its QR code), read one's scope and role grants in it
-  | 'audit.read'; // the audit trail (filtered to the manager's scope by the query)
+  | 'audit.read' // the audit trail (filtered to the manager's scope by the query)
+  | 'member.read' // find members and read their profile, ledger, redemptions, clubs (filtered to the scope by the query)
+  | 'points.adjust'; // request, approve or reject a manual points adjustment booked at a store (HQ: at none)
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -88,6 +90,8 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'outbox.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'console.use': (g) => g.role === 'MANAGER',
   'audit.read': (g) => g.role === 'MANAGER',
+  'member.read': (g) => g.role === 'MANAGER',
+  'points.adjust': managerCovers,
 };
 
 /** Whether the grants allow `action` on `target`. */

@@ -35,6 +35,9 @@ export const PAGE_LIMITS: Record<string, number> = {
   'Query.roleGrants': 200,
   'Query.auditLog': 200,
   'Query.payAnomalies': 200,
+  'Query.consoleMembers': 50,
+  'ConsoleMember.ledger': 100,
+  'Query.pointsAdjustments': 100,
 };
 
 /**
@@ -80,6 +83,10 @@ export const LIST_SIZES: Record<string, number> = {
   'AuditPage.items': 1, // sized by auditLog's `first`
   'ManagerScopeType.regions': 50, // as Query.regions
   'ManagerScopeType.stores': 500, // as Query.stores
+  'ConsoleMemberPage.items': 1, // sized by consoleMembers' `first`
+  'ConsoleMember.redemptions': 20, // PROFILE_REDEMPTIONS, a LIMIT in SQL
+  'ConsoleMember.clubs': 50, // PROFILE_CLUBS, a LIMIT in SQL
+  'PointsAdjustmentPage.items': 1, // sized by pointsAdjustments' `first`
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */
