@@ -30,6 +30,8 @@ const schema = z.object({
   CONSOLE_LOGIN_TTL_SECONDS: z.coerce.number().int().min(30).max(600).default(120),
   /** Where the console's build is served from (default packages/console/dist). */
   CONSOLE_DIST: z.string().optional(),
+  /** Manual points adjustments above this many points (either sign) wait for a second manager's approval. */
+  ADJUSTMENT_APPROVAL_POINTS: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   WECHAT_APPID: z.string().default('wx_demo_appid'),
   WECHAT_SECRET: z.string().default('demo_app_secret'),
   /** Base URL for api.weixin.qq.com (point at the simulator in tests). Empty in the demo: the simulator starts in-process. */
@@ -149,6 +151,8 @@ export type Config = {
   h5Dist: string | null;
   /** The manager console (issue #13): session lifetime, sign-in ticket lifetime, where its build lives. */
   console: { sessionMinutes: number; loginTtlSeconds: number; dist: string | null };
+  /** Manual points adjustments (issue #13): |delta| above `approvalPoints` needs a second manager. */
+  adjustments: { approvalPoints: number };
   clubJobsIntervalSeconds: number;
   /** WeChat subscribe-message template id per kind of notice. */
   subscribeTemplates: Record<SubscribeTemplateKind, string>;
@@ -361,6 +365,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     expiryIntervalMinutes: e.EXPIRY_JOB_INTERVAL_MINUTES,
     h5Dist: e.H5_DIST ?? null,
     console: { sessionMinutes: e.CONSOLE_SESSION_MINUTES, loginTtlSeconds: e.CONSOLE_LOGIN_TTL_SECONDS, dist: e.CONSOLE_DIST ?? null },
+    adjustments: { approvalPoints: e.ADJUSTMENT_APPROVAL_POINTS },
     clubJobsIntervalSeconds: e.CLUB_JOBS_INTERVAL_SECONDS,
     subscribeTemplates: parseSubscribeTemplates(e.WECHAT_SUBSCRIBE_TEMPLATES),
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),

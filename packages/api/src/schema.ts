@@ -20,8 +20,10 @@ import { ConsoleResolver } from './modules/console/console.resolver';
 import { MemberProfileResolver } from './modules/members/member-profile.resolver';
 import { AnalyticsResolver } from './modules/analytics/analytics.resolver';
 import { MemberRatingResolver, RatingResolver } from './modules/ratings/rating.resolver';
+import { ConsoleMembersResolver } from './modules/console/console-members.resolver';
+import { AdjustmentResolver } from './modules/adjustments/adjustment.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

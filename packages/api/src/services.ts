@@ -39,6 +39,8 @@ import { AnalyticsRadarService } from './modules/analytics/analytics-radar.servi
 import { AnalyticsSettingsService } from './modules/analytics/analytics-settings.service';
 import { RatingService } from './modules/ratings/rating.service';
 import { RatingReportService } from './modules/ratings/rating-report.service';
+import { ConsoleMemberService } from './modules/console/console-members.service';
+import { AdjustmentService } from './modules/adjustments/adjustment.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -75,6 +77,8 @@ export interface Services extends RewardServices {
   analyticsSettings: AnalyticsSettingsService;
   ratings: RatingService;
   ratingReports: RatingReportService;
+  consoleMembers: ConsoleMemberService;
+  adjustments: AdjustmentService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -118,9 +122,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const analyticsRadar = new AnalyticsRadarService(db, org);
   const ratings = new RatingService(db, earning, notifications, log);
   const ratingReports = new RatingReportService(db, org, log);
+  const consoleMembers = new ConsoleMemberService(db, org);
+  const adjustments = new AdjustmentService(db, config, org, earning, consoleMembers);
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, ...rewardServices,
   };
 }
 

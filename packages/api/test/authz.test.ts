@@ -111,6 +111,11 @@ describe('allows() and managerCovers() (pure)', () => {
     ['a store manager cannot read another store’s ratings', [guomaoManager], 'rating.read', zhonglou, false],
     ['a region manager cannot follow up another region’s ratings', [bjManager], 'rating.followUp', zhonglou, false],
     ['staff do not read ratings, even of their store', [guomaoStaff], 'rating.read', guomao, false],
+    ['a store manager adjusts points booked at their store', [guomaoManager], 'points.adjust', guomao, true],
+    ["a store manager adjusts no points booked at another store", [guomaoManager], 'points.adjust', zhonglou, false],
+    ['a region manager adjusts no points booked at HQ', [bjManager], 'points.adjust', hq, false],
+    ['staff adjust no points', [guomaoStaff], 'points.adjust', guomao, false],
+    ['a store manager reads members (scoped by the query)', [guomaoManager], 'member.read', hq, true],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
     ['a store manager reads its store’s analytics', [guomaoManager], 'analytics.read', guomao, true],
     ['a store manager reads no other store’s analytics', [guomaoManager], 'analytics.read', zhonglou, false],
@@ -178,7 +183,12 @@ type OpName =
   | 'serviceRating(guomao rating)'
   | 'acknowledgeRating(guomao rating)'
   | 'resolveRating(guomao rating)'
-  | 'updateRatingSettings';
+  | 'updateRatingSettings'
+  | 'requestPointsAdjustment@guomao'
+  | 'approvePointsAdjustment@guomao'
+  | 'rejectPointsAdjustment@guomao'
+  | 'pointsAdjustments'
+  | 'consoleMembers';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -235,6 +245,11 @@ const MATRIX: [OpName, string][] = [
   ['acknowledgeRating(guomao rating)',         'U    F      F     F     F     A     A     F     A'],
   ['resolveRating(guomao rating)',             'U    F      F     F     F     A     A     F     A'],
   ['updateRatingSettings',                     'U    F      F     F     F     F     F     F     A'],
+  ['requestPointsAdjustment@guomao',           'U    F      F     F     F     A     A     F     A'],
+  ['approvePointsAdjustment@guomao',           'U    F      F     F     F     A     A     F     A'],
+  ['rejectPointsAdjustment@guomao',            'U    F      F     F     F     A     A     F     A'],
+  ['pointsAdjustments',                        'U    F      F     F     F     A     A     A     A'],
+  ['consoleMembers',                           'U    F      F     F     F     A     A     A     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -280,6 +295,9 @@ const SERVICE_RATING = 'query($id: ID!) { serviceRating(id: $id) { id stars foll
 const ACK_RATING = 'mutation($id: ID!) { acknowledgeRating(id: $id) { id followUp } }';
 const RESOLVE_RATING = 'mutation($id: ID!, $note: String!) { resolveRating(id: $id, note: $note) { id followUp } }';
 const RATING_SETTINGS = 'mutation($n: Int!) { updateRatingSettings(bonusPoints: $n) { bonusPoints } }';
+const REQUEST_ADJUSTMENT = 'mutation($input: PointsAdjustmentInput!) { requestPointsAdjustment(input: $input) { replayed adjustment { id status } } }';
+const APPROVE_ADJUSTMENT = 'mutation($id: ID!) { approvePointsAdjustment(id: $id) { id status } }';
+const REJECT_ADJUSTMENT = 'mutation($id: ID!, $note: String!) { rejectPointsAdjustment(id: $id, note: $note) { id status } }';
 
 const MONTH = 30 * 86_400_000;
 
@@ -290,6 +308,8 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
   const rewards = {} as Record<'latte' | 'highValue', string>;
   let ruleInsert: (scope: string, scopeId: number | null, category: string) => Promise<number>;
   let seq = 0;
+  /** A second HQ manager who requests the adjustments the matrix approves or rejects (four eyes). */
+  let requester: string;
 
   beforeAll(async () => {
     t = await startTestApp('mariadb');
@@ -330,6 +350,9 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       if (!r.data) throw new Error(JSON.stringify(r.errors));
       return r.data.createReward.id;
     };
+    const req = await t.signIn('authz-adjustment-requester');
+    await t.grant(req.userId, { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null });
+    requester = req.token;
     rewards.latte = await reward('权限测试拿铁', 30);
     rewards.highValue = await reward('权限测试大奖', 10_000);
   }, 60_000);
@@ -385,6 +408,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       analyticsSettings: norm(await q.all('SELECT active_days, point_value_fen_per100, lifecycle FROM analytics_settings')),
       ratings: norm(await q.all('SELECT id, follow_up, acknowledged_by_id, resolved_by_id, resolution_note FROM service_rating ORDER BY id')),
       ratingProgram: norm(await q.all('SELECT id, bonus_points FROM rating_program')),
+      adjustments: norm(await q.all('SELECT id, status, decided_by_id, entry_id FROM points_adjustment ORDER BY id')),
     };
   }
 
@@ -516,6 +540,14 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       const cur = await t.app.services.ratings.bonusPoints();
       return { query: RATING_SETTINGS, variables: { n: cur === 5 ? 10 : 5 }, mutates: true };
     },
+    'requestPointsAdjustment@guomao': async () => {
+      const m = await memberAtGuomao();
+      return { query: REQUEST_ADJUSTMENT, variables: { input: { memberId: String(m.memberId), delta: 10, reason: '补录', storeId: String(t.org.guomao), idempotencyKey: randomUUID() } }, mutates: true };
+    },
+    'approvePointsAdjustment@guomao': async () => ({ query: APPROVE_ADJUSTMENT, variables: { id: await pendingAdjustment() }, mutates: true }),
+    'rejectPointsAdjustment@guomao': async () => ({ query: REJECT_ADJUSTMENT, variables: { id: await pendingAdjustment(), note: '理由不足' }, mutates: true }),
+    pointsAdjustments: async () => ({ query: '{ pointsAdjustments(first: 5) { items { id } pageInfo { hasNextPage } } }', variables: {}, mutates: false }),
+    consoleMembers: async () => ({ query: '{ consoleMembers(query: "0000000000", first: 5) { total items { id } } }', variables: {}, mutates: false }),
   };
 
   /** A fresh open 1-star rating of a purchase at 国贸 (setup by SQL, bypassing the member's mutation). */
@@ -528,6 +560,27 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       [m.memberId, 1_000_000 + ++seq, t.org.guomao, t.org.beijing, now, now],
     );
     return r.insertId;
+  }
+
+  /** A fresh member with points earned at 国贸 (so 国贸's managers see them). */
+  async function memberAtGuomao() {
+    const m = await freshMember();
+    await t.app.services.db.tx(async (q) =>
+      credit(q, { memberId: m.memberId, kind: 'EARN', reason: 'authz setup', actorId: null, storeId: t.org.guomao, sourceType: 'test', sourceRef: `authz-${++seq}-${randomUUID()}`, requestHash: null, now: new Date() }, 100, 24),
+    );
+    return m;
+  }
+
+  /** An adjustment above the threshold at 国贸, requested by another HQ manager: PENDING; its id. */
+  async function pendingAdjustment(): Promise<string> {
+    const m = await memberAtGuomao();
+    const r = await t.gql<{ requestPointsAdjustment: { adjustment: { id: string; status: string } } }>(
+      REQUEST_ADJUSTMENT,
+      { input: { memberId: String(m.memberId), delta: 5000, reason: '活动补偿', storeId: String(t.org.guomao), idempotencyKey: randomUUID() } },
+      requester,
+    );
+    if (r.data?.requestPointsAdjustment.adjustment.status !== 'PENDING') throw new Error(JSON.stringify(r));
+    return r.data.requestPointsAdjustment.adjustment.id;
   }
 
   /** A fresh user holding a grant at 国贸 (setup, bypassing authorization); its id. */

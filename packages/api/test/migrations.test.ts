@@ -67,6 +67,7 @@ describe.each<TestDialect>(['mariadb', 'sqlite'])('migrations on a fresh %s data
         await exec(ddl.replace(", 'DEMO')", ')'));
         await exec('create unique index `app_user_openid_unique` on `app_user` (`openid`)');
         await exec('create index `app_user_unionid_index` on `app_user` (`unionid`)');
+        await exec('create index `app_user_phone_idx` on `app_user` (`phone`)');
       } else {
         await exec("alter table `app_user` modify `registration_source` enum('MINIPROGRAM', 'IN_STORE', 'REFERRAL') not null default 'MINIPROGRAM'");
       }

@@ -12,11 +12,13 @@ const OrgSection = lazy(() => import('./sections/OrgSection'));
 const ProgramSection = lazy(() => import('./sections/ProgramSection'));
 const RewardsSection = lazy(() => import('./sections/RewardsSection'));
 const AuditSection = lazy(() => import('./sections/AuditSection'));
+const MembersSection = lazy(() => import('./sections/MembersSection'));
 
 const SECTIONS = [
   { key: 'org', label: '组织架构', Component: OrgSection },
   { key: 'program', label: '积分方案', Component: ProgramSection },
   { key: 'rewards', label: '礼品目录', Component: RewardsSection },
+  { key: 'members', label: '会员', Component: MembersSection },
   { key: 'audit', label: '审计日志', Component: AuditSection },
 ] as const;
 type SectionKey = (typeof SECTIONS)[number]['key'];

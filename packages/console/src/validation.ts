@@ -3,6 +3,8 @@
  * rules), so a manager sees the problem before sending; the API still decides and its codes are shown in Chinese.
  * Each validator returns a Chinese message, or null when the value is fine.
  */
+import { adjustmentErrors, adjustmentNeedsApproval, type AdjustmentField } from '@quanzi/shared';
+
 type Check<T> = (v: T) => string | null;
 
 /** createRegion/createStore `code`: @Matches(/^[a-z0-9-]{2,32}$/). */
@@ -70,4 +72,17 @@ export function stockDeltaError(delta: number | null | undefined, stock: number)
   if (stock + delta < 0) return `库存不能低于 0（当前 ${stock}）`;
   if (stock + delta > 10_000_000) return '库存不能超过 10000000';
   return null;
+}
+
+/** requestPointsAdjustment's `delta` and `reason`: the API's own rule (`adjustmentErrors` in @quanzi/shared). */
+export function adjustmentFieldError(field: AdjustmentField, draft: { delta?: number | null; reason?: string | null }): string | null {
+  return adjustmentErrors(draft)[field] ?? null;
+}
+
+/** What the adjustment form says about approval: applied at once, or waits for a second manager. */
+export function adjustmentApprovalHint(delta: number | null | undefined, threshold: number): string | null {
+  if (delta == null || !Number.isInteger(delta) || delta === 0) return null;
+  return adjustmentNeedsApproval(delta, threshold)
+    ? `超过 ${threshold} 积分，提交后需另一位经理审批才会入账`
+    : `不超过 ${threshold} 积分，提交后立即入账`;
 }

@@ -50,6 +50,9 @@ export const ErrorCode = {
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   OPERATION_NOT_ALLOWED: 'OPERATION_NOT_ALLOWED',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** Manual points adjustment (issue #13): the requester may not approve their own; it was already approved or rejected. */
+  FOUR_EYES_REQUIRED: 'FOUR_EYES_REQUIRED',
+  ADJUSTMENT_DECIDED: 'ADJUSTMENT_DECIDED',
   INTERNAL: 'INTERNAL',
   /** Instant ratings (F11): this operation was already rated (once per operation). */
   ALREADY_RATED: 'ALREADY_RATED',
@@ -106,6 +109,8 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   QUERY_TOO_COMPLEX: '请求过于复杂，已被拒绝',
   OPERATION_NOT_ALLOWED: '不支持的请求，请更新小程序后重试',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
+  FOUR_EYES_REQUIRED: '需由另一位经理审批，不能审批自己提交的调整',
+  ADJUSTMENT_DECIDED: '该调整已审批或已驳回，请刷新后查看',
   INTERNAL: '系统繁忙，请稍后再试',
   ALREADY_RATED: '您已评价过这次服务，感谢反馈',
   RATING_CLOSED: '评价已截止（服务后 24 小时内可评价）',

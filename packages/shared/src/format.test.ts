@@ -58,6 +58,7 @@ describe('ledgerReason (the store is on the row, never in the reason)', () => {
     ['till deduction', ledgerReason.tillRedeem('兑换咖啡'), '门店抵扣 · 兑换咖啡'],
     ['WeChat Pay', ledgerReason.wechatPay(10_000), '微信支付 ¥100.00'],
     ['sign-up bonus', ledgerReason.signupBonus(), '新会员注册奖励'],
+    ['manual adjustment', ledgerReason.adjustment('补录漏积分'), '人工调整 · 补录漏积分'],
   ])('%s', (_name, actual, expected) => {
     expect(actual).toBe(expected);
   });

@@ -54,4 +54,6 @@ export const ledgerReason = {
   wechatPay: (amountFen: number): string => `微信支付 ¥${fenToYuan(amountFen)}`,
   /** The programme's one-off bonus at a member's first sign-in. */
   signupBonus: (): string => '新会员注册奖励',
+  /** A manager's manual adjustment (console, four-eyes above a threshold), with the manager's reason. */
+  adjustment: (reason: string): string => `人工调整 · ${reason}`,
 };

@@ -14,3 +14,4 @@ export * from './rfm';
 export * from './stats';
 export * from './demographics';
 export * from './ratings';
+export * from './adjustments';

@@ -47,7 +47,9 @@ export type Action =
   | 'analytics.read' // KPIs, lifecycle inventory, RFM and the trade-area radar of a scope (HQ, a region, a store)
   | 'rating.list' // service ratings across the manager's scope (filtered to it by the query)
   | 'rating.read' // one store's service ratings: per store, per staff member, the ratings themselves
-  | 'rating.followUp'; // acknowledge or resolve a low rating of a store
+  | 'rating.followUp' // acknowledge or resolve a low rating of a store
+  | 'member.read' // find members and read their profile, ledger, redemptions, clubs (filtered to the scope by the query)
+  | 'points.adjust'; // request, approve or reject a manual points adjustment booked at a store (HQ: at none)
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -109,6 +111,8 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'rating.list': (g) => g.role === 'MANAGER',
   'rating.read': managerCovers,
   'rating.followUp': managerCovers,
+  'member.read': (g) => g.role === 'MANAGER',
+  'points.adjust': managerCovers,
 };
 
 /** Whether the grants allow `action` on `target`. */

@@ -18,6 +18,7 @@ import { SmsMessage } from '../modules/sms/sms.entity';
 import { MemberProfile } from '../modules/members/member-profile.entity';
 import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entity';
 import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
+import { PointsAdjustment } from '../modules/adjustments/adjustment.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -57,4 +58,5 @@ export const entities = [
   AnalyticsSettings,
   ServiceRating,
   RatingProgram,
+  PointsAdjustment,
 ];

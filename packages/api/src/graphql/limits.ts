@@ -38,6 +38,9 @@ export const PAGE_LIMITS: Record<string, number> = {
   'Query.decliningMembers': 100,
   'Query.myRatings': 100,
   'Query.serviceRatings': 100,
+  'Query.consoleMembers': 50,
+  'ConsoleMember.ledger': 100,
+  'Query.pointsAdjustments': 100,
 };
 
 /**
@@ -100,6 +103,10 @@ export const LIST_SIZES: Record<string, number> = {
   'RatingStats.distribution': 5,
   'StoreRatingSummary.distribution': 5,
   'StaffRatingSummary.distribution': 5,
+  'ConsoleMemberPage.items': 1, // sized by consoleMembers' `first`
+  'ConsoleMember.redemptions': 20, // PROFILE_REDEMPTIONS, a LIMIT in SQL
+  'ConsoleMember.clubs': 50, // PROFILE_CLUBS, a LIMIT in SQL
+  'PointsAdjustmentPage.items': 1, // sized by pointsAdjustments' `first`
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */

@@ -17,8 +17,11 @@ const ACTIONS: Record<string, string> = {
   createReward: '新建礼品',
   updateReward: '修改礼品',
   adjustRewardStock: '调整礼品库存',
+  requestPointsAdjustment: '申请积分调整',
+  approvePointsAdjustment: '批准积分调整',
+  rejectPointsAdjustment: '驳回积分调整',
 };
-const TARGETS: Record<string, string> = { region: '区域', store: '门店', role: '角色', tier: '会员等级', earning_rule: '积分规则', program: '积分设置', reward: '礼品' };
+const TARGETS: Record<string, string> = { region: '区域', store: '门店', role: '角色', tier: '会员等级', earning_rule: '积分规则', program: '积分设置', reward: '礼品', points_adjustment: '积分调整' };
 
 type Entry = AuditLogQuery['auditLog']['items'][number];
 const pretty = (j: string | null) => (j ? JSON.stringify(JSON.parse(j), null, 2) : '—');

@@ -23,6 +23,8 @@ export class AppUser {
   @Property({ type: 'string', length: 64, nullable: true })
   unionid?: string | null;
 
+  /** Indexed: managers find members by their full phone number (console). */
+  @Index({ name: 'app_user_phone_idx' })
   @Property({ type: 'string', length: 20, nullable: true })
   phone?: string | null;
 

@@ -1,0 +1,92 @@
+import { Arg, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { maskPhone } from '@quanzi/shared';
+import type { RequestContext } from '../../context';
+import { parseId } from '../members/member.resolver';
+import { encodeCursor } from '../members/member.service';
+import { LedgerConnection, LedgerKindGql } from '../members/member.types';
+import type { MemberSummaryRow } from './console-members.service';
+
+@ObjectType({ description: 'A member reward redemption, as managers see it' })
+export class ConsoleMemberRedemption {
+  @Field(() => ID) id!: string;
+  @Field() rewardName!: string;
+  @Field(() => Int) points!: number;
+  @Field({ description: 'PENDING, PROCESSING, DELIVERED, FAILED, ISSUED or USED' }) status!: string;
+  @Field(() => String, { nullable: true, description: 'The till it was redeemed at; null in the app' }) storeName!: string | null;
+  @Field(() => DateTimeISOResolver) createdAt!: Date;
+}
+
+@ObjectType({ description: "A member's club membership, as managers see it" })
+export class ConsoleMemberClub {
+  @Field(() => ID) clubId!: string;
+  @Field() name!: string;
+  @Field({ description: 'MEMBER or ORGANIZER' }) role!: string;
+  @Field({ description: 'PENDING, ACTIVE, LEFT, REMOVED or REJECTED' }) status!: string;
+  @Field(() => DateTimeISOResolver) joinedAt!: Date;
+}
+
+@ObjectType({ description: 'A member as managers see them in the console (the phone masked)' })
+export class ConsoleMember {
+  @Field(() => ID) id!: string;
+  @Field() memberNo!: string;
+  @Field(() => String, { nullable: true }) nickname!: string | null;
+  @Field(() => String, { nullable: true, description: 'Masked, e.g. 138****5678' }) phone!: string | null;
+  @Field() tierName!: string;
+  @Field(() => Int, { description: 'Spendable points now' }) points!: number;
+  @Field(() => DateTimeISOResolver) joinedAt!: Date;
+}
+
+@ObjectType()
+export class ConsoleMemberPage {
+  @Field(() => Int) total!: number;
+  @Field(() => [ConsoleMember]) items!: ConsoleMember[];
+}
+
+export const toConsoleMember = (m: MemberSummaryRow): ConsoleMember =>
+  Object.assign(new ConsoleMember(), { id: String(m.id), memberNo: m.memberNo, nickname: m.nickname, phone: maskPhone(m.phone), tierName: m.tierName, points: m.points, joinedAt: m.joinedAt });
+
+/** Members in the manager console (issue #13): search, profile, ledger, redemptions, clubs — in the manager's scope. */
+@Resolver(() => ConsoleMember)
+export class ConsoleMembersResolver {
+  @Query(() => ConsoleMemberPage, { description: 'Managers: members whose member number or full phone number is `query` (exact), in their scope' })
+  async consoleMembers(
+    @Arg('query') query: string,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
+    @Arg('offset', () => Int, { defaultValue: 0 }) offset = 0,
+  ): Promise<ConsoleMemberPage> {
+    const page = await ctx.services.consoleMembers.search(ctx, query, first, offset);
+    return { total: page.total, items: page.items.map(toConsoleMember) };
+  }
+
+  @Query(() => ConsoleMember, { description: "Managers: a member's profile (NOT_FOUND outside their scope)" })
+  async consoleMember(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ConsoleMember> {
+    return toConsoleMember(await ctx.services.consoleMembers.profile(ctx, parseId(id, 'id')));
+  }
+
+  @FieldResolver(() => LedgerConnection, { description: 'Ledger entries, newest first' })
+  async ledger(
+    @Root() m: ConsoleMember,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<LedgerConnection> {
+    const page = await ctx.services.members.ledger(Number(m.id), first, after ?? null);
+    const edges = page.lines.map((l) => ({
+      cursor: encodeCursor(l.id),
+      node: { id: String(l.id), delta: l.delta, kind: l.kind as LedgerKindGql, reason: l.reason, storeName: l.storeName, createdAt: l.createdAt },
+    }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.length ? (edges[edges.length - 1] as { cursor: string }).cursor : null } };
+  }
+
+  @FieldResolver(() => [ConsoleMemberRedemption], { description: 'The newest redemptions (at most 20)' })
+  async redemptions(@Root() m: ConsoleMember, @Ctx() ctx: RequestContext): Promise<ConsoleMemberRedemption[]> {
+    return (await ctx.services.consoleMembers.redemptions(Number(m.id))).map((r) => ({ ...r, id: String(r.id) }));
+  }
+
+  @FieldResolver(() => [ConsoleMemberClub], { description: 'Clubs joined or asked to join (at most 50)' })
+  async clubs(@Root() m: ConsoleMember, @Ctx() ctx: RequestContext): Promise<ConsoleMemberClub[]> {
+    return (await ctx.services.consoleMembers.clubs(Number(m.id))).map((c) => ({ ...c, clubId: String(c.clubId) }));
+  }
+}
