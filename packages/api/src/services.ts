@@ -29,6 +29,8 @@ import { ConsoleLoginService } from './modules/console/console-login.service';
 import { ConsoleOrgService } from './modules/console/console-org.service';
 import { RateLimitService } from './limits/rate-limit.service';
 import { PayAnomalyService } from './modules/payments/pay-anomaly.service';
+import { CouponTemplateService } from './modules/coupons/coupon-template.service';
+import { CouponService } from './modules/coupons/coupon.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -56,6 +58,8 @@ export interface Services extends RewardServices {
   consoleOrg: ConsoleOrgService;
   limits: RateLimitService;
   payAnomalies: PayAnomalyService;
+  couponTemplates: CouponTemplateService;
+  coupons: CouponService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -90,5 +94,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, ...rewardServices };
+  const couponTemplates = new CouponTemplateService(db, org, log);
+  const coupons = new CouponService(db, couponTemplates, rewardServices.redemptions, log);
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, couponTemplates, coupons, ...rewardServices };
 }

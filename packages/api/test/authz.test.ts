@@ -90,6 +90,10 @@ describe('allows() and managerCovers() (pure)', () => {
     ['an organizer may not use the console', [organizer], 'console.use', hq, false],
     ['a store manager reads the audit trail (its scope filtered by the query)', [guomaoManager], 'audit.read', hq, true],
     ['staff read no audit trail', [guomaoStaff], 'audit.read', hq, false],
+    ['a region manager manages its region’s coupon templates', [bjManager], 'coupon.manage', beijing, true],
+    ['a region manager manages its stores’ coupon templates', [bjManager], 'coupon.manage', guomao, true],
+    ['a store manager does not manage its region’s coupon templates', [guomaoManager], 'coupon.manage', beijing, false],
+    ['staff manage no coupon templates', [guomaoStaff], 'coupon.manage', guomao, false],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
   ])('allows: %s', (_name, grants, action, target, expected) => {
     expect(allows(grants, action, target)).toBe(expected);
@@ -140,7 +144,9 @@ type OpName =
   | 'roleGrants'
   | 'auditLog'
   | 'payAnomalies'
-  | 'resolvePayAnomaly';
+  | 'resolvePayAnomaly'
+  | 'createCouponTemplate(REGION beijing)'
+  | 'issueCoupons(STORE guomao template)';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -186,6 +192,8 @@ const MATRIX: [OpName, string][] = [
   ['auditLog',                                 'U    F      F     F     F     A     A     A     A'],
   ['payAnomalies',                             'U    F      F     F     F     F     F     F     A'],
   ['resolvePayAnomaly',                        'U    F      F     F     F     F     F     F     A'],
+  ['createCouponTemplate(REGION beijing)',     'U    F      F     F     F     F     A     F     A'],
+  ['issueCoupons(STORE guomao template)',      'U    F      F     F     F     A     A     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -220,6 +228,8 @@ const DEAD_LETTERS = '{ outboxDeadLetters(first: 5) { id topic } }';
 const ACK_DEAD_LETTER = 'mutation($id: ID!) { acknowledgeDeadLetter(id: $id) { id acknowledgedAt } }';
 const RUN_RETENTION = 'mutation { runOutboxRetention { delivered deadLetters } }';
 const PAY_ANOMALIES = '{ payAnomalies(resolved: false, first: 5) { id kind timesSeen } }';
+const CREATE_COUPON_TEMPLATE = 'mutation($input: CreateCouponTemplateInput!) { createCouponTemplate(input: $input) { id } }';
+const ISSUE_COUPONS = 'mutation($input: IssueCouponsInput!) { issueCoupons(input: $input) { issued } }';
 const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
 
 const MONTH = 30 * 86_400_000;
@@ -229,6 +239,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
   const tokens = {} as Record<RoleName, string | null>;
   const rules = {} as Record<'store' | 'region' | 'hq', number>;
   const rewards = {} as Record<'latte' | 'highValue', string>;
+  let guomaoCoupon = '';
   let ruleInsert: (scope: string, scopeId: number | null, category: string) => Promise<number>;
   let seq = 0;
 
@@ -273,6 +284,14 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     };
     rewards.latte = await reward('权限测试拿铁', 30);
     rewards.highValue = await reward('权限测试大奖', 10_000);
+    // A coupon template of 国贸 for the issue cells.
+    const tpl = await t.gql<{ createCouponTemplate: { id: string } }>(
+      CREATE_COUPON_TEMPLATE,
+      { input: { kind: 'AMOUNT_OFF', name: '权限测试券', amountOffFen: 500, validDays: 7, budget: 10_000, scopeStoreId: String(t.org.guomao) } },
+      tokens['manager@HQ'],
+    );
+    if (!tpl.data) throw new Error(JSON.stringify(tpl.errors));
+    guomaoCoupon = tpl.data.createCouponTemplate.id;
   }, 60_000);
   afterAll(async () => t?.close());
 
@@ -436,6 +455,15 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     auditLog: async () => ({ query: '{ auditLog(first: 5) { total items { id action } } }', variables: {}, mutates: false }),
     payAnomalies: async () => ({ query: PAY_ANOMALIES, variables: {}, mutates: false }),
     resolvePayAnomaly: async () => ({ query: RESOLVE_ANOMALY, variables: { id: String(await anomaly()), note: '已联系微信支付核实并退款' }, mutates: true }),
+    'createCouponTemplate(REGION beijing)': async () => ({
+      query: CREATE_COUPON_TEMPLATE,
+      variables: { input: { kind: 'PERCENT_OFF', name: `区域券 ${++seq}`, percentOff: 10, validDays: 3, budget: 100, scopeRegionId: String(t.org.beijing) } },
+      mutates: true,
+    }),
+    'issueCoupons(STORE guomao template)': async () => {
+      const m = await freshMember();
+      return { query: ISSUE_COUPONS, variables: { input: { templateId: guomaoCoupon, memberNos: [m.memberNo], idempotencyKey: randomUUID() } }, mutates: true };
+    },
   };
 
   /** A fresh user holding a grant at 国贸 (setup, bypassing authorization); its id. */

@@ -43,7 +43,8 @@ export type Action =
   | 'voucher.use' // look up and mark used a reward voucher at a store's till
   | 'outbox.manage' // dead letters (list, acknowledge) and outbox retention
   | 'console.use' // sign in to the manager console (confirm its QR code), read one's scope and role grants in it
-  | 'audit.read'; // the audit trail (filtered to the manager's scope by the query)
+  | 'audit.read' // the audit trail (filtered to the manager's scope by the query)
+  | 'coupon.manage'; // coupon templates of a scope (HQ, a region, a store) and issuing them to members
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -88,6 +89,7 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'outbox.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'console.use': (g) => g.role === 'MANAGER',
   'audit.read': (g) => g.role === 'MANAGER',
+  'coupon.manage': managerCovers,
 };
 
 /** Whether the grants allow `action` on `target`. */

@@ -12,6 +12,7 @@ import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
 import type { EarningService } from '../earning/earning.service';
 import { writeAudit } from '../audit/audit';
+import { issueWelcomeCoupons } from '../coupons/coupon-issue';
 
 export type RegistrationSource = 'MINIPROGRAM' | 'IN_STORE' | 'REFERRAL' | 'DEMO';
 
@@ -73,7 +74,8 @@ export class UserService {
     try {
       const userId = await this.db.tx(async (q) => {
         const u = await q.run('INSERT INTO app_user (openid, unionid, registration_source, created_at) VALUES (?, ?, ?, ?)', [openid, unionid, source, q.ts(now)]);
-        await this.createMember(q, u.insertId, entry.dbId, addMonthsUtc(now, settings.tierPeriodMonths), now);
+        const memberId = await this.createMember(q, u.insertId, entry.dbId, addMonthsUtc(now, settings.tierPeriodMonths), now);
+        await issueWelcomeCoupons(q, memberId, now);
         return u.insertId;
       });
       return { userId, created: true };
