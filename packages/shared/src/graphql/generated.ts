@@ -614,7 +614,7 @@ export type RecordPurchaseMutationVariables = Exact<{
 }>;
 
 
-export type RecordPurchaseMutation = { recordPurchase: { id: string, memberNo: string, points: number, balance: number, steps: Array<{ rule: string, description: string, points: number }> } };
+export type RecordPurchaseMutation = { recordPurchase: { id: string, memberNo: string, points: number, balance: number, discountFen: number, paidFen: number, steps: Array<{ rule: string, description: string, points: number }> } };
 
 export type RedeemPointsMutationVariables = Exact<{
   input: RedeemPointsInput;
@@ -962,8 +962,8 @@ export const TillOperationsDocument: TypedDocument<TillOperationsQuery, TillOper
 export const RecordPurchaseDocument: TypedDocument<RecordPurchaseMutation, RecordPurchaseMutationVariables> = {
   kind: 'mutation',
   operationName: 'RecordPurchase',
-  query: "mutation RecordPurchase($input:RecordPurchaseInput!){recordPurchase(input:$input){id memberNo points balance steps{rule description points}}}",
-  sha256: '4efd9dd5f133a0841f69232350b2074f77b55ce3c119d52a71464d43ed8e09a4',
+  query: "mutation RecordPurchase($input:RecordPurchaseInput!){recordPurchase(input:$input){id memberNo points balance steps{rule description points}discountFen paidFen}}",
+  sha256: 'e100461459642d2ee6365b5638cc44c0067f499823f7b9b3d31a854f7fdef635',
 };
 
 export const RedeemPointsDocument: TypedDocument<RedeemPointsMutation, RedeemPointsMutationVariables> = {
