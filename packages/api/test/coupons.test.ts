@@ -99,6 +99,9 @@ describe('coupons (F9)', () => {
       expect(errCode(await t.gql(UPDATE_TEMPLATE, { id: '99999999', input: { name: 'x' } }, kit.hq.token))).toBe(ErrorCode.NOT_FOUND);
       expect(errCode(await kit.issue('99999999', [kit.hq]))).toBe(ErrorCode.NOT_FOUND);
       expect(errCode(await kit.buy(kit.hq, '99999999'))).toBe(ErrorCode.NOT_FOUND);
+      expect(errCode(await kit.buy(kit.hq, pct.id, 'short'))).toBe(ErrorCode.BAD_USER_INPUT);
+      expect(errCode(await kit.record(kit.staffGuomao, t.org.guomao, kit.hq, 5000, { couponCode: 'A'.repeat(33) }))).toBe(ErrorCode.BAD_USER_INPUT);
+      expect(errCode(await t.gql(USE_VOUCHER, { code: 'ABCD EFGH JKLM', storeId: String(t.org.guomao), spendFen: -1 }, kit.staffGuomao.token))).toBe(ErrorCode.BAD_USER_INPUT);
       expect(await kit.state()).toEqual(before);
       // A reward of the catalogue is not a template, and a template is not edited as a reward.
       expect(errCode(await t.gql('mutation($id: ID!) { adjustRewardStock(id: $id, delta: 5) { id } }', { id: pct.id }, kit.hq.token))).toBe(ErrorCode.BAD_USER_INPUT);
