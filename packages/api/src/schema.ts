@@ -22,8 +22,9 @@ import { AnalyticsResolver } from './modules/analytics/analytics.resolver';
 import { MemberRatingResolver, RatingResolver } from './modules/ratings/rating.resolver';
 import { ConsoleMembersResolver } from './modules/console/console-members.resolver';
 import { AdjustmentResolver } from './modules/adjustments/adjustment.resolver';
+import { CouponResolver } from './modules/coupons/coupon.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

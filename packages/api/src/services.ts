@@ -41,6 +41,8 @@ import { RatingService } from './modules/ratings/rating.service';
 import { RatingReportService } from './modules/ratings/rating-report.service';
 import { ConsoleMemberService } from './modules/console/console-members.service';
 import { AdjustmentService } from './modules/adjustments/adjustment.service';
+import { CouponTemplateService } from './modules/coupons/coupon-template.service';
+import { CouponService } from './modules/coupons/coupon.service';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -79,6 +81,8 @@ export interface Services extends RewardServices {
   ratingReports: RatingReportService;
   consoleMembers: ConsoleMemberService;
   adjustments: AdjustmentService;
+  couponTemplates: CouponTemplateService;
+  coupons: CouponService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -124,9 +128,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const ratingReports = new RatingReportService(db, org, log);
   const consoleMembers = new ConsoleMemberService(db, org);
   const adjustments = new AdjustmentService(db, config, org, earning, consoleMembers);
+  const couponTemplates = new CouponTemplateService(db, org, log);
+  const coupons = new CouponService(db, couponTemplates, rewardServices.redemptions, log);
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, ...rewardServices,
   };
 }
 

@@ -116,6 +116,10 @@ describe('allows() and managerCovers() (pure)', () => {
     ['a region manager adjusts no points booked at HQ', [bjManager], 'points.adjust', hq, false],
     ['staff adjust no points', [guomaoStaff], 'points.adjust', guomao, false],
     ['a store manager reads members (scoped by the query)', [guomaoManager], 'member.read', hq, true],
+    ['a region manager manages its region’s coupon templates', [bjManager], 'coupon.manage', beijing, true],
+    ['a region manager manages its stores’ coupon templates', [bjManager], 'coupon.manage', guomao, true],
+    ['a store manager does not manage its region’s coupon templates', [guomaoManager], 'coupon.manage', beijing, false],
+    ['staff manage no coupon templates', [guomaoStaff], 'coupon.manage', guomao, false],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
     ['a store manager reads its store’s analytics', [guomaoManager], 'analytics.read', guomao, true],
     ['a store manager reads no other store’s analytics', [guomaoManager], 'analytics.read', zhonglou, false],
@@ -188,7 +192,9 @@ type OpName =
   | 'approvePointsAdjustment@guomao'
   | 'rejectPointsAdjustment@guomao'
   | 'pointsAdjustments'
-  | 'consoleMembers';
+  | 'consoleMembers'
+  | 'createCouponTemplate(REGION beijing)'
+  | 'issueCoupons(STORE guomao template)';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -250,6 +256,8 @@ const MATRIX: [OpName, string][] = [
   ['rejectPointsAdjustment@guomao',            'U    F      F     F     F     A     A     F     A'],
   ['pointsAdjustments',                        'U    F      F     F     F     A     A     A     A'],
   ['consoleMembers',                           'U    F      F     F     F     A     A     A     A'],
+  ['createCouponTemplate(REGION beijing)',     'U    F      F     F     F     F     A     F     A'],
+  ['issueCoupons(STORE guomao template)',      'U    F      F     F     F     A     A     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -287,6 +295,8 @@ const PAY_ANOMALIES = '{ payAnomalies(resolved: false, first: 5) { id kind times
 const ANALYTICS_KPIS = 'query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: ID) { analyticsKpis(from: $from, to: $to, storeId: $storeId) { current { newMembers visits } } }';
 const DECLINING = 'query($regionId: ID) { decliningMembers(first: 5, regionId: $regionId) { total } }';
 const UPDATE_ANALYTICS = 'mutation($input: AnalyticsSettingsInput!) { updateAnalyticsSettings(input: $input) { activeDays } }';
+const CREATE_COUPON_TEMPLATE = 'mutation($input: CreateCouponTemplateInput!) { createCouponTemplate(input: $input) { id } }';
+const ISSUE_COUPONS = 'mutation($input: IssueCouponsInput!) { issueCoupons(input: $input) { issued } }';
 const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
 const STORE_RATINGS = '{ storeRatings { storeId count average } }';
 const STAFF_RATINGS = 'query($storeId: ID!) { staffRatings(storeId: $storeId) { staffUserId count } }';
@@ -306,6 +316,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
   const tokens = {} as Record<RoleName, string | null>;
   const rules = {} as Record<'store' | 'region' | 'hq', number>;
   const rewards = {} as Record<'latte' | 'highValue', string>;
+  let guomaoCoupon = '';
   let ruleInsert: (scope: string, scopeId: number | null, category: string) => Promise<number>;
   let seq = 0;
   /** A second HQ manager who requests the adjustments the matrix approves or rejects (four eyes). */
@@ -355,6 +366,14 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     requester = req.token;
     rewards.latte = await reward('权限测试拿铁', 30);
     rewards.highValue = await reward('权限测试大奖', 10_000);
+    // A coupon template of 国贸 for the issue cells.
+    const tpl = await t.gql<{ createCouponTemplate: { id: string } }>(
+      CREATE_COUPON_TEMPLATE,
+      { input: { kind: 'AMOUNT_OFF', name: '权限测试券', amountOffFen: 500, validDays: 7, budget: 10_000, scopeStoreId: String(t.org.guomao) } },
+      tokens['manager@HQ'],
+    );
+    if (!tpl.data) throw new Error(JSON.stringify(tpl.errors));
+    guomaoCoupon = tpl.data.createCouponTemplate.id;
   }, 60_000);
   afterAll(async () => t?.close());
 
@@ -548,6 +567,15 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     'rejectPointsAdjustment@guomao': async () => ({ query: REJECT_ADJUSTMENT, variables: { id: await pendingAdjustment(), note: '理由不足' }, mutates: true }),
     pointsAdjustments: async () => ({ query: '{ pointsAdjustments(first: 5) { items { id } pageInfo { hasNextPage } } }', variables: {}, mutates: false }),
     consoleMembers: async () => ({ query: '{ consoleMembers(query: "0000000000", first: 5) { total items { id } } }', variables: {}, mutates: false }),
+    'createCouponTemplate(REGION beijing)': async () => ({
+      query: CREATE_COUPON_TEMPLATE,
+      variables: { input: { kind: 'PERCENT_OFF', name: `区域券 ${++seq}`, percentOff: 10, validDays: 3, budget: 100, scopeRegionId: String(t.org.beijing) } },
+      mutates: true,
+    }),
+    'issueCoupons(STORE guomao template)': async () => {
+      const m = await freshMember();
+      return { query: ISSUE_COUPONS, variables: { input: { templateId: guomaoCoupon, memberNos: [m.memberNo], idempotencyKey: randomUUID() } }, mutates: true };
+    },
   };
 
   /** A fresh open 1-star rating of a purchase at 国贸 (setup by SQL, bypassing the member's mutation). */

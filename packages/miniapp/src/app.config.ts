@@ -15,7 +15,7 @@ export default defineAppConfig({
     { root: 'organizer', pages: ['event-edit/index', 'attendees/index', 'requests/index', 'announce/index', 'club-edit/index'] },
     // Rewards (F6): the points mall, redeeming, my redemptions. The redemption page's root is pages/redemption so the
     // REWARD_RESULT subscribe message's link (pages/redemption/index?id=…) opens it as it is.
-    { root: 'rewards', pages: ['mall/index', 'detail/index', 'mine/index'] },
+    { root: 'rewards', pages: ['mall/index', 'detail/index', 'mine/index', 'coupons/index'] },
     { root: 'pages/redemption', pages: ['index'] },
     // Managers (F11): low service ratings to follow up; the RATING_LOW notice links manager/ratings/index?id=….
     { root: 'manager', pages: ['ratings/index'] },

@@ -116,6 +116,25 @@ describe('record purchase page (staff)', () => {
     expect(tillMember.get()?.member.points).toBe(1295);
   });
 
+  it('applies a coupon code the member shows: sent without spaces, the receipt names the discount and what was paid', async () => {
+    scanned();
+    api.on('EarningRules', rules);
+    api.on('RecordPurchase', {
+      recordPurchase: { id: '902', memberNo: '10000042', points: 10, balance: 1290, steps: [{ rule: 'total', description: '合计 10 积分', points: 10 }], discountFen: 2000, paidFen: 10000 },
+    });
+    await mount(PurchasePage);
+    await waitForText('优惠券（选填）');
+    await amount(0, '120');
+    await type('purchase__coupon', 'hlcn 2e6v rvjy');
+    expect(text()).toContain('抵扣后按实付金额积分');
+    // With a coupon the points depend on the discount: the button promises none.
+    await click('确认消费');
+    await waitForText('已积分 10');
+    expect(text()).toContain('优惠券抵扣 ¥20，实付 ¥100（按实付积分）');
+    const input = api.callsOf('RecordPurchase')[0]?.variables?.input as Record<string, unknown>;
+    expect(input).toMatchObject({ amountFen: 12000, couponCode: 'hlcn2e6vrvjy' });
+  });
+
   it("the preview's explanation reads line for line like the server's receipt (names, not ids)", async () => {
     scanned();
     api.on('EarningRules', rules);

@@ -15,3 +15,4 @@ export * from './stats';
 export * from './demographics';
 export * from './ratings';
 export * from './adjustments';
+export * from './coupons';

@@ -49,7 +49,8 @@ export type Action =
   | 'rating.read' // one store's service ratings: per store, per staff member, the ratings themselves
   | 'rating.followUp' // acknowledge or resolve a low rating of a store
   | 'member.read' // find members and read their profile, ledger, redemptions, clubs (filtered to the scope by the query)
-  | 'points.adjust'; // request, approve or reject a manual points adjustment booked at a store (HQ: at none)
+  | 'points.adjust' // request, approve or reject a manual points adjustment booked at a store (HQ: at none)
+  | 'coupon.manage'; // coupon templates of a scope (HQ, a region, a store) and issuing them to members
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -113,6 +114,7 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'rating.followUp': managerCovers,
   'member.read': (g) => g.role === 'MANAGER',
   'points.adjust': managerCovers,
+  'coupon.manage': managerCovers,
 };
 
 /** Whether the grants allow `action` on `target`. */

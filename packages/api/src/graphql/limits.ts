@@ -41,6 +41,7 @@ export const PAGE_LIMITS: Record<string, number> = {
   'Query.consoleMembers': 50,
   'ConsoleMember.ledger': 100,
   'Query.pointsAdjustments': 100,
+  'Query.myCoupons': 100,
 };
 
 /**
@@ -81,6 +82,9 @@ export const LIST_SIZES: Record<string, number> = {
   'Mutation.recordSubscribeConsent': 10,
   'PurchaseReceipt.steps': 20,
   'Reward.storeIds': 50,
+  'Query.couponTemplates': 100, // a slice(0, 100) in CouponTemplateService.list
+  'CouponTemplate.storeIds': 50,
+  'CouponTemplate.regionIds': 20,
   'LedgerConnection.edges': 1, // sized by Member.ledger's `first`
   'RoleGrantPage.items': 1, // sized by roleGrants' `first`
   'AuditPage.items': 1, // sized by auditLog's `first`

@@ -105,9 +105,13 @@ export async function recordPurchase(input: {
   storeId: string;
   lines: PurchaseLineInput[];
   idempotencyKey: string;
+  /** The member's coupon (F9): its discount comes off before the points (sent only when given). */
+  couponCode?: string | null;
 }): Promise<RecordPurchaseMutation['recordPurchase']> {
+  const { couponCode, ...rest } = input;
   const amountFen = input.lines.reduce((s, l) => s + l.amountFen, 0);
-  const { recordPurchase: r } = await request(RecordPurchaseDocument, { input: { ...input, amountFen } });
+  const code = (couponCode ?? '').replace(/\s+/g, '');
+  const { recordPurchase: r } = await request(RecordPurchaseDocument, { input: { ...rest, amountFen, ...(code ? { couponCode: code } : {}) } });
   return r;
 }
 

@@ -23,6 +23,26 @@ export type ClubRole =
   | 'MEMBER'
   | 'ORGANIZER';
 
+/** AMOUNT_OFF: fen off; PERCENT_OFF: a percentage off; GIFT: an item given */
+export type CouponKind =
+  | 'AMOUNT_OFF'
+  | 'GIFT'
+  | 'PERCENT_OFF';
+
+/** POINTS: bought with points; WELCOME: first sign-in; MANAGER: issued by a manager; CAMPAIGN: a campaign */
+export type CouponSource =
+  | 'CAMPAIGN'
+  | 'MANAGER'
+  | 'POINTS'
+  | 'WELCOME';
+
+/** UPCOMING: before its first day; VALID; USED (once); EXPIRED */
+export type CouponState =
+  | 'EXPIRED'
+  | 'UPCOMING'
+  | 'USED'
+  | 'VALID';
+
 export type CreateClubInput = {
   coverUrl?: string | null | undefined;
   description: string;
@@ -144,6 +164,8 @@ export type RatingFollowUp =
 export type RecordPurchaseInput = {
   /** Total in fen; must equal the sum of the lines */
   amountFen: number;
+  /** A coupon of this member to apply (F9): used once; its discount comes off before the points */
+  couponCode?: string | null | undefined;
   /** Unique per purchase (e.g. a UUID made when the cashier starts it); retries reuse it */
   idempotencyKey: string;
   lines: Array<PurchaseLineInput>;
@@ -463,6 +485,16 @@ export type RecordSubscribeConsentMutationVariables = Exact<{
 
 export type RecordSubscribeConsentMutation = { recordSubscribeConsent: Array<{ templateId: string, remaining: number }> };
 
+export type CouponFieldsFragment = { id: string, templateId: string, kind: CouponKind, name: string, description: string, amountOffFen: number | null, percentOff: number | null, giftName: string | null, minSpendFen: number, code: string, qrPayload: string, state: CouponState, source: CouponSource, points: number, issuedAt: string, validFrom: string | null, expiresAt: string | null, expiresInDays: number | null, expiryLabel: string | null, usedAt: string | null, usedStoreName: string | null, discountFen: number | null };
+
+export type MyCouponsQueryVariables = Exact<{
+  state?: CouponState | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type MyCouponsQuery = { myCoupons: Array<{ id: string, templateId: string, kind: CouponKind, name: string, description: string, amountOffFen: number | null, percentOff: number | null, giftName: string | null, minSpendFen: number, code: string, qrPayload: string, state: CouponState, source: CouponSource, points: number, issuedAt: string, validFrom: string | null, expiresAt: string | null, expiresInDays: number | null, expiryLabel: string | null, usedAt: string | null, usedStoreName: string | null, discountFen: number | null }> };
+
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -713,7 +745,7 @@ export type RecordPurchaseMutationVariables = Exact<{
 }>;
 
 
-export type RecordPurchaseMutation = { recordPurchase: { id: string, memberNo: string, points: number, balance: number, steps: Array<{ rule: string, description: string, points: number }> } };
+export type RecordPurchaseMutation = { recordPurchase: { id: string, memberNo: string, points: number, balance: number, discountFen: number, paidFen: number, steps: Array<{ rule: string, description: string, points: number }> } };
 
 export type RedeemPointsMutationVariables = Exact<{
   input: RedeemPointsInput;
@@ -888,6 +920,13 @@ export const RecordSubscribeConsentDocument: TypedDocument<RecordSubscribeConsen
   operationName: 'RecordSubscribeConsent',
   query: "mutation RecordSubscribeConsent($templateIds:[String!]!){recordSubscribeConsent(templateIds:$templateIds){templateId remaining}}",
   sha256: 'aff134d656e133e3fe2a7e34415d7bcd530a66493af10d2a3725105a17b381d7',
+};
+
+export const MyCouponsDocument: TypedDocument<MyCouponsQuery, MyCouponsQueryVariables> = {
+  kind: 'query',
+  operationName: 'MyCoupons',
+  query: "query MyCoupons($state:CouponState$first:Int){myCoupons(state:$state first:$first){...CouponFields}}fragment CouponFields on Coupon{id templateId kind name description amountOffFen percentOff giftName minSpendFen code qrPayload state source points issuedAt validFrom expiresAt expiresInDays expiryLabel usedAt usedStoreName discountFen}",
+  sha256: 'd38e7e3c105c6339b75456e45f6897458a5bfadba67d8177c35e337fa0cd9454',
 };
 
 export const MeDocument: TypedDocument<MeQuery, MeQueryVariables> = {
@@ -1124,8 +1163,8 @@ export const TillOperationsDocument: TypedDocument<TillOperationsQuery, TillOper
 export const RecordPurchaseDocument: TypedDocument<RecordPurchaseMutation, RecordPurchaseMutationVariables> = {
   kind: 'mutation',
   operationName: 'RecordPurchase',
-  query: "mutation RecordPurchase($input:RecordPurchaseInput!){recordPurchase(input:$input){id memberNo points balance steps{rule description points}}}",
-  sha256: '4efd9dd5f133a0841f69232350b2074f77b55ce3c119d52a71464d43ed8e09a4',
+  query: "mutation RecordPurchase($input:RecordPurchaseInput!){recordPurchase(input:$input){id memberNo points balance steps{rule description points}discountFen paidFen}}",
+  sha256: 'e100461459642d2ee6365b5638cc44c0067f499823f7b9b3d31a854f7fdef635',
 };
 
 export const RedeemPointsDocument: TypedDocument<RedeemPointsMutation, RedeemPointsMutationVariables> = {

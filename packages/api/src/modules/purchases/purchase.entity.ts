@@ -31,6 +31,10 @@ export class Purchase {
   @Property({ type: 'integer' })
   points!: number;
 
+  /** A coupon applied to the purchase (F9): the fen it took off; amountFen and lines are what was paid after it. */
+  @Property({ type: 'integer', default: 0 })
+  discountFen: number = 0;
+
   @Unique()
   @Property({ type: 'string', length: 96 })
   idempotencyKey!: string;

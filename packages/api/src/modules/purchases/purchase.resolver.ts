@@ -20,6 +20,7 @@ export class RecordPurchaseInput {
   @Field({ description: 'Unique per purchase (e.g. a UUID made when the cashier starts it); retries reuse it' })
   @Matches(/^[A-Za-z0-9_:.-]{8,96}$/)
   idempotencyKey!: string;
+  @Field(() => String, { nullable: true, description: "A coupon of this member to apply (F9): used once; its discount comes off before the points" }) @IsOptional() @Length(1, 32) couponCode?: string | null;
 }
 
 @InputType()
@@ -47,6 +48,8 @@ export class PurchaseReceipt {
   @Field(() => Int, { description: 'Balance after the purchase' }) balance!: number;
   @Field(() => [EarningStepType], { description: 'How the points were computed (empty on a replay)' }) steps!: EarningStepType[];
   @Field({ description: 'true when this idempotency key had already been recorded' }) replayed!: boolean;
+  @Field(() => Int, { description: "The coupon's discount (fen; 0 without a coupon)" }) discountFen!: number;
+  @Field(() => Int, { description: 'What the member pays after the coupon (fen): the amount that earned the points' }) paidFen!: number;
 }
 
 @ObjectType()

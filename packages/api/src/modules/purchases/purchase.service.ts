@@ -1,12 +1,13 @@
 import { clock } from '../../clock';
 import { createHash } from 'node:crypto';
-import { ErrorCode, fenToYuan, ledgerReason, type EarningStep } from '@quanzi/shared';
+import { ErrorCode, fenToYuan, ledgerReason, normalizeVoucherCode, spreadDiscount, type EarningStep } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { toDate, toInt, type Db } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
 import type { Logger } from '../../logger';
 import { validatePurchaseLines, type PurchaseLine } from './purchase-lines';
+import { checkVoucherUse, voucherByCode } from '../rewards/voucher-take';
 
 export type { PurchaseLine } from './purchase-lines';
 import { credit, debit, spendableBalance } from '../ledger/ledger.service';
@@ -17,10 +18,28 @@ import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
 
-export interface RecordPurchaseInput extends TillIdentity { storeId: number; amountFen: number; lines: PurchaseLine[]; idempotencyKey: string }
+export interface RecordPurchaseInput extends TillIdentity {
+  storeId: number;
+  /** The basket before any coupon (the lines add up to it). */
+  amountFen: number;
+  lines: PurchaseLine[];
+  idempotencyKey: string;
+  /** A coupon of the scanned member to apply (F9): used once, its discount taken off before the points are computed. */
+  couponCode?: string | null;
+}
 export interface RedeemPointsInput extends TillIdentity { storeId: number; points: number; reason: string; idempotencyKey: string }
 
-export interface PurchaseReceipt { id: number; memberNo: string; points: number; balance: number; steps: EarningStep[]; replayed: boolean }
+export interface PurchaseReceipt {
+  id: number;
+  memberNo: string;
+  points: number;
+  balance: number;
+  steps: EarningStep[];
+  replayed: boolean;
+  /** The coupon's discount (fen; 0 without a coupon) and what the member pays, which earned the points. */
+  discountFen: number;
+  paidFen: number;
+}
 export interface RedemptionReceipt { id: number; memberNo: string; points: number; balance: number; replayed: boolean }
 /** A line of the till's operations: a purchase, a points deduction, or a catalogue reward redeemed here (`rewardName`). */
 export interface TillOperation { id: string; kind: 'PURCHASE' | 'REDEMPTION' | 'REWARD'; memberNo: string; amountFen: number | null; points: number; rewardName: string | null; createdAt: Date }
@@ -51,7 +70,8 @@ export class PurchaseService {
     const store = await this.org.store(input.storeId);
     const staffId = await authorize(ctx, 'till.purchase', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
     const who = await this.till.identify(input, store.id, staffId);
-    const hash = sha256({ memberNo: who.memberNo, storeId: store.id, amountFen: input.amountFen, lines: input.lines });
+    const couponCode = input.couponCode ? normalizeVoucherCode(input.couponCode) : null;
+    const hash = sha256({ memberNo: who.memberNo, storeId: store.id, amountFen: input.amountFen, lines: input.lines, ...(couponCode ? { couponCode } : {}) });
 
     const prior = await this.findPurchase(input.idempotencyKey, hash);
     if (prior) return prior;
@@ -59,6 +79,11 @@ export class PurchaseService {
     const v = await this.till.verifyOrReplay(who, now, () => this.findPurchase(input.idempotencyKey, hash));
     if ('replay' in v) return v.replay;
     const { member, step } = v;
+    // A coupon: the member's own, usable here and now for this basket (checkVoucherUse); the discount comes off the lines.
+    const coupon = couponCode ? await this.couponFor(ctx, couponCode, member.id, store, staffId, input.amountFen, now) : null;
+    const discountFen = coupon?.discountFen ?? 0;
+    const paidFen = input.amountFen - discountFen;
+    const lines = spreadDiscount(input.lines, discountFen);
     const tier = await this.tiers.byId(member.tierId);
     const settings = await this.earning.settings();
     const earned = await this.earning.compute({
@@ -67,16 +92,24 @@ export class PurchaseService {
       at: now,
       tierMultiplierPct: tier.multiplierPct,
       tierName: tier.name,
-      lines: input.lines,
+      lines,
     });
-    const reason = ledgerReason.purchase(input.amountFen);
+    const reason = ledgerReason.purchase(paidFen);
     try {
       const id = await this.db.tx(async (q) => {
         await consumeCodeStep(q, member.id, step);
         const p = await q.run(
-          'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [member.id, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, q.ts(now)],
+          'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [member.id, store.id, staffId, paidFen, JSON.stringify(lines), earned.points, input.idempotencyKey, hash, discountFen, q.ts(now)],
         );
+        if (coupon) {
+          // Used once: the conditional update lets one of two concurrent purchases have it; the other rolls back whole.
+          const u = await q.run(
+            "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, discount_fen = ?, used_purchase_id = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED' AND member_id = ?",
+            [q.ts(now), store.id, staffId, discountFen, p.insertId, q.ts(now), q.ts(now), coupon.id, member.id],
+          );
+          if (u.affectedRows !== 1) throw new AppError(ErrorCode.VOUCHER_USED, 'This coupon was already used');
+        }
         if (earned.points > 0) {
           await credit(
             q,
@@ -89,8 +122,8 @@ export class PurchaseService {
         return p.insertId;
       });
       const balance = await this.balance(member.id);
-      this.log.info({ purchaseId: id, memberId: member.id, storeId: store.id, staffId, amountFen: input.amountFen, points: earned.points }, 'purchase recorded');
-      return { id, memberNo: member.memberNo, points: earned.points, balance, steps: earned.steps, replayed: false };
+      this.log.info({ purchaseId: id, memberId: member.id, storeId: store.id, staffId, amountFen: paidFen, discountFen, couponId: coupon?.id, points: earned.points }, 'purchase recorded');
+      return { id, memberNo: member.memberNo, points: earned.points, balance, steps: earned.steps, replayed: false, discountFen, paidFen };
     } catch (e) {
       return replayOrThrow(e, () => this.findPurchase(input.idempotencyKey, hash));
     }
@@ -163,15 +196,24 @@ export class PurchaseService {
     return spendableBalance(this.db.q, memberId, clock.now());
   }
 
+  /** The coupon to apply to a purchase, checked (nothing changes): its id and the discount on `basketFen`. */
+  private async couponFor(ctx: RequestContext, code: string, memberId: number, store: { id: number; regionId: number }, staffId: number, basketFen: number, now: Date): Promise<{ id: number; discountFen: number }> {
+    const { row, reward } = await ctx.services.limits.guard('voucher-code', { userId: staffId, storeId: store.id }, () => voucherByCode(this.db.q, code));
+    if (reward.kind !== 'COUPON') throw new AppError(ErrorCode.VOUCHER_INVALID, 'Not a coupon: use the voucher at the till (useVoucher)');
+    if (row.memberId !== memberId) throw new AppError(ErrorCode.VOUCHER_NOT_OWNER, "This coupon is another member's");
+    const { discountFen } = checkVoucherUse(row, reward, store, basketFen, now);
+    return { id: row.id, discountFen: discountFen ?? 0 };
+  }
+
   private async findPurchase(key: string, hash: string): Promise<PurchaseReceipt | null> {
     const r = await this.db.q.get<Record<string, unknown>>(
-      'SELECT p.id, p.points, p.request_hash, p.member_id, m.member_no FROM purchase p JOIN member m ON m.id = p.member_id WHERE p.idempotency_key = ?',
+      'SELECT p.id, p.points, p.request_hash, p.member_id, p.amount_fen, p.discount_fen, m.member_no FROM purchase p JOIN member m ON m.id = p.member_id WHERE p.idempotency_key = ?',
       [key],
     );
     if (!r) return null;
     if (r.request_hash !== hash) throw new AppError(ErrorCode.IDEMPOTENCY_CONFLICT, 'This idempotency key was used for a different purchase');
     const memberId = toInt(r.member_id);
-    return { id: toInt(r.id), memberNo: String(r.member_no), points: toInt(r.points), balance: await this.balance(memberId), steps: [], replayed: true };
+    return { id: toInt(r.id), memberNo: String(r.member_no), points: toInt(r.points), balance: await this.balance(memberId), steps: [], replayed: true, discountFen: toInt(r.discount_fen), paidFen: toInt(r.amount_fen) };
   }
 
   private async findRedemption(key: string, hash: string): Promise<RedemptionReceipt | null> {
@@ -188,5 +230,6 @@ export class PurchaseService {
 
 function validatePurchase(input: RecordPurchaseInput): void {
   validatePurchaseLines(input.amountFen, input.lines);
+  if (input.couponCode != null && (typeof input.couponCode !== 'string' || input.couponCode.length > 32)) throw badInput('couponCode: the coupon code (≤ 32 characters)', 'couponCode');
   if (!KEY_RE.test(input.idempotencyKey ?? '')) throw badInput('idempotencyKey must be 8–96 of [A-Za-z0-9_:.-]', 'idempotencyKey');
 }

@@ -26,6 +26,12 @@ export interface RedemptionRow {
   submitCount: number;
   voucherCode: string | null;
   voucherExpiresAt: Date | null;
+  /** Coupons with fixed dates: not usable before this. */
+  voucherValidFrom: Date | null;
+  /** Coupons given rather than bought: WELCOME, MANAGER; null = redeemed with points. */
+  issueSource: string | null;
+  /** Coupons: the discount given when used (fen). */
+  discountFen: number | null;
   usedAt: Date | null;
   usedStoreId: number | null;
   usedStoreName: string | null;
@@ -43,7 +49,7 @@ export interface RedemptionRow {
 export const REDEMPTION_SELECT = `SELECT x.id, x.reward_id, x.member_id, x.kind, x.points, x.cash_fen, x.cost_fen, x.status, x.target, x.out_trade_no, x.provider,
   x.provider_order_no, x.submit_count, x.voucher_code, x.voucher_expires_at, x.used_at, x.used_store_id, x.fail_reason, x.points_refunded, x.stuck_at,
   x.finished_at, x.created_at, x.updated_at, r.name AS reward_name, r.image_url, r.brand, r.face_value_fen, s.name AS used_store_name, m.member_no,
-  x.store_id, ts.name AS store_name
+  x.store_id, ts.name AS store_name, x.voucher_valid_from, x.issue_source, x.discount_fen
   FROM reward_redemption x JOIN reward r ON r.id = x.reward_id JOIN member m ON m.id = x.member_id LEFT JOIN store s ON s.id = x.used_store_id
   LEFT JOIN store ts ON ts.id = x.store_id`;
 
@@ -72,6 +78,9 @@ export function toRedemption(r: Record<string, unknown>): RedemptionRow {
     submitCount: toInt(r.submit_count),
     voucherCode: strOrNull(r.voucher_code),
     voucherExpiresAt: dateOrNull(r.voucher_expires_at),
+    voucherValidFrom: dateOrNull(r.voucher_valid_from),
+    issueSource: strOrNull(r.issue_source),
+    discountFen: r.discount_fen == null ? null : toInt(r.discount_fen),
     usedAt: dateOrNull(r.used_at),
     usedStoreId: r.used_store_id == null ? null : toInt(r.used_store_id),
     usedStoreName: strOrNull(r.used_store_name),

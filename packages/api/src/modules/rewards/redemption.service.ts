@@ -5,13 +5,14 @@
  * valid (a phone number, by default the bound one; a fuel-card number by the card rules), and a high-value reward
  * (points ≥ REWARD_OTP_THRESHOLD_POINTS) carries the one-time code sent to the bound phone. Then, in one
  * transaction (the same order on MariaDB and libsql):
- * 1. the member's account row is locked (so their own concurrent redemptions queue up);
- * 2. per-member limits are counted in the Asia/Shanghai day and month (failed, refunded orders do not count);
- * 3. the one-time code is consumed;
- * 4. one unit of stock is taken: `stock = stock - 1 WHERE stock > 0` (OUT_OF_STOCK otherwise: no oversell);
- * 5. the order is written (a voucher code for own products and coupons);
- * 6. the points are debited through the ledger (oldest lots first), keyed (reward, order id);
- * 7. partner rewards get an outbox job (fulfilment.service.ts).
+ * 1. the one-time code is consumed;
+ * 2. `takeVoucher` (voucher-take.ts, the guard every voucher issue shares, coupons given by rule or by a manager
+ *    too): the member's account row is locked (so their own concurrent redemptions queue up), per-member limits are
+ *    counted in the Asia/Shanghai day and month and per member ever (failed, refunded orders do not count), and one
+ *    unit of stock is taken: `stock = stock - 1 WHERE stock > 0` (OUT_OF_STOCK otherwise: no oversell);
+ * 3. the order is written (a voucher code for own products and coupons; a coupon template sets its window);
+ * 4. the points are debited through the ledger (oldest lots first), keyed (reward, order id);
+ * 5. partner rewards get an outbox job (fulfilment.service.ts).
  * Any refusal rolls everything back: the points, the stock and the code stay as they were.
  *
  * Members redeem in the app (`redeem`); staff redeem for the member in front of the till (till-redemption.service.ts)
@@ -21,19 +22,14 @@
 import { clock } from '../../clock';
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import {
-  couponDiscountFen,
   ErrorCode,
   FUEL_BRANDS,
   isProviderKind,
-  isVoucherCode,
   ledgerReason,
-  limitReached,
-  limitWindows,
   maskPhone,
   MOBILE_OPERATORS,
   needsOtp,
   normalizeMobile,
-  normalizeVoucherCode,
   validateFuelCard,
   VOUCHER_ALPHABET,
   VOUCHER_BODY_LENGTH,
@@ -52,6 +48,7 @@ import { enqueue } from '../outbox/outbox.service';
 import { consumeCodeStep, replayOrThrow } from '../purchases/till-identity';
 import type { TierService } from '../tiers/tier.service';
 import type { OtpSender } from './otp-sender';
+import { checkVoucherUse, takeVoucher, voucherByCode, voucherWindow } from './voucher-take';
 import { FULFIL_TOPIC, REDEMPTION_SELECT, redemptionById, toRedemption, type RedemptionRow } from './redemption.rows';
 import type { RewardRow, RewardService } from './reward.service';
 
@@ -169,6 +166,9 @@ export class RedemptionService {
   private async checkAvailable(r: RewardRow, me: Me, now: Date): Promise<void> {
     const reason = this.rewards.unavailableReason(r, now);
     if (reason) throw new AppError(ErrorCode.REWARD_UNAVAILABLE, `This reward cannot be redeemed now (${reason})`, { reason });
+    // Coupon templates given rather than sold (no points price), or whose fixed dates are over.
+    if (r.pointsPrice <= 0) throw new AppError(ErrorCode.REWARD_UNAVAILABLE, 'This coupon is not for sale', { reason: 'NOT_FOR_SALE' });
+    if (r.validUntil && r.validUntil.getTime() <= now.getTime()) throw new AppError(ErrorCode.REWARD_UNAVAILABLE, 'This coupon is no longer valid', { reason: 'ENDED' });
     if (isProviderKind(r.kind) && !this.canFulfil(r.provider ?? '')) {
       throw new AppError(ErrorCode.REWARD_UNAVAILABLE, 'This reward cannot be redeemed now (its provider is not configured)', { reason: 'PROVIDER' });
     }
@@ -291,36 +291,26 @@ export class RedemptionService {
     const challengeId = needsOtp(r.pointsPrice, this.config.rewards.otpThresholdPoints) ? await this.checkOtp(me, r, target, input.otp, now) : null;
 
     const partner = isProviderKind(r.kind);
-    const windows = limitWindows(now);
     let id: number;
     try {
       id = await this.db.tx(async (q) => {
         // At a till the code step is consumed first (member row, then account row: the order of every till write).
         if (step !== null) await consumeCodeStep(q, me.memberId, step);
-        await q.get(`SELECT id FROM member_account WHERE id = ?${q.forUpdate}`, [me.memberId]);
-        if (r.limitPerDay !== null || r.limitPerMonth !== null) {
-          const used = await q.get<{ today: unknown; month: unknown }>(
-            `SELECT COALESCE(SUM(CASE WHEN created_at >= ? THEN 1 ELSE 0 END), 0) AS today, COUNT(*) AS month
-             FROM reward_redemption WHERE member_id = ? AND reward_id = ? AND created_at >= ? AND status <> 'FAILED'`,
-            [q.ts(windows.dayStart), me.memberId, r.id, q.ts(windows.monthStart)],
-          );
-          const hit = limitReached({ perDay: r.limitPerDay, perMonth: r.limitPerMonth }, { today: toInt(used?.today), thisMonth: toInt(used?.month) });
-          if (hit) throw new AppError(ErrorCode.LIMIT_REACHED, `At most ${hit.limit} per ${hit.window === 'DAY' ? 'day' : 'month'} for this reward`, { window: hit.window, limit: hit.limit });
-        }
         if (challengeId !== null) {
           const c = await q.run('UPDATE otp_challenge SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL AND attempts < ?', [q.ts(now), challengeId, OTP_MAX_ATTEMPTS]);
           if (c.affectedRows !== 1) throw new AppError(ErrorCode.OTP_INVALID, 'This code was already used: request a new one', { attemptsLeft: 0, reason: 'USED' });
         }
-        const stock = await q.run('UPDATE reward SET stock = stock - 1, updated_at = ? WHERE id = ? AND stock > 0', [q.ts(now), r.id]);
-        if (stock.affectedRows !== 1) throw new AppError(ErrorCode.OUT_OF_STOCK, 'Sold out');
-        const voucherExpiresAt = !partner && r.voucherValidDays !== null ? new Date(now.getTime() + r.voucherValidDays * 86_400_000) : null;
+        // Account lock, per-member limits, one unit of stock (voucher-take.ts: the guard every voucher issue shares).
+        await takeVoucher(q, r, me.memberId, now);
+        const window = partner ? { validFrom: null, expiresAt: null } : voucherWindow(r, now);
         const ins = await q.run(
           `INSERT INTO reward_redemption (reward_id, member_id, kind, points, cash_fen, cost_fen, status, target, idempotency_key, request_hash, out_trade_no, provider,
-             submit_count, voucher_code, voucher_expires_at, points_refunded, store_id, staff_id, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?)`,
+             submit_count, voucher_code, voucher_expires_at, voucher_valid_from, points_refunded, store_id, staff_id, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, ?)`,
           [
             r.id, me.memberId, r.kind, r.pointsPrice, r.cashFen, r.costFen, partner ? 'PENDING' : 'ISSUED', target, input.idempotencyKey, hash,
-            partner ? newRewardOrderNo(now) : null, partner ? r.provider : null, partner ? null : newVoucherCode(), voucherExpiresAt ? q.ts(voucherExpiresAt) : null,
+            partner ? newRewardOrderNo(now) : null, partner ? r.provider : null, partner ? null : newVoucherCode(), window.expiresAt ? q.ts(window.expiresAt) : null,
+            window.validFrom ? q.ts(window.validFrom) : null,
             till?.storeId ?? null, till?.staffId ?? null, q.ts(now), q.ts(now),
           ],
         );
@@ -364,48 +354,44 @@ export class RedemptionService {
   }
 
   /** A voucher by the code the member shows (normalized, check character verified) or VOUCHER_INVALID. */
-  private async byVoucherCode(code: string): Promise<{ row: RedemptionRow; reward: RewardRow }> {
-    const norm = normalizeVoucherCode(code);
-    if (!isVoucherCode(norm)) throw new AppError(ErrorCode.VOUCHER_INVALID, 'Not a voucher code');
-    const r = await this.db.q.get<Record<string, unknown>>(`${REDEMPTION_SELECT} WHERE x.voucher_code = ?`, [norm]);
-    if (!r) throw new AppError(ErrorCode.VOUCHER_INVALID, 'Unknown voucher code');
-    const row = toRedemption(r);
-    return { row, reward: await this.rewards.row(row.rewardId) };
+  private byVoucherCode(code: string): Promise<{ row: RedemptionRow; reward: RewardRow }> {
+    return voucherByCode(this.db.q, code);
   }
 
   /** Staff at a store's till: what a voucher is and whether it can be used here (nothing changes). */
   async voucher(ctx: RequestContext, code: string, storeId: number): Promise<{ redemption: RedemptionRow; reward: RewardRow; usableHere: boolean }> {
-    const staffId = await authorize(ctx, 'voucher.use', await this.org.storeTarget(storeId));
+    const store = await this.org.store(storeId);
+    const staffId = await authorize(ctx, 'voucher.use', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
     const v = await ctx.services.limits.guard('voucher-code', { userId: staffId, storeId }, () => this.byVoucherCode(code));
-    const expired = v.row.voucherExpiresAt !== null && v.row.voucherExpiresAt.getTime() <= clock.ms();
-    const usableHere = v.row.status === 'ISSUED' && !expired && (v.reward.storeIds === null || v.reward.storeIds.includes(storeId));
+    let usableHere = true;
+    try {
+      checkVoucherUse(v.row, v.reward, store, null, clock.now());
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      usableHere = false;
+    }
     return { redemption: v.row, reward: v.reward, usableHere };
   }
 
   /**
    * Staff at a store's till mark a voucher used, once: the change is a conditional update `ISSUED → USED`, so a
-   * second scan (or a concurrent one) is VOUCHER_USED and changes nothing. For coupons a spend gives the discount.
+   * second scan (or a concurrent one) is VOUCHER_USED and changes nothing. For coupons a spend gives the discount
+   * (and must reach the coupon's minimum spend); the rules are `checkVoucherUse`'s.
    */
   async useVoucher(ctx: RequestContext, code: string, storeId: number, spendFen: number | null, now = clock.now()): Promise<VoucherUse> {
     const store = await this.org.store(storeId);
     const staffId = await authorize(ctx, 'voucher.use', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
     if (spendFen !== null && (!Number.isSafeInteger(spendFen) || spendFen < 0 || spendFen > 100_000_000)) throw badInput('spendFen must be 0–100000000', 'spendFen');
     const { row, reward } = await ctx.services.limits.guard('voucher-code', { userId: staffId, storeId: store.id }, () => this.byVoucherCode(code));
-    const used = () =>
-      new AppError(ErrorCode.VOUCHER_USED, 'This voucher was already used', { usedAt: row.usedAt?.toISOString() ?? null, usedStore: row.usedStoreName });
-    if (row.status === 'USED') throw used();
-    if (row.status !== 'ISSUED') throw new AppError(ErrorCode.VOUCHER_INVALID, 'Not a voucher');
-    if (row.voucherExpiresAt !== null && row.voucherExpiresAt.getTime() <= now.getTime()) throw new AppError(ErrorCode.VOUCHER_EXPIRED, 'This voucher has expired', { expiresAt: row.voucherExpiresAt.toISOString() });
-    if (reward.storeIds !== null && !reward.storeIds.includes(store.id)) throw new AppError(ErrorCode.VOUCHER_WRONG_STORE, 'This voucher cannot be used at this store');
+    const { discountFen } = checkVoucherUse(row, reward, store, spendFen, now);
     const q = this.db.q;
     const u = await q.run(
-      "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED'",
-      [q.ts(now), store.id, staffId, q.ts(now), q.ts(now), row.id],
+      "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, discount_fen = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED'",
+      [q.ts(now), store.id, staffId, discountFen, q.ts(now), q.ts(now), row.id],
     );
     const after = (await redemptionById(q, row.id)) as RedemptionRow;
     if (u.affectedRows !== 1) throw new AppError(ErrorCode.VOUCHER_USED, 'This voucher was already used', { usedAt: after.usedAt?.toISOString() ?? null, usedStore: after.usedStoreName });
-    this.log.info({ redemptionId: row.id, storeId: store.id, staffId }, 'voucher used');
-    const discountFen = reward.kind === 'COUPON' && spendFen !== null ? couponDiscountFen(reward, spendFen) : null;
+    this.log.info({ redemptionId: row.id, storeId: store.id, staffId, discountFen }, 'voucher used');
     return { redemption: after, discountFen };
   }
 

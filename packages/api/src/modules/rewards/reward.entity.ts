@@ -1,7 +1,7 @@
 import { clock } from '../../clock';
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { Member } from '../members/member.entity';
-import { Store } from '../org/org.entity';
+import { Region, Store } from '../org/org.entity';
 import { Tier } from '../tiers/tier.entity';
 import { AppUser } from '../users/user.entity';
 
@@ -129,6 +129,46 @@ export class Reward {
   @ManyToOne(() => AppUser, { nullable: true, deleteRule: 'set null' })
   createdBy?: AppUser | null;
 
+  // ---- coupon templates (F9, coupon.service.ts): a COUPON reward made by createCouponTemplate ----
+
+  /** AMOUNT_OFF, PERCENT_OFF or GIFT; set only on coupon templates (null: a reward, or a mall coupon of createReward). */
+  @Property({ type: 'string', length: 12, nullable: true })
+  couponKind?: string | null;
+
+  /** Gift coupons: what the member gets. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  giftName?: string | null;
+
+  /** Coupon templates: the regions whose stores accept them (with storeIds; both null = the owner's whole scope). */
+  @Property({ type: 'json', nullable: true })
+  regionIds?: number[] | null;
+
+  /** The scope the template belongs to (its creator's): a region, or a store (with its region); neither = HQ. */
+  @ManyToOne(() => Region, { nullable: true, deleteRule: 'restrict' })
+  ownerRegion?: Region | null;
+
+  @ManyToOne(() => Store, { nullable: true, deleteRule: 'restrict' })
+  ownerStore?: Store | null;
+
+  /** Coupon templates with fixed dates: usable from (null = from issue) until (exclusive). */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  validFrom?: Date | null;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  validUntil?: Date | null;
+
+  /** At most this many coupons of the template per member, ever (failed orders do not count). */
+  @Property({ type: 'integer', nullable: true })
+  limitPerMember?: number | null;
+
+  /** Coupon templates: how many may be issued in all; `stock` is what is left of it. */
+  @Property({ type: 'integer', nullable: true })
+  budget?: number | null;
+
+  /** Issued to every new member at first sign-in (HQ templates only). */
+  @Property({ type: 'boolean', default: false })
+  welcome: boolean = false;
+
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date = clock.now();
 
@@ -216,6 +256,22 @@ export class RewardRedemption {
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   voucherExpiresAt?: Date | null;
+
+  /** Coupons with fixed dates: not usable before this. */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  voucherValidFrom?: Date | null;
+
+  /** Coupons given rather than bought: WELCOME (first sign-in), MANAGER (issued to a list); null = redeemed with points. */
+  @Property({ type: 'string', length: 12, nullable: true })
+  issueSource?: string | null;
+
+  /** Coupons: the discount given when used (fen). */
+  @Property({ type: 'integer', nullable: true })
+  discountFen?: number | null;
+
+  /** Coupons applied to a till purchase (recordPurchase's couponCode): that purchase. */
+  @Property({ type: 'integer', nullable: true })
+  usedPurchaseId?: number | null;
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   usedAt?: Date | null;

@@ -5,7 +5,7 @@
  * partner and a cost price. HQ managers edit the catalogue; members browse it with what they can afford first.
  */
 import { clock } from '../../clock';
-import { canAfford, ErrorCode, FACE_VALUES_YUAN, isBrandOf, isProviderKind, REWARD_KINDS, rewardUnavailableReason, sortCatalogue, type RewardKind } from '@quanzi/shared';
+import { canAfford, ErrorCode, FACE_VALUES_YUAN, isBrandOf, isProviderKind, REWARD_KINDS, rewardUnavailableReason, sortCatalogue, type CouponKind, type RewardKind } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { allows, authorize } from '../../auth/authz';
 import { TtlCache } from '../../cache';
@@ -42,6 +42,17 @@ export interface RewardRow {
   provider: string | null;
   storeIds: number[] | null;
   voucherValidDays: number | null;
+  /** Coupon templates (coupon.service.ts); null/false/empty on other rewards. */
+  couponKind: CouponKind | null;
+  giftName: string | null;
+  regionIds: number[] | null;
+  ownerRegionId: number | null;
+  ownerStoreId: number | null;
+  validFrom: Date | null;
+  validUntil: Date | null;
+  limitPerMember: number | null;
+  budget: number | null;
+  welcome: boolean;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -81,7 +92,8 @@ export interface Viewer { memberId: number; balance: number; tierRank: number }
 export interface ListedReward { row: RewardRow; affordable: boolean }
 
 export const REWARD_COLUMNS =
-  'id, kind, name, description, image_url, points_price, cash_fen, face_value_fen, brand, amount_off_fen, discount_pct, min_spend_fen, stock, limit_per_day, limit_per_month, min_tier_id, starts_at, ends_at, active, partner_id, cost_fen, provider, store_ids, voucher_valid_days, created_at, updated_at';
+  'id, kind, name, description, image_url, points_price, cash_fen, face_value_fen, brand, amount_off_fen, discount_pct, min_spend_fen, stock, limit_per_day, limit_per_month, min_tier_id, starts_at, ends_at, active, partner_id, cost_fen, provider, store_ids, voucher_valid_days, created_at, updated_at, ' +
+  'coupon_kind, gift_name, region_ids, owner_region_id, owner_store_id, valid_from, valid_until, limit_per_member, budget, welcome';
 
 const MAX_POINTS = 10_000_000;
 const MAX_FEN = 100_000_000;
@@ -94,8 +106,10 @@ export const KNOWN_PROVIDERS = ['recharge'] as const;
 const intOrNull = (v: unknown): number | null => (v == null ? null : toInt(v));
 const dateOrNull = (v: unknown): Date | null => (v == null ? null : toDate(v));
 
+const idsOrNull = (v: unknown): number[] | null => (v == null ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as number[]));
+
 export function toReward(r: Record<string, unknown>): RewardRow {
-  const stores = r.store_ids == null ? null : ((typeof r.store_ids === 'string' ? JSON.parse(r.store_ids) : r.store_ids) as number[]);
+  const stores = idsOrNull(r.store_ids);
   return {
     id: toInt(r.id),
     kind: r.kind as RewardKind,
@@ -121,6 +135,16 @@ export function toReward(r: Record<string, unknown>): RewardRow {
     provider: r.provider == null ? null : String(r.provider),
     storeIds: stores,
     voucherValidDays: intOrNull(r.voucher_valid_days),
+    couponKind: r.coupon_kind == null ? null : (String(r.coupon_kind) as CouponKind),
+    giftName: r.gift_name == null ? null : String(r.gift_name),
+    regionIds: idsOrNull(r.region_ids),
+    ownerRegionId: intOrNull(r.owner_region_id),
+    ownerStoreId: intOrNull(r.owner_store_id),
+    validFrom: dateOrNull(r.valid_from),
+    validUntil: dateOrNull(r.valid_until),
+    limitPerMember: intOrNull(r.limit_per_member),
+    budget: intOrNull(r.budget),
+    welcome: Boolean(toInt(r.welcome)),
     createdAt: toDate(r.created_at),
     updatedAt: toDate(r.updated_at),
   };
@@ -185,7 +209,7 @@ export class RewardService {
     const on = q.bool(true);
     const rows = (
       await q.all<Record<string, unknown>>(
-        `SELECT ${REWARD_COLUMNS} FROM reward WHERE active = ?${kind ? ' AND kind = ?' : ''} AND (starts_at IS NULL OR starts_at <= ?) AND (ends_at IS NULL OR ends_at > ?) ORDER BY id LIMIT 1000`,
+        `SELECT ${REWARD_COLUMNS} FROM reward WHERE active = ? AND points_price > 0${kind ? ' AND kind = ?' : ''} AND (starts_at IS NULL OR starts_at <= ?) AND (ends_at IS NULL OR ends_at > ?) ORDER BY id LIMIT 1000`,
         kind ? [on, kind, q.ts(now), q.ts(now)] : [on, q.ts(now), q.ts(now)],
       )
     ).map(toReward);
@@ -325,6 +349,7 @@ export class RewardService {
   async update(ctx: RequestContext, id: number, patch: Partial<Omit<RewardInput, 'kind' | 'stock'>>, now = clock.now()): Promise<RewardRow> {
     const userId = await authorize(ctx, 'reward.manage');
     const cur = await this.row(id);
+    if (cur.couponKind !== null) throw badInput('A coupon template: edit it with updateCouponTemplate', 'id');
     const pick = <K extends keyof RewardInput>(k: K, current: RewardInput[K]): RewardInput[K] => ((patch as RewardInput)[k] !== undefined ? (patch as RewardInput)[k] : current);
     const minTierCode = cur.minTierId === null ? null : (await this.tiers.byId(cur.minTierId)).code;
     const merged: RewardInput = {
@@ -374,7 +399,7 @@ export class RewardService {
   async adjustStock(ctx: RequestContext, id: number, delta: number, now = clock.now()): Promise<RewardRow> {
     const userId = await authorize(ctx, 'reward.manage');
     if (!Number.isSafeInteger(delta) || delta === 0 || Math.abs(delta) > MAX_STOCK) throw badInput(`delta must be a non-zero integer within ±${MAX_STOCK}`, 'delta');
-    await this.row(id);
+    if ((await this.row(id)).couponKind !== null) throw badInput("A coupon template: change its budget with updateCouponTemplate", 'id');
     await this.db.tx(async (q) => {
       const r = await q.run('UPDATE reward SET stock = stock + ?, updated_at = ? WHERE id = ? AND stock + ? >= 0 AND stock + ? <= ?', [delta, q.ts(now), id, delta, delta, MAX_STOCK]);
       if (r.affectedRows !== 1) throw badInput(`Stock cannot go below 0 or above ${MAX_STOCK}`, 'delta');

@@ -13,6 +13,7 @@ import type { TierService } from '../tiers/tier.service';
 import type { EarningService } from '../earning/earning.service';
 import { writeAudit } from '../audit/audit';
 import { paySignupBonus } from '../earning/signup-bonus';
+import { issueWelcomeCoupons } from '../coupons/coupon-issue';
 
 export type RegistrationSource = 'MINIPROGRAM' | 'IN_STORE' | 'REFERRAL' | 'DEMO';
 
@@ -76,6 +77,7 @@ export class UserService {
         const u = await q.run('INSERT INTO app_user (openid, unionid, registration_source, created_at) VALUES (?, ?, ?, ?)', [openid, unionid, source, q.ts(now)]);
         const memberId = await this.createMember(q, u.insertId, entry.dbId, addMonthsUtc(now, settings.tierPeriodMonths), now);
         await paySignupBonus(q, memberId, settings, now);
+        await issueWelcomeCoupons(q, memberId, now);
         return u.insertId;
       });
       return { userId, created: true };

@@ -108,6 +108,10 @@ export default function ProfilePage() {
               <Text>我的兑换</Text>
               <Text className='muted'>›</Text>
             </View>
+            <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/rewards/coupons/index' })}>
+              <Text>我的优惠券</Text>
+              <Text className='muted'>›</Text>
+            </View>
             <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/pages/event/mine/index' })}>
               <Text>我的活动</Text>
               <Text className='muted'>›</Text>

@@ -1,7 +1,7 @@
 import { clock } from '../../utils/clock';
 import { useMemo, useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Text, View } from '@tarojs/components';
+import { Input, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
@@ -27,6 +27,7 @@ export default function PurchasePage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
+  const [coupon, setCoupon] = useState('');
 
   const { valid, lines: parsed, totalFen } = useMemo(() => parseLines(lines), [lines]);
 
@@ -56,6 +57,7 @@ export default function PurchasePage() {
         storeId: current.storeId,
         lines: parsed,
         idempotencyKey: key,
+        couponCode: coupon,
       });
       setReceipt(r);
       tillMember.set({ ...current, member: { ...current.member, points: r.balance } });
@@ -69,6 +71,7 @@ export default function PurchasePage() {
   const again = () => {
     setReceipt(null);
     setLines([newLine()]);
+    setCoupon('');
     setKey(newIdempotencyKey('purchase'));
   };
 
@@ -79,6 +82,11 @@ export default function PurchasePage() {
           return (
             <View className='purchase'>
               <StatusView kind='success' title={`已积分 ${receipt.points}`} description={`会员 ${receipt.memberNo} 当前积分 ${receipt.balance}`} />
+              {receipt.discountFen > 0 ? (
+                <View className='card purchase__coupon-result'>
+                  <Text>{`优惠券抵扣 ¥${yuan(receipt.discountFen)}，实付 ¥${yuan(receipt.paidFen)}（按实付积分）`}</Text>
+                </View>
+              ) : null}
               {receipt.steps.length > 0 ? (
                 <View className='card'>
                   {receipt.steps.map((s, i) => (
@@ -123,9 +131,23 @@ export default function PurchasePage() {
                   ))
                 : null}
             </View>
+            <View className='card'>
+              <Text className='card__title'>优惠券（选填）</Text>
+              <Input
+                className='purchase__coupon'
+                value={coupon}
+                maxlength={16}
+                placeholder='会员出示的券码，如 ABCD EFGH JKLM'
+                onInput={(e) => {
+                  setCoupon(e.detail.value);
+                  setError(null);
+                }}
+              />
+              {coupon.trim() ? <Text className='muted purchase__coupon-note'>抵扣后按实付金额积分，以收银结果为准</Text> : null}
+            </View>
             <ErrorNotice error={error} />
             <Button type='primary' block loading={busy} disabled={!valid || busy} onClick={() => void submit()}>
-              {preview ? `确认消费，积 ${preview.points} 分` : '确认消费'}
+              {preview && !coupon.trim() ? `确认消费，积 ${preview.points} 分` : '确认消费'}
             </Button>
           </View>
         );
