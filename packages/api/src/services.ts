@@ -11,6 +11,7 @@ import { MemberService } from './modules/members/member.service';
 import { OrgService } from './modules/org/org.service';
 import { PurchaseService } from './modules/purchases/purchase.service';
 import { TillIdentifier } from './modules/purchases/till-identity';
+import { PurchaseAccrual } from './modules/purchases/purchase-accrual';
 import { TierService } from './modules/tiers/tier.service';
 import { UserService } from './modules/users/user.service';
 import { PaymentService } from './modules/payments/payment.service';
@@ -72,7 +73,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const members = new MemberService(db, tiers, org, tokens);
   const ledger = new LedgerService(db);
   const till = new TillIdentifier(members, tokens, limits);
-  const purchases = new PurchaseService(db, till, earning, tiers, org, log);
+  const accrual = new PurchaseAccrual(earning, tiers);
+  const purchases = new PurchaseService(db, till, accrual, org, log);
   const wp = config.wechatPay;
   const verifier = wp ? new WechatPayVerifier(wp.platformKeys, wp.apiV3Key) : null;
   const payClient =
@@ -80,7 +82,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
       ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
       : null;
   const payAnomalies = new PayAnomalyService(db, log);
-  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, org, log, payAnomalies);
+  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, accrual, org, log, payAnomalies);
   const outboxRetention = new OutboxRetentionService(db, log, { retentionDays: config.outbox.retentionDays });
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);

@@ -19,10 +19,11 @@ import type { Logger } from '../../logger';
 import { WechatPayError, type RequestPaymentParams, type WechatPayClient, type WechatPayTransaction } from '../../integrations/wechatpay/wechatpay-client';
 import { WechatPayVerifyError, type WechatPayVerifier } from '../../integrations/wechatpay/wechatpay-verifier';
 import type { WechatClient } from '../../integrations/wechat/wechat-client';
-import { credit, debit } from '../ledger/ledger.service';
+import { debit } from '../ledger/ledger.service';
 import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
+import type { PurchaseAccrual } from '../purchases/purchase-accrual';
 import { validatePurchaseLines, type PurchaseLine } from '../purchases/purchase-lines';
 import type { AnomalySource, PayAnomalyService } from './pay-anomaly.service';
 
@@ -98,6 +99,7 @@ export class PaymentService {
     private readonly wechat: Pick<WechatClient, 'getUnlimitedWxaCode'>,
     private readonly earning: EarningService,
     private readonly tiers: TierService,
+    private readonly accrual: PurchaseAccrual,
     private readonly org: OrgService,
     private readonly log: Logger,
     private readonly anomalies: PayAnomalyService,
@@ -129,9 +131,7 @@ export class PaymentService {
   /** Points this purchase would earn for a member of `tierId` at `storeId` now (the same engine as at payment). */
   async previewPoints(storeId: number, tierId: number, lines: { category: string; amountFen: number }[], at = clock.now()): Promise<number> {
     const store = await this.org.store(storeId);
-    const tier = await this.tiers.byId(tierId);
-    const r = await this.earning.compute({ storeId: String(store.id), regionId: String(store.regionId), at, tierMultiplierPct: tier.multiplierPct, tierName: tier.name, lines });
-    return r.points;
+    return (await this.accrual.evaluate(store, tierId, lines, at)).earned.points;
   }
 
   /**
@@ -367,8 +367,9 @@ export class PaymentService {
       return r.affectedRows === 1;
     }
     const tierRow = await this.db.q.get<{ tier_id: unknown }>('SELECT tier_id FROM member WHERE id = ?', [memberId]);
-    const points = await this.previewPoints(order.storeId, toInt(tierRow?.tier_id), order.lines, paidAt);
-    const settings = await this.earning.settings();
+    const store = await this.org.store(order.storeId);
+    const { earned, settings } = await this.accrual.evaluate(store, toInt(tierRow?.tier_id), order.lines, paidAt);
+    const points = earned.points;
     const mid = memberId;
     const done = await this.db.tx(async (q) => {
       // The order row first: a duplicate notification stops here (0 rows), whatever the interleaving.
@@ -377,18 +378,15 @@ export class PaymentService {
       ]);
       if (r.affectedRows !== 1) return false;
       await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [mid]); // member before account, as at the till
-      await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
-        mid, order.storeId, order.amountFen, JSON.stringify(order.lines), points, `wechatpay:${tx.transaction_id}`, 'wechatpay', q.ts(paidAt),
-      ]);
-      if (points > 0) {
-        await credit(
-          q,
-          { memberId: mid, kind: 'EARN', reason: ledgerReason.wechatPay(order.amountFen), actorId: null, storeId: order.storeId, sourceType: 'wechatpay', sourceRef: tx.transaction_id as string, requestHash: null, now: paidAt },
-          points,
-          settings.pointsValidityMonths,
-        );
-      }
-      await this.tiers.reevaluate(q, mid, now, settings.tierPeriodMonths);
+      await this.accrual.accrue(
+        q,
+        {
+          memberId: mid, storeId: order.storeId, staffId: null, amountFen: order.amountFen, lines: order.lines, points,
+          idempotencyKey: `wechatpay:${tx.transaction_id}`, requestHash: 'wechatpay', at: paidAt, now,
+          ledger: { sourceType: 'wechatpay', sourceRef: tx.transaction_id as string, reason: ledgerReason.wechatPay(order.amountFen), actorId: null, requestHash: null },
+        },
+        settings,
+      );
       return true;
     });
     if (done) this.log.info({ outTradeNo: order.outTradeNo, memberId: mid, points }, 'payment completed');

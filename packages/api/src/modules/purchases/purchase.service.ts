@@ -9,13 +9,12 @@ import type { Logger } from '../../logger';
 import { validatePurchaseLines, type PurchaseLine } from './purchase-lines';
 
 export type { PurchaseLine } from './purchase-lines';
-import { credit, debit, spendableBalance } from '../ledger/ledger.service';
+import { debit, spendableBalance } from '../ledger/ledger.service';
 import { consumeCodeStep, replayOrThrow, type TillIdentifier, type TillIdentity } from './till-identity';
 
 export type { TillIdentity } from './till-identity';
-import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
-import type { TierService } from '../tiers/tier.service';
+import type { PurchaseAccrual } from './purchase-accrual';
 
 export interface RecordPurchaseInput extends TillIdentity { storeId: number; amountFen: number; lines: PurchaseLine[]; idempotencyKey: string }
 export interface RedeemPointsInput extends TillIdentity { storeId: number; points: number; reason: string; idempotencyKey: string }
@@ -35,8 +34,7 @@ export class PurchaseService {
   constructor(
     private readonly db: Db,
     private readonly till: TillIdentifier,
-    private readonly earning: EarningService,
-    private readonly tiers: TierService,
+    private readonly accrual: PurchaseAccrual,
     private readonly org: OrgService,
     private readonly log: Logger,
   ) {}
@@ -59,34 +57,21 @@ export class PurchaseService {
     const v = await this.till.verifyOrReplay(who, now, () => this.findPurchase(input.idempotencyKey, hash));
     if ('replay' in v) return v.replay;
     const { member, step } = v;
-    const tier = await this.tiers.byId(member.tierId);
-    const settings = await this.earning.settings();
-    const earned = await this.earning.compute({
-      storeId: String(store.id),
-      regionId: String(store.regionId),
-      at: now,
-      tierMultiplierPct: tier.multiplierPct,
-      tierName: tier.name,
-      lines: input.lines,
-    });
+    const { earned, settings } = await this.accrual.evaluate(store, member.tierId, input.lines, now);
     const reason = ledgerReason.purchase(input.amountFen);
     try {
       const id = await this.db.tx(async (q) => {
         await consumeCodeStep(q, member.id, step);
-        const p = await q.run(
-          'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [member.id, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, q.ts(now)],
+        const a = await this.accrual.accrue(
+          q,
+          {
+            memberId: member.id, storeId: store.id, staffId, amountFen: input.amountFen, lines: input.lines, points: earned.points,
+            idempotencyKey: input.idempotencyKey, requestHash: hash, at: now, now,
+            ledger: { sourceType: 'purchase', sourceRef: null, reason, actorId: staffId, requestHash: hash },
+          },
+          settings,
         );
-        if (earned.points > 0) {
-          await credit(
-            q,
-            { memberId: member.id, kind: 'EARN', reason, actorId: staffId, storeId: store.id, sourceType: 'purchase', sourceRef: String(p.insertId), requestHash: hash, now },
-            earned.points,
-            settings.pointsValidityMonths,
-          );
-        }
-        await this.tiers.reevaluate(q, member.id, now, settings.tierPeriodMonths);
-        return p.insertId;
+        return a.purchaseId;
       });
       const balance = await this.balance(member.id);
       this.log.info({ purchaseId: id, memberId: member.id, storeId: store.id, staffId, amountFen: input.amountFen, points: earned.points }, 'purchase recorded');
