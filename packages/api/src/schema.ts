@@ -17,8 +17,9 @@ import { NotificationResolver } from './modules/notifications/notification.resol
 import { RedemptionResolver, RewardResolver } from './modules/rewards/reward.resolver';
 import { OutboxResolver } from './modules/outbox/outbox.resolver';
 import { ConsoleResolver } from './modules/console/console.resolver';
+import { ReferralResolver } from './modules/referrals/referral.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, ReferralResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -12,6 +12,9 @@ import { OrgService } from './modules/org/org.service';
 import { PurchaseService } from './modules/purchases/purchase.service';
 import { TillIdentifier } from './modules/purchases/till-identity';
 import { PurchaseAccrual } from './modules/purchases/purchase-accrual';
+import { ReferralSettingsService } from './modules/referrals/referral-settings.service';
+import { ReferralCredits } from './modules/referrals/referral-credits';
+import { ReferralService } from './modules/referrals/referral.service';
 import { TierService } from './modules/tiers/tier.service';
 import { UserService } from './modules/users/user.service';
 import { PaymentService } from './modules/payments/payment.service';
@@ -57,6 +60,8 @@ export interface Services extends RewardServices {
   consoleOrg: ConsoleOrgService;
   limits: RateLimitService;
   payAnomalies: PayAnomalyService;
+  referralSettings: ReferralSettingsService;
+  referrals: ReferralService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -66,14 +71,17 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const org = new OrgService(db);
   const tiers = new TierService(db);
   const earning = new EarningService(db, org);
-  const users = new UserService(db, wechat, tokens, tiers, earning, org, log);
+  const referralSettings = new ReferralSettingsService(db);
+  const referralCredits = new ReferralCredits(referralSettings, log);
+  const referrals = new ReferralService(db, config, wechat, referralSettings, earning, org, log);
+  const users = new UserService(db, wechat, tokens, tiers, earning, org, log, referrals);
   const outbox = new OutboxService(db, log);
   const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
   const limits = new RateLimitService(config.limits, db, notifications, log);
   const members = new MemberService(db, tiers, org, tokens);
   const ledger = new LedgerService(db);
   const till = new TillIdentifier(members, tokens, limits);
-  const accrual = new PurchaseAccrual(earning, tiers);
+  const accrual = new PurchaseAccrual(earning, tiers, referralCredits);
   const purchases = new PurchaseService(db, till, accrual, org, log);
   const wp = config.wechatPay;
   const verifier = wp ? new WechatPayVerifier(wp.platformKeys, wp.apiV3Key) : null;
@@ -82,7 +90,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
       ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
       : null;
   const payAnomalies = new PayAnomalyService(db, log);
-  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, accrual, org, log, payAnomalies);
+  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, accrual, org, log, payAnomalies, referralCredits);
   const outboxRetention = new OutboxRetentionService(db, log, { retentionDays: config.outbox.retentionDays });
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
@@ -92,5 +100,5 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
-  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, ...rewardServices };
+  return { config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, referralSettings, referrals, ...rewardServices };
 }

@@ -90,6 +90,9 @@ describe('allows() and managerCovers() (pure)', () => {
     ['an organizer may not use the console', [organizer], 'console.use', hq, false],
     ['a store manager reads the audit trail (its scope filtered by the query)', [guomaoManager], 'audit.read', hq, true],
     ['staff read no audit trail', [guomaoStaff], 'audit.read', hq, false],
+    ['only HQ managers set the referral programme', [bjManager], 'referral.manage', hq, false],
+    ['a region manager reads its region’s referral report', [bjManager], 'referral.report', beijing, true],
+    ['a region manager cannot read another region’s referral report', [bjManager], 'referral.report', xian, false],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
   ])('allows: %s', (_name, grants, action, target, expected) => {
     expect(allows(grants, action, target)).toBe(expected);
@@ -140,7 +143,12 @@ type OpName =
   | 'roleGrants'
   | 'auditLog'
   | 'payAnomalies'
-  | 'resolvePayAnomaly';
+  | 'resolvePayAnomaly'
+  | 'updateReferralProgram'
+  | 'referralProgram'
+  | 'referralReport(STORE guomao)'
+  | 'referralReport(REGION beijing)'
+  | 'referralReport(HQ)';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -186,6 +194,11 @@ const MATRIX: [OpName, string][] = [
   ['auditLog',                                 'U    F      F     F     F     A     A     A     A'],
   ['payAnomalies',                             'U    F      F     F     F     F     F     F     A'],
   ['resolvePayAnomaly',                        'U    F      F     F     F     F     F     F     A'],
+  ['updateReferralProgram',                    'U    F      F     F     F     F     F     F     A'],
+  ['referralProgram',                          'U    F      F     F     F     A     A     A     A'],
+  ['referralReport(STORE guomao)',             'U    F      F     F     F     A     A     F     A'],
+  ['referralReport(REGION beijing)',           'U    F      F     F     F     F     A     F     A'],
+  ['referralReport(HQ)',                       'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -221,6 +234,8 @@ const ACK_DEAD_LETTER = 'mutation($id: ID!) { acknowledgeDeadLetter(id: $id) { i
 const RUN_RETENTION = 'mutation { runOutboxRetention { delivered deadLetters } }';
 const PAY_ANOMALIES = '{ payAnomalies(resolved: false, first: 5) { id kind timesSeen } }';
 const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
+const UPDATE_REFERRAL = 'mutation($input: ReferralProgramInput!) { updateReferralProgram(input: $input) { referrerBonus } }';
+const REFERRAL_REPORT = 'query($regionId: ID, $storeId: ID) { referralReport(regionId: $regionId, storeId: $storeId) { storeId signUps } }';
 
 const MONTH = 30 * 86_400_000;
 
@@ -323,6 +338,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       roles: norm(await q.all('SELECT id, user_id, role, scope_key FROM role_assignment ORDER BY id')),
       audit: await count('audit_log'),
       anomalies: norm(await q.all('SELECT id, resolved_at, resolved_by_id, resolution_note FROM pay_anomaly ORDER BY id')),
+      referralProgram: norm(await q.all('SELECT enabled, referrer_bonus, referee_bonus, share_pct, share_months, monthly_cap, qualifying_min_fen FROM referral_program')),
     };
   }
 
@@ -436,6 +452,16 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     auditLog: async () => ({ query: '{ auditLog(first: 5) { total items { id action } } }', variables: {}, mutates: false }),
     payAnomalies: async () => ({ query: PAY_ANOMALIES, variables: {}, mutates: false }),
     resolvePayAnomaly: async () => ({ query: RESOLVE_ANOMALY, variables: { id: String(await anomaly()), note: '已联系微信支付核实并退款' }, mutates: true }),
+    updateReferralProgram: async () => {
+      // A different bonus each time: an allowed call changes the row.
+      const cur = await t.app.services.referralSettings.get();
+      const input = { enabled: true, referrerBonus: cur.referrerBonus === 500 ? 800 : 500, refereeBonus: 0, sharePct: 10, shareMonths: 12, monthlyCap: 0, qualifyingMinFen: 0 };
+      return { query: UPDATE_REFERRAL, variables: { input }, mutates: true };
+    },
+    referralProgram: async () => ({ query: '{ referralProgram { enabled referrerBonus } }', variables: {}, mutates: false }),
+    'referralReport(STORE guomao)': async () => ({ query: REFERRAL_REPORT, variables: { storeId: String(t.org.guomao) }, mutates: false }),
+    'referralReport(REGION beijing)': async () => ({ query: REFERRAL_REPORT, variables: { regionId: String(t.org.beijing) }, mutates: false }),
+    'referralReport(HQ)': async () => ({ query: REFERRAL_REPORT, variables: {}, mutates: false }),
   };
 
   /** A fresh user holding a grant at 国贸 (setup, bypassing authorization); its id. */

@@ -51,6 +51,13 @@ export const ErrorCode = {
   OPERATION_NOT_ALLOWED: 'OPERATION_NOT_ALLOWED',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL: 'INTERNAL',
+  /** Referrals (F8): why a sign-in through an invitation did not bind the member to the referrer, or a credit was not paid. */
+  REFERRAL_UNKNOWN: 'REFERRAL_UNKNOWN',
+  REFERRAL_SELF: 'REFERRAL_SELF',
+  REFERRAL_NOT_NEW: 'REFERRAL_NOT_NEW',
+  REFERRAL_ALREADY_BOUND: 'REFERRAL_ALREADY_BOUND',
+  REFERRAL_DISABLED: 'REFERRAL_DISABLED',
+  REFERRAL_CAP_REACHED: 'REFERRAL_CAP_REACHED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -103,6 +110,12 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   OPERATION_NOT_ALLOWED: '不支持的请求，请更新小程序后重试',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
   INTERNAL: '系统繁忙，请稍后再试',
+  REFERRAL_UNKNOWN: '邀请链接无效，已为您正常登录',
+  REFERRAL_SELF: '不能接受自己的邀请',
+  REFERRAL_NOT_NEW: '您已是会员，邀请仅对新会员有效',
+  REFERRAL_ALREADY_BOUND: '您已接受过其他会员的邀请',
+  REFERRAL_DISABLED: '邀请活动暂未开放，已为您正常登录',
+  REFERRAL_CAP_REACHED: '本月邀请奖励已达上限',
 };
 
 /** What the API adds to `extensions` that changes the message shown (see `errorMessageZhFor`). */

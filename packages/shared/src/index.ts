@@ -6,3 +6,4 @@ export * from './member-code';
 export * from './format';
 export * from './clubs';
 export * from './rewards';
+export * from './referrals';

@@ -43,7 +43,10 @@ export type Action =
   | 'voucher.use' // look up and mark used a reward voucher at a store's till
   | 'outbox.manage' // dead letters (list, acknowledge) and outbox retention
   | 'console.use' // sign in to the manager console (confirm its QR code), read one's scope and role grants in it
-  | 'audit.read'; // the audit trail (filtered to the manager's scope by the query)
+  | 'audit.read' // the audit trail (filtered to the manager's scope by the query)
+  | 'referral.manage' // the referral programme's settings (F8)
+  | 'referral.settings' // read them
+  | 'referral.report'; // the referral report of a store, a region or HQ
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -88,6 +91,9 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'outbox.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'console.use': (g) => g.role === 'MANAGER',
   'audit.read': (g) => g.role === 'MANAGER',
+  'referral.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
+  'referral.settings': (g) => g.role === 'MANAGER',
+  'referral.report': managerCovers,
 };
 
 /** Whether the grants allow `action` on `target`. */

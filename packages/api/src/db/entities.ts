@@ -14,6 +14,7 @@ import { OutboxItem } from '../modules/outbox/outbox.entity';
 import { OtpChallenge, Reward, RewardPartner, RewardRedemption } from '../modules/rewards/reward.entity';
 import { AuditLog } from '../modules/audit/audit.entity';
 import { ConsoleLogin } from '../modules/console/console-login.entity';
+import { Referral, ReferralCredit, ReferralInvite, ReferralProgram } from '../modules/referrals/referral.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -48,4 +49,8 @@ export const entities = [
   OtpChallenge,
   AuditLog,
   ConsoleLogin,
+  ReferralProgram,
+  ReferralInvite,
+  Referral,
+  ReferralCredit,
 ];

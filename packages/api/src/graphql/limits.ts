@@ -35,6 +35,7 @@ export const PAGE_LIMITS: Record<string, number> = {
   'Query.roleGrants': 200,
   'Query.auditLog': 200,
   'Query.payAnomalies': 200,
+  'Query.myReferrals': 50,
 };
 
 /**
@@ -80,6 +81,7 @@ export const LIST_SIZES: Record<string, number> = {
   'AuditPage.items': 1, // sized by auditLog's `first`
   'ManagerScopeType.regions': 50, // as Query.regions
   'ManagerScopeType.stores': 500, // as Query.stores
+  'Query.referralReport': 501, // one row per store in scope (as Query.stores), plus HQ's row for referrers without a store
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */

@@ -24,6 +24,7 @@ import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
 import type { PurchaseAccrual } from '../purchases/purchase-accrual';
+import type { ReferralCredits } from '../referrals/referral-credits';
 import { validatePurchaseLines, type PurchaseLine } from '../purchases/purchase-lines';
 import type { AnomalySource, PayAnomalyService } from './pay-anomaly.service';
 
@@ -103,6 +104,7 @@ export class PaymentService {
     private readonly org: OrgService,
     private readonly log: Logger,
     private readonly anomalies: PayAnomalyService,
+    private readonly referrals: ReferralCredits,
   ) {}
 
   /** outTradeNo → its code until the order expires (see {@link MAX_CACHED_CODES}). */
@@ -368,7 +370,7 @@ export class PaymentService {
     }
     const tierRow = await this.db.q.get<{ tier_id: unknown }>('SELECT tier_id FROM member WHERE id = ?', [memberId]);
     const store = await this.org.store(order.storeId);
-    const { earned, settings } = await this.accrual.evaluate(store, toInt(tierRow?.tier_id), order.lines, paidAt);
+    const { earned, ...settings } = await this.accrual.evaluate(store, toInt(tierRow?.tier_id), order.lines, paidAt);
     const points = earned.points;
     const mid = memberId;
     const done = await this.db.tx(async (q) => {
@@ -566,7 +568,7 @@ export class PaymentService {
       ]);
       if (r.affectedRows !== 1) return false;
       const f = await q.get<Record<string, unknown>>('SELECT id, order_id, amount_fen FROM pay_refund WHERE out_refund_no = ?', [res.out_refund_no]);
-      const o = await q.get<Record<string, unknown>>(`SELECT id, member_id, store_id, amount_fen, points, refunded_fen, points_reversed FROM pay_order WHERE id = ?${q.forUpdate}`, [f?.order_id]);
+      const o = await q.get<Record<string, unknown>>(`SELECT id, member_id, store_id, amount_fen, points, refunded_fen, points_reversed, transaction_id FROM pay_order WHERE id = ?${q.forUpdate}`, [f?.order_id]);
       if (!f || !o) throw new Error(`refund ${res.out_refund_no} without its order`);
       const refunded = toInt(o.refunded_fen) + toInt(f.amount_fen);
       const orderPoints = toInt(o.points);
@@ -587,6 +589,11 @@ export class PaymentService {
               taken,
             );
           }
+        }
+        // The referrer's share of this purchase goes back in the same proportion (referral-credits.ts).
+        const earnedEntry = await q.get<{ id: unknown }>("SELECT id FROM points_entry WHERE source_type = 'wechatpay' AND source_ref = ?", [String(o.transaction_id)]);
+        if (earnedEntry) {
+          await this.referrals.onRefund(q, { entryId: toInt(earnedEntry.id), refundedFen: refunded, amountFen: toInt(o.amount_fen), refundRef: res.out_refund_no, storeId: toInt(o.store_id), at: now });
         }
         // Refunded spend no longer counts towards tiers (a negative purchase row; history is never edited).
         await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [

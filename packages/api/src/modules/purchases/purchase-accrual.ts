@@ -2,19 +2,25 @@
  * "Earn for a purchase" (F4): the one step every recorded purchase goes through — the till's `recordPurchase` and a
  * WeChat Pay payment (notification or recovery) alike. The earning engine evaluates the purchase before the
  * transaction; inside the caller's transaction (the member row already locked by the caller) come the purchase row,
- * the ledger credit and the tier re-evaluation.
+ * the ledger credit, the tier re-evaluation and the referrer's credits (a bonus at the first qualifying purchase, a
+ * share of the points earned: see referral-credits.ts).
  */
-import type { EarningResult } from '@quanzi/shared';
+import type { EarningResult, ReferralSettings } from '@quanzi/shared';
 import type { Q } from '../../db/sql';
 import { credit } from '../ledger/ledger.service';
 import type { EarningService, ProgramSettings } from '../earning/earning.service';
 import type { TierService } from '../tiers/tier.service';
 import type { PurchaseLine } from './purchase-lines';
+import type { ReferralCredits } from '../referrals/referral-credits';
 
-/** What the engine says a purchase earns, with the programme settings the accrual applies. */
+/**
+ * What the engine says a purchase earns, with the programme settings the accrual applies (read before the transaction:
+ * a cache reload inside it would wait for a second connection, which the embedded database does not have).
+ */
 export interface Evaluation {
   earned: EarningResult;
   settings: ProgramSettings;
+  referral: ReferralSettings;
 }
 
 export interface AccrualInput {
@@ -47,6 +53,7 @@ export class PurchaseAccrual {
   constructor(
     private readonly earning: EarningService,
     private readonly tiers: TierService,
+    private readonly referrals: ReferralCredits,
   ) {}
 
   /** Points a member of `tierId` earns for `lines` at the store at `at` (the engine's result, with its steps). */
@@ -60,11 +67,11 @@ export class PurchaseAccrual {
       tierName: tier.name,
       lines,
     });
-    return { earned, settings: await this.earning.settings() };
+    return { earned, settings: await this.earning.settings(), referral: await this.referrals.settings() };
   }
 
-  /** Inside the caller's transaction, after it has locked the member row: purchase row, credit, tier. */
-  async accrue(q: Q, a: AccrualInput, settings: ProgramSettings): Promise<Accrual> {
+  /** Inside the caller's transaction, after it has locked the member row: purchase row, credit, tier, referral credits. */
+  async accrue(q: Q, a: AccrualInput, { settings, referral }: Omit<Evaluation, 'earned'>): Promise<Accrual> {
     const p = await q.run(
       'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [a.memberId, a.storeId, a.staffId, a.amountFen, JSON.stringify(a.lines), a.points, a.idempotencyKey, a.requestHash, q.ts(a.at)],
@@ -83,6 +90,7 @@ export class PurchaseAccrual {
       entryId = c.entryId;
     }
     await this.tiers.reevaluate(q, a.memberId, a.now, settings.tierPeriodMonths);
+    await this.referrals.onEarn(q, { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, storeId: a.storeId, at: a.at, validityMonths: settings.pointsValidityMonths }, referral);
     return { purchaseId: p.insertId, entryId };
   }
 }

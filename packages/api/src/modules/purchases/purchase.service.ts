@@ -57,7 +57,7 @@ export class PurchaseService {
     const v = await this.till.verifyOrReplay(who, now, () => this.findPurchase(input.idempotencyKey, hash));
     if ('replay' in v) return v.replay;
     const { member, step } = v;
-    const { earned, settings } = await this.accrual.evaluate(store, member.tierId, input.lines, now);
+    const { earned, ...settings } = await this.accrual.evaluate(store, member.tierId, input.lines, now);
     const reason = ledgerReason.purchase(input.amountFen);
     try {
       const id = await this.db.tx(async (q) => {
