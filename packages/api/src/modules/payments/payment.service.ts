@@ -593,7 +593,7 @@ export class PaymentService {
         // The referrer's share of this purchase goes back in the same proportion (referral-credits.ts).
         const earnedEntry = await q.get<{ id: unknown }>("SELECT id FROM points_entry WHERE source_type = 'wechatpay' AND source_ref = ?", [String(o.transaction_id)]);
         if (earnedEntry) {
-          await this.referrals.onRefund(q, { entryId: toInt(earnedEntry.id), refundedFen: refunded, amountFen: toInt(o.amount_fen), refundRef: res.out_refund_no, storeId: toInt(o.store_id), at: now });
+          await this.referrals.onRefund(q, { entryId: toInt(earnedEntry.id), refundedFen: refunded, amountFen: toInt(o.amount_fen), refundRef: res.out_refund_no, at: now });
         }
         // Refunded spend no longer counts towards tiers (a negative purchase row; history is never edited).
         await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [

@@ -90,7 +90,7 @@ export class PurchaseAccrual {
       entryId = c.entryId;
     }
     await this.tiers.reevaluate(q, a.memberId, a.now, settings.tierPeriodMonths);
-    await this.referrals.onEarn(q, { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, storeId: a.storeId, at: a.at, validityMonths: settings.pointsValidityMonths }, referral);
+    await this.referrals.onEarn(q, { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, at: a.at, validityMonths: settings.pointsValidityMonths }, referral);
     return { purchaseId: p.insertId, entryId };
   }
 }

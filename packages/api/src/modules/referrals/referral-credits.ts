@@ -6,6 +6,8 @@
  *   reversals, refunds or referral credits, so shares never chain;
  * - on the referee's refund, the share taken back in proportion, like the purchase's own points.
  *
+ * The referrer's entries carry no store: the referrer was not at the referee's till (the reason names the friend).
+ *
  * Cost when the referee has no referrer: one lookup of `referral.referee_id` (unique index); none when the programme
  * is off. Locks: the caller holds the referee's member row; the referrer's member row is locked next (a referrer
  * always existed before its referee, so locks go from newer to older members and cannot cycle), then its account.
@@ -23,7 +25,6 @@ export interface Earning {
   entryId: number | null;
   points: number;
   amountFen: number;
-  storeId: number | null;
   at: Date;
   validityMonths: number;
 }
@@ -36,7 +37,6 @@ export interface Reversal {
   amountFen: number;
   /** The refund's own key (e.g. the out_refund_no): the share reversal's idempotency key. */
   refundRef: string;
-  storeId: number | null;
   at: Date;
 }
 
@@ -81,7 +81,7 @@ export class ReferralCredits {
       if (cap.pay > 0) {
         const c = await credit(
           q,
-          { memberId: referrerId, kind: 'EARN', reason, actorId: null, storeId: e.storeId, sourceType: kind === 'BONUS' ? 'referral_bonus' : 'referral_share', sourceRef, requestHash: null, now: e.at },
+          { memberId: referrerId, kind: 'EARN', reason, actorId: null, storeId: null, sourceType: kind === 'BONUS' ? 'referral_bonus' : 'referral_share', sourceRef, requestHash: null, now: e.at },
           cap.pay,
           e.validityMonths,
         );
@@ -124,7 +124,7 @@ export class ReferralCredits {
       await debit(
         q,
         {
-          memberId: referrerId, kind: 'REVERSAL', reason: ledgerReason.referralShareReversal(await this.refereeName(q, toInt(referee?.referee_id))), actorId: null, storeId: rv.storeId,
+          memberId: referrerId, kind: 'REVERSAL', reason: ledgerReason.referralShareReversal(await this.refereeName(q, toInt(referee?.referee_id))), actorId: null, storeId: null,
           sourceType: 'referral_share_reversal', sourceRef: rv.refundRef, requestHash: null, now: rv.at,
         },
         taken,

@@ -7,7 +7,7 @@ import { DEFAULT_REFERRAL_SETTINGS, referralSettingsProblems, type ReferralSetti
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { TtlCache } from '../../cache';
-import { toDate, toInt, type Db } from '../../db/sql';
+import { isUniqueViolation, toDate, toInt, type Db } from '../../db/sql';
 import { badInput } from '../../errors';
 import { writeAudit } from '../audit/audit';
 
@@ -65,21 +65,27 @@ export class ReferralSettingsService {
     };
     const problem = referralSettingsProblems(next)[0];
     if (problem) throw badInput(problem.message, problem.field);
-    await this.db.tx(async (q) => {
-      const before = await q.get<Record<string, unknown>>(`SELECT ${COLUMNS} FROM referral_program WHERE id = 1${q.forUpdate}`);
-      const values = [q.bool(next.enabled), next.referrerBonus, next.refereeBonus, next.sharePct, next.shareMonths, next.monthlyCap, next.qualifyingMinFen, actor, q.ts(now)];
-      if (before) {
-        await q.run(
-          'UPDATE referral_program SET enabled = ?, referrer_bonus = ?, referee_bonus = ?, share_pct = ?, share_months = ?, monthly_cap = ?, qualifying_min_fen = ?, updated_by_id = ?, updated_at = ? WHERE id = 1',
-          values,
-        );
-      } else {
-        await q.run(
-          'INSERT INTO referral_program (id, enabled, referrer_bonus, referee_bonus, share_pct, share_months, monthly_cap, qualifying_min_fen, updated_by_id, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          values,
-        );
-      }
-      await writeAudit(q, actor, { action: 'updateReferralProgram', targetType: 'program', targetId: 'referral', before: before ?? null, after: next }, now);
+    const write = () =>
+      this.db.tx(async (q) => {
+        const before = await q.get<Record<string, unknown>>(`SELECT ${COLUMNS} FROM referral_program WHERE id = 1${q.forUpdate}`);
+        const values = [q.bool(next.enabled), next.referrerBonus, next.refereeBonus, next.sharePct, next.shareMonths, next.monthlyCap, next.qualifyingMinFen, actor, q.ts(now)];
+        if (before) {
+          await q.run(
+            'UPDATE referral_program SET enabled = ?, referrer_bonus = ?, referee_bonus = ?, share_pct = ?, share_months = ?, monthly_cap = ?, qualifying_min_fen = ?, updated_by_id = ?, updated_at = ? WHERE id = 1',
+            values,
+          );
+        } else {
+          await q.run(
+            'INSERT INTO referral_program (id, enabled, referrer_bonus, referee_bonus, share_pct, share_months, monthly_cap, qualifying_min_fen, updated_by_id, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            values,
+          );
+        }
+        await writeAudit(q, actor, { action: 'updateReferralProgram', targetType: 'program', targetId: 'referral', before: before ?? null, after: next }, now);
+      });
+    // Two first saves at once: the loser's insert meets the winner's row; written again, it updates it.
+    await write().catch((e: unknown) => {
+      if (!isUniqueViolation(e)) throw e;
+      return write();
     });
     this.cache.invalidate();
     return this.get();

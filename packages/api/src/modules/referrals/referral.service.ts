@@ -156,7 +156,7 @@ export class ReferralService {
       const validity = pre.validityMonths;
       await credit(
         q,
-        { memberId: m.memberId, kind: 'EARN', reason: ledgerReason.referralWelcome(), actorId: null, storeId, sourceType: 'referral_welcome', sourceRef: String(m.memberId), requestHash: null, now: m.now },
+        { memberId: m.memberId, kind: 'EARN', reason: ledgerReason.referralWelcome(), actorId: null, storeId: null, sourceType: 'referral_welcome', sourceRef: String(m.memberId), requestHash: null, now: m.now },
         welcome,
         validity,
       );
