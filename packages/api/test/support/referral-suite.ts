@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@quanzi/shared';
 import { clock } from '../../src/clock';
 import { toInt } from '../../src/db/sql';
+import { expiryReason } from '../../src/modules/ledger/ledger.service';
 import { startTestApp, type TestApp } from './harness';
 import type { TestDialect } from './db';
 
@@ -167,6 +168,8 @@ export function referralSuite(dialect: TestDialect): void {
     expect(mine.data?.myReferrals).toEqual([{ id: expect.any(String), referee: `会员****${b.memberNo.slice(-4)}`, state: 'QUALIFIED', pointsEarned: 521, qualifiedAt: expect.any(String) }]);
     expect(await invitation(a)).toMatchObject({ referees: 1, qualified: 1, pointsEarned: 521 });
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
+    // When these points lapse, the expiry entry names where they came from.
+    expect(expiryReason(new Date('2026-03-01T00:00:00.000Z'), 'referral_share', 'EARN')).toBe('积分过期（2026-03-01 好友消费分成）');
   }, 120_000);
 
   test('refused with a reason and nothing changed: self-referral, a second referrer, an existing member, an unknown token; the sign-in still works', async () => {
