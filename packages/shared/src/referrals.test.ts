@@ -26,13 +26,13 @@ describe('referralShare: floor(earned × pct / 100)', () => {
   });
 });
 
-describe('inShareWindow: from binding until N calendar months later, exclusive', () => {
+describe('inShareWindow: until N calendar months after binding, exclusive', () => {
   const bound = new Date('2026-01-31T10:00:00.000Z');
   it.each<[string, number, boolean]>([
     ['2026-01-31T10:00:00.000Z', 3, true],
     ['2026-04-30T09:59:59.999Z', 3, true], // 31 Jan + 3 months = 30 Apr (month end clamps)
     ['2026-04-30T10:00:00.000Z', 3, false],
-    ['2026-01-31T09:59:59.999Z', 3, false], // before binding
+    ['2026-01-31T09:59:59.000Z', 3, true], // a payment's success_time, whole seconds, just before the binding's millisecond
     ['2026-02-01T00:00:00.000Z', 0, false], // a 0-month window pays no share
   ])('%s, %p months → %p', (at, months, inside) => {
     expect(inShareWindow(bound, months, new Date(at))).toBe(inside);

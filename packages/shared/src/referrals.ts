@@ -58,9 +58,13 @@ export function referralShare(earned: number, sharePct: number): number {
   return Math.floor((earned * sharePct) / 100);
 }
 
-/** Whether an earning at `at` falls in the share window: from binding until `shareMonths` calendar months later (exclusive). */
+/**
+ * Whether an earning at `at` falls in the share window: until `shareMonths` calendar months after binding (exclusive).
+ * There is no lower bound: a bound member's earnings are all recorded after the binding, though a payment's time is
+ * WeChat Pay's `success_time`, in whole seconds, which can read a fraction of a second before it.
+ */
 export function inShareWindow(boundAt: Date, shareMonths: number, at: Date): boolean {
-  return at.getTime() >= boundAt.getTime() && at.getTime() < addMonthsUtc(boundAt, shareMonths).getTime();
+  return at.getTime() < addMonthsUtc(boundAt, shareMonths).getTime();
 }
 
 const SHANGHAI_MS = 8 * 3_600_000; // UTC+8, no daylight saving

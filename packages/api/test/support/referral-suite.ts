@@ -69,18 +69,25 @@ export function referralSuite(dialect: TestDialect): void {
     const l = r.data.login;
     return { token: l.token, userId: Number(l.viewer.userId), memberId: Number(l.member.id), memberNo: l.member.memberNo, codeSecret: l.member.codeSecret, created: l.created, referral: l.referral, points: l.member.points };
   };
-  /** A session for a role (signed in again at the clock's time, so that a jump months ahead finds it valid). */
-  const hq = async () => {
-    const m = await t.signIn(`ref-${dialect}-hq`);
-    await t.grant(m.userId, { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null });
+  /**
+   * A session for a role, signed in again once the clock has moved days away from its sign-in (so that a jump months
+   * ahead finds it valid) — not on every call: sign-ins per openid are rate-limited.
+   */
+  const sessions = new Map<string, { token: string; at: number }>();
+  const roleToken = async (who: string, grants: Parameters<TestApp['grant']>[1][]): Promise<string> => {
+    const s = sessions.get(who);
+    if (s && Math.abs(clock.ms() - s.at) < 5 * DAY) return s.token;
+    const m = await t.signIn(`ref-${dialect}-${who}`);
+    for (const g of grants) await t.grant(m.userId, g);
+    sessions.set(who, { token: m.token, at: clock.ms() });
     return m.token;
   };
-  const staff = async () => {
-    const m = await t.signIn(`ref-${dialect}-staff`);
-    await t.grant(m.userId, { role: 'STAFF', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
-    await t.grant(m.userId, { role: 'STAFF', scope: 'STORE', storeId: t.org.zhonglou, regionId: t.org.xian });
-    return m.token;
-  };
+  const hq = () => roleToken('hq', [{ role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null }]);
+  const staff = () =>
+    roleToken('staff', [
+      { role: 'STAFF', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing },
+      { role: 'STAFF', scope: 'STORE', storeId: t.org.zhonglou, regionId: t.org.xian },
+    ]);
   const setProgram = async (over: Partial<typeof SETTINGS> = {}) => {
     const r = await t.gql(UPDATE, { input: { ...SETTINGS, ...over } }, await hq());
     expect(r.errors).toBeUndefined();
@@ -171,6 +178,33 @@ export function referralSuite(dialect: TestDialect): void {
     // When these points lapse, the expiry entry names where they came from.
     expect(expiryReason(new Date('2026-03-01T00:00:00.000Z'), 'referral_share', 'EARN')).toBe('积分过期（2026-03-01 好友消费分成）');
   }, 120_000);
+
+  test("a share the referrer has already spent is taken back only as far as their points go (never below zero)", async () => {
+    await setProgram();
+    clock.reset();
+    const [a, b] = await pair();
+    const pay = await t.gql<{ createPayment: { order: { outTradeNo: string }; payment: Record<string, string> } }>(CREATE_PAY, { input: { storeId: String(t.org.zhonglou), amountFen: 10_000 } }, b.token);
+    if (!pay.data) throw new Error(JSON.stringify(pay.errors));
+    await t.paySim!.pay(pay.data.createPayment.payment as never);
+    await t.paySim!.idle();
+    expect(await balance(a.memberId)).toBe(510);
+    // A spends 505 of it at the till: 5 points left.
+    const s = await staff();
+    const spent = await t.gql(
+      'mutation($input: RedeemPointsInput!) { redeemPoints(input: $input) { balance } }',
+      { input: { memberCode: t.codeOf(a, clock.ms()), storeId: String(t.org.zhonglou), points: 505, reason: '兑换咖啡', idempotencyKey: randomUUID() } },
+      s,
+    );
+    expect(spent.errors).toBeUndefined();
+    const refund = await t.gql(REFUND, { input: { outTradeNo: pay.data.createPayment.order.outTradeNo, amountFen: 10_000, idempotencyKey: randomUUID() } }, s);
+    expect(refund.errors).toBeUndefined();
+    await t.paySim!.idle();
+    expect(await balance(a.memberId)).toBe(0); // 10 due, 5 taken
+    expect((await entries(a.memberId, 'referral_share_reversal')).map((e) => toInt(e.delta))).toEqual([-5]);
+    const c = await q().get<Record<string, unknown>>("SELECT points, reversed FROM referral_credit WHERE referrer_id = ? AND kind = 'SHARE'", [a.memberId]);
+    expect([toInt(c?.points), toInt(c?.reversed)]).toEqual([10, 10]);
+    expect(await t.app.services.ledger.reconcile()).toEqual([]);
+  }, 60_000);
 
   test('refused with a reason and nothing changed: self-referral, a second referrer, an existing member, an unknown token; the sign-in still works', async () => {
     await setProgram();
