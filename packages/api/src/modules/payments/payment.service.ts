@@ -19,12 +19,9 @@ import type { Logger } from '../../logger';
 import { WechatPayError, type RequestPaymentParams, type WechatPayClient, type WechatPayTransaction } from '../../integrations/wechatpay/wechatpay-client';
 import { WechatPayVerifyError, type WechatPayVerifier } from '../../integrations/wechatpay/wechatpay-verifier';
 import type { WechatClient } from '../../integrations/wechat/wechat-client';
-import { debit } from '../ledger/ledger.service';
 import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
-import type { TierService } from '../tiers/tier.service';
 import type { PurchaseAccrual } from '../purchases/purchase-accrual';
-import type { ReferralCredits } from '../referrals/referral-credits';
 import { validatePurchaseLines, type PurchaseLine } from '../purchases/purchase-lines';
 import type { AnomalySource, PayAnomalyService } from './pay-anomaly.service';
 
@@ -99,12 +96,10 @@ export class PaymentService {
     private readonly verifier: WechatPayVerifier | null,
     private readonly wechat: Pick<WechatClient, 'getUnlimitedWxaCode'>,
     private readonly earning: EarningService,
-    private readonly tiers: TierService,
     private readonly accrual: PurchaseAccrual,
     private readonly org: OrgService,
     private readonly log: Logger,
     private readonly anomalies: PayAnomalyService,
-    private readonly referrals: ReferralCredits,
   ) {}
 
   /** outTradeNo → its code until the order expires (see {@link MAX_CACHED_CODES}). */
@@ -577,29 +572,16 @@ export class PaymentService {
       let taken = 0;
       const memberId = o.member_id == null ? null : toInt(o.member_id);
       if (memberId !== null) {
-        await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [memberId]);
-        if (clawback > 0) {
-          const live = await q.get<{ s: unknown }>(`SELECT COALESCE(SUM(remaining), 0) AS s FROM points_lot WHERE member_id = ? AND remaining > 0 AND expires_at > ?`, [memberId, q.ts(now)]);
-          const bal = await q.get<{ b: unknown }>(`SELECT balance AS b FROM member_account WHERE id = ?${q.forUpdate}`, [memberId]);
-          taken = Math.min(clawback, toInt(live?.s), toInt(bal?.b));
-          if (taken > 0) {
-            await debit(
-              q,
-              { memberId, kind: 'REVERSAL', reason: `退款扣回积分 · 退款 ¥${fenToYuan(toInt(f.amount_fen))}`, actorId: null, storeId: toInt(o.store_id), sourceType: 'wechatpay_refund', sourceRef: res.out_refund_no, requestHash: null, now },
-              taken,
-            );
-          }
-        }
-        // The referrer's share of this purchase goes back in the same proportion (referral-credits.ts).
-        const earnedEntry = await q.get<{ id: unknown }>("SELECT id FROM points_entry WHERE source_type = 'wechatpay' AND source_ref = ?", [String(o.transaction_id)]);
-        if (earnedEntry) {
-          await this.referrals.onRefund(q, { entryId: toInt(earnedEntry.id), refundedFen: refunded, amountFen: toInt(o.amount_fen), refundRef: res.out_refund_no, at: now });
-        }
-        // Refunded spend no longer counts towards tiers (a negative purchase row; history is never edited).
-        await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
-          memberId, toInt(o.store_id), -toInt(f.amount_fen), JSON.stringify([{ category: 'refund', amountFen: -toInt(f.amount_fen) }]), -taken, `wechatpay_refund:${res.out_refund_no}`, 'wechatpay', q.ts(now),
-        ]);
-        await this.tiers.reevaluate(q, memberId, now, settings.tierPeriodMonths);
+        taken = await this.accrual.reverse(
+          q,
+          {
+            memberId, storeId: toInt(o.store_id), refundFen: toInt(f.amount_fen), clawback, refundedFen: refunded, amountFen: toInt(o.amount_fen),
+            earned: { sourceType: 'wechatpay', sourceRef: String(o.transaction_id) },
+            idempotencyKey: `wechatpay_refund:${res.out_refund_no}`, requestHash: 'wechatpay', now,
+            ledger: { sourceType: 'wechatpay_refund', sourceRef: res.out_refund_no, reason: `退款扣回积分 · 退款 ¥${fenToYuan(toInt(f.amount_fen))}` },
+          },
+          settings,
+        );
       }
       await q.run('UPDATE pay_order SET refunded_fen = ?, points_reversed = ? WHERE id = ?', [refunded, target, toInt(o.id)]);
       await q.run('UPDATE pay_refund SET points_reversed = ?, points_uncollected = ? WHERE id = ?', [taken, clawback - taken, toInt(f.id)]);

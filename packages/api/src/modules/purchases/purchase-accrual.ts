@@ -1,13 +1,14 @@
 /**
  * "Earn for a purchase" (F4): the one step every recorded purchase goes through — the till's `recordPurchase` and a
- * WeChat Pay payment (notification or recovery) alike. The earning engine evaluates the purchase before the
+ * WeChat Pay payment (notification or recovery) alike — and its reverse, the one place a refund takes a purchase's
+ * points back (`reverse`). The earning engine evaluates the purchase before the
  * transaction; inside the caller's transaction (the member row already locked by the caller) come the purchase row,
  * the ledger credit, the tier re-evaluation and the referrer's credits (a bonus at the first qualifying purchase, a
  * share of the points earned: see referral-credits.ts).
  */
 import type { EarningResult, ReferralSettings } from '@quanzi/shared';
-import type { Q } from '../../db/sql';
-import { credit } from '../ledger/ledger.service';
+import { toInt, type Q } from '../../db/sql';
+import { credit, debit } from '../ledger/ledger.service';
 import type { EarningService, ProgramSettings } from '../earning/earning.service';
 import type { TierService } from '../tiers/tier.service';
 import type { PurchaseLine } from './purchase-lines';
@@ -41,6 +42,26 @@ export interface AccrualInput {
   now: Date;
   /** The ledger credit: its idempotency key (`sourceRef` null = the new purchase row's id), reason and actor. */
   ledger: { sourceType: string; sourceRef: string | null; reason: string; actorId: number | null; requestHash: string | null };
+}
+
+/** A refund of (part of) a purchase, once the caller has decided how many points it takes back (`clawback`). */
+export interface RefundReversal {
+  memberId: number;
+  storeId: number;
+  /** This refund's fen, and the purchase's refunded fen so far (this refund included) of its `amountFen`. */
+  refundFen: number;
+  refundedFen: number;
+  amountFen: number;
+  /** The points this refund should take back (before the cap at what the member can spend). */
+  clawback: number;
+  /** The purchase's EARN entry, by its idempotency key (the referrer's share of it goes back in proportion). */
+  earned: { sourceType: string; sourceRef: string };
+  /** The negative purchase row's idempotency key and request hash. */
+  idempotencyKey: string;
+  requestHash: string;
+  now: Date;
+  /** The REVERSAL debit: its idempotency key and reason. */
+  ledger: { sourceType: string; sourceRef: string; reason: string };
 }
 
 export interface Accrual {
@@ -92,5 +113,34 @@ export class PurchaseAccrual {
     await this.tiers.reevaluate(q, a.memberId, a.now, settings.tierPeriodMonths);
     await this.referrals.onEarn(q, { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, at: a.at, validityMonths: settings.pointsValidityMonths }, referral);
     return { purchaseId: p.insertId, entryId };
+  }
+  /**
+   * Inside the caller's transaction (the order row locked): takes back `clawback` points, capped at what the member
+   * can spend (balances never go negative; the caller records the rest as uncollected), takes the referrer's share of
+   * the purchase back in the same proportion, records the refunded spend as a negative purchase row (history is never
+   * edited; tiers stop counting it) and re-evaluates the tier. Returns the points taken.
+   */
+  async reverse(q: Q, r: RefundReversal, settings: ProgramSettings): Promise<number> {
+    await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [r.memberId]);
+    let taken = 0;
+    if (r.clawback > 0) {
+      const live = await q.get<{ s: unknown }>('SELECT COALESCE(SUM(remaining), 0) AS s FROM points_lot WHERE member_id = ? AND remaining > 0 AND expires_at > ?', [r.memberId, q.ts(r.now)]);
+      const bal = await q.get<{ b: unknown }>(`SELECT balance AS b FROM member_account WHERE id = ?${q.forUpdate}`, [r.memberId]);
+      taken = Math.min(r.clawback, toInt(live?.s), toInt(bal?.b));
+      if (taken > 0) {
+        await debit(
+          q,
+          { memberId: r.memberId, kind: 'REVERSAL', reason: r.ledger.reason, actorId: null, storeId: r.storeId, sourceType: r.ledger.sourceType, sourceRef: r.ledger.sourceRef, requestHash: null, now: r.now },
+          taken,
+        );
+      }
+    }
+    const earned = await q.get<{ id: unknown }>('SELECT id FROM points_entry WHERE source_type = ? AND source_ref = ?', [r.earned.sourceType, r.earned.sourceRef]);
+    if (earned) await this.referrals.onRefund(q, { entryId: toInt(earned.id), refundedFen: r.refundedFen, amountFen: r.amountFen, refundRef: r.ledger.sourceRef, at: r.now });
+    await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
+      r.memberId, r.storeId, -r.refundFen, JSON.stringify([{ category: 'refund', amountFen: -r.refundFen }]), -taken, r.idempotencyKey, r.requestHash, q.ts(r.now),
+    ]);
+    await this.tiers.reevaluate(q, r.memberId, r.now, settings.tierPeriodMonths);
+    return taken;
   }
 }
