@@ -94,7 +94,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const outboxRetention = new OutboxRetentionService(db, log, { retentionDays: config.outbox.retentionDays });
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
-  const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
+  const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log, referralCredits);
   const clubReports = new ClubReportService(db, clubs);
   const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till });
   const audit = new AuditService(db);

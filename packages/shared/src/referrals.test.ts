@@ -104,6 +104,7 @@ describe('maskReferee and the ledger reasons', () => {
   it('reads in plain Chinese', () => {
     expect(ledgerReason.referralBonus('王**')).toBe('邀请好友奖励 · 王** 首次消费');
     expect(ledgerReason.referralShare('王**', 10)).toBe('好友消费分成 10% · 王**');
+    expect(ledgerReason.referralShare('王**', 10, '活动')).toBe('好友活动分成 10% · 王**');
     expect(ledgerReason.referralShareReversal('王**')).toBe('好友退款扣回分成 · 王**');
     expect(ledgerReason.referralWelcome()).toBe('受邀注册奖励');
   });

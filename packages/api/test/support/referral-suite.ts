@@ -11,6 +11,7 @@ import { clock } from '../../src/clock';
 import { toInt } from '../../src/db/sql';
 import { expiryReason } from '../../src/modules/ledger/ledger.service';
 import { startTestApp, type TestApp } from './harness';
+import { CHECK_IN, ClubKit } from './clubs';
 import type { TestDialect } from './db';
 
 type Member = Awaited<ReturnType<TestApp['signIn']>>;
@@ -203,6 +204,22 @@ export function referralSuite(dialect: TestDialect): void {
     expect((await entries(a.memberId, 'referral_share_reversal')).map((e) => toInt(e.delta))).toEqual([-5]);
     const c = await q().get<Record<string, unknown>>("SELECT points, reversed FROM referral_credit WHERE referrer_id = ? AND kind = 'SHARE'", [a.memberId]);
     expect([toInt(c?.points), toInt(c?.reversed)]).toEqual([10, 10]);
+    expect(await t.app.services.ledger.reconcile()).toEqual([]);
+  }, 60_000);
+
+  test("an event's attendance reward is a genuine earning too: the referrer gets a share of it (and no bonus: it is not a purchase)", async () => {
+    await setProgram();
+    const [a, b] = await pair();
+    const kit = new ClubKit(t, `ref-${dialect}-club`);
+    const organizer = await kit.organizer();
+    const club = await kit.club(organizer);
+    const eventId = await kit.event(organizer, club, { startsInMs: 30 * 60_000, allowWalkIns: true, pointsReward: 40 });
+    advance();
+    const r = await t.gql(CHECK_IN, { id: eventId, code: t.codeOf(b, clock.ms()) }, organizer.token);
+    expect(r.errors).toBeUndefined();
+    expect(await balance(b.memberId)).toBe(50 + 40);
+    expect((await entries(a.memberId, 'referral_share')).map((e) => [toInt(e.delta), String(e.reason)])).toEqual([[4, `好友活动分成 10% · 会员****${b.memberNo.slice(-4)}`]]);
+    expect(await entries(a.memberId, 'referral_bonus')).toEqual([]);
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
   }, 60_000);
 

@@ -2,7 +2,8 @@
  * Referral credits (F8), inside the referee's own transaction:
  * - at the referee's first qualifying purchase, the referrer's one-off bonus, keyed (`referral_bonus`, refereeId);
  * - for every genuine earning of the referee within the share window, the referrer's share, keyed
- *   (`referral_share`, the referee's entry id) — called only by the earning paths (purchase accrual), never for
+ *   (`referral_share`, the referee's entry id) — called only by the earning paths (purchase accrual, an event's
+ *   attendance reward), never for
  *   reversals, refunds or referral credits, so shares never chain;
  * - on the referee's refund, the share taken back in proportion, like the purchase's own points.
  *
@@ -27,6 +28,8 @@ export interface Earning {
   amountFen: number;
   at: Date;
   validityMonths: number;
+  /** What the earning was, in the share's ledger reason: 消费 (default) or e.g. 活动. */
+  origin?: string;
 }
 
 /** A refund of a referee's purchase: cumulative refunded fen of the purchase's fen. */
@@ -99,7 +102,7 @@ export class ReferralCredits {
       if (cap.capped > 0) this.log.info({ referralId, referrerId, kind, due, paid: cap.pay, reason: ErrorCode.REFERRAL_CAP_REACHED }, 'referral credit capped');
     };
     if (bonus) await pay('BONUS', s.referrerBonus, String(e.refereeId), ledgerReason.referralBonus(who));
-    if (share > 0) await pay('SHARE', share, String(e.entryId), ledgerReason.referralShare(who, s.sharePct));
+    if (share > 0) await pay('SHARE', share, String(e.entryId), ledgerReason.referralShare(who, s.sharePct, e.origin));
   }
 
   /**
