@@ -269,6 +269,8 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
             await run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), d.periodEndsAt, memberId], conn);
           }
         }
+        // referral-credits.ts onEarn() with the programme on: the member's referral binding (none for bench members).
+        await get('SELECT id, referrer_id, bound_at, qualified_at, revoked_at FROM referral WHERE referee_id = ?', [memberId], conn);
         await conn.commit();
       } catch (e) {
         await conn.rollback().catch(() => undefined);
@@ -392,6 +394,8 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
             const d = evaluateTier(tiers, { tierId: String(Number(t.tier_id)), periodEndsAt: t.tier_period_ends_at as Date }, Math.max(0, Number(spend?.s ?? 0)), now, settings.tierPeriodMonths);
             if (d.changed !== 'NONE') await run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), d.periodEndsAt, memberId], conn);
           }
+          // referral-credits.ts onEarn() with the programme on: the member's referral binding (none for bench members).
+          await get('SELECT id, referrer_id, bound_at, qualified_at, revoked_at FROM referral WHERE referee_id = ?', [memberId], conn);
         }
         await conn.commit();
       } catch (e) {

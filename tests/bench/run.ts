@@ -386,6 +386,10 @@ async function main(): Promise<number> {
     const stackUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
     config.publicBaseUrl = stackUrl; // notify_url points back at this server
     const org = await seedOrg(app);
+    // The referral programme on (F8), so every accrual looks the member's referral binding up, as in production.
+    await app.services.db.q.run(
+      'INSERT INTO referral_program (id, enabled, referrer_bonus, referee_bonus, share_pct, share_months, monthly_cap, qualifying_min_fen) VALUES (1, TRUE, 500, 0, 10, 12, 0, 0)',
+    );
     const staff = await signIn(stackUrl, sim, 'bench-staff');
     await app.services.users.insertGrant(app.services.db.q, staff.userId, { role: 'STAFF', scope: 'STORE', storeId: org.guomao, regionId: org.beijing });
     const members = want('me') ? await pool(Array.from({ length: MEMBERS }, (_, i) => `bench-member-${i}`), 10, (label) => signIn(stackUrl, sim as WechatMiniSimulator, label)) : [];

@@ -11,6 +11,10 @@ import { MemberService } from './modules/members/member.service';
 import { OrgService } from './modules/org/org.service';
 import { PurchaseService } from './modules/purchases/purchase.service';
 import { TillIdentifier } from './modules/purchases/till-identity';
+import { PurchaseAccrual } from './modules/purchases/purchase-accrual';
+import { ReferralSettingsService } from './modules/referrals/referral-settings.service';
+import { ReferralCredits } from './modules/referrals/referral-credits';
+import { ReferralService } from './modules/referrals/referral.service';
 import { TierService } from './modules/tiers/tier.service';
 import { UserService } from './modules/users/user.service';
 import { PaymentService } from './modules/payments/payment.service';
@@ -83,6 +87,8 @@ export interface Services extends RewardServices {
   adjustments: AdjustmentService;
   couponTemplates: CouponTemplateService;
   coupons: CouponService;
+  referralSettings: ReferralSettingsService;
+  referrals: ReferralService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -92,14 +98,18 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const org = new OrgService(db);
   const tiers = new TierService(db);
   const earning = new EarningService(db, org);
-  const users = new UserService(db, wechat, tokens, tiers, earning, org, log);
+  const referralSettings = new ReferralSettingsService(db);
+  const referralCredits = new ReferralCredits(referralSettings, log);
+  const referrals = new ReferralService(db, config, wechat, referralSettings, earning, org, log);
+  const users = new UserService(db, wechat, tokens, tiers, earning, org, log, referrals);
   const outbox = new OutboxService(db, log);
   const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
   const limits = new RateLimitService(config.limits, db, notifications, log);
   const members = new MemberService(db, tiers, org, tokens);
   const ledger = new LedgerService(db);
   const till = new TillIdentifier(members, tokens, limits);
-  const purchases = new PurchaseService(db, till, earning, tiers, org, log);
+  const accrual = new PurchaseAccrual(earning, tiers, referralCredits);
+  const purchases = new PurchaseService(db, till, accrual, org, log);
   const wp = config.wechatPay;
   const verifier = wp ? new WechatPayVerifier(wp.platformKeys, wp.apiV3Key) : null;
   const payClient =
@@ -107,11 +117,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
       ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
       : null;
   const payAnomalies = new PayAnomalyService(db, log);
-  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, tiers, org, log, payAnomalies);
+  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, accrual, org, log, payAnomalies);
   const outboxRetention = new OutboxRetentionService(db, log, { retentionDays: config.outbox.retentionDays });
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
-  const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log);
+  const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log, referralCredits);
   const clubReports = new ClubReportService(db, clubs);
   const sms = createSms(config, db, outbox, log);
   const otpSender = sms?.canSend('REWARD_OTP') ? new SmsOtpSender(sms, config.sms?.inboxCopy ? new InboxOtpSender(notifications, log) : null) : undefined;
@@ -132,7 +142,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const coupons = new CouponService(db, couponTemplates, rewardServices.redemptions, log);
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, ...rewardServices,
   };
 }
 

@@ -120,6 +120,9 @@ describe('allows() and managerCovers() (pure)', () => {
     ['a region manager manages its stores’ coupon templates', [bjManager], 'coupon.manage', guomao, true],
     ['a store manager does not manage its region’s coupon templates', [guomaoManager], 'coupon.manage', beijing, false],
     ['staff manage no coupon templates', [guomaoStaff], 'coupon.manage', guomao, false],
+    ['only HQ managers set the referral programme', [bjManager], 'referral.manage', hq, false],
+    ['a region manager reads its region’s referral report', [bjManager], 'referral.report', beijing, true],
+    ['a region manager cannot read another region’s referral report', [bjManager], 'referral.report', xian, false],
     ['two grants elsewhere do not add up', [g('STAFF', 'STORE', ZHONGLOU, XA), g('MANAGER', 'REGION', null, XA)], 'till.purchase', guomao, false],
     ['a store manager reads its store’s analytics', [guomaoManager], 'analytics.read', guomao, true],
     ['a store manager reads no other store’s analytics', [guomaoManager], 'analytics.read', zhonglou, false],
@@ -194,7 +197,12 @@ type OpName =
   | 'pointsAdjustments'
   | 'consoleMembers'
   | 'createCouponTemplate(REGION beijing)'
-  | 'issueCoupons(STORE guomao template)';
+  | 'issueCoupons(STORE guomao template)'
+  | 'updateReferralProgram'
+  | 'referralProgram'
+  | 'referralReport(STORE guomao)'
+  | 'referralReport(REGION beijing)'
+  | 'referralReport(HQ)';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -258,6 +266,11 @@ const MATRIX: [OpName, string][] = [
   ['consoleMembers',                           'U    F      F     F     F     A     A     A     A'],
   ['createCouponTemplate(REGION beijing)',     'U    F      F     F     F     F     A     F     A'],
   ['issueCoupons(STORE guomao template)',      'U    F      F     F     F     A     A     F     A'],
+  ['updateReferralProgram',                    'U    F      F     F     F     F     F     F     A'],
+  ['referralProgram',                          'U    F      F     F     F     A     A     A     A'],
+  ['referralReport(STORE guomao)',             'U    F      F     F     F     A     A     F     A'],
+  ['referralReport(REGION beijing)',           'U    F      F     F     F     F     A     F     A'],
+  ['referralReport(HQ)',                       'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -308,6 +321,8 @@ const RATING_SETTINGS = 'mutation($n: Int!) { updateRatingSettings(bonusPoints: 
 const REQUEST_ADJUSTMENT = 'mutation($input: PointsAdjustmentInput!) { requestPointsAdjustment(input: $input) { replayed adjustment { id status } } }';
 const APPROVE_ADJUSTMENT = 'mutation($id: ID!) { approvePointsAdjustment(id: $id) { id status } }';
 const REJECT_ADJUSTMENT = 'mutation($id: ID!, $note: String!) { rejectPointsAdjustment(id: $id, note: $note) { id status } }';
+const UPDATE_REFERRAL = 'mutation($input: ReferralProgramInput!) { updateReferralProgram(input: $input) { referrerBonus } }';
+const REFERRAL_REPORT = 'query($regionId: ID, $storeId: ID) { referralReport(regionId: $regionId, storeId: $storeId) { storeId signUps } }';
 
 const MONTH = 30 * 86_400_000;
 
@@ -428,6 +443,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       ratings: norm(await q.all('SELECT id, follow_up, acknowledged_by_id, resolved_by_id, resolution_note FROM service_rating ORDER BY id')),
       ratingProgram: norm(await q.all('SELECT id, bonus_points FROM rating_program')),
       adjustments: norm(await q.all('SELECT id, status, decided_by_id, entry_id FROM points_adjustment ORDER BY id')),
+      referralProgram: norm(await q.all('SELECT enabled, referrer_bonus, referee_bonus, share_pct, share_months, monthly_cap, qualifying_min_fen FROM referral_program')),
     };
   }
 
@@ -576,6 +592,16 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       const m = await freshMember();
       return { query: ISSUE_COUPONS, variables: { input: { templateId: guomaoCoupon, memberNos: [m.memberNo], idempotencyKey: randomUUID() } }, mutates: true };
     },
+    updateReferralProgram: async () => {
+      // A different bonus each time: an allowed call changes the row.
+      const cur = await t.app.services.referralSettings.get();
+      const input = { enabled: true, referrerBonus: cur.referrerBonus === 500 ? 800 : 500, refereeBonus: 0, sharePct: 10, shareMonths: 12, monthlyCap: 0, qualifyingMinFen: 0 };
+      return { query: UPDATE_REFERRAL, variables: { input }, mutates: true };
+    },
+    referralProgram: async () => ({ query: '{ referralProgram { enabled referrerBonus } }', variables: {}, mutates: false }),
+    'referralReport(STORE guomao)': async () => ({ query: REFERRAL_REPORT, variables: { storeId: String(t.org.guomao) }, mutates: false }),
+    'referralReport(REGION beijing)': async () => ({ query: REFERRAL_REPORT, variables: { regionId: String(t.org.beijing) }, mutates: false }),
+    'referralReport(HQ)': async () => ({ query: REFERRAL_REPORT, variables: {}, mutates: false }),
   };
 
   /** A fresh open 1-star rating of a purchase at 国贸 (setup by SQL, bypassing the member's mutation). */

@@ -2,6 +2,7 @@ import { type PropsWithChildren } from 'react';
 import { useLaunch } from '@tarojs/taro';
 import { IS_H5 } from './env';
 import { silentLogin } from './state/auth';
+import { launchInvite } from './state/referrals';
 import { installPrivacyHandler } from './utils/privacy';
 import { redirectUnknownRoutes } from './utils/not-found';
 import './app.css';
@@ -15,7 +16,8 @@ function App({ children }: PropsWithChildren) {
   useLaunch(() => {
     installPrivacyHandler();
     if (IS_H5) redirectUnknownRoutes();
-    void silentLogin();
+    // Opened from a friend's share card (?invite=) or mini-program code (scene): sign in through the invitation.
+    void silentLogin(IS_H5 ? null : launchInvite());
   });
   return children;
 }

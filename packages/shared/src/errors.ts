@@ -62,6 +62,13 @@ export const ErrorCode = {
   ALREADY_RATED: 'ALREADY_RATED',
   /** Instant ratings (F11): the 24 hours to rate this operation are over. */
   RATING_CLOSED: 'RATING_CLOSED',
+  /** Referrals (F8): why a sign-in through an invitation did not bind the member to the referrer, or a credit was not paid. */
+  REFERRAL_UNKNOWN: 'REFERRAL_UNKNOWN',
+  REFERRAL_SELF: 'REFERRAL_SELF',
+  REFERRAL_NOT_NEW: 'REFERRAL_NOT_NEW',
+  REFERRAL_ALREADY_BOUND: 'REFERRAL_ALREADY_BOUND',
+  REFERRAL_DISABLED: 'REFERRAL_DISABLED',
+  REFERRAL_CAP_REACHED: 'REFERRAL_CAP_REACHED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -121,6 +128,12 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   INTERNAL: '系统繁忙，请稍后再试',
   ALREADY_RATED: '您已评价过这次服务，感谢反馈',
   RATING_CLOSED: '评价已截止（服务后 24 小时内可评价）',
+  REFERRAL_UNKNOWN: '邀请链接无效，已为您正常登录',
+  REFERRAL_SELF: '不能接受自己的邀请',
+  REFERRAL_NOT_NEW: '您已是会员，邀请仅对新会员有效',
+  REFERRAL_ALREADY_BOUND: '您已接受过其他会员的邀请',
+  REFERRAL_DISABLED: '邀请活动暂未开放，已为您正常登录',
+  REFERRAL_CAP_REACHED: '本月邀请奖励已达上限',
 };
 
 /** What the API adds to `extensions` that changes the message shown (see `errorMessageZhFor`). */

@@ -56,4 +56,12 @@ export const ledgerReason = {
   signupBonus: (): string => '新会员注册奖励',
   /** A manager's manual adjustment (console, four-eyes above a threshold), with the manager's reason. */
   adjustment: (reason: string): string => `人工调整 · ${reason}`,
+  /** The referrer's one-off bonus when an invited friend makes a first purchase (the friend's masked name). */
+  referralBonus: (referee: string): string => `邀请好友奖励 · ${referee} 首次消费`,
+  /** The referrer's share of what an invited friend earned (`origin`: by a purchase, 消费, or e.g. an event, 活动). */
+  referralShare: (referee: string, sharePct: number, origin = '消费'): string => `好友${origin}分成 ${sharePct}% · ${referee}`,
+  /** The share taken back after the friend's refund. */
+  referralShareReversal: (referee: string): string => `好友退款扣回分成 · ${referee}`,
+  /** The welcome bonus of a member who signed up through an invitation. */
+  referralWelcome: (): string => '受邀注册奖励',
 };

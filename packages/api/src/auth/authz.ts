@@ -50,7 +50,10 @@ export type Action =
   | 'rating.followUp' // acknowledge or resolve a low rating of a store
   | 'member.read' // find members and read their profile, ledger, redemptions, clubs (filtered to the scope by the query)
   | 'points.adjust' // request, approve or reject a manual points adjustment booked at a store (HQ: at none)
-  | 'coupon.manage'; // coupon templates of a scope (HQ, a region, a store) and issuing them to members
+  | 'coupon.manage' // coupon templates of a scope (HQ, a region, a store) and issuing them to members
+  | 'referral.manage' // the referral programme's settings (F8)
+  | 'referral.settings' // read them
+  | 'referral.report'; // the referral report of a store, a region or HQ
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -115,6 +118,9 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'member.read': (g) => g.role === 'MANAGER',
   'points.adjust': managerCovers,
   'coupon.manage': managerCovers,
+  'referral.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
+  'referral.settings': (g) => g.role === 'MANAGER',
+  'referral.report': managerCovers,
 };
 
 /** Whether the grants allow `action` on `target`. */

@@ -42,6 +42,7 @@ export const PAGE_LIMITS: Record<string, number> = {
   'ConsoleMember.ledger': 100,
   'Query.pointsAdjustments': 100,
   'Query.myCoupons': 100,
+  'Query.myReferrals': 50,
 };
 
 /**
@@ -111,6 +112,7 @@ export const LIST_SIZES: Record<string, number> = {
   'ConsoleMember.redemptions': 20, // PROFILE_REDEMPTIONS, a LIMIT in SQL
   'ConsoleMember.clubs': 50, // PROFILE_CLUBS, a LIMIT in SQL
   'PointsAdjustmentPage.items': 1, // sized by pointsAdjustments' `first`
+  'Query.referralReport': 501, // one row per store in scope (as Query.stores), plus HQ's row for referrers without a store
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */

@@ -206,6 +206,12 @@ export type RedemptionStatus =
   | 'PROCESSING'
   | 'USED';
 
+/** BOUND: signed up through the invitation; QUALIFIED: made a first qualifying purchase (the bonus was due); REVOKED: a self-referral found later */
+export type ReferralState =
+  | 'BOUND'
+  | 'QUALIFIED'
+  | 'REVOKED';
+
 /** MOBILE_TOPUP and FUEL_CARD: a partner provider tops up the phone or card; OWN_PRODUCT (picked up in store) and COUPON (used at a till): a voucher */
 export type RewardKind =
   | 'COUPON'
@@ -313,10 +319,11 @@ export type ViewerQuery = { viewer: { userId: string, roles: Array<{ role: Role,
 
 export type LoginMutationVariables = Exact<{
   code: string;
+  invite?: string | null | undefined;
 }>;
 
 
-export type LoginMutation = { login: { token: string, viewer: { userId: string, roles: Array<{ role: Role, scope: RoleScope, storeId: string | null, regionId: string | null }>, staffStores: Array<{ id: string, name: string, regionId: string, regionName: string }> }, member: { id: string, memberNo: string, points: number } } };
+export type LoginMutation = { login: { token: string, viewer: { userId: string, roles: Array<{ role: Role, scope: RoleScope, storeId: string | null, regionId: string | null }>, staffStores: Array<{ id: string, name: string, regionId: string, regionName: string }> }, member: { id: string, memberNo: string, points: number }, referral: { bound: boolean, refusal: string | null, welcomePoints: number } | null } };
 
 export type ConfirmConsoleLoginMutationVariables = Exact<{
   ticket: string;
@@ -636,6 +643,19 @@ export type ServiceRatingQueryVariables = Exact<{
 
 export type ServiceRatingQuery = { serviceRating: { id: string, kind: RatedOperationKind, summary: string, storeName: string | null, staffName: string | null, memberNo: string, memberRatings: number, memberAverage: number | null, stars: number, comment: string | null, operationAt: string, createdAt: string, followUp: RatingFollowUp, acknowledgedAt: string | null, resolvedAt: string | null, resolutionNote: string | null } };
 
+export type MyInvitationQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyInvitationQuery = { myInvitation: { token: string, path: string, page: string, scene: string, codeDataUrl: string | null, referees: number, qualified: number, pointsEarned: number } };
+
+export type MyReferralsQueryVariables = Exact<{
+  first: number;
+  before?: string | number | null | undefined;
+}>;
+
+
+export type MyReferralsQuery = { myReferrals: Array<{ id: string, referee: string, state: ReferralState, boundAt: string, qualifiedAt: string | null, pointsEarned: number }> };
+
 export type RewardFieldsFragment = { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, faceValueFen: number | null, brand: string | null, brandName: string | null, amountOffFen: number | null, discountPct: number | null, minSpendFen: number, stock: number, inStock: boolean, limitPerDay: number | null, limitPerMonth: number | null, endsAt: string | null, needsOtp: boolean, affordable: boolean, voucherValidDays: number | null, minTier: { id: string, code: string, name: string, rank: number } | null, partner: { id: string, name: string } | null };
 
 export type RedemptionFieldsFragment = { id: string, rewardId: string, rewardName: string, kind: RewardKind, status: RedemptionStatus, points: number, cashFen: number, pointsRefunded: number, target: string | null, failReason: string | null, stuck: boolean, voucherCode: string | null, voucherExpiresAt: string | null, usedAt: string | null, usedStoreName: string | null, createdAt: string, finishedAt: string | null };
@@ -764,8 +784,8 @@ export const ViewerDocument: TypedDocument<ViewerQuery, ViewerQueryVariables> = 
 export const LoginDocument: TypedDocument<LoginMutation, LoginMutationVariables> = {
   kind: 'mutation',
   operationName: 'Login',
-  query: "mutation Login($code:String!){login(code:$code){token viewer{userId roles{role scope storeId regionId}staffStores{id name regionId regionName}}member{id memberNo points}}}",
-  sha256: 'c40b2ba3d0243b5de77331c3a89382512cf6141895452ca50b0d3d6791d7e341',
+  query: "mutation Login($code:String!$invite:String){login(code:$code invite:$invite){token viewer{userId roles{role scope storeId regionId}staffStores{id name regionId regionName}}member{id memberNo points}referral{bound refusal welcomePoints}}}",
+  sha256: 'f3c80f36c0eabb02e1f0d1af936f03db59a2a555560e8880682f419a12a2fa0c',
 };
 
 export const ConfirmConsoleLoginDocument: TypedDocument<ConfirmConsoleLoginMutation, ConfirmConsoleLoginMutationVariables> = {
@@ -1067,6 +1087,20 @@ export const ServiceRatingDocument: TypedDocument<ServiceRatingQuery, ServiceRat
   operationName: 'ServiceRating',
   query: "query ServiceRating($id:ID!){serviceRating(id:$id){id kind summary storeName staffName memberNo memberRatings memberAverage stars comment operationAt createdAt followUp acknowledgedAt resolvedAt resolutionNote}}",
   sha256: '69e45131e4f7c60abcb3e13168032333da7a9939024dbbc73f54a7eb5d3d25ff',
+};
+
+export const MyInvitationDocument: TypedDocument<MyInvitationQuery, MyInvitationQueryVariables> = {
+  kind: 'query',
+  operationName: 'MyInvitation',
+  query: "query MyInvitation{myInvitation{token path page scene codeDataUrl referees qualified pointsEarned}}",
+  sha256: '32f03edfbc2dd38770877b7fd3e1d17c28f1b56297a4055c28bea9825fb5dc4e',
+};
+
+export const MyReferralsDocument: TypedDocument<MyReferralsQuery, MyReferralsQueryVariables> = {
+  kind: 'query',
+  operationName: 'MyReferrals',
+  query: "query MyReferrals($first:Int!$before:ID){myReferrals(first:$first before:$before){id referee state boundAt qualifiedAt pointsEarned}}",
+  sha256: '68feb6b963bc1e02c19678646ef08a2f041733086ec3634be12a8c6f65a5f107',
 };
 
 export const RewardsDocument: TypedDocument<RewardsQuery, RewardsQueryVariables> = {

@@ -28,6 +28,7 @@ import { shanghaiMinute, thingValue, timeValue } from '../notifications/notifica
 import type { OrgService } from '../org/org.service';
 import type { DrainResult, OutboxService } from '../outbox/outbox.service';
 import { CodeStepTaken, consumeCodeStep } from '../purchases/till-identity';
+import type { ReferralCredits } from '../referrals/referral-credits';
 import { Raced, text, type ClubRow, type ClubService } from './club.service';
 import { SCENE_PROFILE, type ContentGuard } from './content-guard';
 
@@ -171,6 +172,7 @@ export class EventService {
     private readonly notifications: NotificationService,
     private readonly outbox: OutboxService,
     private readonly log: Logger,
+    private readonly referrals: ReferralCredits | null = null,
   ) {}
 
   /** The event as stored, or NOT_FOUND. */
@@ -631,6 +633,7 @@ export class EventService {
     }
     if (!seated) await this.requireTier(member.tierId, e);
     const validity = (await this.earning.settings()).pointsValidityMonths;
+    const referral = this.referrals ? await this.referrals.settings() : null; // before the transaction (a cache reload)
     try {
       await this.db.tx(async (q) => {
         // The member row first (the code step), then the rows that reference it: no shared-lock upgrade on a double scan.
@@ -639,12 +642,16 @@ export class EventService {
           eventId, member.id, seated ? rsvp.id : null, seated ? 0 : 1, e.pointsReward, staffId, q.ts(now),
         ]);
         if (e.pointsReward > 0) {
-          await credit(
+          const c = await credit(
             q,
             { memberId: member.id, kind: 'EARN', reason: `活动签到奖励 · ${e.title}`, actorId: staffId, storeId: e.storeId ?? club.storeId, sourceType: 'event_attend', sourceRef: `${eventId}:${member.id}`, requestHash: null, now },
             e.pointsReward,
             validity,
           );
+          // A genuine earning: the member's referrer gets a share of it (F8; no bonus, it is not a purchase).
+          if (this.referrals && referral) {
+            await this.referrals.onEarn(q, { refereeId: member.id, entryId: c.entryId, points: e.pointsReward, amountFen: 0, at: now, validityMonths: validity, origin: '活动' }, referral);
+          }
         }
       });
     } catch (err) {

@@ -19,10 +19,9 @@ import type { Logger } from '../../logger';
 import { WechatPayError, type RequestPaymentParams, type WechatPayClient, type WechatPayTransaction } from '../../integrations/wechatpay/wechatpay-client';
 import { WechatPayVerifyError, type WechatPayVerifier } from '../../integrations/wechatpay/wechatpay-verifier';
 import type { WechatClient } from '../../integrations/wechat/wechat-client';
-import { credit, debit } from '../ledger/ledger.service';
 import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
-import type { TierService } from '../tiers/tier.service';
+import type { PurchaseAccrual } from '../purchases/purchase-accrual';
 import { validatePurchaseLines, type PurchaseLine } from '../purchases/purchase-lines';
 import type { AnomalySource, PayAnomalyService } from './pay-anomaly.service';
 
@@ -97,7 +96,7 @@ export class PaymentService {
     private readonly verifier: WechatPayVerifier | null,
     private readonly wechat: Pick<WechatClient, 'getUnlimitedWxaCode'>,
     private readonly earning: EarningService,
-    private readonly tiers: TierService,
+    private readonly accrual: PurchaseAccrual,
     private readonly org: OrgService,
     private readonly log: Logger,
     private readonly anomalies: PayAnomalyService,
@@ -129,9 +128,7 @@ export class PaymentService {
   /** Points this purchase would earn for a member of `tierId` at `storeId` now (the same engine as at payment). */
   async previewPoints(storeId: number, tierId: number, lines: { category: string; amountFen: number }[], at = clock.now()): Promise<number> {
     const store = await this.org.store(storeId);
-    const tier = await this.tiers.byId(tierId);
-    const r = await this.earning.compute({ storeId: String(store.id), regionId: String(store.regionId), at, tierMultiplierPct: tier.multiplierPct, tierName: tier.name, lines });
-    return r.points;
+    return (await this.accrual.evaluate(store, tierId, lines, at)).earned.points;
   }
 
   /**
@@ -367,8 +364,9 @@ export class PaymentService {
       return r.affectedRows === 1;
     }
     const tierRow = await this.db.q.get<{ tier_id: unknown }>('SELECT tier_id FROM member WHERE id = ?', [memberId]);
-    const points = await this.previewPoints(order.storeId, toInt(tierRow?.tier_id), order.lines, paidAt);
-    const settings = await this.earning.settings();
+    const store = await this.org.store(order.storeId);
+    const { earned, ...settings } = await this.accrual.evaluate(store, toInt(tierRow?.tier_id), order.lines, paidAt);
+    const points = earned.points;
     const mid = memberId;
     const done = await this.db.tx(async (q) => {
       // The order row first: a duplicate notification stops here (0 rows), whatever the interleaving.
@@ -377,18 +375,15 @@ export class PaymentService {
       ]);
       if (r.affectedRows !== 1) return false;
       await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [mid]); // member before account, as at the till
-      await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
-        mid, order.storeId, order.amountFen, JSON.stringify(order.lines), points, `wechatpay:${tx.transaction_id}`, 'wechatpay', q.ts(paidAt),
-      ]);
-      if (points > 0) {
-        await credit(
-          q,
-          { memberId: mid, kind: 'EARN', reason: ledgerReason.wechatPay(order.amountFen), actorId: null, storeId: order.storeId, sourceType: 'wechatpay', sourceRef: tx.transaction_id as string, requestHash: null, now: paidAt },
-          points,
-          settings.pointsValidityMonths,
-        );
-      }
-      await this.tiers.reevaluate(q, mid, now, settings.tierPeriodMonths);
+      await this.accrual.accrue(
+        q,
+        {
+          memberId: mid, storeId: order.storeId, staffId: null, amountFen: order.amountFen, lines: order.lines, points,
+          idempotencyKey: `wechatpay:${tx.transaction_id}`, requestHash: 'wechatpay', at: paidAt, now,
+          ledger: { sourceType: 'wechatpay', sourceRef: tx.transaction_id as string, reason: ledgerReason.wechatPay(order.amountFen), actorId: null, requestHash: null },
+        },
+        settings,
+      );
       return true;
     });
     if (done) this.log.info({ outTradeNo: order.outTradeNo, memberId: mid, points }, 'payment completed');
@@ -568,7 +563,7 @@ export class PaymentService {
       ]);
       if (r.affectedRows !== 1) return false;
       const f = await q.get<Record<string, unknown>>('SELECT id, order_id, amount_fen FROM pay_refund WHERE out_refund_no = ?', [res.out_refund_no]);
-      const o = await q.get<Record<string, unknown>>(`SELECT id, member_id, store_id, amount_fen, points, refunded_fen, points_reversed FROM pay_order WHERE id = ?${q.forUpdate}`, [f?.order_id]);
+      const o = await q.get<Record<string, unknown>>(`SELECT id, member_id, store_id, amount_fen, points, refunded_fen, points_reversed, transaction_id FROM pay_order WHERE id = ?${q.forUpdate}`, [f?.order_id]);
       if (!f || !o) throw new Error(`refund ${res.out_refund_no} without its order`);
       const refunded = toInt(o.refunded_fen) + toInt(f.amount_fen);
       const orderPoints = toInt(o.points);
@@ -577,24 +572,16 @@ export class PaymentService {
       let taken = 0;
       const memberId = o.member_id == null ? null : toInt(o.member_id);
       if (memberId !== null) {
-        await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [memberId]);
-        if (clawback > 0) {
-          const live = await q.get<{ s: unknown }>(`SELECT COALESCE(SUM(remaining), 0) AS s FROM points_lot WHERE member_id = ? AND remaining > 0 AND expires_at > ?`, [memberId, q.ts(now)]);
-          const bal = await q.get<{ b: unknown }>(`SELECT balance AS b FROM member_account WHERE id = ?${q.forUpdate}`, [memberId]);
-          taken = Math.min(clawback, toInt(live?.s), toInt(bal?.b));
-          if (taken > 0) {
-            await debit(
-              q,
-              { memberId, kind: 'REVERSAL', reason: `退款扣回积分 · 退款 ¥${fenToYuan(toInt(f.amount_fen))}`, actorId: null, storeId: toInt(o.store_id), sourceType: 'wechatpay_refund', sourceRef: res.out_refund_no, requestHash: null, now },
-              taken,
-            );
-          }
-        }
-        // Refunded spend no longer counts towards tiers (a negative purchase row; history is never edited).
-        await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
-          memberId, toInt(o.store_id), -toInt(f.amount_fen), JSON.stringify([{ category: 'refund', amountFen: -toInt(f.amount_fen) }]), -taken, `wechatpay_refund:${res.out_refund_no}`, 'wechatpay', q.ts(now),
-        ]);
-        await this.tiers.reevaluate(q, memberId, now, settings.tierPeriodMonths);
+        taken = await this.accrual.reverse(
+          q,
+          {
+            memberId, storeId: toInt(o.store_id), refundFen: toInt(f.amount_fen), clawback, refundedFen: refunded, amountFen: toInt(o.amount_fen),
+            earned: { sourceType: 'wechatpay', sourceRef: String(o.transaction_id) },
+            idempotencyKey: `wechatpay_refund:${res.out_refund_no}`, requestHash: 'wechatpay', now,
+            ledger: { sourceType: 'wechatpay_refund', sourceRef: res.out_refund_no, reason: `退款扣回积分 · 退款 ¥${fenToYuan(toInt(f.amount_fen))}` },
+          },
+          settings,
+        );
       }
       await q.run('UPDATE pay_order SET refunded_fen = ?, points_reversed = ? WHERE id = ?', [refunded, target, toInt(o.id)]);
       await q.run('UPDATE pay_refund SET points_reversed = ?, points_uncollected = ? WHERE id = ?', [taken, clawback - taken, toInt(f.id)]);

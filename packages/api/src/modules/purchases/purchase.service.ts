@@ -10,13 +10,12 @@ import { validatePurchaseLines, type PurchaseLine } from './purchase-lines';
 import { checkVoucherUse, voucherByCode } from '../rewards/voucher-take';
 
 export type { PurchaseLine } from './purchase-lines';
-import { credit, debit, spendableBalance } from '../ledger/ledger.service';
+import { debit, spendableBalance } from '../ledger/ledger.service';
 import { consumeCodeStep, replayOrThrow, type TillIdentifier, type TillIdentity } from './till-identity';
 
 export type { TillIdentity } from './till-identity';
-import type { EarningService } from '../earning/earning.service';
 import type { OrgService } from '../org/org.service';
-import type { TierService } from '../tiers/tier.service';
+import type { PurchaseAccrual } from './purchase-accrual';
 
 export interface RecordPurchaseInput extends TillIdentity {
   storeId: number;
@@ -54,8 +53,7 @@ export class PurchaseService {
   constructor(
     private readonly db: Db,
     private readonly till: TillIdentifier,
-    private readonly earning: EarningService,
-    private readonly tiers: TierService,
+    private readonly accrual: PurchaseAccrual,
     private readonly org: OrgService,
     private readonly log: Logger,
   ) {}
@@ -84,42 +82,29 @@ export class PurchaseService {
     const discountFen = coupon?.discountFen ?? 0;
     const paidFen = input.amountFen - discountFen;
     const lines = spreadDiscount(input.lines, discountFen);
-    const tier = await this.tiers.byId(member.tierId);
-    const settings = await this.earning.settings();
-    const earned = await this.earning.compute({
-      storeId: String(store.id),
-      regionId: String(store.regionId),
-      at: now,
-      tierMultiplierPct: tier.multiplierPct,
-      tierName: tier.name,
-      lines,
-    });
+    const { earned, ...settings } = await this.accrual.evaluate(store, member.tierId, lines, now);
     const reason = ledgerReason.purchase(paidFen);
     try {
       const id = await this.db.tx(async (q) => {
         await consumeCodeStep(q, member.id, step);
-        const p = await q.run(
-          'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [member.id, store.id, staffId, paidFen, JSON.stringify(lines), earned.points, input.idempotencyKey, hash, discountFen, q.ts(now)],
+        const a = await this.accrual.accrue(
+          q,
+          {
+            memberId: member.id, storeId: store.id, staffId, amountFen: paidFen, discountFen, lines, points: earned.points,
+            idempotencyKey: input.idempotencyKey, requestHash: hash, at: now, now,
+            ledger: { sourceType: 'purchase', sourceRef: null, reason, actorId: staffId, requestHash: hash },
+          },
+          settings,
         );
         if (coupon) {
           // Used once: the conditional update lets one of two concurrent purchases have it; the other rolls back whole.
           const u = await q.run(
             "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, discount_fen = ?, used_purchase_id = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED' AND member_id = ?",
-            [q.ts(now), store.id, staffId, discountFen, p.insertId, q.ts(now), q.ts(now), coupon.id, member.id],
+            [q.ts(now), store.id, staffId, discountFen, a.purchaseId, q.ts(now), q.ts(now), coupon.id, member.id],
           );
           if (u.affectedRows !== 1) throw new AppError(ErrorCode.VOUCHER_USED, 'This coupon was already used');
         }
-        if (earned.points > 0) {
-          await credit(
-            q,
-            { memberId: member.id, kind: 'EARN', reason, actorId: staffId, storeId: store.id, sourceType: 'purchase', sourceRef: String(p.insertId), requestHash: hash, now },
-            earned.points,
-            settings.pointsValidityMonths,
-          );
-        }
-        await this.tiers.reevaluate(q, member.id, now, settings.tierPeriodMonths);
-        return p.insertId;
+        return a.purchaseId;
       });
       const balance = await this.balance(member.id);
       this.log.info({ purchaseId: id, memberId: member.id, storeId: store.id, staffId, amountFen: paidFen, discountFen, couponId: coupon?.id, points: earned.points }, 'purchase recorded');

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../context';
 import { MemberType } from '../members/member.types';
 import { toMemberType } from '../members/member.resolver';
 import { Viewer, viewerOf } from '../org/org.resolver';
+import { ReferralOutcomeType } from '../referrals/referral.types';
 
 @ObjectType()
 export class AuthPayload {
@@ -10,18 +11,30 @@ export class AuthPayload {
   @Field(() => Viewer) viewer!: Viewer;
   @Field(() => MemberType) member!: MemberType;
   @Field({ description: 'true on the first sign-in (a new member was created)' }) created!: boolean;
+  @Field(() => ReferralOutcomeType, { nullable: true, description: 'With an invitation: whether this sign-in bound the member to the referrer, or why not (null without one)' })
+  referral!: ReferralOutcomeType | null;
 }
 
 @Resolver()
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: 'Sign in with a wx.login code (F1); creates the member on first sign-in' })
-  async login(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<AuthPayload> {
+  async login(
+    @Arg('code') code: string,
+    @Arg('invite', () => String, { nullable: true, description: "An invitation's token (from the share path's ?invite= or the code's scene): binds a new member to the referrer" })
+    invite: string | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AuthPayload> {
     const { limits } = ctx.services;
-    const { token, userId, created } = await ctx.services.users.login(code, 'MINIPROGRAM', {
-      hitIp: () => limits.hit(limits.loginPerIp, ctx.ip),
-      hitOpenid: (openid) => limits.hit(limits.loginPerOpenid, openid),
-    });
-    return { token, created, viewer: await viewerOf(ctx, userId), member: toMemberType(await ctx.services.members.home(userId)) };
+    const { token, userId, created, referral } = await ctx.services.users.login(
+      code,
+      'MINIPROGRAM',
+      {
+        hitIp: () => limits.hit(limits.loginPerIp, ctx.ip),
+        hitOpenid: (openid) => limits.hit(limits.loginPerOpenid, openid),
+      },
+      invite,
+    );
+    return { token, created, referral, viewer: await viewerOf(ctx, userId), member: toMemberType(await ctx.services.members.home(userId)) };
   }
 
   @Mutation(() => MemberType, { description: 'Bind the phone number from a getPhoneNumber button code' })

@@ -14,6 +14,7 @@ import type { EarningService } from '../earning/earning.service';
 import { writeAudit } from '../audit/audit';
 import { paySignupBonus } from '../earning/signup-bonus';
 import { issueWelcomeCoupons } from '../coupons/coupon-issue';
+import type { ReferralOutcome, ReferralService } from '../referrals/referral.service';
 
 export type RegistrationSource = 'MINIPROGRAM' | 'IN_STORE' | 'REFERRAL' | 'DEMO';
 
@@ -43,13 +44,21 @@ export class UserService {
     private readonly earning: EarningService,
     private readonly org: OrgService,
     private readonly log: Logger,
+    private readonly referrals: ReferralService,
   ) {}
 
   /**
    * wx.login code → code2Session → the user (created with a member, account and code secret on first sign-in)
-   * → a session token. Concurrent first sign-ins of one openid create one user.
+   * → a session token. Concurrent first sign-ins of one openid create one user. With an invitation token (F8), a
+   * member created by this very sign-in is bound to the referrer in the same transaction; otherwise (an existing
+   * member, a self-referral, an unknown token…) the sign-in goes on unbound and `referral` says why.
    */
-  async login(code: string, source: RegistrationSource = 'MINIPROGRAM', limits?: { hitIp(): Promise<void>; hitOpenid(openid: string): Promise<void> }): Promise<{ token: string; userId: number; created: boolean }> {
+  async login(
+    code: string,
+    source: RegistrationSource = 'MINIPROGRAM',
+    limits?: { hitIp(): Promise<void>; hitOpenid(openid: string): Promise<void> },
+    invite?: string | null,
+  ): Promise<{ token: string; userId: number; created: boolean; referral: ReferralOutcome | null }> {
     if (!code || code.length > 128) throw badInput('code is required', 'code');
     // Per IP before code2Session (each call spends WeChat's quota), per openid after it (each mints a session).
     await limits?.hitIp();
@@ -61,31 +70,44 @@ export class UserService {
       throw wechatError(e);
     }
     await limits?.hitOpenid(session.openid);
-    const { userId, created } = await this.ensureUser(session.openid, session.unionid, source);
-    this.log.info({ userId, openid: session.openid, created }, 'member signed in');
-    return { token: await this.tokens.sign(userId), userId, created };
+    const invitation = invite ? invite : null;
+    const { userId, created, referral } = await this.ensureUser(session.openid, session.unionid, source, clock.now(), invitation);
+    const outcome = referral ?? (invitation === null ? null : await this.referrals.refusalForExisting(userId, session.openid, session.unionid, invitation));
+    if (outcome && !outcome.bound) this.log.info({ userId, reason: outcome.refusal }, 'invitation not bound');
+    this.log.info({ userId, openid: session.openid, created, referred: outcome?.bound ?? false }, 'member signed in');
+    return { token: await this.tokens.sign(userId), userId, created, referral: outcome };
   }
 
-  /** Finds or creates the user for an openid (with member + account in the same transaction). */
-  async ensureUser(openid: string, unionid: string | null, source: RegistrationSource, now = clock.now()): Promise<{ userId: number; created: boolean }> {
+  /**
+   * Finds or creates the user for an openid (with member + account in the same transaction, and the referral binding
+   * when `invite` is given: `referral` is null when the user already existed).
+   */
+  async ensureUser(
+    openid: string,
+    unionid: string | null,
+    source: RegistrationSource,
+    now = clock.now(),
+    invite: string | null = null,
+  ): Promise<{ userId: number; created: boolean; referral: ReferralOutcome | null }> {
     const found = await this.db.q.get<{ id: unknown }>('SELECT id FROM app_user WHERE openid = ?', [openid]);
-    if (found) return { userId: toInt(found.id), created: false };
+    if (found) return { userId: toInt(found.id), created: false, referral: null };
     const entry = await this.tiers.entryTier();
     const settings = await this.earning.settings();
+    const bind = invite === null ? null : await this.referrals.bindSettings();
     try {
-      const userId = await this.db.tx(async (q) => {
+      return await this.db.tx(async (q) => {
         const u = await q.run('INSERT INTO app_user (openid, unionid, registration_source, created_at) VALUES (?, ?, ?, ?)', [openid, unionid, source, q.ts(now)]);
         const memberId = await this.createMember(q, u.insertId, entry.dbId, addMonthsUtc(now, settings.tierPeriodMonths), now);
         await paySignupBonus(q, memberId, settings, now);
         await issueWelcomeCoupons(q, memberId, now);
-        return u.insertId;
+        const referral = invite === null || bind === null ? null : await this.referrals.bindNewMember(q, { memberId, userId: u.insertId, openid, unionid, now }, invite, bind);
+        return { userId: u.insertId, created: true, referral };
       });
-      return { userId, created: true };
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       const again = await this.db.q.get<{ id: unknown }>('SELECT id FROM app_user WHERE openid = ?', [openid]);
       if (!again) throw e;
-      return { userId: toInt(again.id), created: false };
+      return { userId: toInt(again.id), created: false, referral: null };
     }
   }
 
@@ -118,6 +140,8 @@ export class UserService {
       throw wechatError(e, true);
     }
     await this.db.q.run('UPDATE app_user SET phone = ?, phone_country_code = ? WHERE id = ?', [phone.purePhoneNumber, phone.countryCode, userId]);
+    // The same phone on both ends of a referral is a self-referral found late (F8).
+    await this.referrals.revokeSamePhone(userId, phone.purePhoneNumber);
     this.log.info({ userId, phone: phone.purePhoneNumber }, 'phone bound');
   }
 

@@ -1,22 +1,29 @@
 import { useState } from 'react';
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
+import { errorMessageZh } from '@quanzi/shared';
 import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell } from '../../components/page-shell';
 import { PersonaPicker } from '../../components/persona-picker';
-import { signIn } from '../../state/auth';
+import { signInWithInvite } from '../../state/auth';
+import { inviteFrom } from '../../state/referrals';
 import { isStaff } from '../../state/session';
 import { LOGIN_PERSONAS } from '../../utils/wx-login';
 import './index.css';
 
 const READY = { data: true as const, error: null, loading: false };
 
+/** Refusals worth telling a member who came through an invitation (a returning member needs no word on it). */
+const TOLD = new Set(['REFERRAL_SELF', 'REFERRAL_UNKNOWN', 'REFERRAL_DISABLED']);
+
 /**
  * Sign-in (PRODUCT F1): on weapp one tap (wx.login → `login`); in the H5 demo, one button per seeded persona
- * (the demo API mints their WeChat login code).
+ * (the demo API mints their WeChat login code). Opened from a friend's share card (`?invite=`) or mini-program code
+ * (`scene`), the sign-in carries the invitation (PRODUCT F8).
  */
 export default function LoginPage() {
+  const invite = inviteFrom(useRouter()?.params);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -25,7 +32,9 @@ export default function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const viewer = await signIn();
+      const { viewer, referral } = await signInWithInvite(undefined, invite);
+      if (referral?.bound) void Taro.showToast({ title: '已接受好友邀请', icon: 'success' });
+      else if (referral?.refusal && TOLD.has(referral.refusal)) void Taro.showToast({ title: errorMessageZh[referral.refusal as keyof typeof errorMessageZh], icon: 'none' });
       await Taro.switchTab({ url: isStaff(viewer) ? '/pages/till/index' : '/pages/card/index' }).catch(() =>
         Taro.reLaunch({ url: '/pages/card/index' }),
       );
@@ -45,6 +54,7 @@ export default function LoginPage() {
             <Text className='login__title'>圈子会员</Text>
             <Text className='login__subtitle'>积分、等级、会员码，一个小程序就够了</Text>
           </View>
+          {invite ? <Text className='login__invite'>好友邀请你加入圈子会员，登录即可接受邀请</Text> : null}
           <ErrorNotice error={error} />
           {LOGIN_PERSONAS ? (
             <PersonaPicker />

@@ -124,6 +124,10 @@ export default function ProfilePage() {
               <Text>服务评价</Text>
               <Text className='muted'>›</Text>
             </View>
+            <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/member/invite/index' })}>
+              <Text>邀请好友</Text>
+              <Text className='muted'>›</Text>
+            </View>
             <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/member/tier/index' })}>
               <Text>会员等级与权益</Text>
               <Text className='muted'>›</Text>

@@ -1,0 +1,148 @@
+/**
+ * "Earn for a purchase" (F4): the one step every recorded purchase goes through — the till's `recordPurchase` and a
+ * WeChat Pay payment (notification or recovery) alike — and its reverse, the one place a refund takes a purchase's
+ * points back (`reverse`). The earning engine evaluates the purchase before the
+ * transaction; inside the caller's transaction (the member row already locked by the caller) come the purchase row,
+ * the ledger credit, the tier re-evaluation and the referrer's credits (a bonus at the first qualifying purchase, a
+ * share of the points earned: see referral-credits.ts).
+ */
+import type { EarningResult, ReferralSettings } from '@quanzi/shared';
+import { toInt, type Q } from '../../db/sql';
+import { credit, debit } from '../ledger/ledger.service';
+import type { EarningService, ProgramSettings } from '../earning/earning.service';
+import type { TierService } from '../tiers/tier.service';
+import type { PurchaseLine } from './purchase-lines';
+import type { ReferralCredits } from '../referrals/referral-credits';
+
+/**
+ * What the engine says a purchase earns, with the programme settings the accrual applies (read before the transaction:
+ * a cache reload inside it would wait for a second connection, which the embedded database does not have).
+ */
+export interface Evaluation {
+  earned: EarningResult;
+  settings: ProgramSettings;
+  referral: ReferralSettings;
+}
+
+export interface AccrualInput {
+  memberId: number;
+  storeId: number;
+  /** The staff member at the till; null for a payment. */
+  staffId: number | null;
+  /** What was paid (after a coupon's discount), and the discount (0 without a coupon). */
+  amountFen: number;
+  discountFen?: number;
+  lines: PurchaseLine[];
+  /** The points the evaluation gave. */
+  points: number;
+  /** The purchase row's idempotency key and request hash. */
+  idempotencyKey: string;
+  requestHash: string;
+  /** When the purchase happened: its row and its ledger entry carry this time. */
+  at: Date;
+  /** The time the tier is re-evaluated at. */
+  now: Date;
+  /** The ledger credit: its idempotency key (`sourceRef` null = the new purchase row's id), reason and actor. */
+  ledger: { sourceType: string; sourceRef: string | null; reason: string; actorId: number | null; requestHash: string | null };
+}
+
+/** A refund of (part of) a purchase, once the caller has decided how many points it takes back (`clawback`). */
+export interface RefundReversal {
+  memberId: number;
+  storeId: number;
+  /** This refund's fen, and the purchase's refunded fen so far (this refund included) of its `amountFen`. */
+  refundFen: number;
+  refundedFen: number;
+  amountFen: number;
+  /** The points this refund should take back (before the cap at what the member can spend). */
+  clawback: number;
+  /** The purchase's EARN entry, by its idempotency key (the referrer's share of it goes back in proportion). */
+  earned: { sourceType: string; sourceRef: string };
+  /** The negative purchase row's idempotency key and request hash. */
+  idempotencyKey: string;
+  requestHash: string;
+  now: Date;
+  /** The REVERSAL debit: its idempotency key and reason. */
+  ledger: { sourceType: string; sourceRef: string; reason: string };
+}
+
+export interface Accrual {
+  purchaseId: number;
+  /** The EARN entry, or null when the purchase earned nothing. */
+  entryId: number | null;
+}
+
+export class PurchaseAccrual {
+  constructor(
+    private readonly earning: EarningService,
+    private readonly tiers: TierService,
+    private readonly referrals: ReferralCredits,
+  ) {}
+
+  /** Points a member of `tierId` earns for `lines` at the store at `at` (the engine's result, with its steps). */
+  async evaluate(store: { id: number; regionId: number }, tierId: number, lines: PurchaseLine[], at: Date): Promise<Evaluation> {
+    const tier = await this.tiers.byId(tierId);
+    const earned = await this.earning.compute({
+      storeId: String(store.id),
+      regionId: String(store.regionId),
+      at,
+      tierMultiplierPct: tier.multiplierPct,
+      tierName: tier.name,
+      lines,
+    });
+    return { earned, settings: await this.earning.settings(), referral: await this.referrals.settings() };
+  }
+
+  /** Inside the caller's transaction, after it has locked the member row: purchase row, credit, tier, referral credits. */
+  async accrue(q: Q, a: AccrualInput, { settings, referral }: Omit<Evaluation, 'earned'>): Promise<Accrual> {
+    const p = await q.run(
+      'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [a.memberId, a.storeId, a.staffId, a.amountFen, JSON.stringify(a.lines), a.points, a.idempotencyKey, a.requestHash, a.discountFen ?? 0, q.ts(a.at)],
+    );
+    let entryId: number | null = null;
+    if (a.points > 0) {
+      const c = await credit(
+        q,
+        {
+          memberId: a.memberId, kind: 'EARN', reason: a.ledger.reason, actorId: a.ledger.actorId, storeId: a.storeId,
+          sourceType: a.ledger.sourceType, sourceRef: a.ledger.sourceRef ?? String(p.insertId), requestHash: a.ledger.requestHash, now: a.at,
+        },
+        a.points,
+        settings.pointsValidityMonths,
+      );
+      entryId = c.entryId;
+    }
+    await this.tiers.reevaluate(q, a.memberId, a.now, settings.tierPeriodMonths);
+    await this.referrals.onEarn(q, { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, at: a.at, validityMonths: settings.pointsValidityMonths }, referral);
+    return { purchaseId: p.insertId, entryId };
+  }
+  /**
+   * Inside the caller's transaction (the order row locked): takes back `clawback` points, capped at what the member
+   * can spend (balances never go negative; the caller records the rest as uncollected), takes the referrer's share of
+   * the purchase back in the same proportion, records the refunded spend as a negative purchase row (history is never
+   * edited; tiers stop counting it) and re-evaluates the tier. Returns the points taken.
+   */
+  async reverse(q: Q, r: RefundReversal, settings: ProgramSettings): Promise<number> {
+    await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [r.memberId]);
+    let taken = 0;
+    if (r.clawback > 0) {
+      const live = await q.get<{ s: unknown }>('SELECT COALESCE(SUM(remaining), 0) AS s FROM points_lot WHERE member_id = ? AND remaining > 0 AND expires_at > ?', [r.memberId, q.ts(r.now)]);
+      const bal = await q.get<{ b: unknown }>(`SELECT balance AS b FROM member_account WHERE id = ?${q.forUpdate}`, [r.memberId]);
+      taken = Math.min(r.clawback, toInt(live?.s), toInt(bal?.b));
+      if (taken > 0) {
+        await debit(
+          q,
+          { memberId: r.memberId, kind: 'REVERSAL', reason: r.ledger.reason, actorId: null, storeId: r.storeId, sourceType: r.ledger.sourceType, sourceRef: r.ledger.sourceRef, requestHash: null, now: r.now },
+          taken,
+        );
+      }
+    }
+    const earned = await q.get<{ id: unknown }>('SELECT id FROM points_entry WHERE source_type = ? AND source_ref = ?', [r.earned.sourceType, r.earned.sourceRef]);
+    if (earned) await this.referrals.onRefund(q, { entryId: toInt(earned.id), refundedFen: r.refundedFen, amountFen: r.amountFen, refundRef: r.ledger.sourceRef, at: r.now });
+    await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
+      r.memberId, r.storeId, -r.refundFen, JSON.stringify([{ category: 'refund', amountFen: -r.refundFen }]), -taken, r.idempotencyKey, r.requestHash, q.ts(r.now),
+    ]);
+    await this.tiers.reevaluate(q, r.memberId, r.now, settings.tierPeriodMonths);
+    return taken;
+  }
+}

@@ -1,0 +1,3 @@
+import { referralSuite } from './support/referral-suite';
+
+describe('referrals on MariaDB', () => referralSuite('mariadb'));
