@@ -194,7 +194,8 @@ type OpName =
   | 'pointsAdjustments'
   | 'consoleMembers'
   | 'createCouponTemplate(REGION beijing)'
-  | 'issueCoupons(STORE guomao template)';
+  | 'issueCoupons(STORE guomao template)'
+  | 'runBirthdayBonuses';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -258,6 +259,7 @@ const MATRIX: [OpName, string][] = [
   ['consoleMembers',                           'U    F      F     F     F     A     A     A     A'],
   ['createCouponTemplate(REGION beijing)',     'U    F      F     F     F     F     A     F     A'],
   ['issueCoupons(STORE guomao template)',      'U    F      F     F     F     A     A     F     A'],
+  ['runBirthdayBonuses',                       'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -297,6 +299,7 @@ const DECLINING = 'query($regionId: ID) { decliningMembers(first: 5, regionId: $
 const UPDATE_ANALYTICS = 'mutation($input: AnalyticsSettingsInput!) { updateAnalyticsSettings(input: $input) { activeDays } }';
 const CREATE_COUPON_TEMPLATE = 'mutation($input: CreateCouponTemplateInput!) { createCouponTemplate(input: $input) { id } }';
 const ISSUE_COUPONS = 'mutation($input: IssueCouponsInput!) { issueCoupons(input: $input) { issued } }';
+const RUN_BIRTHDAY_BONUSES = 'mutation { runBirthdayBonuses { members points failed } }';
 const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
 const STORE_RATINGS = '{ storeRatings { storeId count average } }';
 const STAFF_RATINGS = 'query($storeId: ID!) { staffRatings(storeId: $storeId) { staffUserId count } }';
@@ -575,6 +578,16 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     'issueCoupons(STORE guomao template)': async () => {
       const m = await freshMember();
       return { query: ISSUE_COUPONS, variables: { input: { templateId: guomaoCoupon, memberNos: [m.memberNo], idempotencyKey: randomUUID() } }, mutates: true };
+    },
+    runBirthdayBonuses: async () => {
+      // A birthday bonus on offer and a fresh member whose birthday month it is (Shanghai): an allowed run pays them.
+      const q = t.app.services.db.q;
+      await q.run('UPDATE loyalty_program SET birthday_bonus_points = 10 WHERE id = 1');
+      (t.app.services.earning as unknown as { cache: { invalidate(): void } }).cache.invalidate();
+      const m = await freshMember();
+      const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(5, 7);
+      await q.run('INSERT INTO member_profile (member_id, birthday, location_consent, updated_at) VALUES (?, ?, ?, ?)', [m.memberId, `1990-${month}-01`, q.bool(false), q.ts(new Date())]);
+      return { query: RUN_BIRTHDAY_BONUSES, variables: {}, mutates: true };
     },
   };
 

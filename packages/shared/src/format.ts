@@ -56,4 +56,8 @@ export const ledgerReason = {
   signupBonus: (): string => '新会员注册奖励',
   /** A manager's manual adjustment (console, four-eyes above a threshold), with the manager's reason. */
   adjustment: (reason: string): string => `人工调整 · ${reason}`,
+  /** The programme's bonus in the member's birthday month (once in any 12 months). */
+  birthdayBonus: (): string => '生日月奖励',
+  /** The programme's one-off bonus for completing the profile (gender, birthday, home store). */
+  profileBonus: (): string => '完善资料奖励',
 };

@@ -104,7 +104,7 @@ export async function debit(q: Q, e: EntryInput, points: number): Promise<{ entr
   return { entryId, allocations: takes.map((t) => ({ lotId: Number(t.lotId), points: t.points })) };
 }
 
-const ORIGIN_ZH: Record<string, string> = { purchase: '消费获得', wechatpay: '消费获得', event_attend: '活动奖励', event_refund: '活动退还', reward_refund: '兑换退还', wechatpay_refund: '退款退还' };
+const ORIGIN_ZH: Record<string, string> = { purchase: '消费获得', wechatpay: '消费获得', event_attend: '活动奖励', event_refund: '活动退还', reward_refund: '兑换退还', wechatpay_refund: '退款退还', birthday_bonus: '生日月奖励', profile_bonus: '完善资料奖励' };
 
 /**
  * The EXPIRE entry's reason names the earning that lapsed: 积分过期（2025-11-20 消费获得）, the date in Asia/Shanghai
