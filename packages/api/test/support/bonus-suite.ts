@@ -18,7 +18,10 @@ const RUN = 'mutation { runBirthdayBonuses { members points failed } }';
 const LOGIN = 'mutation($code: String!) { login(code: $code) { token } }';
 const ME = '{ me { points ledger(first: 10) { edges { node { kind delta reason storeName } } } } }';
 
-/** Every date below is one of these (Asia/Shanghai is UTC+8: 02:00Z is 10:00 there). */
+/**
+ * Calendar cases (a birthday month is a calendar month, so the clock is set to literal days around it): every date
+ * the tests use is one of these. Asia/Shanghai is UTC+8: 02:00Z is 10:00 there.
+ */
 const APRIL_10 = new Date('2026-04-10T02:00:00.000Z');
 const APRIL_30 = new Date('2026-04-30T02:00:00.000Z');
 const MAY_1_0030 = new Date('2026-04-30T16:30:00.000Z'); // 1 May 00:30 in Shanghai, still 30 April in UTC
