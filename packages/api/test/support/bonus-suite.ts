@@ -166,6 +166,48 @@ export function bonusSuite(dialect: TestDialect): void {
       expect(await t.app.services.ledger.reconcile()).toEqual([]);
     });
 
+    test('the job reads members in batches: 260 due members (two batches), two runs at once, each paid once', async () => {
+      clock.set(APRIL_10);
+      const tmpl = await q().get<{ tier_id: unknown; tier_period_ends_at: unknown }>('SELECT tier_id, tier_period_ends_at FROM member ORDER BY id LIMIT 1');
+      const ids: number[] = [];
+      await t.app.services.db.tx(async (tq) => {
+        for (let i = 0; i < 260; i++) {
+          const tag = `${dialect}-batch-${++seq}`;
+          const u = await tq.run('INSERT INTO app_user (openid, registration_source, created_at) VALUES (?, ?, ?)', [`o-bonus-${tag}`, 'MINIPROGRAM', tq.ts(clock.now())]);
+          const m = await tq.run('INSERT INTO member (user_id, member_no, tier_id, tier_period_ends_at, code_secret, created_at) VALUES (?, ?, ?, ?, ?, ?)', [
+            u.insertId, `B${String(seq).padStart(11, '0')}`, tmpl?.tier_id, tmpl?.tier_period_ends_at, 'JBSWY3DPEHPK3PXP', tq.ts(clock.now()),
+          ]);
+          await tq.run('INSERT INTO member_account (id, balance, lifetime_earned, updated_at) VALUES (?, 0, 0, ?)', [m.insertId, tq.ts(clock.now())]);
+          await tq.run('INSERT INTO member_profile (member_id, birthday, location_consent, updated_at) VALUES (?, ?, ?, ?)', [m.insertId, `1980-05-${String((i % 28) + 1).padStart(2, '0')}`, tq.bool(false), tq.ts(clock.now())]);
+          ids.push(m.insertId);
+        }
+      });
+      clock.set(MAY_14);
+      const runs = await Promise.all([runJob(), runJob()]);
+      expect(runs.map((r) => r.failed)).toEqual([0, 0]);
+      expect(runs[0].members + runs[1].members).toBe(260);
+      expect(runs[0].points + runs[1].points).toBe(260 * 88);
+      const paid = await q().all<{ member_id: unknown; n: unknown }>(
+        `SELECT member_id, COUNT(*) AS n FROM points_entry WHERE source_type = 'birthday_bonus' AND member_id IN (${ids.map(() => '?').join(', ')}) GROUP BY member_id`,
+        ids,
+      );
+      expect(paid).toHaveLength(260);
+      expect(paid.every((r) => toInt(r.n) === 1)).toBe(true);
+      expect(await runJob()).toEqual({ members: 0, points: 0, failed: 0 });
+      expect(await t.app.services.ledger.reconcile()).toEqual([]);
+    }, 60_000);
+
+    test('the timer passes once a Shanghai day per process; runBirthdayBonuses always runs', async () => {
+      const job = t.app.services.birthdayBonus;
+      clock.set(JUNE_10);
+      expect(await job.tick()).not.toBeNull();
+      clock.set(JUNE_10.getTime() + 3_600_000);
+      expect(await job.tick()).toBeNull(); // the same day
+      expect((await t.gql<{ runBirthdayBonuses: { failed: number } }>(RUN, {}, await hq())).data?.runBirthdayBonuses.failed).toBe(0);
+      clock.set(JUNE_10.getTime() + 24 * 3_600_000);
+      expect(await job.tick()).not.toBeNull(); // the next day
+    });
+
     test('no bonus set (0): the birthday month pays nothing', async () => {
       clock.set(MAY_14);
       await settings({ birthdayBonusPoints: 0 });
