@@ -260,11 +260,20 @@ export async function createApp(opts: AppOptions): Promise<App> {
     retentionTimer.unref();
   }
 
+  let birthdayTimer: NodeJS.Timeout | null = null;
+  if (config.birthdayBonusIntervalMinutes > 0) {
+    birthdayTimer = setInterval(() => {
+      services.birthdayBonus.tick().catch((e: Error) => log.error({ err: e.message }, 'birthday bonus job failed'));
+    }, config.birthdayBonusIntervalMinutes * 60_000);
+    birthdayTimer.unref();
+  }
+
   return {
     fastify,
     services,
     apollo,
     async close() {
+      if (birthdayTimer) clearInterval(birthdayTimer);
       if (retentionTimer) clearInterval(retentionTimer);
       if (clubJobsTimer) clearInterval(clubJobsTimer);
       if (rewardJobsTimer) clearInterval(rewardJobsTimer);

@@ -131,6 +131,8 @@ const schema = z.object({
   ANALYTICS_ACTIVE_DAYS: z.coerce.number().int().min(7).max(365).default(90),
   /** What the outstanding points cost the business: fen per 100 points (100 = ¥0.01 a point). */
   POINT_VALUE_FEN_PER_100: z.coerce.number().int().min(0).max(100_000).default(100),
+  /** Minutes between in-process birthday-bonus checks (one pass a day per process); 0 disables (run `runBirthdayBonuses` from a scheduler instead). */
+  BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
 });
 
 export type Config = {
@@ -170,6 +172,8 @@ export type Config = {
   sms: SmsConfig | null;
   /** Analytics (issue #15): the default active-member window, and the cost of 100 points in fen (liability). */
   analytics: { activeDays: number; pointValueFenPer100: number };
+  /** Minutes between in-process birthday-bonus checks (0 = off; the job passes once a day per process). */
+  birthdayBonusIntervalMinutes: number;
 };
 
 /** The messages that may go out by SMS; each needs a template approved in the Tencent Cloud SMS console. */
@@ -396,6 +400,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     sms: loadSms(e),
     analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100 },
+    birthdayBonusIntervalMinutes: e.BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES,
   };
 }
 

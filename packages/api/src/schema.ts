@@ -24,8 +24,9 @@ import { ConsoleMembersResolver } from './modules/console/console-members.resolv
 import { AdjustmentResolver } from './modules/adjustments/adjustment.resolver';
 import { CouponResolver } from './modules/coupons/coupon.resolver';
 import { ReferralResolver } from './modules/referrals/referral.resolver';
+import { BonusResolver } from './modules/earning/bonus.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver, ReferralResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver, ReferralResolver, BonusResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -47,6 +47,7 @@ import { ConsoleMemberService } from './modules/console/console-members.service'
 import { AdjustmentService } from './modules/adjustments/adjustment.service';
 import { CouponTemplateService } from './modules/coupons/coupon-template.service';
 import { CouponService } from './modules/coupons/coupon.service';
+import { BirthdayBonusService } from './modules/earning/birthday-bonus';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -89,6 +90,8 @@ export interface Services extends RewardServices {
   coupons: CouponService;
   referralSettings: ReferralSettingsService;
   referrals: ReferralService;
+  /** The birthday-month bonus: the daily job and the sign-in trigger (F4). */
+  birthdayBonus: BirthdayBonusService;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -129,7 +132,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
-  const memberProfiles = new MemberProfileService(db, org, log);
+  const memberProfiles = new MemberProfileService(db, org, earning, log);
   const analyticsSettings = new AnalyticsSettingsService(db, config.analytics);
   const analyticsKpis = new AnalyticsKpiService(db, org, analyticsSettings);
   const analyticsMembers = new AnalyticsMembersService(db, org, analyticsSettings);
@@ -140,9 +143,10 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const adjustments = new AdjustmentService(db, config, org, earning, consoleMembers);
   const couponTemplates = new CouponTemplateService(db, org, log);
   const coupons = new CouponService(db, couponTemplates, rewardServices.redemptions, log);
+  const birthdayBonus = new BirthdayBonusService(db, earning, log);
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, ...rewardServices,
   };
 }
 

@@ -202,7 +202,8 @@ type OpName =
   | 'referralProgram'
   | 'referralReport(STORE guomao)'
   | 'referralReport(REGION beijing)'
-  | 'referralReport(HQ)';
+  | 'referralReport(HQ)'
+  | 'runBirthdayBonuses';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -271,6 +272,7 @@ const MATRIX: [OpName, string][] = [
   ['referralReport(STORE guomao)',             'U    F      F     F     F     A     A     F     A'],
   ['referralReport(REGION beijing)',           'U    F      F     F     F     F     A     F     A'],
   ['referralReport(HQ)',                       'U    F      F     F     F     F     F     F     A'],
+  ['runBirthdayBonuses',                       'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -310,6 +312,7 @@ const DECLINING = 'query($regionId: ID) { decliningMembers(first: 5, regionId: $
 const UPDATE_ANALYTICS = 'mutation($input: AnalyticsSettingsInput!) { updateAnalyticsSettings(input: $input) { activeDays } }';
 const CREATE_COUPON_TEMPLATE = 'mutation($input: CreateCouponTemplateInput!) { createCouponTemplate(input: $input) { id } }';
 const ISSUE_COUPONS = 'mutation($input: IssueCouponsInput!) { issueCoupons(input: $input) { issued } }';
+const RUN_BIRTHDAY_BONUSES = 'mutation { runBirthdayBonuses { members points failed } }';
 const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
 const STORE_RATINGS = '{ storeRatings { storeId count average } }';
 const STAFF_RATINGS = 'query($storeId: ID!) { staffRatings(storeId: $storeId) { staffUserId count } }';
@@ -602,6 +605,16 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     'referralReport(STORE guomao)': async () => ({ query: REFERRAL_REPORT, variables: { storeId: String(t.org.guomao) }, mutates: false }),
     'referralReport(REGION beijing)': async () => ({ query: REFERRAL_REPORT, variables: { regionId: String(t.org.beijing) }, mutates: false }),
     'referralReport(HQ)': async () => ({ query: REFERRAL_REPORT, variables: {}, mutates: false }),
+    runBirthdayBonuses: async () => {
+      // A birthday bonus on offer and a fresh member whose birthday month it is (Shanghai): an allowed run pays them.
+      const q = t.app.services.db.q;
+      await q.run('UPDATE loyalty_program SET birthday_bonus_points = 10 WHERE id = 1');
+      (t.app.services.earning as unknown as { cache: { invalidate(): void } }).cache.invalidate();
+      const m = await freshMember();
+      const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(5, 7);
+      await q.run('INSERT INTO member_profile (member_id, birthday, location_consent, updated_at) VALUES (?, ?, ?, ?)', [m.memberId, `1990-${month}-01`, q.bool(false), q.ts(new Date())]);
+      return { query: RUN_BIRTHDAY_BONUSES, variables: {}, mutates: true };
+    },
   };
 
   /** A fresh open 1-star rating of a purchase at 国贸 (setup by SQL, bypassing the member's mutation). */

@@ -64,4 +64,8 @@ export const ledgerReason = {
   referralShareReversal: (referee: string): string => `好友退款扣回分成 · ${referee}`,
   /** The welcome bonus of a member who signed up through an invitation. */
   referralWelcome: (): string => '受邀注册奖励',
+  /** The programme's bonus in the member's birthday month (once in any 12 months). */
+  birthdayBonus: (): string => '生日月奖励',
+  /** The programme's one-off bonus for completing the profile (gender, birthday, home store). */
+  profileBonus: (): string => '完善资料奖励',
 };

@@ -17,3 +17,4 @@ export * from './ratings';
 export * from './adjustments';
 export * from './coupons';
 export * from './referrals';
+export * from './bonuses';

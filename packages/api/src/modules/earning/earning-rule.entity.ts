@@ -95,4 +95,12 @@ export class LoyaltyProgram {
   /** Points credited once at a member's first sign-in (0 = none). */
   @Property({ type: 'integer', default: 0 })
   signupBonusPoints: number = 0;
+
+  /** Points credited in a member's birthday month, at most once in any 12 months (0 = none): birthday-bonus.ts. */
+  @Property({ type: 'integer', default: 0 })
+  birthdayBonusPoints: number = 0;
+
+  /** Points credited once ever when gender, birthday and home store are all set (0 = none): profile-bonus.ts. */
+  @Property({ type: 'integer', default: 0 })
+  profileBonusPoints: number = 0;
 }

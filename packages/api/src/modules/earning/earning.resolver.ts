@@ -83,6 +83,8 @@ export class ProgramSettingsType {
   @Field(() => Int) pointsValidityMonths!: number;
   @Field(() => Int) tierPeriodMonths!: number;
   @Field(() => Int, { description: 'Points credited once at a member\'s first sign-in (0 = none)' }) signupBonusPoints!: number;
+  @Field(() => Int, { description: 'Points credited in a member\'s birthday month (Asia/Shanghai), at most once in any 12 months (0 = none)' }) birthdayBonusPoints!: number;
+  @Field(() => Int, { description: 'Points credited once ever when gender, birthday and home store are all set (0 = none)' }) profileBonusPoints!: number;
 }
 
 @InputType()
@@ -117,6 +119,8 @@ export class ProgramSettingsInput {
   @Field(() => Int, { nullable: true }) @IsOptional() pointsValidityMonths?: number;
   @Field(() => Int, { nullable: true }) @IsOptional() tierPeriodMonths?: number;
   @Field(() => Int, { nullable: true, description: 'Points credited once at first sign-in, 0–100000 (0 = none)' }) @IsOptional() signupBonusPoints?: number;
+  @Field(() => Int, { nullable: true, description: 'Birthday-month bonus, 0–100000 (0 = none)' }) @IsOptional() birthdayBonusPoints?: number;
+  @Field(() => Int, { nullable: true, description: 'Profile-completion bonus, 0–100000 (0 = none)' }) @IsOptional() profileBonusPoints?: number;
 }
 
 const toRuleType = (r: EarningRuleRow): EarningRuleType => ({
@@ -184,7 +188,7 @@ export class EarningResolver {
     return toRuleType(await ctx.services.earning.setActive(ctx, parseId(id, 'id'), active));
   }
 
-  @Mutation(() => ProgramSettingsType, { description: 'HQ manager: rounding, cap per purchase, points validity, tier period' })
+  @Mutation(() => ProgramSettingsType, { description: 'HQ manager: rounding, cap per purchase, points validity, tier period, sign-up/birthday-month/profile-completion bonuses' })
   async updateProgramSettings(@Arg('input') input: ProgramSettingsInput, @Ctx() ctx: RequestContext): Promise<ProgramSettingsType> {
     return (await ctx.services.earning.updateSettings(ctx, input as never)) as ProgramSettingsType;
   }

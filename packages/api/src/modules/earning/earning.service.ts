@@ -19,10 +19,16 @@ export interface ProgramSettings {
   tierPeriodMonths: number;
   /** Points credited once at a member's first sign-in (0 = none): signup-bonus.ts. */
   signupBonusPoints: number;
+  /** Points credited in a member's birthday month, at most once in any 12 months (0 = none): birthday-bonus.ts. */
+  birthdayBonusPoints: number;
+  /** Points credited once ever when the profile is complete (0 = none): profile-bonus.ts. */
+  profileBonusPoints: number;
 }
 
 /** The largest sign-up bonus a programme may set. */
 export const MAX_SIGNUP_BONUS = 100_000;
+/** The largest birthday-month or profile-completion bonus a programme may set. */
+export const MAX_PROFILE_BONUS = 100_000;
 
 export interface EarningRuleRow {
   id: number;
@@ -75,7 +81,7 @@ const ruleConflict = (r: Pick<EarningRuleRow, 'kind' | 'scope' | 'scopeId' | 'ca
       : `An active multiplier for category ${r.category ?? ''} already applies at ${r.scope}${r.scopeId == null ? '' : ` ${r.scopeId}`}: edit or retire it instead`,
   );
 
-const DEFAULT_SETTINGS: ProgramSettings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 0 };
+const DEFAULT_SETTINGS: ProgramSettings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 0, birthdayBonusPoints: 0, profileBonusPoints: 0 };
 
 /**
  * Earning rules (F4): stored rows → the shared engine's EarningRuleSet. Rules and program settings are cached
@@ -109,7 +115,7 @@ export class EarningService {
       retiredAt: r.retired_at == null ? null : toDate(r.retired_at),
     }));
     const s = await this.db.q.get<Record<string, unknown>>(
-      'SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points FROM loyalty_program WHERE id = 1',
+      'SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points, birthday_bonus_points, profile_bonus_points FROM loyalty_program WHERE id = 1',
     );
     const settings: ProgramSettings = s
       ? {
@@ -118,6 +124,8 @@ export class EarningService {
           pointsValidityMonths: toInt(s.points_validity_months),
           tierPeriodMonths: toInt(s.tier_period_months),
           signupBonusPoints: toInt(s.signup_bonus_points),
+          birthdayBonusPoints: toInt(s.birthday_bonus_points),
+          profileBonusPoints: toInt(s.profile_bonus_points),
         }
       : DEFAULT_SETTINGS;
     return { rules, settings, ruleSet: await this.buildRuleSet(rules, settings) };
@@ -344,14 +352,20 @@ export class EarningService {
     if (!Number.isInteger(next.pointsValidityMonths) || next.pointsValidityMonths < 1 || next.pointsValidityMonths > 120) throw badInput('pointsValidityMonths must be 1–120', 'pointsValidityMonths');
     if (!Number.isInteger(next.tierPeriodMonths) || next.tierPeriodMonths < 1 || next.tierPeriodMonths > 36) throw badInput('tierPeriodMonths must be 1–36', 'tierPeriodMonths');
     if (!Number.isInteger(next.signupBonusPoints) || next.signupBonusPoints < 0 || next.signupBonusPoints > MAX_SIGNUP_BONUS) throw badInput(`signupBonusPoints must be 0–${MAX_SIGNUP_BONUS}`, 'signupBonusPoints');
+    for (const k of ['birthdayBonusPoints', 'profileBonusPoints'] as const) {
+      if (!Number.isInteger(next[k]) || next[k] < 0 || next[k] > MAX_PROFILE_BONUS) throw badInput(`${k} must be 0–${MAX_PROFILE_BONUS}`, k);
+    }
     await this.db.tx(async (q) => {
-      const n = await q.run('UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ?, signup_bonus_points = ? WHERE id = 1', [
-        next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths, next.signupBonusPoints,
-      ]);
+      const values = [next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths, next.signupBonusPoints, next.birthdayBonusPoints, next.profileBonusPoints];
+      const n = await q.run(
+        'UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ?, signup_bonus_points = ?, birthday_bonus_points = ?, profile_bonus_points = ? WHERE id = 1',
+        values,
+      );
       if (n.affectedRows === 0) {
-        await q.run('INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points) VALUES (1, ?, ?, ?, ?, ?)', [
-          next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths, next.signupBonusPoints,
-        ]);
+        await q.run(
+          'INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points, birthday_bonus_points, profile_bonus_points) VALUES (1, ?, ?, ?, ?, ?, ?, ?)',
+          values,
+        );
       }
       await writeAudit(q, actor, { action: 'updateProgramSettings', targetType: 'program', targetId: 1, before: cur, after: next });
     });

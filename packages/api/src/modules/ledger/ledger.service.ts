@@ -107,6 +107,7 @@ export async function debit(q: Q, e: EntryInput, points: number): Promise<{ entr
 const ORIGIN_ZH: Record<string, string> = {
   purchase: '消费获得', wechatpay: '消费获得', event_attend: '活动奖励', event_refund: '活动退还', reward_refund: '兑换退还', wechatpay_refund: '退款退还',
   referral_bonus: '邀请好友奖励', referral_share: '好友消费分成', referral_welcome: '受邀注册奖励',
+  birthday_bonus: '生日月奖励', profile_bonus: '完善资料奖励',
 };
 
 /**

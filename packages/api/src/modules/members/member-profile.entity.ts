@@ -40,6 +40,18 @@ export class MemberProfile {
   @Property({ type: 'datetime', length: 3, nullable: true })
   locationConsentAt?: Date | null;
 
+  /**
+   * The month (`YYYY-MM`, Asia/Shanghai) of the last birthday bonus paid, null when none. Updated conditionally in
+   * the paying transaction, so one bonus in any 12 months however often or concurrently it is triggered, and however
+   * the birthday is edited (modules/earning/birthday-bonus.ts).
+   */
+  @Property({ type: 'string', length: 7, nullable: true })
+  birthdayBonusMonth?: string | null;
+
+  /** When the profile-completion bonus was paid (once ever; modules/earning/profile-bonus.ts), null when not. */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  profileBonusAt?: Date | null;
+
   @Property({ type: 'datetime', length: 3 })
   updatedAt: Date = clock.now();
 }

@@ -9,6 +9,9 @@ import { isUniqueViolation, toDate, toInt, type Db } from '../../db/sql';
 import { badInput, notFound } from '../../errors';
 import type { Logger } from '../../logger';
 import type { OrgService, StoreRow } from '../org/org.service';
+import type { EarningService } from '../earning/earning.service';
+import { payBirthdayBonus } from '../earning/birthday-bonus';
+import { payProfileBonus } from '../earning/profile-bonus';
 
 export interface MemberProfileRow {
   gender: Gender | null;
@@ -34,7 +37,7 @@ export interface ProfileChange {
 const MAX_AGE = 120;
 
 export class MemberProfileService {
-  constructor(private readonly db: Db, private readonly org: OrgService, private readonly log: Logger) {}
+  constructor(private readonly db: Db, private readonly org: OrgService, private readonly earning: EarningService, private readonly log: Logger) {}
 
   private async memberId(ctx: RequestContext): Promise<number> {
     const r = await this.db.q.get<{ id: unknown }>('SELECT id FROM member WHERE user_id = ?', [ctx.requireUser()]);
@@ -69,6 +72,10 @@ export class MemberProfileService {
    * Sets or clears profile fields for the signed-in member. Bad input (unknown gender, a malformed or impossible
    * birthday, an unknown store, a location off the globe or without consent) is refused and changes nothing.
    * A location is stored coarsened to 0.01°; `location: null` withdraws consent and deletes it.
+   *
+   * In the same transaction as the change (F4): the profile-completion bonus when this save leaves gender, birthday
+   * and home store all set and it was never paid (profile-bonus.ts), and the birthday-month bonus when the birthday
+   * is in the current month and none was paid in the last 12 months (birthday-bonus.ts).
    */
   async update(ctx: RequestContext, change: ProfileChange, now = clock.now()): Promise<MemberProfileRow> {
     const memberId = await this.memberId(ctx);
@@ -106,16 +113,20 @@ export class MemberProfileService {
       }
     }
     if (sets.length > 0) {
-      const update = () => q.run(`UPDATE member_profile SET ${sets.join(', ')}, updated_at = ? WHERE member_id = ?`, [...params, q.ts(now), memberId]);
-      if ((await update()).affectedRows === 0) {
-        // First change: create the row (a concurrent first change may have just done so), then apply the change.
+      // The row first (a concurrent first change may create it too), so the change below is one row-locking update.
+      if (!(await q.get('SELECT member_id FROM member_profile WHERE member_id = ?', [memberId]))) {
         try {
           await q.run('INSERT INTO member_profile (member_id, location_consent, updated_at) VALUES (?, ?, ?)', [memberId, q.bool(false), q.ts(now)]);
         } catch (e) {
           if (!isUniqueViolation(e)) throw e;
         }
-        await update();
       }
+      const settings = await this.earning.settings();
+      const paid = await this.db.tx(async (tq) => {
+        await tq.run(`UPDATE member_profile SET ${sets.join(', ')}, updated_at = ? WHERE member_id = ?`, [...params, tq.ts(now), memberId]);
+        return { profile: await payProfileBonus(tq, memberId, settings, now), birthday: await payBirthdayBonus(tq, memberId, settings, now) };
+      });
+      if (paid.profile > 0 || paid.birthday > 0) this.log.info({ memberId, profileBonus: paid.profile, birthdayBonus: paid.birthday }, 'profile bonuses credited');
       // Which fields changed, never their values (birthday and location are personal data).
       this.log.info({ memberId, fields: Object.keys(change).filter((k) => change[k as keyof ProfileChange] !== undefined) }, 'member profile updated');
     }

@@ -34,6 +34,9 @@ export class AuthResolver {
       },
       invite,
     );
+    // The birthday-month bonus when due (F4): a returning member signing in during their birthday month. A failure
+    // never fails the sign-in (the daily job pays it instead).
+    if (!created) await ctx.services.birthdayBonus.forUser(userId).catch((e: Error) => ctx.services.log.error({ userId, err: e.message }, 'birthday bonus at sign-in failed'));
     return { token, created, referral, viewer: await viewerOf(ctx, userId), member: toMemberType(await ctx.services.members.home(userId)) };
   }
 

@@ -1,0 +1,3 @@
+import { bonusSuite } from './support/bonus-suite';
+
+describe('birthday-month and profile-completion bonuses on MariaDB', () => bonusSuite('mariadb'));
