@@ -42,6 +42,7 @@ export const PAGE_LIMITS: Record<string, number> = {
   'ConsoleMember.ledger': 100,
   'Query.pointsAdjustments': 100,
   'Query.myCoupons': 100,
+  'Query.payOrders': 100, // PAY_ORDER_PAGE_MAX
 };
 
 /**
@@ -111,6 +112,8 @@ export const LIST_SIZES: Record<string, number> = {
   'ConsoleMember.redemptions': 20, // PROFILE_REDEMPTIONS, a LIMIT in SQL
   'ConsoleMember.clubs': 50, // PROFILE_CLUBS, a LIMIT in SQL
   'PointsAdjustmentPage.items': 1, // sized by pointsAdjustments' `first`
+  'ScopedPayOrderPage.items': 1, // sized by payOrders' `first`
+  'ScopedPayOrder.refunds': 50, // REFUNDS_PER_ORDER, cut in PayOrderListService
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */
