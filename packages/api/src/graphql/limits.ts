@@ -113,7 +113,7 @@ export const LIST_SIZES: Record<string, number> = {
   'ConsoleMember.clubs': 50, // PROFILE_CLUBS, a LIMIT in SQL
   'PointsAdjustmentPage.items': 1, // sized by pointsAdjustments' `first`
   'ScopedPayOrderPage.items': 1, // sized by payOrders' `first`
-  'ScopedPayOrder.refunds': 50, // REFUNDS_PER_ORDER, cut in PayOrderListService
+  'ScopedPayOrder.refunds': 20, // REFUNDS_PER_ORDER, cut in PayOrderListService
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */

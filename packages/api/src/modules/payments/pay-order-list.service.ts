@@ -13,7 +13,7 @@ import type { PayOrderRow, RefundRow } from './payment.service';
 
 export const PAY_ORDER_PAGE_MAX = 100;
 /** Refunds shown per order (the newest; an order rarely has more than a few). */
-export const REFUNDS_PER_ORDER = 50;
+export const REFUNDS_PER_ORDER = 20;
 const STATES = ['PENDING', 'PAID', 'CLOSED'] as const;
 
 export interface ScopedPayOrderRow extends Omit<PayOrderRow, 'lines' | 'transactionId'> {
