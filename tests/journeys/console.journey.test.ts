@@ -299,6 +299,8 @@ test('coupons issued to a member number, the sign-up bonus, a partial WeChat Pay
   expect(await t.app.services.ledger.reconcile()).toEqual([]);
   await hq.getByRole('tab', { name: '支付异常' }).click();
   await hq.getByText('微信支付发来的消息与订单不符').waitFor();
+  await hq.getByRole('tab', { name: '积分对账' }).click();
+  await hq.getByTestId('books-balance').waitFor();
 
   // 圈子: the club report, the club's members, alice made an organizer.
   await hq.goto(`${t.url}/console/#/clubs`);

@@ -486,6 +486,11 @@ export type ResolvePayAnomalyMutationVariables = Exact<{
 
 export type ResolvePayAnomalyMutation = { resolvePayAnomaly: { id: string, resolvedAt: string | null, resolutionNote: string | null } };
 
+export type PointsReconciliationQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PointsReconciliationQuery = { pointsReconciliation: Array<{ memberId: string, balance: number, entriesSum: number, lotsRemaining: number }> };
+
 export type UpsertTierMutationVariables = Exact<{
   input: TierInput;
 }>;
@@ -748,6 +753,13 @@ export const ResolvePayAnomalyDocument: TypedDocument<ResolvePayAnomalyMutation,
   operationName: 'ResolvePayAnomaly',
   query: "mutation ResolvePayAnomaly($id:ID!$note:String!){resolvePayAnomaly(id:$id note:$note){id resolvedAt resolutionNote}}",
   sha256: '13769eb6be4b1ccff0abd39702787730e921d90d9abc78841c9f6c5cad060830',
+};
+
+export const PointsReconciliationDocument: TypedDocument<PointsReconciliationQuery, PointsReconciliationQueryVariables> = {
+  kind: 'query',
+  operationName: 'PointsReconciliation',
+  query: "query PointsReconciliation{pointsReconciliation{memberId balance entriesSum lotsRemaining}}",
+  sha256: '351b7b0b7db0e61002cc63972995732173f3ea45ac988920a1218d3a0668e38c',
 };
 
 export const UpsertTierDocument: TypedDocument<UpsertTierMutation, UpsertTierMutationVariables> = {
