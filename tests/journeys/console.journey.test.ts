@@ -7,7 +7,10 @@
  *   2. he creates a store, a tier and a store earning rule (服装 ×2 at 北京国贸店); the live preview says what a ¥368
  *      purchase of 服装 at 北京国贸店 by a 金卡 member earns, and a till recordPurchase then credits exactly that;
  *   3. grace (manager of 北京国贸店 only) signs in the same way and sees only her store;
- *   4. the audit log lists dave's changes.
+ *   4. the audit log lists dave's changes;
+ *   5. (a test of its own) dave creates a coupon template and issues it to a member number, sets the sign-up bonus,
+ *      refunds part of a WeChat Pay order paid through the simulator (the clawback previewed, then reversed), and
+ *      opens 圈子 (a club's events and an organizer grant).
  * Screenshots go to tests/artifacts/console/.
  */
 import { spawnSync } from 'node:child_process';
@@ -80,7 +83,7 @@ async function signIn(page: Page, persona: string, scopeLabel: string, screensho
 beforeAll(async () => {
   ensureConsoleBuild();
   mkdirSync(ARTIFACTS, { recursive: true });
-  t = await startTestApp('mariadb', { demo: true });
+  t = await startTestApp('mariadb', { demo: true, pay: {} });
   // The personas the console offers sign in with their label (the simulator's openid); give them their roles.
   const dave = await t.signIn('dave');
   const grace = await t.signIn('grace');
@@ -198,6 +201,120 @@ test('QR sign-in, a store, a tier, an earning rule whose preview the till then c
   await staffPage.getByTestId('persona-carol').click();
   await staffPage.getByTestId('login-error').filter({ hasText: '没有权限执行此操作' }).waitFor();
   await shot(staffPage, '08-staff-refused');
+
+  expect(pageErrors).toEqual([]);
+});
+
+test('coupons issued to a member number, the sign-up bonus, a partial WeChat Pay refund with its clawback, clubs with an organizer grant', async () => {
+  const q = t.app.services.db.q;
+  const ok = <T,>(r: { data?: T | null; errors?: unknown[] }): T => {
+    if (!r.data || r.errors) throw new Error(JSON.stringify(r.errors));
+    return r.data;
+  };
+  // A member paid ¥100 at 北京国贸店 with WeChat Pay (the simulator plays wx.requestPayment): ¥10 = 1 → 10 points.
+  const payer = await t.signIn('console-payer');
+  const intent = ok(
+    await t.gql<{ createPayment: { order: { outTradeNo: string }; payment: Record<string, string> } }>(
+      'mutation($input: CreatePaymentInput!) { createPayment(input: $input) { order { outTradeNo } payment { appId timeStamp nonceStr package signType paySign } } }',
+      { input: { storeId: String(t.org.guomao), amountFen: 10_000 } },
+      payer.token,
+    ),
+  ).createPayment;
+  await t.paySim!.pay(intent.payment as never);
+  await t.paySim!.idle();
+  const no = intent.order.outTradeNo;
+  expect(await q.get('SELECT state, points FROM pay_order WHERE out_trade_no = ?', [no])).toEqual({ state: 'PAID', points: 10 });
+  // A club at 北京国贸店 (dave, HQ, creates it and is its first organizer); alice joins it.
+  const dave = await t.signIn('dave');
+  const club = ok(
+    await t.gql<{ createClub: { id: string } }>(
+      'mutation($input: CreateClubInput!) { createClub(input: $input) { id } }',
+      { input: { name: '国贸跑团', theme: '跑步', description: '每周六晨跑', joinPolicy: 'OPEN', storeId: String(t.org.guomao) } },
+      dave.token,
+    ),
+  ).createClub;
+  ok(await t.gql('mutation($id: ID!) { joinClub(clubId: $id) { status } }', { id: club.id }, alice.token));
+
+  const hq = await desktop('dave-ops');
+  await signIn(hq, 'dave', '总部');
+
+  // 优惠券: a template (满 ¥100 减 ¥20, 30 days, 100 in all), then issued to alice's member number.
+  await hq.goto(`${t.url}/console/#/coupons`);
+  await hq.getByTestId('new-coupon').click();
+  const couponForm = hq.getByTestId('coupon-form');
+  await couponForm.locator('#name').fill('满 100 减 20');
+  await couponForm.locator('#amountOffYuan').fill('20');
+  await couponForm.locator('#minSpendYuan').fill('100');
+  await couponForm.getByRole('button', { name: '创建优惠券' }).click();
+  await couponForm.getByText('总量为 1–10000000 张').waitFor(); // the API's rule, before sending
+  await couponForm.locator('#budget').fill('100');
+  await couponForm.getByRole('button', { name: '创建优惠券' }).click();
+  await hq.getByText('已创建优惠券').waitFor();
+  await couponForm.waitFor({ state: 'detached' });
+  const row = hq.locator('.ant-table-row', { hasText: '满 100 减 20' });
+  await row.filter({ hasText: '0 / 100' }).waitFor();
+  await shot(hq, '09-coupon-templates');
+  await row.getByRole('button', { name: /发\s?放/ }).click();
+  await hq.locator('[data-testid="issue-form"] textarea').fill(alice.memberNo);
+  await hq.getByRole('button', { name: '确认发放' }).click();
+  await hq.getByText('已发放 1 张，剩余 99 张').waitFor();
+  await hq.getByTestId('issue-form').waitFor({ state: 'detached' });
+  await row.filter({ hasText: '1 / 100' }).waitFor();
+  await shot(hq, '10-coupon-issued');
+  expect(await q.get("SELECT COUNT(*) AS n FROM reward_redemption r JOIN reward w ON w.id = r.reward_id WHERE r.member_id = ? AND w.name = '满 100 减 20' AND r.issue_source = 'MANAGER'", [alice.memberId])).toEqual({ n: 1 });
+
+  // 积分方案 → 方案设置: a sign-up bonus of 50 points.
+  await hq.goto(`${t.url}/console/#/program`);
+  await hq.getByRole('tab', { name: '方案设置' }).click();
+  const settings = hq.getByTestId('settings-form');
+  await settings.locator('#signupBonusPoints').fill('50');
+  await settings.getByRole('button', { name: '保存设置' }).click();
+  await hq.getByText('已保存设置').waitFor();
+  await shot(hq, '11-program-settings');
+  expect(await q.get('SELECT signup_bonus_points AS b FROM loyalty_program WHERE id = 1')).toEqual({ b: 50 });
+
+  // 支付与退款: ¥40 of the ¥100 order back; the form previews 4 points clawed back; WeChat Pay confirms; 4 reversed.
+  await hq.goto(`${t.url}/console/#/payments`);
+  const order = hq.locator('.ant-table-row', { hasText: no });
+  await order.filter({ hasText: '已支付' }).waitFor();
+  await order.getByRole('button', { name: /退\s?款/ }).click();
+  const refundForm = hq.getByTestId('refund-form');
+  await refundForm.locator('#amountYuan').fill('120');
+  await refundForm.getByRole('button', { name: '确认退款' }).click();
+  await refundForm.getByText('最多可退 ¥100.00').waitFor();
+  await refundForm.locator('#amountYuan').fill('40');
+  await refundForm.locator('#reason').fill('退货一件');
+  await hq.getByTestId('clawback-preview').filter({ hasText: '将扣回 4 积分' }).waitFor();
+  await shot(hq, '12-refund-preview');
+  await refundForm.getByRole('button', { name: '确认退款' }).click();
+  await hq.getByTestId('refund-result').filter({ hasText: '退款 ¥40' }).waitFor();
+  await t.paySim!.idle();
+  await hq.keyboard.press('Escape');
+  await hq.reload();
+  await order.filter({ hasText: '¥40（扣回 4 积分）' }).waitFor();
+  await order.locator('.ant-table-row-expand-icon').click();
+  await hq.locator('.ant-table-expanded-row').getByText('已退款').waitFor();
+  await shot(hq, '13-payment-refunded');
+  expect(await q.get('SELECT refunded_fen, points_reversed FROM pay_order WHERE out_trade_no = ?', [no])).toEqual({ refunded_fen: 4_000, points_reversed: 4 });
+  expect(await t.app.services.ledger.reconcile()).toEqual([]);
+  await hq.getByRole('tab', { name: '支付异常' }).click();
+  await hq.getByText('微信支付发来的消息与订单不符').waitFor();
+  await hq.getByRole('tab', { name: '积分对账' }).click();
+  await hq.getByTestId('books-balance').waitFor();
+
+  // 圈子: the club report, the club's members, alice made an organizer.
+  await hq.goto(`${t.url}/console/#/clubs`);
+  await hq.locator('.ant-table-row', { hasText: '国贸跑团' }).waitFor();
+  await shot(hq, '14-clubs');
+  await hq.locator('.ant-table-row', { hasText: '国贸跑团' }).click();
+  await hq.getByRole('tab', { name: '成员与组织者' }).click();
+  const member = hq.locator('.ant-table-row', { hasText: alice.memberNo });
+  await member.getByRole('button', { name: '设为组织者' }).click();
+  await hq.locator('.ant-popconfirm').getByRole('button', { name: /确\s?认/ }).click();
+  await hq.getByText('已设为组织者').waitFor();
+  await member.getByRole('button', { name: '撤销组织者' }).waitFor();
+  await shot(hq, '15-club-organizers');
+  expect(await q.get('SELECT role FROM club_member WHERE club_id = ? AND member_id = ?', [Number(club.id), alice.memberId])).toEqual({ role: 'ORGANIZER' });
 
   expect(pageErrors).toEqual([]);
 });

@@ -203,7 +203,8 @@ type OpName =
   | 'referralReport(STORE guomao)'
   | 'referralReport(REGION beijing)'
   | 'referralReport(HQ)'
-  | 'runBirthdayBonuses';
+  | 'runBirthdayBonuses'
+  | 'payOrders@guomao';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -273,6 +274,7 @@ const MATRIX: [OpName, string][] = [
   ['referralReport(REGION beijing)',           'U    F      F     F     F     F     A     F     A'],
   ['referralReport(HQ)',                       'U    F      F     F     F     F     F     F     A'],
   ['runBirthdayBonuses',                       'U    F      F     F     F     F     F     F     A'],
+  ['payOrders@guomao',                         'U    F      A     F     F     A     A     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -586,6 +588,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     'rejectPointsAdjustment@guomao': async () => ({ query: REJECT_ADJUSTMENT, variables: { id: await pendingAdjustment(), note: '理由不足' }, mutates: true }),
     pointsAdjustments: async () => ({ query: '{ pointsAdjustments(first: 5) { items { id } pageInfo { hasNextPage } } }', variables: {}, mutates: false }),
     consoleMembers: async () => ({ query: '{ consoleMembers(query: "0000000000", first: 5) { total items { id } } }', variables: {}, mutates: false }),
+    'payOrders@guomao': async () => ({ query: 'query($s: ID!) { payOrders(filter: { storeId: $s }, first: 5) { total items { outTradeNo } } }', variables: { s: String(t.org.guomao) }, mutates: false }),
     'createCouponTemplate(REGION beijing)': async () => ({
       query: CREATE_COUPON_TEMPLATE,
       variables: { input: { kind: 'PERCENT_OFF', name: `区域券 ${++seq}`, percentOff: 10, validDays: 3, budget: 100, scopeRegionId: String(t.org.beijing) } },

@@ -13,12 +13,18 @@ const ProgramSection = lazy(() => import('./sections/ProgramSection'));
 const RewardsSection = lazy(() => import('./sections/RewardsSection'));
 const AuditSection = lazy(() => import('./sections/AuditSection'));
 const MembersSection = lazy(() => import('./sections/MembersSection'));
+const CouponsSection = lazy(() => import('./sections/coupons/CouponsSection'));
+const PaymentsSection = lazy(() => import('./sections/payments/PaymentsSection'));
+const ClubsSection = lazy(() => import('./sections/clubs/ClubsSection'));
 
 const SECTIONS = [
   { key: 'org', label: '组织架构', Component: OrgSection },
   { key: 'program', label: '积分方案', Component: ProgramSection },
   { key: 'rewards', label: '礼品目录', Component: RewardsSection },
   { key: 'members', label: '会员', Component: MembersSection },
+  { key: 'coupons', label: '优惠券', Component: CouponsSection },
+  { key: 'payments', label: '支付与退款', Component: PaymentsSection },
+  { key: 'clubs', label: '圈子', Component: ClubsSection },
   { key: 'audit', label: '审计日志', Component: AuditSection },
 ] as const;
 type SectionKey = (typeof SECTIONS)[number]['key'];

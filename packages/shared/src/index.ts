@@ -18,3 +18,4 @@ export * from './adjustments';
 export * from './coupons';
 export * from './referrals';
 export * from './bonuses';
+export * from './refund-clawback';

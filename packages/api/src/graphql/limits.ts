@@ -43,6 +43,7 @@ export const PAGE_LIMITS: Record<string, number> = {
   'Query.pointsAdjustments': 100,
   'Query.myCoupons': 100,
   'Query.myReferrals': 50,
+  'Query.payOrders': 100, // PAY_ORDER_PAGE_MAX
 };
 
 /**
@@ -113,6 +114,8 @@ export const LIST_SIZES: Record<string, number> = {
   'ConsoleMember.clubs': 50, // PROFILE_CLUBS, a LIMIT in SQL
   'PointsAdjustmentPage.items': 1, // sized by pointsAdjustments' `first`
   'Query.referralReport': 501, // one row per store in scope (as Query.stores), plus HQ's row for referrers without a store
+  'ScopedPayOrderPage.items': 1, // sized by payOrders' `first`
+  'ScopedPayOrder.refunds': 20, // REFUNDS_PER_ORDER, cut in PayOrderListService
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly code: ClientCode,
     message: string,
     readonly field?: string,
+    /** The error's extensions as the API sent them (e.g. `memberNo` where an issue stopped). */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -48,7 +50,7 @@ export async function request<R, V>(doc: TypedDocument<R, V>, variables: V, opts
   } catch {
     throw new ApiError('NETWORK', 'network error');
   }
-  let body: { data?: R | null; errors?: { message: string; extensions?: { code?: string; field?: string } }[] };
+  let body: { data?: R | null; errors?: { message: string; extensions?: { code?: string; field?: string; [k: string]: unknown } }[] };
   try {
     body = await res.json();
   } catch {
@@ -59,7 +61,7 @@ export async function request<R, V>(doc: TypedDocument<R, V>, variables: V, opts
     const code = (err.extensions?.code ?? ErrorCode.INTERNAL) as ErrorCode;
     // A console session that expired (or was revoked) sends the manager back to the QR code.
     if (code === ErrorCode.UNAUTHENTICATED && opts.token === undefined) clearSession();
-    throw new ApiError(code in errorMessageZh ? code : ErrorCode.INTERNAL, err.message, err.extensions?.field);
+    throw new ApiError(code in errorMessageZh ? code : ErrorCode.INTERNAL, err.message, err.extensions?.field, err.extensions ?? {});
   }
   if (!body.data) throw new ApiError(ErrorCode.INTERNAL, 'empty response');
   return body.data;

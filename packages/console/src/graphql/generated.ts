@@ -26,9 +26,51 @@ export type AuditFilterInput = {
   until?: string | null | undefined;
 };
 
+export type ClubRole =
+  | 'MEMBER'
+  | 'ORGANIZER';
+
 export type ConsoleLoginState =
   | 'CONFIRMED'
   | 'PENDING';
+
+/** AMOUNT_OFF: fen off; PERCENT_OFF: a percentage off; GIFT: an item given */
+export type CouponKind =
+  | 'AMOUNT_OFF'
+  | 'GIFT'
+  | 'PERCENT_OFF';
+
+export type CreateCouponTemplateInput = {
+  active?: boolean | null | undefined;
+  /** AMOUNT_OFF: fen off */
+  amountOffFen?: number | null | undefined;
+  budget: number;
+  description?: string | null | undefined;
+  /** GIFT: the item */
+  giftName?: string | null | undefined;
+  kind: CouponKind;
+  limitPerMember?: number | null | undefined;
+  minSpendFen?: number | null | undefined;
+  name: string;
+  /** PERCENT_OFF: 1–99 per cent off */
+  percentOff?: number | null | undefined;
+  /** Points to buy one; null or 0: not for sale */
+  pointsPrice?: number | null | undefined;
+  /** Regions in the scope whose stores accept it */
+  regionIds?: Array<string | number> | null | undefined;
+  scopeRegionId?: string | number | null | undefined;
+  /** The scope: a store (or scopeRegionId, or neither for HQ); fixed once created */
+  scopeStoreId?: string | number | null | undefined;
+  /** Stores in the scope that accept it */
+  storeIds?: Array<string | number> | null | undefined;
+  /** Calendar days from issue, 1–3650 (or give validUntil) */
+  validDays?: number | null | undefined;
+  validFrom?: string | null | undefined;
+  /** Fixed dates: the end (or give validDays) */
+  validUntil?: string | null | undefined;
+  /** The welcome coupon (HQ templates only) */
+  welcome?: boolean | null | undefined;
+};
 
 export type CreateEarningRuleInput = {
   categories?: Array<string> | null | undefined;
@@ -61,6 +103,29 @@ export type EarningRuleKind =
   | 'CAMPAIGN'
   | 'CATEGORY';
 
+export type EventStatus =
+  | 'CANCELLED'
+  | 'DRAFT'
+  | 'FINISHED'
+  | 'PUBLISHED';
+
+export type IssueCouponsInput = {
+  /** Unique per issue (retries reuse it): 8–80 of [A-Za-z0-9_:.-] */
+  idempotencyKey: string;
+  /** Member ids (with memberNos: 1–200 members in all) */
+  memberIds?: Array<string | number> | null | undefined;
+  /** 10-digit member numbers */
+  memberNos?: Array<string> | null | undefined;
+  templateId: string | number;
+};
+
+/** OPEN: anyone; APPROVAL: an organizer approves; TIER_MIN: members of a tier and above; INVITE: with the invitation code */
+export type JoinPolicy =
+  | 'APPROVAL'
+  | 'INVITE'
+  | 'OPEN'
+  | 'TIER_MIN';
+
 /** Why the balance moved */
 export type LedgerKind =
   | 'ADJUST'
@@ -68,6 +133,43 @@ export type LedgerKind =
   | 'EXPIRE'
   | 'REDEEM'
   | 'REVERSAL';
+
+export type MembershipStatus =
+  | 'ACTIVE'
+  | 'LEFT'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'REMOVED';
+
+/** How a verified WeChat Pay message contradicted our order */
+export type PayAnomalyKind =
+  | 'AMOUNT_MISMATCH'
+  | 'MERCHANT_MISMATCH'
+  | 'PAID_TWICE'
+  | 'PAYER_MISMATCH'
+  | 'TRANSACTION_REUSED';
+
+/** payOrders filters (all optional) */
+export type PayOrderFilterInput = {
+  /** One order by its number */
+  outTradeNo?: string | null | undefined;
+  state?: PayOrderState | null | undefined;
+  /** One store in scope */
+  storeId?: string | number | null | undefined;
+};
+
+/** PENDING: waiting to be paid (until expiresAt); PAID: WeChat Pay confirmed it and its points were credited; CLOSED: expired or closed unpaid */
+export type PayOrderState =
+  | 'CLOSED'
+  | 'PAID'
+  | 'PENDING';
+
+/** WeChat Pay's refund_status: PROCESSING (sent, waiting), SUCCESS (money back, points reversed), CLOSED or ABNORMAL (failed: the order stays refundable) */
+export type PayRefundStatus =
+  | 'ABNORMAL'
+  | 'CLOSED'
+  | 'PROCESSING'
+  | 'SUCCESS';
 
 export type PointsAdjustmentInput = {
   /** Points to credit (> 0) or debit (< 0), at most ±1000000 */
@@ -79,6 +181,26 @@ export type PointsAdjustmentInput = {
   reason: string;
   /** The store it is booked at (its managers may approve); HQ managers may omit it */
   storeId?: string | number | null | undefined;
+};
+
+export type ProgramSettingsInput = {
+  /** Birthday-month bonus, 0–100000 (0 = none) */
+  birthdayBonusPoints?: number | null | undefined;
+  capPerPurchase?: number | null | undefined;
+  pointsValidityMonths?: number | null | undefined;
+  /** Profile-completion bonus, 0–100000 (0 = none) */
+  profileBonusPoints?: number | null | undefined;
+  rounding?: Rounding | null | undefined;
+  /** Points credited once at first sign-in, 0–100000 (0 = none) */
+  signupBonusPoints?: number | null | undefined;
+  tierPeriodMonths?: number | null | undefined;
+};
+
+export type RefundPaymentInput = {
+  amountFen: number;
+  idempotencyKey: string;
+  outTradeNo: string;
+  reason?: string | null | undefined;
 };
 
 /** MOBILE_TOPUP and FUEL_CARD: a partner provider tops up the phone or card; OWN_PRODUCT (picked up in store) and COUPON (used at a till): a voucher */
@@ -98,6 +220,11 @@ export type RoleScope =
   | 'REGION'
   | 'STORE';
 
+export type Rounding =
+  | 'CEIL'
+  | 'FLOOR'
+  | 'ROUND';
+
 export type RuleScope =
   | 'HQ'
   | 'REGION'
@@ -111,6 +238,68 @@ export type TierInput = {
   rank: number;
   thresholdFen: number;
 };
+
+/** The fields of a coupon template that may change (null clears an optional one) */
+export type UpdateCouponTemplateInput = {
+  active?: boolean | null | undefined;
+  /** AMOUNT_OFF: fen off */
+  amountOffFen?: number | null | undefined;
+  /** Coupons that may be issued in all (not below those issued) */
+  budget?: number | null | undefined;
+  description?: string | null | undefined;
+  /** GIFT: the item */
+  giftName?: string | null | undefined;
+  limitPerMember?: number | null | undefined;
+  minSpendFen?: number | null | undefined;
+  name?: string | null | undefined;
+  /** PERCENT_OFF: 1–99 per cent off */
+  percentOff?: number | null | undefined;
+  /** Points to buy one; null or 0: not for sale */
+  pointsPrice?: number | null | undefined;
+  /** Regions in the scope whose stores accept it */
+  regionIds?: Array<string | number> | null | undefined;
+  /** Stores in the scope that accept it */
+  storeIds?: Array<string | number> | null | undefined;
+  /** Calendar days from issue, 1–3650 (or give validUntil) */
+  validDays?: number | null | undefined;
+  validFrom?: string | null | undefined;
+  /** Fixed dates: the end (or give validDays) */
+  validUntil?: string | null | undefined;
+  /** The welcome coupon (HQ templates only) */
+  welcome?: boolean | null | undefined;
+};
+
+export type ClubReportQueryVariables = Exact<{
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+  since?: string | null | undefined;
+}>;
+
+
+export type ClubReportQuery = { clubReport: Array<{ members: number, pendingRequests: number, events: number, finishedEvents: number, confirmedRsvps: number, attended: number, walkIns: number, attendanceRate: number | null, noShowRate: number | null, announcements: number, lastActivityAt: string | null, club: { id: string, name: string, theme: string, joinPolicy: JoinPolicy, storeId: string | null, store: { id: string, name: string } | null } }> };
+
+export type ClubEventReportQueryVariables = Exact<{
+  clubId: string | number;
+}>;
+
+
+export type ClubEventReportQuery = { clubEventReport: Array<{ eventId: string, title: string, startsAt: string, status: EventStatus, capacity: number, confirmed: number, waitlisted: number, cancelled: number, attended: number, walkIns: number, attendanceRate: number | null, noShowRate: number | null }> };
+
+export type ClubPeopleQueryVariables = Exact<{
+  clubId: string | number;
+}>;
+
+
+export type ClubPeopleQuery = { clubMembers: Array<{ memberId: string, userId: string, memberNo: string, nickname: string | null, tierName: string, role: ClubRole, status: MembershipStatus, since: string }> };
+
+export type SetClubOrganizerMutationVariables = Exact<{
+  clubId: string | number;
+  userId: string | number;
+  organizer: boolean;
+}>;
+
+
+export type SetClubOrganizerMutation = { setClubOrganizer: { memberId: string, userId: string, role: ClubRole, status: MembershipStatus } };
 
 export type CreateConsoleLoginMutationVariables = Exact<{ [key: string]: never; }>;
 
@@ -144,6 +333,37 @@ export type AuditLogQueryVariables = Exact<{
 
 
 export type AuditLogQuery = { auditLog: { total: number, items: Array<{ id: string, actorUserId: string, actorMemberNo: string | null, action: string, targetType: string, targetId: string | null, regionId: string | null, storeId: string | null, before: string | null, after: string | null, createdAt: string }> } };
+
+export type CouponTemplateFieldsFragment = { id: string, kind: CouponKind, name: string, description: string, amountOffFen: number | null, percentOff: number | null, giftName: string | null, minSpendFen: number, storeIds: Array<string>, regionIds: Array<string>, scopeStoreId: string | null, scopeRegionId: string | null, validFrom: string | null, validUntil: string | null, validDays: number | null, limitPerMember: number | null, budget: number, issued: number, remaining: number, used: number, pointsPrice: number | null, active: boolean, welcome: boolean };
+
+export type CouponTemplatesQueryVariables = Exact<{
+  activeOnly: boolean;
+}>;
+
+
+export type CouponTemplatesQuery = { couponTemplates: Array<{ id: string, kind: CouponKind, name: string, description: string, amountOffFen: number | null, percentOff: number | null, giftName: string | null, minSpendFen: number, storeIds: Array<string>, regionIds: Array<string>, scopeStoreId: string | null, scopeRegionId: string | null, validFrom: string | null, validUntil: string | null, validDays: number | null, limitPerMember: number | null, budget: number, issued: number, remaining: number, used: number, pointsPrice: number | null, active: boolean, welcome: boolean }> };
+
+export type CreateCouponTemplateMutationVariables = Exact<{
+  input: CreateCouponTemplateInput;
+}>;
+
+
+export type CreateCouponTemplateMutation = { createCouponTemplate: { id: string, kind: CouponKind, name: string, description: string, amountOffFen: number | null, percentOff: number | null, giftName: string | null, minSpendFen: number, storeIds: Array<string>, regionIds: Array<string>, scopeStoreId: string | null, scopeRegionId: string | null, validFrom: string | null, validUntil: string | null, validDays: number | null, limitPerMember: number | null, budget: number, issued: number, remaining: number, used: number, pointsPrice: number | null, active: boolean, welcome: boolean } };
+
+export type UpdateCouponTemplateMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateCouponTemplateInput;
+}>;
+
+
+export type UpdateCouponTemplateMutation = { updateCouponTemplate: { id: string, kind: CouponKind, name: string, description: string, amountOffFen: number | null, percentOff: number | null, giftName: string | null, minSpendFen: number, storeIds: Array<string>, regionIds: Array<string>, scopeStoreId: string | null, scopeRegionId: string | null, validFrom: string | null, validUntil: string | null, validDays: number | null, limitPerMember: number | null, budget: number, issued: number, remaining: number, used: number, pointsPrice: number | null, active: boolean, welcome: boolean } };
+
+export type IssueCouponsMutationVariables = Exact<{
+  input: IssueCouponsInput;
+}>;
+
+
+export type IssueCouponsMutation = { issueCoupons: { issued: number, alreadyIssued: number, remaining: number } };
 
 export type ConsoleMembersQueryVariables = Exact<{
   query: string;
@@ -238,6 +458,43 @@ export type RevokeRoleMutationVariables = Exact<{
 
 export type RevokeRoleMutation = { revokeRole: { id: string } };
 
+export type PayOrdersQueryVariables = Exact<{
+  filter?: PayOrderFilterInput | null | undefined;
+  first: number;
+  offset: number;
+}>;
+
+
+export type PayOrdersQuery = { payOrders: { total: number, items: Array<{ outTradeNo: string, storeId: string, storeName: string, memberNo: string | null, amountFen: number, description: string, state: PayOrderState, points: number | null, refundedFen: number, pointsReversed: number, refundableFen: number, paidAt: string | null, createdAt: string, refunds: Array<{ outRefundNo: string, amountFen: number, reason: string | null, status: PayRefundStatus, pointsReversed: number, pointsUncollected: number, createdAt: string }> }> } };
+
+export type RefundPaymentMutationVariables = Exact<{
+  input: RefundPaymentInput;
+}>;
+
+
+export type RefundPaymentMutation = { refundPayment: { outRefundNo: string, outTradeNo: string, amountFen: number, status: PayRefundStatus, pointsReversed: number, pointsUncollected: number, createdAt: string } };
+
+export type PayAnomaliesQueryVariables = Exact<{
+  resolved?: boolean | null | undefined;
+  first: number;
+}>;
+
+
+export type PayAnomaliesQuery = { payAnomalies: Array<{ id: string, outTradeNo: string, storeName: string, amountFen: number, transactionId: string, kind: PayAnomalyKind, expected: string, received: string, source: string, firstSeenAt: string, lastSeenAt: string, timesSeen: number, resolvedAt: string | null, resolvedBy: string | null, resolutionNote: string | null }> };
+
+export type ResolvePayAnomalyMutationVariables = Exact<{
+  id: string | number;
+  note: string;
+}>;
+
+
+export type ResolvePayAnomalyMutation = { resolvePayAnomaly: { id: string, resolvedAt: string | null, resolutionNote: string | null } };
+
+export type PointsReconciliationQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PointsReconciliationQuery = { pointsReconciliation: Array<{ memberId: string, balance: number, entriesSum: number, lotsRemaining: number }> };
+
 export type UpsertTierMutationVariables = Exact<{
   input: TierInput;
 }>;
@@ -280,6 +537,53 @@ export type AdjustRewardStockMutationVariables = Exact<{
 
 export type AdjustRewardStockMutation = { adjustRewardStock: { id: string, stock: number } };
 
+export type ProgramSettingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProgramSettingsQuery = { programSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number }, ratingSettings: { bonusPoints: number } };
+
+export type UpdateProgramSettingsMutationVariables = Exact<{
+  input: ProgramSettingsInput;
+}>;
+
+
+export type UpdateProgramSettingsMutation = { updateProgramSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number } };
+
+export type UpdateRatingSettingsMutationVariables = Exact<{
+  bonusPoints: number;
+}>;
+
+
+export type UpdateRatingSettingsMutation = { updateRatingSettings: { bonusPoints: number } };
+
+export const ClubReportDocument: TypedDocument<ClubReportQuery, ClubReportQueryVariables> = {
+  kind: 'query',
+  operationName: 'ClubReport',
+  query: "query ClubReport($regionId:ID$storeId:ID$since:DateTimeISO){clubReport(regionId:$regionId storeId:$storeId since:$since){members pendingRequests events finishedEvents confirmedRsvps attended walkIns attendanceRate noShowRate announcements lastActivityAt club{id name theme joinPolicy storeId store{id name}}}}",
+  sha256: 'd61ac54ed9402b26c8b4c8e1b70872b544225a1a73b2a8d503be9f93bfb2f6b4',
+};
+
+export const ClubEventReportDocument: TypedDocument<ClubEventReportQuery, ClubEventReportQueryVariables> = {
+  kind: 'query',
+  operationName: 'ClubEventReport',
+  query: "query ClubEventReport($clubId:ID!){clubEventReport(clubId:$clubId){eventId title startsAt status capacity confirmed waitlisted cancelled attended walkIns attendanceRate noShowRate}}",
+  sha256: '6d2ab8c1f26f207aa387ae50d10978066094a2ab134afa73a6893022214ae1e5',
+};
+
+export const ClubPeopleDocument: TypedDocument<ClubPeopleQuery, ClubPeopleQueryVariables> = {
+  kind: 'query',
+  operationName: 'ClubPeople',
+  query: "query ClubPeople($clubId:ID!){clubMembers(clubId:$clubId status:ACTIVE){memberId userId memberNo nickname tierName role status since}}",
+  sha256: '377fce08d330a052720c16b1400d3773db13902c62f222e8399faafc67b6aa80',
+};
+
+export const SetClubOrganizerDocument: TypedDocument<SetClubOrganizerMutation, SetClubOrganizerMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'SetClubOrganizer',
+  query: "mutation SetClubOrganizer($clubId:ID!$userId:ID!$organizer:Boolean!){setClubOrganizer(clubId:$clubId userId:$userId organizer:$organizer){memberId userId role status}}",
+  sha256: 'f699f4a926bb3157b837d66d26bb9473db6ed8e5dca5bcfcb1c347a0c0a7114b',
+};
+
 export const CreateConsoleLoginDocument: TypedDocument<CreateConsoleLoginMutation, CreateConsoleLoginMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreateConsoleLogin',
@@ -313,6 +617,34 @@ export const AuditLogDocument: TypedDocument<AuditLogQuery, AuditLogQueryVariabl
   operationName: 'AuditLog',
   query: "query AuditLog($filter:AuditFilterInput$first:Int!$offset:Int!){auditLog(filter:$filter first:$first offset:$offset){total items{id actorUserId actorMemberNo action targetType targetId regionId storeId before after createdAt}}}",
   sha256: 'f5e7b21a766cab83829c6cf291bf868e490006f7bb224d31c2e1cbed91286e36',
+};
+
+export const CouponTemplatesDocument: TypedDocument<CouponTemplatesQuery, CouponTemplatesQueryVariables> = {
+  kind: 'query',
+  operationName: 'CouponTemplates',
+  query: "query CouponTemplates($activeOnly:Boolean!){couponTemplates(activeOnly:$activeOnly){...CouponTemplateFields}}fragment CouponTemplateFields on CouponTemplate{id kind name description amountOffFen percentOff giftName minSpendFen storeIds regionIds scopeStoreId scopeRegionId validFrom validUntil validDays limitPerMember budget issued remaining used pointsPrice active welcome}",
+  sha256: 'e218ea749d0990bd274c486bfbb3c2aac20d6463507c4b7e18417419d7c2d84f',
+};
+
+export const CreateCouponTemplateDocument: TypedDocument<CreateCouponTemplateMutation, CreateCouponTemplateMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'CreateCouponTemplate',
+  query: "mutation CreateCouponTemplate($input:CreateCouponTemplateInput!){createCouponTemplate(input:$input){...CouponTemplateFields}}fragment CouponTemplateFields on CouponTemplate{id kind name description amountOffFen percentOff giftName minSpendFen storeIds regionIds scopeStoreId scopeRegionId validFrom validUntil validDays limitPerMember budget issued remaining used pointsPrice active welcome}",
+  sha256: '4bd6e857bb6c13a3159cf4b9615e611276f7830c39b19aa752ebc8a8847b1148',
+};
+
+export const UpdateCouponTemplateDocument: TypedDocument<UpdateCouponTemplateMutation, UpdateCouponTemplateMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'UpdateCouponTemplate',
+  query: "mutation UpdateCouponTemplate($id:ID!$input:UpdateCouponTemplateInput!){updateCouponTemplate(id:$id input:$input){...CouponTemplateFields}}fragment CouponTemplateFields on CouponTemplate{id kind name description amountOffFen percentOff giftName minSpendFen storeIds regionIds scopeStoreId scopeRegionId validFrom validUntil validDays limitPerMember budget issued remaining used pointsPrice active welcome}",
+  sha256: '322c3102df89e931c6b8158b519957d3c33b3e0b08bc3b21bf89b93860ffc122',
+};
+
+export const IssueCouponsDocument: TypedDocument<IssueCouponsMutation, IssueCouponsMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'IssueCoupons',
+  query: "mutation IssueCoupons($input:IssueCouponsInput!){issueCoupons(input:$input){issued alreadyIssued remaining}}",
+  sha256: '83abde58df107381972957486d11e6f726a8be53e32f4075675df4f0745697b0',
 };
 
 export const ConsoleMembersDocument: TypedDocument<ConsoleMembersQuery, ConsoleMembersQueryVariables> = {
@@ -399,6 +731,41 @@ export const RevokeRoleDocument: TypedDocument<RevokeRoleMutation, RevokeRoleMut
   sha256: '52106a2db292e8d3984be35788406619d4ae5646182b21a4a3f8ad7e94903e71',
 };
 
+export const PayOrdersDocument: TypedDocument<PayOrdersQuery, PayOrdersQueryVariables> = {
+  kind: 'query',
+  operationName: 'PayOrders',
+  query: "query PayOrders($filter:PayOrderFilterInput$first:Int!$offset:Int!){payOrders(filter:$filter first:$first offset:$offset){total items{outTradeNo storeId storeName memberNo amountFen description state points refundedFen pointsReversed refundableFen paidAt createdAt refunds{outRefundNo amountFen reason status pointsReversed pointsUncollected createdAt}}}}",
+  sha256: '97937e94adfdfe2f8c6b3bab1f04cf328262ff1831bd6471b1612e39d682a0b3',
+};
+
+export const RefundPaymentDocument: TypedDocument<RefundPaymentMutation, RefundPaymentMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'RefundPayment',
+  query: "mutation RefundPayment($input:RefundPaymentInput!){refundPayment(input:$input){outRefundNo outTradeNo amountFen status pointsReversed pointsUncollected createdAt}}",
+  sha256: '4f7bd37e30b1be532d532cacd5d882cd470e627b463a6f1608bab064f05ced32',
+};
+
+export const PayAnomaliesDocument: TypedDocument<PayAnomaliesQuery, PayAnomaliesQueryVariables> = {
+  kind: 'query',
+  operationName: 'PayAnomalies',
+  query: "query PayAnomalies($resolved:Boolean$first:Int!){payAnomalies(resolved:$resolved first:$first){id outTradeNo storeName amountFen transactionId kind expected received source firstSeenAt lastSeenAt timesSeen resolvedAt resolvedBy resolutionNote}}",
+  sha256: '6d4e3242a8de6a79623289c05555a1a20829511177946d0fce647b1021fe09aa',
+};
+
+export const ResolvePayAnomalyDocument: TypedDocument<ResolvePayAnomalyMutation, ResolvePayAnomalyMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'ResolvePayAnomaly',
+  query: "mutation ResolvePayAnomaly($id:ID!$note:String!){resolvePayAnomaly(id:$id note:$note){id resolvedAt resolutionNote}}",
+  sha256: '13769eb6be4b1ccff0abd39702787730e921d90d9abc78841c9f6c5cad060830',
+};
+
+export const PointsReconciliationDocument: TypedDocument<PointsReconciliationQuery, PointsReconciliationQueryVariables> = {
+  kind: 'query',
+  operationName: 'PointsReconciliation',
+  query: "query PointsReconciliation{pointsReconciliation{memberId balance entriesSum lotsRemaining}}",
+  sha256: '351b7b0b7db0e61002cc63972995732173f3ea45ac988920a1218d3a0668e38c',
+};
+
 export const UpsertTierDocument: TypedDocument<UpsertTierMutation, UpsertTierMutationVariables> = {
   kind: 'mutation',
   operationName: 'UpsertTier',
@@ -439,4 +806,25 @@ export const AdjustRewardStockDocument: TypedDocument<AdjustRewardStockMutation,
   operationName: 'AdjustRewardStock',
   query: "mutation AdjustRewardStock($id:ID!$delta:Int!){adjustRewardStock(id:$id delta:$delta){id stock}}",
   sha256: 'e3095f1f3f3daea907aeb633e69ac848934c7914cd1615129863510c225e86af',
+};
+
+export const ProgramSettingsDocument: TypedDocument<ProgramSettingsQuery, ProgramSettingsQueryVariables> = {
+  kind: 'query',
+  operationName: 'ProgramSettings',
+  query: "query ProgramSettings{programSettings{rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints}ratingSettings{bonusPoints}}",
+  sha256: 'ec025129fb96c20bb4d3efb944cb829e67e60f4301b23d39b7b3dc545561630e',
+};
+
+export const UpdateProgramSettingsDocument: TypedDocument<UpdateProgramSettingsMutation, UpdateProgramSettingsMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'UpdateProgramSettings',
+  query: "mutation UpdateProgramSettings($input:ProgramSettingsInput!){updateProgramSettings(input:$input){rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints}}",
+  sha256: 'ff8f55ddbd1b12dfa70dd134993fdf3d36c90dd31387ab44908e08a2ba6c26f1',
+};
+
+export const UpdateRatingSettingsDocument: TypedDocument<UpdateRatingSettingsMutation, UpdateRatingSettingsMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'UpdateRatingSettings',
+  query: "mutation UpdateRatingSettings($bonusPoints:Int!){updateRatingSettings(bonusPoints:$bonusPoints){bonusPoints}}",
+  sha256: 'a70692128f54744d235bc7db64e3437c4ec361de4cdf24bfde511cc5173fb958',
 };

@@ -9,6 +9,7 @@ import { CreateEarningRuleDocument, EarningRuleDefinitionsDocument, SetEarningRu
 import { previewPurchase } from '../preview';
 import { useScope } from '../scope';
 import { ruleErrors, tierErrors, type RuleDraft, type TierDraft, type TierRow } from '../validation';
+import { SettingsTab } from './program/SettingsTab';
 
 /** The tier form; checks mirror TierInput and TierService.upsert (ordering against the other tiers). */
 export function TierForm({ tiers, initial, onSubmit }: { tiers: readonly TierRow[]; initial?: TierDraft; onSubmit: (v: Required<TierDraft>) => Promise<void> }) {
@@ -275,5 +276,5 @@ function Preview() {
 
 /** 积分方案: tiers and earning rules, with the live preview. */
 export default function ProgramSection() {
-  return <Tabs items={[{ key: 'rules', label: '积分规则', children: <Rules /> }, { key: 'tiers', label: '会员等级', children: <Tiers /> }]} />;
+  return <Tabs items={[{ key: 'rules', label: '积分规则', children: <Rules /> }, { key: 'tiers', label: '会员等级', children: <Tiers /> }, { key: 'settings', label: '方案设置', children: <SettingsTab /> }]} />;
 }

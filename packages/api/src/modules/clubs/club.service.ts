@@ -39,7 +39,7 @@ export interface ClubRow {
 
 export interface Membership { clubId: number; memberId: number; role: ClubRole; status: MembershipStatus; since: Date }
 
-export interface ClubPerson { memberId: number; memberNo: string; nickname: string | null; tierName: string; role: ClubRole; status: MembershipStatus; since: Date }
+export interface ClubPerson { memberId: number; userId: number; memberNo: string; nickname: string | null; tierName: string; role: ClubRole; status: MembershipStatus; since: Date }
 
 export interface PostRow { id: number; clubId: number; title: string; body: string; createdAt: Date }
 
@@ -208,7 +208,7 @@ export class ClubService {
   /** At most `limit` people (the GraphQL cost estimate counts on it: graphql/limits.ts LIST_SIZES). */
   private async people(clubId: number, where: string, params: unknown[], limit = 1000): Promise<ClubPerson[]> {
     const rows = await this.db.q.all<Record<string, unknown>>(
-      `SELECT cm.member_id, cm.role, cm.status, cm.updated_at, m.member_no, m.tier_id, u.nickname
+      `SELECT cm.member_id, m.user_id, cm.role, cm.status, cm.updated_at, m.member_no, m.tier_id, u.nickname
        FROM club_member cm JOIN member m ON m.id = cm.member_id JOIN app_user u ON u.id = m.user_id
        WHERE cm.club_id = ? AND ${where} ORDER BY cm.role DESC, cm.id LIMIT ?`,
       [clubId, ...params, limit],
@@ -216,6 +216,7 @@ export class ClubService {
     const tiers = await this.tiers.list();
     return rows.map((r) => ({
       memberId: toInt(r.member_id),
+      userId: toInt(r.user_id),
       memberNo: String(r.member_no),
       nickname: r.nickname == null ? null : String(r.nickname),
       tierName: tiers.find((t) => t.dbId === toInt(r.tier_id))?.name ?? '',

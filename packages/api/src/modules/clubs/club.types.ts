@@ -60,6 +60,7 @@ export const toMembershipType = (m: Membership): ClubMembershipType => ({ clubId
 @ObjectType('ClubPerson', { description: 'Someone in a club, as organizers see them' })
 export class ClubPersonType {
   @Field(() => ID) memberId!: string;
+  @Field(() => ID, { description: "The member's user id (what setClubOrganizer takes)" }) userId!: string;
   @Field() memberNo!: string;
   @Field(() => String, { nullable: true }) nickname!: string | null;
   @Field() tierName!: string;
@@ -74,7 +75,7 @@ export class ClubOrganizerType {
   @Field(() => String, { nullable: true }) nickname!: string | null;
 }
 
-export const toPersonType = (p: ClubPerson): ClubPersonType => ({ ...p, memberId: String(p.memberId), role: p.role as ClubRoleGql, status: p.status as MembershipStatusGql });
+export const toPersonType = (p: ClubPerson): ClubPersonType => ({ ...p, memberId: String(p.memberId), userId: String(p.userId), role: p.role as ClubRoleGql, status: p.status as MembershipStatusGql });
 
 @ObjectType('Announcement')
 export class AnnouncementType {

@@ -6,6 +6,7 @@ import { authorize } from '../../auth/authz';
 import { parseId } from '../members/member.resolver';
 import { PurchaseLineInput } from '../purchases/purchase.resolver';
 import type { PayOrderRow, RefundRow } from './payment.service';
+import { PayOrderListService, type ScopedPayOrderRow } from './pay-order-list.service';
 import { PayOrderState, PayRefundStatus } from './payment.entity';
 
 registerEnumType(PayOrderState, {
@@ -69,6 +70,31 @@ export class PayRefundType {
   @Field(() => DateTimeISOResolver) createdAt!: Date;
 }
 
+@ObjectType('ScopedPayRefund', { description: 'A refund of an order, as staff and managers of its store see it' })
+export class ScopedPayRefundType extends PayRefundType {
+  @Field(() => String, { nullable: true }) reason!: string | null;
+}
+
+@ObjectType('ScopedPayOrder', { description: 'A WeChat Pay order as staff and managers of its store see it (the console): the payer, its refunds, what is still refundable' })
+export class ScopedPayOrderType extends PayOrderType {
+  @Field(() => String, { nullable: true, description: 'The payer (null: a till order nobody paid)' }) memberNo!: string | null;
+  @Field(() => Int, { description: 'The amount less refunds processing or done: what refundPayment still accepts (0 unless PAID)' }) refundableFen!: number;
+  @Field(() => [ScopedPayRefundType], { description: 'Oldest first' }) refunds!: ScopedPayRefundType[];
+}
+
+@ObjectType('ScopedPayOrderPage')
+export class ScopedPayOrderPage {
+  @Field(() => Int) total!: number;
+  @Field(() => [ScopedPayOrderType]) items!: ScopedPayOrderType[];
+}
+
+@InputType({ description: 'payOrders filters (all optional)' })
+export class PayOrderFilterInput {
+  @Field(() => PayOrderState, { nullable: true }) state?: PayOrderState | null;
+  @Field(() => ID, { nullable: true, description: 'One store in scope' }) storeId?: string | null;
+  @Field(() => String, { nullable: true, description: 'One order by its number' }) outTradeNo?: string | null;
+}
+
 @ObjectType()
 export class PaymentRecoveryRun {
   @Field(() => Int) checked!: number;
@@ -94,6 +120,12 @@ export class RefundPaymentInput {
 
 const toOrderType = (o: PayOrderRow): PayOrderType => ({ ...o, state: o.state as PayOrderState, storeId: String(o.storeId) });
 const toRefundType = (r: RefundRow): PayRefundType => ({ ...r, status: r.status as PayRefundStatus });
+const toScopedType = (o: ScopedPayOrderRow): ScopedPayOrderType => ({
+  ...o,
+  state: o.state as PayOrderState,
+  storeId: String(o.storeId),
+  refunds: o.refunds.map((r) => ({ ...r, status: r.status as PayRefundStatus })),
+});
 const lines = (l?: PurchaseLineInput[] | null) => l?.map((x) => ({ category: x.category, amountFen: x.amountFen })) ?? null;
 
 @Resolver()
@@ -131,6 +163,23 @@ export class PaymentResolver {
   @Query(() => [PayOrderType], { description: "Member: the signed-in member's orders, newest first" })
   async myOrders(@Ctx() ctx: RequestContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number): Promise<PayOrderType[]> {
     return (await ctx.services.payments.myOrders(ctx, first, null)).map(toOrderType);
+  }
+
+  @Query(() => ScopedPayOrderPage, { description: 'Staff and managers: the WeChat Pay orders of the stores they may refund at (pay.refund), newest first, with their refunds' })
+  async payOrders(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => PayOrderFilterInput, { nullable: true }) filter: PayOrderFilterInput | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
+  ): Promise<ScopedPayOrderPage> {
+    const f = filter ?? {};
+    const page = await new PayOrderListService(ctx.services.db, ctx.services.org).list(
+      ctx,
+      { state: f.state ?? null, storeId: f.storeId == null ? null : parseId(f.storeId, 'storeId'), outTradeNo: f.outTradeNo ?? null },
+      first,
+      offset,
+    );
+    return { total: page.total, items: page.items.map(toScopedType) };
   }
 
   @Mutation(() => PayRefundType, { description: 'Staff/manager of the store: refund a paid order fully or partly; points are reversed proportionally when WeChat confirms' })
