@@ -13,6 +13,8 @@ const ProgramSection = lazy(() => import('./sections/ProgramSection'));
 const RewardsSection = lazy(() => import('./sections/RewardsSection'));
 const AuditSection = lazy(() => import('./sections/AuditSection'));
 const MembersSection = lazy(() => import('./sections/MembersSection'));
+const DashboardSection = lazy(() => import('./sections/DashboardSection'));
+const RatingsSection = lazy(() => import('./sections/RatingsSection'));
 
 const SECTIONS = [
   { key: 'org', label: '组织架构', Component: OrgSection },
@@ -20,6 +22,8 @@ const SECTIONS = [
   { key: 'rewards', label: '礼品目录', Component: RewardsSection },
   { key: 'members', label: '会员', Component: MembersSection },
   { key: 'audit', label: '审计日志', Component: AuditSection },
+  { key: 'dashboard', label: '数据看板', Component: DashboardSection },
+  { key: 'ratings', label: '服务评价', Component: RatingsSection },
 ] as const;
 type SectionKey = (typeof SECTIONS)[number]['key'];
 
