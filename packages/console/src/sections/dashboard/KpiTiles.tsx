@@ -18,7 +18,7 @@ export function KpiTile({ def, current, previous }: { def: KpiDef; current: numb
           </Tooltip>
         }
         value={formatKpi(def.format, current)}
-        valueStyle={{ fontSize: 22 }}
+        styles={{ content: { fontSize: 22 } }}
       />
       <Typography.Text style={{ color: TONE[ch.tone], fontSize: 12 }} data-testid={`kpi-${def.key}-change`}>
         {ARROW[ch.direction]} {ch.text}
