@@ -33,7 +33,7 @@ const CUSTOMERS: DemoCustomer[] = [
     purchases: [[200, 32_000, 'guomao'], [170, 28_500, 'guomao'], [140, 41_000, 'guomao'], [100, 26_800, 'guomao'], [70, 35_200, 'guomao'], [40, 29_900, 'guomao'], [25, 45_600, 'guomao'], [12, 38_800, 'guomao'], [3, 52_000, 'guomao']],
     rating: [5, '店员很热情，推荐的新品不错'] },
   // Visits dropped (DECLINING): three visits three to five months ago, one small one this month.
-  { label: 'demo-li', nickname: '李强', joinedDaysAgo: 380, gender: 'MALE', birthday: '1978-09-30', where: { lat: 39.9962, lng: 116.4703 }, // 望京, ~9.7 km N
+  { label: 'demo-li', nickname: '李强', joinedDaysAgo: 380, gender: 'MALE', birthday: '1978-09-30', where: { lat: 39.9962, lng: 116.4703 }, // 望京, ~10 km N (coarsened: just past 10 km)
     purchases: [[160, 88_000, 'guomao'], [130, 64_000, 'guomao'], [110, 72_500, 'guomao'], [8, 5_800, 'guomao']],
     rating: [1, '排队结账等了二十分钟，只开了一个收银台'] },
   // A new member (NEW), two visits.

@@ -75,7 +75,7 @@ export function rfmOption(rfm: Rfm, metric: RfmMetric): EChartsCoreOption {
   return {
     animation: false,
     tooltip: { position: 'top' },
-    grid: { left: 64, right: 16, top: 16, bottom: 72 },
+    grid: { left: 64, right: 16, top: 16, bottom: 96 },
     xAxis: { type: 'category', name: '消费频次 F', nameLocation: 'middle', nameGap: 28, data: ['F1', 'F2', 'F3', 'F4', 'F5'], splitArea: { show: true } },
     yAxis: { type: 'category', name: '最近消费 R', nameLocation: 'middle', nameGap: 40, data: ['R1', 'R2', 'R3', 'R4', 'R5'], splitArea: { show: true } },
     visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#f0f5ff', '#1d39c4'] } },

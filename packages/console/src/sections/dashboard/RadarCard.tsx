@@ -16,8 +16,8 @@ export function RadarCard({ stores, storeId, onStore, from, to }: { stores: { id
   const splitTable = useMemo(() => (radar ? radarSplitTable(radar, split, metric) : null), [radar, split, metric]);
   const picker = (
     <Space wrap>
-      <Select size="small" style={{ minWidth: 160 }} value={storeId ?? undefined} placeholder="选择门店" onChange={onStore} options={stores.map((s) => ({ value: s.id, label: s.name }))} data-testid="radar-store" />
-      <Segmented<RadarMetric> size="small" value={metric} onChange={setMetric} options={(['members', 'spendFen', 'points'] as const).map((m) => ({ value: m, label: RADAR_METRIC_ZH[m] }))} />
+      <Select size="small" style={{ minWidth: 130 }} value={storeId ?? undefined} placeholder="选择门店" onChange={onStore} options={stores.map((s) => ({ value: s.id, label: s.name }))} data-testid="radar-store" />
+      <Segmented<RadarMetric> size="small" value={metric} onChange={setMetric} options={[{ value: 'members', label: '人数' }, { value: 'spendFen', label: '消费额' }, { value: 'points', label: '积分' }]} />
     </Space>
   );
   if (!storeId) return <Card title="商圈雷达">{picker}<Typography.Paragraph type="secondary">范围内没有门店。</Typography.Paragraph></Card>;
@@ -26,7 +26,8 @@ export function RadarCard({ stores, storeId, onStore, from, to }: { stores: { id
       {error && <Alert type="error" title={`商圈雷达：${error.zh}`} style={{ marginBottom: 12 }} />}
       <ChartCard
         name="radar"
-        title={<>商圈雷达{radar && <Typography.Text type="secondary" style={{ fontWeight: 'normal' }}> · 已定位 {radar.located} 人，未定位 {radar.unlocated} 人</Typography.Text>}</>}
+        title="商圈雷达"
+        footer={radar && <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }} data-testid="radar-located">已定位 {radar.located} 人，未定位 {radar.unlocated} 人（只统计授权共享位置的会员，位置已粗化到约 1 公里）</Typography.Paragraph>}
         option={option}
         table={table}
         loading={loading}
