@@ -317,7 +317,8 @@ test('数据看板 and 服务评价: KPI tiles with numbers, every chart drawn a
   await chartShot(hq, 'staff-ratings', '16-chart-staff-ratings');
   await hq.getByTestId('card-staff-ratings').getByText('表格', { exact: true }).click();
   // Carol served all four rated purchases at 北京国贸店: 1, 2, 2 and 5 stars.
-  expect(await hq.getByTestId('table-staff-ratings').locator('.ant-table-row', { hasText: 'Carol' }).innerText()).toMatch(/Carol\S*\s+4\s+2\.50\s+3\s+1\s+2\s+0\s+0\s+1/);
+  const carolRow = (await hq.getByTestId('table-staff-ratings').locator('.ant-table-row', { hasText: 'Carol' }).innerText()).split('\t');
+  expect(carolRow.slice(1)).toEqual(['4', '2.50', '3', '1', '2', '0', '0', '1']);
 
   const low = hq.getByTestId('low-ratings');
   const row = low.locator('.ant-table-row', { hasText: '收银台没有零钱' });
