@@ -11,6 +11,9 @@
  *   5. (a test of its own) dave creates a coupon template and issues it to a member number, sets the sign-up bonus,
  *      refunds part of a WeChat Pay order paid through the simulator (the clawback previewed, then reversed), and
  *      opens 圈子 (a club's events and an organizer grant).
+ *   6. dave opens 数据看板 (KPI tiles, lifecycle inventory, RFM grid, trade-area radar of 北京国贸店, declining members)
+ *      and 服务评价 (ratings per store and per staff member, the low ratings; he resolves one with a note): each chart's
+ *      canvas is drawn (non-zero size, painted pixels) and screenshotted, each has its table view.
  * Screenshots go to tests/artifacts/console/.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,6 +24,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../packages/api/test/support/harness';
 import { launchChromium } from '../support/h5';
 import { pngStats } from '../support/png';
+import { clock } from '../../packages/api/src/clock';
+import { seedDemoAnalytics } from '../../packages/api/src/demo/analytics';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONSOLE_INDEX = path.join(ROOT, 'packages', 'console', 'dist', 'index.html');
@@ -35,13 +40,14 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 let alice: { token: string; userId: number; memberId: number; memberNo: string; codeSecret: string };
-let carol: { token: string };
+let carol: { token: string; userId: number };
 
 function ensureConsoleBuild(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`The console journey needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   if (existsSync(CONSOLE_INDEX)) return;
   console.log('[journey] packages/console/dist is missing: building it (pnpm --filter @quanzi/console build)');
-  const r = spawnSync('pnpm', ['--filter', '@quanzi/console', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  // NODE_ENV=production: under jest it is 'test', and Vite would bundle React's development build.
+  const r = spawnSync('pnpm', ['--filter', '@quanzi/console', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0 || !existsSync(CONSOLE_INDEX)) throw new Error(`pnpm --filter @quanzi/console build failed (exit ${r.status})`);
 }
 
@@ -318,3 +324,134 @@ test('coupons issued to a member number, the sign-up bonus, a partial WeChat Pay
 
   expect(pageErrors).toEqual([]);
 });
+/** The chart's canvas is drawn: non-zero size and a share of painted (non-transparent) pixels. */
+async function chartPainted(page: Page, name: string): Promise<{ width: number; height: number; painted: number }> {
+  const canvas = page.locator(`[data-testid="chart-${name}"] canvas`).first();
+  await canvas.waitFor();
+  // ECharts draws on the next frames: wait until something is painted.
+  await page.waitForFunction(
+    (n) => {
+      const c = document.querySelector(`[data-testid="chart-${n}"] canvas`) as HTMLCanvasElement | null;
+      const ctx = c?.getContext('2d');
+      if (!c || !ctx || !c.width || !c.height) return false;
+      const px = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < px.length; i += 4 * 97) if (px[i]! > 0) return true;
+      return false;
+    },
+    name,
+  );
+  return page.evaluate((n) => {
+    const c = document.querySelector(`[data-testid="chart-${n}"] canvas`) as HTMLCanvasElement;
+    const px = (c.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, c.width, c.height).data;
+    let painted = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) painted++;
+    return { width: c.width, height: c.height, painted: painted / (c.width * c.height) };
+  }, name);
+}
+
+/** Screenshot of one chart's card (tests/artifacts/console/<file>.png), checked not blank. */
+async function chartShot(page: Page, name: string, file: string): Promise<void> {
+  const drawn = await chartPainted(page, name);
+  expect(drawn.width).toBeGreaterThan(100);
+  expect(drawn.height).toBeGreaterThan(100);
+  expect(drawn.painted).toBeGreaterThan(0.01);
+  const card = page.getByTestId(`card-${name}`);
+  await card.scrollIntoViewIfNeeded();
+  const png = await card.screenshot({ path: path.join(ARTIFACTS, `${file}.png`) });
+  const st = pngStats(png);
+  expect(st.colors).toBeGreaterThan(8);
+  expect(st.nonBackground).toBeGreaterThan(0.01);
+}
+
+/** The chart's table view lists rows (then back to the chart). */
+async function tableView(page: Page, name: string): Promise<number> {
+  const card = page.getByTestId(`card-${name}`);
+  await card.getByText('表格', { exact: true }).click();
+  await page.getByTestId(`table-${name}`).locator('.ant-table-row').first().waitFor();
+  const n = await page.getByTestId(`table-${name}`).locator('.ant-table-row').count();
+  await card.getByText('图表', { exact: true }).click();
+  await page.locator(`[data-testid="chart-${name}"] canvas`).first().waitFor();
+  return n;
+}
+
+test('数据看板 and 服务评价: KPI tiles with numbers, every chart drawn and screenshotted, a low rating resolved', async () => {
+  // The journey's own rating at 北京国贸店 on top of the demo's: alice rates the purchase the first test recorded.
+  const q = t.app.services.db.q;
+  const purchase = await q.get<{ id: unknown }>('SELECT id FROM purchase WHERE member_id = ? ORDER BY id DESC LIMIT 1', [alice.memberId]);
+  // The demo's customers around 北京国贸店 (purchases, consented locations, three ratings), and the store's coordinates.
+  await q.run('UPDATE store SET lat = ?, lng = ? WHERE id = ?', [39.9087, 116.4605, t.org.guomao]);
+  await q.run("UPDATE app_user SET nickname = 'Carol' WHERE id = ?", [carol.userId]);
+  await seedDemoAnalytics(t.app.services, { guomao: t.org.guomao, sanlitun: t.org.sanlitun }, carol.userId, clock.now());
+  const rated = await t.gql('mutation($id: ID!) { rateOperation(kind: PURCHASE, operationId: $id, stars: 2, comment: "收银台没有零钱") { id } }', { id: String(purchase?.id) }, alice.token);
+  expect(rated.errors).toBeUndefined();
+
+  const hq = await desktop('dave-dashboard');
+  await signIn(hq, 'dave', '总部');
+  await hq.goto(`${t.url}/console/#/dashboard`);
+
+  // KPI tiles: every KPI the API returns, each showing a figure; visits and spend of the last 30 days are real.
+  await hq.getByTestId('kpi-tiles').waitFor();
+  expect(await hq.locator('[data-testid="kpi-tiles"] .ant-statistic').count()).toBe(22);
+  const visits = await hq.getByTestId('kpi-visits').locator('.ant-statistic-content').innerText();
+  expect(Number(visits.replace(/,/g, ''))).toBeGreaterThan(0);
+  expect(await hq.getByTestId('kpi-spendFen').locator('.ant-statistic-content').innerText()).toMatch(/^¥[\d,]+\.\d\d$/);
+  expect(await hq.getByTestId('kpi-liabilityPoints').locator('.ant-statistic-content').innerText()).toMatch(/^[\d,]+$/);
+  expect(await hq.getByTestId('kpi-visits-change').innerText()).toMatch(/%|新增|持平/);
+  await shot(hq, 'dash-09-dashboard');
+
+  await chartShot(hq, 'inventory', '10-chart-inventory');
+  expect(await tableView(hq, 'inventory')).toBeGreaterThanOrEqual(4); // a row per week of the 30 days
+  await chartShot(hq, 'rfm', '11-chart-rfm');
+  expect(await tableView(hq, 'rfm')).toBe(5);
+  expect(await hq.getByTestId('rfm-summary').innerText()).toMatch(/前 20% 会员贡献消费\s*[\d.]+%/);
+
+  // The radar of 北京国贸店: the demo customers around it (团结湖, 建外, 望京, 通州, 中关村).
+  await pick(hq, '[data-testid="card-radar"]', 0, '北京国贸店');
+  // 建外, 望京 and 通州 shared a location; console-alice (a visit, no location) and nobody else is a customer here.
+  await hq.getByTestId('radar-located').filter({ hasText: /已定位 3 人，未定位 [1-9]\d* 人/ }).waitFor();
+  await chartShot(hq, 'radar', '12-chart-radar');
+  expect(await tableView(hq, 'radar')).toBe(20); // 32 sectors, 20 a page
+  await hq.getByTestId('card-radar').getByText('消费额', { exact: true }).click();
+  await chartShot(hq, 'radar', '13-chart-radar-spend');
+  await hq.getByTestId('table-radar-by-gender').locator('.ant-table-row', { hasText: '女' }).waitFor();
+
+  // Declining members: masked, with the reason, never a phone.
+  const declining = hq.getByTestId('declining-members');
+  await declining.locator('.ant-table-row').first().waitFor();
+  const text = await declining.innerText();
+  expect(text).toMatch(/\d{2}\*+\d{4}/);
+  expect(text).toMatch(/未消费|到店|消费/);
+  expect(text).not.toMatch(/1[3-9]\d{9}/);
+  await declining.scrollIntoViewIfNeeded();
+  await declining.screenshot({ path: path.join(ARTIFACTS, '14-declining-members.png') });
+
+  // 服务评价: per store and per staff member of 北京国贸店, the low ratings.
+  await hq.goto(`${t.url}/console/#/ratings`);
+  await chartShot(hq, 'store-ratings', '15-chart-store-ratings');
+  expect(await tableView(hq, 'store-ratings')).toBeGreaterThanOrEqual(2);
+  await pick(hq, '[data-testid="card-staff-ratings"]', 0, '北京国贸店');
+  await chartShot(hq, 'staff-ratings', '16-chart-staff-ratings');
+  await hq.getByTestId('card-staff-ratings').getByText('表格', { exact: true }).click();
+  // Carol served all four rated purchases at 北京国贸店: 1, 2, 2 and 5 stars.
+  const carolRow = (await hq.getByTestId('table-staff-ratings').locator('.ant-table-row', { hasText: 'Carol' }).innerText()).split('\t');
+  expect(carolRow.slice(1)).toEqual(['4', '2.50', '3', '1', '2', '0', '0', '1']);
+
+  const low = hq.getByTestId('low-ratings');
+  const row = low.locator('.ant-table-row', { hasText: '收银台没有零钱' });
+  await row.waitFor();
+  await low.locator('.ant-table-row', { hasText: '排队结账等了二十分钟' }).waitFor();
+  await row.getByRole('button', { name: /^解\s?决$/ }).click();
+  await hq.getByRole('button', { name: '标记已解决' }).click();
+  await hq.getByText('请填写处理说明').waitFor(); // the API's rule, before sending
+  await hq.getByPlaceholder('例如：已致电会员致歉并赠送饮品券').fill('已联系会员，门店备足零钱');
+  await hq.getByRole('button', { name: '标记已解决' }).click();
+  await hq.getByText('已标记为已解决').waitFor();
+  await row.waitFor({ state: 'detached' });
+  await shot(hq, 'dash-17-ratings');
+  const saved = await q.get<{ follow_up: string; resolution_note: string }>('SELECT follow_up, resolution_note FROM service_rating WHERE operation_id = ? AND kind = ?', [toNum(purchase?.id), 'PURCHASE']);
+  expect(saved).toEqual({ follow_up: 'RESOLVED', resolution_note: '已联系会员，门店备足零钱' });
+
+  expect(pageErrors).toEqual([]);
+});
+
+const toNum = (v: unknown) => Number(v);

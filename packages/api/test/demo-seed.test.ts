@@ -93,4 +93,27 @@ describe('demo seed: every persona’s first minute', () => {
     const published = ok(await t.gql('mutation($id: ID!) { publishEvent(id: $id) { id status } }', { id: String(toInt(draft?.id)) }, erin.token)).publishEvent;
     expect(published.status).toBe('PUBLISHED');
   });
+  // The manager console's 数据看板 and 服务评价 are not empty in the demo (src/demo/analytics.ts); figures by hand.
+  test('Dave sees the demo customers: ratings at 北京国贸店, the radar around it, two declining members', async () => {
+    const dave = await t.signIn('dave');
+    const d = (r: Gql) => ok(r);
+    const ratings = d(await t.gql('{ storeRatings { storeName count average distribution low openLow } }', {}, dave.token)).storeRatings;
+    // 王芳 5 stars, 赵敏 2, 李强 1 (the 1- and 2-star ones still open).
+    expect(ratings.find((r: { storeName: string }) => r.storeName === '北京国贸店')).toEqual({ storeName: '北京国贸店', count: 3, average: 2.67, distribution: [1, 1, 0, 0, 1], low: 2, openLow: 2 });
+    const from = new Date(now.getTime() - 30 * 86_400_000).toISOString();
+    const radar = d(await t.gql('query($s: ID!, $f: DateTimeISO!, $t: DateTimeISO!) { tradeAreaRadar(storeId: $s, from: $f, to: $t) { located unlocated sectors { ring direction members } } }', { s: String(t.org.guomao), f: from, t: new Date(now.getTime() + 1000).toISOString() }, dave.token)).tradeAreaRadar;
+    // Alice 团结湖 (~1.5 km NE), 王芳 建外 (~0.9 km W), 李强 望京 (~10.2 km N), 赵敏 通州 (~17 km E), Bob 中关村 (~15 km NW).
+    expect(radar.located).toBe(5);
+    expect(radar.sectors.filter((x: { members: number }) => x.members > 0)).toEqual([
+      { ring: 'KM_0_5', direction: 'NE', members: 1 },
+      { ring: 'KM_0_5', direction: 'W', members: 1 },
+      { ring: 'KM_10_20', direction: 'N', members: 1 },
+      { ring: 'KM_10_20', direction: 'E', members: 1 },
+      { ring: 'KM_10_20', direction: 'NW', members: 1 },
+    ]);
+    // 李强 (1 visit in 90 days after 3 before) and 陈磊 (nothing for 100 days).
+    const declining = d(await t.gql('{ decliningMembers(first: 10) { total items { reasons } } }', {}, dave.token)).decliningMembers;
+    expect(declining.total).toBe(2);
+    expect(declining.items.map((m: { reasons: string[] }) => m.reasons.join(',')).sort()).toEqual(['QUIET,VISITS_DROP,SPEND_DROP', 'VISITS_DROP,SPEND_DROP'].sort());
+  });
 });

@@ -16,6 +16,8 @@ const MembersSection = lazy(() => import('./sections/MembersSection'));
 const CouponsSection = lazy(() => import('./sections/coupons/CouponsSection'));
 const PaymentsSection = lazy(() => import('./sections/payments/PaymentsSection'));
 const ClubsSection = lazy(() => import('./sections/clubs/ClubsSection'));
+const DashboardSection = lazy(() => import('./sections/DashboardSection'));
+const RatingsSection = lazy(() => import('./sections/RatingsSection'));
 
 const SECTIONS = [
   { key: 'org', label: '组织架构', Component: OrgSection },
@@ -26,6 +28,8 @@ const SECTIONS = [
   { key: 'payments', label: '支付与退款', Component: PaymentsSection },
   { key: 'clubs', label: '圈子', Component: ClubsSection },
   { key: 'audit', label: '审计日志', Component: AuditSection },
+  { key: 'dashboard', label: '数据看板', Component: DashboardSection },
+  { key: 'ratings', label: '服务评价', Component: RatingsSection },
 ] as const;
 type SectionKey = (typeof SECTIONS)[number]['key'];
 

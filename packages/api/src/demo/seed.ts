@@ -12,6 +12,7 @@ import type { Services } from '../services';
 import { seedDemoClubs } from './clubs';
 import { seedDemoRewards } from './rewards';
 import { seedDemoProfiles } from './profiles';
+import { seedDemoAnalytics } from './analytics';
 
 export const DEMO_PERSONAS = {
   alice: '会员 · 金卡，8,176 积分：兑换 ¥30 话费',
@@ -45,7 +46,7 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
   const store = async (region: number, code: string, name: string, lat: number, lng: number) =>
     (await q.run('INSERT INTO store (region_id, code, name, lat, lng, created_at) VALUES (?, ?, ?, ?, ?, ?)', [region, code, name, lat, lng, ts(now)])).insertId;
   const guomao = await store(bj, 'bj-guomao', '北京国贸店', 39.9087, 116.4605);
-  await store(bj, 'bj-sanlitun', '北京三里屯店', 39.9336, 116.4551);
+  const sanlitun = await store(bj, 'bj-sanlitun', '北京三里屯店', 39.9336, 116.4551);
   const zhonglou = await store(xa, 'xa-zhonglou', '西安钟楼店', 34.2612, 108.9423);
   await store(xa, 'xa-gaoxin', '西安高新店', 34.2296, 108.8845);
 
@@ -127,5 +128,6 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
   await seedDemoClubs(s, { erin: users.erin as number, alice: users.alice as number, bob: users.bob as number, guomao }, now);
   await seedDemoRewards(s, { guomao, dave: users.dave as number }, now);
   await seedDemoProfiles(s, { alice: users.alice as number, bob: users.bob as number }, guomao, now);
+  await seedDemoAnalytics(s, { guomao, sanlitun }, users.carol as number, now);
   return { seeded: true };
 }

@@ -10,6 +10,16 @@ export type AdjustmentStatus =
   | 'PENDING'
   | 'REJECTED';
 
+/** Age on the Shanghai calendar date, in bands: under 18, 18–24, 25–34, 35–44, 45–54, 55–64, 65+ */
+export type AgeBand =
+  | 'AGE_18_24'
+  | 'AGE_25_34'
+  | 'AGE_35_44'
+  | 'AGE_45_54'
+  | 'AGE_55_64'
+  | 'AGE_65_PLUS'
+  | 'UNDER_18';
+
 export type AssignRoleInput = {
   regionId?: string | number | null | undefined;
   role: Role;
@@ -29,6 +39,17 @@ export type AuditFilterInput = {
 export type ClubRole =
   | 'MEMBER'
   | 'ORGANIZER';
+
+/** Initial bearing from the store in 45° sectors centred on each direction (N = 337.5°–22.5°) */
+export type CompassSector =
+  | 'E'
+  | 'N'
+  | 'NE'
+  | 'NW'
+  | 'S'
+  | 'SE'
+  | 'SW'
+  | 'W';
 
 export type ConsoleLoginState =
   | 'CONFIRMED'
@@ -98,6 +119,20 @@ export type CreateStoreInput = {
   regionId: string | number;
 };
 
+/** QUIET: no purchase for over 60 days; VISITS_DROP / SPEND_DROP: last 90 days at most half of the 90 before; NEVER_BOUGHT: no purchase since joining (past the NEW period) */
+export type DeclineReason =
+  | 'NEVER_BOUGHT'
+  | 'QUIET'
+  | 'SPEND_DROP'
+  | 'VISITS_DROP';
+
+/** Great-circle distance from the store: [0, 5), [5, 10), [10, 20) km, 20 km and more */
+export type DistanceRing =
+  | 'KM_0_5'
+  | 'KM_5_10'
+  | 'KM_10_20'
+  | 'KM_20_PLUS';
+
 export type EarningRuleKind =
   | 'BASE_RATE'
   | 'CAMPAIGN'
@@ -108,6 +143,12 @@ export type EventStatus =
   | 'DRAFT'
   | 'FINISHED'
   | 'PUBLISHED';
+
+/** A gender, or UNKNOWN when the member did not give one */
+export type GenderBucket =
+  | 'FEMALE'
+  | 'MALE'
+  | 'UNKNOWN';
 
 export type IssueCouponsInput = {
   /** Unique per issue (retries reuse it): 8–80 of [A-Za-z0-9_:.-] */
@@ -133,6 +174,14 @@ export type LedgerKind =
   | 'EXPIRE'
   | 'REDEEM'
   | 'REVERSAL';
+
+/** Member lifecycle (seed 002), first match wins: LOST — no purchase for over 180 days (or none since joining over 180 days ago); NEW — joined within 90 days; DECLINING — no purchase for over 60 days, or visits or spend in the last 90 days at most half of the 90 days before (which had ≥ 2 visits), or nothing bought since joining; MATURE — a member for ≥ 180 days with ≥ 6 visits in the last 365; DEVELOPING — everyone else */
+export type LifecycleStage =
+  | 'DECLINING'
+  | 'DEVELOPING'
+  | 'LOST'
+  | 'MATURE'
+  | 'NEW';
 
 export type MembershipStatus =
   | 'ACTIVE'
@@ -195,6 +244,33 @@ export type ProgramSettingsInput = {
   signupBonusPoints?: number | null | undefined;
   tierPeriodMonths?: number | null | undefined;
 };
+
+/** PURCHASE: a purchase at a till; PAYMENT: a WeChat Pay payment; REDEMPTION: a reward redemption; CHECKIN: an event check-in */
+export type RatedOperationKind =
+  | 'CHECKIN'
+  | 'PAYMENT'
+  | 'PURCHASE'
+  | 'REDEMPTION';
+
+/** Which ratings: all in the manager’s scope, or one store / one staff member; low ones only; by follow-up */
+export type RatingFilterInput = {
+  followUp?: RatingFollowUp | null | undefined;
+  /** 1–2 stars only */
+  lowOnly?: boolean | null | undefined;
+  /** Rated at or after (default: 30 days before until) */
+  since?: string | null | undefined;
+  staffUserId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+  /** Rated before (default: now); at most 3 years after since */
+  until?: string | null | undefined;
+};
+
+/** NONE: 3–5 stars (nothing to follow up); OPEN: a 1–2 star rating nobody took on yet; ACKNOWLEDGED: a manager is on it; RESOLVED: done, with a note */
+export type RatingFollowUp =
+  | 'ACKNOWLEDGED'
+  | 'NONE'
+  | 'OPEN'
+  | 'RESOLVED';
 
 export type RefundPaymentInput = {
   amountFen: number;
@@ -268,6 +344,57 @@ export type UpdateCouponTemplateInput = {
   /** The welcome coupon (HQ templates only) */
   welcome?: boolean | null | undefined;
 };
+
+export type AnalyticsKpisQueryVariables = Exact<{
+  from: string;
+  to: string;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type AnalyticsKpisQuery = { analyticsKpis: { activeDays: number, pointValueFenPer100: number, current: { from: string, to: string, newMembers: number, referrals: number, activeMembers: number, churnBase: number, churned: number, churnRate: number | null, visits: number, visitors: number, spendFen: number, avgSpendPerVisitFen: number | null, visitFrequency: number | null, pointsIssued: number, pointsRedeemed: number, pointsExpired: number, redemptionRate: number | null, liabilityPoints: number, liabilityFen: number, ownRedemptions: number, partnerRedemptions: number, ownRedemptionRatio: number | null, clubAttendees: number, clubParticipationRate: number | null }, previous: { from: string, to: string, newMembers: number, referrals: number, activeMembers: number, churnBase: number, churned: number, churnRate: number | null, visits: number, visitors: number, spendFen: number, avgSpendPerVisitFen: number | null, visitFrequency: number | null, pointsIssued: number, pointsRedeemed: number, pointsExpired: number, redemptionRate: number | null, liabilityPoints: number, liabilityFen: number, ownRedemptions: number, partnerRedemptions: number, ownRedemptionRatio: number | null, clubAttendees: number, clubParticipationRate: number | null } } };
+
+export type KpiFieldsFragment = { from: string, to: string, newMembers: number, referrals: number, activeMembers: number, churnBase: number, churned: number, churnRate: number | null, visits: number, visitors: number, spendFen: number, avgSpendPerVisitFen: number | null, visitFrequency: number | null, pointsIssued: number, pointsRedeemed: number, pointsExpired: number, redemptionRate: number | null, liabilityPoints: number, liabilityFen: number, ownRedemptions: number, partnerRedemptions: number, ownRedemptionRatio: number | null, clubAttendees: number, clubParticipationRate: number | null };
+
+export type CustomerInventoryQueryVariables = Exact<{
+  from: string;
+  to: string;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type CustomerInventoryQuery = { customerInventory: { weeks: Array<{ at: string, counts: Array<{ stage: LifecycleStage, members: number }> }>, trend: Array<{ stage: LifecycleStage, first: number, last: number, change: number }> } };
+
+export type RfmReportQueryVariables = Exact<{
+  from: string;
+  to: string;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type RfmReportQuery = { rfmReport: { scoredMembers: number, spendFen: number, topSpendShare: number | null, cells: Array<{ r: number, f: number, members: number, spendFen: number }> } };
+
+export type TradeAreaRadarQueryVariables = Exact<{
+  storeId: string | number;
+  from: string;
+  to: string;
+}>;
+
+
+export type TradeAreaRadarQuery = { tradeAreaRadar: { located: number, unlocated: number, sectors: Array<{ ring: DistanceRing, direction: CompassSector, members: number, spendFen: number, points: number, byGender: Array<{ gender: GenderBucket, members: number, spendFen: number, points: number }>, byAgeBand: Array<{ ageBand: AgeBand | null, members: number, spendFen: number, points: number }> }> } };
+
+export type DecliningMembersQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type DecliningMembersQuery = { decliningMembers: { total: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, items: Array<{ memberId: string, memberNo: string, tierName: string, joinedAt: string, lastPurchaseAt: string | null, visitsRecent: number, visitsPrevious: number, spendRecentFen: number, spendPreviousFen: number, reasons: Array<DeclineReason>, reason: string }> } };
 
 export type ClubReportQueryVariables = Exact<{
   regionId?: string | number | null | undefined;
@@ -522,6 +649,47 @@ export type SetEarningRuleActiveMutationVariables = Exact<{
 
 export type SetEarningRuleActiveMutation = { setEarningRuleActive: { id: string, active: boolean } };
 
+export type StoreRatingsQueryVariables = Exact<{
+  since?: string | null | undefined;
+  until?: string | null | undefined;
+}>;
+
+
+export type StoreRatingsQuery = { storeRatings: Array<{ storeId: string | null, storeName: string, count: number, average: number | null, distribution: Array<number>, low: number, openLow: number }> };
+
+export type StaffRatingsQueryVariables = Exact<{
+  storeId: string | number;
+  since?: string | null | undefined;
+  until?: string | null | undefined;
+}>;
+
+
+export type StaffRatingsQuery = { staffRatings: Array<{ staffUserId: string | null, staffName: string, count: number, average: number | null, distribution: Array<number>, low: number }> };
+
+export type ServiceRatingsQueryVariables = Exact<{
+  filter?: RatingFilterInput | null | undefined;
+  first: number;
+  offset: number;
+}>;
+
+
+export type ServiceRatingsQuery = { serviceRatings: { total: number, items: Array<{ id: string, kind: RatedOperationKind, stars: number, comment: string | null, summary: string, storeId: string | null, storeName: string | null, staffName: string | null, memberNo: string, memberRatings: number, memberAverage: number | null, operationAt: string, createdAt: string, followUp: RatingFollowUp, acknowledgedAt: string | null, resolvedAt: string | null, resolutionNote: string | null }> } };
+
+export type AcknowledgeRatingMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AcknowledgeRatingMutation = { acknowledgeRating: { id: string, followUp: RatingFollowUp, acknowledgedAt: string | null } };
+
+export type ResolveRatingMutationVariables = Exact<{
+  id: string | number;
+  note: string;
+}>;
+
+
+export type ResolveRatingMutation = { resolveRating: { id: string, followUp: RatingFollowUp, resolvedAt: string | null, resolutionNote: string | null } };
+
 export type RewardCatalogueQueryVariables = Exact<{
   kind?: RewardKind | null | undefined;
 }>;
@@ -555,6 +723,41 @@ export type UpdateRatingSettingsMutationVariables = Exact<{
 
 
 export type UpdateRatingSettingsMutation = { updateRatingSettings: { bonusPoints: number } };
+
+export const AnalyticsKpisDocument: TypedDocument<AnalyticsKpisQuery, AnalyticsKpisQueryVariables> = {
+  kind: 'query',
+  operationName: 'AnalyticsKpis',
+  query: "query AnalyticsKpis($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){analyticsKpis(from:$from to:$to regionId:$regionId storeId:$storeId){activeDays pointValueFenPer100 current{...KpiFields}previous{...KpiFields}}}fragment KpiFields on KpiValues{from to newMembers referrals activeMembers churnBase churned churnRate visits visitors spendFen avgSpendPerVisitFen visitFrequency pointsIssued pointsRedeemed pointsExpired redemptionRate liabilityPoints liabilityFen ownRedemptions partnerRedemptions ownRedemptionRatio clubAttendees clubParticipationRate}",
+  sha256: 'cd19504c3d41eecb31919527571fce59fdfb801a25093bd81c6fc54de63554e8',
+};
+
+export const CustomerInventoryDocument: TypedDocument<CustomerInventoryQuery, CustomerInventoryQueryVariables> = {
+  kind: 'query',
+  operationName: 'CustomerInventory',
+  query: "query CustomerInventory($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){customerInventory(from:$from to:$to regionId:$regionId storeId:$storeId){weeks{at counts{stage members}}trend{stage first last change}}}",
+  sha256: 'e4122fbbddfb9ff8e4f07ce38a4d513cfead6aabfc20788157961b30652ed4c5',
+};
+
+export const RfmReportDocument: TypedDocument<RfmReportQuery, RfmReportQueryVariables> = {
+  kind: 'query',
+  operationName: 'RfmReport',
+  query: "query RfmReport($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){rfmReport(from:$from to:$to regionId:$regionId storeId:$storeId){scoredMembers spendFen topSpendShare cells{r f members spendFen}}}",
+  sha256: '6373c626b1f3b0ab8d0e0ebcfbb00224f51459abb473f2d73b89798c745d8398',
+};
+
+export const TradeAreaRadarDocument: TypedDocument<TradeAreaRadarQuery, TradeAreaRadarQueryVariables> = {
+  kind: 'query',
+  operationName: 'TradeAreaRadar',
+  query: "query TradeAreaRadar($storeId:ID!$from:DateTimeISO!$to:DateTimeISO!){tradeAreaRadar(storeId:$storeId from:$from to:$to){located unlocated sectors{ring direction members spendFen points byGender{gender members spendFen points}byAgeBand{ageBand members spendFen points}}}}",
+  sha256: 'cccfa81f31ac477b6278604f50a98235928bce8685f29e7480435e5e52c34c61',
+};
+
+export const DecliningMembersDocument: TypedDocument<DecliningMembersQuery, DecliningMembersQueryVariables> = {
+  kind: 'query',
+  operationName: 'DecliningMembers',
+  query: "query DecliningMembers($first:Int!$after:String$regionId:ID$storeId:ID){decliningMembers(first:$first after:$after regionId:$regionId storeId:$storeId){total pageInfo{hasNextPage endCursor}items{memberId memberNo tierName joinedAt lastPurchaseAt visitsRecent visitsPrevious spendRecentFen spendPreviousFen reasons reason}}}",
+  sha256: '39934fea547e1c6ec8a6a8bfddfc09b938eb77faec071b409950424e29a1522b',
+};
 
 export const ClubReportDocument: TypedDocument<ClubReportQuery, ClubReportQueryVariables> = {
   kind: 'query',
@@ -792,6 +995,41 @@ export const SetEarningRuleActiveDocument: TypedDocument<SetEarningRuleActiveMut
   operationName: 'SetEarningRuleActive',
   query: "mutation SetEarningRuleActive($id:ID!$active:Boolean!){setEarningRuleActive(id:$id active:$active){id active}}",
   sha256: '09246d965f2e2667cfb0f77894ddd84a49575cc071c24c1657d8e5f039083457',
+};
+
+export const StoreRatingsDocument: TypedDocument<StoreRatingsQuery, StoreRatingsQueryVariables> = {
+  kind: 'query',
+  operationName: 'StoreRatings',
+  query: "query StoreRatings($since:DateTimeISO$until:DateTimeISO){storeRatings(since:$since until:$until){storeId storeName count average distribution low openLow}}",
+  sha256: 'c236234914c18dcb1f4e5711af13a615cff7985f05d9daf05c5ab2fea383c047',
+};
+
+export const StaffRatingsDocument: TypedDocument<StaffRatingsQuery, StaffRatingsQueryVariables> = {
+  kind: 'query',
+  operationName: 'StaffRatings',
+  query: "query StaffRatings($storeId:ID!$since:DateTimeISO$until:DateTimeISO){staffRatings(storeId:$storeId since:$since until:$until){staffUserId staffName count average distribution low}}",
+  sha256: 'c93202a90be397e8b82c1065a7d58e076836692ed242aa6ab47cbe8394eac81e',
+};
+
+export const ServiceRatingsDocument: TypedDocument<ServiceRatingsQuery, ServiceRatingsQueryVariables> = {
+  kind: 'query',
+  operationName: 'ServiceRatings',
+  query: "query ServiceRatings($filter:RatingFilterInput$first:Int!$offset:Int!){serviceRatings(filter:$filter first:$first offset:$offset){total items{id kind stars comment summary storeId storeName staffName memberNo memberRatings memberAverage operationAt createdAt followUp acknowledgedAt resolvedAt resolutionNote}}}",
+  sha256: '3a8bb9922a56bf85fc06f635adcafb315cad906c40f9f424e630453a01de029d',
+};
+
+export const AcknowledgeRatingDocument: TypedDocument<AcknowledgeRatingMutation, AcknowledgeRatingMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'AcknowledgeRating',
+  query: "mutation AcknowledgeRating($id:ID!){acknowledgeRating(id:$id){id followUp acknowledgedAt}}",
+  sha256: 'ea439053711aa97054a4074b1ee6ab0380a258ad1760b4f5f37a7adf44eb1710',
+};
+
+export const ResolveRatingDocument: TypedDocument<ResolveRatingMutation, ResolveRatingMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'ResolveRating',
+  query: "mutation ResolveRating($id:ID!$note:String!){resolveRating(id:$id note:$note){id followUp resolvedAt resolutionNote}}",
+  sha256: '863a7097be693556dd0089c3d5a984581212498d3df8fe31e3bcc1266cda350c',
 };
 
 export const RewardCatalogueDocument: TypedDocument<RewardCatalogueQuery, RewardCatalogueQueryVariables> = {
