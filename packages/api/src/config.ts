@@ -93,7 +93,7 @@ const schema = z.object({
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false', '1', '0']).optional(),
   /** Members, staff and the signed-out may send only the registered (trusted) documents; default on with NODE_ENV=production. */
   GRAPHQL_TRUSTED_DOCUMENTS: z.enum(['true', 'false', '1', '0']).optional(),
-  /** Redis for the rate-limit counters (shared by every instance); empty: counters in process memory. */
+  /** Redis for the rate-limit counters and cache invalidation across API processes (shared by every instance); empty: counters in process memory, caches expire by their TTL (≤ 10 s). */
   REDIS_URL: z
     .string()
     .optional()
