@@ -137,6 +137,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     // Hashes resolve from the build's manifest only; clients cannot register documents.
     persistedQueries: { cache: manifestCache(manifest) },
     csrfPrevention: true,
+    // main.ts drains on SIGTERM/SIGINT (HTTP, jobs, pool) and stops Apollo through close(); Apollo's own handler would
+    // re-raise the signal as soon as Apollo alone had stopped, killing the process mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [fastifyApolloDrainPlugin(fastify), logPlugin, ...(limits.plugins as ApolloServerPlugin<RequestContext>[]), guardPlugin, graphqlLandingPage(production)],
   });
   await apollo.start();

@@ -127,6 +127,8 @@ const schema = z.object({
   TENCENT_SMS_ENDPOINT: z.string().url().default('https://sms.tencentcloudapi.com'),
   /** Give up waiting for an answer after this long (then whether it was sent is unknown and it is not sent again). */
   TENCENT_SMS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+  /** API worker processes sharing the port (Node's cluster module); 1 runs the API in this process. Not with the embedded demo. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Analytics (issue #15): a member is active with a purchase within this many days (the KPIs' default window). */
   ANALYTICS_ACTIVE_DAYS: z.coerce.number().int().min(7).max(365).default(90),
   /** What the outstanding points cost the business: fen per 100 points (100 = ¥0.01 a point). */
@@ -170,6 +172,8 @@ export type Config = {
   sms: SmsConfig | null;
   /** Analytics (issue #15): the default active-member window, and the cost of 100 points in fen (liability). */
   analytics: { activeDays: number; pointValueFenPer100: number };
+  /** API worker processes `pnpm start` runs on the one port (1: no cluster). */
+  webConcurrency: number;
 };
 
 /** The messages that may go out by SMS; each needs a template approved in the Tencent Cloud SMS console. */
@@ -347,6 +351,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.JWT_SECRET !== undefined && e.JWT_SECRET.length < 32) {
     throw new Error('Invalid configuration:\n  JWT_SECRET: at least 32 characters');
   }
+  if (e.WEB_CONCURRENCY > 1 && (database.kind === 'sqlite' || demo)) {
+    // A libsql file is not shared safely by several processes, and each would start its own WeChat simulators.
+    throw new Error(`Invalid configuration:\n  WEB_CONCURRENCY=${e.WEB_CONCURRENCY}: the embedded demo (libsql file, in-process simulators) runs as one process; set DATABASE_URL to MariaDB (and DEMO=false) for several, or WEB_CONCURRENCY=1`);
+  }
   const secret = e.JWT_SECRET ?? randomSecret();
   return {
     env: e.NODE_ENV,
@@ -396,6 +404,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     sms: loadSms(e),
     analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100 },
+    webConcurrency: e.WEB_CONCURRENCY,
   };
 }
 
