@@ -27,6 +27,9 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
   await orm.close(true);
 
   const n = config.webConcurrency;
+  if (!config.limits.redisUrl) {
+    log.warn({ workers: n }, 'REDIS_URL is not set: each worker counts rate limits alone (limits are N times looser) and caches refresh by TTL only (≤ 10 s)');
+  }
   let stopping = false;
   let finalCode = 0;
   let quickDeaths = 0;

@@ -355,6 +355,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // A libsql file is not shared safely by several processes, and each would start its own WeChat simulators.
     throw new Error(`Invalid configuration:\n  WEB_CONCURRENCY=${e.WEB_CONCURRENCY}: the embedded demo (libsql file, in-process simulators) runs as one process; set DATABASE_URL to MariaDB (and DEMO=false) for several, or WEB_CONCURRENCY=1`);
   }
+  if (e.WEB_CONCURRENCY > 1 && !e.JWT_SECRET) {
+    // A secret generated per process would make every worker refuse the others' session tokens.
+    throw new Error(`Invalid configuration:\n  JWT_SECRET: required with WEB_CONCURRENCY=${e.WEB_CONCURRENCY} (every worker signs and verifies the same session tokens)`);
+  }
   const secret = e.JWT_SECRET ?? randomSecret();
   return {
     env: e.NODE_ENV,
