@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm start`: the offline demo. Builds the mini-program's H5 version (served at http://localhost:4000/) and the
 // manager console (served at /console/) once each, then starts the API (libsql + demo data + WeChat simulators unless
-// DATABASE_URL / WECHAT_* say otherwise). SKIP_H5_BUILD=1 starts the API only.
+// DATABASE_URL / WECHAT_* say otherwise). SKIP_H5_BUILD=1 starts the API only. WEB_CONCURRENCY=N (MariaDB only) runs N API
+// worker processes on the port (packages/api/src/cluster.ts); under a supervisor start packages/api's process itself (README).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

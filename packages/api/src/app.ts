@@ -24,11 +24,16 @@ import { registerConsole } from './http/console-static';
 import { DEMO_PERSONAS } from './demo/seed';
 import { isTokenLimitError, operationLimits } from './graphql/limits';
 import { loadManifests, manifestCache, trustedDocumentCheck } from './graphql/trusted-documents';
+import { createJobs, type JobScheduler } from './jobs';
+import { collectCaches } from './cache';
+import { CacheBus } from './cache-bus';
 
 export interface App {
   fastify: FastifyInstance;
   services: Services;
   apollo: ApolloServer<RequestContext>;
+  /** The in-process job timers (src/jobs); `jobs.tick(name)` runs one now. */
+  jobs: JobScheduler;
   /** Stops timers, HTTP and the database pool. */
   close(): Promise<void>;
 }
@@ -85,7 +90,10 @@ export async function createApp(opts: AppOptions): Promise<App> {
   const { config } = opts;
   const log = opts.logger ?? createLogger(config.logLevel);
   const orm = opts.orm ?? (await initOrm(config.database));
-  const services = createServices(config, orm, log, opts.wechatBase);
+  // The service graph, and the caches it built: with Redis, one process's invalidation reaches the others (cache-bus.ts).
+  const { value: services, caches } = collectCaches(() => createServices(config, orm, log, opts.wechatBase));
+  const cacheBus = config.limits.redisUrl ? new CacheBus(config.limits.redisUrl, config.limits.keyPrefix, caches, log) : null;
+  await cacheBus?.start().catch((e: Error) => log.warn({ err: e.message }, 'cache bus: not subscribed yet (caches fall back to their TTL until Redis answers)'));
   const fastify = Fastify({ logger: false, bodyLimit: 1024 * 1024, genReqId: () => randomUUID(), trustProxy: config.trustProxy });
   const production = config.env === 'production';
 
@@ -129,6 +137,9 @@ export async function createApp(opts: AppOptions): Promise<App> {
     // Hashes resolve from the build's manifest only; clients cannot register documents.
     persistedQueries: { cache: manifestCache(manifest) },
     csrfPrevention: true,
+    // main.ts drains on SIGTERM/SIGINT (HTTP, jobs, pool) and stops Apollo through close(); Apollo's own handler would
+    // re-raise the signal as soon as Apollo alone had stopped, killing the process mid-drain.
+    stopOnTerminationSignals: false,
     plugins: [fastifyApolloDrainPlugin(fastify), logPlugin, ...(limits.plugins as ApolloServerPlugin<RequestContext>[]), guardPlugin, graphqlLandingPage(production)],
   });
   await apollo.start();
@@ -208,80 +219,21 @@ export async function createApp(opts: AppOptions): Promise<App> {
   registerConsole(fastify, config.console.dist);
   registerStatic(fastify, config.h5Dist);
 
-  let timer: NodeJS.Timeout | null = null;
-  if (config.expiryIntervalMinutes > 0) {
-    timer = setInterval(() => {
-      services.ledger
-        .expireDue()
-        .then((r) => r.lots > 0 && log.info(r, 'points expired'))
-        .catch((e: Error) => log.error({ err: e.message }, 'expiry run failed'));
-    }, config.expiryIntervalMinutes * 60_000);
-    timer.unref();
-  }
-
-  let recoveryTimer: NodeJS.Timeout | null = null;
-  if (services.payments.enabled && config.pay.recoveryIntervalSeconds > 0) {
-    recoveryTimer = setInterval(() => {
-      services.payments
-        .recover()
-        .then((r) => (r.completed > 0 || r.closed > 0) && log.info(r, 'payment recovery'))
-        .catch((e: Error) => log.error({ err: e.message }, 'payment recovery failed'));
-    }, config.pay.recoveryIntervalSeconds * 1000);
-    recoveryTimer.unref();
-  }
-
-  let rewardJobsTimer: NodeJS.Timeout | null = null;
-  if (config.rewards.jobsIntervalSeconds > 0) {
-    rewardJobsTimer = setInterval(() => {
-      services.fulfilment
-        .runJobs()
-        .then((r) => r.dead > 0 && log.warn(r, 'reward jobs'))
-        .catch((e: Error) => log.error({ err: e.message }, 'reward jobs failed'));
-    }, config.rewards.jobsIntervalSeconds * 1000);
-    rewardJobsTimer.unref();
-  }
-
-  let clubJobsTimer: NodeJS.Timeout | null = null;
-  if (config.clubJobsIntervalSeconds > 0) {
-    clubJobsTimer = setInterval(() => {
-      services.events
-        .runJobs()
-        .then((r) => (r.finished > 0 || r.reminded > 0 || r.delivery.done + r.delivery.retried + r.delivery.dead > 0) && log.info(r, 'club jobs'))
-        .catch((e: Error) => log.error({ err: e.message }, 'club jobs failed'));
-    }, config.clubJobsIntervalSeconds * 1000);
-    clubJobsTimer.unref();
-  }
-
-  let retentionTimer: NodeJS.Timeout | null = null;
-  if (config.outbox.retentionIntervalMinutes > 0) {
-    retentionTimer = setInterval(() => {
-      services.outboxRetention.purge().catch((e: Error) => log.error({ err: e.message }, 'outbox retention failed'));
-    }, config.outbox.retentionIntervalMinutes * 60_000);
-    retentionTimer.unref();
-  }
-
-  let birthdayTimer: NodeJS.Timeout | null = null;
-  if (config.birthdayBonusIntervalMinutes > 0) {
-    birthdayTimer = setInterval(() => {
-      services.birthdayBonus.tick().catch((e: Error) => log.error({ err: e.message }, 'birthday bonus job failed'));
-    }, config.birthdayBonusIntervalMinutes * 60_000);
-    birthdayTimer.unref();
-  }
+  // The in-process jobs (src/jobs): safe with any number of API processes; leased where a second run only duplicates work.
+  const jobs = createJobs(services, config, log);
+  jobs.start();
 
   return {
     fastify,
     services,
     apollo,
+    jobs,
     async close() {
-      if (birthdayTimer) clearInterval(birthdayTimer);
-      if (retentionTimer) clearInterval(retentionTimer);
-      if (clubJobsTimer) clearInterval(clubJobsTimer);
-      if (rewardJobsTimer) clearInterval(rewardJobsTimer);
-      if (timer) clearInterval(timer);
-      if (recoveryTimer) clearInterval(recoveryTimer);
+      await jobs.stop();
       await fastify.close();
       await apollo.stop().catch(() => undefined);
       await services.limits.close();
+      await cacheBus?.close();
       if (!opts.orm) await orm.close(true);
     },
   };

@@ -129,4 +129,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GRAPHQL_MAX_COST: 'lots' })).toThrow(/GRAPHQL_MAX_COST/);
     expect(() => loadConfig({ GRAPHQL_TRUSTED_DOCUMENTS: 'yes' })).toThrow(/GRAPHQL_TRUSTED_DOCUMENTS/);
   });
+
+  test('WEB_CONCURRENCY: 1 by default, 1–64; more than one needs MariaDB without the demo, and JWT_SECRET', () => {
+    expect(loadConfig({}).webConcurrency).toBe(1);
+    const db = 'mariadb://root@127.0.0.1:3306/q';
+    expect(loadConfig({ WEB_CONCURRENCY: '4', DATABASE_URL: db, JWT_SECRET: SECRET }).webConcurrency).toBe(4);
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2' })).toThrow(/WEB_CONCURRENCY=2: the embedded demo .* runs as one process/);
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2', DATABASE_URL: db, DEMO: 'true', JWT_SECRET: SECRET })).toThrow(/embedded demo/);
+    expect(() => loadConfig({ WEB_CONCURRENCY: '2', DATABASE_URL: db })).toThrow(/JWT_SECRET: required with WEB_CONCURRENCY=2/);
+    expect(() => loadConfig({ WEB_CONCURRENCY: '0' })).toThrow(/WEB_CONCURRENCY/);
+    expect(() => loadConfig({ WEB_CONCURRENCY: '65' })).toThrow(/WEB_CONCURRENCY/);
+  });
 });

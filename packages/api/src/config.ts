@@ -93,7 +93,7 @@ const schema = z.object({
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false', '1', '0']).optional(),
   /** Members, staff and the signed-out may send only the registered (trusted) documents; default on with NODE_ENV=production. */
   GRAPHQL_TRUSTED_DOCUMENTS: z.enum(['true', 'false', '1', '0']).optional(),
-  /** Redis for the rate-limit counters (shared by every instance); empty: counters in process memory. */
+  /** Redis for the rate-limit counters and cache invalidation across API processes (shared by every instance); empty: counters in process memory, caches expire by their TTL (≤ 10 s). */
   REDIS_URL: z
     .string()
     .optional()
@@ -127,6 +127,8 @@ const schema = z.object({
   TENCENT_SMS_ENDPOINT: z.string().url().default('https://sms.tencentcloudapi.com'),
   /** Give up waiting for an answer after this long (then whether it was sent is unknown and it is not sent again). */
   TENCENT_SMS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+  /** API worker processes sharing the port (Node's cluster module); 1 runs the API in this process. Not with the embedded demo. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Analytics (issue #15): a member is active with a purchase within this many days (the KPIs' default window). */
   ANALYTICS_ACTIVE_DAYS: z.coerce.number().int().min(7).max(365).default(90),
   /** What the outstanding points cost the business: fen per 100 points (100 = ¥0.01 a point). */
@@ -174,6 +176,8 @@ export type Config = {
   analytics: { activeDays: number; pointValueFenPer100: number };
   /** Minutes between in-process birthday-bonus checks (0 = off; the job passes once a day per process). */
   birthdayBonusIntervalMinutes: number;
+  /** API worker processes `pnpm start` runs on the one port (1: no cluster). */
+  webConcurrency: number;
 };
 
 /** The messages that may go out by SMS; each needs a template approved in the Tencent Cloud SMS console. */
@@ -351,6 +355,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.JWT_SECRET !== undefined && e.JWT_SECRET.length < 32) {
     throw new Error('Invalid configuration:\n  JWT_SECRET: at least 32 characters');
   }
+  if (e.WEB_CONCURRENCY > 1 && (database.kind === 'sqlite' || demo)) {
+    // A libsql file is not shared safely by several processes, and each would start its own WeChat simulators.
+    throw new Error(`Invalid configuration:\n  WEB_CONCURRENCY=${e.WEB_CONCURRENCY}: the embedded demo (libsql file, in-process simulators) runs as one process; set DATABASE_URL to MariaDB (and DEMO=false) for several, or WEB_CONCURRENCY=1`);
+  }
+  if (e.WEB_CONCURRENCY > 1 && !e.JWT_SECRET) {
+    // A secret generated per process would make every worker refuse the others' session tokens.
+    throw new Error(`Invalid configuration:\n  JWT_SECRET: required with WEB_CONCURRENCY=${e.WEB_CONCURRENCY} (every worker signs and verifies the same session tokens)`);
+  }
   const secret = e.JWT_SECRET ?? randomSecret();
   return {
     env: e.NODE_ENV,
@@ -401,6 +413,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sms: loadSms(e),
     analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100 },
     birthdayBonusIntervalMinutes: e.BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES,
+    webConcurrency: e.WEB_CONCURRENCY,
   };
 }
 

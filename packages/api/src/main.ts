@@ -1,8 +1,11 @@
 /**
  * `pnpm start`: the API. With no DATABASE_URL it is the offline demo: libsql under ./data, migrations, demo data,
  * the WeChat simulator in-process, GraphQL at http://localhost:4000/graphql and the H5 build at /.
+ * With WEB_CONCURRENCY=N (N > 1, MariaDB) this process is the cluster's primary and N workers run the API (cluster.ts).
  */
-import { loadConfig } from './config';
+import cluster from 'node:cluster';
+import { loadConfig, type Config } from './config';
+import { EXIT_CANNOT_START, runPrimary } from './cluster';
 import { createApp } from './app';
 import { createLogger } from './logger';
 import { initOrm } from './db/orm';
@@ -12,8 +15,7 @@ import { startSimulatedRewardProvider } from './demo/recharge';
 import { startSimulatedSms } from './demo/sms';
 import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator } from '@quanzi/simulators';
 
-async function main(): Promise<void> {
-  const config = loadConfig();
+async function main(config: Config): Promise<void> {
   const log = createLogger(config.logLevel);
   const orm = await initOrm(config.database);
   let wechatBase = config.wechat.apiBase ?? 'https://api.weixin.qq.com';
@@ -78,14 +80,21 @@ async function main(): Promise<void> {
     // A terminal message, not a stack trace; the simulators and jobs stop with us.
     console.error(`port ${config.port} is in use; set PORT`);
     await closeAll().catch(() => undefined);
-    process.exit(1);
+    process.exit(cluster.isWorker ? EXIT_CANNOT_START : 1);
   }
-  const where = `http://localhost:${config.port}`;
-  log.info({ graphql: `${where}/graphql`, app: `${where}/`, database: config.database.kind, demo: config.demo }, 'Quanzi API ready');
+  const addr = app.fastify.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const where = `http://localhost:${port}`;
+  const worker = cluster.isWorker ? { worker: cluster.worker?.id, pid: process.pid } : {};
+  log.info({ graphql: `${where}/graphql`, app: `${where}/`, database: config.database.kind, demo: config.demo, ...worker }, 'Quanzi API ready');
   if (config.jwt.generated) log.warn('JWT_SECRET not set: using a random secret, sessions end when the process stops');
 
+  let stopping = false;
   const stop = async (signal: string) => {
-    log.info({ signal }, 'shutting down');
+    // Ctrl-C reaches every process of the group, and the cluster's primary passes SIGTERM on as well: drain once.
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, ...worker }, 'shutting down');
     await closeAll();
     process.exit(0);
   };
@@ -93,7 +102,20 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-main().catch((e) => {
+function start(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    // A configuration error is a message for the operator, not a stack trace.
+    console.error((e as Error).message);
+    process.exit(1);
+  }
+  if (config.webConcurrency > 1 && cluster.isPrimary) return runPrimary(config, createLogger(config.logLevel));
+  return main(config);
+}
+
+start().catch((e) => {
   console.error(e);
   process.exit(1);
 });

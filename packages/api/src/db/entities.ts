@@ -20,6 +20,7 @@ import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entit
 import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
 import { PointsAdjustment } from '../modules/adjustments/adjustment.entity';
 import { Referral, ReferralCredit, ReferralInvite, ReferralProgram } from '../modules/referrals/referral.entity';
+import { JobLease } from '../jobs/job-lease.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -64,4 +65,5 @@ export const entities = [
   ReferralInvite,
   Referral,
   ReferralCredit,
+  JobLease,
 ];

@@ -24,7 +24,7 @@ export class AnalyticsSettingsService {
   private readonly cache: TtlCache<AnalyticsSettingsRow>;
 
   constructor(private readonly db: Db, private readonly defaults: { activeDays: number; pointValueFenPer100: number }) {
-    this.cache = new TtlCache(() => this.load(), 5_000);
+    this.cache = new TtlCache(() => this.load(), 5_000, 'analytics-settings');
   }
 
   private async load(): Promise<AnalyticsSettingsRow> {

@@ -91,7 +91,7 @@ export class EarningService {
   private readonly cache: TtlCache<{ rules: EarningRuleRow[]; settings: ProgramSettings; ruleSet: EarningRuleSet }>;
 
   constructor(private readonly db: Db, private readonly org: OrgService) {
-    this.cache = new TtlCache(() => this.load(), 5_000);
+    this.cache = new TtlCache(() => this.load(), 5_000, 'earning');
   }
 
   private async load(): Promise<{ rules: EarningRuleRow[]; settings: ProgramSettings; ruleSet: EarningRuleSet }> {

@@ -16,7 +16,7 @@ export class OrgService {
   private readonly cache: TtlCache<{ regions: RegionRow[]; stores: Map<number, StoreRow> }>;
 
   constructor(private readonly db: Db) {
-    this.cache = new TtlCache(() => this.loadAll(), 10_000);
+    this.cache = new TtlCache(() => this.loadAll(), 10_000, 'org');
   }
 
   private async loadAll(): Promise<{ regions: RegionRow[]; stores: Map<number, StoreRow> }> {

@@ -175,7 +175,7 @@ export class RewardService {
     this.partnerCache = new TtlCache(async () => {
       const rows = await this.db.q.all<Record<string, unknown>>('SELECT id, code, name FROM reward_partner ORDER BY id');
       return rows.map((r) => ({ id: toInt(r.id), code: String(r.code), name: String(r.name) }));
-    }, 10_000);
+    }, 10_000, 'reward-partners');
   }
 
   /** The reward as stored, or NOT_FOUND. */

@@ -15,7 +15,7 @@ export interface TierRow extends TierDef {
 export class TierService {
   private readonly cache: TtlCache<TierRow[]>;
   constructor(private readonly db: Db) {
-    this.cache = new TtlCache(() => this.load(), 10_000);
+    this.cache = new TtlCache(() => this.load(), 10_000, 'tiers');
   }
 
   private async load(): Promise<TierRow[]> {

@@ -1,0 +1,80 @@
+/**
+ * The API's background jobs, and why each is safe when several API processes run it at once:
+ *
+ * - `points-expiry` (leased): per member it locks the account row and re-reads the due lots under that lock, and each
+ *   EXPIRE entry is keyed (expiry, lot id), so a concurrent run finds nothing left; the lease only spares the second
+ *   process the scan and the lock traffic beside the tills.
+ * - `payment-recovery` (leased): completing an order is the notification's own idempotent path and closing is a
+ *   conditional update; the lease keeps N processes from querying (and closing) every pending order N times at
+ *   WeChat Pay.
+ * - `reward-jobs` and `club-jobs` (not leased): outbox drains claim rows with `FOR UPDATE SKIP LOCKED` on MariaDB
+ *   and push them out by the outbox lease, so processes take different rows and deliver in parallel; each handler
+ *   claims its work with a conditional update (a redemption PENDING → PROCESSING, an SMS PENDING → SENDING, an event
+ *   PUBLISHED → FINISHED, a reminder's `reminded_at`). SMS goes out through the same drain.
+ * - `outbox-retention` (leased): deletes re-check their condition by primary key, so a second run deletes nothing;
+ *   the lease spares the scan.
+ * - `birthday-bonus` (leased): each member's bonus claims `member_profile.birthday_bonus_month` by a conditional update
+ *   in the credit's transaction and the credit is keyed (birthday_bonus, member:month), so a second run pays nothing;
+ *   the lease spares the scan (the job itself passes once per Shanghai day).
+ *
+ * libsql (the embedded demo) is one process: the same code runs, and its single writer serialises the claims.
+ */
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import type { Services } from '../services';
+import { JobLeases } from './leases';
+import { JobScheduler } from './scheduler';
+
+export { JobLeases, leaseHolderId } from './leases';
+export { JobScheduler, RUN_LEASE_MS, type JobSpec, type TickOutcome } from './scheduler';
+
+export const JOB_NAMES = ['points-expiry', 'payment-recovery', 'reward-jobs', 'club-jobs', 'outbox-retention', 'birthday-bonus'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** The scheduler with every in-process job of this configuration (timers start with `start()`). */
+export function createJobs(services: Services, config: Config, log: Logger): JobScheduler {
+  const jobs = new JobScheduler(new JobLeases(services.db), log);
+  jobs.add({
+    name: 'points-expiry',
+    everyMs: config.expiryIntervalMinutes * 60_000,
+    leased: true,
+    run: () => services.ledger.expireDue(),
+    report: (r, l) => r.lots > 0 && l.info(r, 'points expired'),
+  });
+  if (services.payments.enabled) {
+    jobs.add({
+      name: 'payment-recovery',
+      everyMs: config.pay.recoveryIntervalSeconds * 1000,
+      leased: true,
+      run: () => services.payments.recover(),
+      report: (r, l) => (r.completed > 0 || r.closed > 0) && l.info(r, 'payment recovery'),
+    });
+  }
+  jobs.add({
+    name: 'reward-jobs',
+    everyMs: config.rewards.jobsIntervalSeconds * 1000,
+    leased: false,
+    run: () => services.fulfilment.runJobs(),
+    report: (r, l) => r.dead > 0 && l.warn(r, 'reward jobs'),
+  });
+  jobs.add({
+    name: 'club-jobs',
+    everyMs: config.clubJobsIntervalSeconds * 1000,
+    leased: false,
+    run: () => services.events.runJobs(),
+    report: (r, l) => (r.finished > 0 || r.reminded > 0 || r.delivery.done + r.delivery.retried + r.delivery.dead > 0) && l.info(r, 'club jobs'),
+  });
+  jobs.add({
+    name: 'outbox-retention',
+    everyMs: config.outbox.retentionIntervalMinutes * 60_000,
+    leased: true,
+    run: () => services.outboxRetention.purge(),
+  });
+  jobs.add({
+    name: 'birthday-bonus',
+    everyMs: config.birthdayBonusIntervalMinutes * 60_000,
+    leased: true,
+    run: () => services.birthdayBonus.tick(),
+  });
+  return jobs;
+}
