@@ -16,3 +16,4 @@ export * from './demographics';
 export * from './ratings';
 export * from './adjustments';
 export * from './coupons';
+export * from './campaigns';
