@@ -252,6 +252,22 @@ export async function createApp(opts: AppOptions): Promise<App> {
     clubJobsTimer.unref();
   }
 
+  let campaignTimer: NodeJS.Timeout | null = null;
+  if (config.campaigns.jobsIntervalSeconds > 0) {
+    let busy = false;
+    campaignTimer = setInterval(() => {
+      if (busy) return; // a long run (a big segment) is not started twice in this process; other instances are safe anyway
+      busy = true;
+      services.campaignSender
+        .run()
+        .catch((e: Error) => log.error({ err: e.message }, 'campaign jobs failed'))
+        .finally(() => {
+          busy = false;
+        });
+    }, config.campaigns.jobsIntervalSeconds * 1000);
+    campaignTimer.unref();
+  }
+
   let retentionTimer: NodeJS.Timeout | null = null;
   if (config.outbox.retentionIntervalMinutes > 0) {
     retentionTimer = setInterval(() => {
@@ -266,6 +282,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
     apollo,
     async close() {
       if (retentionTimer) clearInterval(retentionTimer);
+      if (campaignTimer) clearInterval(campaignTimer);
       if (clubJobsTimer) clearInterval(clubJobsTimer);
       if (rewardJobsTimer) clearInterval(rewardJobsTimer);
       if (timer) clearInterval(timer);

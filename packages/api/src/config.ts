@@ -131,6 +131,10 @@ const schema = z.object({
   ANALYTICS_ACTIVE_DAYS: z.coerce.number().int().min(7).max(365).default(90),
   /** What the outstanding points cost the business: fen per 100 points (100 = ¥0.01 a point). */
   POINT_VALUE_FEN_PER_100: z.coerce.number().int().min(0).max(100_000).default(100),
+  /** Seconds between in-process campaign runs (start due campaigns, materialise segments, send offers); 0 disables. */
+  CAMPAIGN_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** The most treated members one campaign run sends offers to (the throttle). */
+  CAMPAIGN_SEND_PER_RUN: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
 export type Config = {
@@ -170,10 +174,12 @@ export type Config = {
   sms: SmsConfig | null;
   /** Analytics (issue #15): the default active-member window, and the cost of 100 points in fen (liability). */
   analytics: { activeDays: number; pointValueFenPer100: number };
+  /** Targeted campaigns (issue #14): seconds between in-process runs (0 = off), offers sent per run. */
+  campaigns: { jobsIntervalSeconds: number; sendPerRun: number };
 };
 
 /** The messages that may go out by SMS; each needs a template approved in the Tencent Cloud SMS console. */
-export const SMS_TEMPLATE_KINDS = ['REWARD_OTP'] as const;
+export const SMS_TEMPLATE_KINDS = ['REWARD_OTP', 'CAMPAIGN'] as const;
 export type SmsTemplateKind = (typeof SMS_TEMPLATE_KINDS)[number];
 
 export interface SmsConfig {
@@ -396,6 +402,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     sms: loadSms(e),
     analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100 },
+    campaigns: { jobsIntervalSeconds: e.CAMPAIGN_JOBS_INTERVAL_SECONDS, sendPerRun: e.CAMPAIGN_SEND_PER_RUN },
   };
 }
 

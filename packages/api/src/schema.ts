@@ -23,8 +23,9 @@ import { MemberRatingResolver, RatingResolver } from './modules/ratings/rating.r
 import { ConsoleMembersResolver } from './modules/console/console-members.resolver';
 import { AdjustmentResolver } from './modules/adjustments/adjustment.resolver';
 import { CouponResolver } from './modules/coupons/coupon.resolver';
+import { CampaignResolver } from './modules/campaigns/campaign.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver, CampaignResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -43,6 +43,8 @@ import { ConsoleMemberService } from './modules/console/console-members.service'
 import { AdjustmentService } from './modules/adjustments/adjustment.service';
 import { CouponTemplateService } from './modules/coupons/coupon-template.service';
 import { CouponService } from './modules/coupons/coupon.service';
+import { CampaignService } from './modules/campaigns/campaign.service';
+import { CampaignSender } from './modules/campaigns/campaign-sender';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -83,6 +85,8 @@ export interface Services extends RewardServices {
   adjustments: AdjustmentService;
   couponTemplates: CouponTemplateService;
   coupons: CouponService;
+  campaigns: CampaignService;
+  campaignSender: CampaignSender;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -130,9 +134,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const adjustments = new AdjustmentService(db, config, org, earning, consoleMembers);
   const couponTemplates = new CouponTemplateService(db, org, log);
   const coupons = new CouponService(db, couponTemplates, rewardServices.redemptions, log);
+  const campaigns = new CampaignService(db, org, analyticsMembers, couponTemplates);
+  const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, campaigns, campaignSender, ...rewardServices,
   };
 }
 

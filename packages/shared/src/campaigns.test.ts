@@ -1,4 +1,4 @@
-import { campaignGroup, holdoutDraw, normalizeSegment, parseStoredSegment, preferredCategory, SegmentError, type SegmentConditionInput } from './campaigns';
+import { campaignGroup, campaignOfferText, holdoutDraw, normalizeSegment, parseStoredSegment, preferredCategory, SegmentError, type SegmentConditionInput } from './campaigns';
 
 const SEED_A = 'seed-aaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const SEED_B = 'seed-bbbbbbbbbbbbbbbbbbbbbbbbbbbb';
@@ -105,5 +105,18 @@ describe('preferredCategory', () => {
     expect(preferredCategory([{ category: 'fresh', amountFen: 100 }, { category: 'beauty', amountFen: 100 }])).toBe('beauty');
     expect(preferredCategory([])).toBeNull();
     expect(preferredCategory([{ category: 'fresh', amountFen: -5 }])).toBeNull();
+  });
+});
+
+describe('campaignOfferText', () => {
+  // Display cases: the expiry instant is a fixed calendar value (Shanghai midnight), not today's date.
+  const base = { name: '春季回馈券', giftName: null, amountOffFen: null, percentOff: null, minSpendFen: 0, expiresAt: null };
+  it.each<[string, Parameters<typeof campaignOfferText>[0], string]>([
+    ['amount off with a minimum', { ...base, kind: 'AMOUNT_OFF', amountOffFen: 2000, minSpendFen: 10000, expiresAt: new Date('2026-03-14T16:00:00Z') }, '送您一张「春季回馈券」：满 100 元减 20 元，有效期至 3月14日，已放入「我的优惠券」，到店出示券码即可使用。'],
+    ['amount off', { ...base, kind: 'AMOUNT_OFF', amountOffFen: 550 }, '送您一张「春季回馈券」：立减 5.50 元，已放入「我的优惠券」，到店出示券码即可使用。'],
+    ['percent off', { ...base, kind: 'PERCENT_OFF', percentOff: 15 }, '送您一张「春季回馈券」：享 8.5 折，已放入「我的优惠券」，到店出示券码即可使用。'],
+    ['gift', { ...base, kind: 'GIFT', giftName: '拿铁一杯', minSpendFen: 3000 }, '送您一张「春季回馈券」：满 30 元赠送 拿铁一杯，已放入「我的优惠券」，到店出示券码即可使用。'],
+  ])('%s', (_n, offer, text) => {
+    expect(campaignOfferText(offer)).toBe(text);
   });
 });

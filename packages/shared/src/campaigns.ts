@@ -222,3 +222,37 @@ export function preferredCategory(lines: readonly { category: string; amountFen:
   }
   return best;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The member's message
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface CampaignOffer {
+  name: string;
+  kind: 'AMOUNT_OFF' | 'PERCENT_OFF' | 'GIFT';
+  amountOffFen: number | null;
+  /** 15 = 15 % off (八五折). */
+  percentOff: number | null;
+  giftName: string | null;
+  minSpendFen: number;
+  /** When the coupon lapses (exclusive); null: no end. */
+  expiresAt: Date | null;
+}
+
+const yuan = (fen: number): string => (fen % 100 === 0 ? String(fen / 100) : (fen / 100).toFixed(2));
+
+/** The plain Chinese inbox text of a campaign coupon, e.g. 送您一张「春季回馈券」：满 100 元减 20 元，有效期至 3月14日，已放入「我的优惠券」。 */
+export function campaignOfferText(o: CampaignOffer): string {
+  const min = o.minSpendFen > 0 ? `满 ${yuan(o.minSpendFen)} 元` : '';
+  let what: string;
+  if (o.kind === 'AMOUNT_OFF') what = min ? `${min}减 ${yuan(o.amountOffFen ?? 0)} 元` : `立减 ${yuan(o.amountOffFen ?? 0)} 元`;
+  else if (o.kind === 'PERCENT_OFF') what = `${min ? `${min}` : ''}享 ${String((100 - (o.percentOff ?? 0)) / 10)} 折`;
+  else what = `${min ? `${min}` : ''}赠送 ${o.giftName ?? ''}`;
+  let until = '';
+  if (o.expiresAt) {
+    // The last valid day in Asia/Shanghai (the coupon lapses at the start of the next).
+    const last = new Date(o.expiresAt.getTime() - 1 + 8 * 3_600_000);
+    until = `，有效期至 ${last.getUTCMonth() + 1}月${last.getUTCDate()}日`;
+  }
+  return `送您一张「${o.name}」：${what}${until}，已放入「我的优惠券」，到店出示券码即可使用。`;
+}

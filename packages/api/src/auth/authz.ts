@@ -50,7 +50,9 @@ export type Action =
   | 'rating.followUp' // acknowledge or resolve a low rating of a store
   | 'member.read' // find members and read their profile, ledger, redemptions, clubs (filtered to the scope by the query)
   | 'points.adjust' // request, approve or reject a manual points adjustment booked at a store (HQ: at none)
-  | 'coupon.manage'; // coupon templates of a scope (HQ, a region, a store) and issuing them to members
+  | 'coupon.manage' // coupon templates of a scope (HQ, a region, a store) and issuing them to members
+  | 'campaign.manage' // targeted campaigns of a scope (HQ, a region, a store): segments, previews, schedule, report
+  | 'campaign.jobs'; // run the campaign sender now (start due campaigns, materialise, send)
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -115,6 +117,8 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'member.read': (g) => g.role === 'MANAGER',
   'points.adjust': managerCovers,
   'coupon.manage': managerCovers,
+  'campaign.manage': managerCovers,
+  'campaign.jobs': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
 };
 
 /** Whether the grants allow `action` on `target`. */

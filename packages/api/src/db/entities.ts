@@ -19,6 +19,7 @@ import { MemberProfile } from '../modules/members/member-profile.entity';
 import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entity';
 import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
 import { PointsAdjustment } from '../modules/adjustments/adjustment.entity';
+import { Campaign, CampaignMember } from '../modules/campaigns/campaign.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -59,4 +60,6 @@ export const entities = [
   ServiceRating,
   RatingProgram,
   PointsAdjustment,
+  Campaign,
+  CampaignMember,
 ];

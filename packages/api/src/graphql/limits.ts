@@ -42,6 +42,7 @@ export const PAGE_LIMITS: Record<string, number> = {
   'ConsoleMember.ledger': 100,
   'Query.pointsAdjustments': 100,
   'Query.myCoupons': 100,
+  'Query.campaigns': 100,
 };
 
 /**
@@ -111,6 +112,15 @@ export const LIST_SIZES: Record<string, number> = {
   'ConsoleMember.redemptions': 20, // PROFILE_REDEMPTIONS, a LIMIT in SQL
   'ConsoleMember.clubs': 50, // PROFILE_CLUBS, a LIMIT in SQL
   'PointsAdjustmentPage.items': 1, // sized by pointsAdjustments' `first`
+  // Targeted campaigns (issue #14): bounded by the segment validator and the page size.
+  'TargetedCampaignPage.items': 1, // sized by campaigns' `first`
+  'TargetedCampaign.conditions': 10, // SEGMENT_LIMITS.maxConditions
+  'SegmentCondition.genders': 2,
+  'SegmentCondition.ageBands': 7,
+  'SegmentCondition.tierIds': 20,
+  'SegmentCondition.stages': 5,
+  'SegmentCondition.categories': 20,
+  'SegmentPreview.sample': 5,
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */
