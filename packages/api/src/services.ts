@@ -134,7 +134,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const adjustments = new AdjustmentService(db, config, org, earning, consoleMembers);
   const couponTemplates = new CouponTemplateService(db, org, log);
   const coupons = new CouponService(db, couponTemplates, rewardServices.redemptions, log);
-  const campaigns = new CampaignService(db, org, analyticsMembers, couponTemplates);
+  const campaigns = new CampaignService(db, org, analyticsMembers, couponTemplates, earning);
   const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,

@@ -1,4 +1,4 @@
-import { campaignGroup, campaignOfferText, holdoutDraw, normalizeSegment, parseStoredSegment, preferredCategory, SegmentError, type SegmentConditionInput } from './campaigns';
+import { campaignGroup, campaignOfferText, holdoutDraw, multiplierOfferText, normalizeSegment, parseStoredSegment, preferredCategory, SegmentError, type SegmentConditionInput } from './campaigns';
 
 const SEED_A = 'seed-aaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const SEED_B = 'seed-bbbbbbbbbbbbbbbbbbbbbbbbbbbb';
@@ -118,5 +118,13 @@ describe('campaignOfferText', () => {
     ['gift', { ...base, kind: 'GIFT', giftName: '拿铁一杯', minSpendFen: 3000 }, '送您一张「春季回馈券」：满 30 元赠送 拿铁一杯，已放入「我的优惠券」，到店出示券码即可使用。'],
   ])('%s', (_n, offer, text) => {
     expect(campaignOfferText(offer)).toBe(text);
+  });
+});
+
+describe('multiplierOfferText', () => {
+  it('names the end in Shanghai time and the multiple', () => {
+    // Display case: a fixed calendar instant (Shanghai midnight of 16 March) is the exclusive end.
+    expect(multiplierOfferText(200, new Date('2026-03-15T16:00:00Z'))).toBe('即日起至 3月16日 00:00，到店消费享 2 倍积分，无需领取，结账时自动计入。');
+    expect(multiplierOfferText(150, new Date('2026-03-15T16:00:00Z'))).toContain('享 1.5 倍积分');
   });
 });

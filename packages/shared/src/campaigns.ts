@@ -256,3 +256,10 @@ export function campaignOfferText(o: CampaignOffer): string {
   }
   return `送您一张「${o.name}」：${what}${until}，已放入「我的优惠券」，到店出示券码即可使用。`;
 }
+
+/** The inbox text of a points multiplier window, e.g. 即日起至 3月16日 00:00，到店消费享 2 倍积分，无需领取，结账时自动计入。 (`endsAt` exclusive, Shanghai time.) */
+export function multiplierOfferText(multiplierPct: number, endsAt: Date): string {
+  const t = new Date(endsAt.getTime() + 8 * 3_600_000);
+  const hm = `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`;
+  return `即日起至 ${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${hm}，到店消费享 ${String(multiplierPct / 100)} 倍积分，无需领取，结账时自动计入。`;
+}

@@ -105,5 +105,31 @@ export function campaignSegmentSuite(dialect: TestDialect): void {
       const wallet = ok(await t.gql<{ myCoupons: { source: string; giftName: string }[] }>('{ myCoupons(first: 10) { source giftName } }', {}, f.A.token)).myCoupons;
       expect(wallet).toEqual([{ source: 'CAMPAIGN', giftName: '鲜花一束' }]);
     });
+
+    it('a multiplier window: double points for the treated members only, through the earning engine; cancelling stops it', async () => {
+      const q = t.app.services.db.q;
+      const c = ok(
+        await t.gql<{ createCampaign: { id: string } }>(CREATE, { input: { name: '会员双倍积分', conditions: [{ field: 'GENDER', genders: ['FEMALE'] }], multiplierPct: 200, multiplierDays: 7, startsAt: NOW.toISOString(), holdoutPct: 0 } }, hq),
+      ).createCampaign;
+      // Both offers, or neither, is bad input.
+      expect(errCode(await t.gql(CREATE, { input: { name: 'x', conditions: [{ field: 'GENDER', genders: ['FEMALE'] }], startsAt: NOW.toISOString() } }, hq))).toBe('BAD_USER_INPUT');
+      expect(errCode(await t.gql(CREATE, { input: { name: 'x', conditions: [{ field: 'GENDER', genders: ['FEMALE'] }], multiplierPct: 100, multiplierDays: 7, startsAt: NOW.toISOString() } }, hq))).toBe('BAD_USER_INPUT');
+      ok(await t.gql(SCHEDULE, { id: c.id }, hq));
+      await Promise.all([t.app.services.campaignSender.run(), t.app.services.campaignSender.run()]);
+      const rules = await q.all<{ id: unknown }>('SELECT id FROM earning_rule WHERE campaign_id = ?', [Number(c.id)]);
+      expect(rules).toHaveLength(1); // created once, at the start
+      const points = async (memberId: number) =>
+        (await t.app.services.earning.compute({ storeId: String(t.org.guomao), regionId: String(t.org.beijing), at: new Date(NOW.getTime() + 3_600_000), tierMultiplierPct: 100, lines: [{ category: 'food', amountFen: 10_000 }] }, memberId)).points;
+      // Beijing's base rate: ¥10 = 1 point, so ¥100 earns 10; A (treated) earns double, B (not in the segment) does not.
+      expect(await points(f.A.memberId)).toBe(20);
+      expect(await points(f.B.memberId)).toBe(10);
+      // The store's public rule view (the till preview) does not show a member's targeted multiplier.
+      const view = ok(await t.gql<{ earningRules: { campaigns: { name: string }[] } }>('query($s: ID!) { earningRules(storeId: $s) { campaigns { name } } }', { s: String(t.org.guomao) }, hq)).earningRules;
+      expect(view.campaigns.map((x) => x.name)).not.toContain('会员双倍积分');
+      const notice = await q.get<{ body: unknown }>("SELECT body FROM notification WHERE member_id = ? AND kind = 'CAMPAIGN' AND ref = ?", [f.A.memberId, c.id]);
+      expect(String(notice?.body)).toBe('即日起至 3月8日 08:00，到店消费享 2 倍积分，无需领取，结账时自动计入。') // NOW + 7 days, in Shanghai;
+      ok(await t.gql('mutation($id: ID!) { cancelCampaign(id: $id) { status } }', { id: c.id }, hq));
+      expect(await points(f.A.memberId)).toBe(10);
+    });
   });
 }

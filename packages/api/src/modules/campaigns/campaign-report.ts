@@ -7,7 +7,7 @@
  *   response rate = responders ÷ members;
  * - spend per member: net purchase amount in the window (refunds deducted) ÷ members, rounded to the fen;
  * - visits per member: purchases with a positive amount ÷ members;
- * - redemption rate (treated): the campaign's coupons used ÷ treated members;
+ * - redemption rate (treated, coupon offers): the campaign's coupons used ÷ treated members;
  * - uplift: treated rate − holdout rate with Newcombe's hybrid score 95 % interval (`upliftInterval`); null while
  *   a group is empty.
  */
@@ -91,7 +91,7 @@ export async function campaignReport(db: Db, c: CampaignRow, now: Date): Promise
     holdout,
     couponsIssued,
     couponsRedeemed,
-    redemptionRate: treated.members ? couponsRedeemed / treated.members : null,
+    redemptionRate: c.offerKind === 'COUPON' && treated.members ? couponsRedeemed / treated.members : null,
     uplift: u ? { uplift: u.uplift, lower: u.lower, upper: u.upper } : null,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The campaign sender (a job like the club and reward jobs: the in-process timer, or `runCampaignJobs`).
  *
- * 1. **Start**: SCHEDULED campaigns whose `startsAt` has come (the API's clock) become RUNNING.
+ * 1. **Start**: SCHEDULED campaigns whose `startsAt` has come (the API's clock) become RUNNING; a multiplier offer's
+ *    CAMPAIGN earning rule (audience: the campaign's treated members) is created in the same transaction.
  * 2. **Materialise**: the segment, evaluated as of `startsAt`, is written into `campaign_member` page by page (500
  *    member ids per page); each member is TREATED or HOLDOUT by the campaign's keyed draw (`campaignGroup`). A page
  *    commits together with the campaign's cursor (`materialised_through`), advanced by a conditional update from
@@ -9,7 +10,7 @@
  *    crash loses at most the page in flight (rolled back whole). (campaign, member) is unique besides.
  * 3. **Send**: each PENDING treated member, in its own transaction: PENDING → SENT by a conditional update (a
  *    concurrent runner waits for the row and then finds it SENT), the coupon (`issueCoupon`, keyed `campaign:<id>`
- *    for the member: once ever), the inbox notice (unique per member, kind CAMPAIGN and the campaign id) and, when
+ *    for the member: once ever; a multiplier offer gives nothing here), the inbox notice (unique per member, kind CAMPAIGN and the campaign id) and, when
  *    configured and the member has a phone, the SMS (through the outbox). All or nothing per member: a crash before
  *    the commit leaves the member PENDING for the next run, after it the member is SENT. A refused coupon (budget
  *    used up, per-member limit, template off) rolls back and marks the member FAILED with the code. At most
@@ -17,7 +18,7 @@
  * 4. **Finish**: a RUNNING campaign fully materialised with nobody PENDING is DONE.
  */
 import { clock } from '../../clock';
-import { campaignGroup, campaignOfferText, sharePaidToPercentOff, type CouponKind } from '@quanzi/shared';
+import { campaignGroup, campaignOfferText, multiplierOfferText as multiplierText, sharePaidToPercentOff, type CouponKind } from '@quanzi/shared';
 import { toInt, type Db } from '../../db/sql';
 import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
@@ -63,10 +64,7 @@ export class CampaignSender {
     const q = this.db.q;
     const out: CampaignJobsResult = { started: 0, materialised: 0, sent: 0, failed: 0, finished: 0 };
     const due = await q.all<{ id: unknown }>("SELECT id FROM campaign WHERE status = 'SCHEDULED' AND starts_at <= ? ORDER BY starts_at, id LIMIT ?", [q.ts(now), MAX_CAMPAIGNS_PER_RUN]);
-    for (const d of due) {
-      const r = await q.run("UPDATE campaign SET status = 'RUNNING', updated_at = ? WHERE id = ? AND status = 'SCHEDULED'", [q.ts(now), toInt(d.id)]);
-      out.started += r.affectedRows;
-    }
+    for (const d of due) out.started += await this.start(toInt(d.id), now);
     let budget = this.opts.sendPerRun;
     const running = await q.all<{ id: unknown }>("SELECT id FROM campaign WHERE status = 'RUNNING' ORDER BY starts_at, id LIMIT ?", [MAX_CAMPAIGNS_PER_RUN]);
     for (const r of running) {
@@ -83,6 +81,35 @@ export class CampaignSender {
     if (out.sent > 0) this.sms?.kick();
     if (out.started + out.materialised + out.sent + out.failed + out.finished > 0) this.log.info({ ...out }, 'campaign jobs');
     return out;
+  }
+
+  /**
+   * SCHEDULED → RUNNING; a multiplier offer's CAMPAIGN earning rule (the campaign's scope, [startsAt, startsAt +
+   * multiplierDays), audience: its treated members) is created in the same transaction, so it exists exactly once.
+   */
+  private async start(id: number, now: Date): Promise<number> {
+    const c = await this.campaigns.row(id);
+    const started = await this.db.tx(async (q) => {
+      const r = await q.run("UPDATE campaign SET status = 'RUNNING', updated_at = ? WHERE id = ? AND status = 'SCHEDULED'", [q.ts(now), id]);
+      if (r.affectedRows !== 1) return 0;
+      if (c.offerKind === 'MULTIPLIER' && c.multiplierPct !== null && c.multiplierDays !== null) {
+        const t = campaignTarget(c);
+        const ruleId = await this.campaigns.earning.createCampaignRule(q, c.createdById, {
+          kind: 'CAMPAIGN',
+          name: c.name,
+          scope: t.kind,
+          scopeId: t.kind === 'HQ' ? null : t.kind === 'REGION' ? t.regionId : t.storeId,
+          multiplierPct: c.multiplierPct,
+          startsAt: c.startsAt,
+          endsAt: new Date(c.startsAt.getTime() + c.multiplierDays * DAY_MS),
+          campaignId: id,
+        });
+        await q.run('UPDATE campaign SET earning_rule_id = ? WHERE id = ?', [ruleId, id]);
+      }
+      return 1;
+    });
+    if (started && c.offerKind === 'MULTIPLIER') this.campaigns.earning.invalidate();
+    return started;
   }
 
   /** Materialises the rest of the segment, page by page; returns the members written by this call. */
@@ -120,7 +147,7 @@ export class CampaignSender {
     let sent = 0;
     let failed = 0;
     const c = await this.campaigns.row(id);
-    const template = await this.templates.row(c.couponTemplateId);
+    const template = c.couponTemplateId === null ? null : await this.templates.row(c.couponTemplateId);
     while (sent + failed < limit) {
       const status = await q.get<{ status: unknown }>('SELECT status FROM campaign WHERE id = ?', [id]);
       if (status?.status !== 'RUNNING') break;
@@ -139,15 +166,21 @@ export class CampaignSender {
   }
 
   /** One member, all or nothing (see the module comment). */
-  private async sendOne(c: CampaignRow, t: TemplateRow, rowId: number, memberId: number, now: Date): Promise<'sent' | 'failed' | 'skipped'> {
+  private async sendOne(c: CampaignRow, t: TemplateRow | null, rowId: number, memberId: number, now: Date): Promise<'sent' | 'failed' | 'skipped'> {
     try {
       return await this.db.tx(async (q) => {
         const u = await q.run("UPDATE campaign_member SET state = 'SENT', updated_at = ? WHERE id = ? AND state = 'PENDING'", [q.ts(now), rowId]);
         if (u.affectedRows !== 1) return 'skipped' as const; // another runner sent it
-        const coupon = await issueCoupon(q, t, memberId, { source: 'CAMPAIGN', key: `campaign:${c.id}`, now });
-        await q.run('UPDATE campaign_member SET redemption_id = ? WHERE id = ?', [coupon.id, rowId]);
-        const text = c.message ?? this.offerText(t, now);
-        await this.notifications.notify(q, [memberId], { kind: 'CAMPAIGN', ref: String(c.id), title: `专属优惠：${c.name}`.slice(0, 64), body: text, page: 'rewards/coupons/index' }, now);
+        let text: string;
+        if (t) {
+          const coupon = await issueCoupon(q, t, memberId, { source: 'CAMPAIGN', key: `campaign:${c.id}`, now });
+          await q.run('UPDATE campaign_member SET redemption_id = ? WHERE id = ?', [coupon.id, rowId]);
+          text = c.message ?? this.offerText(t, now);
+        } else {
+          // The multiplier applies by itself (the earning engine reads the treated members); the notice tells them.
+          text = c.message ?? multiplierText(c.multiplierPct ?? 100, new Date(c.startsAt.getTime() + (c.multiplierDays ?? 0) * DAY_MS));
+        }
+        await this.notifications.notify(q, [memberId], { kind: 'CAMPAIGN', ref: String(c.id), title: `专属优惠：${c.name}`.slice(0, 64), body: text, page: t ? 'rewards/coupons/index' : null }, now);
         if (c.sms && this.sms?.canSend('CAMPAIGN')) {
           const u2 = await q.get<{ phone: unknown }>('SELECT u.phone FROM member m JOIN app_user u ON u.id = m.user_id WHERE m.id = ?', [memberId]);
           if (u2?.phone) {

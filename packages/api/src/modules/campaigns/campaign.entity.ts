@@ -39,12 +39,23 @@ export class Campaign {
   @Property({ type: 'json' })
   segment!: unknown;
 
-  /** COUPON: one coupon of `couponTemplate` per treated member. */
+  /** COUPON: one coupon of `couponTemplate` per treated member; MULTIPLIER: a points multiplier window for them. */
   @Property({ type: 'string', length: 16 })
   offerKind: string = 'COUPON';
 
   @ManyToOne(() => Reward, { nullable: true, deleteRule: 'restrict' })
   couponTemplate?: Reward | null;
+
+  /** MULTIPLIER: per cent (200 = double points) on purchases in [startsAt, startsAt + multiplierDays). */
+  @Property({ type: 'integer', nullable: true })
+  multiplierPct?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  multiplierDays?: number | null;
+
+  /** MULTIPLIER: the CAMPAIGN earning rule created when the campaign started (its audience: the treated members). */
+  @Property({ type: 'integer', nullable: true })
+  earningRuleId?: number | null;
 
   /** The inbox text (and SMS parameter); null: a text made from the offer. */
   @Property({ type: 'string', length: 200, nullable: true })

@@ -11,6 +11,7 @@ import { campaignReport } from './campaign-report';
 import type { CampaignInput, CampaignRow } from './campaign.service';
 import {
   CampaignJobsRunType,
+  CampaignOfferKindGql,
   CampaignProgressType,
   CampaignReportType,
   CampaignStatusGql,
@@ -62,7 +63,10 @@ export function toCampaignType(c: CampaignRow): TargetedCampaignType {
     scopeRegionId: c.scopeRegionId === null ? null : String(c.scopeRegionId),
     scopeStoreId: c.scopeStoreId === null ? null : String(c.scopeStoreId),
     conditions: c.segment.map(toConditionType),
-    couponTemplateId: String(c.couponTemplateId),
+    offerKind: c.offerKind as CampaignOfferKindGql,
+    couponTemplateId: c.couponTemplateId === null ? null : String(c.couponTemplateId),
+    multiplierPct: c.multiplierPct,
+    multiplierDays: c.multiplierDays,
     message: c.message,
     sms: c.sms,
     startsAt: c.startsAt,
@@ -80,6 +84,8 @@ function toInput(i: CreateCampaignInput | UpdateCampaignInput): CampaignInput {
   if (i.name != null) out.name = i.name;
   if (i.conditions != null) out.conditions = toConditionInputs(i.conditions);
   if (i.couponTemplateId != null) out.couponTemplateId = parseId(i.couponTemplateId, 'couponTemplateId');
+  if (i.multiplierPct != null) out.multiplierPct = i.multiplierPct;
+  if (i.multiplierDays != null) out.multiplierDays = i.multiplierDays;
   if (i.message !== undefined) out.message = i.message;
   if (i.sms != null) out.sms = i.sms;
   if (i.startsAt != null) out.startsAt = i.startsAt;

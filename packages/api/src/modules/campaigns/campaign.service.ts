@@ -1,8 +1,8 @@
 /**
  * Targeted campaigns (F9, issue #14 item 3; seed 002: target a segment instead of "buy 100 get 300"): managers of a
- * scope (HQ, a region, a store; `campaign.manage`) preview a segment, create a campaign (segment, coupon offer,
- * channels, start, holdout share, response window), edit it while it is a DRAFT, schedule and cancel it. Sending is
- * campaign-sender.ts, the report campaign-report.ts.
+ * scope (HQ, a region, a store; `campaign.manage`) preview a segment, create a campaign (segment, offer — a coupon or
+ * a points multiplier window for the treated members —, channels, start, holdout share, response window), edit it
+ * while it is a DRAFT, schedule and cancel it. Sending is campaign-sender.ts, the report campaign-report.ts.
  *
  * Every refusal changes nothing: bad input is BAD_USER_INPUT (with `field`), another scope FORBIDDEN, an unknown
  * campaign/template/store NOT_FOUND, an edit of a campaign that is no longer a DRAFT CONFLICT.
@@ -12,7 +12,8 @@ import { clock } from '../../clock';
 import { ErrorCode, MAX_HOLDOUT_PCT, normalizeSegment, parseStoredSegment, SegmentError, ageBand, type SegmentCondition, type SegmentConditionInput } from '@quanzi/shared';
 import { allows, authorize, type RoleGrant, type Target } from '../../auth/authz';
 import type { RequestContext } from '../../context';
-import { toDate, toInt, type Db } from '../../db/sql';
+import { toDate, toInt, type Db, type Q } from '../../db/sql';
+import type { EarningService } from '../earning/earning.service';
 import { AppError, badInput, notFound } from '../../errors';
 import type { AnalyticsMembersService } from '../analytics/analytics-members.service';
 import type { Scope } from '../analytics/analytics-scope';
@@ -32,8 +33,11 @@ export interface CampaignRow {
   scopeRegionId: number | null;
   scopeStoreId: number | null;
   segment: SegmentCondition[];
-  offerKind: 'COUPON';
-  couponTemplateId: number;
+  offerKind: 'COUPON' | 'MULTIPLIER';
+  couponTemplateId: number | null;
+  multiplierPct: number | null;
+  multiplierDays: number | null;
+  earningRuleId: number | null;
   message: string | null;
   sms: boolean;
   startsAt: Date;
@@ -51,7 +55,10 @@ export interface CampaignRow {
 export interface CampaignInput {
   name?: string;
   conditions?: SegmentConditionInput[];
-  couponTemplateId?: number;
+  couponTemplateId?: number | null;
+  /** Instead of a coupon: a points multiplier (101–1000 per cent) for `multiplierDays` (1–90) from the start. */
+  multiplierPct?: number | null;
+  multiplierDays?: number | null;
   message?: string | null;
   sms?: boolean;
   startsAt?: Date;
@@ -80,7 +87,7 @@ export interface Progress {
 }
 
 const COLUMNS =
-  'id, name, scope_region_id, scope_store_id, segment, offer_kind, coupon_template_id, message, sms, starts_at, response_days, holdout_pct, seed, status, materialised_through, materialised_at, created_by_id, created_at, updated_at';
+  'id, name, scope_region_id, scope_store_id, segment, offer_kind, coupon_template_id, multiplier_pct, multiplier_days, earning_rule_id, message, sms, starts_at, response_days, holdout_pct, seed, status, materialised_through, materialised_at, created_by_id, created_at, updated_at';
 
 export function toCampaign(r: Record<string, unknown>): CampaignRow {
   return {
@@ -89,8 +96,11 @@ export function toCampaign(r: Record<string, unknown>): CampaignRow {
     scopeRegionId: r.scope_region_id == null ? null : toInt(r.scope_region_id),
     scopeStoreId: r.scope_store_id == null ? null : toInt(r.scope_store_id),
     segment: parseStoredSegment(r.segment),
-    offerKind: 'COUPON',
-    couponTemplateId: toInt(r.coupon_template_id),
+    offerKind: r.offer_kind === 'MULTIPLIER' ? 'MULTIPLIER' : 'COUPON',
+    couponTemplateId: r.coupon_template_id == null ? null : toInt(r.coupon_template_id),
+    multiplierPct: r.multiplier_pct == null ? null : toInt(r.multiplier_pct),
+    multiplierDays: r.multiplier_days == null ? null : toInt(r.multiplier_days),
+    earningRuleId: r.earning_rule_id == null ? null : toInt(r.earning_rule_id),
     message: r.message == null ? null : String(r.message),
     sms: Boolean(toInt(r.sms)),
     startsAt: toDate(r.starts_at),
@@ -130,6 +140,7 @@ export class CampaignService {
     private readonly org: OrgService,
     private readonly analytics: AnalyticsMembersService,
     private readonly templates: CouponTemplateService,
+    readonly earning: EarningService,
   ) {}
 
   /** The scope the arguments name (a store, a region, HQ when neither), authorized for `campaign.manage`. */
@@ -198,7 +209,12 @@ export class CampaignService {
   }
 
   /** Checks a whole campaign definition (create, and each edit merged into the stored one). */
-  private async definition(ctx: RequestContext, scope: Scope, input: Required<Omit<CampaignInput, 'message'>> & { message: string | null }, now: Date) {
+  private async definition(
+    ctx: RequestContext,
+    scope: Scope,
+    input: Required<Omit<CampaignInput, 'message' | 'couponTemplateId' | 'multiplierPct' | 'multiplierDays'>> & { message: string | null; couponTemplateId: number | null; multiplierPct: number | null; multiplierDays: number | null },
+    now: Date,
+  ) {
     const name = text(input.name, 'name', 1, 64);
     const message = input.message == null || input.message.trim() === '' ? null : text(input.message, 'message', 1, 200);
     if (typeof input.sms !== 'boolean') throw badInput('sms must be true or false', 'sms');
@@ -208,13 +224,23 @@ export class CampaignService {
     const responseDays = intIn(input.responseDays, 'responseDays', 1, 90);
     const holdoutPct = intIn(input.holdoutPct, 'holdoutPct', 0, MAX_HOLDOUT_PCT);
     const segment = await this.segment(scope, input.conditions);
-    // The offer: a coupon template the manager may issue (its scope is theirs), switched on.
-    const templateId = intIn(input.couponTemplateId, 'couponTemplateId', 1, Number.MAX_SAFE_INTEGER);
-    const { t } = await this.templates.managed(ctx, templateId);
-    if (!t.active) throw new AppError(ErrorCode.REWARD_UNAVAILABLE, 'This coupon template is switched off', { reason: 'INACTIVE', field: 'couponTemplateId' });
+    // The offer: a coupon template the manager may issue (its scope is theirs), switched on — or a multiplier window.
+    if ((input.couponTemplateId == null) === (input.multiplierPct == null)) throw badInput('Give the offer: a couponTemplateId or a multiplierPct (not both)', 'couponTemplateId');
+    let templateId: number | null = null;
+    let multiplierPct: number | null = null;
+    let multiplierDays: number | null = null;
+    if (input.couponTemplateId != null) {
+      if (input.multiplierDays != null) throw badInput('multiplierDays goes with multiplierPct', 'multiplierDays');
+      templateId = intIn(input.couponTemplateId, 'couponTemplateId', 1, Number.MAX_SAFE_INTEGER);
+      const { t } = await this.templates.managed(ctx, templateId);
+      if (!t.active) throw new AppError(ErrorCode.REWARD_UNAVAILABLE, 'This coupon template is switched off', { reason: 'INACTIVE', field: 'couponTemplateId' });
+    } else {
+      multiplierPct = intIn(input.multiplierPct, 'multiplierPct', 101, 1000);
+      multiplierDays = intIn(input.multiplierDays, 'multiplierDays', 1, 90);
+    }
     const { count } = await this.evaluator(scope, segment, now).count(0);
     if (count === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'The segment is empty: no member matches it now', { field: 'conditions', reason: 'EMPTY_SEGMENT' });
-    return { name, message, sms: input.sms, startsAt: input.startsAt, responseDays, holdoutPct, segment, templateId };
+    return { name, message, sms: input.sms, startsAt: input.startsAt, responseDays, holdoutPct, segment, templateId, multiplierPct, multiplierDays };
   }
 
   /** Managers of the scope: a new DRAFT campaign. */
@@ -226,7 +252,9 @@ export class CampaignService {
       {
         name: input.name ?? '',
         conditions: input.conditions ?? [],
-        couponTemplateId: input.couponTemplateId ?? 0,
+        couponTemplateId: input.couponTemplateId ?? null,
+        multiplierPct: input.multiplierPct ?? null,
+        multiplierDays: input.multiplierDays ?? null,
         message: input.message ?? null,
         sms: input.sms ?? false,
         startsAt: input.startsAt as Date,
@@ -237,10 +265,10 @@ export class CampaignService {
     );
     const id = await this.db.tx(async (q) => {
       const r = await q.run(
-        `INSERT INTO campaign (name, scope_region_id, scope_store_id, segment, offer_kind, coupon_template_id, message, sms, starts_at, response_days, holdout_pct, seed, status,
+        `INSERT INTO campaign (name, scope_region_id, scope_store_id, segment, offer_kind, coupon_template_id, multiplier_pct, multiplier_days, message, sms, starts_at, response_days, holdout_pct, seed, status,
            materialised_through, created_by_id, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'COUPON', ?, ?, ?, ?, ?, ?, ?, 'DRAFT', 0, ?, ?, ?)`,
-        [d.name, regionId, storeId, JSON.stringify(d.segment), d.templateId, d.message, q.bool(d.sms), q.ts(d.startsAt), d.responseDays, d.holdoutPct, randomBytes(24).toString('hex'), userId, q.ts(now), q.ts(now)],
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'DRAFT', 0, ?, ?, ?)`,
+        [d.name, regionId, storeId, JSON.stringify(d.segment), d.templateId === null ? 'MULTIPLIER' : 'COUPON', d.templateId, d.multiplierPct, d.multiplierDays, d.message, q.bool(d.sms), q.ts(d.startsAt), d.responseDays, d.holdoutPct, randomBytes(24).toString('hex'), userId, q.ts(now), q.ts(now)],
       );
       await writeAudit(q, userId, { action: 'createCampaign', targetType: 'campaign', targetId: r.insertId, regionId, storeId, after: { ...d } }, now);
       return r.insertId;
@@ -272,7 +300,10 @@ export class CampaignService {
       {
         name: patch.name ?? c.name,
         conditions: patch.conditions ?? (c.segment as unknown as SegmentConditionInput[]).map(storedToInput),
-        couponTemplateId: patch.couponTemplateId ?? c.couponTemplateId,
+        // An offer in the patch replaces the stored one (a coupon for a multiplier, or the other way round).
+        couponTemplateId: patch.couponTemplateId != null || patch.multiplierPct != null ? (patch.couponTemplateId ?? null) : c.couponTemplateId,
+        multiplierPct: patch.couponTemplateId != null || patch.multiplierPct != null ? (patch.multiplierPct ?? null) : c.multiplierPct,
+        multiplierDays: patch.couponTemplateId != null || patch.multiplierPct != null ? (patch.multiplierDays ?? null) : (patch.multiplierDays ?? c.multiplierDays),
         message: patch.message === undefined ? c.message : patch.message,
         sms: patch.sms ?? c.sms,
         startsAt: patch.startsAt ?? c.startsAt,
@@ -283,8 +314,8 @@ export class CampaignService {
     );
     await this.db.tx(async (q) => {
       const r = await q.run(
-        "UPDATE campaign SET name = ?, segment = ?, coupon_template_id = ?, message = ?, sms = ?, starts_at = ?, response_days = ?, holdout_pct = ?, updated_at = ? WHERE id = ? AND status = 'DRAFT'",
-        [d.name, JSON.stringify(d.segment), d.templateId, d.message, q.bool(d.sms), q.ts(d.startsAt), d.responseDays, d.holdoutPct, q.ts(now), id],
+        "UPDATE campaign SET name = ?, segment = ?, offer_kind = ?, coupon_template_id = ?, multiplier_pct = ?, multiplier_days = ?, message = ?, sms = ?, starts_at = ?, response_days = ?, holdout_pct = ?, updated_at = ? WHERE id = ? AND status = 'DRAFT'",
+        [d.name, JSON.stringify(d.segment), d.templateId === null ? 'MULTIPLIER' : 'COUPON', d.templateId, d.multiplierPct, d.multiplierDays, d.message, q.bool(d.sms), q.ts(d.startsAt), d.responseDays, d.holdoutPct, q.ts(now), id],
       );
       if (r.affectedRows !== 1) throw new AppError(ErrorCode.CONFLICT, 'This campaign was scheduled or cancelled meanwhile: reload it');
       await writeAudit(q, userId, { action: 'updateCampaign', targetType: 'campaign', targetId: id, regionId: c.scopeRegionId, storeId: c.scopeStoreId, before: { ...c, seed: undefined }, after: { ...d } }, now);
@@ -306,15 +337,23 @@ export class CampaignService {
   /** Stops a campaign that has not finished: nobody else gets the offer (what was given stays given). */
   async cancel(ctx: RequestContext, id: number, now = clock.now()): Promise<CampaignRow> {
     const { c, userId } = await this.managed(ctx, id);
-    if (c.status === 'DONE' || c.status === 'CANCELLED') throw new AppError(ErrorCode.CONFLICT, `This campaign is already ${c.status}`, { status: c.status });
-    await this.transition(c, userId, ['DRAFT', 'SCHEDULED', 'RUNNING'], 'CANCELLED', 'cancelCampaign', now);
+    // A sent multiplier campaign (DONE) may still be stopped while its window runs: that retires the multiplier.
+    const windowOpen = c.offerKind === 'MULTIPLIER' && c.earningRuleId !== null && now.getTime() < c.startsAt.getTime() + (c.multiplierDays ?? 0) * DAY_MS;
+    if (c.status === 'CANCELLED' || (c.status === 'DONE' && !windowOpen)) throw new AppError(ErrorCode.CONFLICT, `This campaign is already ${c.status}`, { status: c.status });
+    await this.transition(c, userId, ['DRAFT', 'SCHEDULED', 'RUNNING', ...(windowOpen ? (['DONE'] as const) : [])], 'CANCELLED', 'cancelCampaign', now, async (q) => {
+      // A running multiplier window stops with the campaign.
+      const r = await q.get<{ earning_rule_id: unknown }>('SELECT earning_rule_id FROM campaign WHERE id = ?', [id]);
+      if (r?.earning_rule_id != null) await this.earning.retireInTx(q, toInt(r.earning_rule_id), now);
+    });
+    this.earning.invalidate();
     return this.row(id);
   }
 
-  private async transition(c: CampaignRow, userId: number, from: CampaignStatus[], to: CampaignStatus, action: string, now: Date): Promise<void> {
+  private async transition(c: CampaignRow, userId: number, from: CampaignStatus[], to: CampaignStatus, action: string, now: Date, also?: (q: Q) => Promise<void>): Promise<void> {
     await this.db.tx(async (q) => {
       const r = await q.run(`UPDATE campaign SET status = ?, updated_at = ? WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})`, [to, q.ts(now), c.id, ...from]);
       if (r.affectedRows !== 1) throw new AppError(ErrorCode.CONFLICT, 'This campaign changed meanwhile: reload it');
+      await also?.(q);
       await writeAudit(q, userId, { action, targetType: 'campaign', targetId: c.id, regionId: c.scopeRegionId, storeId: c.scopeStoreId, before: { status: c.status }, after: { status: to } }, now);
     });
   }

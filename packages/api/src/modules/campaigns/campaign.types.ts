@@ -34,6 +34,12 @@ registerEnumType(CampaignStatusGql, {
   description: 'DRAFT (editable) → SCHEDULED → RUNNING (from startsAt: materialising and sending) → DONE; CANCELLED stops sending',
 });
 
+export enum CampaignOfferKindGql {
+  COUPON = 'COUPON',
+  MULTIPLIER = 'MULTIPLIER',
+}
+registerEnumType(CampaignOfferKindGql, { name: 'CampaignOfferKind', description: 'COUPON: one coupon per treated member; MULTIPLIER: a points multiplier window for the treated members only' });
+
 @InputType({ description: 'One condition of a segment (an AND of conditions): `field` says which of the other fields apply; the others must be null' })
 export class SegmentConditionInput {
   @Field(() => SegmentFieldGql) field!: SegmentFieldGql;
@@ -101,7 +107,10 @@ export class TargetedCampaignType {
   @Field(() => ID, { nullable: true, description: 'The scope: a region (or a store campaign’s region); both null = HQ' }) scopeRegionId!: string | null;
   @Field(() => ID, { nullable: true }) scopeStoreId!: string | null;
   @Field(() => [SegmentConditionType]) conditions!: SegmentConditionType[];
-  @Field(() => ID, { description: 'The coupon template each treated member gets one coupon of' }) couponTemplateId!: string;
+  @Field(() => CampaignOfferKindGql) offerKind!: CampaignOfferKindGql;
+  @Field(() => ID, { nullable: true, description: 'COUPON: the template each treated member gets one coupon of' }) couponTemplateId!: string | null;
+  @Field(() => Int, { nullable: true, description: 'MULTIPLIER: per cent (200 = double points) for treated members' }) multiplierPct!: number | null;
+  @Field(() => Int, { nullable: true, description: 'MULTIPLIER: the window [startsAt, startsAt + multiplierDays)' }) multiplierDays!: number | null;
   @Field(() => String, { nullable: true, description: 'The inbox text; null: made from the offer' }) message!: string | null;
   @Field({ description: 'Also by SMS (members with a phone, when the CAMPAIGN SMS template is configured)' }) sms!: boolean;
   @Field(() => DateTimeISOResolver) startsAt!: Date;
@@ -166,7 +175,9 @@ export class CreateCampaignInput {
   @Field(() => ID, { nullable: true, description: 'A region campaign (or neither: HQ)' }) scopeRegionId?: string | null;
   @Field(() => ID, { nullable: true, description: 'A store campaign' }) scopeStoreId?: string | null;
   @Field(() => [SegmentConditionInput], { description: '1–10 conditions, all must hold' }) @ArrayMaxSize(10) conditions!: SegmentConditionInput[];
-  @Field(() => ID) couponTemplateId!: string;
+  @Field(() => ID, { nullable: true, description: 'The offer: one coupon of this template per treated member …' }) couponTemplateId?: string | null;
+  @Field(() => Int, { nullable: true, description: '… or a points multiplier for them, 101–1000 per cent (200 = double points) …' }) multiplierPct?: number | null;
+  @Field(() => Int, { nullable: true, description: '… for 1–90 days from startsAt' }) multiplierDays?: number | null;
   @Field(() => String, { nullable: true, description: 'Inbox text, 1–200 characters (default: made from the offer)' }) message?: string | null;
   @Field(() => Boolean, { nullable: true }) sms?: boolean | null;
   @Field(() => DateTimeISOResolver) startsAt!: Date;
@@ -178,7 +189,9 @@ export class CreateCampaignInput {
 export class UpdateCampaignInput {
   @Field(() => String, { nullable: true }) name?: string | null;
   @Field(() => [SegmentConditionInput], { nullable: true }) @IsOptional() @ArrayMaxSize(10) conditions?: SegmentConditionInput[] | null;
-  @Field(() => ID, { nullable: true }) couponTemplateId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'A coupon offer (replaces a multiplier)' }) couponTemplateId?: string | null;
+  @Field(() => Int, { nullable: true, description: 'A multiplier offer (replaces a coupon; with multiplierDays)' }) multiplierPct?: number | null;
+  @Field(() => Int, { nullable: true }) multiplierDays?: number | null;
   @Field(() => String, { nullable: true, description: 'null or empty: the text made from the offer' }) message?: string | null;
   @Field(() => Boolean, { nullable: true }) sms?: boolean | null;
   @Field(() => DateTimeISOResolver, { nullable: true }) startsAt?: Date | null;

@@ -93,7 +93,7 @@ export class PurchaseService {
       tierMultiplierPct: tier.multiplierPct,
       tierName: tier.name,
       lines,
-    });
+    }, member.id);
     const reason = ledgerReason.purchase(paidFen);
     try {
       const id = await this.db.tx(async (q) => {
