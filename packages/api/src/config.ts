@@ -135,6 +135,10 @@ const schema = z.object({
   POINT_VALUE_FEN_PER_100: z.coerce.number().int().min(0).max(100_000).default(100),
   /** Minutes between in-process birthday-bonus checks (one pass a day per process); 0 disables (run `runBirthdayBonuses` from a scheduler instead). */
   BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
+  /** Seconds between in-process campaign runs (start due campaigns, materialise segments, send offers); 0 disables. */
+  CAMPAIGN_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** The most treated members one campaign run sends offers to (the throttle). */
+  CAMPAIGN_SEND_PER_RUN: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
 export type Config = {
@@ -178,10 +182,12 @@ export type Config = {
   birthdayBonusIntervalMinutes: number;
   /** API worker processes `pnpm start` runs on the one port (1: no cluster). */
   webConcurrency: number;
+  /** Targeted campaigns (issue #14): seconds between in-process runs (0 = off), offers sent per run. */
+  campaigns: { jobsIntervalSeconds: number; sendPerRun: number };
 };
 
 /** The messages that may go out by SMS; each needs a template approved in the Tencent Cloud SMS console. */
-export const SMS_TEMPLATE_KINDS = ['REWARD_OTP'] as const;
+export const SMS_TEMPLATE_KINDS = ['REWARD_OTP', 'CAMPAIGN'] as const;
 export type SmsTemplateKind = (typeof SMS_TEMPLATE_KINDS)[number];
 
 export interface SmsConfig {
@@ -414,6 +420,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100 },
     birthdayBonusIntervalMinutes: e.BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES,
     webConcurrency: e.WEB_CONCURRENCY,
+    campaigns: { jobsIntervalSeconds: e.CAMPAIGN_JOBS_INTERVAL_SECONDS, sendPerRun: e.CAMPAIGN_SEND_PER_RUN },
   };
 }
 

@@ -25,8 +25,9 @@ import { AdjustmentResolver } from './modules/adjustments/adjustment.resolver';
 import { CouponResolver } from './modules/coupons/coupon.resolver';
 import { ReferralResolver } from './modules/referrals/referral.resolver';
 import { BonusResolver } from './modules/earning/bonus.resolver';
+import { CampaignResolver } from './modules/campaigns/campaign.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver, ReferralResolver, BonusResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver, ReferralResolver, BonusResolver, CampaignResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -48,6 +48,8 @@ import { AdjustmentService } from './modules/adjustments/adjustment.service';
 import { CouponTemplateService } from './modules/coupons/coupon-template.service';
 import { CouponService } from './modules/coupons/coupon.service';
 import { BirthdayBonusService } from './modules/earning/birthday-bonus';
+import { CampaignService } from './modules/campaigns/campaign.service';
+import { CampaignSender } from './modules/campaigns/campaign-sender';
 
 export interface Services extends RewardServices {
   config: Config;
@@ -92,6 +94,8 @@ export interface Services extends RewardServices {
   referrals: ReferralService;
   /** The birthday-month bonus: the daily job and the sign-in trigger (F4). */
   birthdayBonus: BirthdayBonusService;
+  campaigns: CampaignService;
+  campaignSender: CampaignSender;
 }
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
@@ -144,9 +148,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const couponTemplates = new CouponTemplateService(db, org, log);
   const coupons = new CouponService(db, couponTemplates, rewardServices.redemptions, log);
   const birthdayBonus = new BirthdayBonusService(db, earning, log);
+  const campaigns = new CampaignService(db, org, analyticsMembers, couponTemplates, earning);
+  const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
   };
 }
 

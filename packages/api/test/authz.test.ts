@@ -130,6 +130,11 @@ describe('allows() and managerCovers() (pure)', () => {
     ['a region manager reads its stores’ analytics', [bjManager], 'analytics.read', guomao, true],
     ['a region manager reads no other region’s analytics', [bjManager], 'analytics.read', xian, false],
     ['staff read no analytics', [guomaoStaff], 'analytics.read', guomao, false],
+    ['a region manager runs its region’s campaigns', [bjManager], 'campaign.manage', beijing, true],
+    ['a region manager runs no other region’s campaigns', [bjManager], 'campaign.manage', zhonglou, false],
+    ['a store manager runs no region campaign', [guomaoManager], 'campaign.manage', beijing, false],
+    ['staff run no campaigns', [guomaoStaff], 'campaign.manage', guomao, false],
+    ['only HQ runs the campaign sender', [bjManager], 'campaign.jobs', hq, false],
   ])('allows: %s', (_name, grants, action, target, expected) => {
     expect(allows(grants, action, target)).toBe(expected);
   });
@@ -204,7 +209,11 @@ type OpName =
   | 'referralReport(REGION beijing)'
   | 'referralReport(HQ)'
   | 'runBirthdayBonuses'
-  | 'payOrders@guomao';
+  | 'payOrders@guomao'
+  | 'createCampaign(REGION beijing)'
+  | 'campaignReport(STORE guomao campaign)'
+  | 'cancelCampaign(STORE guomao campaign)'
+  | 'runCampaignJobs';
 
 /**
  * The expectation, one row per operation, one column per role: A = allowed, F = FORBIDDEN, U = UNAUTHENTICATED.
@@ -275,6 +284,10 @@ const MATRIX: [OpName, string][] = [
   ['referralReport(HQ)',                       'U    F      F     F     F     F     F     F     A'],
   ['runBirthdayBonuses',                       'U    F      F     F     F     F     F     F     A'],
   ['payOrders@guomao',                         'U    F      A     F     F     A     A     F     A'],
+  ['createCampaign(REGION beijing)',           'U    F      F     F     F     F     A     F     A'],
+  ['campaignReport(STORE guomao campaign)',    'U    F      F     F     F     A     A     F     A'],
+  ['cancelCampaign(STORE guomao campaign)',    'U    F      F     F     F     A     A     F     A'],
+  ['runCampaignJobs',                          'U    F      F     F     F     F     F     F     A'],
 ];
 
 type Expected = 'ALLOWED' | 'FORBIDDEN' | 'UNAUTHENTICATED';
@@ -315,6 +328,9 @@ const UPDATE_ANALYTICS = 'mutation($input: AnalyticsSettingsInput!) { updateAnal
 const CREATE_COUPON_TEMPLATE = 'mutation($input: CreateCouponTemplateInput!) { createCouponTemplate(input: $input) { id } }';
 const ISSUE_COUPONS = 'mutation($input: IssueCouponsInput!) { issueCoupons(input: $input) { issued } }';
 const RUN_BIRTHDAY_BONUSES = 'mutation { runBirthdayBonuses { members points failed } }';
+const CREATE_CAMPAIGN = 'mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id status } }';
+const CAMPAIGN_REPORT = 'query($id: ID!) { campaignReport(id: $id) { treated { members } holdout { members } } }';
+const CANCEL_CAMPAIGN = 'mutation($id: ID!) { cancelCampaign(id: $id) { id status } }';
 const RESOLVE_ANOMALY = 'mutation($id: ID!, $note: String!) { resolvePayAnomaly(id: $id, note: $note) { id resolvedAt } }';
 const STORE_RATINGS = '{ storeRatings { storeId count average } }';
 const STAFF_RATINGS = 'query($storeId: ID!) { staffRatings(storeId: $storeId) { staffUserId count } }';
@@ -337,6 +353,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
   const rules = {} as Record<'store' | 'region' | 'hq', number>;
   const rewards = {} as Record<'latte' | 'highValue', string>;
   let guomaoCoupon = '';
+  let beijingCoupon = '';
   let ruleInsert: (scope: string, scopeId: number | null, category: string) => Promise<number>;
   let seq = 0;
   /** A second HQ manager who requests the adjustments the matrix approves or rejects (four eyes). */
@@ -394,6 +411,16 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     );
     if (!tpl.data) throw new Error(JSON.stringify(tpl.errors));
     guomaoCoupon = tpl.data.createCouponTemplate.id;
+    // Campaigns: a Beijing template, and a member whose home store is 国贸 (so 国贸's and Beijing's segments are not empty).
+    const bjTpl = await t.gql<{ createCouponTemplate: { id: string } }>(
+      CREATE_COUPON_TEMPLATE,
+      { input: { kind: 'AMOUNT_OFF', name: '权限测试区域券', amountOffFen: 500, validDays: 7, budget: 10_000, scopeRegionId: String(t.org.beijing) } },
+      tokens['manager@HQ'],
+    );
+    if (!bjTpl.data) throw new Error(JSON.stringify(bjTpl.errors));
+    beijingCoupon = bjTpl.data.createCouponTemplate.id;
+    const local = await t.signIn('authz-campaign-member');
+    await q.run("INSERT INTO member_profile (member_id, gender, home_store_id, location_consent, updated_at) VALUES (?, 'FEMALE', ?, ?, ?)", [local.memberId, guomao, q.bool(false), q.ts(new Date())]);
   }, 60_000);
   afterAll(async () => t?.close());
 
@@ -449,6 +476,8 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       ratingProgram: norm(await q.all('SELECT id, bonus_points FROM rating_program')),
       adjustments: norm(await q.all('SELECT id, status, decided_by_id, entry_id FROM points_adjustment ORDER BY id')),
       referralProgram: norm(await q.all('SELECT enabled, referrer_bonus, referee_bonus, share_pct, share_months, monthly_cap, qualifying_min_fen FROM referral_program')),
+      campaigns: norm(await q.all('SELECT id, status, updated_at FROM campaign ORDER BY id')),
+      campaignMembers: await count('campaign_member'),
     };
   }
 
@@ -594,6 +623,14 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       variables: { input: { kind: 'PERCENT_OFF', name: `区域券 ${++seq}`, percentOff: 10, validDays: 3, budget: 100, scopeRegionId: String(t.org.beijing) } },
       mutates: true,
     }),
+    'createCampaign(REGION beijing)': async () => ({
+      query: CREATE_CAMPAIGN,
+      variables: { input: { name: `区域活动 ${++seq}`, scopeRegionId: String(t.org.beijing), conditions: [{ field: 'GENDER', genders: ['FEMALE'] }], couponTemplateId: beijingCoupon, startsAt: new Date(Date.now() + 86_400_000).toISOString() } },
+      mutates: true,
+    }),
+    'campaignReport(STORE guomao campaign)': async () => ({ query: CAMPAIGN_REPORT, variables: { id: await guomaoCampaign() }, mutates: false }),
+    'cancelCampaign(STORE guomao campaign)': async () => ({ query: CANCEL_CAMPAIGN, variables: { id: await guomaoCampaign() }, mutates: true }),
+    runCampaignJobs: async () => ({ query: 'mutation { runCampaignJobs { started sent } }', variables: {}, mutates: false }),
     'issueCoupons(STORE guomao template)': async () => {
       const m = await freshMember();
       return { query: ISSUE_COUPONS, variables: { input: { templateId: guomaoCoupon, memberNos: [m.memberNo], idempotencyKey: randomUUID() } }, mutates: true };
@@ -619,6 +656,17 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
       return { query: RUN_BIRTHDAY_BONUSES, variables: {}, mutates: true };
     },
   };
+
+  /** A fresh DRAFT campaign of 国贸 (created by an HQ manager, setup); its id. */
+  async function guomaoCampaign(): Promise<string> {
+    const r = await t.gql<{ createCampaign: { id: string } }>(
+      CREATE_CAMPAIGN,
+      { input: { name: `权限测试活动 ${++seq}`, scopeStoreId: String(t.org.guomao), conditions: [{ field: 'GENDER', genders: ['FEMALE'] }], couponTemplateId: guomaoCoupon, startsAt: new Date(Date.now() + 86_400_000).toISOString() } },
+      tokens['manager@HQ'],
+    );
+    if (!r.data) throw new Error(JSON.stringify(r.errors));
+    return r.data.createCampaign.id;
+  }
 
   /** A fresh open 1-star rating of a purchase at 国贸 (setup by SQL, bypassing the member's mutation). */
   async function lowRating(): Promise<number> {

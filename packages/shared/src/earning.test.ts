@@ -193,11 +193,19 @@ describe('computeEarning: campaigns', () => {
       70, // 10 × 5 + 10 × 2
     ],
     ['an empty category list covers nothing', [campaign('none', 300, { categories: [] })], 'bj-1', [['food', 10000]], 10],
+    ['a targeted campaign does not apply outside its audience', [campaign('t', 300, { audience: 'campaign:1' })], 'bj-1', [['food', 10000]], 10],
     ['an ended campaign is ignored even if higher', [campaign('old', 900, { endsAt: AT }), campaign('now', 200)], 'bj-1', [['food', 10000]], 20],
   ])('%s', (_name, campaigns, store, lines, expected) => {
     const r = computeEarning(rules({ campaigns }), purchase(store, lines));
     expect(r.points).toBe(expected);
     expect(r.steps.at(-1)?.points).toBe(expected);
+  });
+
+  it('a targeted campaign applies only to a purchase whose audiences name it', () => {
+    const set = rules({ campaigns: [campaign('t', 300, { audience: 'campaign:1' }), campaign('all', 150)] });
+    expect(computeEarning(set, purchase('bj-1', [['food', 10000]], { audiences: ['campaign:1'] })).points).toBe(30);
+    expect(computeEarning(set, purchase('bj-1', [['food', 10000]], { audiences: ['campaign:2'] })).points).toBe(15);
+    expect(computeEarning(set, purchase('bj-1', [['food', 10000]])).points).toBe(15);
   });
 
   it('campaign and category and tier multiply', () => {

@@ -31,6 +31,11 @@ export interface CampaignRule {
   scope: 'HQ' | 'REGION' | 'STORE';
   scopeId: string | null;
   categories: string[] | null; // null = every category
+  /**
+   * A targeted campaign's audience (e.g. `campaign:12`): the rule applies only to purchases whose `audiences` name
+   * it (the treated members of that campaign); null/absent = everyone in scope.
+   */
+  audience?: string | null;
 }
 /** Every earning rule in force, plus the program's cap and rounding; the engine does the scope filtering. */
 export interface EarningRuleSet {
@@ -52,6 +57,8 @@ export interface PurchaseInput {
   tierMultiplierPct: number;
   tierName?: string;
   lines: PurchaseLineInput[];
+  /** The targeted campaigns' audiences the member belongs to (see CampaignRule.audience); absent = none. */
+  audiences?: readonly string[];
 }
 /** One stage of the derivation: the rule applied (`base`, `category`, …, `total`), a text and the points so far. */
 export interface EarningStep { rule: string; description: string; points: number }
@@ -288,7 +295,7 @@ export function effectiveRuleIds(rules: Pick<EarningRuleSet, 'baseRates' | 'cate
     if (c) ids.add(c.id);
   }
   const t = at.getTime();
-  for (const c of rules.campaigns) if (c.startsAt.getTime() <= t && t < c.endsAt.getTime() && scopeMatches(c, p)) ids.add(c.id);
+  for (const c of rules.campaigns) if (c.audience == null && c.startsAt.getTime() <= t && t < c.endsAt.getTime() && scopeMatches(c, p)) ids.add(c.id);
   return ids;
 }
 
@@ -299,6 +306,7 @@ function bestCampaign(campaigns: CampaignRule[], purchase: PurchaseInput, catego
   for (const c of campaigns) {
     if (!(c.startsAt.getTime() <= at && at < c.endsAt.getTime())) continue;
     if (!scopeMatches(c, purchase)) continue;
+    if (c.audience != null && !(purchase.audiences ?? []).includes(c.audience)) continue;
     if (c.categories !== null && !c.categories.includes(category)) continue;
     if (!best || c.multiplierPct > best.multiplierPct) best = c;
   }

@@ -19,3 +19,4 @@ export * from './coupons';
 export * from './referrals';
 export * from './bonuses';
 export * from './refund-clawback';
+export * from './campaigns';

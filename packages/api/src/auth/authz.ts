@@ -53,7 +53,9 @@ export type Action =
   | 'coupon.manage' // coupon templates of a scope (HQ, a region, a store) and issuing them to members
   | 'referral.manage' // the referral programme's settings (F8)
   | 'referral.settings' // read them
-  | 'referral.report'; // the referral report of a store, a region or HQ
+  | 'referral.report' // the referral report of a store, a region or HQ
+  | 'campaign.manage' // targeted campaigns of a scope (HQ, a region, a store): segments, previews, schedule, report
+  | 'campaign.jobs'; // run the campaign sender now (start due campaigns, materialise, send)
 
 /** Does a manager grant cover the target? HQ covers all; a region covers its region and its stores; a store itself. */
 export function managerCovers(g: RoleGrant, t: Target): boolean {
@@ -121,6 +123,8 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'referral.manage': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
   'referral.settings': (g) => g.role === 'MANAGER',
   'referral.report': managerCovers,
+  'campaign.manage': managerCovers,
+  'campaign.jobs': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
 };
 
 /** Whether the grants allow `action` on `target`. */

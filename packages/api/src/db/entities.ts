@@ -21,6 +21,7 @@ import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
 import { PointsAdjustment } from '../modules/adjustments/adjustment.entity';
 import { Referral, ReferralCredit, ReferralInvite, ReferralProgram } from '../modules/referrals/referral.entity';
 import { JobLease } from '../jobs/job-lease.entity';
+import { Campaign, CampaignMember } from '../modules/campaigns/campaign.entity';
 
 /** Every entity, in one list for the ORM config. */
 export const entities = [
@@ -66,4 +67,6 @@ export const entities = [
   Referral,
   ReferralCredit,
   JobLease,
+  Campaign,
+  CampaignMember,
 ];

@@ -44,6 +44,7 @@ export const PAGE_LIMITS: Record<string, number> = {
   'Query.myCoupons': 100,
   'Query.myReferrals': 50,
   'Query.payOrders': 100, // PAY_ORDER_PAGE_MAX
+  'Query.campaigns': 100,
 };
 
 /**
@@ -116,6 +117,15 @@ export const LIST_SIZES: Record<string, number> = {
   'Query.referralReport': 501, // one row per store in scope (as Query.stores), plus HQ's row for referrers without a store
   'ScopedPayOrderPage.items': 1, // sized by payOrders' `first`
   'ScopedPayOrder.refunds': 20, // REFUNDS_PER_ORDER, cut in PayOrderListService
+  // Targeted campaigns (issue #14): bounded by the segment validator and the page size.
+  'TargetedCampaignPage.items': 1, // sized by campaigns' `first`
+  'TargetedCampaign.conditions': 10, // SEGMENT_LIMITS.maxConditions
+  'SegmentCondition.genders': 2,
+  'SegmentCondition.ageBands': 7,
+  'SegmentCondition.tierIds': 20,
+  'SegmentCondition.stages': 5,
+  'SegmentCondition.categories': 20,
+  'SegmentPreview.sample': 5,
 };
 
 /** For a list field missing from both tables (the schema test keeps this from happening). */

@@ -16,6 +16,9 @@
  * - `birthday-bonus` (leased): each member's bonus claims `member_profile.birthday_bonus_month` by a conditional update
  *   in the credit's transaction and the credit is keyed (birthday_bonus, member:month), so a second run pays nothing;
  *   the lease spares the scan (the job itself passes once per Shanghai day).
+ * - `campaigns` (not leased): writing a segment advances a cursor only from the value the page started from, and each
+ *   treated member is sent by a conditional PENDING → SENT in the offer's transaction, so concurrent senders split the
+ *   work and never send twice (modules/campaigns/campaign-sender.ts).
  *
  * libsql (the embedded demo) is one process: the same code runs, and its single writer serialises the claims.
  */
@@ -28,7 +31,7 @@ import { JobScheduler } from './scheduler';
 export { JobLeases, leaseHolderId } from './leases';
 export { JobScheduler, RUN_LEASE_MS, type JobSpec, type TickOutcome } from './scheduler';
 
-export const JOB_NAMES = ['points-expiry', 'payment-recovery', 'reward-jobs', 'club-jobs', 'outbox-retention', 'birthday-bonus'] as const;
+export const JOB_NAMES = ['points-expiry', 'payment-recovery', 'reward-jobs', 'club-jobs', 'outbox-retention', 'birthday-bonus', 'campaigns'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** The scheduler with every in-process job of this configuration (timers start with `start()`). */
@@ -75,6 +78,12 @@ export function createJobs(services: Services, config: Config, log: Logger): Job
     everyMs: config.birthdayBonusIntervalMinutes * 60_000,
     leased: true,
     run: () => services.birthdayBonus.tick(),
+  });
+  jobs.add({
+    name: 'campaigns',
+    everyMs: config.campaigns.jobsIntervalSeconds * 1000,
+    leased: false,
+    run: () => services.campaignSender.run(),
   });
   return jobs;
 }

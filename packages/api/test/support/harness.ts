@@ -85,6 +85,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
   const config = loadConfig({ NODE_ENV: 'test', WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, EXPIRY_JOB_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent', DEMO: 'false', JWT_SECRET: 'test-secret-test-secret-test-secret-0123', ...opts.env });
   config.database = db.config;
   config.clubJobsIntervalSeconds = 0; // tests run the club jobs themselves
+  config.campaigns.jobsIntervalSeconds = 0; // and the campaign sender
   config.rewards.jobsIntervalSeconds = 0; // and the reward jobs
   config.outbox.retentionIntervalMinutes = 0; // and outbox retention
   config.birthdayBonusIntervalMinutes = 0; // and the birthday-bonus job

@@ -8,7 +8,7 @@ import type { Q } from '../../db/sql';
 export interface AuditEntry {
   /** The mutation's name, e.g. `createStore`. */
   action: string;
-  targetType: 'region' | 'store' | 'role' | 'tier' | 'earning_rule' | 'program' | 'reward' | 'rating' | 'points_adjustment';
+  targetType: 'region' | 'store' | 'role' | 'tier' | 'earning_rule' | 'program' | 'reward' | 'rating' | 'points_adjustment' | 'campaign';
   targetId?: string | number | null;
   /** Where in the organisation the change happened (both null: HQ). A store entry carries its region too. */
   regionId?: number | null;

@@ -68,6 +68,10 @@ export class EarningRule {
   @Property({ type: 'datetime', length: 3, nullable: true })
   retiredAt?: Date | null;
 
+  /** A targeted campaign's multiplier window (issue #14): applies only to that campaign's treated members. */
+  @Property({ type: 'integer', nullable: true })
+  campaignId?: number | null;
+
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date = clock.now();
 }

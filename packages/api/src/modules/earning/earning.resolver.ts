@@ -144,7 +144,7 @@ export class EarningResolver {
     return {
       baseRates: set.baseRates.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql, appliesHere: effective.has(r.id) })),
       categories: set.categories.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql, appliesHere: effective.has(r.id) })),
-      campaigns: set.campaigns.filter(applies).map((r) => ({ ...r, scope: r.scope as RuleScopeGql, appliesHere: effective.has(r.id) })),
+      campaigns: set.campaigns.filter((r) => r.audience == null && applies(r)).map((r) => ({ ...r, scope: r.scope as RuleScopeGql, appliesHere: effective.has(r.id) })),
       capPerPurchase: set.capPerPurchase,
       rounding: set.rounding as RoundingGql,
       storeId: String(store.id),

@@ -46,6 +46,8 @@ export interface EarningRuleRow {
   /** The version this one replaced (edits keep history: the old row is retired, a new one inserted). */
   replacesId: number | null;
   retiredAt: Date | null;
+  /** A targeted campaign's multiplier (CAMPAIGN rules only): it applies to that campaign's treated members only. */
+  campaignId: number | null;
 }
 
 export interface CreateEarningRuleInput {
@@ -59,6 +61,8 @@ export interface CreateEarningRuleInput {
   categories?: string[] | null;
   startsAt?: Date | null;
   endsAt?: Date | null;
+  /** Set by the campaigns module only (not a GraphQL input): the rule applies to the campaign's treated members. */
+  campaignId?: number | null;
 }
 
 /** What may change in an edit: kind and scope stay (a rule elsewhere is a new rule). */
@@ -96,7 +100,7 @@ export class EarningService {
 
   private async load(): Promise<{ rules: EarningRuleRow[]; settings: ProgramSettings; ruleSet: EarningRuleSet }> {
     const rows = await this.db.q.all<Record<string, unknown>>(
-      'SELECT id, kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, replaces_id, retired_at FROM earning_rule ORDER BY id',
+      'SELECT id, kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, replaces_id, retired_at, campaign_id FROM earning_rule ORDER BY id',
     );
     const rules = rows.map((r) => ({
       id: toInt(r.id),
@@ -113,6 +117,7 @@ export class EarningService {
       active: Boolean(toInt(r.active)),
       replacesId: r.replaces_id == null ? null : toInt(r.replaces_id),
       retiredAt: r.retired_at == null ? null : toDate(r.retired_at),
+      campaignId: r.campaign_id == null ? null : toInt(r.campaign_id),
     }));
     const s = await this.db.q.get<Record<string, unknown>>(
       'SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points, birthday_bonus_points, profile_bonus_points FROM loyalty_program WHERE id = 1',
@@ -193,15 +198,51 @@ export class EarningService {
           scope: r.scope,
           scopeId: sid(r),
           categories: r.categories,
+          audience: r.campaignId == null ? null : campaignAudience(r.campaignId),
         })),
       capPerPurchase: settings.capPerPurchase,
       rounding: settings.rounding,
     };
   }
 
-  /** Points for a purchase, with the engine's explanation. */
-  async compute(purchase: PurchaseInput): Promise<EarningResult> {
-    return computeEarning(await this.ruleSet(), purchase);
+  /**
+   * Points for a purchase, with the engine's explanation. With `memberId`, the targeted campaign multipliers in force
+   * at the purchase apply when the member is one of their campaign's treated members (one indexed query, only while
+   * such a rule is running).
+   */
+  async compute(purchase: PurchaseInput, memberId: number | null = null): Promise<EarningResult> {
+    const set = await this.ruleSet();
+    const at = purchase.at.getTime();
+    const targeted = memberId === null ? [] : set.campaigns.filter((c) => c.audience != null && c.startsAt.getTime() <= at && at < c.endsAt.getTime());
+    if (targeted.length === 0) return computeEarning(set, purchase);
+    const ids = [...new Set(targeted.map((c) => Number(String(c.audience).slice('campaign:'.length))))];
+    const rows = await this.db.q.all<{ campaign_id: unknown }>(
+      `SELECT campaign_id FROM campaign_member WHERE member_id = ? AND grp = 'TREATED' AND campaign_id IN (${ids.map(() => '?').join(', ')})`,
+      [memberId, ...ids],
+    );
+    return computeEarning(set, { ...purchase, audiences: rows.map((r) => campaignAudience(toInt(r.campaign_id))) });
+  }
+
+  /** Forgets the cached rules (after a rule was written in a caller's transaction). */
+  invalidate(): void {
+    this.cache.invalidate();
+  }
+
+  /**
+   * Inside the caller's transaction: a targeted campaign's multiplier window, as a CAMPAIGN rule of the campaign's
+   * scope (the same checks and audit as `create`; the actor is the campaign's manager). Call `invalidate` after commit.
+   */
+  async createCampaignRule(q: Q, actorId: number, input: CreateEarningRuleInput & { campaignId: number }): Promise<number> {
+    validateRule(input);
+    const target = await this.targetOf(input.scope, input.scopeId);
+    const id = await this.insertVersion(q, input, null);
+    await writeAudit(q, actorId, { action: 'createEarningRule', targetType: 'earning_rule', targetId: id, ...auditPlace(target), after: { ...input, active: true } });
+    return id;
+  }
+
+  /** Inside the caller's transaction: retires a rule (a cancelled campaign's multiplier). */
+  async retireInTx(q: Q, id: number, now: Date): Promise<void> {
+    await q.run('UPDATE earning_rule SET active = ?, active_slot = NULL, retired_at = ? WHERE id = ? AND retired_at IS NULL', [q.bool(false), q.ts(now), id]);
   }
 
   private async targetOf(scope: EarningRuleRow['scope'], scopeId: number | null | undefined): Promise<Target> {
@@ -239,7 +280,7 @@ export class EarningService {
 
   private async insertVersion(q: Q, input: CreateEarningRuleInput, replacesId: number | null, active = true): Promise<number> {
     const r = await q.run(
-      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, active_slot, replaces_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO earning_rule (kind, name, scope, scope_id, fen_per_point, multiplier_pct, category, categories, starts_at, ends_at, active, active_slot, replaces_id, created_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [
         input.kind,
         input.name,
@@ -255,6 +296,7 @@ export class EarningService {
         active ? ruleSlot({ kind: input.kind, scope: input.scope, scopeId: input.scopeId ?? null, category: input.category ?? null }) : null,
         replacesId,
         q.ts(clock.now()),
+        input.kind === 'CAMPAIGN' ? (input.campaignId ?? null) : null,
       ],
     );
     return r.insertId;
@@ -315,6 +357,7 @@ export class EarningService {
       categories: pick('categories', rule.categories),
       startsAt: pick('startsAt', rule.startsAt),
       endsAt: pick('endsAt', rule.endsAt),
+      campaignId: rule.campaignId,
     };
     validateRule(next);
     const now = clock.now();
@@ -373,6 +416,9 @@ export class EarningService {
     return next;
   }
 }
+
+/** The engine's audience of a targeted campaign's multiplier. */
+export const campaignAudience = (campaignId: number): string => `campaign:${campaignId}`;
 
 function validateRule(input: CreateEarningRuleInput): void {
   if (!input.name.trim()) throw badInput('name is required', 'name');

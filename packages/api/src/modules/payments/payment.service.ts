@@ -126,9 +126,9 @@ export class PaymentService {
   }
 
   /** Points this purchase would earn for a member of `tierId` at `storeId` now (the same engine as at payment). */
-  async previewPoints(storeId: number, tierId: number, lines: { category: string; amountFen: number }[], at = clock.now()): Promise<number> {
+  async previewPoints(storeId: number, tierId: number, lines: { category: string; amountFen: number }[], at = clock.now(), memberId: number | null = null): Promise<number> {
     const store = await this.org.store(storeId);
-    return (await this.accrual.evaluate(store, tierId, lines, at)).earned.points;
+    return (await this.accrual.evaluate(store, tierId, lines, at, memberId)).earned.points;
   }
 
   /**
@@ -153,7 +153,7 @@ export class PaymentService {
     await this.insertOrder(this.db.q, { outTradeNo, memberId: payer.memberId, storeId: store.id, createdBy: null, amountFen: input.amountFen, description, lines, expiresAt, now });
     const payment = await this.prepay(client, outTradeNo, description, input.amountFen, payer.openid, expiresAt);
     const order = (await this.order(outTradeNo)) as PayOrderRow;
-    return { order, payment, pointsPreview: await this.previewPoints(store.id, payer.tierId, lines, now) };
+    return { order, payment, pointsPreview: await this.previewPoints(store.id, payer.tierId, lines, now, payer.memberId) };
   }
 
   /** Staff create an order at the till; the member pays it by scanning its code (`payTillOrder`). */
@@ -224,7 +224,7 @@ export class PaymentService {
     const claimed = await this.db.q.run("UPDATE pay_order SET member_id = ? WHERE id = ? AND state = 'PENDING' AND (member_id IS NULL OR member_id = ?)", [payer.memberId, order.id, payer.memberId]);
     if (claimed.affectedRows !== 1) throw new AppError(ErrorCode.CONFLICT, 'Another member is paying this order');
     const payment = await this.prepay(client, order.outTradeNo, order.description, order.amountFen, payer.openid, order.expiresAt);
-    return { order: { ...order, memberId: payer.memberId }, payment, pointsPreview: await this.previewPoints(order.storeId, payer.tierId, order.lines, now) };
+    return { order: { ...order, memberId: payer.memberId }, payment, pointsPreview: await this.previewPoints(order.storeId, payer.tierId, order.lines, now, payer.memberId) };
   }
 
   private async prepay(client: WechatPayClient, outTradeNo: string, description: string, totalFen: number, openid: string, expiresAt: Date): Promise<RequestPaymentParams> {
@@ -365,7 +365,7 @@ export class PaymentService {
     }
     const tierRow = await this.db.q.get<{ tier_id: unknown }>('SELECT tier_id FROM member WHERE id = ?', [memberId]);
     const store = await this.org.store(order.storeId);
-    const { earned, ...settings } = await this.accrual.evaluate(store, toInt(tierRow?.tier_id), order.lines, paidAt);
+    const { earned, ...settings } = await this.accrual.evaluate(store, toInt(tierRow?.tier_id), order.lines, paidAt, memberId);
     const points = earned.points;
     const mid = memberId;
     const done = await this.db.tx(async (q) => {

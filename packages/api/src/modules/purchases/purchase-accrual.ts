@@ -79,8 +79,11 @@ export class PurchaseAccrual {
     private readonly referrals: ReferralCredits,
   ) {}
 
-  /** Points a member of `tierId` earns for `lines` at the store at `at` (the engine's result, with its steps). */
-  async evaluate(store: { id: number; regionId: number }, tierId: number, lines: PurchaseLine[], at: Date): Promise<Evaluation> {
+  /**
+   * Points a member of `tierId` earns for `lines` at the store at `at` (the engine's result, with its steps); with
+   * `memberId`, the targeted campaign multipliers the member is treated by apply too.
+   */
+  async evaluate(store: { id: number; regionId: number }, tierId: number, lines: PurchaseLine[], at: Date, memberId: number | null = null): Promise<Evaluation> {
     const tier = await this.tiers.byId(tierId);
     const earned = await this.earning.compute({
       storeId: String(store.id),
@@ -89,7 +92,7 @@ export class PurchaseAccrual {
       tierMultiplierPct: tier.multiplierPct,
       tierName: tier.name,
       lines,
-    });
+    }, memberId);
     return { earned, settings: await this.earning.settings(), referral: await this.referrals.settings() };
   }
 

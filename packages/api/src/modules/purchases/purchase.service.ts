@@ -82,7 +82,7 @@ export class PurchaseService {
     const discountFen = coupon?.discountFen ?? 0;
     const paidFen = input.amountFen - discountFen;
     const lines = spreadDiscount(input.lines, discountFen);
-    const { earned, ...settings } = await this.accrual.evaluate(store, member.tierId, lines, now);
+    const { earned, ...settings } = await this.accrual.evaluate(store, member.tierId, lines, now, member.id);
     const reason = ledgerReason.purchase(paidFen);
     try {
       const id = await this.db.tx(async (q) => {

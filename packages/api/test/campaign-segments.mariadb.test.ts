@@ -1,0 +1,3 @@
+import { campaignSegmentSuite } from './support/campaign-segment-suite';
+
+campaignSegmentSuite('mariadb');
