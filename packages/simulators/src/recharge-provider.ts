@@ -34,6 +34,7 @@ import { createServer, request as httpRequest, type ClientRequest, type Incoming
 import { IdleTracker, listenLoopback } from './loopback';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
+import { readBodyLimited, sendJson } from './http-json';
 
 /** The MD5 signature of a parameter set under `secret` (upper-case hex): the rule in the module comment. */
 export function rechargeSign(params: Record<string, string | number | null | undefined>, secret: string): string {
@@ -440,29 +441,10 @@ export async function startRechargeProviderSimulator(opts: RechargeSimulatorOpti
   }
 
   function readBody(req: IncomingMessage): Promise<string> {
-    return new Promise((done, fail) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY) {
-          fail(new ApiError('1002', '请求体过大'));
-          req.destroy();
-          return;
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
-      req.on('error', fail);
-    });
+    return readBodyLimited(req, MAX_BODY, () => new ApiError('1002', '请求体过大')).then((b) => b.toString('utf8'));
   }
 
-  function send(res: ServerResponse, payload: unknown, status = 200): void {
-    if (res.destroyed || res.writableEnded) return;
-    const body = JSON.stringify(payload);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
-    res.end(body);
-  }
+  const send = sendJson;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;

@@ -35,6 +35,7 @@ import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { listenLoopback } from './loopback';
+import { readBodyLimited, sendJson } from './http-json';
 
 export const TENCENT_SMS_VERSION = '2021-01-11';
 export const TENCENT_SMS_SERVICE = 'sms';
@@ -284,29 +285,10 @@ export async function startTencentSmsSimulator(opts: TencentSmsSimulatorOptions)
   }
 
   function readBody(req: IncomingMessage): Promise<Buffer> {
-    return new Promise((done, fail) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_BODY) {
-          fail(new ApiError('InvalidParameter', 'request body too large'));
-          req.destroy();
-          return;
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => done(Buffer.concat(chunks)));
-      req.on('error', fail);
-    });
+    return readBodyLimited(req, MAX_BODY, () => new ApiError('InvalidParameter', 'request body too large'));
   }
 
-  function send(res: ServerResponse, payload: unknown, status = 200): void {
-    if (res.destroyed || res.writableEnded) return;
-    const body = JSON.stringify(payload);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
-    res.end(body);
-  }
+  const send = sendJson;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
