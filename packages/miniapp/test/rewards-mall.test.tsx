@@ -135,7 +135,7 @@ describe('ways into rewards', () => {
 
   it('the reward pages are subpackage pages; the notification link opens the redemption page', () => {
     const sub = (root: string) => appConfig.subPackages?.find((p) => p.root === root)?.pages ?? [];
-    expect(sub('rewards')).toEqual(['mall/index', 'detail/index', 'mine/index']);
+    expect(sub('rewards')).toEqual(['mall/index', 'detail/index', 'mine/index', 'coupons/index']);
     expect(sub('pages/redemption')).toEqual(['index']);
     expect(sub('staff')).toContain('voucher/index');
     expect(appConfig.pages?.some((p) => /reward|redemption|voucher/.test(p))).toBe(false);
