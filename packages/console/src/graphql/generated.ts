@@ -111,6 +111,45 @@ export type CreateRegionInput = {
   name: string;
 };
 
+export type CreateRewardInput = {
+  active?: boolean | null | undefined;
+  /** Coupons: fen off (or discountPct) */
+  amountOffFen?: number | null | undefined;
+  /** Top-ups: CMCC, CUCC, CTCC; fuel cards: SINOPEC, CNPC */
+  brand?: string | null | undefined;
+  /** Vouchers only: cash paid on top at the till (fen) */
+  cashFen?: number | null | undefined;
+  /** What one unit costs the business (fen) */
+  costFen?: number | null | undefined;
+  description?: string | null | undefined;
+  /** Coupons: share paid in per cent, 1–99 (or amountOffFen) */
+  discountPct?: number | null | undefined;
+  endsAt?: string | null | undefined;
+  /** Top-ups: 1000–20000 (¥10/20/30/50/100/200); fuel cards: 5000/10000/20000/50000 */
+  faceValueFen?: number | null | undefined;
+  /** https URL */
+  imageUrl?: string | null | undefined;
+  kind: RewardKind;
+  limitPerDay?: number | null | undefined;
+  limitPerMonth?: number | null | undefined;
+  /** Coupons: spend needed first (fen) */
+  minSpendFen?: number | null | undefined;
+  /** The lowest tier that may redeem it (e.g. GOLD); null for everyone */
+  minTierCode?: string | null | undefined;
+  name: string;
+  /** The supplier; required for top-ups and fuel cards; null = an own reward */
+  partnerId?: string | number | null | undefined;
+  pointsPrice: number;
+  /** Top-ups and fuel cards: the provider adapter (default recharge) */
+  provider?: string | null | undefined;
+  startsAt?: string | null | undefined;
+  stock: number;
+  /** Vouchers: the stores that accept them (null = every store) */
+  storeIds?: Array<string | number> | null | undefined;
+  /** Vouchers: days of validity after redemption (null = no expiry) */
+  voucherValidDays?: number | null | undefined;
+};
+
 export type CreateStoreInput = {
   code: string;
   lat?: number | null | undefined;
@@ -286,6 +325,12 @@ export type RewardKind =
   | 'MOBILE_TOPUP'
   | 'OWN_PRODUCT';
 
+export type RewardPartnerInput = {
+  /** Lower-case letters, digits, _ and - (e.g. cnpc) */
+  code: string;
+  name: string;
+};
+
 export type Role =
   | 'MANAGER'
   | 'ORGANIZER'
@@ -343,6 +388,44 @@ export type UpdateCouponTemplateInput = {
   validUntil?: string | null | undefined;
   /** The welcome coupon (HQ templates only) */
   welcome?: boolean | null | undefined;
+};
+
+/** The fields of a reward that may change after it is created */
+export type UpdateRewardInput = {
+  active?: boolean | null | undefined;
+  /** Coupons: fen off (or discountPct) */
+  amountOffFen?: number | null | undefined;
+  /** Top-ups: CMCC, CUCC, CTCC; fuel cards: SINOPEC, CNPC */
+  brand?: string | null | undefined;
+  /** Vouchers only: cash paid on top at the till (fen) */
+  cashFen?: number | null | undefined;
+  /** What one unit costs the business (fen) */
+  costFen?: number | null | undefined;
+  description?: string | null | undefined;
+  /** Coupons: share paid in per cent, 1–99 (or amountOffFen) */
+  discountPct?: number | null | undefined;
+  endsAt?: string | null | undefined;
+  /** Top-ups: 1000–20000 (¥10/20/30/50/100/200); fuel cards: 5000/10000/20000/50000 */
+  faceValueFen?: number | null | undefined;
+  /** https URL */
+  imageUrl?: string | null | undefined;
+  limitPerDay?: number | null | undefined;
+  limitPerMonth?: number | null | undefined;
+  /** Coupons: spend needed first (fen) */
+  minSpendFen?: number | null | undefined;
+  /** The lowest tier that may redeem it (e.g. GOLD); null for everyone */
+  minTierCode?: string | null | undefined;
+  name?: string | null | undefined;
+  /** The supplier; required for top-ups and fuel cards; null = an own reward */
+  partnerId?: string | number | null | undefined;
+  pointsPrice?: number | null | undefined;
+  /** Top-ups and fuel cards: the provider adapter (default recharge) */
+  provider?: string | null | undefined;
+  startsAt?: string | null | undefined;
+  /** Vouchers: the stores that accept them (null = every store) */
+  storeIds?: Array<string | number> | null | undefined;
+  /** Vouchers: days of validity after redemption (null = no expiry) */
+  voucherValidDays?: number | null | undefined;
 };
 
 export type AnalyticsKpisQueryVariables = Exact<{
@@ -695,7 +778,7 @@ export type RewardCatalogueQueryVariables = Exact<{
 }>;
 
 
-export type RewardCatalogueQuery = { rewardCatalogue: Array<{ id: string, kind: RewardKind, name: string, pointsPrice: number, cashFen: number, stock: number, active: boolean, startsAt: string | null, endsAt: string | null, brandName: string | null, partner: { id: string, name: string } | null }> };
+export type RewardCatalogueQuery = { rewardCatalogue: Array<{ id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null }> };
 
 export type AdjustRewardStockMutationVariables = Exact<{
   id: string | number;
@@ -704,6 +787,35 @@ export type AdjustRewardStockMutationVariables = Exact<{
 
 
 export type AdjustRewardStockMutation = { adjustRewardStock: { id: string, stock: number } };
+
+export type RewardFieldsFragment = { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null };
+
+export type RewardPartnersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RewardPartnersQuery = { rewardPartners: Array<{ id: string, code: string, name: string }> };
+
+export type CreateRewardPartnerMutationVariables = Exact<{
+  input: RewardPartnerInput;
+}>;
+
+
+export type CreateRewardPartnerMutation = { createRewardPartner: { id: string, code: string, name: string } };
+
+export type CreateRewardMutationVariables = Exact<{
+  input: CreateRewardInput;
+}>;
+
+
+export type CreateRewardMutation = { createReward: { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null } };
+
+export type UpdateRewardMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateRewardInput;
+}>;
+
+
+export type UpdateRewardMutation = { updateReward: { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null } };
 
 export type ProgramSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1035,8 +1147,8 @@ export const ResolveRatingDocument: TypedDocument<ResolveRatingMutation, Resolve
 export const RewardCatalogueDocument: TypedDocument<RewardCatalogueQuery, RewardCatalogueQueryVariables> = {
   kind: 'query',
   operationName: 'RewardCatalogue',
-  query: "query RewardCatalogue($kind:RewardKind){rewardCatalogue(kind:$kind){id kind name pointsPrice cashFen stock active startsAt endsAt brandName partner{id name}}}",
-  sha256: 'a84f7e496a481f996c9c424ac6627dd5e0ca15078db8554a81ce5387fc8375b2',
+  query: "query RewardCatalogue($kind:RewardKind){rewardCatalogue(kind:$kind){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen costFen faceValueFen brand stock limitPerDay limitPerMonth minTier{code name}startsAt endsAt active brandName storeIds voucherValidDays partner{id name}}",
+  sha256: '8b275dfcc58e5129bf588c5bebe37fc60938e8fcf2f80c735636011d664921ca',
 };
 
 export const AdjustRewardStockDocument: TypedDocument<AdjustRewardStockMutation, AdjustRewardStockMutationVariables> = {
@@ -1044,6 +1156,34 @@ export const AdjustRewardStockDocument: TypedDocument<AdjustRewardStockMutation,
   operationName: 'AdjustRewardStock',
   query: "mutation AdjustRewardStock($id:ID!$delta:Int!){adjustRewardStock(id:$id delta:$delta){id stock}}",
   sha256: 'e3095f1f3f3daea907aeb633e69ac848934c7914cd1615129863510c225e86af',
+};
+
+export const RewardPartnersDocument: TypedDocument<RewardPartnersQuery, RewardPartnersQueryVariables> = {
+  kind: 'query',
+  operationName: 'RewardPartners',
+  query: "query RewardPartners{rewardPartners{id code name}}",
+  sha256: 'ebdd7cb48be4684a6929103eec56eb9c7b715f98c9cde7c2d3723a0318bc4a99',
+};
+
+export const CreateRewardPartnerDocument: TypedDocument<CreateRewardPartnerMutation, CreateRewardPartnerMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'CreateRewardPartner',
+  query: "mutation CreateRewardPartner($input:RewardPartnerInput!){createRewardPartner(input:$input){id code name}}",
+  sha256: '6f60ab8a74042ca58e5be5e3d4725fd7d75b52373e3b83f1ec3603519c773317',
+};
+
+export const CreateRewardDocument: TypedDocument<CreateRewardMutation, CreateRewardMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'CreateReward',
+  query: "mutation CreateReward($input:CreateRewardInput!){createReward(input:$input){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen costFen faceValueFen brand stock limitPerDay limitPerMonth minTier{code name}startsAt endsAt active brandName storeIds voucherValidDays partner{id name}}",
+  sha256: 'a1799c70452ad49a6fd5a3bc547c8f78129ce0f3293f6d26fa408357c7ce1605',
+};
+
+export const UpdateRewardDocument: TypedDocument<UpdateRewardMutation, UpdateRewardMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'UpdateReward',
+  query: "mutation UpdateReward($id:ID!$input:UpdateRewardInput!){updateReward(id:$id input:$input){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen costFen faceValueFen brand stock limitPerDay limitPerMonth minTier{code name}startsAt endsAt active brandName storeIds voucherValidDays partner{id name}}",
+  sha256: '3a81a567fb665c73c4b85d4065d583e46e12832affd2e567f5ac28329cf05652',
 };
 
 export const ProgramSettingsDocument: TypedDocument<ProgramSettingsQuery, ProgramSettingsQueryVariables> = {
