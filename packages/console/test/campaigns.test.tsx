@@ -111,3 +111,37 @@ describe('campaign report', () => {
     expect(sent('CampaignReport')[0]!.variables).toEqual({ id: '7' });
   }, 60_000);
 });
+
+describe('campaign form', () => {
+  test('editing a draft: its segment, offer and Beijing start come back unchanged; a bad holdout is refused', async () => {
+    const { CampaignForm, campaignInput } = await import('../src/sections/campaigns/CampaignForm');
+    mockApi((op) =>
+      op === 'PreviewSegment' ? { data: { previewSegment: { count: 42, sample: [] } } } : op === 'CouponTemplates' ? { data: { couponTemplates: [{ id: '5', name: '满 100 减 20', remaining: 97 }] } } : { data: {} },
+    );
+    const draft = {
+      id: '7', name: '沉睡唤醒', status: 'DRAFT', offerKind: 'COUPON', couponTemplateId: '5', multiplierPct: null, multiplierDays: null, holdoutPct: 10, responseDays: 14, sms: true, message: null,
+      startsAt: '2026-03-01T02:00:00.000Z', scopeRegionId: '1', scopeStoreId: null, createdAt: '2026-02-01T00:00:00.000Z', updatedAt: '2026-02-01T00:00:00.000Z',
+      conditions: [{ field: 'SPEND', genders: null, ageBands: null, tierIds: null, stages: null, minFen: 10000, maxFen: null, days: 90, categories: null, after: null, before: null, storeId: null, minKm: null, maxKm: null }],
+      progress: { materialised: 0, treated: 0, holdout: 0, sent: 0, pending: 0, failed: 0, complete: false },
+    };
+    const onSubmit = vi.fn(async () => {});
+    inConsole(<CampaignForm initial={draft as never} onSubmit={onSubmit} />);
+    const user = userEvent.setup();
+    expect((await screen.findByTestId('segment-count', {}, { timeout: 3000 })).textContent).toBe('预计 42 人');
+    const holdout = screen.getByLabelText('对照组（%）');
+    await user.clear(holdout);
+    await user.type(holdout, '60');
+    await user.click(screen.getByRole('button', { name: '保存草稿' }));
+    expect(await screen.findByText('对照组比例为 0–50%')).toBeTruthy();
+    expect(onSubmit).not.toHaveBeenCalled();
+    await user.clear(holdout);
+    await user.type(holdout, '20');
+    await user.click(screen.getByRole('button', { name: '保存草稿' }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+    const calls = onSubmit.mock.calls as unknown as [Parameters<typeof campaignInput>[0]][];
+    expect(campaignInput(calls[0]![0])).toEqual({
+      name: '沉睡唤醒', scopeRegionId: '1', scopeStoreId: null, conditions: [{ field: 'SPEND', days: 90, minFen: 10000, maxFen: null }],
+      couponTemplateId: '5', multiplierPct: null, multiplierDays: null, sms: true, startsAt: '2026-03-01T02:00:00.000Z', holdoutPct: 20, responseDays: 14, message: null,
+    });
+  }, 60_000);
+});
