@@ -12,7 +12,7 @@ export function CampaignReport({ id }: { id: string }) {
   if (!data) return <Spin />;
   const r = data.campaignReport;
   return (
-    <Space direction="vertical" style={{ width: '100%' }}>
+    <Space orientation="vertical" style={{ width: '100%' }}>
       <Descriptions size="small" column={2} bordered>
         <Descriptions.Item label="观察期">
           {beijingTime(r.windowStart as string)} – {beijingTime(r.windowEnd as string)} {r.final ? <Tag color="green">最终结果</Tag> : <Tag>进行中</Tag>}

@@ -84,8 +84,8 @@ export function SegmentBuilder({ value, onChange, regionId, storeId }: { value: 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, problem]);
   return (
-    <Card size="small" title="目标人群（同时满足以下全部条件）" data-testid="segment-builder" extra={<Statistic title="预计人数" value={preview.count ?? '—'} loading={preview.loading} valueStyle={{ fontSize: 18 }} />}>
-      <Space direction="vertical" style={{ width: '100%' }}>
+    <Card size="small" title="目标人群（同时满足以下全部条件）" data-testid="segment-builder" extra={<Statistic title="预计人数" value={preview.count ?? '—'} loading={preview.loading} styles={{ content: { fontSize: 18 } }} />}>
+      <Space orientation="vertical" style={{ width: '100%' }}>
         {value.map((c, i) => (
           <Space key={i} wrap data-testid={`condition-${i}`}>
             <Typography.Text strong>{FIELD_ZH[c.field]}</Typography.Text>
