@@ -22,7 +22,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp, type TestApp } from '../../packages/api/test/support/harness';
-import { launchChromium } from '../support/h5';
+import { buildStaleness, launchChromium } from '../support/h5';
 import { pngStats } from '../support/png';
 import { clock } from '../../packages/api/src/clock';
 import { seedDemoAnalytics } from '../../packages/api/src/demo/analytics';
@@ -44,8 +44,9 @@ let carol: { token: string; userId: number };
 
 function ensureConsoleBuild(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`The console journey needs Debian's Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
-  if (existsSync(CONSOLE_INDEX)) return;
-  console.log('[journey] packages/console/dist is missing: building it (pnpm --filter @quanzi/console build)');
+  const stale = buildStaleness(CONSOLE_INDEX, ['packages/console/src', 'packages/console/index.html', 'packages/shared/src']);
+  if (!stale) return;
+  console.log(`[journey] packages/console/dist is ${stale}: building it (pnpm --filter @quanzi/console build)`);
   // NODE_ENV=production: under jest it is 'test', and Vite would bundle React's development build.
   const r = spawnSync('pnpm', ['--filter', '@quanzi/console', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0 || !existsSync(CONSOLE_INDEX)) throw new Error(`pnpm --filter @quanzi/console build failed (exit ${r.status})`);

@@ -36,9 +36,16 @@ export function requireH5(): void {
 
 /** Why the H5 build must be (re)built — missing, or older than a source it is built from — or null when it is current. */
 function h5BuildStaleness(): string | null {
-  if (!existsSync(H5_INDEX)) return 'missing';
-  const built = statSync(H5_INDEX).mtimeMs;
-  const sources = ['packages/miniapp/src', 'packages/miniapp/config', 'packages/shared/src'].map((d) => path.join(ROOT, d));
+  return buildStaleness(H5_INDEX, ['packages/miniapp/src', 'packages/miniapp/config', 'packages/shared/src']);
+}
+
+/**
+ * Why a build whose entry is `index` must be (re)built: 'missing', or 'older than <a source file>' under `sourceDirs`
+ * (relative to the repository); null when it is current. A journey must never test yesterday's build.
+ */
+export function buildStaleness(index: string, sourceDirs: string[]): string | null {
+  if (!existsSync(index)) return 'missing';
+  const built = statSync(index).mtimeMs;
   const newer = (dir: string): string | null => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
@@ -49,8 +56,9 @@ function h5BuildStaleness(): string | null {
     }
     return null;
   };
-  for (const dir of sources) {
-    const n = existsSync(dir) ? newer(dir) : null;
+  for (const dir of sourceDirs.map((d) => path.join(ROOT, d))) {
+    if (!existsSync(dir)) continue;
+    const n = statSync(dir).isFile() ? (statSync(dir).mtimeMs > built ? dir : null) : newer(dir);
     if (n) return `older than ${path.relative(ROOT, n)}`;
   }
   return null;

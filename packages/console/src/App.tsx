@@ -18,6 +18,8 @@ const PaymentsSection = lazy(() => import('./sections/payments/PaymentsSection')
 const ClubsSection = lazy(() => import('./sections/clubs/ClubsSection'));
 const DashboardSection = lazy(() => import('./sections/DashboardSection'));
 const RatingsSection = lazy(() => import('./sections/RatingsSection'));
+const ReferralsSection = lazy(() => import('./sections/referrals/ReferralsSection'));
+const CampaignsSection = lazy(() => import('./sections/campaigns/CampaignsSection'));
 
 const SECTIONS = [
   { key: 'org', label: '组织架构', Component: OrgSection },
@@ -30,6 +32,8 @@ const SECTIONS = [
   { key: 'audit', label: '审计日志', Component: AuditSection },
   { key: 'dashboard', label: '数据看板', Component: DashboardSection },
   { key: 'ratings', label: '服务评价', Component: RatingsSection },
+  { key: 'referrals', label: '邀请有礼', Component: ReferralsSection },
+  { key: 'campaigns', label: '精准营销', Component: CampaignsSection },
 ] as const;
 type SectionKey = (typeof SECTIONS)[number]['key'];
 

@@ -36,6 +36,19 @@ export type AuditFilterInput = {
   until?: string | null | undefined;
 };
 
+/** COUPON: one coupon per treated member; MULTIPLIER: a points multiplier window for the treated members only */
+export type CampaignOfferKind =
+  | 'COUPON'
+  | 'MULTIPLIER';
+
+/** DRAFT (editable) → SCHEDULED → RUNNING (from startsAt: materialising and sending) → DONE; CANCELLED stops sending */
+export type CampaignStatus =
+  | 'CANCELLED'
+  | 'DONE'
+  | 'DRAFT'
+  | 'RUNNING'
+  | 'SCHEDULED';
+
 export type ClubRole =
   | 'MEMBER'
   | 'ORGANIZER';
@@ -60,6 +73,30 @@ export type CouponKind =
   | 'AMOUNT_OFF'
   | 'GIFT'
   | 'PERCENT_OFF';
+
+export type CreateCampaignInput = {
+  /** 1–10 conditions, all must hold */
+  conditions: Array<SegmentConditionInput>;
+  /** The offer: one coupon of this template per treated member … */
+  couponTemplateId?: string | number | null | undefined;
+  /** 0–50, default 10 */
+  holdoutPct?: number | null | undefined;
+  /** Inbox text, 1–200 characters (default: made from the offer) */
+  message?: string | null | undefined;
+  /** … for 1–90 days from startsAt */
+  multiplierDays?: number | null | undefined;
+  /** … or a points multiplier for them, 101–1000 per cent (200 = double points) … */
+  multiplierPct?: number | null | undefined;
+  name: string;
+  /** 1–90, default 14 */
+  responseDays?: number | null | undefined;
+  /** A region campaign (or neither: HQ) */
+  scopeRegionId?: string | number | null | undefined;
+  /** A store campaign */
+  scopeStoreId?: string | number | null | undefined;
+  sms?: boolean | null | undefined;
+  startsAt: string;
+};
 
 export type CreateCouponTemplateInput = {
   active?: boolean | null | undefined;
@@ -182,6 +219,10 @@ export type EventStatus =
   | 'DRAFT'
   | 'FINISHED'
   | 'PUBLISHED';
+
+export type Gender =
+  | 'FEMALE'
+  | 'MALE';
 
 /** A gender, or UNKNOWN when the member did not give one */
 export type GenderBucket =
@@ -311,6 +352,16 @@ export type RatingFollowUp =
   | 'OPEN'
   | 'RESOLVED';
 
+export type ReferralProgramInput = {
+  enabled: boolean;
+  monthlyCap: number;
+  qualifyingMinFen: number;
+  refereeBonus: number;
+  referrerBonus: number;
+  shareMonths: number;
+  sharePct: number;
+};
+
 export type RefundPaymentInput = {
   amountFen: number;
   idempotencyKey: string;
@@ -351,6 +402,38 @@ export type RuleScope =
   | 'REGION'
   | 'STORE';
 
+/** One condition of a segment (an AND of conditions): `field` says which of the other fields apply; the others must be null */
+export type SegmentConditionInput = {
+  after?: string | null | undefined;
+  ageBands?: Array<AgeBand> | null | undefined;
+  before?: string | null | undefined;
+  categories?: Array<string> | null | undefined;
+  /** SPEND, PREFERRED_CATEGORY: the last N days (1–1095) */
+  days?: number | null | undefined;
+  field: SegmentField;
+  genders?: Array<Gender> | null | undefined;
+  /** SPEND: at most this many fen */
+  maxFen?: number | null | undefined;
+  maxKm?: number | null | undefined;
+  /** SPEND: at least this many fen */
+  minFen?: number | null | undefined;
+  minKm?: number | null | undefined;
+  stages?: Array<LifecycleStage> | null | undefined;
+  storeId?: string | number | null | undefined;
+  tierIds?: Array<string | number> | null | undefined;
+};
+
+/** GENDER (genders); AGE_BAND (ageBands, on the Shanghai date of the evaluation); TIER (tierIds); LIFECYCLE (stages, the analytics classifier); SPEND (net spend in the last `days` days, minFen and/or maxFen); PREFERRED_CATEGORY (the category with the most net spend in the last `days` days is one of `categories`); LAST_PURCHASE (the last purchase with a positive amount is at or after `after` and/or before `before`); DISTANCE (consented location within maxKm, and at least minKm, of storeId) */
+export type SegmentField =
+  | 'AGE_BAND'
+  | 'DISTANCE'
+  | 'GENDER'
+  | 'LAST_PURCHASE'
+  | 'LIFECYCLE'
+  | 'PREFERRED_CATEGORY'
+  | 'SPEND'
+  | 'TIER';
+
 export type TierInput = {
   benefits?: string | null | undefined;
   code: string;
@@ -358,6 +441,22 @@ export type TierInput = {
   name: string;
   rank: number;
   thresholdFen: number;
+};
+
+export type UpdateCampaignInput = {
+  conditions?: Array<SegmentConditionInput> | null | undefined;
+  /** A coupon offer (replaces a multiplier) */
+  couponTemplateId?: string | number | null | undefined;
+  holdoutPct?: number | null | undefined;
+  /** null or empty: the text made from the offer */
+  message?: string | null | undefined;
+  multiplierDays?: number | null | undefined;
+  /** A multiplier offer (replaces a coupon; with multiplierDays) */
+  multiplierPct?: number | null | undefined;
+  name?: string | null | undefined;
+  responseDays?: number | null | undefined;
+  sms?: boolean | null | undefined;
+  startsAt?: string | null | undefined;
 };
 
 /** The fields of a coupon template that may change (null clears an optional one) */
@@ -478,6 +577,61 @@ export type DecliningMembersQueryVariables = Exact<{
 
 
 export type DecliningMembersQuery = { decliningMembers: { total: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, items: Array<{ memberId: string, memberNo: string, tierName: string, joinedAt: string, lastPurchaseAt: string | null, visitsRecent: number, visitsPrevious: number, spendRecentFen: number, spendPreviousFen: number, reasons: Array<DeclineReason>, reason: string }> } };
+
+export type TargetedCampaignFieldsFragment = { id: string, name: string, status: CampaignStatus, offerKind: CampaignOfferKind, couponTemplateId: string | null, multiplierPct: number | null, multiplierDays: number | null, holdoutPct: number, responseDays: number, sms: boolean, message: string | null, startsAt: string, scopeRegionId: string | null, scopeStoreId: string | null, createdAt: string, updatedAt: string, conditions: Array<{ field: SegmentField, genders: Array<Gender> | null, ageBands: Array<AgeBand> | null, tierIds: Array<string> | null, stages: Array<LifecycleStage> | null, minFen: number | null, maxFen: number | null, days: number | null, categories: Array<string> | null, after: string | null, before: string | null, storeId: string | null, minKm: number | null, maxKm: number | null }>, progress: { materialised: number, treated: number, holdout: number, sent: number, pending: number, failed: number, complete: boolean } };
+
+export type CampaignsQueryVariables = Exact<{
+  after?: string | number | null | undefined;
+  first: number;
+}>;
+
+
+export type CampaignsQuery = { campaigns: { items: Array<{ id: string, name: string, status: CampaignStatus, offerKind: CampaignOfferKind, couponTemplateId: string | null, multiplierPct: number | null, multiplierDays: number | null, holdoutPct: number, responseDays: number, sms: boolean, message: string | null, startsAt: string, scopeRegionId: string | null, scopeStoreId: string | null, createdAt: string, updatedAt: string, conditions: Array<{ field: SegmentField, genders: Array<Gender> | null, ageBands: Array<AgeBand> | null, tierIds: Array<string> | null, stages: Array<LifecycleStage> | null, minFen: number | null, maxFen: number | null, days: number | null, categories: Array<string> | null, after: string | null, before: string | null, storeId: string | null, minKm: number | null, maxKm: number | null }>, progress: { materialised: number, treated: number, holdout: number, sent: number, pending: number, failed: number, complete: boolean } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CreateCampaignMutationVariables = Exact<{
+  input: CreateCampaignInput;
+}>;
+
+
+export type CreateCampaignMutation = { createCampaign: { id: string, name: string, status: CampaignStatus, offerKind: CampaignOfferKind, couponTemplateId: string | null, multiplierPct: number | null, multiplierDays: number | null, holdoutPct: number, responseDays: number, sms: boolean, message: string | null, startsAt: string, scopeRegionId: string | null, scopeStoreId: string | null, createdAt: string, updatedAt: string, conditions: Array<{ field: SegmentField, genders: Array<Gender> | null, ageBands: Array<AgeBand> | null, tierIds: Array<string> | null, stages: Array<LifecycleStage> | null, minFen: number | null, maxFen: number | null, days: number | null, categories: Array<string> | null, after: string | null, before: string | null, storeId: string | null, minKm: number | null, maxKm: number | null }>, progress: { materialised: number, treated: number, holdout: number, sent: number, pending: number, failed: number, complete: boolean } } };
+
+export type UpdateCampaignMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateCampaignInput;
+}>;
+
+
+export type UpdateCampaignMutation = { updateCampaign: { id: string, name: string, status: CampaignStatus, offerKind: CampaignOfferKind, couponTemplateId: string | null, multiplierPct: number | null, multiplierDays: number | null, holdoutPct: number, responseDays: number, sms: boolean, message: string | null, startsAt: string, scopeRegionId: string | null, scopeStoreId: string | null, createdAt: string, updatedAt: string, conditions: Array<{ field: SegmentField, genders: Array<Gender> | null, ageBands: Array<AgeBand> | null, tierIds: Array<string> | null, stages: Array<LifecycleStage> | null, minFen: number | null, maxFen: number | null, days: number | null, categories: Array<string> | null, after: string | null, before: string | null, storeId: string | null, minKm: number | null, maxKm: number | null }>, progress: { materialised: number, treated: number, holdout: number, sent: number, pending: number, failed: number, complete: boolean } } };
+
+export type ScheduleCampaignMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ScheduleCampaignMutation = { scheduleCampaign: { id: string, name: string, status: CampaignStatus, offerKind: CampaignOfferKind, couponTemplateId: string | null, multiplierPct: number | null, multiplierDays: number | null, holdoutPct: number, responseDays: number, sms: boolean, message: string | null, startsAt: string, scopeRegionId: string | null, scopeStoreId: string | null, createdAt: string, updatedAt: string, conditions: Array<{ field: SegmentField, genders: Array<Gender> | null, ageBands: Array<AgeBand> | null, tierIds: Array<string> | null, stages: Array<LifecycleStage> | null, minFen: number | null, maxFen: number | null, days: number | null, categories: Array<string> | null, after: string | null, before: string | null, storeId: string | null, minKm: number | null, maxKm: number | null }>, progress: { materialised: number, treated: number, holdout: number, sent: number, pending: number, failed: number, complete: boolean } } };
+
+export type CancelCampaignMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelCampaignMutation = { cancelCampaign: { id: string, name: string, status: CampaignStatus, offerKind: CampaignOfferKind, couponTemplateId: string | null, multiplierPct: number | null, multiplierDays: number | null, holdoutPct: number, responseDays: number, sms: boolean, message: string | null, startsAt: string, scopeRegionId: string | null, scopeStoreId: string | null, createdAt: string, updatedAt: string, conditions: Array<{ field: SegmentField, genders: Array<Gender> | null, ageBands: Array<AgeBand> | null, tierIds: Array<string> | null, stages: Array<LifecycleStage> | null, minFen: number | null, maxFen: number | null, days: number | null, categories: Array<string> | null, after: string | null, before: string | null, storeId: string | null, minKm: number | null, maxKm: number | null }>, progress: { materialised: number, treated: number, holdout: number, sent: number, pending: number, failed: number, complete: boolean } } };
+
+export type PreviewSegmentQueryVariables = Exact<{
+  conditions: Array<SegmentConditionInput> | SegmentConditionInput;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type PreviewSegmentQuery = { previewSegment: { count: number, sample: Array<{ memberNo: string, gender: Gender | null, ageBand: AgeBand | null }> } };
+
+export type CampaignReportQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CampaignReportQuery = { campaignReport: { final: boolean, windowStart: string, windowEnd: string, couponsIssued: number, couponsRedeemed: number, redemptionRate: number | null, treated: { members: number, responders: number, responseRate: number | null, spendFen: number, spendPerMemberFen: number | null, visits: number, visitsPerMember: number | null }, holdout: { members: number, responders: number, responseRate: number | null, spendFen: number, spendPerMemberFen: number | null, visits: number, visitsPerMember: number | null }, uplift: { uplift: number, lower: number, upper: number } | null } };
 
 export type ClubReportQueryVariables = Exact<{
   regionId?: string | number | null | undefined;
@@ -773,6 +927,29 @@ export type ResolveRatingMutationVariables = Exact<{
 
 export type ResolveRatingMutation = { resolveRating: { id: string, followUp: RatingFollowUp, resolvedAt: string | null, resolutionNote: string | null } };
 
+export type ReferralProgramFieldsFragment = { enabled: boolean, referrerBonus: number, refereeBonus: number, sharePct: number, shareMonths: number, monthlyCap: number, qualifyingMinFen: number, updatedAt: string | null };
+
+export type ReferralProgramQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReferralProgramQuery = { referralProgram: { enabled: boolean, referrerBonus: number, refereeBonus: number, sharePct: number, shareMonths: number, monthlyCap: number, qualifyingMinFen: number, updatedAt: string | null } };
+
+export type UpdateReferralProgramMutationVariables = Exact<{
+  input: ReferralProgramInput;
+}>;
+
+
+export type UpdateReferralProgramMutation = { updateReferralProgram: { enabled: boolean, referrerBonus: number, refereeBonus: number, sharePct: number, shareMonths: number, monthlyCap: number, qualifyingMinFen: number, updatedAt: string | null } };
+
+export type ReferralReportQueryVariables = Exact<{
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+  since?: string | null | undefined;
+}>;
+
+
+export type ReferralReportQuery = { referralReport: Array<{ storeId: string | null, storeName: string | null, regionId: string | null, regionName: string | null, invitations: number, signUps: number, qualified: number, bonusPoints: number, sharePoints: number, welcomePoints: number, cappedPoints: number }> };
+
 export type RewardCatalogueQueryVariables = Exact<{
   kind?: RewardKind | null | undefined;
 }>;
@@ -869,6 +1046,55 @@ export const DecliningMembersDocument: TypedDocument<DecliningMembersQuery, Decl
   operationName: 'DecliningMembers',
   query: "query DecliningMembers($first:Int!$after:String$regionId:ID$storeId:ID){decliningMembers(first:$first after:$after regionId:$regionId storeId:$storeId){total pageInfo{hasNextPage endCursor}items{memberId memberNo tierName joinedAt lastPurchaseAt visitsRecent visitsPrevious spendRecentFen spendPreviousFen reasons reason}}}",
   sha256: '39934fea547e1c6ec8a6a8bfddfc09b938eb77faec071b409950424e29a1522b',
+};
+
+export const CampaignsDocument: TypedDocument<CampaignsQuery, CampaignsQueryVariables> = {
+  kind: 'query',
+  operationName: 'Campaigns',
+  query: "query Campaigns($after:ID$first:Int!){campaigns(after:$after first:$first){items{...TargetedCampaignFields}pageInfo{hasNextPage endCursor}}}fragment TargetedCampaignFields on TargetedCampaign{id name status offerKind couponTemplateId multiplierPct multiplierDays holdoutPct responseDays sms message startsAt scopeRegionId scopeStoreId createdAt updatedAt conditions{field genders ageBands tierIds stages minFen maxFen days categories after before storeId minKm maxKm}progress{materialised treated holdout sent pending failed complete}}",
+  sha256: '37e3f62e8665dc55efb96c59124ea60d727de85c645abaddd80b545940060ba3',
+};
+
+export const CreateCampaignDocument: TypedDocument<CreateCampaignMutation, CreateCampaignMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'CreateCampaign',
+  query: "mutation CreateCampaign($input:CreateCampaignInput!){createCampaign(input:$input){...TargetedCampaignFields}}fragment TargetedCampaignFields on TargetedCampaign{id name status offerKind couponTemplateId multiplierPct multiplierDays holdoutPct responseDays sms message startsAt scopeRegionId scopeStoreId createdAt updatedAt conditions{field genders ageBands tierIds stages minFen maxFen days categories after before storeId minKm maxKm}progress{materialised treated holdout sent pending failed complete}}",
+  sha256: '67165c470ce33bcf0bd60505889ff4b3491927a9471338a188fcbaa0968d98a1',
+};
+
+export const UpdateCampaignDocument: TypedDocument<UpdateCampaignMutation, UpdateCampaignMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'UpdateCampaign',
+  query: "mutation UpdateCampaign($id:ID!$input:UpdateCampaignInput!){updateCampaign(id:$id input:$input){...TargetedCampaignFields}}fragment TargetedCampaignFields on TargetedCampaign{id name status offerKind couponTemplateId multiplierPct multiplierDays holdoutPct responseDays sms message startsAt scopeRegionId scopeStoreId createdAt updatedAt conditions{field genders ageBands tierIds stages minFen maxFen days categories after before storeId minKm maxKm}progress{materialised treated holdout sent pending failed complete}}",
+  sha256: '8284afb1bc8fb05db36bda28272531ac17967cec0836ccdb941e4f36b0159fc2',
+};
+
+export const ScheduleCampaignDocument: TypedDocument<ScheduleCampaignMutation, ScheduleCampaignMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'ScheduleCampaign',
+  query: "mutation ScheduleCampaign($id:ID!){scheduleCampaign(id:$id){...TargetedCampaignFields}}fragment TargetedCampaignFields on TargetedCampaign{id name status offerKind couponTemplateId multiplierPct multiplierDays holdoutPct responseDays sms message startsAt scopeRegionId scopeStoreId createdAt updatedAt conditions{field genders ageBands tierIds stages minFen maxFen days categories after before storeId minKm maxKm}progress{materialised treated holdout sent pending failed complete}}",
+  sha256: 'fcfa3095c009f1f4799ca96717395def1b720c06b4c76e02ed3762ecb4028fb0',
+};
+
+export const CancelCampaignDocument: TypedDocument<CancelCampaignMutation, CancelCampaignMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'CancelCampaign',
+  query: "mutation CancelCampaign($id:ID!){cancelCampaign(id:$id){...TargetedCampaignFields}}fragment TargetedCampaignFields on TargetedCampaign{id name status offerKind couponTemplateId multiplierPct multiplierDays holdoutPct responseDays sms message startsAt scopeRegionId scopeStoreId createdAt updatedAt conditions{field genders ageBands tierIds stages minFen maxFen days categories after before storeId minKm maxKm}progress{materialised treated holdout sent pending failed complete}}",
+  sha256: '9a41f2fd7073a525b09ff21d495890bb4cb850e69c16221656f1f2e926b1dad2',
+};
+
+export const PreviewSegmentDocument: TypedDocument<PreviewSegmentQuery, PreviewSegmentQueryVariables> = {
+  kind: 'query',
+  operationName: 'PreviewSegment',
+  query: "query PreviewSegment($conditions:[SegmentConditionInput!]!$regionId:ID$storeId:ID){previewSegment(conditions:$conditions regionId:$regionId storeId:$storeId){count sample{memberNo gender ageBand}}}",
+  sha256: 'cac90241988ce7eba05016dc816118892d5b4cce6510fe75d722946a3ecb7b4b',
+};
+
+export const CampaignReportDocument: TypedDocument<CampaignReportQuery, CampaignReportQueryVariables> = {
+  kind: 'query',
+  operationName: 'CampaignReport',
+  query: "query CampaignReport($id:ID!){campaignReport(id:$id){final windowStart windowEnd couponsIssued couponsRedeemed redemptionRate treated{members responders responseRate spendFen spendPerMemberFen visits visitsPerMember}holdout{members responders responseRate spendFen spendPerMemberFen visits visitsPerMember}uplift{uplift lower upper}}}",
+  sha256: '7dfc529d4b983bf7ed812c362cffb8e2661086e0cdede2dfc94777eea574c619',
 };
 
 export const ClubReportDocument: TypedDocument<ClubReportQuery, ClubReportQueryVariables> = {
@@ -1142,6 +1368,27 @@ export const ResolveRatingDocument: TypedDocument<ResolveRatingMutation, Resolve
   operationName: 'ResolveRating',
   query: "mutation ResolveRating($id:ID!$note:String!){resolveRating(id:$id note:$note){id followUp resolvedAt resolutionNote}}",
   sha256: '863a7097be693556dd0089c3d5a984581212498d3df8fe31e3bcc1266cda350c',
+};
+
+export const ReferralProgramDocument: TypedDocument<ReferralProgramQuery, ReferralProgramQueryVariables> = {
+  kind: 'query',
+  operationName: 'ReferralProgram',
+  query: "query ReferralProgram{referralProgram{...ReferralProgramFields}}fragment ReferralProgramFields on ReferralProgram{enabled referrerBonus refereeBonus sharePct shareMonths monthlyCap qualifyingMinFen updatedAt}",
+  sha256: 'cd66e97c87534e05deedffe3627ed4d9ff0c1ae4371c1b03aa1a66fc74792990',
+};
+
+export const UpdateReferralProgramDocument: TypedDocument<UpdateReferralProgramMutation, UpdateReferralProgramMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'UpdateReferralProgram',
+  query: "mutation UpdateReferralProgram($input:ReferralProgramInput!){updateReferralProgram(input:$input){...ReferralProgramFields}}fragment ReferralProgramFields on ReferralProgram{enabled referrerBonus refereeBonus sharePct shareMonths monthlyCap qualifyingMinFen updatedAt}",
+  sha256: 'a6e00587fa98fe162646b5529d002d02905d25ba1ac78992f8743384d80df84d',
+};
+
+export const ReferralReportDocument: TypedDocument<ReferralReportQuery, ReferralReportQueryVariables> = {
+  kind: 'query',
+  operationName: 'ReferralReport',
+  query: "query ReferralReport($regionId:ID$storeId:ID$since:DateTimeISO){referralReport(regionId:$regionId storeId:$storeId since:$since){storeId storeName regionId regionName invitations signUps qualified bonusPoints sharePoints welcomePoints cappedPoints}}",
+  sha256: 'dc72711d9edd5eca4555d2a6f278a45132828a6d02a1e1b4afe6b7654a57170a',
 };
 
 export const RewardCatalogueDocument: TypedDocument<RewardCatalogueQuery, RewardCatalogueQueryVariables> = {
