@@ -11,12 +11,12 @@ const INBOX = `{ myNotifications(first: 10) { id title page readAt } myUnreadNot
 const MARK = `mutation($id: ID!) { markNotificationRead(id: $id) { id readAt } }`;
 type Inbox = { myNotifications: { id: string; title: string; page: string | null; readAt: string | null }[]; myUnreadNotificationCount: number };
 
-describe('notification inbox', () => {
+describe.each(['mariadb', 'sqlite'] as const)('notification inbox (%s)', (dialect) => {
   let t: TestApp;
   let kit: ClubKit;
   beforeAll(async () => {
-    t = await startTestApp('mariadb');
-    kit = new ClubKit(t, 'inbox');
+    t = await startTestApp(dialect);
+    kit = new ClubKit(t, `inbox${dialect}`);
   }, 60_000);
   afterAll(async () => {
     clock.reset();
