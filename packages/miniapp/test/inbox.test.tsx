@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro';
 import { errorMessageZh } from '@quanzi/shared';
 import InboxPage from '../src/member/inbox';
 import ProfilePage from '../src/pages/profile';
+import CardPage from '../src/pages/card';
 import { aliceMe } from './fixtures';
 import { $, api, click, fail, mount, resetAll, signIn, text, waitForText } from './harness';
 
@@ -144,5 +145,27 @@ describe('消息 on 我的', () => {
     await mount(ProfilePage);
     await waitForText('消息');
     expect($('.profile__inbox').textContent).toBe('消息›');
+  });
+});
+
+describe('消息 on the card page', () => {
+  it('shows the unread count only when there is something unread, and opens the inbox', async () => {
+    signIn();
+    api.on('Me', aliceMe);
+    api.on('MyUnreadNotificationCount', { myUnreadNotificationCount: 2 });
+    const navigateTo = jest.spyOn(Taro, 'navigateTo').mockResolvedValue({ errMsg: 'navigateTo:ok' } as never);
+    await mount(CardPage);
+    await waitForText('你有 2 条未读消息');
+    await click('你有 2 条未读消息');
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/member/inbox/index' });
+  });
+
+  it('shows nothing when all are read', async () => {
+    signIn();
+    api.on('Me', aliceMe);
+    api.on('MyUnreadNotificationCount', { myUnreadNotificationCount: 0 });
+    await mount(CardPage);
+    await waitForText('10000042');
+    expect(text()).not.toContain('未读消息');
   });
 });
