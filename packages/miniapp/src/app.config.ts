@@ -6,7 +6,7 @@
 export default defineAppConfig({
   pages: ['pages/card/index', 'pages/points/index', 'pages/till/index', 'pages/profile/index', 'pages/login/index', 'pages/not-found/index'],
   subPackages: [
-    { root: 'member', pages: ['expiring/index', 'tier/index', 'pay/index', 'pay-result/index', 'orders/index', 'rate/index', 'invite/index', 'referrals/index'] },
+    { root: 'member', pages: ['expiring/index', 'tier/index', 'pay/index', 'pay-result/index', 'orders/index', 'rate/index', 'invite/index', 'referrals/index', 'inbox/index'] },
     { root: 'staff', pages: ['purchase/index', 'redeem/index', 'operations/index', 'collect/index', 'voucher/index', 'reward/index', 'console-login/index'] },
     // Clubs and events (F7). The roots are pages/club and pages/event so the notification links
     // (pages/club/index?id=…, pages/event/index?id=…) open these subpackage pages as they are.

@@ -502,6 +502,25 @@ export type MyCouponsQueryVariables = Exact<{
 
 export type MyCouponsQuery = { myCoupons: Array<{ id: string, templateId: string, kind: CouponKind, name: string, description: string, amountOffFen: number | null, percentOff: number | null, giftName: string | null, minSpendFen: number, code: string, qrPayload: string, state: CouponState, source: CouponSource, points: number, issuedAt: string, validFrom: string | null, expiresAt: string | null, expiresInDays: number | null, expiryLabel: string | null, usedAt: string | null, usedStoreName: string | null, discountFen: number | null }> };
 
+export type MyNotificationsQueryVariables = Exact<{
+  first: number;
+}>;
+
+
+export type MyNotificationsQuery = { myUnreadNotificationCount: number, myNotifications: Array<{ id: string, kind: string, title: string, body: string, page: string | null, createdAt: string, readAt: string | null }> };
+
+export type MyUnreadNotificationCountQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyUnreadNotificationCountQuery = { myUnreadNotificationCount: number };
+
+export type MarkNotificationReadMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type MarkNotificationReadMutation = { markNotificationRead: { id: string, readAt: string | null } };
+
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -947,6 +966,27 @@ export const MyCouponsDocument: TypedDocument<MyCouponsQuery, MyCouponsQueryVari
   operationName: 'MyCoupons',
   query: "query MyCoupons($state:CouponState$first:Int){myCoupons(state:$state first:$first){...CouponFields}}fragment CouponFields on Coupon{id templateId kind name description amountOffFen percentOff giftName minSpendFen code qrPayload state source points issuedAt validFrom expiresAt expiresInDays expiryLabel usedAt usedStoreName discountFen}",
   sha256: 'd38e7e3c105c6339b75456e45f6897458a5bfadba67d8177c35e337fa0cd9454',
+};
+
+export const MyNotificationsDocument: TypedDocument<MyNotificationsQuery, MyNotificationsQueryVariables> = {
+  kind: 'query',
+  operationName: 'MyNotifications',
+  query: "query MyNotifications($first:Int!){myNotifications(first:$first){id kind title body page createdAt readAt}myUnreadNotificationCount}",
+  sha256: 'ce2c625bc0251ea9306cb7fb3babfea5dfa0148e246af0af5fad40ed336b1ff2',
+};
+
+export const MyUnreadNotificationCountDocument: TypedDocument<MyUnreadNotificationCountQuery, MyUnreadNotificationCountQueryVariables> = {
+  kind: 'query',
+  operationName: 'MyUnreadNotificationCount',
+  query: "query MyUnreadNotificationCount{myUnreadNotificationCount}",
+  sha256: 'e255e6334014fdf1ffcf51ffc22173850c2327288ffd4a186e3898f5171db5ca',
+};
+
+export const MarkNotificationReadDocument: TypedDocument<MarkNotificationReadMutation, MarkNotificationReadMutationVariables> = {
+  kind: 'mutation',
+  operationName: 'MarkNotificationRead',
+  query: "mutation MarkNotificationRead($id:ID!){markNotificationRead(id:$id){id readAt}}",
+  sha256: 'a943e6aab810a9512ce637febd1c4523633845ee9bf109c7f10567062f3c693c',
 };
 
 export const MeDocument: TypedDocument<MeQuery, MeQueryVariables> = {

@@ -56,6 +56,10 @@ export class Notification {
   @Property({ type: 'string', length: 32, nullable: true })
   msgid?: string | null;
 
+  /** When the member opened it in the inbox (null: unread). */
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  readAt?: Date | null;
+
   @Property({ type: 'datetime', length: 3 })
   createdAt: Date = clock.now();
 }

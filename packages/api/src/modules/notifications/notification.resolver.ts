@@ -14,6 +14,7 @@ export class NotificationType {
   @Field(() => String, { nullable: true, description: 'The mini-program page it opens' }) page!: string | null;
   @Field(() => NotificationDeliveryGql) delivery!: NotificationDeliveryGql;
   @Field(() => DateTimeISOResolver) createdAt!: Date;
+  @Field(() => DateTimeISOResolver, { nullable: true, description: 'When the member opened it (null: unread)' }) readAt!: Date | null;
 }
 
 @ObjectType('SubscribeTemplate', { description: 'A WeChat subscribe-message template: pass templateId to wx.requestSubscribeMessage' })
@@ -34,6 +35,19 @@ export class NotificationResolver {
   async myNotifications(@Ctx() ctx: RequestContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number): Promise<NotificationType[]> {
     const me = await ctx.services.clubs.me(ctx);
     return (await ctx.services.notifications.list(me.memberId, first)).map((n) => ({ ...n, id: String(n.id), delivery: n.delivery as NotificationDeliveryGql }));
+  }
+
+  @Query(() => Int, { description: "How many of the signed-in member's notifications are unread" })
+  async myUnreadNotificationCount(@Ctx() ctx: RequestContext): Promise<number> {
+    const me = await ctx.services.clubs.me(ctx);
+    return ctx.services.notifications.unreadCount(me.memberId);
+  }
+
+  @Mutation(() => NotificationType, { description: 'Marks one of the signed-in member’s notifications read (idempotent)' })
+  async markNotificationRead(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<NotificationType> {
+    const me = await ctx.services.clubs.me(ctx);
+    const n = await ctx.services.notifications.markRead(me.memberId, id);
+    return { ...n, id: String(n.id), delivery: n.delivery as NotificationDeliveryGql };
   }
 
   @Query(() => [SubscribeTemplateType], { description: 'The templates the mini-program asks members to accept' })

@@ -35,6 +35,7 @@ export interface NotificationRow {
   page: string | null;
   delivery: 'PENDING' | 'WECHAT' | 'IN_APP';
   createdAt: Date;
+  readAt: Date | null;
 }
 
 /** WeChat answers that mean "this message will never go through as it is": no retry, in-app only. */
@@ -98,7 +99,7 @@ export class NotificationService {
   async list(memberId: number, first: number): Promise<NotificationRow[]> {
     if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first must be 1–100', 'first');
     const rows = await this.db.q.all<Record<string, unknown>>(
-      'SELECT id, kind, title, body, page, delivery, created_at FROM notification WHERE member_id = ? ORDER BY id DESC LIMIT ?',
+      'SELECT id, kind, title, body, page, delivery, created_at, read_at FROM notification WHERE member_id = ? ORDER BY id DESC LIMIT ?',
       [memberId, first],
     );
     return rows.map((r) => ({
@@ -109,7 +110,35 @@ export class NotificationService {
       page: r.page == null ? null : String(r.page),
       delivery: r.delivery as NotificationRow['delivery'],
       createdAt: toDate(r.created_at),
+      readAt: r.read_at == null ? null : toDate(r.read_at),
     }));
+  }
+
+  /** How many of the member's notices are unread (the badge on 我的). */
+  async unreadCount(memberId: number): Promise<number> {
+    const r = await this.db.q.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM notification WHERE member_id = ? AND read_at IS NULL', [memberId]);
+    return toInt(r?.n ?? 0);
+  }
+
+  /**
+   * Marks one of the member's own notices read (idempotent: the first read time stays). Another member's or an
+   * unknown id is NOT_FOUND and changes nothing.
+   */
+  async markRead(memberId: number, id: string, now = clock.now()): Promise<NotificationRow> {
+    if (typeof id !== 'string' || !/^[1-9][0-9]{0,17}$/.test(id)) throw badInput('id: a notification id', 'id');
+    await this.db.q.run('UPDATE notification SET read_at = ? WHERE id = ? AND member_id = ? AND read_at IS NULL', [this.db.q.ts(now), id, memberId]);
+    const r = await this.db.q.get<Record<string, unknown>>('SELECT id, kind, title, body, page, delivery, created_at, read_at FROM notification WHERE id = ? AND member_id = ?', [id, memberId]);
+    if (!r) throw new AppError(ErrorCode.NOT_FOUND, 'Notification not found');
+    return {
+      id: toInt(r.id),
+      kind: String(r.kind),
+      title: String(r.title),
+      body: String(r.body),
+      page: r.page == null ? null : String(r.page),
+      delivery: r.delivery as NotificationRow['delivery'],
+      createdAt: toDate(r.created_at),
+      readAt: r.read_at == null ? null : toDate(r.read_at),
+    };
   }
 
   /**

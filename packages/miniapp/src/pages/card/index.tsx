@@ -5,6 +5,7 @@ import { MemberQr } from '../../components/member-qr';
 import { PageShell } from '../../components/page-shell';
 import { TierProgress } from '../../components/tier-progress';
 import { useMe } from '../../state/member';
+import { useUnreadCount } from '../../state/inbox';
 import { formatDate } from '../../utils/format';
 import './index.css';
 
@@ -14,6 +15,7 @@ import './index.css';
  */
 export default function CardPage() {
   const me = useMe();
+  const unread = useUnreadCount().data?.myUnreadNotificationCount ?? 0;
   return (
     <PageShell state={me} tab='card' loginHint='登录后出示会员码，消费即可积分' refetchOnShow>
       {({ me: m }) => (
@@ -41,6 +43,12 @@ export default function CardPage() {
           <View className='card' onClick={() => void Taro.navigateTo({ url: '/member/tier/index' })}>
             <TierProgress member={m} />
           </View>
+          {unread > 0 ? (
+            <View className='card member-card__inbox' onClick={() => void Taro.navigateTo({ url: '/member/inbox/index' })}>
+              <Text>{`你有 ${unread} 条未读消息`}</Text>
+              <Text className='member-card__inbox-go'>查看 ›</Text>
+            </View>
+          ) : null}
           <View className='card member-card__clubs' onClick={() => void Taro.navigateTo({ url: '/pages/club/discover/index' })}>
             <Text>圈子 · 兴趣社群与线下活动</Text>
             <Text className='muted'>发现 ›</Text>

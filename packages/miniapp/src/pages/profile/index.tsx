@@ -8,6 +8,7 @@ import { bindPhone, signOut } from '../../state/auth';
 import { useMe } from '../../state/member';
 import { isManager, isStaff, useSession, type Viewer } from '../../state/session';
 import { useOpenLowCount } from '../../state/ratings';
+import { useUnreadCount } from '../../state/inbox';
 import { CAN_SCAN, scanQrText } from '../../utils/scan';
 import { consoleTicketFromQr } from '@quanzi/shared';
 import { demoPhoneCode, PHONE_BUTTON } from '../../utils/phone';
@@ -32,6 +33,7 @@ export default function ProfilePage() {
   const me = useMe();
   const { viewer } = useSession();
   const openLow = useOpenLowCount(isManager(viewer)).data?.serviceRatings.total ?? 0;
+  const unread = useUnreadCount({ skip: !viewer }).data?.myUnreadNotificationCount ?? 0;
   const [binding, setBinding] = useState(false);
   const [bindError, setBindError] = useState<ApiError | null>(null);
 
@@ -100,6 +102,10 @@ export default function ProfilePage() {
             <ErrorNotice error={bindError} />
           </View>
           <View className='card'>
+            <View className='profile__link profile__inbox' onClick={() => void Taro.navigateTo({ url: '/member/inbox/index' })}>
+              <Text>消息</Text>
+              <Text className={unread > 0 ? 'profile__badge' : 'muted'}>{unread > 0 ? `${unread} 条未读 ›` : '›'}</Text>
+            </View>
             <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/member/orders/index' })}>
               <Text>我的订单</Text>
               <Text className='muted'>›</Text>
