@@ -21,7 +21,7 @@ export class ReferralSettingsService {
   private readonly cache: TtlCache<ReferralProgramRow>;
 
   constructor(private readonly db: Db) {
-    this.cache = new TtlCache(() => this.load(), 5_000);
+    this.cache = new TtlCache(() => this.load(), 5_000, 'referral-settings');
   }
 
   private async load(): Promise<ReferralProgramRow> {
