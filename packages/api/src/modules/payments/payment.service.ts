@@ -9,7 +9,7 @@
  */
 import { clock } from '../../clock';
 import { randomBytes, createHash } from 'node:crypto';
-import { ErrorCode, fenToYuan, ledgerReason } from '@quanzi/shared';
+import { ErrorCode, fenToYuan, ledgerReason, refundClawback } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import type { Config } from '../../config';
@@ -566,9 +566,9 @@ export class PaymentService {
       const o = await q.get<Record<string, unknown>>(`SELECT id, member_id, store_id, amount_fen, points, refunded_fen, points_reversed, transaction_id FROM pay_order WHERE id = ?${q.forUpdate}`, [f?.order_id]);
       if (!f || !o) throw new Error(`refund ${res.out_refund_no} without its order`);
       const refunded = toInt(o.refunded_fen) + toInt(f.amount_fen);
-      const orderPoints = toInt(o.points);
-      const target = Math.floor((orderPoints * refunded) / toInt(o.amount_fen));
-      const clawback = Math.max(0, target - toInt(o.points_reversed));
+      // The shared rule the console previews: cumulatively floor(points × refunded ÷ paid), less what was reversed.
+      const clawback = refundClawback({ orderPoints: toInt(o.points), orderFen: toInt(o.amount_fen), refundedFen: toInt(o.refunded_fen), pointsReversed: toInt(o.points_reversed), amountFen: toInt(f.amount_fen) });
+      const target = toInt(o.points_reversed) + clawback;
       let taken = 0;
       const memberId = o.member_id == null ? null : toInt(o.member_id);
       if (memberId !== null) {
