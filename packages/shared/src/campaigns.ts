@@ -6,6 +6,7 @@
 import { AGE_BANDS, GENDERS, type AgeBand, type Gender } from './demographics';
 import { LIFECYCLE_STAGES, type LifecycleStage } from './lifecycle';
 import { hmacSha1 } from './sha1';
+import { SHANGHAI_OFFSET_MS } from './shanghai';
 
 export const SEGMENT_FIELDS = ['GENDER', 'AGE_BAND', 'TIER', 'LIFECYCLE', 'SPEND', 'PREFERRED_CATEGORY', 'LAST_PURCHASE', 'DISTANCE'] as const;
 export type SegmentField = (typeof SEGMENT_FIELDS)[number];
@@ -251,7 +252,7 @@ export function campaignOfferText(o: CampaignOffer): string {
   let until = '';
   if (o.expiresAt) {
     // The last valid day in Asia/Shanghai (the coupon lapses at the start of the next).
-    const last = new Date(o.expiresAt.getTime() - 1 + 8 * 3_600_000);
+    const last = new Date(o.expiresAt.getTime() - 1 + SHANGHAI_OFFSET_MS);
     until = `，有效期至 ${last.getUTCMonth() + 1}月${last.getUTCDate()}日`;
   }
   return `送您一张「${o.name}」：${what}${until}，已放入「我的优惠券」，到店出示券码即可使用。`;
@@ -259,7 +260,7 @@ export function campaignOfferText(o: CampaignOffer): string {
 
 /** The inbox text of a points multiplier window, e.g. 即日起至 3月16日 00:00，到店消费享 2 倍积分，无需领取，结账时自动计入。 (`endsAt` exclusive, Shanghai time.) */
 export function multiplierOfferText(multiplierPct: number, endsAt: Date): string {
-  const t = new Date(endsAt.getTime() + 8 * 3_600_000);
+  const t = new Date(endsAt.getTime() + SHANGHAI_OFFSET_MS);
   const hm = `${String(t.getUTCHours()).padStart(2, '0')}:${String(t.getUTCMinutes()).padStart(2, '0')}`;
   return `即日起至 ${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${hm}，到店消费享 ${String(multiplierPct / 100)} 倍积分，无需领取，结账时自动计入。`;
 }

@@ -6,6 +6,7 @@
  * Here: how long an issued coupon is valid, where it is accepted, its state in the wallet, whether it applies to a
  * spend, and how a discount is spread over a purchase's category lines (so the points are earned on what was paid).
  */
+import { SHANGHAI_OFFSET_MS } from './shanghai';
 
 export type CouponKind = 'AMOUNT_OFF' | 'PERCENT_OFF' | 'GIFT';
 export const COUPON_KINDS: readonly CouponKind[] = ['AMOUNT_OFF', 'PERCENT_OFF', 'GIFT'];
@@ -15,7 +16,6 @@ export type CouponState = 'UPCOMING' | 'VALID' | 'USED' | 'EXPIRED';
 export const COUPON_STATES: readonly CouponState[] = ['UPCOMING', 'VALID', 'USED', 'EXPIRED'];
 
 const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000; // UTC+8 all year
 
 /** The Asia/Shanghai calendar day of an instant, as a day number (days since 1970-01-01 in Shanghai). */
 export function shanghaiDay(at: Date | number): number {

@@ -2,6 +2,7 @@
  * Member profile facts used by analytics and segments (F9/F10): gender and age band. Profile fields are
  * optional and given with consent; an unknown value is its own bucket, never guessed.
  */
+import { SHANGHAI_OFFSET_MS } from './shanghai';
 
 export const GENDERS = ['FEMALE', 'MALE'] as const;
 export type Gender = (typeof GENDERS)[number];
@@ -11,7 +12,7 @@ export type AgeBand = (typeof AGE_BANDS)[number];
 
 /** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) at an instant. */
 function shanghaiDate(at: Date): { y: number; m: number; d: number } {
-  const t = new Date(at.getTime() + 8 * 3_600_000);
+  const t = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
   return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 }
 

@@ -4,6 +4,7 @@
  */
 import { maskPhone } from './format';
 import { addMonthsUtc } from './tiers';
+import { SHANGHAI_OFFSET_MS } from './shanghai';
 
 export interface ReferralSettings {
   enabled: boolean;
@@ -67,11 +68,10 @@ export function inShareWindow(boundAt: Date, shareMonths: number, at: Date): boo
   return at.getTime() < addMonthsUtc(boundAt, shareMonths).getTime();
 }
 
-const SHANGHAI_MS = 8 * 3_600_000; // UTC+8, no daylight saving
 
 /** The calendar month of `at` in Asia/Shanghai, as `YYYY-MM` (the cap's period). */
 export function shanghaiMonth(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_MS).toISOString().slice(0, 7);
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 7);
 }
 
 /**

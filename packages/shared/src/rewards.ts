@@ -4,6 +4,7 @@
  * (Asia/Shanghai days and months), top-up and fuel-card targets, voucher codes with a check character, coupon
  * arithmetic and the own-vs-partner redemption ratio (seed 000: a key loyalty indicator).
  */
+import { SHANGHAI_OFFSET_MS } from './shanghai';
 
 export type RewardKind = 'MOBILE_TOPUP' | 'FUEL_CARD' | 'OWN_PRODUCT' | 'COUPON';
 export const REWARD_KINDS: readonly RewardKind[] = ['MOBILE_TOPUP', 'FUEL_CARD', 'OWN_PRODUCT', 'COUPON'];
@@ -111,7 +112,6 @@ export function rewardUnavailableReason(r: { active: boolean; startsAt: Date | n
 }
 
 const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000; // UTC+8 all year (no daylight saving)
 
 /** The instants (UTC) at which the current Asia/Shanghai day and month began: per-member limits count from there. */
 export function limitWindows(now: Date): { dayStart: Date; monthStart: Date } {
