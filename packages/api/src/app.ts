@@ -126,7 +126,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
   };
 
   const apollo = new ApolloServer<RequestContext>({
-    schema: await getSchema(),
+    schema: await getSchema(services),
     formatError: formatError(log, production),
     includeStacktraceInErrorResponses: !production,
     nodeEnv: config.env,
@@ -158,7 +158,7 @@ export async function createApp(opts: AppOptions): Promise<App> {
           throw new GraphQLError((e as Error).message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
         }
       }
-      return new RequestContext(services, userId, request.id, request.ip);
+      return new RequestContext(userId, (id) => services.users.rolesOf(id), request.id, request.ip);
     },
   });
 

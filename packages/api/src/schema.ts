@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import type { Services } from './services';
 import { AuthResolver } from './modules/users/auth.resolver';
 import { EarningResolver } from './modules/earning/earning.resolver';
 import { LedgerResolver } from './modules/ledger/ledger.resolver';
@@ -29,14 +30,38 @@ import { CampaignResolver } from './modules/campaigns/campaign.resolver';
 
 export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver, ReferralResolver, BonusResolver, CampaignResolver] as const;
 
-let cached: Promise<GraphQLSchema> | null = null;
+/** The resolver classes, each constructed with the service graph. */
+type ResolverClass = new (services: Services) => object;
 
-/** The schema (built once per process). */
-export function getSchema(): Promise<GraphQLSchema> {
-  cached ??= buildSchema({
-    resolvers: [...resolvers],
-    validate: { forbidUnknownValues: false },
-    emitSchemaFile: false,
-  });
-  return cached;
+const schemas = new WeakMap<Services, Promise<GraphQLSchema>>();
+
+/**
+ * The schema for one service graph (built once per graph: once per process in production, once per app in tests).
+ * type-graphql asks the container for each resolver; it is constructed once with the graph, so resolvers read
+ * `this.services` and the per-request context carries only who is asking.
+ */
+export function getSchema(services: Services): Promise<GraphQLSchema> {
+  let schema = schemas.get(services);
+  if (!schema) {
+    const instances = new Map<ResolverClass, object>();
+    schema = buildSchema({
+      resolvers: [...resolvers],
+      validate: { forbidUnknownValues: false },
+      emitSchemaFile: false,
+      container: {
+        get: (cls: ResolverClass) => {
+          let r = instances.get(cls);
+          if (!r) instances.set(cls, (r = new cls(services)));
+          return r;
+        },
+      },
+    });
+    schemas.set(services, schema);
+  }
+  return schema;
+}
+
+/** The schema's shape alone (for `pnpm schema`): no resolver is ever constructed. */
+export function schemaShape(): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers: [...resolvers], validate: { forbidUnknownValues: false }, emitSchemaFile: false });
 }

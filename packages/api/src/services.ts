@@ -112,11 +112,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const outbox = new OutboxService(db, log);
   const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
   const limits = new RateLimitService(config.limits, db, notifications, log);
-  const members = new MemberService(db, tiers, org, tokens);
+  const members = new MemberService(db, tiers, org, tokens, limits);
   const ledger = new LedgerService(db);
   const till = new TillIdentifier(members, tokens, limits);
   const accrual = new PurchaseAccrual(earning, tiers, referralCredits);
-  const purchases = new PurchaseService(db, till, accrual, org, log);
+  const purchases = new PurchaseService(db, till, accrual, org, log, limits);
   const wp = config.wechatPay;
   const verifier = wp ? new WechatPayVerifier(wp.platformKeys, wp.apiV3Key) : null;
   const payClient =
@@ -128,11 +128,11 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const outboxRetention = new OutboxRetentionService(db, log, { retentionDays: config.outbox.retentionDays });
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
-  const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, log, referralCredits);
+  const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, limits, log, referralCredits);
   const clubReports = new ClubReportService(db, clubs);
   const sms = createSms(config, db, outbox, log);
   const otpSender = sms?.canSend('REWARD_OTP') ? new SmsOtpSender(sms, config.sms?.inboxCopy ? new InboxOtpSender(notifications, log) : null) : undefined;
-  const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till, otpSender });
+  const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till, limits, otpSender });
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);

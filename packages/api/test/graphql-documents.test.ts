@@ -10,7 +10,7 @@ import type { TypedDocument } from '@quanzi/shared/graphql';
 import { loadConfig } from '../src/config';
 import { LIST_SIZES, operationCost, operationLimits, PAGE_LIMITS } from '../src/graphql/limits';
 import { loadManifest } from '../src/graphql/trusted-documents';
-import { getSchema } from '../src/schema';
+import { schemaShape } from '../src/schema';
 
 const production = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }).graphql;
 const manifest = loadManifest();
@@ -61,7 +61,7 @@ describe('trusted documents', () => {
 
 describe('operation limits', () => {
   test('every registered document passes the production limits with its page sizes at their maximum', async () => {
-    const schema = await getSchema();
+    const schema = await schemaShape();
     const limits = operationLimits(production);
     const costs: Record<string, number> = {};
     for (const [, body] of manifest) {
@@ -79,7 +79,7 @@ describe('operation limits', () => {
   });
 
   test('every list field of the schema has a page limit or a known size, and every `first` a page limit', async () => {
-    const schema = await getSchema();
+    const schema = await schemaShape();
     const unknown: string[] = [];
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith('__')) continue;

@@ -73,7 +73,7 @@ export async function seedDemoAnalytics(s: Services, stores: { guomao: number; s
       });
     }
     if (c.rating && last) {
-      await s.ratings.rate(new RequestContext(s, userId), 'PURCHASE', last.id, c.rating[0], c.rating[1], new Date(last.at.getTime() + HOUR));
+      await s.ratings.rate(new RequestContext(userId, (id) => s.users.rolesOf(id)), 'PURCHASE', last.id, c.rating[0], c.rating[1], new Date(last.at.getTime() + HOUR));
     }
   }
 }

@@ -7,6 +7,7 @@ import { badInput } from '../../errors';
 import { parseId } from '../members/member.resolver';
 import { PageInfo } from '../members/member.types';
 import type { AdjustmentRow, AdjustmentStatusName } from './adjustment.service';
+import type { Services } from '../../services';
 
 export enum AdjustmentStatusGql { PENDING = 'PENDING', APPLIED = 'APPLIED', REJECTED = 'REJECTED' }
 registerEnumType(AdjustmentStatusGql, { name: 'AdjustmentStatus', description: 'PENDING waits for a second manager; APPLIED is in the ledger' });
@@ -85,15 +86,17 @@ function parseCursor(c: string): number {
 /** Manual points adjustments with four-eyes approval (issue #13). */
 @Resolver()
 export class AdjustmentResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => AdjustmentPolicy, { description: 'Managers: the approval threshold and bounds of manual adjustments' })
   async adjustmentPolicy(@Ctx() ctx: RequestContext): Promise<AdjustmentPolicy> {
     await authorize(ctx, 'member.read');
-    return { approvalThreshold: ctx.services.adjustments.approvalPoints, maxDelta: ADJUSTMENT_MAX_DELTA, reasonMaxLength: ADJUSTMENT_REASON_MAX };
+    return { approvalThreshold: this.services.adjustments.approvalPoints, maxDelta: ADJUSTMENT_MAX_DELTA, reasonMaxLength: ADJUSTMENT_REASON_MAX };
   }
 
   @Mutation(() => PointsAdjustmentResult, { description: 'Managers covering the store (HQ: none): adjust a member’s points; above the threshold it waits for a second manager' })
   async requestPointsAdjustment(@Arg('input', () => PointsAdjustmentInput) input: PointsAdjustmentInput, @Ctx() ctx: RequestContext): Promise<PointsAdjustmentResult> {
-    const r = await ctx.services.adjustments.request(ctx, {
+    const r = await this.services.adjustments.request(ctx, {
       memberId: parseId(input.memberId, 'memberId'),
       delta: input.delta,
       reason: input.reason,
@@ -105,12 +108,12 @@ export class AdjustmentResolver {
 
   @Mutation(() => PointsAdjustmentType, { description: 'A second manager covering the store approves a pending adjustment (applied to the ledger once)' })
   async approvePointsAdjustment(@Arg('id', () => ID) adjustmentId: string, @Ctx() ctx: RequestContext): Promise<PointsAdjustmentType> {
-    return toAdjustment(await ctx.services.adjustments.approve(ctx, parseId(adjustmentId, 'id')));
+    return toAdjustment(await this.services.adjustments.approve(ctx, parseId(adjustmentId, 'id')));
   }
 
   @Mutation(() => PointsAdjustmentType, { description: 'A manager covering the store rejects a pending adjustment, with a note' })
   async rejectPointsAdjustment(@Arg('id', () => ID) adjustmentId: string, @Arg('note') note: string, @Ctx() ctx: RequestContext): Promise<PointsAdjustmentType> {
-    return toAdjustment(await ctx.services.adjustments.reject(ctx, parseId(adjustmentId, 'id'), note));
+    return toAdjustment(await this.services.adjustments.reject(ctx, parseId(adjustmentId, 'id'), note));
   }
 
   @Query(() => PointsAdjustmentPage, { description: 'Managers: adjustments in their scope, newest first' })
@@ -120,7 +123,7 @@ export class AdjustmentResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<PointsAdjustmentPage> {
-    const page = await ctx.services.adjustments.list(ctx, (status ?? null) as AdjustmentStatusName | null, first, after == null ? null : parseCursor(after));
+    const page = await this.services.adjustments.list(ctx, (status ?? null) as AdjustmentStatusName | null, first, after == null ? null : parseCursor(after));
     const items = page.items.map(toAdjustment);
     const last = page.items[page.items.length - 1];
     return { items, pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? cursorOf(last.id) : null } };

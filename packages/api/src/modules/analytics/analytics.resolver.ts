@@ -21,6 +21,7 @@ import {
   type DistanceRingGql,
   type KpiValuesType,
 } from './analytics.types';
+import type { Services } from '../../services';
 
 const toScopeType = (s: Scope): AnalyticsScopeType => ({
   kind: s.target.kind as ScopeKindGql,
@@ -36,6 +37,8 @@ const SCOPE_DOC = 'a store, a region, or HQ when both are omitted (not both)';
 
 @Resolver()
 export class AnalyticsResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => AnalyticsKpisType, { description: `Managers in scope (${SCOPE_DOC}): live KPIs for [from, to) and the period before it; range at most 3 years` })
   async analyticsKpis(
     @Ctx() ctx: RequestContext,
@@ -45,7 +48,7 @@ export class AnalyticsResolver {
     @Arg('storeId', () => ID, { nullable: true }) storeId: string | null,
     @Arg('activeDays', () => Int, { nullable: true, description: 'Active-member window in days, 7–365 (default: analyticsSettings.activeDays, 90)' }) activeDays: number | null,
   ): Promise<AnalyticsKpisType> {
-    const r = await ctx.services.analyticsKpis.kpis(ctx, { from, to, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId'), activeDays });
+    const r = await this.services.analyticsKpis.kpis(ctx, { from, to, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId'), activeDays });
     return { scope: toScopeType(r.scope), activeDays: r.activeDays, pointValueFenPer100: r.pointValueFenPer100, current: toKpiValues(r.current), previous: toKpiValues(r.previous) };
   }
 
@@ -57,7 +60,7 @@ export class AnalyticsResolver {
     @Arg('regionId', () => ID, { nullable: true }) regionId: string | null,
     @Arg('storeId', () => ID, { nullable: true }) storeId: string | null,
   ): Promise<CustomerInventoryType> {
-    const r = await ctx.services.analyticsMembers.inventory(ctx, { from, to, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId') });
+    const r = await this.services.analyticsMembers.inventory(ctx, { from, to, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId') });
     return {
       scope: toScopeType(r.scope),
       weeks: r.weeks.map((w) => ({ at: w.at, counts: Object.entries(w.counts).map(([stage, members]) => ({ stage: stage as LifecycleStageGql, members })) })),
@@ -73,7 +76,7 @@ export class AnalyticsResolver {
     @Arg('regionId', () => ID, { nullable: true }) regionId: string | null,
     @Arg('storeId', () => ID, { nullable: true }) storeId: string | null,
   ): Promise<DecliningMemberPage> {
-    const r = await ctx.services.analyticsMembers.declining(ctx, { first, after, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId') });
+    const r = await this.services.analyticsMembers.declining(ctx, { first, after, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId') });
     return {
       items: r.items.map((m) => ({ ...m, memberId: String(m.memberId), reasons: m.reasons as DeclineReasonGql[] })),
       pageInfo: { hasNextPage: r.hasNextPage, endCursor: r.endCursor },
@@ -89,7 +92,7 @@ export class AnalyticsResolver {
     @Arg('regionId', () => ID, { nullable: true }) regionId: string | null,
     @Arg('storeId', () => ID, { nullable: true }) storeId: string | null,
   ): Promise<RfmReportType> {
-    const r = await ctx.services.analyticsMembers.rfm(ctx, { from, to, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId') });
+    const r = await this.services.analyticsMembers.rfm(ctx, { from, to, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId') });
     return { ...r, scope: toScopeType(r.scope) };
   }
 
@@ -100,7 +103,7 @@ export class AnalyticsResolver {
     @Arg('from', () => DateTimeISOResolver) from: Date,
     @Arg('to', () => DateTimeISOResolver) to: Date,
   ): Promise<TradeAreaRadarType> {
-    const r = await ctx.services.analyticsRadar.radar(ctx, { storeId: parseId(storeId, 'storeId'), from, to });
+    const r = await this.services.analyticsRadar.radar(ctx, { storeId: parseId(storeId, 'storeId'), from, to });
     return {
       storeId: String(r.storeId),
       from: r.from,
@@ -119,11 +122,11 @@ export class AnalyticsResolver {
 
   @Query(() => AnalyticsSettingsType, { description: 'Managers: the analytics settings in force (active window, point value, lifecycle thresholds)' })
   async analyticsSettings(@Ctx() ctx: RequestContext): Promise<AnalyticsSettingsType> {
-    return ctx.services.analyticsSettings.read(ctx);
+    return this.services.analyticsSettings.read(ctx);
   }
 
   @Mutation(() => AnalyticsSettingsType, { description: 'HQ managers: change analytics settings (omitted ones kept; incoherent thresholds are BAD_USER_INPUT); audited' })
   async updateAnalyticsSettings(@Arg('input') input: AnalyticsSettingsInput, @Ctx() ctx: RequestContext): Promise<AnalyticsSettingsType> {
-    return ctx.services.analyticsSettings.update(ctx, { activeDays: input.activeDays, pointValueFenPer100: input.pointValueFenPer100, lifecycle: input.lifecycle ? { ...input.lifecycle } : undefined });
+    return this.services.analyticsSettings.update(ctx, { activeDays: input.activeDays, pointValueFenPer100: input.pointValueFenPer100, lifecycle: input.lifecycle ? { ...input.lifecycle } : undefined });
   }
 }

@@ -24,6 +24,7 @@ import {
   type SegmentConditionType,
   type SegmentFieldGql,
 } from './campaign.types';
+import type { Services } from '../../services';
 
 const optId = (v: string | null | undefined, field: string): number | null => (v == null ? null : parseId(v, field));
 
@@ -96,6 +97,8 @@ function toInput(i: CreateCampaignInput | UpdateCampaignInput): CampaignInput {
 
 @Resolver(() => TargetedCampaignType)
 export class CampaignResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => SegmentPreviewType, { description: 'Managers of the scope (a store, a region, or HQ when both are omitted): how many members match a segment now, and a masked sample; nothing is stored' })
   async previewSegment(
     @Ctx() ctx: RequestContext,
@@ -103,7 +106,7 @@ export class CampaignResolver {
     @Arg('regionId', () => ID, { nullable: true }) regionId: string | null,
     @Arg('storeId', () => ID, { nullable: true }) storeId: string | null,
   ): Promise<SegmentPreviewType> {
-    const r = await ctx.services.campaigns.preview(ctx, { regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId') }, toConditionInputs(conditions));
+    const r = await this.services.campaigns.preview(ctx, { regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId') }, toConditionInputs(conditions));
     return { count: r.count, sample: r.sample.map((s) => ({ memberNo: s.memberNo, gender: s.gender as GenderGql | null, ageBand: s.ageBand as AgeBandGql | null })) };
   }
 
@@ -113,51 +116,51 @@ export class CampaignResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => ID, { nullable: true }) after: string | null,
   ): Promise<TargetedCampaignPage> {
-    const r = await ctx.services.campaigns.list(ctx, first, optId(after, 'after'));
+    const r = await this.services.campaigns.list(ctx, first, optId(after, 'after'));
     const last = r.items[r.items.length - 1];
     return { items: r.items.map(toCampaignType), pageInfo: { hasNextPage: r.hasNextPage, endCursor: last ? String(last.id) : null } };
   }
 
   @Query(() => TargetedCampaignType, { description: "Managers of the campaign's scope: one campaign" })
   async campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<TargetedCampaignType> {
-    return toCampaignType((await ctx.services.campaigns.managed(ctx, parseId(id, 'id'))).c);
+    return toCampaignType((await this.services.campaigns.managed(ctx, parseId(id, 'id'))).c);
   }
 
   @FieldResolver(() => CampaignProgressType, { description: 'Sending progress: materialised, sent, failed' })
   async progress(@Root() t: TargetedCampaignType, @Ctx() ctx: RequestContext): Promise<CampaignProgressType> {
-    return { ...(await ctx.services.campaigns.progress(t.row.id)), complete: t.row.materialisedAt !== null };
+    return { ...(await this.services.campaigns.progress(t.row.id)), complete: t.row.materialisedAt !== null };
   }
 
   @Query(() => CampaignReportType, { description: "Managers of the campaign's scope: treated vs holdout over the response window, with the uplift and its 95 % interval" })
   async campaignReport(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignReportType> {
-    const { c } = await ctx.services.campaigns.managed(ctx, parseId(id, 'id'));
-    return campaignReport(ctx.services.db, c, clock.now());
+    const { c } = await this.services.campaigns.managed(ctx, parseId(id, 'id'));
+    return campaignReport(this.services.db, c, clock.now());
   }
 
   @Mutation(() => TargetedCampaignType, { description: 'Managers of the scope: a new DRAFT campaign (an empty segment or a bad condition is BAD_USER_INPUT)' })
   async createCampaign(@Arg('input') input: CreateCampaignInput, @Ctx() ctx: RequestContext): Promise<TargetedCampaignType> {
     const scope = { regionId: optId(input.scopeRegionId, 'scopeRegionId'), storeId: optId(input.scopeStoreId, 'scopeStoreId') };
-    return toCampaignType(await ctx.services.campaigns.create(ctx, scope, toInput(input)));
+    return toCampaignType(await this.services.campaigns.create(ctx, scope, toInput(input)));
   }
 
   @Mutation(() => TargetedCampaignType, { description: "Managers of the campaign's scope: edit a DRAFT (CONFLICT once scheduled)" })
   async updateCampaign(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateCampaignInput, @Ctx() ctx: RequestContext): Promise<TargetedCampaignType> {
-    return toCampaignType(await ctx.services.campaigns.update(ctx, parseId(id, 'id'), toInput(input)));
+    return toCampaignType(await this.services.campaigns.update(ctx, parseId(id, 'id'), toInput(input)));
   }
 
   @Mutation(() => TargetedCampaignType, { description: "Managers of the campaign's scope: DRAFT → SCHEDULED; it starts at startsAt" })
   async scheduleCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<TargetedCampaignType> {
-    return toCampaignType(await ctx.services.campaigns.schedule(ctx, parseId(id, 'id')));
+    return toCampaignType(await this.services.campaigns.schedule(ctx, parseId(id, 'id')));
   }
 
   @Mutation(() => TargetedCampaignType, { description: "Managers of the campaign's scope: stop a campaign that has not finished (offers given stay given)" })
   async cancelCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<TargetedCampaignType> {
-    return toCampaignType(await ctx.services.campaigns.cancel(ctx, parseId(id, 'id')));
+    return toCampaignType(await this.services.campaigns.cancel(ctx, parseId(id, 'id')));
   }
 
   @Mutation(() => CampaignJobsRunType, { description: 'HQ manager: run the campaign sender now (start due campaigns, materialise segments, send up to CAMPAIGN_SEND_PER_RUN offers); also run by the scheduler' })
   async runCampaignJobs(@Ctx() ctx: RequestContext): Promise<CampaignJobsRunType> {
     await authorize(ctx, 'campaign.jobs');
-    return ctx.services.campaignSender.run();
+    return this.services.campaignSender.run();
   }
 }

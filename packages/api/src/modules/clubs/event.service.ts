@@ -31,6 +31,7 @@ import { CodeStepTaken, consumeCodeStep } from '../purchases/till-identity';
 import type { ReferralCredits } from '../referrals/referral-credits';
 import { Raced, text, type ClubRow, type ClubService } from './club.service';
 import { SCENE_PROFILE, type ContentGuard } from './content-guard';
+import type { RateLimitService } from '../../limits/rate-limit.service';
 
 export interface EventRow {
   id: number;
@@ -171,6 +172,7 @@ export class EventService {
     private readonly guard: ContentGuard,
     private readonly notifications: NotificationService,
     private readonly outbox: OutboxService,
+    private readonly limits: RateLimitService,
     private readonly log: Logger,
     private readonly referrals: ReferralCredits | null = null,
   ) {}
@@ -614,7 +616,7 @@ export class EventService {
     if (!checkInOpen(e, now)) throw closed(e.status === 'PUBLISHED' ? 'Check-in opens 2 hours before the start and closes 2 hours after the end' : `Check-in is closed: the event is ${e.status.toLowerCase()}`);
     let verified;
     try {
-      verified = await ctx.services.limits.guard('member-code', { userId: staffId, storeId: e.storeId ?? club.storeId ?? null }, () => this.members.verifyCode(memberCode, now.getTime()));
+      verified = await this.limits.guard('member-code', { userId: staffId, storeId: e.storeId ?? club.storeId ?? null }, () => this.members.verifyCode(memberCode, now.getTime()));
     } catch (err) {
       // A second scan of a code already used here is a repeat of the same check-in.
       if (err instanceof AppError && err.code === ErrorCode.CODE_REUSED) {

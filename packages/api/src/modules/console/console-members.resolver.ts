@@ -6,6 +6,7 @@ import { parseId } from '../members/member.resolver';
 import { encodeCursor } from '../members/member.service';
 import { LedgerConnection, LedgerKindGql } from '../members/member.types';
 import type { MemberSummaryRow } from './console-members.service';
+import type { Services } from '../../services';
 
 @ObjectType({ description: 'A member reward redemption, as managers see it' })
 export class ConsoleMemberRedemption {
@@ -49,6 +50,8 @@ export const toConsoleMember = (m: MemberSummaryRow): ConsoleMember =>
 /** Members in the manager console (issue #13): search, profile, ledger, redemptions, clubs — in the manager's scope. */
 @Resolver(() => ConsoleMember)
 export class ConsoleMembersResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => ConsoleMemberPage, { description: 'Managers: members whose member number or full phone number is `query` (exact), in their scope' })
   async consoleMembers(
     @Arg('query') query: string,
@@ -56,13 +59,13 @@ export class ConsoleMembersResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
     @Arg('offset', () => Int, { defaultValue: 0 }) offset = 0,
   ): Promise<ConsoleMemberPage> {
-    const page = await ctx.services.consoleMembers.search(ctx, query, first, offset);
+    const page = await this.services.consoleMembers.search(ctx, query, first, offset);
     return { total: page.total, items: page.items.map(toConsoleMember) };
   }
 
   @Query(() => ConsoleMember, { description: "Managers: a member's profile (NOT_FOUND outside their scope)" })
   async consoleMember(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ConsoleMember> {
-    return toConsoleMember(await ctx.services.consoleMembers.profile(ctx, parseId(id, 'id')));
+    return toConsoleMember(await this.services.consoleMembers.profile(ctx, parseId(id, 'id')));
   }
 
   @FieldResolver(() => LedgerConnection, { description: 'Ledger entries, newest first' })
@@ -72,7 +75,7 @@ export class ConsoleMembersResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
   ): Promise<LedgerConnection> {
-    const page = await ctx.services.members.ledger(Number(m.id), first, after ?? null);
+    const page = await this.services.members.ledger(Number(m.id), first, after ?? null);
     const edges = page.lines.map((l) => ({
       cursor: encodeCursor(l.id),
       node: { id: String(l.id), delta: l.delta, kind: l.kind as LedgerKindGql, reason: l.reason, storeName: l.storeName, createdAt: l.createdAt },
@@ -82,11 +85,11 @@ export class ConsoleMembersResolver {
 
   @FieldResolver(() => [ConsoleMemberRedemption], { description: 'The newest redemptions (at most 20)' })
   async redemptions(@Root() m: ConsoleMember, @Ctx() ctx: RequestContext): Promise<ConsoleMemberRedemption[]> {
-    return (await ctx.services.consoleMembers.redemptions(Number(m.id))).map((r) => ({ ...r, id: String(r.id) }));
+    return (await this.services.consoleMembers.redemptions(Number(m.id))).map((r) => ({ ...r, id: String(r.id) }));
   }
 
   @FieldResolver(() => [ConsoleMemberClub], { description: 'Clubs joined or asked to join (at most 50)' })
   async clubs(@Root() m: ConsoleMember, @Ctx() ctx: RequestContext): Promise<ConsoleMemberClub[]> {
-    return (await ctx.services.consoleMembers.clubs(Number(m.id))).map((c) => ({ ...c, clubId: String(c.clubId) }));
+    return (await this.services.consoleMembers.clubs(Number(m.id))).map((c) => ({ ...c, clubId: String(c.clubId) }));
   }
 }

@@ -5,6 +5,7 @@ import type { RequestContext } from '../../context';
 import { parseId } from '../members/member.resolver';
 import { RegionType, RoleGql, RoleScopeGql, StoreType, Viewer, toStoreType, viewerOf } from '../org/org.resolver';
 import type { RoleGrantRow } from './console-org.service';
+import type { Services } from '../../services';
 
 export enum ConsoleLoginStateGql { PENDING = 'PENDING', CONFIRMED = 'CONFIRMED' }
 registerEnumType(ConsoleLoginStateGql, { name: 'ConsoleLoginState' });
@@ -87,27 +88,29 @@ const toGrant = (g: RoleGrantRow): RoleGrantType => ({ ...g, id: String(g.id), u
 /** The manager console (issue #13): QR sign-in, the manager's scope, role grants, the audit trail. */
 @Resolver()
 export class ConsoleResolver {
+  constructor(private readonly services: Services) {}
+
   @Mutation(() => ConsoleLoginTicketType, { description: 'Console (signed out): start a QR sign-in' })
   async createConsoleLogin(@Ctx() ctx: RequestContext): Promise<ConsoleLoginTicketType> {
-    return ctx.services.consoleLogin.create();
+    return this.services.consoleLogin.create();
   }
 
   @Query(() => ConsoleLoginStatusType, { description: 'Console: poll a QR sign-in; the token comes once, when a manager confirmed it' })
   async consoleLoginStatus(@Arg('ticket') ticket: string, @Ctx() ctx: RequestContext): Promise<ConsoleLoginStatusType> {
-    const s = await ctx.services.consoleLogin.poll(ticket);
+    const s = await this.services.consoleLogin.poll(ticket);
     if (s.status === 'PENDING') return { status: ConsoleLoginStateGql.PENDING, expiresAt: s.expiresAt, token: null, sessionExpiresAt: null, viewer: null };
-    return { status: ConsoleLoginStateGql.CONFIRMED, expiresAt: s.expiresAt, token: s.token, sessionExpiresAt: s.sessionExpiresAt, viewer: await viewerOf(ctx, s.userId) };
+    return { status: ConsoleLoginStateGql.CONFIRMED, expiresAt: s.expiresAt, token: s.token, sessionExpiresAt: s.sessionExpiresAt, viewer: await viewerOf(this.services, s.userId) };
   }
 
   @Mutation(() => Boolean, { description: 'Mini-program (a signed-in manager): approve the console sign-in shown as a QR code' })
   async confirmConsoleLogin(@Arg('ticket') ticket: string, @Ctx() ctx: RequestContext): Promise<boolean> {
-    await ctx.services.consoleLogin.confirm(ctx, ticket);
+    await this.services.consoleLogin.confirm(ctx, ticket);
     return true;
   }
 
   @Query(() => ManagerScopeType, { description: 'Managers: the regions and stores their grants cover' })
   async managerScope(@Ctx() ctx: RequestContext): Promise<ManagerScopeType> {
-    const s = await ctx.services.consoleOrg.scope(ctx);
+    const s = await this.services.consoleOrg.scope(ctx);
     return { hq: s.hq, regions: s.regions.map((r) => ({ id: String(r.id), code: r.code, name: r.name })), stores: s.stores.map(toStoreType) };
   }
 
@@ -120,7 +123,7 @@ export class ConsoleResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
     @Arg('offset', () => Int, { defaultValue: 0 }) offset = 0,
   ): Promise<RoleGrantPage> {
-    const page = await ctx.services.consoleOrg.grants(
+    const page = await this.services.consoleOrg.grants(
       ctx,
       { storeId: storeId == null ? null : parseId(storeId, 'storeId'), regionId: regionId == null ? null : parseId(regionId, 'regionId'), role: role ?? null },
       first,
@@ -131,7 +134,7 @@ export class ConsoleResolver {
 
   @Mutation(() => RoleGrantType, { description: 'Managers in scope (manager grants: HQ): revoke a role grant' })
   async revokeRole(@Arg('id', () => ID) grantId: string, @Ctx() ctx: RequestContext): Promise<RoleGrantType> {
-    return toGrant(await ctx.services.consoleOrg.revoke(ctx, parseId(grantId, 'id')));
+    return toGrant(await this.services.consoleOrg.revoke(ctx, parseId(grantId, 'id')));
   }
 
   @Query(() => AuditPage, { description: 'Managers: the audit trail of manager changes in their scope, newest first' })
@@ -142,7 +145,7 @@ export class ConsoleResolver {
     @Arg('offset', () => Int, { defaultValue: 0 }) offset = 0,
   ): Promise<AuditPage> {
     const f = filter ?? {};
-    const page = await ctx.services.audit.list(ctx, { ...f, actorUserId: f.actorUserId == null ? null : parseId(f.actorUserId, 'actorUserId') }, first, offset);
+    const page = await this.services.audit.list(ctx, { ...f, actorUserId: f.actorUserId == null ? null : parseId(f.actorUserId, 'actorUserId') }, first, offset);
     return { total: page.total, items: page.items.map((a) => ({ ...a, id: String(a.id), actorUserId: String(a.actorUserId), regionId: id(a.regionId), storeId: id(a.storeId) })) };
   }
 }

@@ -18,6 +18,7 @@ import {
   toTemplateType,
   UpdateCouponTemplateInput,
 } from './coupon.types';
+import type { Services } from '../../services';
 
 /** Input ids → numbers, absent fields left absent (a patch changes only what it names). */
 function toTemplateInput(i: UpdateCouponTemplateInput): Partial<TemplateInput> {
@@ -32,14 +33,16 @@ function toTemplateInput(i: UpdateCouponTemplateInput): Partial<TemplateInput> {
 
 @Resolver(() => CouponType)
 export class CouponResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => [CouponTemplateType], { description: 'Managers: the coupon templates of their scope, newest first (at most 100)' })
   async couponTemplates(@Ctx() ctx: RequestContext, @Arg('activeOnly', () => Boolean, { defaultValue: false }) activeOnly: boolean): Promise<CouponTemplateType[]> {
-    return (await ctx.services.couponTemplates.list(ctx, activeOnly)).map(toTemplateType);
+    return (await this.services.couponTemplates.list(ctx, activeOnly)).map(toTemplateType);
   }
 
   @Query(() => CouponTemplateType, { description: "Managers of the template's scope: one template with its counts" })
   async couponTemplate(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CouponTemplateType> {
-    return toTemplateType((await ctx.services.couponTemplates.managed(ctx, parseId(id, 'id'))).t);
+    return toTemplateType((await this.services.couponTemplates.managed(ctx, parseId(id, 'id'))).t);
   }
 
   @Mutation(() => CouponTemplateType, { description: 'Managers: create a coupon template in their scope (HQ, a region, a store)' })
@@ -48,18 +51,18 @@ export class CouponResolver {
       storeId: input.scopeStoreId == null ? null : parseId(input.scopeStoreId, 'scopeStoreId'),
       regionId: input.scopeRegionId == null ? null : parseId(input.scopeRegionId, 'scopeRegionId'),
     };
-    const t = await ctx.services.couponTemplates.create(ctx, scope, { ...toTemplateInput(input), kind: input.kind, name: input.name, budget: input.budget } as TemplateInput);
+    const t = await this.services.couponTemplates.create(ctx, scope, { ...toTemplateInput(input), kind: input.kind, name: input.name, budget: input.budget } as TemplateInput);
     return toTemplateType(t);
   }
 
   @Mutation(() => CouponTemplateType, { description: "Managers of the template's scope: edit it (not its kind or scope)" })
   async updateCouponTemplate(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateCouponTemplateInput, @Ctx() ctx: RequestContext): Promise<CouponTemplateType> {
-    return toTemplateType(await ctx.services.couponTemplates.update(ctx, parseId(id, 'id'), toTemplateInput(input)));
+    return toTemplateType(await this.services.couponTemplates.update(ctx, parseId(id, 'id'), toTemplateInput(input)));
   }
 
   @Mutation(() => IssueCouponsResultType, { description: "Managers of the template's scope: one coupon to each listed member (1–200), all or none, once per idempotency key" })
   async issueCoupons(@Arg('input') input: IssueCouponsInput, @Ctx() ctx: RequestContext): Promise<IssueCouponsResultType> {
-    return ctx.services.coupons.issue(ctx, {
+    return this.services.coupons.issue(ctx, {
       templateId: parseId(input.templateId, 'templateId'),
       memberIds: input.memberIds?.map((m) => parseId(m, 'memberIds')) ?? null,
       memberNos: input.memberNos ?? null,
@@ -70,8 +73,8 @@ export class CouponResolver {
   @Mutation(() => BuyCouponResultType, { description: 'Member: buy a coupon with points (points-to-voucher), once per idempotency key' })
   async buyCoupon(@Arg('input') input: BuyCouponInput, @Ctx() ctx: RequestContext): Promise<BuyCouponResultType> {
     const now = clock.now();
-    const { coupon, replayed } = await ctx.services.coupons.buy(ctx, { templateId: parseId(input.templateId, 'templateId'), idempotencyKey: input.idempotencyKey, otp: input.otp ?? null }, now);
-    const home = await ctx.services.members.home(ctx.requireUser());
+    const { coupon, replayed } = await this.services.coupons.buy(ctx, { templateId: parseId(input.templateId, 'templateId'), idempotencyKey: input.idempotencyKey, otp: input.otp ?? null }, now);
+    const home = await this.services.members.home(ctx.requireUser());
     return { coupon: toCouponType(coupon, now), replayed, balance: home.balance };
   }
 
@@ -82,6 +85,6 @@ export class CouponResolver {
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
   ): Promise<CouponType[]> {
     const now = clock.now();
-    return (await ctx.services.coupons.wallet(ctx, (state ?? null) as CouponState | null, first, now)).map((c) => toCouponType(c, now));
+    return (await this.services.coupons.wallet(ctx, (state ?? null) as CouponState | null, first, now)).map((c) => toCouponType(c, now));
   }
 }

@@ -7,6 +7,7 @@ import { parseId } from '../members/member.resolver';
 import type { EarningRuleRow } from './earning.service';
 import { effectiveRuleIds } from '@quanzi/shared';
 import { clock } from '../../clock';
+import type { Services } from '../../services';
 
 export enum EarningRuleKindGql { BASE_RATE = 'BASE_RATE', CATEGORY = 'CATEGORY', CAMPAIGN = 'CAMPAIGN' }
 export enum RuleScopeGql { HQ = 'HQ', REGION = 'REGION', STORE = 'STORE' }
@@ -134,10 +135,12 @@ const toRuleType = (r: EarningRuleRow): EarningRuleType => ({
 
 @Resolver()
 export class EarningResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => EarningRuleSetView, { description: 'The active rules that apply at a store (for the till preview)' })
   async earningRules(@Arg('storeId', () => ID) storeId: string, @Ctx() ctx: RequestContext): Promise<EarningRuleSetView> {
-    const store = await ctx.services.org.store(parseId(storeId, 'storeId'));
-    const set = await ctx.services.earning.ruleSet();
+    const store = await this.services.org.store(parseId(storeId, 'storeId'));
+    const set = await this.services.earning.ruleSet();
     const applies = (r: { scope: string; scopeId: string | null }): boolean =>
       r.scope === 'HQ' || (r.scope === 'REGION' && r.scopeId === String(store.regionId)) || (r.scope === 'STORE' && r.scopeId === String(store.id));
     const effective = effectiveRuleIds(set, { storeId: String(store.id), regionId: String(store.regionId) }, clock.now());
@@ -156,18 +159,18 @@ export class EarningResolver {
     description: "Managers: the earning rules, active or not, whose scope meets theirs (HQ rules, their region's, their stores'); never another region's or store's",
   })
   async earningRuleDefinitions(@Ctx() ctx: RequestContext): Promise<EarningRuleType[]> {
-    return (await ctx.services.earning.listFor(ctx)).map(toRuleType);
+    return (await this.services.earning.listFor(ctx)).map(toRuleType);
   }
 
   @Query(() => ProgramSettingsType)
   async programSettings(@Ctx() ctx: RequestContext): Promise<ProgramSettingsType> {
-    return (await ctx.services.earning.settings()) as ProgramSettingsType;
+    return (await this.services.earning.settings()) as ProgramSettingsType;
   }
 
   @Mutation(() => EarningRuleType, { description: 'Managers: add a rule within their scope (RULE_CONFLICT when an active base rate, or multiplier for the category, already holds that scope)' })
   async createEarningRule(@Arg('input') input: CreateEarningRuleInput, @Ctx() ctx: RequestContext): Promise<EarningRuleType> {
     return toRuleType(
-      await ctx.services.earning.create(ctx, { ...input, scopeId: input.scopeId == null ? null : parseId(input.scopeId, 'scopeId') }),
+      await this.services.earning.create(ctx, { ...input, scopeId: input.scopeId == null ? null : parseId(input.scopeId, 'scopeId') }),
     );
   }
 
@@ -175,21 +178,21 @@ export class EarningResolver {
     description: 'Managers in scope: edit a rule. The current version is retired and a new version (replacesId) inserted; the next purchase earns by it',
   })
   async updateEarningRule(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateEarningRuleInput, @Ctx() ctx: RequestContext): Promise<EarningRuleType> {
-    return toRuleType(await ctx.services.earning.update(ctx, parseId(id, 'id'), input));
+    return toRuleType(await this.services.earning.update(ctx, parseId(id, 'id'), input));
   }
 
   @Mutation(() => EarningRuleType, { description: 'Managers in scope: retire a rule for good (kept as history; it never applies again)' })
   async retireEarningRule(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<EarningRuleType> {
-    return toRuleType(await ctx.services.earning.retire(ctx, parseId(id, 'id')));
+    return toRuleType(await this.services.earning.retire(ctx, parseId(id, 'id')));
   }
 
   @Mutation(() => EarningRuleType, { description: 'Managers: switch a rule on or off' })
   async setEarningRuleActive(@Arg('id', () => ID) id: string, @Arg('active') active: boolean, @Ctx() ctx: RequestContext): Promise<EarningRuleType> {
-    return toRuleType(await ctx.services.earning.setActive(ctx, parseId(id, 'id'), active));
+    return toRuleType(await this.services.earning.setActive(ctx, parseId(id, 'id'), active));
   }
 
   @Mutation(() => ProgramSettingsType, { description: 'HQ manager: rounding, cap per purchase, points validity, tier period, sign-up/birthday-month/profile-completion bonuses' })
   async updateProgramSettings(@Arg('input') input: ProgramSettingsInput, @Ctx() ctx: RequestContext): Promise<ProgramSettingsType> {
-    return (await ctx.services.earning.updateSettings(ctx, input as never)) as ProgramSettingsType;
+    return (await this.services.earning.updateSettings(ctx, input as never)) as ProgramSettingsType;
   }
 }

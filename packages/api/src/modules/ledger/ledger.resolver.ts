@@ -1,6 +1,7 @@
 import { Ctx, Field, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
+import type { Services } from '../../services';
 
 @ObjectType()
 export class ExpiryRun {
@@ -19,15 +20,17 @@ export class ReconciliationIssue {
 
 @Resolver()
 export class LedgerResolver {
+  constructor(private readonly services: Services) {}
+
   @Mutation(() => ExpiryRun, { description: 'HQ manager: expire every lot that is due now (idempotent; also run by the scheduler)' })
   async runPointsExpiry(@Ctx() ctx: RequestContext): Promise<ExpiryRun> {
     await authorize(ctx, 'points.expire');
-    return ctx.services.ledger.expireDue();
+    return this.services.ledger.expireDue();
   }
 
   @Query(() => [ReconciliationIssue], { description: 'HQ manager: members whose balance ≠ Σ entries or ≠ Σ lot remainders (empty = books balance)' })
   async pointsReconciliation(@Ctx() ctx: RequestContext): Promise<ReconciliationIssue[]> {
     await authorize(ctx, 'points.reconcile');
-    return (await ctx.services.ledger.reconcile()).map((r) => ({ ...r, memberId: String(r.memberId) }));
+    return (await this.services.ledger.reconcile()).map((r) => ({ ...r, memberId: String(r.memberId) }));
   }
 }

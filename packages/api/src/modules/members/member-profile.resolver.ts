@@ -4,6 +4,7 @@ import { toStoreType } from '../org/org.resolver';
 import { parseId } from './member.resolver';
 import type { MemberProfileRow } from './member-profile.service';
 import { AgeBandGql, GenderGql, MemberProfileType, UpdateProfileInput } from './member-profile.types';
+import type { Services } from '../../services';
 
 function toProfileType(p: MemberProfileRow): MemberProfileType {
   return {
@@ -19,16 +20,18 @@ function toProfileType(p: MemberProfileRow): MemberProfileType {
 
 @Resolver(() => MemberProfileType)
 export class MemberProfileResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => MemberProfileType, { description: "The signed-in member's optional profile (gender, birthday, home store, consented location)" })
   async myProfile(@Ctx() ctx: RequestContext): Promise<MemberProfileType> {
-    return toProfileType(await ctx.services.memberProfiles.mine(ctx));
+    return toProfileType(await this.services.memberProfiles.mine(ctx));
   }
 
   @Mutation(() => MemberProfileType, {
     description: 'Members: set or clear profile fields (omitted = kept, null = cleared). A location needs consent: true and is stored coarsened to 0.01°; location: null withdraws consent and deletes it',
   })
   async updateMyProfile(@Arg('input') input: UpdateProfileInput, @Ctx() ctx: RequestContext): Promise<MemberProfileType> {
-    const row = await ctx.services.memberProfiles.update(ctx, {
+    const row = await this.services.memberProfiles.update(ctx, {
       gender: input.gender,
       birthday: input.birthday,
       homeStoreId: input.homeStoreId === undefined ? undefined : input.homeStoreId === null ? null : parseId(input.homeStoreId, 'homeStoreId'),

@@ -8,6 +8,7 @@ import type { OrgService } from '../org/org.service';
 import type { TokenService } from '../../auth/jwt';
 import type { TierService, TierRow } from '../tiers/tier.service';
 import { spendableSql } from '../ledger/ledger.service';
+import type { RateLimitService } from '../../limits/rate-limit.service';
 
 export interface MemberHome {
   id: number;
@@ -36,6 +37,7 @@ export class MemberService {
     private readonly tiers: TierService,
     private readonly org: OrgService,
     private readonly tokens: TokenService,
+    private readonly limits: RateLimitService,
   ) {}
 
   /** The signed-in member's home row (member + phone + spendable balance at `now`) in one query. */
@@ -159,7 +161,7 @@ export class MemberService {
    */
   async atTill(ctx: RequestContext, code: string, storeId: number): Promise<{ member: CodeMember; tier: TierRow; tillTicket: string }> {
     const staffId = await authorize(ctx, 'till.lookup', await this.org.storeTarget(storeId));
-    const { member, step } = await ctx.services.limits.guard('member-code', { userId: staffId, storeId }, () => this.verifyCode(code));
+    const { member, step } = await this.limits.guard('member-code', { userId: staffId, storeId }, () => this.verifyCode(code));
     const tillTicket = await this.tokens.signTillTicket({ memberId: member.id, memberNo: member.memberNo, step, storeId, staffId });
     return { member, tier: await this.tiers.byId(member.tierId), tillTicket };
   }

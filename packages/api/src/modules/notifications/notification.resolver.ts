@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
+import type { Services } from '../../services';
 
 export enum NotificationDeliveryGql { PENDING = 'PENDING', WECHAT = 'WECHAT', IN_APP = 'IN_APP' }
 registerEnumType(NotificationDeliveryGql, { name: 'NotificationDelivery', description: 'PENDING: queued for WeChat; WECHAT: sent as a subscribe message; IN_APP: in the app only' });
@@ -31,32 +32,34 @@ export class SubscribeConsentType {
 
 @Resolver()
 export class NotificationResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => [NotificationType], { description: "The signed-in member's inbox, newest first" })
   async myNotifications(@Ctx() ctx: RequestContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number): Promise<NotificationType[]> {
-    const me = await ctx.services.clubs.me(ctx);
-    return (await ctx.services.notifications.list(me.memberId, first)).map((n) => ({ ...n, id: String(n.id), delivery: n.delivery as NotificationDeliveryGql }));
+    const me = await this.services.clubs.me(ctx);
+    return (await this.services.notifications.list(me.memberId, first)).map((n) => ({ ...n, id: String(n.id), delivery: n.delivery as NotificationDeliveryGql }));
   }
 
   @Query(() => Int, { description: "How many of the signed-in member's notifications are unread" })
   async myUnreadNotificationCount(@Ctx() ctx: RequestContext): Promise<number> {
-    const me = await ctx.services.clubs.me(ctx);
-    return ctx.services.notifications.unreadCount(me.memberId);
+    const me = await this.services.clubs.me(ctx);
+    return this.services.notifications.unreadCount(me.memberId);
   }
 
   @Mutation(() => NotificationType, { description: 'Marks one of the signed-in member’s notifications read (idempotent)' })
   async markNotificationRead(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<NotificationType> {
-    const me = await ctx.services.clubs.me(ctx);
-    const n = await ctx.services.notifications.markRead(me.memberId, id);
+    const me = await this.services.clubs.me(ctx);
+    const n = await this.services.notifications.markRead(me.memberId, id);
     return { ...n, id: String(n.id), delivery: n.delivery as NotificationDeliveryGql };
   }
 
   @Query(() => [SubscribeTemplateType], { description: 'The templates the mini-program asks members to accept' })
   subscribeTemplates(@Ctx() ctx: RequestContext): SubscribeTemplateType[] {
-    return ctx.services.notifications.templateIds();
+    return this.services.notifications.templateIds();
   }
 
   @Mutation(() => [SubscribeConsentType], { description: 'The member accepted these templates in wx.requestSubscribeMessage (each acceptance = one message)' })
   async recordSubscribeConsent(@Arg('templateIds', () => [String]) templateIds: string[], @Ctx() ctx: RequestContext): Promise<SubscribeConsentType[]> {
-    return ctx.services.notifications.recordConsent(ctx, templateIds);
+    return this.services.notifications.recordConsent(ctx, templateIds);
   }
 }

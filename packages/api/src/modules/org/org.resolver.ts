@@ -4,6 +4,7 @@ import type { RequestContext } from '../../context';
 import { allows } from '../../auth/authz';
 import { parseId } from '../members/member.resolver';
 import type { RegionRow, StoreRow } from './org.service';
+import type { Services } from '../../services';
 
 export enum RoleGql { STAFF = 'STAFF', ORGANIZER = 'ORGANIZER', MANAGER = 'MANAGER' }
 export enum RoleScopeGql { STORE = 'STORE', REGION = 'REGION', HQ = 'HQ' }
@@ -69,9 +70,9 @@ export const toStoreType = (s: StoreRow): StoreType => ({ id: String(s.id), code
 const toRegionType = (r: RegionRow): RegionType => ({ id: String(r.id), code: r.code, name: r.name });
 
 /** The viewer: roles and the stores whose till they may operate. */
-export async function viewerOf(ctx: RequestContext, userId: number): Promise<Viewer> {
-  const grants = await ctx.services.users.rolesOf(userId);
-  const stores = await ctx.services.org.stores();
+export async function viewerOf(s: Pick<Services, 'users' | 'org'>, userId: number): Promise<Viewer> {
+  const grants = await s.users.rolesOf(userId);
+  const stores = await s.org.stores();
   return {
     userId: String(userId),
     roles: grants.map((g) => ({ role: g.role as RoleGql, scope: g.scope as RoleScopeGql, storeId: g.storeId === null ? null : String(g.storeId), regionId: g.regionId === null ? null : String(g.regionId) })),
@@ -81,34 +82,36 @@ export async function viewerOf(ctx: RequestContext, userId: number): Promise<Vie
 
 @Resolver()
 export class OrgResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => Viewer, { nullable: true, description: 'null when signed out' })
   async viewer(@Ctx() ctx: RequestContext): Promise<Viewer | null> {
-    return ctx.userId === null ? null : viewerOf(ctx, ctx.userId);
+    return ctx.userId === null ? null : viewerOf(this.services, ctx.userId);
   }
 
   @Query(() => [RegionType])
   async regions(@Ctx() ctx: RequestContext): Promise<RegionType[]> {
-    return (await ctx.services.org.regions()).map(toRegionType);
+    return (await this.services.org.regions()).map(toRegionType);
   }
 
   @Query(() => [StoreType])
   async stores(@Ctx() ctx: RequestContext, @Arg('regionId', () => ID, { nullable: true }) regionId?: string | null): Promise<StoreType[]> {
-    return (await ctx.services.org.stores(regionId == null ? undefined : parseId(regionId, 'regionId'))).map(toStoreType);
+    return (await this.services.org.stores(regionId == null ? undefined : parseId(regionId, 'regionId'))).map(toStoreType);
   }
 
   @Mutation(() => RegionType, { description: 'HQ manager' })
   async createRegion(@Arg('input') input: CreateRegionInput, @Ctx() ctx: RequestContext): Promise<RegionType> {
-    return toRegionType(await ctx.services.org.createRegion(ctx, input));
+    return toRegionType(await this.services.org.createRegion(ctx, input));
   }
 
   @Mutation(() => StoreType, { description: 'HQ manager' })
   async createStore(@Arg('input') input: CreateStoreInput, @Ctx() ctx: RequestContext): Promise<StoreType> {
-    return toStoreType(await ctx.services.org.createStore(ctx, { ...input, regionId: parseId(input.regionId, 'regionId') }));
+    return toStoreType(await this.services.org.createStore(ctx, { ...input, regionId: parseId(input.regionId, 'regionId') }));
   }
 
   @Mutation(() => RoleAssignment, { description: 'Managers grant staff/organizer roles in their scope; HQ managers grant manager roles' })
   async assignRole(@Arg('input') input: AssignRoleInput, @Ctx() ctx: RequestContext): Promise<RoleAssignment> {
-    const g = await ctx.services.users.assignRole(ctx, {
+    const g = await this.services.users.assignRole(ctx, {
       userId: parseId(input.userId, 'userId'),
       role: input.role,
       scope: input.scope,

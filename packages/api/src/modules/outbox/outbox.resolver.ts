@@ -4,6 +4,7 @@ import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { parseId } from '../members/member.resolver';
 import type { DeadLetterRow } from './outbox-retention.service';
+import type { Services } from '../../services';
 
 @ObjectType('OutboxDeadLetter', { description: 'Background work (a subscribe message, a reward fulfilment…) that ran out of attempts' })
 export class DeadLetterType {
@@ -29,23 +30,25 @@ const toType = (r: DeadLetterRow): DeadLetterType => ({ ...r, id: String(r.id), 
 
 @Resolver()
 export class OutboxResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => [DeadLetterType], { description: 'HQ manager: dead letters, the most recently failed first (acknowledged ones only with includeAcknowledged)' })
   async outboxDeadLetters(
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Arg('includeAcknowledged', { defaultValue: false }) includeAcknowledged: boolean,
   ): Promise<DeadLetterType[]> {
-    return (await ctx.services.outboxRetention.deadLetters(ctx, { first, includeAcknowledged })).map(toType);
+    return (await this.services.outboxRetention.deadLetters(ctx, { first, includeAcknowledged })).map(toType);
   }
 
   @Mutation(() => DeadLetterType, { description: 'HQ manager: acknowledge a dead letter (idempotent); retention deletes it OUTBOX_RETENTION_DAYS later' })
   async acknowledgeDeadLetter(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<DeadLetterType> {
-    return toType(await ctx.services.outboxRetention.acknowledge(ctx, parseId(id, 'id')));
+    return toType(await this.services.outboxRetention.acknowledge(ctx, parseId(id, 'id')));
   }
 
   @Mutation(() => OutboxRetentionRun, { description: 'HQ manager: delete delivered outbox rows and acknowledged dead letters past retention now (also on a timer)' })
   async runOutboxRetention(@Ctx() ctx: RequestContext): Promise<OutboxRetentionRun> {
     await authorize(ctx, 'outbox.manage');
-    return ctx.services.outboxRetention.purge();
+    return this.services.outboxRetention.purge();
   }
 }

@@ -4,6 +4,7 @@ import type { RequestContext } from '../../context';
 import { parseId } from '../members/member.resolver';
 import { PayAnomalyKind } from './pay-anomaly.entity';
 import type { PayAnomalyRow } from './pay-anomaly.service';
+import type { Services } from '../../services';
 
 registerEnumType(PayAnomalyKind, { name: 'PayAnomalyKind', description: 'How a verified WeChat Pay message contradicted our order' });
 
@@ -35,17 +36,19 @@ const toType = (a: PayAnomalyRow): PayAnomalyType => ({
 
 @Resolver()
 export class PayAnomalyResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => [PayAnomalyType], { description: 'HQ manager: WeChat Pay anomalies, newest first (resolved: true/false filters; omitted lists all)' })
   async payAnomalies(
     @Ctx() ctx: RequestContext,
     @Arg('resolved', () => Boolean, { nullable: true }) resolved: boolean | null,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
   ): Promise<PayAnomalyType[]> {
-    return (await ctx.services.payAnomalies.list(ctx, resolved ?? null, first)).map(toType);
+    return (await this.services.payAnomalies.list(ctx, resolved ?? null, first)).map(toType);
   }
 
   @Mutation(() => PayAnomalyType, { description: 'HQ manager: mark an anomaly resolved, with what was done (CONFLICT when already resolved)' })
   async resolvePayAnomaly(@Arg('id', () => ID) id: string, @Arg('note') note: string, @Ctx() ctx: RequestContext): Promise<PayAnomalyType> {
-    return toType(await ctx.services.payAnomalies.resolve(ctx, parseId(id, 'id'), note));
+    return toType(await this.services.payAnomalies.resolve(ctx, parseId(id, 'id'), note));
   }
 }

@@ -8,6 +8,7 @@ import { PurchaseLineInput } from '../purchases/purchase.resolver';
 import type { PayOrderRow, RefundRow } from './payment.service';
 import { PayOrderListService, type ScopedPayOrderRow } from './pay-order-list.service';
 import { PayOrderState, PayRefundStatus } from './payment.entity';
+import type { Services } from '../../services';
 
 registerEnumType(PayOrderState, {
   name: 'PayOrderState',
@@ -130,39 +131,41 @@ const lines = (l?: PurchaseLineInput[] | null) => l?.map((x) => ({ category: x.c
 
 @Resolver()
 export class PaymentResolver {
+  constructor(private readonly services: Services) {}
+
   @Mutation(() => PaymentIntent, { description: 'Member: pay at a store in the mini-program (JSAPI prepay → wx.requestPayment)' })
   async createPayment(@Arg('input') input: CreatePaymentInput, @Ctx() ctx: RequestContext): Promise<PaymentIntent> {
-    const r = await ctx.services.payments.createOrder(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), lines: lines(input.lines) });
+    const r = await this.services.payments.createOrder(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), lines: lines(input.lines) });
     return { ...r, order: toOrderType(r.order) };
   }
 
   @Mutation(() => PayOrderType, { description: 'Staff: create an order at the till for the member to pay by scanning its code' })
   async createTillOrder(@Arg('input') input: CreatePaymentInput, @Ctx() ctx: RequestContext): Promise<PayOrderType> {
-    return toOrderType(await ctx.services.payments.createTillOrder(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), lines: lines(input.lines) }));
+    return toOrderType(await this.services.payments.createTillOrder(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), lines: lines(input.lines) }));
   }
 
   @Query(() => WxaCode, {
     description: "Staff/manager of the order's store: the mini-program code to show at the till for a pending till order (WECHAT_UNAVAILABLE when WeChat fails: show the order number instead)",
   })
   async tillOrderCode(@Arg('outTradeNo') outTradeNo: string, @Ctx() ctx: RequestContext): Promise<WxaCode> {
-    const c = await ctx.services.payments.tillOrderCode(ctx, outTradeNo);
+    const c = await this.services.payments.tillOrderCode(ctx, outTradeNo);
     return { scene: c.scene, page: c.page, dataUrl: c.dataUrl };
   }
 
   @Mutation(() => PaymentIntent, { description: "Member: pay a till order (the scanned code's scene is its outTradeNo)" })
   async payTillOrder(@Arg('outTradeNo') outTradeNo: string, @Ctx() ctx: RequestContext): Promise<PaymentIntent> {
-    const r = await ctx.services.payments.payTillOrder(ctx, outTradeNo);
+    const r = await this.services.payments.payTillOrder(ctx, outTradeNo);
     return { ...r, order: toOrderType(r.order) };
   }
 
   @Query(() => PayOrderType, { description: 'An order, for its payer or the staff of its store (poll after paying)' })
   async payOrder(@Arg('outTradeNo') outTradeNo: string, @Ctx() ctx: RequestContext): Promise<PayOrderType> {
-    return toOrderType(await ctx.services.payments.orderFor(ctx, outTradeNo));
+    return toOrderType(await this.services.payments.orderFor(ctx, outTradeNo));
   }
 
   @Query(() => [PayOrderType], { description: "Member: the signed-in member's orders, newest first" })
   async myOrders(@Ctx() ctx: RequestContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number): Promise<PayOrderType[]> {
-    return (await ctx.services.payments.myOrders(ctx, first, null)).map(toOrderType);
+    return (await this.services.payments.myOrders(ctx, first, null)).map(toOrderType);
   }
 
   @Query(() => ScopedPayOrderPage, { description: 'Staff and managers: the WeChat Pay orders of the stores they may refund at (pay.refund), newest first, with their refunds' })
@@ -173,7 +176,7 @@ export class PaymentResolver {
     @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
   ): Promise<ScopedPayOrderPage> {
     const f = filter ?? {};
-    const page = await new PayOrderListService(ctx.services.db, ctx.services.org).list(
+    const page = await new PayOrderListService(this.services.db, this.services.org).list(
       ctx,
       { state: f.state ?? null, storeId: f.storeId == null ? null : parseId(f.storeId, 'storeId'), outTradeNo: f.outTradeNo ?? null },
       first,
@@ -184,12 +187,12 @@ export class PaymentResolver {
 
   @Mutation(() => PayRefundType, { description: 'Staff/manager of the store: refund a paid order fully or partly; points are reversed proportionally when WeChat confirms' })
   async refundPayment(@Arg('input') input: RefundPaymentInput, @Ctx() ctx: RequestContext): Promise<PayRefundType> {
-    return toRefundType(await ctx.services.payments.refund(ctx, input));
+    return toRefundType(await this.services.payments.refund(ctx, input));
   }
 
   @Mutation(() => PaymentRecoveryRun, { description: 'HQ manager: query unpaid orders now (also runs on a timer)' })
   async runPaymentRecovery(@Ctx() ctx: RequestContext): Promise<PaymentRecoveryRun> {
     await authorize(ctx, 'pay.recover');
-    return ctx.services.payments.recover();
+    return this.services.payments.recover();
   }
 }

@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsInt, IsOptional, Length, Matches, Max, Mi
 import { DateTimeISOResolver } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
 import { parseId } from '../members/member.resolver';
+import type { Services } from '../../services';
 
 @InputType()
 export class PurchaseLineInput {
@@ -74,20 +75,22 @@ export class TillOperation {
 
 @Resolver()
 export class PurchaseResolver {
+  constructor(private readonly services: Services) {}
+
   @Mutation(() => PurchaseReceipt, { description: 'Staff: record an offline purchase for a scanned member code and credit its points' })
   async recordPurchase(@Arg('input') input: RecordPurchaseInput, @Ctx() ctx: RequestContext): Promise<PurchaseReceipt> {
-    const r = await ctx.services.purchases.recordPurchase(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), lines: input.lines.map((l) => ({ category: l.category, amountFen: l.amountFen })) });
+    const r = await this.services.purchases.recordPurchase(ctx, { ...input, storeId: parseId(input.storeId, 'storeId'), lines: input.lines.map((l) => ({ category: l.category, amountFen: l.amountFen })) });
     return { ...r, id: String(r.id) };
   }
 
   @Mutation(() => RedemptionReceipt, { description: 'Staff: deduct points at the till' })
   async redeemPoints(@Arg('input') input: RedeemPointsInput, @Ctx() ctx: RequestContext): Promise<RedemptionReceipt> {
-    const r = await ctx.services.purchases.redeemPoints(ctx, { ...input, storeId: parseId(input.storeId, 'storeId') });
+    const r = await this.services.purchases.redeemPoints(ctx, { ...input, storeId: parseId(input.storeId, 'storeId') });
     return { ...r, id: String(r.id) };
   }
 
   @Query(() => [TillOperation], { description: "Staff: this till's latest operations" })
   async tillOperations(@Arg('storeId', () => ID) storeId: string, @Arg('first', () => Int, { defaultValue: 10 }) first: number, @Ctx() ctx: RequestContext): Promise<TillOperation[]> {
-    return ctx.services.purchases.tillOperations(ctx, parseId(storeId, 'storeId'), first);
+    return this.services.purchases.tillOperations(ctx, parseId(storeId, 'storeId'), first);
   }
 }

@@ -16,6 +16,7 @@ import { consumeCodeStep, replayOrThrow, type TillIdentifier, type TillIdentity 
 export type { TillIdentity } from './till-identity';
 import type { OrgService } from '../org/org.service';
 import type { PurchaseAccrual } from './purchase-accrual';
+import type { RateLimitService } from '../../limits/rate-limit.service';
 
 export interface RecordPurchaseInput extends TillIdentity {
   storeId: number;
@@ -56,6 +57,7 @@ export class PurchaseService {
     private readonly accrual: PurchaseAccrual,
     private readonly org: OrgService,
     private readonly log: Logger,
+    private readonly limits: RateLimitService,
   ) {}
 
   /**
@@ -183,7 +185,7 @@ export class PurchaseService {
 
   /** The coupon to apply to a purchase, checked (nothing changes): its id and the discount on `basketFen`. */
   private async couponFor(ctx: RequestContext, code: string, memberId: number, store: { id: number; regionId: number }, staffId: number, basketFen: number, now: Date): Promise<{ id: number; discountFen: number }> {
-    const { row, reward } = await ctx.services.limits.guard('voucher-code', { userId: staffId, storeId: store.id }, () => voucherByCode(this.db.q, code));
+    const { row, reward } = await this.limits.guard('voucher-code', { userId: staffId, storeId: store.id }, () => voucherByCode(this.db.q, code));
     if (reward.kind !== 'COUPON') throw new AppError(ErrorCode.VOUCHER_INVALID, 'Not a coupon: use the voucher at the till (useVoucher)');
     if (row.memberId !== memberId) throw new AppError(ErrorCode.VOUCHER_NOT_OWNER, "This coupon is another member's");
     const { discountFen } = checkVoucherUse(row, reward, store, basketFen, now);

@@ -20,6 +20,7 @@ import {
   StoreRatingSummaryType,
 } from './rating.types';
 import { DateTimeISOResolver } from 'graphql-scalars';
+import type { Services } from '../../services';
 
 const optId = (v: string | null | undefined, field: string): number | null => (v == null ? null : parseId(v, field));
 
@@ -39,9 +40,11 @@ const toManager = (r: ManagerRatingRow): ServiceRatingType => ({
 
 @Resolver()
 export class RatingResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => [PendingRatingType], { description: "The signed-in member's operations still open for rating (within 24 hours, not rated), newest first, at most 20" })
   async myPendingRatings(@Ctx() ctx: RequestContext): Promise<PendingRatingType[]> {
-    return (await ctx.services.ratings.pending(ctx)).map((o) => ({
+    return (await this.services.ratings.pending(ctx)).map((o) => ({
       kind: o.kind as RatedOperationKindColumn,
       operationId: String(o.id),
       summary: o.summary,
@@ -64,7 +67,7 @@ export class RatingResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<MyRatingType> {
     if (typeof comment === 'string' && comment.length > 2000) throw badInput('comment: at most 200 characters', 'comment');
-    return toMine(await ctx.services.ratings.rate(ctx, kind, parseId(operationId, 'operationId'), stars, comment ?? null));
+    return toMine(await this.services.ratings.rate(ctx, kind, parseId(operationId, 'operationId'), stars, comment ?? null));
   }
 
   @Query(() => [MyRatingType], { description: "The signed-in member's own ratings, newest first" })
@@ -73,19 +76,19 @@ export class RatingResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('offset', () => Int, { defaultValue: 0 }) offset: number,
   ): Promise<MyRatingType[]> {
-    const memberId = await ctx.services.ratings.memberOf(ctx);
-    return (await ctx.services.ratings.history(memberId, first, offset)).map(toMine);
+    const memberId = await this.services.ratings.memberOf(ctx);
+    return (await this.services.ratings.history(memberId, first, offset)).map(toMine);
   }
 
   @Query(() => RatingSettingsType, { description: 'Rating settings (signed-in users)' })
   async ratingSettings(@Ctx() ctx: RequestContext): Promise<RatingSettingsType> {
     ctx.requireUser();
-    return { bonusPoints: await ctx.services.ratings.bonusPoints() };
+    return { bonusPoints: await this.services.ratings.bonusPoints() };
   }
 
   @Mutation(() => RatingSettingsType, { description: 'HQ manager: points for rating a service, 0–1000 (0 = none); audited' })
   async updateRatingSettings(@Arg('bonusPoints', () => Int) bonusPoints: number, @Ctx() ctx: RequestContext): Promise<RatingSettingsType> {
-    return { bonusPoints: await ctx.services.ratings.updateBonusPoints(ctx, bonusPoints) };
+    return { bonusPoints: await this.services.ratings.updateBonusPoints(ctx, bonusPoints) };
   }
 
   @Query(() => [StoreRatingSummaryType], { description: "Manager: ratings per store in the manager's scope over the range (default: the last 30 days; at most 3 years)" })
@@ -94,7 +97,7 @@ export class RatingResolver {
     @Arg('since', () => DateTimeISOResolver, { nullable: true }) since: Date | null,
     @Arg('until', () => DateTimeISOResolver, { nullable: true }) until: Date | null,
   ): Promise<StoreRatingSummaryType[]> {
-    const rows = await ctx.services.ratingReports.byStore(ctx, ratingRange(since, until, clock.now()));
+    const rows = await this.services.ratingReports.byStore(ctx, ratingRange(since, until, clock.now()));
     return rows.map((r) => ({ ...r, storeId: r.storeId === null ? null : String(r.storeId) }));
   }
 
@@ -105,7 +108,7 @@ export class RatingResolver {
     @Arg('since', () => DateTimeISOResolver, { nullable: true }) since: Date | null,
     @Arg('until', () => DateTimeISOResolver, { nullable: true }) until: Date | null,
   ): Promise<StaffRatingSummaryType[]> {
-    const rows = await ctx.services.ratingReports.byStaff(ctx, parseId(storeId, 'storeId'), ratingRange(since, until, clock.now()));
+    const rows = await this.services.ratingReports.byStaff(ctx, parseId(storeId, 'storeId'), ratingRange(since, until, clock.now()));
     return rows.map((r) => ({ ...r, staffUserId: r.staffUserId === null ? null : String(r.staffUserId) }));
   }
 
@@ -122,32 +125,34 @@ export class RatingResolver {
       lowOnly: filter?.lowOnly ?? null,
       followUp: filter?.followUp ?? null,
     };
-    const page = await ctx.services.ratingReports.list(ctx, f, ratingRange(filter?.since, filter?.until, clock.now()), first, offset);
+    const page = await this.services.ratingReports.list(ctx, f, ratingRange(filter?.since, filter?.until, clock.now()), first, offset);
     return { total: page.total, items: page.items.map(toManager) };
   }
 
   @Query(() => ServiceRatingType, { description: "Manager: one rating in scope (the low-rating notice's link)" })
   async serviceRating(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ServiceRatingType> {
-    return toManager(await ctx.services.ratingReports.get(ctx, parseId(id, 'id')));
+    return toManager(await this.services.ratingReports.get(ctx, parseId(id, 'id')));
   }
 
   @Mutation(() => ServiceRatingType, { description: 'Manager: take on a 1–2 star rating in scope (OPEN → ACKNOWLEDGED; CONFLICT otherwise)' })
   async acknowledgeRating(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ServiceRatingType> {
-    return toManager(await ctx.services.ratingReports.acknowledge(ctx, parseId(id, 'id')));
+    return toManager(await this.services.ratingReports.acknowledge(ctx, parseId(id, 'id')));
   }
 
   @Mutation(() => ServiceRatingType, { description: 'Manager: resolve a 1–2 star rating in scope with a note (1–500 characters: what was done); once' })
   async resolveRating(@Arg('id', () => ID) id: string, @Arg('note') note: string, @Ctx() ctx: RequestContext): Promise<ServiceRatingType> {
     if (typeof note === 'string' && note.length > 5000) throw badInput('note: 1–500 characters', 'note');
-    return toManager(await ctx.services.ratingReports.resolve(ctx, parseId(id, 'id'), note));
+    return toManager(await this.services.ratingReports.resolve(ctx, parseId(id, 'id'), note));
   }
 }
 
 /** Ratings feed the member's profile: `me { ratingStats }`. */
 @Resolver(() => MemberType)
 export class MemberRatingResolver {
+  constructor(private readonly services: Services) {}
+
   @FieldResolver(() => RatingStatsType, { description: 'The ratings this member gave: how many, the average, the distribution' })
   async ratingStats(@Root() m: MemberType, @Ctx() ctx: RequestContext): Promise<RatingStatsType> {
-    return ctx.services.ratings.stats(m.home.id);
+    return this.services.ratings.stats(m.home.id);
   }
 }

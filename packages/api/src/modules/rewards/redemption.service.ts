@@ -51,6 +51,7 @@ import type { OtpSender } from './otp-sender';
 import { checkVoucherUse, takeVoucher, voucherByCode, voucherWindow } from './voucher-take';
 import { FULFIL_TOPIC, REDEMPTION_SELECT, redemptionById, toRedemption, type RedemptionRow } from './redemption.rows';
 import type { RewardRow, RewardService } from './reward.service';
+import type { RateLimitService } from '../../limits/rate-limit.service';
 
 export interface RedeemInput {
   rewardId: number;
@@ -114,6 +115,7 @@ export class RedemptionService {
     private readonly rewards: RewardService,
     private readonly tiers: TierService,
     private readonly org: OrgService,
+    private readonly limits: RateLimitService,
     private readonly otpSender: OtpSender,
     private readonly canFulfil: (provider: string) => boolean,
     private readonly log: Logger,
@@ -188,7 +190,7 @@ export class RedemptionService {
    */
   async requestOtp(ctx: RequestContext, rewardId: number, target: string | null, now = clock.now()): Promise<OtpTicket> {
     const me = await this.me(ctx);
-    const { limits } = ctx.services;
+    const { limits } = this;
     await limits.hit(limits.otpPerIp, ctx.ip, now.getTime());
     await limits.hit(limits.otpPerMember, me.memberId, now.getTime());
     return this.sendOtp(me, rewardId, target, null, now);
@@ -362,7 +364,7 @@ export class RedemptionService {
   async voucher(ctx: RequestContext, code: string, storeId: number): Promise<{ redemption: RedemptionRow; reward: RewardRow; usableHere: boolean }> {
     const store = await this.org.store(storeId);
     const staffId = await authorize(ctx, 'voucher.use', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
-    const v = await ctx.services.limits.guard('voucher-code', { userId: staffId, storeId }, () => this.byVoucherCode(code));
+    const v = await this.limits.guard('voucher-code', { userId: staffId, storeId }, () => this.byVoucherCode(code));
     let usableHere = true;
     try {
       checkVoucherUse(v.row, v.reward, store, null, clock.now());
@@ -382,7 +384,7 @@ export class RedemptionService {
     const store = await this.org.store(storeId);
     const staffId = await authorize(ctx, 'voucher.use', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
     if (spendFen !== null && (!Number.isSafeInteger(spendFen) || spendFen < 0 || spendFen > 100_000_000)) throw badInput('spendFen must be 0–100000000', 'spendFen');
-    const { row, reward } = await ctx.services.limits.guard('voucher-code', { userId: staffId, storeId: store.id }, () => this.byVoucherCode(code));
+    const { row, reward } = await this.limits.guard('voucher-code', { userId: staffId, storeId: store.id }, () => this.byVoucherCode(code));
     const { discountFen } = checkVoucherUse(row, reward, store, spendFen, now);
     const q = this.db.q;
     const u = await q.run(

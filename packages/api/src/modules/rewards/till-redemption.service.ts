@@ -16,6 +16,7 @@ import type { OrgService } from '../org/org.service';
 import type { TillIdentifier, TillIdentity } from '../purchases/till-identity';
 import type { RedemptionRow } from './redemption.rows';
 import type { OtpTicket, RedeemInput, RedemptionService } from './redemption.service';
+import type { RateLimitService } from '../../limits/rate-limit.service';
 
 export interface TillRedeemInput extends TillIdentity, RedeemInput { storeId: number }
 export interface TillOtpInput extends TillIdentity { storeId: number; rewardId: number; target?: string | null }
@@ -28,6 +29,7 @@ export class TillRedemptionService {
     private readonly org: OrgService,
     private readonly till: TillIdentifier,
     private readonly redemptions: RedemptionService,
+    private readonly limits: RateLimitService,
   ) {}
 
   /**
@@ -68,7 +70,7 @@ export class TillRedemptionService {
     const who = await this.till.identify(input, store.id, staffId);
     const { member } = await this.till.verify(who, now);
     // Each code is an SMS to the member's phone: one budget per member, whoever asks.
-    await ctx.services.limits.hit(ctx.services.limits.otpPerMember, member.id, now.getTime());
+    await this.limits.hit(this.limits.otpPerMember, member.id, now.getTime());
     return this.redemptions.sendOtp(await this.redemptions.memberById(member.id), input.rewardId, input.target ?? null, store.name, now);
   }
 

@@ -3,6 +3,7 @@ import { IsInt, IsOptional, Length, Matches, Max, Min } from 'class-validator';
 import type { RequestContext } from '../../context';
 import { TierType } from '../members/member.types';
 import type { TierRow } from './tier.service';
+import type { Services } from '../../services';
 
 export function toTierType(t: TierRow): TierType {
   return Object.assign(new TierType(), { id: t.id, code: t.code, name: t.name, rank: t.rank, thresholdFen: t.thresholdFen, multiplierPct: t.multiplierPct, benefits: t.benefits });
@@ -20,13 +21,15 @@ export class TierInput {
 
 @Resolver()
 export class TierResolver {
+  constructor(private readonly services: Services) {}
+
   @Query(() => [TierType], { description: 'Every tier, by rank' })
   async tiers(@Ctx() ctx: RequestContext): Promise<TierType[]> {
-    return (await ctx.services.tiers.list()).map(toTierType);
+    return (await this.services.tiers.list()).map(toTierType);
   }
 
   @Mutation(() => TierType, { description: 'HQ manager: create or update a tier by code' })
   async upsertTier(@Arg('input') input: TierInput, @Ctx() ctx: RequestContext): Promise<TierType> {
-    return toTierType(await ctx.services.tiers.upsert(ctx, input));
+    return toTierType(await this.services.tiers.upsert(ctx, input));
   }
 }

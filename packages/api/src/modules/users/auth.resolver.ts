@@ -4,6 +4,7 @@ import { MemberType } from '../members/member.types';
 import { toMemberType } from '../members/member.resolver';
 import { Viewer, viewerOf } from '../org/org.resolver';
 import { ReferralOutcomeType } from '../referrals/referral.types';
+import type { Services } from '../../services';
 
 @ObjectType()
 export class AuthPayload {
@@ -17,6 +18,8 @@ export class AuthPayload {
 
 @Resolver()
 export class AuthResolver {
+  constructor(private readonly services: Services) {}
+
   @Mutation(() => AuthPayload, { description: 'Sign in with a wx.login code (F1); creates the member on first sign-in' })
   async login(
     @Arg('code') code: string,
@@ -24,8 +27,8 @@ export class AuthResolver {
     invite: string | null,
     @Ctx() ctx: RequestContext,
   ): Promise<AuthPayload> {
-    const { limits } = ctx.services;
-    const { token, userId, created, referral } = await ctx.services.users.login(
+    const { limits } = this.services;
+    const { token, userId, created, referral } = await this.services.users.login(
       code,
       'MINIPROGRAM',
       {
@@ -36,13 +39,13 @@ export class AuthResolver {
     );
     // The birthday-month bonus when due (F4): a returning member signing in during their birthday month. A failure
     // never fails the sign-in (the daily job pays it instead).
-    if (!created) await ctx.services.birthdayBonus.forUser(userId).catch((e: Error) => ctx.services.log.error({ userId, err: e.message }, 'birthday bonus at sign-in failed'));
-    return { token, created, referral, viewer: await viewerOf(ctx, userId), member: toMemberType(await ctx.services.members.home(userId)) };
+    if (!created) await this.services.birthdayBonus.forUser(userId).catch((e: Error) => this.services.log.error({ userId, err: e.message }, 'birthday bonus at sign-in failed'));
+    return { token, created, referral, viewer: await viewerOf(this.services, userId), member: toMemberType(await this.services.members.home(userId)) };
   }
 
   @Mutation(() => MemberType, { description: 'Bind the phone number from a getPhoneNumber button code' })
   async bindPhone(@Arg('code') code: string, @Ctx() ctx: RequestContext): Promise<MemberType> {
-    await ctx.services.users.bindPhone(ctx, code);
-    return toMemberType(await ctx.services.members.home(ctx.requireUser()));
+    await this.services.users.bindPhone(ctx, code);
+    return toMemberType(await this.services.members.home(ctx.requireUser()));
   }
 }
