@@ -113,7 +113,9 @@ if (ahead && !which('faketime')) {
 
 const db = await findDatabase();
 log(`database server: ${db.url.replace(/\/\/([^:@]+):[^@]*@/, '//$1:***@')}`);
-const pnpmArgs = ['-r', '--workspace-concurrency=1', '--if-present', ...(ahead ? ['--filter', '!@quanzi/tests'] : []), 'run', 'test', ...(args.length ? ['--', ...args] : [])];
+// The clock-ahead pass has no browser journey, so two packages run at once (the API's suites wait on MariaDB while
+// the mini-program's and console's use the CPU): it keeps CI's two passes within its time limit.
+const pnpmArgs = ['-r', `--workspace-concurrency=${ahead ? 2 : 1}`, ...(ahead ? ['--no-sort'] : []), '--if-present', ...(ahead ? ['--filter', '!@quanzi/tests'] : []), 'run', 'test', ...(args.length ? ['--', ...args] : [])];
 if (ahead) log(`clock ${aheadDays} days ahead (faketime): every suite but the browser journeys`);
 const res = ahead
   ? spawnSync('faketime', ['-f', `+${aheadDays}d`, 'pnpm', ...pnpmArgs], {
