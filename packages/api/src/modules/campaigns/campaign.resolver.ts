@@ -131,7 +131,7 @@ export class CampaignResolver {
   @Query(() => CampaignReportType, { description: "Managers of the campaign's scope: treated vs holdout over the response window, with the uplift and its 95 % interval" })
   async campaignReport(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignReportType> {
     const { c } = await ctx.services.campaigns.managed(ctx, parseId(id, 'id'));
-    return campaignReport(ctx.services.db, c, clock.now());
+    return campaignReport(ctx.services.reports, c, clock.now());
   }
 
   @Mutation(() => TargetedCampaignType, { description: 'Managers of the scope: a new DRAFT campaign (an empty segment or a bad condition is BAD_USER_INPUT)' })
