@@ -29,3 +29,6 @@ import { Db } from './sql';
 export function reportsDb(orm: MikroORM, database: Config['database'], primary: Db): Db {
   return database.kind !== 'sqlite' && database.replicaUrls?.length ? new Db(orm, 'replica') : primary;
 }
+
+/** Appended to the GraphQL descriptions of the queries served by `reports`. */
+export const REPLICA_LAG_DOC = 'Served by a read replica when DATABASE_REPLICA_URL is set: may trail the till by seconds.';

@@ -24,6 +24,7 @@ import {
   type SegmentConditionType,
   type SegmentFieldGql,
 } from './campaign.types';
+import { REPLICA_LAG_DOC } from '../../db/read-routing';
 
 const optId = (v: string | null | undefined, field: string): number | null => (v == null ? null : parseId(v, field));
 
@@ -128,7 +129,7 @@ export class CampaignResolver {
     return { ...(await ctx.services.campaigns.progress(t.row.id)), complete: t.row.materialisedAt !== null };
   }
 
-  @Query(() => CampaignReportType, { description: "Managers of the campaign's scope: treated vs holdout over the response window, with the uplift and its 95 % interval" })
+  @Query(() => CampaignReportType, { description: `Managers of the campaign's scope: treated vs holdout over the response window, with the uplift and its 95 % interval. ${REPLICA_LAG_DOC}` })
   async campaignReport(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignReportType> {
     const { c } = await ctx.services.campaigns.managed(ctx, parseId(id, 'id'));
     return campaignReport(ctx.services.reports, c, clock.now());
