@@ -39,6 +39,16 @@ async function freePort() {
   });
 }
 
+/**
+ * The environment for the server and the installer: without libfaketime (`pnpm test:ahead` moves the API's clock, not
+ * MariaDB's, as with a server already running on 3306).
+ */
+function serverEnv() {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k === 'LD_PRELOAD' || k === 'DYLD_INSERT_LIBRARIES' || k.startsWith('FAKETIME')) delete env[k];
+  return env;
+}
+
 /** The server and installer binaries, or null when MariaDB (or MySQL) is not installed. */
 function mariadbBinaries() {
   const server = which('mariadbd') ?? which('mysqld');
@@ -51,7 +61,7 @@ function initDataDir(dataDir) {
   const bins = mariadbBinaries();
   if (!bins) throw new Error('MariaDB is not installed (no mariadbd / mariadb-install-db)');
   const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
-  const init = spawnSync(bins.install, ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { encoding: 'utf8' });
+  const init = spawnSync(bins.install, ['--no-defaults', `--datadir=${dataDir}`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { encoding: 'utf8', env: serverEnv() });
   if (init.status !== 0) throw new Error(`${bins.install} failed:\n${init.stderr || init.stdout}`);
 }
 
@@ -79,7 +89,7 @@ async function startMariadbd(opts = {}) {
       '--no-defaults', `--datadir=${dir}/data`, `--socket=${dir}/mysqld.sock`, `--pid-file=${dir}/mysqld.pid`, '--bind-address=127.0.0.1', `--port=${port}`,
       `--innodb-buffer-pool-size=${opts.bufferPool ?? '256M'}`, '--max-connections=500', ...asRoot, ...(opts.args ?? []),
     ],
-    { stdio: 'ignore' },
+    { stdio: 'ignore', env: serverEnv() },
   );
   const exited = new Promise((resolve) => child.once('exit', resolve));
   let up = false;
