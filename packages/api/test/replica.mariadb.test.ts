@@ -108,11 +108,12 @@ describeIfMariadb('analytics on a read replica (two private mariadbd, GTID repli
   const me = async () => ok(await t.gql<{ me: { points: number } }>(ME, {}, member.token)).me.points;
   const memberPage = async () => ok(await t.gql<{ consoleMember: { points: number; ledger: { edges: unknown[] } } }>(MEMBER_PAGE, { id: String(member.memberId) }, manager.token)).consoleMember;
 
-  test('services.reports reads the replica (server_id 2), services.db the primary (server_id 1); the reports handle has no transactions', async () => {
+  test('services.reports reads the replica (server_id 2), services.db the primary (server_id 1); the reports handle has no transactions and no writes', async () => {
     const id = async (q: { get: (sql: string) => Promise<{ id: unknown } | undefined> }) => toInt((await q.get('SELECT @@server_id AS id'))?.id);
     expect(await id(t.app.services.db.q)).toBe(1);
     expect(await id(t.app.services.reports.q)).toBe(2);
     await expect(t.app.services.reports.tx(async () => 1)).rejects.toThrow(/read-replica handle/);
+    await expect(t.app.services.reports.q.run('DELETE FROM purchase')).rejects.toThrow(/read-replica handle/);
   });
 
   test('the till writes to the primary; the dashboard lags while the replica stands still, and catches up', async () => {

@@ -44,7 +44,7 @@ export class Db {
 
   /**
    * `replica`: a read-only handle on the ORM's read replicas (one picked at random per `q`; the primary when none is
-   * configured). It has no transactions: `tx` throws, so nothing that writes can be wired to it by mistake.
+   * configured). It has no transactions and no writes: `tx` and `q.run` throw, so nothing that writes can be wired to it by mistake.
    * Which services read through it: src/db/read-routing.ts.
    */
   constructor(readonly orm: MikroORM, readonly role: 'primary' | 'replica' = 'primary') {
@@ -93,6 +93,7 @@ export class Db {
       all: (sql, params = []) => conn.execute(sql, params as unknown[], 'all', trx as never) as never,
       get: (sql, params = []) => conn.execute(sql, params as unknown[], 'get', trx as never) as never,
       run: async (sql, params = []) => {
+        if (this.role === 'replica') throw new Error('Db.q.run on the read-replica handle: writes belong on the primary (services.db)');
         const r = (await conn.execute(sql, params as unknown[], 'run', trx as never)) as { affectedRows?: number; insertId?: number | bigint };
         return { affectedRows: Number(r.affectedRows ?? 0), insertId: Number(r.insertId ?? 0) };
       },
