@@ -32,6 +32,18 @@ describe('loadConfig', () => {
     expect(c.demo).toBe(false);
   });
 
+  test('DATABASE_REPLICA_URL: read replicas of a MariaDB/MySQL primary; refused for libsql or another scheme', () => {
+    const primary = 'mariadb://quanzi:pw@db-1:3306/quanzi';
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'mariadb://ro:pw@db-2:3306/quanzi' }).database).toEqual({
+      kind: 'mariadb', url: primary, replicaUrls: ['mariadb://ro:pw@db-2:3306/quanzi'], poolMax: 10, debug: false,
+    });
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'mariadb://db-2/quanzi, mariadb://db-3/quanzi' }).database).toMatchObject({ replicaUrls: ['mariadb://db-2/quanzi', 'mariadb://db-3/quanzi'] });
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: '' }).database).not.toHaveProperty('replicaUrls');
+    expect(() => loadConfig({ DATABASE_REPLICA_URL: 'mariadb://db-2/quanzi' })).toThrow(/DATABASE_REPLICA_URL: read replicas need DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'mysql://db-2/quanzi' })).toThrow(/DATABASE_REPLICA_URL: use the same scheme as DATABASE_URL \(mariadb:\/\/\)/);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'postgres://db-2/quanzi' })).toThrow(/DATABASE_REPLICA_URL must be mariadb:\/\/ or mysql:\/\//);
+  });
+
   test('DEMO=true forces the demo on a real database', () => {
     expect(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/q', DEMO: 'true' }).demo).toBe(true);
     expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);

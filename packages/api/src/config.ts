@@ -19,6 +19,15 @@ const schema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || /^(mariadb|mysql):\/\//.test(v), 'DATABASE_URL must start with mariadb:// or mysql://'),
+  /**
+   * Read replicas of DATABASE_URL for analytics and report reads (comma-separated, same scheme as DATABASE_URL; one is
+   * picked per request). MariaDB/MySQL only: refused without DATABASE_URL. Which reads go there: src/db/read-routing.ts.
+   */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []))
+    .refine((v) => v.every((u) => /^(mariadb|mysql):\/\/[^/]/.test(u)), 'DATABASE_REPLICA_URL must be mariadb:// or mysql:// URLs, comma-separated'),
   /** libsql file used when DATABASE_URL is empty. */
   SQLITE_FILE: z.string().default('./data/quanzi.db'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -145,7 +154,8 @@ export type Config = {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
-  database: { kind: 'mariadb' | 'mysql'; url: string; poolMax: number; debug: boolean } | { kind: 'sqlite'; file: string; poolMax: number; debug: boolean };
+  /** `replicaUrls`: read replicas for analytics and reports (DATABASE_REPLICA_URL; absent or empty: every read on `url`). */
+  database: { kind: 'mariadb' | 'mysql'; url: string; replicaUrls?: string[]; poolMax: number; debug: boolean } | { kind: 'sqlite'; file: string; poolMax: number; debug: boolean };
   jwt: { secret: string; ttlSeconds: number; generated: boolean };
   /**
    * `wxacode`: how mini-program codes (getwxacodeunlimit) are made: the version they open, and whether WeChat checks
@@ -351,8 +361,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const replicaUrls = e.DATABASE_REPLICA_URL;
+  if (replicaUrls.length > 0 && !e.DATABASE_URL) {
+    // Refused rather than ignored: whoever sets it expects reports off the primary, and a libsql file has no replicas.
+    throw new Error('Invalid configuration:\n  DATABASE_REPLICA_URL: read replicas need DATABASE_URL (MariaDB/MySQL); the embedded libsql file has none');
+  }
+  const scheme = (u: string) => u.slice(0, u.indexOf(':'));
+  if (e.DATABASE_URL && replicaUrls.some((u) => scheme(u) !== scheme(e.DATABASE_URL as string))) {
+    throw new Error(`Invalid configuration:\n  DATABASE_REPLICA_URL: use the same scheme as DATABASE_URL (${scheme(e.DATABASE_URL)}://)`);
+  }
   const database: Config['database'] = e.DATABASE_URL
-    ? { kind: e.DATABASE_URL.startsWith('mysql:') ? 'mysql' : 'mariadb', url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX, debug: e.DB_DEBUG }
+    ? { kind: e.DATABASE_URL.startsWith('mysql:') ? 'mysql' : 'mariadb', url: e.DATABASE_URL, ...(replicaUrls.length ? { replicaUrls } : {}), poolMax: e.DB_POOL_MAX, debug: e.DB_DEBUG }
     : { kind: 'sqlite', file: e.SQLITE_FILE, poolMax: e.DB_POOL_MAX, debug: e.DB_DEBUG };
   const demo = e.DEMO === 'auto' ? database.kind === 'sqlite' : e.DEMO === 'true' || e.DEMO === '1';
   if (e.NODE_ENV === 'production' && (!e.JWT_SECRET || e.JWT_SECRET.length < 32)) {

@@ -71,14 +71,20 @@ export function ormOptions(db: Config['database'], extra: Partial<Options> = {})
       ...extra,
     } as Options;
   }
+  // Read replicas (DATABASE_REPLICA_URL): MikroORM's own `replicas`, each with a pool like the primary's. Nothing reads
+  // them unless asked: `preferReadReplicas: false` keeps entity code and every transaction on the primary, and only
+  // the reports' `Db` (src/db/read-routing.ts) takes `getConnection('read')`.
+  const replicas: Partial<Options> = db.replicaUrls?.length
+    ? { replicas: db.replicaUrls.map((clientUrl, i) => ({ name: `replica-${i + 1}`, clientUrl })), preferReadReplicas: false }
+    : {};
   if (db.kind === 'mysql') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MySqlDriver } = require('@mikro-orm/mysql') as typeof import('@mikro-orm/mysql');
-    return { ...common, driver: MySqlDriver, clientUrl: db.url, ...extra } as Options;
+    return { ...common, ...replicas, driver: MySqlDriver, clientUrl: db.url, ...extra } as Options;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { MariaDbDriver } = require('@mikro-orm/mariadb') as typeof import('@mikro-orm/mariadb');
-  return { ...common, driver: MariaDbDriver, clientUrl: db.url, ...extra } as Options;
+  return { ...common, ...replicas, driver: MariaDbDriver, clientUrl: db.url, ...extra } as Options;
 }
 
 /** Connects, applies pending migrations and returns the ORM. */

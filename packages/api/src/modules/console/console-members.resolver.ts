@@ -63,7 +63,7 @@ export class ConsoleMembersResolver {
     return { total: page.total, items: page.items.map(toConsoleMember) };
   }
 
-  @Query(() => ConsoleMember, { description: "Managers: a member's profile (NOT_FOUND outside their scope)" })
+  @Query(() => ConsoleMember, { description: "Managers: a member's profile (NOT_FOUND outside their scope). Read from the primary, never a replica: a purchase or adjustment shows at once" })
   async consoleMember(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ConsoleMember> {
     return toConsoleMember(await this.services.consoleMembers.profile(ctx, parseId(id, 'id')));
   }
