@@ -1,4 +1,5 @@
 import { cohortGrid, COHORT_OFFSETS, shanghaiMonthStart, shanghaiMonthsIn } from './cohorts';
+import { shanghaiDayStart } from './shanghai';
 
 // Absolute dates on purpose: calendar arithmetic of pure functions, no clock involved.
 const at = (iso: string): Date => new Date(iso);
@@ -57,4 +58,13 @@ describe('cohortGrid', () => {
   it('an empty cohort has counts but no rates', () => {
     expect(grid[1]!.cells.slice(0, 3).map((c) => [c.active, c.rate])).toEqual([[0, null], [0, null], [0, null]]);
   });
+});
+
+describe('shanghaiDayStart', () => {
+  it.each([
+    ['2026-03-14T16:00:00.000Z', '2026-03-14T16:00:00.000Z'], // midnight on 15 March in Beijing
+    ['2026-03-15T15:59:59.999Z', '2026-03-14T16:00:00.000Z'],
+    ['2026-03-15T16:00:00.000Z', '2026-03-15T16:00:00.000Z'],
+    ['2026-03-15T03:00:00.000Z', '2026-03-14T16:00:00.000Z'],
+  ])('%s → %s', (iso, start) => expect(shanghaiDayStart(at(iso)).toISOString()).toBe(start));
 });

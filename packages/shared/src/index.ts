@@ -21,3 +21,4 @@ export * from './bonuses';
 export * from './refund-clawback';
 export * from './campaigns';
 export * from './cohorts';
+export * from './shanghai';
