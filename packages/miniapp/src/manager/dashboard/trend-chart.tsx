@@ -43,11 +43,22 @@ export function TrendChart({ id, data, height = 180 }: { id: string; data: Trend
           node.width = rect.width * ratio;
           node.height = (rect.height ?? height) * ratio;
           const context = node.getContext('2d');
+          const own = node as unknown as Partial<Record<'requestAnimationFrame' | 'cancelAnimationFrame' | 'createImage', (...a: never[]) => unknown>>;
           if (!context) return;
           const series = [...new Set(data.map((p) => p.series))];
           const { props } = h(
             Canvas,
-            { context, pixelRatio: ratio, width: rect.width, height: rect.height ?? height, animate: false },
+            {
+              context,
+              pixelRatio: ratio,
+              width: rect.width,
+              height: rect.height ?? height,
+              animate: false,
+              // WeChat's canvas node brings its own frame timer and image factory (no window there); H5 uses the globals.
+              requestAnimationFrame: own.requestAnimationFrame?.bind(node),
+              cancelAnimationFrame: own.cancelAnimationFrame?.bind(node),
+              createImage: own.createImage?.bind(node),
+            },
             h(
               Chart,
               { data, scale: { y: { min: 0, nice: true } } },
