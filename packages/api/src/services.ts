@@ -42,6 +42,7 @@ import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
 import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
 import { AnalyticsRadarService } from './modules/analytics/analytics-radar.service';
 import { AnalyticsSettingsService } from './modules/analytics/analytics-settings.service';
+import { AnalyticsCohortService } from './modules/analytics/analytics-cohorts.service';
 import { RatingService } from './modules/ratings/rating.service';
 import { RatingReportService } from './modules/ratings/rating-report.service';
 import { ConsoleMemberService } from './modules/console/console-members.service';
@@ -88,6 +89,7 @@ export interface Services extends RewardServices {
   analyticsMembers: AnalyticsMembersService;
   analyticsRadar: AnalyticsRadarService;
   analyticsSettings: AnalyticsSettingsService;
+  analyticsCohorts: AnalyticsCohortService;
   ratings: RatingService;
   ratingReports: RatingReportService;
   consoleMembers: ConsoleMemberService;
@@ -146,6 +148,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const analyticsKpis = new AnalyticsKpiService(reports, org, analyticsSettings);
   const analyticsMembers = new AnalyticsMembersService(reports, org, analyticsSettings);
   const analyticsRadar = new AnalyticsRadarService(reports, org);
+  const analyticsCohorts = new AnalyticsCohortService(reports, org);
   const ratings = new RatingService(db, earning, notifications, log);
   const ratingReports = new RatingReportService(db, org, log, reports);
   const consoleMembers = new ConsoleMemberService(db, org);
@@ -159,7 +162,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
     config, orm, db, reports, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
   };
 }
 

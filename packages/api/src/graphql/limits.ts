@@ -101,6 +101,8 @@ export const LIST_SIZES: Record<string, number> = {
   'DecliningMember.reasons': 4,
   'RfmReport.cells': 25, // the 5 × 5 grid
   'TradeAreaRadar.sectors': 32, // 4 rings × 8 directions
+  'CohortRetention.cohorts': 38, // one per Shanghai month a range of at most 3 years (1,098 days) touches
+  'Cohort.cells': 12, // COHORT_OFFSETS
   'RadarSector.byGender': 3,
   'RadarSector.byAgeBand': 8,
   'Query.myPendingRatings': 20, // MAX_PENDING in SQL

@@ -578,6 +578,16 @@ export type DecliningMembersQueryVariables = Exact<{
 
 export type DecliningMembersQuery = { decliningMembers: { total: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, items: Array<{ memberId: string, memberNo: string, tierName: string, joinedAt: string, lastPurchaseAt: string | null, visitsRecent: number, visitsPrevious: number, spendRecentFen: number, spendPreviousFen: number, reasons: Array<DeclineReason>, reason: string }> } };
 
+export type CohortRetentionQueryVariables = Exact<{
+  from: string;
+  to: string;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type CohortRetentionQuery = { cohortRetention: { cohorts: Array<{ month: string, members: number, cells: Array<{ offset: number, month: string, active: number | null, rate: number | null, complete: boolean }> }> } };
+
 export type TargetedCampaignFieldsFragment = { id: string, name: string, status: CampaignStatus, offerKind: CampaignOfferKind, couponTemplateId: string | null, multiplierPct: number | null, multiplierDays: number | null, holdoutPct: number, responseDays: number, sms: boolean, message: string | null, startsAt: string, scopeRegionId: string | null, scopeStoreId: string | null, createdAt: string, updatedAt: string, conditions: Array<{ field: SegmentField, genders: Array<Gender> | null, ageBands: Array<AgeBand> | null, tierIds: Array<string> | null, stages: Array<LifecycleStage> | null, minFen: number | null, maxFen: number | null, days: number | null, categories: Array<string> | null, after: string | null, before: string | null, storeId: string | null, minKm: number | null, maxKm: number | null }>, progress: { materialised: number, treated: number, holdout: number, sent: number, pending: number, failed: number, complete: boolean } };
 
 export type CampaignsQueryVariables = Exact<{
@@ -1046,6 +1056,13 @@ export const DecliningMembersDocument: TypedDocument<DecliningMembersQuery, Decl
   operationName: 'DecliningMembers',
   query: "query DecliningMembers($first:Int!$after:String$regionId:ID$storeId:ID){decliningMembers(first:$first after:$after regionId:$regionId storeId:$storeId){total pageInfo{hasNextPage endCursor}items{memberId memberNo tierName joinedAt lastPurchaseAt visitsRecent visitsPrevious spendRecentFen spendPreviousFen reasons reason}}}",
   sha256: '39934fea547e1c6ec8a6a8bfddfc09b938eb77faec071b409950424e29a1522b',
+};
+
+export const CohortRetentionDocument: TypedDocument<CohortRetentionQuery, CohortRetentionQueryVariables> = {
+  kind: 'query',
+  operationName: 'CohortRetention',
+  query: "query CohortRetention($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){cohortRetention(from:$from to:$to regionId:$regionId storeId:$storeId){cohorts{month members cells{offset month active rate complete}}}}",
+  sha256: '816c04a3a38cfdd4e8437c81276badeb9f8b246b40a4062d6e0c7e12c5dad10e',
 };
 
 export const CampaignsDocument: TypedDocument<CampaignsQuery, CampaignsQueryVariables> = {

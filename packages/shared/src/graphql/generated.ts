@@ -108,6 +108,14 @@ export type LedgerKind =
   | 'REDEEM'
   | 'REVERSAL';
 
+/** Member lifecycle (seed 002), first match wins: LOST — no purchase for over 180 days (or none since joining over 180 days ago); NEW — joined within 90 days; DECLINING — no purchase for over 60 days, or visits or spend in the last 90 days at most half of the 90 days before (which had ≥ 2 visits), or nothing bought since joining; MATURE — a member for ≥ 180 days with ≥ 6 visits in the last 365; DEVELOPING — everyone else */
+export type LifecycleStage =
+  | 'DECLINING'
+  | 'DEVELOPING'
+  | 'LOST'
+  | 'MATURE'
+  | 'NEW';
+
 /** A location from wx.getLocation, sent only after the member agreed; stored coarsened to 0.01° */
 export type LocationInput = {
   /** Must be true: the member consented to sharing their location */
@@ -311,6 +319,28 @@ export type UpdateProfileInput = {
   /** null withdraws consent and deletes the stored location */
   location?: LocationInput | null | undefined;
 };
+
+export type ManagerKpisQueryVariables = Exact<{
+  from: string;
+  to: string;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type ManagerKpisQuery = { analyticsKpis: { activeDays: number, current: { newMembers: number, activeMembers: number, visits: number, spendFen: number, avgSpendPerVisitFen: number | null, pointsIssued: number, pointsRedeemed: number, churnRate: number | null }, previous: { newMembers: number, activeMembers: number, visits: number, spendFen: number, avgSpendPerVisitFen: number | null, pointsIssued: number, pointsRedeemed: number, churnRate: number | null } } };
+
+export type ManagerKpiFieldsFragment = { newMembers: number, activeMembers: number, visits: number, spendFen: number, avgSpendPerVisitFen: number | null, pointsIssued: number, pointsRedeemed: number, churnRate: number | null };
+
+export type ManagerInventoryQueryVariables = Exact<{
+  from: string;
+  to: string;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type ManagerInventoryQuery = { customerInventory: { weeks: Array<{ at: string, counts: Array<{ stage: LifecycleStage, members: number }> }>, trend: Array<{ stage: LifecycleStage, first: number, last: number, change: number }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -792,6 +822,20 @@ export type RedeemPointsMutationVariables = Exact<{
 
 
 export type RedeemPointsMutation = { redeemPoints: { id: string, memberNo: string, points: number, balance: number } };
+
+export const ManagerKpisDocument: TypedDocument<ManagerKpisQuery, ManagerKpisQueryVariables> = {
+  kind: 'query',
+  operationName: 'ManagerKpis',
+  query: "query ManagerKpis($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){analyticsKpis(from:$from to:$to regionId:$regionId storeId:$storeId){activeDays current{...ManagerKpiFields}previous{...ManagerKpiFields}}}fragment ManagerKpiFields on KpiValues{newMembers activeMembers visits spendFen avgSpendPerVisitFen pointsIssued pointsRedeemed churnRate}",
+  sha256: '9783bef24f5034ffdc743d885948d8358adc404e1487f169065b03f4f64c2b56',
+};
+
+export const ManagerInventoryDocument: TypedDocument<ManagerInventoryQuery, ManagerInventoryQueryVariables> = {
+  kind: 'query',
+  operationName: 'ManagerInventory',
+  query: "query ManagerInventory($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){customerInventory(from:$from to:$to regionId:$regionId storeId:$storeId){weeks{at counts{stage members}}trend{stage first last change}}}",
+  sha256: '0be09f66240303172e45ef8e9fc0b8527bf64decaf3fb9af633c421b76530471',
+};
 
 export const ViewerDocument: TypedDocument<ViewerQuery, ViewerQueryVariables> = {
   kind: 'query',
