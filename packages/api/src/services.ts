@@ -38,6 +38,7 @@ import { TencentSmsClient } from './integrations/sms/tencent-sms-client';
 import { InboxOtpSender, SmsOtpSender } from './modules/rewards/otp-sender';
 import { MemberProfileService } from './modules/members/member-profile.service';
 import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
+import { AnalyticsSummary } from './modules/analytics/analytics-summary';
 import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
 import { AnalyticsRadarService } from './modules/analytics/analytics-radar.service';
 import { AnalyticsSettingsService } from './modules/analytics/analytics-settings.service';
@@ -81,6 +82,7 @@ export interface Services extends RewardServices {
   sms: SmsService | null;
   memberProfiles: MemberProfileService;
   analyticsKpis: AnalyticsKpiService;
+  analyticsSummary: AnalyticsSummary;
   analyticsMembers: AnalyticsMembersService;
   analyticsRadar: AnalyticsRadarService;
   analyticsSettings: AnalyticsSettingsService;
@@ -138,7 +140,8 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const consoleOrg = new ConsoleOrgService(db, org);
   const memberProfiles = new MemberProfileService(db, org, earning, log);
   const analyticsSettings = new AnalyticsSettingsService(db, config.analytics);
-  const analyticsKpis = new AnalyticsKpiService(db, org, analyticsSettings);
+  const analyticsSummary = new AnalyticsSummary(db);
+  const analyticsKpis = new AnalyticsKpiService(db, org, analyticsSettings, analyticsSummary);
   const analyticsMembers = new AnalyticsMembersService(db, org, analyticsSettings);
   const analyticsRadar = new AnalyticsRadarService(db, org);
   const ratings = new RatingService(db, earning, notifications, log);
@@ -152,7 +155,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
     config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsSummary, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
   };
 }
 

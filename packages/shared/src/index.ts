@@ -20,3 +20,4 @@ export * from './referrals';
 export * from './bonuses';
 export * from './refund-clawback';
 export * from './campaigns';
+export * from './shanghai';
