@@ -34,6 +34,7 @@ import { toDate, toInt } from '../../packages/api/src/db/sql';
 import { credit, debit } from '../../packages/api/src/modules/ledger/ledger.service';
 import { createTestDatabase, type TestDatabase } from '../../packages/api/test/support/db';
 import { seedOrg } from '../../packages/api/test/support/org';
+import { analyticsRequested, runAnalyticsBench } from './analytics';
 import { startFloor, type Floor } from './floor';
 import type { NotifyKeys, NotifyOrder } from './notify';
 import { ME_QUERY, NOTIFY_PATH, PURCHASE_MUTATION, type BuyMember, type LoadCommand, type LoadReply, type RunFigures, type Scenario } from './protocol';
@@ -55,7 +56,7 @@ const POOL = num('DB_POOL_MAX', 10);
 const PAYERS = num('BENCH_PAYERS', 20_000);
 const ALL_SCENARIOS: readonly Scenario[] = ['me', 'purchase', 'notify'];
 const SCENARIOS: Scenario[] = (() => {
-  const raw = (process.env.BENCH_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const raw = (process.env.BENCH_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter((x) => x && x !== 'analytics');
   if (raw.length === 0) return [...ALL_SCENARIOS];
   for (const x of raw) if (!ALL_SCENARIOS.includes(x as Scenario)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${x} (known: ${ALL_SCENARIOS.join(', ')})`);
   return ALL_SCENARIOS.filter((x) => raw.includes(x));
@@ -605,7 +606,9 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+// BENCH_SCENARIOS=analytics: the managers' analytics on the chain-sized data set (analytics.ts), alone or before the others.
+const onlyAnalytics = analyticsRequested() && (process.env.BENCH_SCENARIOS ?? '').split(',').every((x) => ['analytics', ''].includes(x.trim()));
+(analyticsRequested() ? runAnalyticsBench().then(async (a) => (onlyAnalytics ? a : Math.max(a, await main()))) : main()).then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`\nBENCHMARK ERROR: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -142,6 +142,8 @@ const schema = z.object({
   ANALYTICS_ACTIVE_DAYS: z.coerce.number().int().min(7).max(365).default(90),
   /** What the outstanding points cost the business: fen per 100 points (100 = ¥0.01 a point). */
   POINT_VALUE_FEN_PER_100: z.coerce.number().int().min(0).max(100_000).default(100),
+  /** Minutes between runs of the leased job that adds the settled Shanghai days to the analytics summary; 0 disables. */
+  ANALYTICS_SUMMARY_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   /** Minutes between in-process birthday-bonus checks (one pass a day per process); 0 disables (run `runBirthdayBonuses` from a scheduler instead). */
   BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
   /** Seconds between in-process campaign runs (start due campaigns, materialise segments, send offers); 0 disables. */
@@ -187,7 +189,7 @@ export type Config = {
   /** The SMS gateway (null: one-time codes go to the in-app inbox). */
   sms: SmsConfig | null;
   /** Analytics (issue #15): the default active-member window, and the cost of 100 points in fen (liability). */
-  analytics: { activeDays: number; pointValueFenPer100: number };
+  analytics: { activeDays: number; pointValueFenPer100: number; summaryIntervalMinutes: number };
   /** Minutes between in-process birthday-bonus checks (0 = off; the job passes once a day per process). */
   birthdayBonusIntervalMinutes: number;
   /** API worker processes `pnpm start` runs on the one port (1: no cluster). */
@@ -436,7 +438,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     sms: loadSms(e),
-    analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100 },
+    analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100, summaryIntervalMinutes: e.ANALYTICS_SUMMARY_INTERVAL_MINUTES },
     birthdayBonusIntervalMinutes: e.BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES,
     webConcurrency: e.WEB_CONCURRENCY,
     campaigns: { jobsIntervalSeconds: e.CAMPAIGN_JOBS_INTERVAL_SECONDS, sendPerRun: e.CAMPAIGN_SEND_PER_RUN },

@@ -39,6 +39,7 @@ import { TencentSmsClient } from './integrations/sms/tencent-sms-client';
 import { InboxOtpSender, SmsOtpSender } from './modules/rewards/otp-sender';
 import { MemberProfileService } from './modules/members/member-profile.service';
 import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
+import { AnalyticsSummary } from './modules/analytics/analytics-summary';
 import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
 import { AnalyticsRadarService } from './modules/analytics/analytics-radar.service';
 import { AnalyticsSettingsService } from './modules/analytics/analytics-settings.service';
@@ -86,6 +87,7 @@ export interface Services extends RewardServices {
   sms: SmsService | null;
   memberProfiles: MemberProfileService;
   analyticsKpis: AnalyticsKpiService;
+  analyticsSummary: AnalyticsSummary;
   analyticsMembers: AnalyticsMembersService;
   analyticsRadar: AnalyticsRadarService;
   analyticsSettings: AnalyticsSettingsService;
@@ -145,7 +147,10 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const consoleOrg = new ConsoleOrgService(db, org);
   const memberProfiles = new MemberProfileService(db, org, earning, log);
   const analyticsSettings = new AnalyticsSettingsService(db, config.analytics);
-  const analyticsKpis = new AnalyticsKpiService(reports, org, analyticsSettings);
+  // The summary's job writes on the primary; the KPIs read summary days and the live tail from one server (the
+  // replica when configured), so both come from the same point in its replication stream.
+  const analyticsSummary = new AnalyticsSummary(db);
+  const analyticsKpis = new AnalyticsKpiService(reports, org, analyticsSettings, reports === db ? analyticsSummary : new AnalyticsSummary(reports));
   const analyticsMembers = new AnalyticsMembersService(reports, org, analyticsSettings);
   const analyticsRadar = new AnalyticsRadarService(reports, org);
   const analyticsCohorts = new AnalyticsCohortService(reports, org);
@@ -162,7 +167,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
     config, orm, db, reports, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsSummary, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
   };
 }
 

@@ -17,6 +17,7 @@ import { ConsoleLogin } from '../modules/console/console-login.entity';
 import { SmsMessage } from '../modules/sms/sms.entity';
 import { MemberProfile } from '../modules/members/member-profile.entity';
 import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entity';
+import { AnalyticsDay, AnalyticsWatermark } from '../modules/analytics/analytics-summary.entity';
 import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
 import { PointsAdjustment } from '../modules/adjustments/adjustment.entity';
 import { Referral, ReferralCredit, ReferralInvite, ReferralProgram } from '../modules/referrals/referral.entity';
@@ -59,6 +60,8 @@ export const entities = [
   SmsMessage,
   MemberProfile,
   AnalyticsSettings,
+  AnalyticsDay,
+  AnalyticsWatermark,
   ServiceRating,
   RatingProgram,
   PointsAdjustment,

@@ -97,6 +97,7 @@ export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestA
   config.rewards.jobsIntervalSeconds = 0; // and the reward jobs
   config.outbox.retentionIntervalMinutes = 0; // and outbox retention
   config.birthdayBonusIntervalMinutes = 0; // and the birthday-bonus job
+  config.analytics.summaryIntervalMinutes = 0; // and the analytics summary
   // Every test app counts on its own (Redis keys outlive a test run). Every test client is 127.0.0.1, so the per-IP
   // limits are off unless a test sets them (test/rate-limits.test.ts).
   config.limits = { ...config.limits, keyPrefix: `qztest:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`, loginPerIpPerMinute: 0, otpPerIpPerHour: 0, ...opts.limits };
