@@ -16,7 +16,7 @@ import { clock } from '../../clock';
 import { addMonthsUtc, allocateFifo, ErrorCode } from '@quanzi/shared';
 import { AppError } from '../../errors';
 import { toDate, toInt, type Db, type Q } from '../../db/sql';
-import { expireDue, type ExpiryRun } from './expiry.service';
+import { expireDue, type ExpiryOptions, type ExpiryRun } from './expiry.service';
 
 export type LedgerKind = 'EARN' | 'REDEEM' | 'EXPIRE' | 'REVERSAL' | 'ADJUST';
 
@@ -51,7 +51,7 @@ export async function spendableBalance(q: Q, memberId: number, now: Date): Promi
 /** Thrown inside a transaction to roll it back when the points do not cover a debit. */
 export const insufficientPoints = (): AppError => new AppError(ErrorCode.INSUFFICIENT_POINTS, 'Not enough points');
 
-export async function insertEntry(q: Q, e: EntryInput, delta: number): Promise<number> {
+async function insertEntry(q: Q, e: EntryInput, delta: number): Promise<number> {
   const r = await q.run(
     'INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     [e.memberId, delta, e.kind, e.reason.slice(0, 128), e.actorId, e.storeId, e.sourceType, e.sourceRef, e.requestHash, q.ts(e.now)],
@@ -113,8 +113,8 @@ export class LedgerService {
   constructor(private readonly db: Db) {}
 
   /** Expires every lot due at `now` (expiry.service.ts). */
-  expireDue(now = clock.now(), batch = 500): Promise<ExpiryRun> {
-    return expireDue(this.db, now, batch);
+  expireDue(now = clock.now(), opts: ExpiryOptions = {}): Promise<ExpiryRun> {
+    return expireDue(this.db, now, opts);
   }
 
   /**
