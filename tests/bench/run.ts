@@ -15,7 +15,7 @@
  * Knobs (environment): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (20), BENCH_ROUNDS (1: with
  * more, stack and floor alternate and the median is reported), BENCH_MEMBERS (200), BENCH_BUYERS (20000),
  * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API),
- * BENCH_SCENARIOS (me,purchase,notify: which to run), BENCH_PAYERS (20000: members the notify orders rotate over).
+ * BENCH_SCENARIOS (me,purchase,notify: which to run; `expiry` alone runs expiry.ts), BENCH_PAYERS (20000: members the notify orders rotate over).
  */
 import './env';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -58,7 +58,7 @@ const ALL_SCENARIOS: readonly Scenario[] = ['me', 'purchase', 'notify'];
 const SCENARIOS: Scenario[] = (() => {
   const raw = (process.env.BENCH_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter((x) => x && x !== 'analytics');
   if (raw.length === 0) return [...ALL_SCENARIOS];
-  for (const x of raw) if (!ALL_SCENARIOS.includes(x as Scenario)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${x} (known: ${ALL_SCENARIOS.join(', ')})`);
+  for (const x of raw) if (!ALL_SCENARIOS.includes(x as Scenario) && x !== 'expiry') throw new Error(`BENCH_SCENARIOS: unknown scenario ${x} (known: ${[...ALL_SCENARIOS, 'expiry', 'analytics'].join(', ')})`);
   return ALL_SCENARIOS.filter((x) => raw.includes(x));
 })();
 /** notify: orders given to a warm-up run per second of it (the run ends early if they are used up). */
@@ -606,9 +606,16 @@ async function main(): Promise<number> {
   }
 }
 
+// BENCH_SCENARIOS=expiry: points expiry at scale beside a till (expiry.ts), on its own.
 // BENCH_SCENARIOS=analytics: the managers' analytics on the chain-sized data set (analytics.ts), alone or before the others.
 const onlyAnalytics = analyticsRequested() && (process.env.BENCH_SCENARIOS ?? '').split(',').every((x) => ['analytics', ''].includes(x.trim()));
-(analyticsRequested() ? runAnalyticsBench().then(async (a) => (onlyAnalytics ? a : Math.max(a, await main()))) : main()).then(
+const run: Promise<number> =
+  process.env.BENCH_SCENARIOS?.trim() === 'expiry'
+    ? import('./expiry').then((m) => m.runExpiryBench())
+    : analyticsRequested()
+      ? runAnalyticsBench().then(async (a) => (onlyAnalytics ? a : Math.max(a, await main())))
+      : main();
+run.then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`\nBENCHMARK ERROR: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

@@ -1,9 +1,10 @@
 /**
  * The API's background jobs, and why each is safe when several API processes run it at once:
  *
- * - `points-expiry` (leased): per member it locks the account row and re-reads the due lots under that lock, and each
- *   EXPIRE entry is keyed (expiry, lot id), so a concurrent run finds nothing left; the lease only spares the second
- *   process the scan and the lock traffic beside the tills.
+ * - `points-expiry` (leased): in batches of members it locks their account rows (`FOR UPDATE SKIP LOCKED`) and
+ *   re-reads their due lots under those locks, and each EXPIRE entry is keyed (expiry, lot id), so a concurrent run
+ *   finds nothing left (modules/ledger/expiry.service.ts); the lease only spares the second process the scan and the
+ *   lock traffic beside the tills.
  * - `payment-recovery` (leased): completing an order is the notification's own idempotent path and closing is a
  *   conditional update; the lease keeps N processes from querying (and closing) every pending order N times at
  *   WeChat Pay.

@@ -12,7 +12,7 @@
  * so each member's balance = Σ entries = Σ lots' remaining (reconciliation empty).
  */
 import { addMonthsUtc } from '@quanzi/shared';
-import { expiryReason } from '../modules/ledger/ledger.service';
+import { expiryReason } from '../modules/ledger/expiry.service';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
