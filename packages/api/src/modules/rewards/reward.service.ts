@@ -424,12 +424,16 @@ export class RewardService {
 
   /** HQ managers: adds a partner (联盟商家) that supplies rewards. */
   async createPartner(ctx: RequestContext, input: { code: string; name: string }, now = clock.now()): Promise<PartnerRow> {
-    await authorize(ctx, 'reward.manage');
+    const userId = await authorize(ctx, 'reward.manage');
     const code = text(input.code, 'code', 2, 32);
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(code)) throw badInput('code: lower-case letters, digits, _ and -', 'code');
     const name = text(input.name, 'name', 1, 64);
     try {
-      const r = await this.db.q.run('INSERT INTO reward_partner (code, name, created_at) VALUES (?, ?, ?)', [code, name, this.db.q.ts(now)]);
+      const r = await this.db.tx(async (q) => {
+        const r = await q.run('INSERT INTO reward_partner (code, name, created_at) VALUES (?, ?, ?)', [code, name, q.ts(now)]);
+        await writeAudit(q, userId, { action: 'createRewardPartner', targetType: 'reward_partner', targetId: r.insertId, after: { code, name } }, now);
+        return r;
+      });
       this.partnerCache.invalidate();
       return { id: r.insertId, code, name };
     } catch (e) {
