@@ -1,6 +1,7 @@
 import { Region, Store } from '../modules/org/org.entity';
 import { AppUser, RoleAssignment } from '../modules/users/user.entity';
 import { Tier } from '../modules/tiers/tier.entity';
+import { TierChange } from '../modules/tiers/tier-change.entity';
 import { Member, MemberAccount } from '../modules/members/member.entity';
 import { EarningRule, LoyaltyProgram } from '../modules/earning/earning-rule.entity';
 import { LotAllocation, PointsEntry, PointsLot } from '../modules/ledger/ledger.entity';
@@ -31,6 +32,7 @@ export const entities = [
   AppUser,
   RoleAssignment,
   Tier,
+  TierChange,
   Member,
   MemberAccount,
   EarningRule,

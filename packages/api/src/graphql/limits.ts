@@ -115,6 +115,7 @@ export const LIST_SIZES: Record<string, number> = {
   'ConsoleMemberPage.items': 1, // sized by consoleMembers' `first`
   'ConsoleMember.redemptions': 20, // PROFILE_REDEMPTIONS, a LIMIT in SQL
   'ConsoleMember.clubs': 50, // PROFILE_CLUBS, a LIMIT in SQL
+  'ConsoleMember.tierHistory': 50, // PROFILE_TIER_CHANGES, a LIMIT in SQL
   'PointsAdjustmentPage.items': 1, // sized by pointsAdjustments' `first`
   'Query.referralReport': 501, // one row per store in scope (as Query.stores), plus HQ's row for referrers without a store
   'ScopedPayOrderPage.items': 1, // sized by payOrders' `first`

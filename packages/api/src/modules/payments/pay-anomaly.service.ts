@@ -9,6 +9,7 @@ import { ErrorCode } from '@quanzi/shared';
 import { clock } from '../../clock';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
+import { writeAudit } from '../audit/audit';
 import { isUniqueViolation, toDate, toInt, type Db } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import type { Logger } from '../../logger';
@@ -117,7 +118,11 @@ export class PayAnomalyService {
     const text = (note ?? '').trim();
     if (text.length < 1 || text.length > 500) throw badInput('note: 1–500 characters', 'note');
     const q = this.db.q;
-    const r = await q.run('UPDATE pay_anomaly SET resolved_at = ?, resolved_by_id = ?, resolution_note = ? WHERE id = ? AND resolved_at IS NULL', [q.ts(now), userId, text, id]);
+    const r = await this.db.tx(async (tq) => {
+      const r = await tq.run('UPDATE pay_anomaly SET resolved_at = ?, resolved_by_id = ?, resolution_note = ? WHERE id = ? AND resolved_at IS NULL', [tq.ts(now), userId, text, id]);
+      if (r.affectedRows === 1) await writeAudit(tq, userId, { action: 'resolvePayAnomaly', targetType: 'pay_anomaly', targetId: id, before: { resolved: false }, after: { resolved: true, note: text } }, now);
+      return r;
+    });
     const row = await this.byId(id);
     if (!row) throw notFound('Anomaly');
     if (r.affectedRows !== 1) throw new AppError(ErrorCode.CONFLICT, 'This anomaly was already resolved');

@@ -12,6 +12,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { ErrorCode, fenToYuan, ledgerReason, refundClawback } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
+import { writeAudit } from '../audit/audit';
 import type { Config } from '../../config';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
@@ -464,9 +465,18 @@ export class PaymentService {
     if (toInt(pending?.s) + input.amountFen > order.amountFen) throw badInput(`At most ¥${fenToYuan(order.amountFen - toInt(pending?.s))} can still be refunded`, 'amountFen');
     const reason = input.reason?.trim().slice(0, 80) || null;
     try {
-      await this.db.q.run("INSERT INTO pay_refund (order_id, out_refund_no, amount_fen, reason, status, points_reversed, points_uncollected, created_by_id, request_hash, created_at) VALUES (?, ?, ?, ?, 'PROCESSING', 0, 0, ?, ?, ?)", [
-        order.id, outRefundNo, input.amountFen, reason, staffId, hash, this.db.q.ts(clock.now()),
-      ]);
+      // The refund request and its audit entry (who refunded what) commit together.
+      await this.db.tx(async (q) => {
+        const now = clock.now();
+        const r = await q.run("INSERT INTO pay_refund (order_id, out_refund_no, amount_fen, reason, status, points_reversed, points_uncollected, created_by_id, request_hash, created_at) VALUES (?, ?, ?, ?, 'PROCESSING', 0, 0, ?, ?, ?)", [
+          order.id, outRefundNo, input.amountFen, reason, staffId, hash, q.ts(now),
+        ]);
+        await writeAudit(q, staffId, {
+          action: 'refundPayment', targetType: 'pay_refund', targetId: r.insertId, regionId: store.regionId, storeId: store.id,
+          before: { outTradeNo: order.outTradeNo, amountFen: order.amountFen, refundedFen: toInt(pending?.s) },
+          after: { outTradeNo: order.outTradeNo, outRefundNo, amountFen: input.amountFen, reason, status: 'PROCESSING' },
+        }, now);
+      });
     } catch (e) {
       const again = await this.refundRow(outRefundNo);
       if (again) return again;

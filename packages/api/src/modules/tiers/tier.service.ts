@@ -112,6 +112,10 @@ export class TierService {
     const d = evaluateTier(await this.list(), { tierId: String(toInt(m.tier_id)), periodEndsAt: toDate(m.tier_period_ends_at) }, spend, now, periodMonths);
     if (d.changed !== 'NONE') {
       await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId]);
+      // The tier history (console member page), in the same transaction as the change itself.
+      await q.run('INSERT INTO tier_change (member_id, from_tier_id, to_tier_id, kind, spend_fen, period_ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        memberId, toInt(m.tier_id), Number(d.tierId), d.changed, Math.min(spend, 2_147_483_647), q.ts(d.periodEndsAt), q.ts(now),
+      ]);
     }
   }
 }
