@@ -1,7 +1,7 @@
 /**
  * Every manager mutation writes an audit row (issue #13): who, what, before/after, in the same transaction as the
  * change. The list is not a hand list that can go stale:
- *  - every mutation of the live schema (`getSchema()`) must be either exercised here as a manager (AUDITED) or in the
+ *  - every mutation of the live schema (`schemaShape()`) must be either exercised here as a manager (AUDITED) or in the
  *    commented EXEMPT list — a mutation added later fails the first test until someone decides which;
  *  - every action of the authorization policy (`ACTIONS` in src/auth/authz.ts) that a manager grant holds must be
  *    classified too: the audited mutations it guards, or why it guards none — a new manager action fails likewise.
@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { getSchema } from '../src/schema';
+import { schemaShape } from '../src/schema';
 import { ACTIONS, CLUB_ACTIONS, allows, type Action, type RoleGrant } from '../src/auth/authz';
 import { toInt } from '../src/db/sql';
 import { credit } from '../src/modules/ledger/ledger.service';
@@ -348,7 +348,7 @@ describe('audit coverage: every manager mutation writes an audit row', () => {
   };
 
   test('every mutation of the schema is audited here or exempt with a reason, never both', async () => {
-    const schema = await getSchema();
+    const schema = await schemaShape();
     const mutations = Object.keys(schema.getMutationType()?.getFields() ?? {}).sort();
     expect(mutations.length).toBeGreaterThan(50);
     const unclassified = mutations.filter((m) => !(m in AUDITED) && !(m in EXEMPT));

@@ -101,7 +101,7 @@ export class ConsoleMembersResolver {
 
   @FieldResolver(() => [ConsoleMemberTierChange], { description: 'Tier history: upgrades, downgrades and renewals, newest first (at most 50)' })
   async tierHistory(@Root() m: ConsoleMember, @Ctx() ctx: RequestContext): Promise<ConsoleMemberTierChange[]> {
-    return (await ctx.services.consoleMembers.tierHistory(Number(m.id))).map((c) => ({ ...c, id: String(c.id) }));
+    return (await this.services.consoleMembers.tierHistory(Number(m.id))).map((c) => ({ ...c, id: String(c.id) }));
   }
 
   @FieldResolver(() => [ConsoleMemberClub], { description: 'Clubs joined or asked to join (at most 50)' })
