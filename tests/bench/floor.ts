@@ -50,6 +50,8 @@ export interface FloorOptions {
 
 export interface Floor {
   url: string;
+  /** Runs `fn` (one request at a time) and returns the statements the floor sent meanwhile, in order. */
+  record<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
   close(): Promise<void>;
 }
 
@@ -82,9 +84,38 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
   });
   const tokens = new TokenService(opts.jwtSecret, 3600);
 
-  const all = async (sql: string, params: unknown[] = [], conn: Pool | PoolConnection = pool): Promise<Row[]> => (await conn.query<Row[]>(sql, params))[0];
+  // Every statement sent goes through these (the transaction's own ones too), so `record` can list them.
+  let trace: string[] | null = null;
+  const all = async (sql: string, params: unknown[] = [], conn: Pool | PoolConnection = pool): Promise<Row[]> => {
+    trace?.push(sql);
+    return (await conn.query<Row[]>(sql, params))[0];
+  };
   const get = async (sql: string, params: unknown[] = [], conn: Pool | PoolConnection = pool): Promise<Row | undefined> => (await all(sql, params, conn))[0];
-  const run = async (sql: string, params: unknown[], conn: PoolConnection): Promise<ResultSetHeader> => (await conn.query<ResultSetHeader>(sql, params))[0];
+  const run = async (sql: string, params: unknown[], conn: Pool | PoolConnection): Promise<ResultSetHeader> => {
+    trace?.push(sql);
+    return (await conn.query<ResultSetHeader>(sql, params))[0];
+  };
+  /**
+   * A transaction on a pooled connection, as the API's Db.tx runs it through knex: SET TRANSACTION ISOLATION LEVEL
+   * READ COMMITTED, BEGIN, the work, COMMIT (ROLLBACK on an error).
+   */
+  const transaction = async <T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> => {
+    const conn = await pool.getConnection();
+    try {
+      await run('SET TRANSACTION ISOLATION LEVEL READ COMMITTED', [], conn);
+      await run('BEGIN', [], conn);
+      try {
+        const r = await fn(conn);
+        await run('COMMIT', [], conn);
+        return r;
+      } catch (e) {
+        await run('ROLLBACK', [], conn).catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      conn.release();
+    }
+  };
 
   // The cached configuration (the API's TtlCaches): tiers, stores, earning rules and settings.
   const tiers: TierRow[] = (await all('SELECT id, code, name, `rank`, threshold_fen, multiplier_pct, benefits FROM tier ORDER BY `rank`')).map((r) => ({
@@ -234,11 +265,7 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     });
     const reason = ledgerReason.purchase(input.amountFen);
 
-    const conn = await pool.getConnection();
-    let id: number;
-    try {
-      await conn.beginTransaction();
-      try {
+    const id = await transaction(async (conn) => {
         const c = await run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step], conn);
         if (c.affectedRows !== 1) throw new FloorError('CODE_REUSED', 'This member code was already used');
         const p = await run(
@@ -246,7 +273,7 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
           [memberId, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, now],
           conn,
         );
-        id = p.insertId;
+        const id = p.insertId;
         if (earned.points > 0) {
           // ledger.service.ts credit(): account first, then the entry, then the lot.
           const upd = await run('UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', [earned.points, earned.points, now, memberId], conn);
@@ -271,14 +298,8 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
         }
         // referral-credits.ts onEarn() with the programme on: the member's referral binding (none for bench members).
         await get('SELECT id, referrer_id, bound_at, qualified_at, revoked_at FROM referral WHERE referee_id = ?', [memberId], conn);
-        await conn.commit();
-      } catch (e) {
-        await conn.rollback().catch(() => undefined);
-        throw e;
-      }
-    } finally {
-      conn.release();
-    }
+        return id;
+    });
     const b = await get(`SELECT ${SPENDABLE} AS balance FROM member_account a WHERE a.id = ?`, [new Date(), memberId]);
     return {
       recordPurchase: {
@@ -355,17 +376,13 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     const now = new Date();
     const paidAt = tx.success_time ? new Date(tx.success_time) : now;
     if (memberId === null) {
-      await pool.query("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, points = 0 WHERE id = ? AND state <> 'PAID'", [tx.transaction_id, paidAt, orderId]);
+      await run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, points = 0 WHERE id = ? AND state <> 'PAID'", [tx.transaction_id, paidAt, orderId], pool);
       return;
     }
     const tierRow = await get('SELECT tier_id FROM member WHERE id = ?', [memberId]);
     const tier = tierById.get(Number(tierRow?.tier_id)) as TierRow;
     const points = computeEarning(ruleSet, { storeId: String(storeId), regionId: String(store.regionId), at: paidAt, tierMultiplierPct: tier.multiplierPct, tierName: tier.name, lines }).points;
-    const conn = await pool.getConnection();
-    try {
-      await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      await conn.beginTransaction();
-      try {
+    await transaction(async (conn) => {
         const r = await run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, member_id = ?, points = ? WHERE id = ? AND state <> 'PAID'", [
           tx.transaction_id, paidAt, memberId, points, orderId,
         ], conn);
@@ -397,14 +414,7 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
           // referral-credits.ts onEarn() with the programme on: the member's referral binding (none for bench members).
           await get('SELECT id, referrer_id, bound_at, qualified_at, revoked_at FROM referral WHERE referee_id = ?', [memberId], conn);
         }
-        await conn.commit();
-      } catch (e) {
-        await conn.rollback().catch(() => undefined);
-        throw e;
-      }
-    } finally {
-      conn.release();
-    }
+    });
   }
 
   async function handleNotification(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
@@ -455,6 +465,15 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
   const addr = server.address();
   return {
     url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
+    async record(fn) {
+      const statements: string[] = [];
+      trace = statements;
+      try {
+        return { result: await fn(), statements };
+      } finally {
+        trace = null;
+      }
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

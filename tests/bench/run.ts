@@ -14,7 +14,8 @@
  *
  * Knobs (environment): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (20), BENCH_ROUNDS (1: with
  * more, stack and floor alternate and the median is reported), BENCH_MEMBERS (200), BENCH_BUYERS (20000),
- * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API),
+ * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API, and the SQL
+ * statements of one recordPurchase and one notification on each side listed; their counts are always printed),
  * BENCH_SCENARIOS (me,purchase,notify: which to run), BENCH_PAYERS (20000: members the notify orders rotate over).
  */
 import './env';
@@ -35,7 +36,8 @@ import { credit, debit } from '../../packages/api/src/modules/ledger/ledger.serv
 import { createTestDatabase, type TestDatabase } from '../../packages/api/test/support/db';
 import { seedOrg } from '../../packages/api/test/support/org';
 import { startFloor, type Floor } from './floor';
-import type { NotifyKeys, NotifyOrder } from './notify';
+import { notificationBuilder, type NotifyKeys, type NotifyOrder } from './notify';
+import { StatementLog, statementLine } from '../../packages/api/src/db/statement-log';
 import { ME_QUERY, NOTIFY_PATH, PURCHASE_MUTATION, type BuyMember, type LoadCommand, type LoadReply, type RunFigures, type Scenario } from './protocol';
 
 const num = (name: string, def: number): number => {
@@ -394,8 +396,8 @@ async function main(): Promise<number> {
     await app.services.users.insertGrant(app.services.db.q, staff.userId, { role: 'STAFF', scope: 'STORE', storeId: org.guomao, regionId: org.beijing });
     const members = want('me') ? await pool(Array.from({ length: MEMBERS }, (_, i) => `bench-member-${i}`), 10, (label) => signIn(stackUrl, sim as WechatMiniSimulator, label)) : [];
     if (want('me')) await seedHistory(app, members, org, staff.userId);
-    const buyers: BuyMember[] = want('purchase') ? await seedBuyers(app, BUYERS + 2) : [];
-    const checkBuyers = buyers.splice(BUYERS, 2) as [BuyMember, BuyMember];
+    const buyers: BuyMember[] = want('purchase') ? await seedBuyers(app, BUYERS + 5) : [];
+    const checkBuyers = buyers.splice(BUYERS, 5) as [BuyMember, BuyMember, BuyMember, BuyMember, BuyMember];
     // notify: members who pay (member rows written directly, like the till members), their ids for the orders.
     const payers: { memberId: number; openid: string }[] = [];
     if (want('notify')) {
@@ -499,6 +501,50 @@ async function main(): Promise<number> {
       }
       return { tag, orders: orders.map(({ no, total, openid }) => ({ no, total, openid })) };
     };
+    // The statements of one request of each write path, on each side (caches warm: the checks above ran first).
+    const statements: Partial<Record<Scenario, Record<'stack' | 'floor', string[]>>> = {};
+    const statementLog = new StatementLog(app.services.db.orm);
+    try {
+      if (want('purchase')) {
+        const buy = async (url: string, who: BuyMember): Promise<void> => {
+          const input = { memberCode: currentMemberCode(who.memberNo, who.codeSecret, Date.now()), storeId: String(org.guomao), amountFen: 5800, lines: [{ category: 'fresh', amountFen: 2000 }, { category: 'grocery', amountFen: 3800 }], idempotencyKey: `bench-profile-${who.memberNo}` };
+          const r = await gql<{ recordPurchase: unknown }>(url, PURCHASE_MUTATION, { input }, staff.token);
+          if (!r.data?.recordPurchase) throw new Error(`recordPurchase (statement profile) failed on ${url}: ${JSON.stringify(r)}`);
+        };
+        // One request first, so that no cache of the API (5–10 s TTLs) reloads inside the recorded one.
+        await buy(stackUrl, checkBuyers[4]);
+        statements.purchase = {
+          stack: (await statementLog.record(() => buy(stackUrl, checkBuyers[2]))).statements,
+          floor: (await floor.record(() => buy((floor as Floor).url, checkBuyers[3]))).statements,
+        };
+      }
+      if (want('notify') && notifyKeys) {
+        const build = notificationBuilder(notifyKeys);
+        const { orders } = await makeOrders(3);
+        const pay = async (url: string, o: NotifyOrder): Promise<void> => {
+          const n = build.build(o);
+          const res = await fetch(`${url}${NOTIFY_PATH}`, { method: 'POST', headers: n.headers, body: n.body });
+          if (res.status !== 204) throw new Error(`notification (statement profile) on ${url}: HTTP ${res.status}`);
+        };
+        await pay(stackUrl, orders[2] as NotifyOrder);
+        statements.notify = {
+          stack: (await statementLog.record(() => pay(stackUrl, orders[0] as NotifyOrder))).statements,
+          floor: (await floor.record(() => pay((floor as Floor).url, orders[1] as NotifyOrder))).statements,
+        };
+      }
+    } finally {
+      statementLog.close();
+    }
+    for (const [key, sides] of Object.entries(statements)) {
+      log(`statements per ${key === 'purchase' ? 'recordPurchase' : 'notification'}: stack ${sides.stack.length}, same-SQL floor ${sides.floor.length}`);
+      if (PROFILE) {
+        for (const [side, list] of Object.entries(sides)) {
+          log(`  ${side}:`);
+          list.forEach((sql, i) => log(`    ${String(i + 1).padStart(2)}. ${statementLine(sql)}`));
+        }
+      }
+    }
+
     /** One run; for notify with `orders` fresh pending orders, checked afterwards: an order PAID for every 204. */
     const runOnce = async (url: string, key: Scenario, seconds: number, orders = 0): Promise<RunFigures> => {
       if (key !== 'notify') return (loader as Loader).run(url, key, seconds);
@@ -582,6 +628,7 @@ async function main(): Promise<number> {
         floor: { reqPerSec: Math.round(r.floor.reqPerSec), p50Ms: r.floor.p50, p99Ms: r.floor.p99, requests: r.floor.total, errors: errorsOf(r.floor) },
         ratio: Number(r.ratio.toFixed(3)),
         loadAverageAtStart: loadAtStart[r.key],
+        ...(statements[r.key] ? { statements: { stack: statements[r.key]?.stack.length, floor: statements[r.key]?.floor.length } } : {}),
       })),
       pass: failures.length === 0,
       failures,
