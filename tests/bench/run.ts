@@ -16,7 +16,7 @@
  * stack / minimal floor); stack/floor must be ≥ 0.3.
  *
  * Knobs (environment): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (20), BENCH_ROUNDS (1: with
- * more, stack and floor alternate and the median is reported), BENCH_MEMBERS (200), BENCH_BUYERS (20000),
+ * more, stack and floors alternate and the median is reported), BENCH_MEMBERS (200), BENCH_BUYERS (≥ 20000: from the duration),
  * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API, and the SQL
  * statements of one recordPurchase and one notification on each side listed; their counts are always printed),
  * BENCH_SCENARIOS (me,purchase,notify: which to run), BENCH_PAYERS (20000: members the notify orders rotate over).
@@ -55,7 +55,12 @@ const WARMUP = num('BENCH_WARMUP_SECONDS', 3);
 const CONNECTIONS = num('BENCH_CONNECTIONS', 20);
 const ROUNDS = num('BENCH_ROUNDS', 1);
 const MEMBERS = num('BENCH_MEMBERS', 200);
-const BUYERS = num('BENCH_BUYERS', 20_000);
+/**
+ * Till members: each can show one new member code per 30-second step (codes are single-use), so the purchase runs
+ * need rate × 30 s of them to never run dry — sized by default for 1,500 req/s over the purchase scenario's time
+ * (three sides × (warm-up + rounds × seconds), at most one 30-second window), at least 20,000.
+ */
+const BUYERS = num('BENCH_BUYERS', Math.max(20_000, Math.ceil(1_500 * Math.min(30, 3 * (WARMUP + ROUNDS * SECONDS)))));
 const POOL = num('DB_POOL_MAX', 10);
 const PAYERS = num('BENCH_PAYERS', 20_000);
 const ALL_SCENARIOS: readonly Scenario[] = ['me', 'purchase', 'notify'];

@@ -207,6 +207,11 @@ describe('till operations', () => {
     expect(errCode(denied)).toBe(ErrorCode.FORBIDDEN);
   });
 
+  test('every transaction runs at READ COMMITTED without a statement of its own (the session level, set per pooled connection)', async () => {
+    const levels = await Promise.all(Array.from({ length: 12 }, () => t.app.services.db.tx((q) => q.get<{ l: string }>('SELECT @@SESSION.tx_isolation AS l'))));
+    expect(new Set(levels.map((r) => r?.l))).toEqual(new Set(['READ-COMMITTED']));
+  });
+
   test('a purchase costs ten statements: no idempotency pre-check, one BEGIN, no read-back of what it wrote', async () => {
     // The statements the hot path sends (pnpm bench lists them too); caches warm (a purchase first).
     expect((await t.gql(RECORD, { input: purchase(await newMember()) }, staff.token)).errors).toBeUndefined();
