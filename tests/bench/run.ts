@@ -354,6 +354,8 @@ async function main(): Promise<number> {
   let floor: Floor | null = null;
   let loader: Loader | null = null;
   const want = (x: Scenario): boolean => SCENARIOS.includes(x);
+  // The commit measured: read before anything runs (the work tree may change while a long run goes on).
+  const commit = gitCommit();
   try {
     const t0 = Date.now();
     sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET });
@@ -649,7 +651,7 @@ async function main(): Promise<number> {
     }
     const results = {
       date: new Date().toISOString(),
-      commit: gitCommit(),
+      commit,
       machine,
       settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, rounds: ROUNDS, dbPool: POOL, scenarios: SCENARIOS, members: MEMBERS, ledgerEntriesPerMember: ENTRIES_PER_MEMBER, tillMembers: BUYERS, payingMembers: PAYERS, minRatio: MIN_RATIO, maxErrorRate: MAX_ERROR_RATE },
       scenarios: scenarios.map((r) => ({
