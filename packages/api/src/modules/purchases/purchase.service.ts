@@ -75,10 +75,11 @@ export class PurchaseService {
     // before it — the code has rotated or its step was consumed by the first attempt, the coupon was used by it — is an
     // earlier result of this key looked for (a replay answers that, a different purchase IDEMPOTENCY_CONFLICT).
     const replay = () => this.findPurchase(input.idempotencyKey, hash);
-    let verified: Awaited<ReturnType<TillIdentifier['verify']>>;
+    const v = await this.till.verifyOrReplay(who, now, replay);
+    if ('replay' in v) return v.replay;
+    const verified = v;
     let coupon: { id: number; discountFen: number } | null;
     try {
-      verified = await this.till.verify(who, now);
       // A coupon: the member's own, usable here and now for this basket (checkVoucherUse); the discount comes off the lines.
       coupon = couponCode ? await this.couponFor(ctx, couponCode, verified.member.id, store, staffId, input.amountFen, now) : null;
     } catch (e) {
