@@ -2,7 +2,7 @@
  * Lean SQL for the hot paths (member home, till accrual/redemption, expiry), run through the ORM's own
  * connection so it shares the pool and transactions with entity code. Dialect differences live here.
  */
-import { DeadlockException, IsolationLevel, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/mariadb';
 import type { Dialect } from './orm';
 
@@ -66,13 +66,13 @@ export class Db {
    * On MariaDB/MySQL the isolation level is READ COMMITTED: every read sees what committed before it (after a row
    * lock is taken, the next read is never a stale snapshot), and `FOR UPDATE` takes record locks without InnoDB's
    * gap locks, which otherwise deadlock one member's lot inserts against another member's locked lot range.
+   * It is the session's level, set once when the pool opens a connection (orm.ts), so a transaction costs one BEGIN.
    */
   async tx<T>(fn: (q: Q) => Promise<T>, attempts = 5): Promise<T> {
     if (this.role === 'replica') throw new Error('Db.tx on the read-replica handle: transactions and writes belong on the primary (services.db)');
-    const options = this.dialect === 'sqlite' ? {} : { isolationLevel: IsolationLevel.READ_COMMITTED };
     for (let i = 1; ; i++) {
       try {
-        return await this.conn.transactional((trx) => fn(this.runner(trx)), options);
+        return await this.conn.transactional((trx) => fn(this.runner(trx)));
       } catch (e) {
         if (i < attempts && (isRetryableLock(e) || isBusy(e))) {
           await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 10 * i));

@@ -325,8 +325,9 @@ export class PaymentService {
   async completePayment(tx: WechatPayTransaction, now = clock.now(), source: AnomalySource = 'notify'): Promise<boolean> {
     if (tx.trade_state !== 'SUCCESS' && tx.trade_state !== 'REFUND') return false;
     if (!tx.transaction_id) throw new Error('paid transaction without transaction_id');
-    const order = await this.order(tx.out_trade_no);
-    if (!order) {
+    const found = await this.orderToPay(tx.out_trade_no);
+    const order = found?.order;
+    if (!found || !order) {
       this.log.warn({ outTradeNo: tx.out_trade_no }, 'payment for an unknown order');
       return false;
     }
@@ -336,13 +337,13 @@ export class PaymentService {
       }
       return false;
     }
-    const contradictions = await this.anomalies.contradictions(tx, order, this.config.wechatPay?.mchid ?? null);
+    const contradictions = await this.anomalies.contradictions(tx, order, this.config.wechatPay?.mchid ?? null, found.member);
     if (contradictions.length > 0) {
       await this.anomalies.record(order.id, tx.transaction_id, contradictions, source, now);
       return false;
     }
     try {
-      return await this.applyPayment(tx, order, now);
+      return await this.applyPayment(tx, order, now, found.member?.tierId ?? null);
     } catch (e) {
       // The transaction id was bound to another order meanwhile (the unique index): an anomaly, not a retry.
       const reused = isUniqueViolation(e) ? await this.anomalies.reusedBy(tx.transaction_id, order.id) : null;
@@ -352,7 +353,20 @@ export class PaymentService {
     }
   }
 
-  private async applyPayment(tx: WechatPayTransaction, order: PayOrderRow, now: Date): Promise<boolean> {
+  /**
+   * An order to complete, with its member's tier and WeChat openid in the same statement (the payer check and the
+   * earning need them; null when the order names no member).
+   */
+  private async orderToPay(outTradeNo: string): Promise<{ order: PayOrderRow; member: { tierId: number; openid: string } | null } | null> {
+    const r = await this.db.q.get<Record<string, unknown>>(
+      'SELECT o.*, s.name AS store_name, m.tier_id AS payer_tier_id, u.openid AS payer_openid FROM pay_order o JOIN store s ON s.id = o.store_id LEFT JOIN member m ON m.id = o.member_id LEFT JOIN app_user u ON u.id = m.user_id WHERE o.out_trade_no = ?',
+      [outTradeNo],
+    );
+    if (!r) return null;
+    return { order: toOrder(r), member: r.payer_tier_id == null ? null : { tierId: toInt(r.payer_tier_id), openid: String(r.payer_openid) } };
+  }
+
+  private async applyPayment(tx: WechatPayTransaction, order: PayOrderRow, now: Date, knownTierId: number | null): Promise<boolean> {
     let memberId = order.memberId;
     if (memberId === null && tx.payer?.openid) {
       const m = await this.db.q.get<{ id: unknown }>('SELECT m.id FROM member m JOIN app_user u ON u.id = m.user_id WHERE u.openid = ?', [tx.payer.openid]);
@@ -364,9 +378,9 @@ export class PaymentService {
       const r = await this.db.q.run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, points = 0 WHERE id = ? AND state <> 'PAID'", [tx.transaction_id, this.db.q.ts(paidAt), order.id]);
       return r.affectedRows === 1;
     }
-    const tierRow = await this.db.q.get<{ tier_id: unknown }>('SELECT tier_id FROM member WHERE id = ?', [memberId]);
+    const tierId = memberId === order.memberId && knownTierId !== null ? knownTierId : toInt((await this.db.q.get<{ tier_id: unknown }>('SELECT tier_id FROM member WHERE id = ?', [memberId]))?.tier_id);
     const store = await this.org.store(order.storeId);
-    const { earned, ...settings } = await this.accrual.evaluate(store, toInt(tierRow?.tier_id), order.lines, paidAt, memberId);
+    const { earned, ...settings } = await this.accrual.evaluate(store, tierId, order.lines, paidAt, memberId);
     const points = earned.points;
     const mid = memberId;
     const done = await this.db.tx(async (q) => {

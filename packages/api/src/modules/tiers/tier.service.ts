@@ -96,7 +96,7 @@ export class TierService {
   async rollingSpend(q: Q, memberId: number, now: Date): Promise<number> {
     const r = await q.get<{ s: unknown }>('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [
       memberId,
-      q.ts(addMonthsUtc(now, -12)),
+      q.ts(spendWindowStart(now)),
     ]);
     return Math.max(0, toInt(r?.s));
   }
@@ -104,18 +104,39 @@ export class TierService {
   /**
    * Re-evaluates a member's tier inside the caller's transaction after a qualifying change: upgrades at once on
    * rolling 12-month spend (purchases minus refunds), downgrades only once the qualification period has ended.
+   * One statement reads the tier and the spend (`tierStateSql`).
    */
   async reevaluate(q: Q, memberId: number, now: Date, periodMonths: number): Promise<void> {
-    const m = await q.get<Record<string, unknown>>('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId]);
+    const m = await q.get<Record<string, unknown>>(`SELECT ${tierStateSql('m')} FROM member m WHERE m.id = ?`, [q.ts(spendWindowStart(now)), memberId]);
     if (!m) return;
-    const spend = await this.rollingSpend(q, memberId, now);
-    const d = evaluateTier(await this.list(), { tierId: String(toInt(m.tier_id)), periodEndsAt: toDate(m.tier_period_ends_at) }, spend, now, periodMonths);
+    await this.apply(q, memberId, tierState(m), now, periodMonths);
+  }
+
+  /** The tier decision for a member's state read in the caller's transaction (`tierStateSql`), written when it changes. */
+  async apply(q: Q, memberId: number, state: TierState, now: Date, periodMonths: number): Promise<void> {
+    const d = evaluateTier(await this.list(), { tierId: String(state.tierId), periodEndsAt: state.periodEndsAt }, state.spend, now, periodMonths);
     if (d.changed !== 'NONE') {
       await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId]);
       // The tier history (console member page), in the same transaction as the change itself.
       await q.run('INSERT INTO tier_change (member_id, from_tier_id, to_tier_id, kind, spend_fen, period_ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        memberId, toInt(m.tier_id), Number(d.tierId), d.changed, Math.min(spend, 2_147_483_647), q.ts(d.periodEndsAt), q.ts(now),
+        memberId, state.tierId, Number(d.tierId), d.changed, Math.min(state.spend, 2_147_483_647), q.ts(d.periodEndsAt), q.ts(now),
       ]);
     }
   }
 }
+
+/** A member's tier, its qualification period's end and rolling 12-month spend (≥ 0), read together. */
+export interface TierState { tierId: number; periodEndsAt: Date; spend: number }
+
+/** Where the rolling 12-month spend window starts at `now` (exclusive). */
+export const spendWindowStart = (now: Date): Date => addMonthsUtc(now, -12);
+
+/**
+ * The columns of a member's tier state, for the `member` row aliased `m`: tier_id, tier_period_ends_at and the rolling
+ * spend (`spend`). One parameter: the window's start (`q.ts(spendWindowStart(now))`).
+ */
+export const tierStateSql = (m: string): string =>
+  `${m}.tier_id, ${m}.tier_period_ends_at, (SELECT COALESCE(SUM(sp.amount_fen), 0) FROM purchase sp WHERE sp.member_id = ${m}.id AND sp.created_at > ?) AS spend`;
+
+/** Reads `tierStateSql`'s columns. */
+export const tierState = (r: Record<string, unknown>): TierState => ({ tierId: toInt(r.tier_id), periodEndsAt: toDate(r.tier_period_ends_at), spend: Math.max(0, toInt(r.spend)) });
