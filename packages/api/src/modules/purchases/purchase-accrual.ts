@@ -115,7 +115,7 @@ export class PurchaseAccrual {
       );
       entryId = c.entryId;
     }
-    await this.tiers.reevaluate(q, a.memberId, a.now, settings.tierPeriodMonths);
+    await this.tiers.reevaluate(q, a.memberId, a.now, settings);
     await this.referrals.onEarn(q, { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, at: a.at, validityMonths: settings.pointsValidityMonths }, referral);
     return { purchaseId: p.insertId, entryId };
   }
@@ -145,7 +145,7 @@ export class PurchaseAccrual {
     await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
       r.memberId, r.storeId, -r.refundFen, JSON.stringify([{ category: 'refund', amountFen: -r.refundFen }]), -taken, r.idempotencyKey, r.requestHash, q.ts(r.now),
     ]);
-    await this.tiers.reevaluate(q, r.memberId, r.now, settings.tierPeriodMonths);
+    await this.tiers.reevaluate(q, r.memberId, r.now, settings);
     return taken;
   }
 }

@@ -261,7 +261,7 @@ export class RewardRedemption {
   @Property({ type: 'datetime', length: 3, nullable: true })
   voucherValidFrom?: Date | null;
 
-  /** Coupons given rather than bought: WELCOME (first sign-in), MANAGER (issued to a list); null = redeemed with points. */
+  /** Coupons given rather than bought: WELCOME, MANAGER, CAMPAIGN, BIRTHDAY, TIER_UPGRADE (coupon-issue.ts); null = redeemed with points. */
   @Property({ type: 'string', length: 12, nullable: true })
   issueSource?: string | null;
 

@@ -5,6 +5,8 @@ import { TtlCache } from '../../cache';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
 import { writeAudit } from '../audit/audit';
+import { issueTierUpgradeCoupon } from '../coupons/rule-coupons';
+import type { ProgramSettings } from '../earning/earning.service';
 
 export interface TierRow extends TierDef {
   dbId: number;
@@ -102,16 +104,25 @@ export class TierService {
   }
 
   /**
-   * Re-evaluates a member's tier inside the caller's transaction after a qualifying change: upgrades at once on
-   * rolling 12-month spend (purchases minus refunds), downgrades only once the qualification period has ended.
+   * Re-evaluates a member's tier inside the caller's transaction (the member row locked by the caller) after a
+   * qualifying change: upgrades at once on rolling 12-month spend (purchases minus refunds), downgrades only once the
+   * qualification period has ended. A rise into a tier issues that tier's upgrade coupon (programme settings), once
+   * per (member, tier) ever. The update is conditional on the tier read, so of two transactions that saw the same
+   * tier only the first to write it rises (and issues the coupon).
    */
-  async reevaluate(q: Q, memberId: number, now: Date, periodMonths: number): Promise<void> {
+  async reevaluate(q: Q, memberId: number, now: Date, settings: Pick<ProgramSettings, 'tierPeriodMonths' | 'tierUpgradeCoupons'>): Promise<void> {
     const m = await q.get<Record<string, unknown>>('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId]);
     if (!m) return;
     const spend = await this.rollingSpend(q, memberId, now);
-    const d = evaluateTier(await this.list(), { tierId: String(toInt(m.tier_id)), periodEndsAt: toDate(m.tier_period_ends_at) }, spend, now, periodMonths);
-    if (d.changed !== 'NONE') {
-      await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId]);
+    const tiers = await this.list();
+    const fromId = toInt(m.tier_id);
+    const d = evaluateTier(tiers, { tierId: String(fromId), periodEndsAt: toDate(m.tier_period_ends_at) }, spend, now, settings.tierPeriodMonths);
+    if (d.changed === 'NONE') return;
+    const moved = await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ? AND tier_id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId, fromId]);
+    const from = tiers.find((t) => t.dbId === fromId);
+    const to = tiers.find((t) => t.id === d.tierId);
+    if (moved.affectedRows === 1 && from && to && to.rank > from.rank && settings.tierUpgradeCoupons.length > 0) {
+      await issueTierUpgradeCoupon(q, settings.tierUpgradeCoupons, memberId, to.dbId, now);
     }
   }
 }
