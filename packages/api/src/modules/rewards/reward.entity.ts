@@ -273,6 +273,10 @@ export class RewardRedemption {
   @Property({ type: 'integer', nullable: true })
   usedPurchaseId?: number | null;
 
+  /** Coupons applied to a WeChat Pay till order: the order holding it until paid (then USED) or closed (then free again). */
+  @Property({ type: 'integer', nullable: true })
+  reservedOrderId?: number | null;
+
   @Property({ type: 'datetime', length: 3, nullable: true })
   usedAt?: Date | null;
 
