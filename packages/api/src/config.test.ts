@@ -89,10 +89,10 @@ describe('loadConfig', () => {
   test('club jobs run every minute by default; subscribe templates default to the demo ids and can be set per kind', () => {
     const c = loadConfig({});
     expect(c.clubJobsIntervalSeconds).toBe(60);
-    expect(c.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement', EVENT_REMINDER: 'demo-tmpl-event-reminder', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result', RATING_ALERT: 'demo-tmpl-rating-alert' });
+    expect(c.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement', EVENT_REMINDER: 'demo-tmpl-event-reminder', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result', RATING_ALERT: 'demo-tmpl-rating-alert', CAMPAIGN_OFFER: 'demo-tmpl-campaign-offer' });
     const set = loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: '0', WECHAT_SUBSCRIBE_TEMPLATES: ' EVENT_REMINDER = AbC-123_x , CLUB_ANNOUNCEMENT=zz9 ' });
     expect(set.clubJobsIntervalSeconds).toBe(0);
-    expect(set.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'zz9', EVENT_REMINDER: 'AbC-123_x', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result', RATING_ALERT: 'demo-tmpl-rating-alert' });
+    expect(set.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'zz9', EVENT_REMINDER: 'AbC-123_x', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result', RATING_ALERT: 'demo-tmpl-rating-alert', CAMPAIGN_OFFER: 'demo-tmpl-campaign-offer' });
   });
 
   test.each(['REMINDER=abc', 'EVENT_REMINDER', 'EVENT_REMINDER=', 'EVENT_REMINDER=a b'])('WECHAT_SUBSCRIBE_TEMPLATES=%s is rejected, naming the variable', (v) => {

@@ -74,7 +74,7 @@ const schema = z.object({
   CLUB_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Which mini-program version till-order codes (getwxacodeunlimit) open: release, trial or develop. */
   WECHAT_WXACODE_ENV: z.enum(['release', 'trial', 'develop']).default('release'),
-  /** Subscribe-message template ids: `CLUB_ANNOUNCEMENT=…,EVENT_REMINDER=…,EVENT_UPDATE=…,REWARD_RESULT=…,RATING_ALERT=…` (unset kinds keep the demo ids). */
+  /** Subscribe-message template ids: `CLUB_ANNOUNCEMENT=…,EVENT_REMINDER=…,EVENT_UPDATE=…,REWARD_RESULT=…,RATING_ALERT=…,CAMPAIGN_OFFER=…` (unset kinds keep the demo ids). */
   WECHAT_SUBSCRIBE_TEMPLATES: z.string().optional(),
   /** Redemptions costing at least this many points need a one-time code sent to the bound phone; 0 disables. */
   REWARD_OTP_THRESHOLD_POINTS: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
@@ -448,7 +448,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 const flag = (v: string | undefined, otherwise: boolean): boolean => (v === undefined ? otherwise : v === 'true' || v === '1');
 
 /** The notices that may go out as WeChat subscribe messages; each needs a template chosen in the WeChat admin console. */
-export const SUBSCRIBE_TEMPLATE_KINDS = ['CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE', 'REWARD_RESULT', 'RATING_ALERT'] as const;
+export const SUBSCRIBE_TEMPLATE_KINDS = ['CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE', 'REWARD_RESULT', 'RATING_ALERT', 'CAMPAIGN_OFFER'] as const;
 export type SubscribeTemplateKind = (typeof SUBSCRIBE_TEMPLATE_KINDS)[number];
 
 function parseSubscribeTemplates(v: string | undefined): Record<SubscribeTemplateKind, string> {
@@ -458,6 +458,7 @@ function parseSubscribeTemplates(v: string | undefined): Record<SubscribeTemplat
     EVENT_UPDATE: 'demo-tmpl-event-update',
     REWARD_RESULT: 'demo-tmpl-reward-result',
     RATING_ALERT: 'demo-tmpl-rating-alert',
+    CAMPAIGN_OFFER: 'demo-tmpl-campaign-offer',
   };
   for (const item of (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
     const [kind, id] = item.split('=').map((x) => x.trim());

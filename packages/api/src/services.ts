@@ -133,7 +133,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
       ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
       : null;
   const payAnomalies = new PayAnomalyService(db, log);
-  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, accrual, org, log, payAnomalies);
+  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, accrual, org, log, payAnomalies, limits);
   const outboxRetention = new OutboxRetentionService(db, log, { retentionDays: config.outbox.retentionDays });
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);

@@ -60,11 +60,11 @@ describe('tier history', () => {
     expect((await buy(m, 120_000, Date.now())).errors).toBeUndefined(); // 银卡
     const tiers = t.app.services.tiers;
     // 11 months on: the period has not ended, nothing changes.
-    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, addMonthsUtc(new Date(), 11), 12));
+    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, addMonthsUtc(new Date(), 11), { tierPeriodMonths: 12, tierUpgradeCoupons: [] }));
     expect(await changes(m.memberId)).toBe(1);
     // 13 months on, nothing spent in the last 12 months: back to 普通.
     const later = addMonthsUtc(new Date(), 13);
-    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, later, 12));
+    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, later, { tierPeriodMonths: 12, tierUpgradeCoupons: [] }));
     const h = (await history(m, hq)).data?.consoleMember.tierHistory ?? [];
     expect(h.map((c) => [c.kind, c.fromTierName, c.toTierName, c.spendFen])).toEqual([
       ['DOWNGRADE', '银卡', '普通', 0],
@@ -75,7 +75,7 @@ describe('tier history', () => {
     const k = await t.signIn(`th-m-${++seq}`);
     expect((await buy(k, 120_000, Date.now())).errors).toBeUndefined();
     await q().run('UPDATE member SET tier_period_ends_at = ? WHERE id = ?', [q().ts(new Date(Date.now() - 1000)), k.memberId]);
-    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, k.memberId, new Date(), 12));
+    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, k.memberId, new Date(), { tierPeriodMonths: 12, tierUpgradeCoupons: [] }));
     expect(((await history(k, hq)).data?.consoleMember.tierHistory ?? []).map((c) => [c.kind, c.fromTierName, c.toTierName])).toEqual([
       ['RENEWED', '银卡', '银卡'],
       ['UPGRADE', '普通', '银卡'],

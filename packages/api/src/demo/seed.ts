@@ -118,7 +118,7 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
         24, // the oldest lot (715 days ago) expires in about two weeks: "expiring soon"
       );
       // Her tier moves as it would have at the till, so the console's member page shows a tier history.
-      await s.tiers.reevaluate(t, alice.id, at, 12);
+      await s.tiers.reevaluate(t, alice.id, at, { tierPeriodMonths: 12, tierUpgradeCoupons: [] });
     });
   }
   await s.db.tx((t) =>

@@ -56,6 +56,7 @@ export const LIST_SIZES: Record<string, number> = {
   // Capped by a LIMIT in SQL (beyond it the list is cut, oldest/last first).
   'Club.events': 200, // upcoming (or all, includePast) events of a club
   'Query.myRsvps': 100,
+  'ProgramSettingsType.tierUpgradeCoupons': 20, // one per tier, at most MAX_TIER_COUPONS (coupons/rule-coupons.ts)
   'Query.clubEventReport': 200,
   'Club.organizers': 50,
   'Query.clubMembers': 1000,

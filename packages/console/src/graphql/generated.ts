@@ -315,6 +315,8 @@ export type PointsAdjustmentInput = {
 export type ProgramSettingsInput = {
   /** Birthday-month bonus, 0–100000 (0 = none) */
   birthdayBonusPoints?: number | null | undefined;
+  /** Birthday-month coupon: an HQ coupon template, switched on (null clears it) */
+  birthdayCouponTemplateId?: string | number | null | undefined;
   capPerPurchase?: number | null | undefined;
   pointsValidityMonths?: number | null | undefined;
   /** Profile-completion bonus, 0–100000 (0 = none) */
@@ -323,6 +325,8 @@ export type ProgramSettingsInput = {
   /** Points credited once at first sign-in, 0–100000 (0 = none) */
   signupBonusPoints?: number | null | undefined;
   tierPeriodMonths?: number | null | undefined;
+  /** Tier-upgrade coupons, at most one per tier (the list replaces the old one; [] clears) */
+  tierUpgradeCoupons?: Array<TierUpgradeCouponInput> | null | undefined;
 };
 
 /** PURCHASE: a purchase at a till; PAYMENT: a WeChat Pay payment; REDEMPTION: a reward redemption; CHECKIN: an event check-in */
@@ -441,6 +445,13 @@ export type TierInput = {
   name: string;
   rank: number;
   thresholdFen: number;
+};
+
+export type TierUpgradeCouponInput = {
+  /** An HQ coupon template, switched on */
+  templateId: string | number;
+  /** A tier above the entry tier */
+  tierId: string | number;
 };
 
 export type UpdateCampaignInput = {

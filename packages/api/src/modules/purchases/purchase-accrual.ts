@@ -126,7 +126,7 @@ export class PurchaseAccrual {
       [q.ts(spendWindowStart(a.now)), q.ts(a.now), a.memberId],
     );
     if (!m) throw new AppError(ErrorCode.NOT_FOUND, 'Member not found');
-    await this.tiers.apply(q, a.memberId, tierState(m), a.now, settings.tierPeriodMonths);
+    await this.tiers.apply(q, a.memberId, tierState(m), a.now, settings);
     await this.referrals.onEarn(
       q,
       { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, at: a.at, validityMonths: settings.pointsValidityMonths },
@@ -161,7 +161,7 @@ export class PurchaseAccrual {
     await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
       r.memberId, r.storeId, -r.refundFen, JSON.stringify([{ category: 'refund', amountFen: -r.refundFen }]), -taken, r.idempotencyKey, r.requestHash, q.ts(r.now),
     ]);
-    await this.tiers.reevaluate(q, r.memberId, r.now, settings.tierPeriodMonths);
+    await this.tiers.reevaluate(q, r.memberId, r.now, settings);
     return taken;
   }
 }

@@ -110,10 +110,10 @@ export class PurchaseService {
         if (coupon) {
           // Used once: the conditional update lets one of two concurrent purchases have it; the other rolls back whole.
           const u = await q.run(
-            "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, discount_fen = ?, used_purchase_id = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED' AND member_id = ?",
+            "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, discount_fen = ?, used_purchase_id = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED' AND member_id = ? AND reserved_order_id IS NULL",
             [q.ts(now), store.id, staffId, discountFen, a.purchaseId, q.ts(now), q.ts(now), coupon.id, member.id],
           );
-          if (u.affectedRows !== 1) throw new AppError(ErrorCode.VOUCHER_USED, 'This coupon was already used');
+          if (u.affectedRows !== 1) throw new AppError(ErrorCode.VOUCHER_USED, 'This coupon was already used (or is held by a WeChat Pay order)');
         }
         return a;
       });
