@@ -8,81 +8,25 @@
 // `--clock-ahead=DAYS` (CI's second pass, `pnpm test:ahead`): every suite but the browser journeys runs again under
 // libfaketime with the process clock DAYS ahead — the API's clock (packages/api/src/clock.ts) and the mini-program's
 // move with it, MariaDB's does not — so a test that passes today but would fail next year fails today.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { greets, startMariadbd, which } from './mariadbd.cjs';
 
 const log = (m) => console.log(`[test] ${m}`);
 
-/** Resolves true when something speaking the MySQL protocol greets us on host:port. */
-function greets(host, port, timeoutMs = 1500) {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host, port });
-    const done = (v) => {
-      sock.destroy();
-      resolve(v);
-    };
-    sock.setTimeout(timeoutMs, () => done(false));
-    sock.once('error', () => done(false));
-    sock.once('data', (buf) => done(buf.length > 5 && (buf[4] === 10 || buf[4] === 0xff)));
-  });
-}
-
-function which(bin) {
-  for (const dir of [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/mysql/bin']) {
-    const p = path.join(dir, bin);
-    if (dir && existsSync(p)) return p;
-  }
-  return null;
-}
-
-async function freePort() {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function privateMariadb() {
-  const server = which('mariadbd') ?? which('mysqld');
-  const install = which('mariadb-install-db') ?? which('mysql_install_db');
-  if (!server || !install) return null;
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'quanzi-mariadb-'));
-  const port = await freePort();
-  log(`starting a private ${path.basename(server)} on 127.0.0.1:${port} in ${dir}`);
-  const asRoot = process.getuid?.() === 0 ? ['--user=root'] : [];
-  const init = spawnSync(install, ['--no-defaults', `--datadir=${dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db', ...asRoot], { encoding: 'utf8' });
-  if (init.status !== 0) throw new Error(`${install} failed:\n${init.stderr || init.stdout}`);
-  const child = spawn(
-    server,
-    ['--no-defaults', `--datadir=${dir}/data`, `--socket=${dir}/mysqld.sock`, `--pid-file=${dir}/mysqld.pid`, '--bind-address=127.0.0.1', `--port=${port}`, '--innodb-buffer-pool-size=256M', '--max-connections=500', ...asRoot],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 100; i++) {
-    if (await greets('127.0.0.1', port)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  if (!(await greets('127.0.0.1', port))) throw new Error('the private mariadbd did not start');
-  return {
-    url: `mariadb://root@127.0.0.1:${port}`,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await startMariadbd();
+  if (!server) return null;
+  log(`started a private mariadbd on 127.0.0.1:${server.port} in ${server.dir}`);
+  return server;
 }
 
 async function findDatabase() {
   if (process.env.TEST_DATABASE_URL) {
     const u = new URL(process.env.TEST_DATABASE_URL);
     if (!(await greets(u.hostname, Number(u.port || 3306)))) throw new Error(`TEST_DATABASE_URL=${process.env.TEST_DATABASE_URL} does not answer`);
-    return { url: process.env.TEST_DATABASE_URL, stop: () => {} };
+    return { url: process.env.TEST_DATABASE_URL, stop: async () => {} };
   }
-  if (await greets('127.0.0.1', 3306)) return { url: 'mariadb://root@127.0.0.1:3306', stop: () => {} };
+  if (await greets('127.0.0.1', 3306)) return { url: 'mariadb://root@127.0.0.1:3306', stop: async () => {} };
   const priv = await privateMariadb();
   if (priv) return priv;
   console.error(
@@ -124,5 +68,5 @@ const res = ahead
       env: { ...process.env, TEST_DATABASE_URL: db.url, FAKETIME_DONT_FAKE_MONOTONIC: '1' },
     })
   : spawnSync('pnpm', pnpmArgs, { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: db.url } });
-db.stop();
+await db.stop();
 process.exit(res.status ?? 1);

@@ -15,9 +15,14 @@
  * WeChat Pay notifications (POST /webhooks/wechatpay, the `notify` scenario): the same work as
  * payment.service.ts handleNotification → wechatpay-verifier.ts open → completePayment, with node:crypto and the
  * same serial → key map: probe and 300 s timestamp checks, RSA-SHA256 verification over `TIMESTAMP\nNONCE\nBODY\n`,
- * AES-256-GCM decryption with the tag checked, then completePayment's statements in its order (order lookup, the
- * member's tier, then one READ COMMITTED transaction: the conditional pay_order update, the member row lock, the
- * purchase row, the ledger credit (account, entry, lot), tier re-evaluation) and 204.
+ * AES-256-GCM decryption with the tag checked, then completePayment's statements in its order (the order with its
+ * member's tier and openid, then one READ COMMITTED transaction: the conditional pay_order update, the member row
+ * lock, the purchase row, the ledger credit (account, entry, lot), the member's state for the tier) and 204.
+ *
+ * Two floors, each on its own port: the same-SQL floor (`url`) above, and the minimal floor (`minimalUrl`): the
+ * least a hand-written service on MariaDB would send for the same answers and the same invariants — the grant check
+ * folded into the member read, and each transaction as one multi-statement batch (BEGIN … the writes … the state
+ * read) and a COMMIT: three round trips per purchase or notification (recordPurchaseMinimal, completePaymentMinimal).
  */
 import http from 'node:http';
 import { createDecipheriv, createHash, createPublicKey, createVerify, X509Certificate, type KeyObject } from 'node:crypto';
@@ -49,7 +54,12 @@ export interface FloorOptions {
 }
 
 export interface Floor {
+  /** The same-SQL floor. */
   url: string;
+  /** The minimal floor (`me` is the same-SQL one's). */
+  minimalUrl: string;
+  /** Runs `fn` (one request at a time) and returns the statements the floor sent meanwhile, in order. */
+  record<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
   close(): Promise<void>;
 }
 
@@ -80,11 +90,59 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     timezone: 'Z',
     supportBigNumbers: true,
   });
+  // The minimal floor's pool: the same, with multi-statement queries (its transactions are batches).
+  const mpool: Pool = createPool({
+    host: o.host,
+    port: o.port,
+    user: o.user,
+    password: o.password,
+    database: o.database ?? undefined,
+    connectionLimit: opts.poolMax,
+    timezone: 'Z',
+    supportBigNumbers: true,
+    multipleStatements: true,
+  });
   const tokens = new TokenService(opts.jwtSecret, 3600);
 
-  const all = async (sql: string, params: unknown[] = [], conn: Pool | PoolConnection = pool): Promise<Row[]> => (await conn.query<Row[]>(sql, params))[0];
+  // Every statement sent goes through these (the transaction's own ones too), so `record` can list them.
+  let trace: string[] | null = null;
+  const all = async (sql: string, params: unknown[] = [], conn: Pool | PoolConnection = pool): Promise<Row[]> => {
+    trace?.push(sql);
+    return (await conn.query<Row[]>(sql, params))[0];
+  };
   const get = async (sql: string, params: unknown[] = [], conn: Pool | PoolConnection = pool): Promise<Row | undefined> => (await all(sql, params, conn))[0];
-  const run = async (sql: string, params: unknown[], conn: PoolConnection): Promise<ResultSetHeader> => (await conn.query<ResultSetHeader>(sql, params))[0];
+  const run = async (sql: string, params: unknown[], conn: Pool | PoolConnection): Promise<ResultSetHeader> => {
+    trace?.push(sql);
+    return (await conn.query<ResultSetHeader>(sql, params))[0];
+  };
+  /**
+   * Like the API's pool (orm.ts), every connection runs its transactions at READ COMMITTED, set once per connection
+   * (not a statement of any request: the API's is not counted either).
+   */
+  const ready = new WeakSet<object>();
+  const sessionReady = async (conn: PoolConnection): Promise<void> => {
+    if (ready.has(conn.connection)) return;
+    await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    ready.add(conn.connection);
+  };
+  /** A transaction on a pooled connection, as the API's Db.tx runs it through knex: BEGIN, the work, COMMIT (ROLLBACK on an error). */
+  const transaction = async <T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> => {
+    const conn = await pool.getConnection();
+    try {
+      await sessionReady(conn);
+      await run('BEGIN', [], conn);
+      try {
+        const r = await fn(conn);
+        await run('COMMIT', [], conn);
+        return r;
+      } catch (e) {
+        await run('ROLLBACK', [], conn).catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      conn.release();
+    }
+  };
 
   // The cached configuration (the API's TtlCaches): tiers, stores, earning rules and settings.
   const tiers: TierRow[] = (await all('SELECT id, code, name, `rank`, threshold_fen, multiplier_pct, benefits FROM tier ORDER BY `rank`')).map((r) => ({
@@ -185,15 +243,119 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     };
   }
 
+  /** purchase-accrual.ts accrue(): the member's state after the credit — tier, rolling spend, balance, referral binding. */
+  const STATE_SQL = `SELECT m.tier_id, m.tier_period_ends_at, (SELECT COALESCE(SUM(sp.amount_fen), 0) FROM purchase sp WHERE sp.member_id = m.id AND sp.created_at > ?) AS spend, ${SPENDABLE} AS balance, r.id AS referral_id, r.referrer_id AS referral_referrer_id, r.bound_at AS referral_bound_at, r.qualified_at AS referral_qualified_at, r.revoked_at AS referral_revoked_at
+       FROM member m LEFT JOIN member_account a ON a.id = m.id LEFT JOIN referral r ON r.referee_id = m.id WHERE m.id = ?`;
+  /** The minimal floor's state columns (member `m`, account `a`): tier, rolling spend, balance. Two parameters: the window's start, now. */
+  const MINIMAL_STATE_COLUMNS = `m.tier_id, m.tier_period_ends_at, (SELECT COALESCE(SUM(sp.amount_fen), 0) FROM purchase sp WHERE sp.member_id = m.id AND sp.created_at > ?) AS spend, ${SPENDABLE} AS balance`;
+
+  type Batched = [sql: string, params: unknown[], check?: (result: unknown) => void];
+
+  /** The minimal floor's credit as batch statements: account first (must match), the entry (keyed by `sourceRef`, or the purchase id just inserted), its lot. */
+  function creditBatch(memberId: number, points: number, e: { reason: string; actorId: number | null; storeId: number; sourceType: string; sourceRef?: string; requestHash: string | null }, at: Date): Batched[] {
+    if (points <= 0) return [];
+    return [
+      [
+        'UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?',
+        [points, points, at, memberId],
+        (r) => {
+          if ((r as ResultSetHeader).affectedRows !== 1) throw new FloorError('NOT_FOUND', 'Member account not found');
+        },
+      ],
+      [
+        `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, 'EARN', ?, ?, ?, ?, ${e.sourceRef === undefined ? 'CAST(@purchase_id AS CHAR)' : '?'}, ?, ?)`,
+        [memberId, points, e.reason.slice(0, 128), e.actorId, e.storeId, e.sourceType, ...(e.sourceRef === undefined ? [] : [e.sourceRef]), e.requestHash, at],
+      ],
+      ['INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, LAST_INSERT_ID(), ?, ?, ?)', [memberId, points, points, addMonthsUtc(at, settings.pointsValidityMonths)]],
+    ];
+  }
+
+  /** The tier update to send before COMMIT when the state read in the batch changes the tier. */
+  function tierUpdate(memberId: number, t: Row, now: Date): Batched[] {
+    const d = evaluateTier(tiers, { tierId: String(Number(t.tier_id)), periodEndsAt: t.tier_period_ends_at as Date }, Math.max(0, Number(t.spend ?? 0)), now, settings.tierPeriodMonths);
+    return d.changed === 'NONE' ? [] : [['UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), d.periodEndsAt, memberId]]];
+  }
+
+  /**
+   * One transaction in two round trips (the minimal floor): `batch` (starting with BEGIN) sent as one multi-statement
+   * query; its results checked (`check`, then `finish`, which may add statements to send before COMMIT); then those
+   * and COMMIT as a second query. Any failure — a statement's error aborts the rest of the batch — rolls back.
+   */
+  async function batchTransaction<T>(batch: Batched[], finish: (results: unknown[]) => { result: T; tail: Batched[] }): Promise<T> {
+    const conn = await mpool.getConnection();
+    const send = async (list: Batched[]): Promise<unknown[]> => {
+      const sql = list.map(([s]) => s).join(';\n');
+      trace?.push(sql);
+      const [res] = await conn.query(sql, list.flatMap(([, p]) => p));
+      return list.length === 1 ? [res] : (res as unknown[]);
+    };
+    try {
+      await sessionReady(conn);
+      try {
+        const results = await send(batch);
+        batch.forEach(([, , check], i) => check?.(results[i]));
+        const { result, tail } = finish(results);
+        await send([...tail, ['COMMIT', []]]);
+        return result;
+      } catch (e) {
+        await send([['ROLLBACK', []]]).catch(() => undefined);
+        throw e;
+      }
+    } finally {
+      conn.release();
+    }
+  }
+
   interface PurchaseInput { memberCode: string; storeId: string; amountFen: number; lines: { category: string; amountFen: number }[]; idempotencyKey: string }
 
-  /** purchase.service.ts recordPurchase, statement for statement (the first-time path; replays answer from the idempotency row). */
-  async function recordPurchase(staffId: number, input: PurchaseInput): Promise<unknown> {
-    const storeId = Number(input.storeId);
-    const store = stores.get(storeId);
+  /** The checks every till request makes before its statements. */
+  function checkPurchase(input: PurchaseInput): { store: StoreRow; parsed: { memberNo: string; totp: string } } {
+    const store = stores.get(Number(input.storeId));
     if (!store || !/^[A-Za-z0-9_:.-]{8,96}$/.test(input.idempotencyKey) || !Array.isArray(input.lines) || input.lines.reduce((a, l) => a + l.amountFen, 0) !== input.amountFen) {
       throw new FloorError('BAD_USER_INPUT', 'Invalid input');
     }
+    const parsed = parseMemberCode(input.memberCode);
+    if (!parsed) throw new FloorError('CODE_INVALID', 'Not a Quanzi member code');
+    return { store, parsed };
+  }
+
+  /** The member code's TOTP step, checked against the member row (CODE_INVALID / CODE_REUSED as the API answers). */
+  function codeStep(m: Row, totp: string, now: Date): number {
+    const step = matchTotpStep(String(m.code_secret), totp, now.getTime(), 1);
+    if (step === null) throw new FloorError('CODE_INVALID', 'This member code is not valid');
+    if (m.code_last_step != null && step <= Number(m.code_last_step)) throw new FloorError('CODE_REUSED', 'This member code was already used');
+    return step;
+  }
+
+  const earningOf = (store: StoreRow, tierId: number, lines: { category: string; amountFen: number }[], at: Date) => {
+    const tier = tierById.get(tierId) as TierRow;
+    return computeEarning(ruleSet, { storeId: String(store.id), regionId: String(store.regionId), at, tierMultiplierPct: tier.multiplierPct, tierName: tier.name, lines });
+  };
+
+  /** tier.service.ts apply(): the tier decision on the state read in the transaction, written when it changes. */
+  async function applyTier(conn: PoolConnection, memberId: number, t: Row, now: Date): Promise<void> {
+    const d = evaluateTier(tiers, { tierId: String(Number(t.tier_id)), periodEndsAt: t.tier_period_ends_at as Date }, Math.max(0, Number(t.spend ?? 0)), now, settings.tierPeriodMonths);
+    if (d.changed !== 'NONE') await run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), d.periodEndsAt, memberId], conn);
+  }
+
+  /** ledger.service.ts credit(): account first, then the entry, then the lot. */
+  async function credit(conn: PoolConnection, memberId: number, points: number, entry: { reason: string; actorId: number | null; storeId: number; sourceType: string; sourceRef: string; requestHash: string | null }, at: Date): Promise<void> {
+    const upd = await run('UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', [points, points, at, memberId], conn);
+    if (upd.affectedRows !== 1) throw new FloorError('NOT_FOUND', 'Member account not found');
+    const e = await run(
+      'INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [memberId, points, 'EARN', entry.reason.slice(0, 128), entry.actorId, entry.storeId, entry.sourceType, entry.sourceRef, entry.requestHash, at],
+      conn,
+    );
+    await run('INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ?, ?, ?, ?)', [memberId, e.insertId, points, points, addMonthsUtc(at, settings.pointsValidityMonths)], conn);
+  }
+
+  /**
+   * purchase.service.ts recordPurchase, statement for statement (the first-time path: the idempotency key is checked
+   * by the purchase row's unique index; replays are not part of the benchmark).
+   */
+  async function recordPurchase(staffId: number, input: PurchaseInput): Promise<unknown> {
+    const { store, parsed } = checkPurchase(input);
     // authorize(ctx, 'till.purchase', store): the caller's grants, once per request.
     const grants: Grant[] = (await all('SELECT role, scope, store_id, region_id FROM role_assignment WHERE user_id = ?', [staffId])).map((g) => ({
       role: String(g.role),
@@ -205,13 +367,7 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
       (g) => (g.role === 'STAFF' && g.scope === 'STORE' && g.storeId === store.id) || (g.role === 'MANAGER' && (g.scope === 'HQ' || (g.scope === 'REGION' && g.regionId === store.regionId) || g.storeId === store.id)),
     );
     if (!allowed) throw new FloorError('FORBIDDEN', 'Not allowed');
-    const parsed = parseMemberCode(input.memberCode);
-    if (!parsed) throw new FloorError('CODE_INVALID', 'Not a Quanzi member code');
     const hash = createHash('sha256').update(JSON.stringify({ memberNo: parsed.memberNo, storeId: store.id, amountFen: input.amountFen, lines: input.lines })).digest('hex');
-
-    const prior = await get('SELECT p.id, p.points, p.request_hash, p.member_id, m.member_no FROM purchase p JOIN member m ON m.id = p.member_id WHERE p.idempotency_key = ?', [input.idempotencyKey]);
-    if (prior) throw new FloorError('IDEMPOTENCY_CONFLICT', 'replays are not part of the benchmark');
-
     const m = await get(
       `SELECT m.id, m.member_no, m.code_secret, m.code_last_step, m.tier_id, u.phone, ${SPENDABLE} AS balance
        FROM member m JOIN app_user u ON u.id = m.user_id JOIN member_account a ON a.id = m.id WHERE m.member_no = ?`,
@@ -219,77 +375,68 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     );
     if (!m) throw new FloorError('CODE_INVALID', 'Unknown member code');
     const now = new Date();
-    const step = matchTotpStep(String(m.code_secret), parsed.totp, now.getTime(), 1);
-    if (step === null) throw new FloorError('CODE_INVALID', 'This member code is not valid');
-    if (m.code_last_step != null && step <= Number(m.code_last_step)) throw new FloorError('CODE_REUSED', 'This member code was already used');
+    const step = codeStep(m, parsed.totp, now);
     const memberId = Number(m.id);
-    const tier = tierById.get(Number(m.tier_id)) as TierRow;
-    const earned = computeEarning(ruleSet, {
-      storeId: String(store.id),
-      regionId: String(store.regionId),
-      at: now,
-      tierMultiplierPct: tier.multiplierPct,
-      tierName: tier.name,
-      lines: input.lines,
+    const earned = earningOf(store, Number(m.tier_id), input.lines, now);
+    const { id, balance } = await transaction(async (conn) => {
+      const c = await run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step], conn);
+      if (c.affectedRows !== 1) throw new FloorError('CODE_REUSED', 'This member code was already used');
+      const p = await run(
+        'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [memberId, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, 0, now],
+        conn,
+      );
+      if (earned.points > 0) await credit(conn, memberId, earned.points, { reason: ledgerReason.purchase(input.amountFen), actorId: staffId, storeId: store.id, sourceType: 'purchase', sourceRef: String(p.insertId), requestHash: hash }, now);
+      // purchase-accrual.ts: tier state, referral binding (none for bench members) and the new balance in one read.
+      const t = (await get(STATE_SQL, [addMonthsUtc(now, -12), now, memberId], conn)) as Row;
+      await applyTier(conn, memberId, t, now);
+      return { id: p.insertId, balance: Number(t.balance) };
     });
-    const reason = ledgerReason.purchase(input.amountFen);
+    return { recordPurchase: { id: String(id), memberNo: String(m.member_no), points: earned.points, balance, replayed: false, steps: earned.steps.map((x) => ({ rule: x.rule, points: x.points })) } };
+  }
 
-    const conn = await pool.getConnection();
-    let id: number;
-    try {
-      await conn.beginTransaction();
-      try {
-        const c = await run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step], conn);
-        if (c.affectedRows !== 1) throw new FloorError('CODE_REUSED', 'This member code was already used');
-        const p = await run(
-          'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [memberId, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, now],
-          conn,
-        );
-        id = p.insertId;
-        if (earned.points > 0) {
-          // ledger.service.ts credit(): account first, then the entry, then the lot.
-          const upd = await run('UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', [earned.points, earned.points, now, memberId], conn);
-          if (upd.affectedRows !== 1) throw new FloorError('NOT_FOUND', 'Member account not found');
-          const e = await run(
-            'INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-            [memberId, earned.points, 'EARN', reason.slice(0, 128), staffId, store.id, 'purchase', String(id), hash, now],
-            conn,
-          );
-          await run('INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ?, ?, ?, ?)', [
-            memberId, e.insertId, earned.points, earned.points, addMonthsUtc(now, settings.pointsValidityMonths),
-          ], conn);
-        }
-        // reevaluateTier()
-        const t = await get('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId], conn);
-        if (t) {
-          const spend = await get('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [memberId, addMonthsUtc(now, -12)], conn);
-          const d = evaluateTier(tiers, { tierId: String(Number(t.tier_id)), periodEndsAt: t.tier_period_ends_at as Date }, Number(spend?.s ?? 0), now, settings.tierPeriodMonths);
-          if (d.changed !== 'NONE') {
-            await run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), d.periodEndsAt, memberId], conn);
-          }
-        }
-        // referral-credits.ts onEarn() with the programme on: the member's referral binding (none for bench members).
-        await get('SELECT id, referrer_id, bound_at, qualified_at, revoked_at FROM referral WHERE referee_id = ?', [memberId], conn);
-        await conn.commit();
-      } catch (e) {
-        await conn.rollback().catch(() => undefined);
-        throw e;
-      }
-    } finally {
-      conn.release();
-    }
-    const b = await get(`SELECT ${SPENDABLE} AS balance FROM member_account a WHERE a.id = ?`, [new Date(), memberId]);
-    return {
-      recordPurchase: {
-        id: String(id),
-        memberNo: String(m.member_no),
-        points: earned.points,
-        balance: Number(b?.balance ?? 0),
-        replayed: false,
-        steps: earned.steps.map((x) => ({ rule: x.rule, points: x.points })),
-      },
-    };
+  /**
+   * The minimal floor's recordPurchase: what a hand-written service on MariaDB would send for the same answer and the
+   * same invariants, in three round trips — (1) the member read, with the grant check folded in; (2) one batch
+   * (multi-statement): BEGIN, consume the code's step (locks the member), the purchase row (its unique key is the
+   * idempotency check: a duplicate aborts the batch), the credit (account first, then entry and lot, the entry keyed by
+   * the purchase id through LAST_INSERT_ID()), the rolling spend and balance under the lock; (3) COMMIT, with the tier
+   * update in front when it changes — or ROLLBACK when the step was taken. The referral binding is read with (1) (a
+   * member with a referrer is not part of the benchmark).
+   */
+  async function recordPurchaseMinimal(staffId: number, input: PurchaseInput): Promise<unknown> {
+    const { store, parsed } = checkPurchase(input);
+    const m = await get(
+      `SELECT m.id, m.member_no, m.code_secret, m.code_last_step, m.tier_id, r.id AS referral_id,
+        EXISTS (SELECT 1 FROM role_assignment g WHERE g.user_id = ? AND ((g.role = 'STAFF' AND g.scope = 'STORE' AND g.store_id = ?) OR (g.role = 'MANAGER' AND (g.scope = 'HQ' OR (g.scope = 'REGION' AND g.region_id = ?) OR g.store_id = ?)))) AS allowed
+       FROM member m LEFT JOIN referral r ON r.referee_id = m.id WHERE m.member_no = ?`,
+      [staffId, store.id, store.regionId, store.id, parsed.memberNo],
+    );
+    if (!m) throw new FloorError('CODE_INVALID', 'Unknown member code');
+    if (Number(m.allowed) !== 1) throw new FloorError('FORBIDDEN', 'Not allowed');
+    if (m.referral_id != null) throw new FloorError('INTERNAL', 'members with a referrer are not part of the minimal floor');
+    const hash = createHash('sha256').update(JSON.stringify({ memberNo: parsed.memberNo, storeId: store.id, amountFen: input.amountFen, lines: input.lines })).digest('hex');
+    const now = new Date();
+    const step = codeStep(m, parsed.totp, now);
+    const memberId = Number(m.id);
+    const earned = earningOf(store, Number(m.tier_id), input.lines, now);
+    const batch: Batched[] = [
+      ['BEGIN', []],
+      ['UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step]],
+      [
+        'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [memberId, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, 0, now],
+      ],
+      ['SET @purchase_id = LAST_INSERT_ID()', []],
+      ...creditBatch(memberId, earned.points, { reason: ledgerReason.purchase(input.amountFen), actorId: staffId, storeId: store.id, sourceType: 'purchase', requestHash: hash }, now),
+      [`SELECT @purchase_id AS purchase_id, ${MINIMAL_STATE_COLUMNS} FROM member m JOIN member_account a ON a.id = m.id WHERE m.id = ?`, [addMonthsUtc(now, -12), now, memberId]],
+    ];
+    const { id, balance } = await batchTransaction(batch, (results) => {
+      if ((results[1] as ResultSetHeader).affectedRows !== 1) throw new FloorError('CODE_REUSED', 'This member code was already used');
+      const t = (results.at(-1) as Row[])[0] as Row;
+      return { result: { id: Number(t.purchase_id), balance: Number(t.balance) }, tail: tierUpdate(memberId, t, now) };
+    });
+    return { recordPurchase: { id: String(id), memberNo: String(m.member_no), points: earned.points, balance, replayed: false, steps: earned.steps.map((x) => ({ rule: x.rule, points: x.points })) } };
   }
 
   // ---- WeChat Pay notifications -------------------------------------------------------------------------------
@@ -334,80 +481,101 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     }
   }
 
-  /** payment.service.ts completePayment, statement for statement (member known, first delivery; a duplicate stops at the order lookup). */
-  async function completePayment(tx: { mchid?: string; out_trade_no?: string; transaction_id?: string; trade_state?: string; success_time?: string; payer?: { openid?: string }; amount?: { total?: number } }): Promise<void> {
-    if (tx.trade_state !== 'SUCCESS' && tx.trade_state !== 'REFUND') return;
-    if (!tx.transaction_id) throw new Error('paid transaction without transaction_id');
-    if (tx.mchid !== opts.wechatPay?.mchid) throw new Error(`notification for another merchant ${tx.mchid}`);
-    const o = await get('SELECT o.*, s.name AS store_name FROM pay_order o JOIN store s ON s.id = o.store_id WHERE o.out_trade_no = ?', [tx.out_trade_no]);
-    if (!o || o.state === 'PAID') return;
-    const orderId = Number(o.id);
+  type Tx = { mchid?: string; out_trade_no?: string; transaction_id?: string; trade_state?: string; success_time?: string; payer?: { openid?: string }; amount?: { total?: number } };
+  interface ToPay { orderId: number; amountFen: number; store: StoreRow; lines: { category: string; amountFen: number }[]; memberId: number; tierId: number; transactionId: string; paidAt: Date; now: Date; points: number }
+
+  /** completePayment's checks on the order read (with `payer_tier_id`, `payer_openid`): null when there is nothing to do. */
+  function orderToPay(tx: Tx, o: Row | undefined): ToPay | null {
+    if (!o || o.state === 'PAID') return null;
     const amountFen = Number(o.amount_fen);
     if (tx.amount?.total !== amountFen) throw new Error(`amount mismatch on ${String(o.out_trade_no)}`);
-    const storeId = Number(o.store_id);
-    const store = stores.get(storeId) as StoreRow;
+    if (o.member_id == null) throw new Error('orders without a member are not part of the benchmark');
+    if (tx.payer?.openid && String(o.payer_openid) !== tx.payer.openid) throw new Error('payer mismatch');
     const lines = (typeof o.lines === 'string' ? JSON.parse(o.lines) : o.lines) as { category: string; amountFen: number }[];
-    let memberId = o.member_id == null ? null : Number(o.member_id);
-    if (memberId === null && tx.payer?.openid) {
-      const m = await get('SELECT m.id FROM member m JOIN app_user u ON u.id = m.user_id WHERE u.openid = ?', [tx.payer.openid]);
-      memberId = m ? Number(m.id) : null;
-    }
+    const store = stores.get(Number(o.store_id)) as StoreRow;
     const now = new Date();
     const paidAt = tx.success_time ? new Date(tx.success_time) : now;
-    if (memberId === null) {
-      await pool.query("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, points = 0 WHERE id = ? AND state <> 'PAID'", [tx.transaction_id, paidAt, orderId]);
-      return;
-    }
-    const tierRow = await get('SELECT tier_id FROM member WHERE id = ?', [memberId]);
-    const tier = tierById.get(Number(tierRow?.tier_id)) as TierRow;
-    const points = computeEarning(ruleSet, { storeId: String(storeId), regionId: String(store.regionId), at: paidAt, tierMultiplierPct: tier.multiplierPct, tierName: tier.name, lines }).points;
-    const conn = await pool.getConnection();
-    try {
-      await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      await conn.beginTransaction();
-      try {
-        const r = await run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, member_id = ?, points = ? WHERE id = ? AND state <> 'PAID'", [
-          tx.transaction_id, paidAt, memberId, points, orderId,
-        ], conn);
-        if (r.affectedRows === 1) {
-          await get('SELECT id FROM member WHERE id = ? FOR UPDATE', [memberId], conn);
-          await run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
-            memberId, storeId, amountFen, JSON.stringify(lines), points, `wechatpay:${tx.transaction_id}`, 'wechatpay', paidAt,
-          ], conn);
-          if (points > 0) {
-            // ledger.service.ts credit(): account first, then the entry, then the lot.
-            const upd = await run('UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', [points, points, paidAt, memberId], conn);
-            if (upd.affectedRows !== 1) throw new FloorError('NOT_FOUND', 'Member account not found');
-            const e = await run(
-              'INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-              [memberId, points, 'EARN', ledgerReason.wechatPay(amountFen).slice(0, 128), null, storeId, 'wechatpay', tx.transaction_id, null, paidAt],
-              conn,
-            );
-            await run('INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ?, ?, ?, ?)', [
-              memberId, e.insertId, points, points, addMonthsUtc(paidAt, settings.pointsValidityMonths),
-            ], conn);
-          }
-          // tier.service.ts reevaluate() (at the time of processing, as the API does)
-          const t = await get('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId], conn);
-          if (t) {
-            const spend = await get('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [memberId, addMonthsUtc(now, -12)], conn);
-            const d = evaluateTier(tiers, { tierId: String(Number(t.tier_id)), periodEndsAt: t.tier_period_ends_at as Date }, Math.max(0, Number(spend?.s ?? 0)), now, settings.tierPeriodMonths);
-            if (d.changed !== 'NONE') await run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), d.periodEndsAt, memberId], conn);
-          }
-          // referral-credits.ts onEarn() with the programme on: the member's referral binding (none for bench members).
-          await get('SELECT id, referrer_id, bound_at, qualified_at, revoked_at FROM referral WHERE referee_id = ?', [memberId], conn);
-        }
-        await conn.commit();
-      } catch (e) {
-        await conn.rollback().catch(() => undefined);
-        throw e;
-      }
-    } finally {
-      conn.release();
-    }
+    const tierId = Number(o.payer_tier_id);
+    return { orderId: Number(o.id), amountFen, store, lines, memberId: Number(o.member_id), tierId, transactionId: String(tx.transaction_id), paidAt, now, points: earningOf(store, tierId, lines, paidAt).points };
   }
 
-  async function handleNotification(req: http.IncomingMessage, body: string, res: http.ServerResponse): Promise<void> {
+  const checkTransaction = (tx: Tx): boolean => {
+    if (tx.trade_state !== 'SUCCESS' && tx.trade_state !== 'REFUND') return false;
+    if (!tx.transaction_id) throw new Error('paid transaction without transaction_id');
+    if (tx.mchid !== opts.wechatPay?.mchid) throw new Error(`notification for another merchant ${tx.mchid}`);
+    return true;
+  };
+
+  /**
+   * payment.service.ts completePayment, statement for statement (member known, first delivery; a duplicate stops at the
+   * order read): the order with its member's tier and openid, then one transaction: the conditional pay_order update,
+   * the member row lock, the purchase row, the credit (account, entry, lot), the member's state (tier, referral
+   * binding), COMMIT.
+   */
+  async function completePayment(tx: Tx): Promise<void> {
+    if (!checkTransaction(tx)) return;
+    const o = orderToPay(
+      tx,
+      await get(
+        'SELECT o.*, s.name AS store_name, m.tier_id AS payer_tier_id, u.openid AS payer_openid FROM pay_order o JOIN store s ON s.id = o.store_id LEFT JOIN member m ON m.id = o.member_id LEFT JOIN app_user u ON u.id = m.user_id WHERE o.out_trade_no = ?',
+        [tx.out_trade_no],
+      ),
+    );
+    if (!o) return;
+    await transaction(async (conn) => {
+      const r = await run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, member_id = ?, points = ? WHERE id = ? AND state <> 'PAID'", [
+        o.transactionId, o.paidAt, o.memberId, o.points, o.orderId,
+      ], conn);
+      if (r.affectedRows !== 1) return;
+      await get('SELECT id FROM member WHERE id = ? FOR UPDATE', [o.memberId], conn);
+      await run(
+        'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [o.memberId, o.store.id, null, o.amountFen, JSON.stringify(o.lines), o.points, `wechatpay:${o.transactionId}`, 'wechatpay', 0, o.paidAt],
+        conn,
+      );
+      if (o.points > 0) await credit(conn, o.memberId, o.points, { reason: ledgerReason.wechatPay(o.amountFen), actorId: null, storeId: o.store.id, sourceType: 'wechatpay', sourceRef: o.transactionId, requestHash: null }, o.paidAt);
+      // tier re-evaluation at the time of processing, as the API does; the referral binding (none for bench members)
+      const t = (await get(STATE_SQL, [addMonthsUtc(o.now, -12), o.now, o.memberId], conn)) as Row;
+      await applyTier(conn, o.memberId, t, o.now);
+    });
+  }
+
+  /**
+   * The minimal floor's completePayment, in three round trips: (1) the order with its member's tier, openid and referral
+   * binding; (2) one batch: BEGIN, the conditional pay_order update (0 rows: a duplicate, rolled back), the member row
+   * lock, the purchase row (unique key), the credit (account, entry, lot), the rolling spend; (3) COMMIT, with the tier
+   * update in front when it changes.
+   */
+  async function completePaymentMinimal(tx: Tx): Promise<void> {
+    if (!checkTransaction(tx)) return;
+    const row = await get(
+      'SELECT o.id, o.out_trade_no, o.state, o.amount_fen, o.store_id, o.member_id, o.`lines`, m.tier_id AS payer_tier_id, u.openid AS payer_openid, r.id AS referral_id FROM pay_order o LEFT JOIN member m ON m.id = o.member_id LEFT JOIN app_user u ON u.id = m.user_id LEFT JOIN referral r ON r.referee_id = m.id WHERE o.out_trade_no = ?',
+      [tx.out_trade_no],
+    );
+    const o = orderToPay(tx, row);
+    if (!o) return;
+    if (row?.referral_id != null) throw new Error('members with a referrer are not part of the minimal floor');
+    await batchTransaction(
+      [
+        ['BEGIN', []],
+        ["UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, member_id = ?, points = ? WHERE id = ? AND state <> 'PAID'", [o.transactionId, o.paidAt, o.memberId, o.points, o.orderId]],
+        ['SELECT id FROM member WHERE id = ? FOR UPDATE', [o.memberId]],
+        [
+          'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [o.memberId, o.store.id, null, o.amountFen, JSON.stringify(o.lines), o.points, `wechatpay:${o.transactionId}`, 'wechatpay', 0, o.paidAt],
+        ],
+        ...creditBatch(o.memberId, o.points, { reason: ledgerReason.wechatPay(o.amountFen), actorId: null, storeId: o.store.id, sourceType: 'wechatpay', sourceRef: o.transactionId, requestHash: null }, o.paidAt),
+        [`SELECT ${MINIMAL_STATE_COLUMNS} FROM member m JOIN member_account a ON a.id = m.id WHERE m.id = ?`, [addMonthsUtc(o.now, -12), o.now, o.memberId]],
+      ],
+      (results) => {
+        if ((results[1] as ResultSetHeader).affectedRows !== 1) throw new Error('paid meanwhile');
+        const t = (results.at(-1) as Row[])[0] as Row;
+        return { result: undefined, tail: tierUpdate(o.memberId, t, o.now) };
+      },
+    );
+  }
+
+  async function handleNotification(req: http.IncomingMessage, body: string, res: http.ServerResponse, minimal: boolean): Promise<void> {
     const fail = (status: number, message: string): void => {
       const payload = JSON.stringify({ code: 'FAIL', message });
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(payload) });
@@ -416,7 +584,7 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     const opened = openNotification(req.headers, body);
     if (!opened) return fail(401, 'verification failed');
     try {
-      if (opened.eventType === 'TRANSACTION.SUCCESS') await completePayment(opened.resource);
+      if (opened.eventType === 'TRANSACTION.SUCCESS') await (minimal ? completePaymentMinimal : completePayment)(opened.resource);
     } catch {
       return fail(500, 'processing failed');
     }
@@ -424,41 +592,63 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     res.end();
   }
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const reply = (status: number, payload: unknown): void => {
-        const body = JSON.stringify(payload);
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-        res.end(body);
-      };
-      if (req.method === 'POST' && req.url === '/webhooks/wechatpay') {
-        handleNotification(req, Buffer.concat(chunks).toString('utf8'), res).catch(() => reply(500, { code: 'FAIL', message: 'processing failed' }));
-        return;
-      }
-      (async () => {
-        if (req.method !== 'POST' || req.url !== '/graphql') return reply(404, { errors: [{ message: 'not found' }] });
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query?: string; variables?: { input?: PurchaseInput; first?: number } };
-        const userId = await bearer(req);
-        // Two routes, told apart the cheapest way: the floor answers exactly the two benchmark operations.
-        if (body.variables?.input) return reply(200, { data: await recordPurchase(userId, body.variables.input) });
-        return reply(200, { data: await me(userId, body.variables?.first ?? 10) });
-      })().catch((e: unknown) => {
-        const code = e instanceof FloorError ? e.code : (e as { extensions?: { code?: string } }).extensions?.code ?? 'INTERNAL';
-        reply(code === 'INTERNAL' ? 500 : 200, { errors: [{ message: (e as Error).message, extensions: { code } }], data: null });
+  /** The same-SQL floor (`minimal` false) or the minimal floor: the same routes, `me` alike. */
+  const serve = (minimal: boolean): http.Server => {
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const reply = (status: number, payload: unknown): void => {
+          const body = JSON.stringify(payload);
+          res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+        };
+        if (req.method === 'POST' && req.url === '/webhooks/wechatpay') {
+          handleNotification(req, Buffer.concat(chunks).toString('utf8'), res, minimal).catch(() => reply(500, { code: 'FAIL', message: 'processing failed' }));
+          return;
+        }
+        (async () => {
+          if (req.method !== 'POST' || req.url !== '/graphql') return reply(404, { errors: [{ message: 'not found' }] });
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query?: string; variables?: { input?: PurchaseInput; first?: number } };
+          const userId = await bearer(req);
+          // Two routes, told apart the cheapest way: the floor answers exactly the two benchmark operations.
+          if (body.variables?.input) return reply(200, { data: await (minimal ? recordPurchaseMinimal : recordPurchase)(userId, body.variables.input) });
+          return reply(200, { data: await me(userId, body.variables?.first ?? 10) });
+        })().catch((e: unknown) => {
+          const code = e instanceof FloorError ? e.code : (e as { extensions?: { code?: string } }).extensions?.code ?? 'INTERNAL';
+          reply(code === 'INTERNAL' ? 500 : 200, { errors: [{ message: (e as Error).message, extensions: { code } }], data: null });
+        });
       });
     });
-  });
-  server.keepAliveTimeout = 72_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const addr = server.address();
+    server.keepAliveTimeout = 72_000;
+    return server;
+  };
+  const servers = [serve(false), serve(true)] as const;
+  const urls: string[] = [];
+  for (const server of servers) {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const addr = server.address();
+    urls.push(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`);
+  }
   return {
-    url: `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`,
+    url: urls[0] as string,
+    minimalUrl: urls[1] as string,
+    async record(fn) {
+      const statements: string[] = [];
+      trace = statements;
+      try {
+        return { result: await fn(), statements };
+      } finally {
+        trace = null;
+      }
+    },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const server of servers) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
       await pool.end();
+      await mpool.end();
     },
   };
 }

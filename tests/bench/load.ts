@@ -27,6 +27,7 @@ let notifier: NotificationBuilder | null = null;
 let nextBuyer = 0;
 let nextToken = 0;
 let keySeq = 0;
+let dryWarnings = 0;
 const runTag = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 
 /** Steps at least this far from a step boundary: a code must still match when the server checks it. */
@@ -47,6 +48,7 @@ function nextCode(): string {
     }
   }
   // Every member used up for this window: send a stale code, which the server rejects (counted as an error).
+  if (dryWarnings++ === 0) process.stderr.write(`bench: all ${buyers.length} till members used up their codes for this 30-second window: raise BENCH_BUYERS\n`);
   const b = buyers[0] as BuyMember;
   return formatMemberCode(b.memberNo, totpAt(b.codeSecret, Math.max(0, lo - 10)));
 }

@@ -9,13 +9,17 @@
  *
  * The stack is the real API (createApp: fastify + Apollo + type-graphql + MikroORM's connection, NODE_ENV
  * production, logger silent) on a fresh MariaDB database with the WeChat simulator in-process; the floor
- * (floor.ts) is node:http + a bare mysql2 pool of the same size running the same SQL. Both are served from this
- * process, one at a time; autocannon runs in a child process (load.ts). The ratio stack/floor must be ≥ 0.3.
+ * (floor.ts) is node:http + a bare mysql2 pool of the same size running the same SQL; for (b) and (c) also the minimal
+ * floor: the least SQL a hand-written service needs for the same answers and invariants (three round trips: a read,
+ * one multi-statement transaction batch, COMMIT). All are served from this process, one at a time (with more rounds
+ * they alternate); autocannon runs in a child process (load.ts). Both ratios are printed (stack / same-SQL floor,
+ * stack / minimal floor); stack/floor must be ≥ 0.3.
  *
  * Knobs (environment): BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (20), BENCH_ROUNDS (1: with
- * more, stack and floor alternate and the median is reported), BENCH_MEMBERS (200), BENCH_BUYERS (20000),
- * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API),
- * BENCH_SCENARIOS (me,purchase,notify: which to run), BENCH_PAYERS (20000: members the notify orders rotate over).
+ * more, stack and floors alternate and the median is reported), BENCH_MEMBERS (200), BENCH_BUYERS (≥ 20000: from the duration),
+ * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API, and the SQL
+ * statements of one recordPurchase and one notification on each side listed; their counts are always printed),
+ * BENCH_SCENARIOS (me,purchase,notify: which to run; `expiry` alone runs expiry.ts; `analytics` runs analytics.ts), BENCH_PAYERS (20000: members the notify orders rotate over).
  */
 import './env';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -34,8 +38,10 @@ import { toDate, toInt } from '../../packages/api/src/db/sql';
 import { credit, debit } from '../../packages/api/src/modules/ledger/ledger.service';
 import { createTestDatabase, type TestDatabase } from '../../packages/api/test/support/db';
 import { seedOrg } from '../../packages/api/test/support/org';
+import { analyticsRequested, runAnalyticsBench } from './analytics';
 import { startFloor, type Floor } from './floor';
-import type { NotifyKeys, NotifyOrder } from './notify';
+import { notificationBuilder, type NotifyKeys, type NotifyOrder } from './notify';
+import { StatementLog, statementLine } from '../../packages/api/src/db/statement-log';
 import { ME_QUERY, NOTIFY_PATH, PURCHASE_MUTATION, type BuyMember, type LoadCommand, type LoadReply, type RunFigures, type Scenario } from './protocol';
 
 const num = (name: string, def: number): number => {
@@ -50,14 +56,19 @@ const WARMUP = num('BENCH_WARMUP_SECONDS', 3);
 const CONNECTIONS = num('BENCH_CONNECTIONS', 20);
 const ROUNDS = num('BENCH_ROUNDS', 1);
 const MEMBERS = num('BENCH_MEMBERS', 200);
-const BUYERS = num('BENCH_BUYERS', 20_000);
+/**
+ * Till members: each can show one new member code per 30-second step (codes are single-use), so the purchase runs
+ * need rate × 30 s of them to never run dry — sized by default for 1,500 req/s over the purchase scenario's time
+ * (three sides × (warm-up + rounds × seconds), at most one 30-second window), at least 20,000.
+ */
+const BUYERS = num('BENCH_BUYERS', Math.max(20_000, Math.ceil(1_500 * Math.min(30, 3 * (WARMUP + ROUNDS * SECONDS)))));
 const POOL = num('DB_POOL_MAX', 10);
 const PAYERS = num('BENCH_PAYERS', 20_000);
 const ALL_SCENARIOS: readonly Scenario[] = ['me', 'purchase', 'notify'];
 const SCENARIOS: Scenario[] = (() => {
-  const raw = (process.env.BENCH_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const raw = (process.env.BENCH_SCENARIOS ?? '').split(',').map((x) => x.trim()).filter((x) => x && x !== 'analytics');
   if (raw.length === 0) return [...ALL_SCENARIOS];
-  for (const x of raw) if (!ALL_SCENARIOS.includes(x as Scenario)) throw new Error(`BENCH_SCENARIOS: unknown scenario ${x} (known: ${ALL_SCENARIOS.join(', ')})`);
+  for (const x of raw) if (!ALL_SCENARIOS.includes(x as Scenario) && x !== 'expiry') throw new Error(`BENCH_SCENARIOS: unknown scenario ${x} (known: ${[...ALL_SCENARIOS, 'expiry', 'analytics'].join(', ')})`);
   return ALL_SCENARIOS.filter((x) => raw.includes(x));
 })();
 /** notify: orders given to a warm-up run per second of it (the run ends early if they are used up). */
@@ -344,6 +355,8 @@ async function main(): Promise<number> {
   let floor: Floor | null = null;
   let loader: Loader | null = null;
   const want = (x: Scenario): boolean => SCENARIOS.includes(x);
+  // The commit measured: read before anything runs (the work tree may change while a long run goes on).
+  const commit = gitCommit();
   try {
     const t0 = Date.now();
     sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET });
@@ -394,8 +407,8 @@ async function main(): Promise<number> {
     await app.services.users.insertGrant(app.services.db.q, staff.userId, { role: 'STAFF', scope: 'STORE', storeId: org.guomao, regionId: org.beijing });
     const members = want('me') ? await pool(Array.from({ length: MEMBERS }, (_, i) => `bench-member-${i}`), 10, (label) => signIn(stackUrl, sim as WechatMiniSimulator, label)) : [];
     if (want('me')) await seedHistory(app, members, org, staff.userId);
-    const buyers: BuyMember[] = want('purchase') ? await seedBuyers(app, BUYERS + 2) : [];
-    const checkBuyers = buyers.splice(BUYERS, 2) as [BuyMember, BuyMember];
+    const buyers: BuyMember[] = want('purchase') ? await seedBuyers(app, BUYERS + 7) : [];
+    const checkBuyers = buyers.splice(BUYERS, 7) as [BuyMember, BuyMember, BuyMember, BuyMember, BuyMember, BuyMember, BuyMember];
     // notify: members who pay (member rows written directly, like the till members), their ids for the orders.
     const payers: { memberId: number; openid: string }[] = [];
     if (want('notify')) {
@@ -426,7 +439,7 @@ async function main(): Promise<number> {
     }
     if (want('purchase')) {
       const receipts = [];
-      for (const [target, who] of [[stackUrl, checkBuyers[0]], [floor.url, checkBuyers[1]]] as const) {
+      for (const [target, who] of [[stackUrl, checkBuyers[0]], [floor.url, checkBuyers[1]], [floor.minimalUrl, checkBuyers[5]]] as const) {
         const input = { memberCode: currentMemberCode(who.memberNo, who.codeSecret, Date.now()), storeId: String(org.guomao), amountFen: 5800, lines: [{ category: 'fresh', amountFen: 2000 }, { category: 'grocery', amountFen: 3800 }], idempotencyKey: `bench-check-${who.memberNo}` };
         const r = await gql<{ recordPurchase: Record<string, unknown> }>(target, PURCHASE_MUTATION, { input }, staff.token);
         if (!r.data?.recordPurchase) throw new Error(`recordPurchase check failed on ${target}: ${JSON.stringify(r)}`);
@@ -434,6 +447,7 @@ async function main(): Promise<number> {
         receipts.push(JSON.stringify({ keys: Object.keys(r.data.recordPurchase), ...rest }));
       }
       if (receipts[0] !== receipts[1]) throw new Error(`floor and API disagree on recordPurchase:\n  API:   ${receipts[0]}\n  floor: ${receipts[1]}`);
+      if (receipts[0] !== receipts[2]) throw new Error(`minimal floor and API disagree on recordPurchase:\n  API:     ${receipts[0]}\n  minimal: ${receipts[2]}`);
       checked.push('a recordPurchase receipt');
     }
     if (want('notify') && paySim) {
@@ -443,7 +457,7 @@ async function main(): Promise<number> {
       const post = async (url: string, n: { headers: Record<string, string>; body: string }): Promise<number> =>
         (await fetch(`${url}${NOTIFY_PATH}`, { method: 'POST', headers: Object.fromEntries(Object.entries(n.headers).map(([k, v]) => [k.toLowerCase(), v])), body: n.body })).status;
       const books: string[] = [];
-      for (const [target, label] of [[stackUrl, 'bench-pay-check-api'], [floor.url, 'bench-pay-check-floor']] as const) {
+      for (const [target, label] of [[stackUrl, 'bench-pay-check-api'], [floor.url, 'bench-pay-check-floor'], [floor.minimalUrl, 'bench-pay-check-minimal']] as const) {
         const who = await signIn(stackUrl, sim, label);
         const r = await gql<{ createPayment: { order: { outTradeNo: string }; payment: Record<string, string> } }>(
           stackUrl,
@@ -467,10 +481,11 @@ async function main(): Promise<number> {
         books.push(await booksOf(app, no));
       }
       if (books[0] !== books[1]) throw new Error(`floor and API leave different books after a notification:\n  API:   ${books[0]}\n  floor: ${books[1]}`);
+      if (books[0] !== books[2]) throw new Error(`minimal floor and API leave different books after a notification:\n  API:     ${books[0]}\n  minimal: ${books[2]}`);
       if (!books[0]?.includes('"state":"PAID"') || !books[0].includes('"kind":"EARN"')) throw new Error(`the notification check paid nothing: ${books[0]}`);
       checked.push('the books after a simulator notification and its duplicate');
     }
-    log(`floor answers match the API (${checked.join('; ')})`);
+    log(`both floors' answers match the API (${checked.join('; ')})`);
 
     loader = new Loader();
     await loader.init({ type: 'init', tokens: members.map((m) => m.token), buyers, staffToken: staff.token, storeId: org.guomao, pay: notifyKeys });
@@ -499,6 +514,52 @@ async function main(): Promise<number> {
       }
       return { tag, orders: orders.map(({ no, total, openid }) => ({ no, total, openid })) };
     };
+    // The statements of one request of each write path, on each side (caches warm: the checks above ran first).
+    const statements: Partial<Record<Scenario, Record<'stack' | 'floor' | 'minimal', string[]>>> = {};
+    const statementLog = new StatementLog(app.services.db.orm);
+    try {
+      if (want('purchase')) {
+        const buy = async (url: string, who: BuyMember): Promise<void> => {
+          const input = { memberCode: currentMemberCode(who.memberNo, who.codeSecret, Date.now()), storeId: String(org.guomao), amountFen: 5800, lines: [{ category: 'fresh', amountFen: 2000 }, { category: 'grocery', amountFen: 3800 }], idempotencyKey: `bench-profile-${who.memberNo}` };
+          const r = await gql<{ recordPurchase: unknown }>(url, PURCHASE_MUTATION, { input }, staff.token);
+          if (!r.data?.recordPurchase) throw new Error(`recordPurchase (statement profile) failed on ${url}: ${JSON.stringify(r)}`);
+        };
+        // One request first, so that no cache of the API (5–10 s TTLs) reloads inside the recorded one.
+        await buy(stackUrl, checkBuyers[4]);
+        statements.purchase = {
+          stack: (await statementLog.record(() => buy(stackUrl, checkBuyers[2]))).statements,
+          floor: (await floor.record(() => buy((floor as Floor).url, checkBuyers[3]))).statements,
+          minimal: (await floor.record(() => buy((floor as Floor).minimalUrl, checkBuyers[6]))).statements,
+        };
+      }
+      if (want('notify') && notifyKeys) {
+        const build = notificationBuilder(notifyKeys);
+        const { orders } = await makeOrders(4);
+        const pay = async (url: string, o: NotifyOrder): Promise<void> => {
+          const n = build.build(o);
+          const res = await fetch(`${url}${NOTIFY_PATH}`, { method: 'POST', headers: n.headers, body: n.body });
+          if (res.status !== 204) throw new Error(`notification (statement profile) on ${url}: HTTP ${res.status}`);
+        };
+        await pay(stackUrl, orders[2] as NotifyOrder);
+        statements.notify = {
+          stack: (await statementLog.record(() => pay(stackUrl, orders[0] as NotifyOrder))).statements,
+          floor: (await floor.record(() => pay((floor as Floor).url, orders[1] as NotifyOrder))).statements,
+          minimal: (await floor.record(() => pay((floor as Floor).minimalUrl, orders[3] as NotifyOrder))).statements,
+        };
+      }
+    } finally {
+      statementLog.close();
+    }
+    for (const [key, sides] of Object.entries(statements)) {
+      log(`round trips per ${key === 'purchase' ? 'recordPurchase' : 'notification'}: stack ${sides.stack.length}, same-SQL floor ${sides.floor.length}, minimal floor ${sides.minimal.length} (one multi-statement batch counts once)`);
+      if (PROFILE) {
+        for (const [side, list] of Object.entries(sides)) {
+          log(`  ${side}:`);
+          list.forEach((sql, i) => log(`    ${String(i + 1).padStart(2)}. ${statementLine(sql)}`));
+        }
+      }
+    }
+
     /** One run; for notify with `orders` fresh pending orders, checked afterwards: an order PAID for every 204. */
     const runOnce = async (url: string, key: Scenario, seconds: number, orders = 0): Promise<RunFigures> => {
       if (key !== 'notify') return (loader as Loader).run(url, key, seconds);
@@ -524,44 +585,60 @@ async function main(): Promise<number> {
     log(`settings: ${CONNECTIONS} connections, ${WARMUP} s warm-up + ${SECONDS} s × ${ROUNDS} round(s) per side, DB pool ${POOL}, NODE_ENV=${process.env.NODE_ENV}`);
 
     const names: Record<Scenario, string> = { me: 'me (member home)', purchase: 'recordPurchase', notify: 'notify (WeChat Pay)' };
-    const scenarios: { name: string; key: Scenario; stack: ReturnType<typeof summarize>; floor: ReturnType<typeof summarize>; ratio: number; errorRate: number }[] = [];
+    type Summary = ReturnType<typeof summarize>;
+    const scenarios: { name: string; key: Scenario; stack: Summary; floor: Summary; minimal: Summary | null; ratio: number; ratioMinimal: number | null; errorRate: number }[] = [];
     const loadAtStart: Partial<Record<Scenario, string>> = {};
+    type Side = 'stack' | 'floor' | 'minimal';
     for (const key of SCENARIOS) {
       const name = names[key];
       loadAtStart[key] = loadAverage();
       log(`\n${name}: load average ${loadAtStart[key]} (1, 5, 15 min); warming up…`);
-      const ws = await runOnce(stackUrl, key, WARMUP, WARMUP * NOTIFY_WARMUP_RATE);
-      const wf = await runOnce(floor.url, key, WARMUP, WARMUP * NOTIFY_WARMUP_RATE);
-      // notify: each measured run gets 1.5× the orders its side's last run could have processed in the time.
-      const last = { stack: ws.reqPerSec, floor: wf.reqPerSec };
-      const budget = (rate: number): number => Math.ceil(rate * SECONDS * 1.5) + CONNECTIONS * 4;
-      const s: RunFigures[] = [];
-      const f: RunFigures[] = [];
+      // The minimal floor exists for the two write paths (`me` is one read already).
+      const sides: Side[] = key === 'me' ? ['stack', 'floor'] : ['stack', 'floor', 'minimal'];
+      const urlOf: Record<Side, string> = { stack: stackUrl, floor: (floor as Floor).url, minimal: (floor as Floor).minimalUrl };
+      const last: Record<Side, number> = { stack: 0, floor: 0, minimal: 0 };
+      for (const side of sides) last[side] = (await runOnce(urlOf[side], key, WARMUP, WARMUP * NOTIFY_WARMUP_RATE)).reqPerSec;
+      // notify: each measured run gets 2.5× the orders the fastest side has managed so far in the time, so that no side
+      // runs dry when it goes faster than its warm-up (the loaded machine's rates swing).
+      const budget = (): number => Math.ceil(Math.max(...sides.map((x) => last[x])) * SECONDS * 2.5) + CONNECTIONS * 4;
+      const runs: Record<Side, RunFigures[]> = { stack: [], floor: [], minimal: [] };
       for (let r = 0; r < ROUNDS; r++) {
-        const prof = PROFILE && r === 0 ? await startProfile() : null;
-        s.push(await runOnce(stackUrl, key, SECONDS, budget(last.stack)));
-        last.stack = Math.max(last.stack, s.at(-1)?.reqPerSec ?? 0);
-        if (prof) log(`  CPU profile of the API process: ${await prof.stop(`stack-${key}`)}`);
-        log(`  stack  ${s.at(-1)?.reqPerSec.toFixed(0)} req/s, p99 ${s.at(-1)?.p99} ms`);
-        const fprof = PROFILE && r === 0 ? await startProfile() : null;
-        f.push(await runOnce(floor.url, key, SECONDS, budget(last.floor)));
-        last.floor = Math.max(last.floor, f.at(-1)?.reqPerSec ?? 0);
-        if (fprof) log(`  CPU profile of the floor: ${await fprof.stop(`floor-${key}`)}`);
-        log(`  floor  ${f.at(-1)?.reqPerSec.toFixed(0)} req/s, p99 ${f.at(-1)?.p99} ms`);
+        for (const side of sides) {
+          const prof = PROFILE && r === 0 ? await startProfile() : null;
+          const fig = await runOnce(urlOf[side], key, SECONDS, budget());
+          runs[side].push(fig);
+          last[side] = Math.max(last[side], fig.reqPerSec);
+          if (prof) log(`  CPU profile (${side}): ${await prof.stop(`${side}-${key}`)}`);
+          log(`  ${side.padEnd(8)}${fig.reqPerSec.toFixed(0)} req/s, p99 ${fig.p99} ms`);
+        }
       }
-      const stack = summarize(s);
-      const fl = summarize(f);
-      scenarios.push({ name, key, stack, floor: fl, ratio: fl.reqPerSec > 0 ? stack.reqPerSec / fl.reqPerSec : 0, errorRate: errorsOf(stack) / Math.max(1, stack.total) });
+      const stack = summarize(runs.stack);
+      const fl = summarize(runs.floor);
+      const minimal = runs.minimal.length ? summarize(runs.minimal) : null;
+      scenarios.push({
+        name,
+        key,
+        stack,
+        floor: fl,
+        minimal,
+        ratio: fl.reqPerSec > 0 ? stack.reqPerSec / fl.reqPerSec : 0,
+        ratioMinimal: minimal ? (minimal.reqPerSec > 0 ? stack.reqPerSec / minimal.reqPerSec : 0) : null,
+        errorRate: errorsOf(stack) / Math.max(1, stack.total),
+      });
     }
 
     const pad = (v: string, n: number): string => (v.length >= n ? v : v + ' '.repeat(n - v.length));
     const lpad = (v: string, n: number): string => (v.length >= n ? v : ' '.repeat(n - v.length) + v);
     log('');
-    log(`${pad('scenario', 20)}${lpad('stack req/s', 13)}${lpad('stack p99 ms', 14)}${lpad('floor req/s', 13)}${lpad('floor p99 ms', 14)}${lpad('ratio', 8)}${lpad('stack errors', 15)}`);
+    log(
+      `${pad('scenario', 20)}${lpad('stack req/s', 12)}${lpad('p99 ms', 8)}${lpad('floor req/s', 12)}${lpad('p99 ms', 8)}${lpad('minimal req/s', 14)}${lpad('p99 ms', 8)}` +
+        `${lpad('stack/floor', 12)}${lpad('stack/minimal', 14)}${lpad('stack errors', 14)}`,
+    );
     for (const r of scenarios) {
       log(
-        `${pad(r.name, 20)}${lpad(r.stack.reqPerSec.toFixed(0), 13)}${lpad(String(r.stack.p99), 14)}${lpad(r.floor.reqPerSec.toFixed(0), 13)}${lpad(String(r.floor.p99), 14)}` +
-          `${lpad(r.ratio.toFixed(2), 8)}${lpad(`${errorsOf(r.stack)}/${r.stack.total}`, 15)}`,
+        `${pad(r.name, 20)}${lpad(r.stack.reqPerSec.toFixed(0), 12)}${lpad(String(r.stack.p99), 8)}${lpad(r.floor.reqPerSec.toFixed(0), 12)}${lpad(String(r.floor.p99), 8)}` +
+          `${lpad(r.minimal ? r.minimal.reqPerSec.toFixed(0) : '–', 14)}${lpad(r.minimal ? String(r.minimal.p99) : '–', 8)}` +
+          `${lpad(r.ratio.toFixed(2), 12)}${lpad(r.ratioMinimal === null ? '–' : r.ratioMinimal.toFixed(2), 14)}${lpad(`${errorsOf(r.stack)}/${r.stack.total}`, 14)}`,
       );
     }
     const failures: string[] = [];
@@ -569,19 +646,24 @@ async function main(): Promise<number> {
       if (r.errorRate > MAX_ERROR_RATE) failures.push(`${r.name}: ${(r.errorRate * 100).toFixed(2)}% of the API's answers were errors (limit 1%): ${r.stack.errorSamples.join(' | ')}`);
       const floorErr = errorsOf(r.floor) / Math.max(1, r.floor.total);
       if (floorErr > MAX_ERROR_RATE) failures.push(`${r.name}: ${(floorErr * 100).toFixed(2)}% of the floor's answers were errors: ${r.floor.errorSamples.join(' | ')}`);
+      const minimalErr = r.minimal ? errorsOf(r.minimal) / Math.max(1, r.minimal.total) : 0;
+      if (r.minimal && minimalErr > MAX_ERROR_RATE) failures.push(`${r.name}: ${(minimalErr * 100).toFixed(2)}% of the minimal floor's answers were errors: ${r.minimal.errorSamples.join(' | ')}`);
       if (!(r.ratio >= MIN_RATIO)) failures.push(`${r.name}: ratio stack/floor ${r.ratio.toFixed(2)} is below ${MIN_RATIO}`);
     }
     const results = {
       date: new Date().toISOString(),
-      commit: gitCommit(),
+      commit,
       machine,
       settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, rounds: ROUNDS, dbPool: POOL, scenarios: SCENARIOS, members: MEMBERS, ledgerEntriesPerMember: ENTRIES_PER_MEMBER, tillMembers: BUYERS, payingMembers: PAYERS, minRatio: MIN_RATIO, maxErrorRate: MAX_ERROR_RATE },
       scenarios: scenarios.map((r) => ({
         scenario: r.key,
         stack: { reqPerSec: Math.round(r.stack.reqPerSec), p50Ms: r.stack.p50, p99Ms: r.stack.p99, requests: r.stack.total, errors: errorsOf(r.stack), non2xx: r.stack.non2xx, graphqlErrors: r.stack.gqlErrors, errorSamples: r.stack.errorSamples },
         floor: { reqPerSec: Math.round(r.floor.reqPerSec), p50Ms: r.floor.p50, p99Ms: r.floor.p99, requests: r.floor.total, errors: errorsOf(r.floor) },
+        ...(r.minimal ? { minimal: { reqPerSec: Math.round(r.minimal.reqPerSec), p50Ms: r.minimal.p50, p99Ms: r.minimal.p99, requests: r.minimal.total, errors: errorsOf(r.minimal) } } : {}),
         ratio: Number(r.ratio.toFixed(3)),
+        ...(r.ratioMinimal === null ? {} : { ratioMinimal: Number(r.ratioMinimal.toFixed(3)) }),
         loadAverageAtStart: loadAtStart[r.key],
+        ...(statements[r.key] ? { roundTrips: { stack: statements[r.key]?.stack.length, floor: statements[r.key]?.floor.length, minimal: statements[r.key]?.minimal.length } } : {}),
       })),
       pass: failures.length === 0,
       failures,
@@ -605,7 +687,16 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+// BENCH_SCENARIOS=expiry: points expiry at scale beside a till (expiry.ts), on its own.
+// BENCH_SCENARIOS=analytics: the managers' analytics on the chain-sized data set (analytics.ts), alone or before the others.
+const onlyAnalytics = analyticsRequested() && (process.env.BENCH_SCENARIOS ?? '').split(',').every((x) => ['analytics', ''].includes(x.trim()));
+const run: Promise<number> =
+  process.env.BENCH_SCENARIOS?.trim() === 'expiry'
+    ? import('./expiry').then((m) => m.runExpiryBench())
+    : analyticsRequested()
+      ? runAnalyticsBench().then(async (a) => (onlyAnalytics ? a : Math.max(a, await main())))
+      : main();
+run.then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`\nBENCHMARK ERROR: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);

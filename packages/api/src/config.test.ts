@@ -32,6 +32,18 @@ describe('loadConfig', () => {
     expect(c.demo).toBe(false);
   });
 
+  test('DATABASE_REPLICA_URL: read replicas of a MariaDB/MySQL primary; refused for libsql or another scheme', () => {
+    const primary = 'mariadb://quanzi:pw@db-1:3306/quanzi';
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'mariadb://ro:pw@db-2:3306/quanzi' }).database).toEqual({
+      kind: 'mariadb', url: primary, replicaUrls: ['mariadb://ro:pw@db-2:3306/quanzi'], poolMax: 10, debug: false,
+    });
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'mariadb://db-2/quanzi, mariadb://db-3/quanzi' }).database).toMatchObject({ replicaUrls: ['mariadb://db-2/quanzi', 'mariadb://db-3/quanzi'] });
+    expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: '' }).database).not.toHaveProperty('replicaUrls');
+    expect(() => loadConfig({ DATABASE_REPLICA_URL: 'mariadb://db-2/quanzi' })).toThrow(/DATABASE_REPLICA_URL: read replicas need DATABASE_URL/);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'mysql://db-2/quanzi' })).toThrow(/DATABASE_REPLICA_URL: use the same scheme as DATABASE_URL \(mariadb:\/\/\)/);
+    expect(() => loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'postgres://db-2/quanzi' })).toThrow(/DATABASE_REPLICA_URL must be mariadb:\/\/ or mysql:\/\//);
+  });
+
   test('DEMO=true forces the demo on a real database', () => {
     expect(loadConfig({ DATABASE_URL: 'mariadb://root@127.0.0.1:3306/q', DEMO: 'true' }).demo).toBe(true);
     expect(loadConfig({ DEMO: 'false' }).demo).toBe(false);
@@ -77,10 +89,10 @@ describe('loadConfig', () => {
   test('club jobs run every minute by default; subscribe templates default to the demo ids and can be set per kind', () => {
     const c = loadConfig({});
     expect(c.clubJobsIntervalSeconds).toBe(60);
-    expect(c.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement', EVENT_REMINDER: 'demo-tmpl-event-reminder', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result', RATING_ALERT: 'demo-tmpl-rating-alert' });
+    expect(c.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'demo-tmpl-club-announcement', EVENT_REMINDER: 'demo-tmpl-event-reminder', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result', RATING_ALERT: 'demo-tmpl-rating-alert', CAMPAIGN_OFFER: 'demo-tmpl-campaign-offer' });
     const set = loadConfig({ CLUB_JOBS_INTERVAL_SECONDS: '0', WECHAT_SUBSCRIBE_TEMPLATES: ' EVENT_REMINDER = AbC-123_x , CLUB_ANNOUNCEMENT=zz9 ' });
     expect(set.clubJobsIntervalSeconds).toBe(0);
-    expect(set.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'zz9', EVENT_REMINDER: 'AbC-123_x', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result', RATING_ALERT: 'demo-tmpl-rating-alert' });
+    expect(set.subscribeTemplates).toEqual({ CLUB_ANNOUNCEMENT: 'zz9', EVENT_REMINDER: 'AbC-123_x', EVENT_UPDATE: 'demo-tmpl-event-update', REWARD_RESULT: 'demo-tmpl-reward-result', RATING_ALERT: 'demo-tmpl-rating-alert', CAMPAIGN_OFFER: 'demo-tmpl-campaign-offer' });
   });
 
   test.each(['REMINDER=abc', 'EVENT_REMINDER', 'EVENT_REMINDER=', 'EVENT_REMINDER=a b'])('WECHAT_SUBSCRIBE_TEMPLATES=%s is rejected, naming the variable', (v) => {

@@ -19,6 +19,15 @@ const schema = z.object({
     .optional()
     .transform((v) => (v ? v : undefined))
     .refine((v) => v === undefined || /^(mariadb|mysql):\/\//.test(v), 'DATABASE_URL must start with mariadb:// or mysql://'),
+  /**
+   * Read replicas of DATABASE_URL for analytics and report reads (comma-separated, same scheme as DATABASE_URL; one is
+   * picked per request). MariaDB/MySQL only: refused without DATABASE_URL. Which reads go there: src/db/read-routing.ts.
+   */
+  DATABASE_REPLICA_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []))
+    .refine((v) => v.every((u) => /^(mariadb|mysql):\/\/[^/]/.test(u)), 'DATABASE_REPLICA_URL must be mariadb:// or mysql:// URLs, comma-separated'),
   /** libsql file used when DATABASE_URL is empty. */
   SQLITE_FILE: z.string().default('./data/quanzi.db'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
@@ -65,7 +74,7 @@ const schema = z.object({
   CLUB_JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   /** Which mini-program version till-order codes (getwxacodeunlimit) open: release, trial or develop. */
   WECHAT_WXACODE_ENV: z.enum(['release', 'trial', 'develop']).default('release'),
-  /** Subscribe-message template ids: `CLUB_ANNOUNCEMENT=…,EVENT_REMINDER=…,EVENT_UPDATE=…,REWARD_RESULT=…,RATING_ALERT=…` (unset kinds keep the demo ids). */
+  /** Subscribe-message template ids: `CLUB_ANNOUNCEMENT=…,EVENT_REMINDER=…,EVENT_UPDATE=…,REWARD_RESULT=…,RATING_ALERT=…,CAMPAIGN_OFFER=…` (unset kinds keep the demo ids). */
   WECHAT_SUBSCRIBE_TEMPLATES: z.string().optional(),
   /** Redemptions costing at least this many points need a one-time code sent to the bound phone; 0 disables. */
   REWARD_OTP_THRESHOLD_POINTS: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
@@ -133,6 +142,8 @@ const schema = z.object({
   ANALYTICS_ACTIVE_DAYS: z.coerce.number().int().min(7).max(365).default(90),
   /** What the outstanding points cost the business: fen per 100 points (100 = ¥0.01 a point). */
   POINT_VALUE_FEN_PER_100: z.coerce.number().int().min(0).max(100_000).default(100),
+  /** Minutes between runs of the leased job that adds the settled Shanghai days to the analytics summary; 0 disables. */
+  ANALYTICS_SUMMARY_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   /** Minutes between in-process birthday-bonus checks (one pass a day per process); 0 disables (run `runBirthdayBonuses` from a scheduler instead). */
   BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(1440).default(60),
   /** Seconds between in-process campaign runs (start due campaigns, materialise segments, send offers); 0 disables. */
@@ -145,7 +156,8 @@ export type Config = {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
-  database: { kind: 'mariadb' | 'mysql'; url: string; poolMax: number; debug: boolean } | { kind: 'sqlite'; file: string; poolMax: number; debug: boolean };
+  /** `replicaUrls`: read replicas for analytics and reports (DATABASE_REPLICA_URL; absent or empty: every read on `url`). */
+  database: { kind: 'mariadb' | 'mysql'; url: string; replicaUrls?: string[]; poolMax: number; debug: boolean } | { kind: 'sqlite'; file: string; poolMax: number; debug: boolean };
   jwt: { secret: string; ttlSeconds: number; generated: boolean };
   /**
    * `wxacode`: how mini-program codes (getwxacodeunlimit) are made: the version they open, and whether WeChat checks
@@ -177,7 +189,7 @@ export type Config = {
   /** The SMS gateway (null: one-time codes go to the in-app inbox). */
   sms: SmsConfig | null;
   /** Analytics (issue #15): the default active-member window, and the cost of 100 points in fen (liability). */
-  analytics: { activeDays: number; pointValueFenPer100: number };
+  analytics: { activeDays: number; pointValueFenPer100: number; summaryIntervalMinutes: number };
   /** Minutes between in-process birthday-bonus checks (0 = off; the job passes once a day per process). */
   birthdayBonusIntervalMinutes: number;
   /** API worker processes `pnpm start` runs on the one port (1: no cluster). */
@@ -351,8 +363,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const replicaUrls = e.DATABASE_REPLICA_URL;
+  if (replicaUrls.length > 0 && !e.DATABASE_URL) {
+    // Refused rather than ignored: whoever sets it expects reports off the primary, and a libsql file has no replicas.
+    throw new Error('Invalid configuration:\n  DATABASE_REPLICA_URL: read replicas need DATABASE_URL (MariaDB/MySQL); the embedded libsql file has none');
+  }
+  const scheme = (u: string) => u.slice(0, u.indexOf(':'));
+  if (e.DATABASE_URL && replicaUrls.some((u) => scheme(u) !== scheme(e.DATABASE_URL as string))) {
+    throw new Error(`Invalid configuration:\n  DATABASE_REPLICA_URL: use the same scheme as DATABASE_URL (${scheme(e.DATABASE_URL)}://)`);
+  }
   const database: Config['database'] = e.DATABASE_URL
-    ? { kind: e.DATABASE_URL.startsWith('mysql:') ? 'mysql' : 'mariadb', url: e.DATABASE_URL, poolMax: e.DB_POOL_MAX, debug: e.DB_DEBUG }
+    ? { kind: e.DATABASE_URL.startsWith('mysql:') ? 'mysql' : 'mariadb', url: e.DATABASE_URL, ...(replicaUrls.length ? { replicaUrls } : {}), poolMax: e.DB_POOL_MAX, debug: e.DB_DEBUG }
     : { kind: 'sqlite', file: e.SQLITE_FILE, poolMax: e.DB_POOL_MAX, debug: e.DB_DEBUG };
   const demo = e.DEMO === 'auto' ? database.kind === 'sqlite' : e.DEMO === 'true' || e.DEMO === '1';
   if (e.NODE_ENV === 'production' && (!e.JWT_SECRET || e.JWT_SECRET.length < 32)) {
@@ -417,7 +438,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     sms: loadSms(e),
-    analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100 },
+    analytics: { activeDays: e.ANALYTICS_ACTIVE_DAYS, pointValueFenPer100: e.POINT_VALUE_FEN_PER_100, summaryIntervalMinutes: e.ANALYTICS_SUMMARY_INTERVAL_MINUTES },
     birthdayBonusIntervalMinutes: e.BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES,
     webConcurrency: e.WEB_CONCURRENCY,
     campaigns: { jobsIntervalSeconds: e.CAMPAIGN_JOBS_INTERVAL_SECONDS, sendPerRun: e.CAMPAIGN_SEND_PER_RUN },
@@ -427,7 +448,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 const flag = (v: string | undefined, otherwise: boolean): boolean => (v === undefined ? otherwise : v === 'true' || v === '1');
 
 /** The notices that may go out as WeChat subscribe messages; each needs a template chosen in the WeChat admin console. */
-export const SUBSCRIBE_TEMPLATE_KINDS = ['CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE', 'REWARD_RESULT', 'RATING_ALERT'] as const;
+export const SUBSCRIBE_TEMPLATE_KINDS = ['CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE', 'REWARD_RESULT', 'RATING_ALERT', 'CAMPAIGN_OFFER'] as const;
 export type SubscribeTemplateKind = (typeof SUBSCRIBE_TEMPLATE_KINDS)[number];
 
 function parseSubscribeTemplates(v: string | undefined): Record<SubscribeTemplateKind, string> {
@@ -437,6 +458,7 @@ function parseSubscribeTemplates(v: string | undefined): Record<SubscribeTemplat
     EVENT_UPDATE: 'demo-tmpl-event-update',
     REWARD_RESULT: 'demo-tmpl-reward-result',
     RATING_ALERT: 'demo-tmpl-rating-alert',
+    CAMPAIGN_OFFER: 'demo-tmpl-campaign-offer',
   };
   for (const item of (v ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
     const [kind, id] = item.split('=').map((x) => x.trim());

@@ -20,6 +20,7 @@ import { OutboxResolver } from './modules/outbox/outbox.resolver';
 import { ConsoleResolver } from './modules/console/console.resolver';
 import { MemberProfileResolver } from './modules/members/member-profile.resolver';
 import { AnalyticsResolver } from './modules/analytics/analytics.resolver';
+import { AnalyticsCohortResolver } from './modules/analytics/analytics-cohorts.resolver';
 import { MemberRatingResolver, RatingResolver } from './modules/ratings/rating.resolver';
 import { ConsoleMembersResolver } from './modules/console/console-members.resolver';
 import { AdjustmentResolver } from './modules/adjustments/adjustment.resolver';
@@ -28,7 +29,7 @@ import { ReferralResolver } from './modules/referrals/referral.resolver';
 import { BonusResolver } from './modules/earning/bonus.resolver';
 import { CampaignResolver } from './modules/campaigns/campaign.resolver';
 
-export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver, ReferralResolver, BonusResolver, CampaignResolver] as const;
+export const resolvers = [AuthResolver, MemberResolver, TierResolver, OrgResolver, EarningResolver, PurchaseResolver, LedgerResolver, PaymentResolver, ClubResolver, EventResolver, RsvpResolver, NotificationResolver, RewardResolver, RedemptionResolver, OutboxResolver, ConsoleResolver, PayAnomalyResolver, MemberProfileResolver, AnalyticsResolver, AnalyticsCohortResolver, RatingResolver, MemberRatingResolver, ConsoleMembersResolver, AdjustmentResolver, CouponResolver, ReferralResolver, BonusResolver, CampaignResolver] as const;
 
 /** The resolver classes, each constructed with the service graph. */
 type ResolverClass = new (services: Services) => object;

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from './config';
 import { TokenService } from './auth/jwt';
 import { Db } from './db/sql';
+import { reportsDb } from './db/read-routing';
 import { WechatClient } from './integrations/wechat/wechat-client';
 import type { Logger } from './logger';
 import { EarningService } from './modules/earning/earning.service';
@@ -38,9 +39,11 @@ import { TencentSmsClient } from './integrations/sms/tencent-sms-client';
 import { InboxOtpSender, SmsOtpSender } from './modules/rewards/otp-sender';
 import { MemberProfileService } from './modules/members/member-profile.service';
 import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
+import { AnalyticsSummary } from './modules/analytics/analytics-summary';
 import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
 import { AnalyticsRadarService } from './modules/analytics/analytics-radar.service';
 import { AnalyticsSettingsService } from './modules/analytics/analytics-settings.service';
+import { AnalyticsCohortService } from './modules/analytics/analytics-cohorts.service';
 import { RatingService } from './modules/ratings/rating.service';
 import { RatingReportService } from './modules/ratings/rating-report.service';
 import { ConsoleMemberService } from './modules/console/console-members.service';
@@ -54,7 +57,10 @@ import { CampaignSender } from './modules/campaigns/campaign-sender';
 export interface Services extends RewardServices {
   config: Config;
   orm: MikroORM;
+  /** The primary: every transaction, every write, and every read that must see them. */
   db: Db;
+  /** Replica-tolerant reads (analytics and reports; src/db/read-routing.ts): a read replica when configured, else `db`. */
+  reports: Db;
   log: Logger;
   tokens: TokenService;
   wechat: WechatClient;
@@ -81,9 +87,11 @@ export interface Services extends RewardServices {
   sms: SmsService | null;
   memberProfiles: MemberProfileService;
   analyticsKpis: AnalyticsKpiService;
+  analyticsSummary: AnalyticsSummary;
   analyticsMembers: AnalyticsMembersService;
   analyticsRadar: AnalyticsRadarService;
   analyticsSettings: AnalyticsSettingsService;
+  analyticsCohorts: AnalyticsCohortService;
   ratings: RatingService;
   ratingReports: RatingReportService;
   consoleMembers: ConsoleMemberService;
@@ -100,6 +108,7 @@ export interface Services extends RewardServices {
 
 export function createServices(config: Config, orm: MikroORM, log: Logger, wechatBase: string): Services {
   const db = new Db(orm);
+  const reports = reportsDb(orm, config.database, db);
   const tokens = new TokenService(config.jwt.secret, config.jwt.ttlSeconds);
   const wechat = new WechatClient({ baseUrl: wechatBase, appid: config.wechat.appid, secret: config.wechat.secret });
   const org = new OrgService(db);
@@ -107,7 +116,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const earning = new EarningService(db, org);
   const referralSettings = new ReferralSettingsService(db);
   const referralCredits = new ReferralCredits(referralSettings, log);
-  const referrals = new ReferralService(db, config, wechat, referralSettings, earning, org, log);
+  const referrals = new ReferralService(db, config, wechat, referralSettings, earning, org, log, reports);
   const users = new UserService(db, wechat, tokens, tiers, earning, org, log, referrals);
   const outbox = new OutboxService(db, log);
   const notifications = new NotificationService(db, wechat, outbox, log, config.subscribeTemplates, config.env === 'production' ? 'formal' : 'developer');
@@ -124,35 +133,41 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
       ? new WechatPayClient({ baseUrl: wp.apiBase, appid: config.wechat.appid, mchid: wp.mchid, serialNo: wp.serialNo, privateKeyPem: wp.privateKeyPem, publicKeyPem: wp.publicKeyPem, verifier })
       : null;
   const payAnomalies = new PayAnomalyService(db, log);
-  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, accrual, org, log, payAnomalies);
+  const payments = new PaymentService(db, config, payClient, verifier, wechat, earning, accrual, org, log, payAnomalies, limits);
   const outboxRetention = new OutboxRetentionService(db, log, { retentionDays: config.outbox.retentionDays });
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, limits, log, referralCredits);
-  const clubReports = new ClubReportService(db, clubs);
+  const clubReports = new ClubReportService(reports, clubs);
   const sms = createSms(config, db, outbox, log);
   const otpSender = sms?.canSend('REWARD_OTP') ? new SmsOtpSender(sms, config.sms?.inboxCopy ? new InboxOtpSender(notifications, log) : null) : undefined;
-  const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till, limits, otpSender });
+  const rewardServices = createRewardServices(config, db, log, { org, tiers, earning, outbox, notifications, till, limits, otpSender, reports });
   const audit = new AuditService(db);
   const consoleLogin = new ConsoleLoginService(db, tokens, users, config, log);
   const consoleOrg = new ConsoleOrgService(db, org);
   const memberProfiles = new MemberProfileService(db, org, earning, log);
   const analyticsSettings = new AnalyticsSettingsService(db, config.analytics);
-  const analyticsKpis = new AnalyticsKpiService(db, org, analyticsSettings);
-  const analyticsMembers = new AnalyticsMembersService(db, org, analyticsSettings);
-  const analyticsRadar = new AnalyticsRadarService(db, org);
+  // The summary's job writes on the primary; the KPIs read summary days and the live tail from one server (the
+  // replica when configured), so both come from the same point in its replication stream.
+  const analyticsSummary = new AnalyticsSummary(db);
+  const analyticsKpis = new AnalyticsKpiService(reports, org, analyticsSettings, reports === db ? analyticsSummary : new AnalyticsSummary(reports));
+  const analyticsMembers = new AnalyticsMembersService(reports, org, analyticsSettings);
+  const analyticsRadar = new AnalyticsRadarService(reports, org);
+  const analyticsCohorts = new AnalyticsCohortService(reports, org);
   const ratings = new RatingService(db, earning, notifications, log);
-  const ratingReports = new RatingReportService(db, org, log);
+  const ratingReports = new RatingReportService(db, org, log, reports);
   const consoleMembers = new ConsoleMemberService(db, org);
   const adjustments = new AdjustmentService(db, config, org, earning, consoleMembers);
   const couponTemplates = new CouponTemplateService(db, org, log);
   const coupons = new CouponService(db, couponTemplates, rewardServices.redemptions, log);
   const birthdayBonus = new BirthdayBonusService(db, earning, log);
-  const campaigns = new CampaignService(db, org, analyticsMembers, couponTemplates, earning);
+  // A campaign's audience is written as its recipients: its lifecycle stages read the primary, not the dashboards' replica.
+  const campaignAudience = reports === db ? analyticsMembers : new AnalyticsMembersService(db, org, analyticsSettings);
+  const campaigns = new CampaignService(db, org, campaignAudience, couponTemplates, earning);
   const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
-    config, orm, db, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsMembers, analyticsRadar, analyticsSettings, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
+    config, orm, db, reports, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
+    memberProfiles, analyticsKpis, analyticsSummary, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
   };
 }
 

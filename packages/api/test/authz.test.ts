@@ -9,7 +9,7 @@
  * - earning rules and staff/organizer roles: managers whose scope covers the rule's or role's scope;
  * - tiers, program settings, regions, stores, manager roles, points expiry and reconciliation, the outbox's dead
  *   letters and retention, WeChat Pay anomalies (list, resolve): HQ managers;
- * - analytics (KPIs, lifecycle inventory, declining members, RFM, radar): managers whose scope covers the store, region
+ * - analytics (KPIs, lifecycle inventory, declining members, RFM, radar, cohort retention): managers whose scope covers the store, region
  *   or HQ asked for; the analytics settings: HQ managers;
  * - service ratings (F11): any manager lists the stores in their scope; one store's ratings, per staff member, and the
  *   follow-up of a low rating (acknowledge, resolve) for managers whose scope covers the store; the rating bonus: HQ;
@@ -188,6 +188,7 @@ type OpName =
   | 'analyticsKpis@guomao'
   | 'analyticsKpis(HQ)'
   | 'decliningMembers(REGION xian)'
+  | 'cohortRetention(REGION beijing)'
   | 'updateAnalyticsSettings'
   | 'storeRatings'
   | 'staffRatings@guomao'
@@ -262,6 +263,7 @@ const MATRIX: [OpName, string][] = [
   ['analyticsKpis@guomao',                     'U    F      F     F     F     A     A     F     A'],
   ['analyticsKpis(HQ)',                        'U    F      F     F     F     F     F     F     A'],
   ['decliningMembers(REGION xian)',            'U    F      F     F     F     F     F     A     A'],
+  ['cohortRetention(REGION beijing)',          'U    F      F     F     F     F     A     F     A'],
   ['updateAnalyticsSettings',                  'U    F      F     F     F     F     F     F     A'],
   ['storeRatings',                             'U    F      F     F     F     A     A     A     A'],
   ['staffRatings@guomao',                      'U    F      F     F     F     A     A     F     A'],
@@ -323,6 +325,7 @@ const ACK_DEAD_LETTER = 'mutation($id: ID!) { acknowledgeDeadLetter(id: $id) { i
 const RUN_RETENTION = 'mutation { runOutboxRetention { delivered deadLetters } }';
 const PAY_ANOMALIES = '{ payAnomalies(resolved: false, first: 5) { id kind timesSeen } }';
 const ANALYTICS_KPIS = 'query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: ID) { analyticsKpis(from: $from, to: $to, storeId: $storeId) { current { newMembers visits } } }';
+const COHORTS = 'query($from: DateTimeISO!, $to: DateTimeISO!, $regionId: ID) { cohortRetention(from: $from, to: $to, regionId: $regionId) { cohorts { month members } } }';
 const DECLINING = 'query($regionId: ID) { decliningMembers(first: 5, regionId: $regionId) { total } }';
 const UPDATE_ANALYTICS = 'mutation($input: AnalyticsSettingsInput!) { updateAnalyticsSettings(input: $input) { activeDays } }';
 const CREATE_COUPON_TEMPLATE = 'mutation($input: CreateCouponTemplateInput!) { createCouponTemplate(input: $input) { id } }';
@@ -594,6 +597,7 @@ describe('F12 authorization matrix: role × operation over HTTP', () => {
     'analyticsKpis@guomao': async () => ({ query: ANALYTICS_KPIS, variables: { from: new Date(Date.now() - MONTH).toISOString(), to: new Date().toISOString(), storeId: String(t.org.guomao) }, mutates: false }),
     'analyticsKpis(HQ)': async () => ({ query: ANALYTICS_KPIS, variables: { from: new Date(Date.now() - MONTH).toISOString(), to: new Date().toISOString() }, mutates: false }),
     'decliningMembers(REGION xian)': async () => ({ query: DECLINING, variables: { regionId: String(t.org.xian) }, mutates: false }),
+    'cohortRetention(REGION beijing)': async () => ({ query: COHORTS, variables: { from: new Date(Date.now() - 12 * MONTH).toISOString(), to: new Date().toISOString(), regionId: String(t.org.beijing) }, mutates: false }),
     updateAnalyticsSettings: async () => {
       // Flips the active-member window, so an allowed call always changes the settings.
       const cur = await t.app.services.analyticsSettings.get();

@@ -43,7 +43,7 @@ describe('club notifications', () => {
   };
 
   test('the templates are published for the mini-program; consents add up per template', async () => {
-    expect(Object.keys(templates).sort()).toEqual(['CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE', 'RATING_ALERT', 'REWARD_RESULT']);
+    expect(Object.keys(templates).sort()).toEqual(['CAMPAIGN_OFFER', 'CLUB_ANNOUNCEMENT', 'EVENT_REMINDER', 'EVENT_UPDATE', 'RATING_ALERT', 'REWARD_RESULT']);
     const m = await kit.member();
     const r = ok(await t.gql<{ recordSubscribeConsent: { templateId: string; remaining: number }[] }>(CONSENT, { ids: [templates.CLUB_ANNOUNCEMENT, templates.CLUB_ANNOUNCEMENT, templates.EVENT_REMINDER] }, m.token));
     expect(r.recordSubscribeConsent).toEqual(

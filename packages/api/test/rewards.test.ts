@@ -158,6 +158,31 @@ describe('rewards', () => {
       expect(errCode(await t.gql(UPDATE_REWARD, { id: r.id, input: { brand: 'CMCC' } }, kit.manager.token))).toBe(ErrorCode.BAD_USER_INPUT);
     });
 
+    test('editing the sale window and the provider adapter: audited with before/after; an end before the start or an unknown adapter changes nothing', async () => {
+      const r = await kit.reward();
+      const now = Date.now();
+      const window = { startsAt: new Date(now + DAY).toISOString(), endsAt: new Date(now + 10 * DAY).toISOString() };
+      const edited = ok(await t.gql<{ updateReward: RewardRowGql }>(UPDATE_REWARD, { id: r.id, input: { ...window, provider: 'recharge' } }, kit.manager.token)).updateReward;
+      expect(edited).toMatchObject({ ...window, provider: 'recharge' });
+      const q = t.app.services.db.q;
+      const audit = await q.all<Record<string, unknown>>("SELECT before_json, after_json FROM audit_log WHERE action = 'updateReward' AND target_id = ?", [r.id]);
+      expect(audit).toHaveLength(1);
+      expect(JSON.parse(String(audit[0]?.before_json))).toMatchObject({ startsAt: null, endsAt: null, provider: 'recharge' });
+      expect(JSON.parse(String(audit[0]?.after_json))).toMatchObject({ ...window, provider: 'recharge' });
+      const before = await kit.counts();
+      const auditRows = async () => (await q.all("SELECT id FROM audit_log WHERE target_id = ?", [r.id])).length;
+      const rows = await auditRows();
+      // An end before the stored start (only endsAt sent), an end before a new start, an adapter the code does not know.
+      for (const input of [{ endsAt: new Date(now + DAY / 2).toISOString() }, { startsAt: new Date(now + 20 * DAY).toISOString() }, { provider: 'nobody' }]) {
+        expect(errCode(await t.gql(UPDATE_REWARD, { id: r.id, input }, kit.manager.token))).toBe(ErrorCode.BAD_USER_INPUT);
+      }
+      expect(ok(await t.gql<{ reward: RewardRowGql }>(REWARD, { id: r.id }, kit.manager.token)).reward).toMatchObject({ ...window, provider: 'recharge' });
+      expect(await kit.counts()).toEqual(before);
+      expect(await auditRows()).toBe(rows);
+      // Clearing the start puts it on sale at once.
+      expect(ok(await t.gql<{ updateReward: RewardRowGql }>(UPDATE_REWARD, { id: r.id, input: { startsAt: null } }, kit.manager.token)).updateReward.startsAt).toBeNull();
+    });
+
     test('who may do what: HQ managers edit the catalogue and read the report; everyone else is refused and nothing changes', async () => {
       const region = await t.signIn('rw-mgr-bj');
       await t.grant(region.userId, { role: 'MANAGER', scope: 'REGION', storeId: null, regionId: t.org.beijing });

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { computeEarning, ErrorCode, MEMBER_CODE_STEP_SECONDS, ruleSetFromView, totpStep, type EarningRuleSetView } from '@quanzi/shared';
 import { SignJWT } from 'jose';
+import { StatementLog } from '../src/db/statement-log';
 import { startTestApp, type TestApp } from './support/harness';
 
 const RECORD = `mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id memberNo points balance replayed steps { rule description points } } }`;
@@ -204,6 +205,43 @@ describe('till operations', () => {
     expect(ops.data?.tillOperations.length).toBeLessThanOrEqual(10);
     const denied = await t.gql('query($s: ID!) { tillOperations(storeId: $s) { id } }', { s: String(t.org.guomao) }, staffXian.token);
     expect(errCode(denied)).toBe(ErrorCode.FORBIDDEN);
+  });
+
+  test('every transaction runs at READ COMMITTED without a statement of its own (the session level, set per pooled connection)', async () => {
+    const levels = await Promise.all(Array.from({ length: 12 }, () => t.app.services.db.tx((q) => q.get<{ l: string }>('SELECT @@SESSION.tx_isolation AS l'))));
+    expect(new Set(levels.map((r) => r?.l))).toEqual(new Set(['READ-COMMITTED']));
+  });
+
+  test('a purchase costs ten statements: no idempotency pre-check, one BEGIN, no read-back of what it wrote', async () => {
+    // The statements the hot path sends (pnpm bench lists them too); caches warm (a purchase first).
+    expect((await t.gql(RECORD, { input: purchase(await newMember()) }, staff.token)).errors).toBeUndefined();
+    const m = await newMember();
+    const log = new StatementLog(t.app.services.db.orm);
+    try {
+      const { result, statements } = await log.record(() => t.gql<Receipt>(RECORD, { input: purchase(m) }, staff.token));
+      expect(result.data?.recordPurchase).toMatchObject({ points: 12, balance: 12, replayed: false });
+      // The verb and the first table outside subqueries (parenthesised parts removed, innermost first).
+      const shape = (sql: string): string => {
+        let flat = sql;
+        for (let prev = ''; prev !== flat; ) [prev, flat] = [flat, flat.replace(/\([^()]*\)/g, '')];
+        const x = /^\s*(SELECT|INSERT INTO|UPDATE|BEGIN|COMMIT)\b(?:.*?\bFROM\s+(\w+)|\s+(\w+))?/is.exec(flat);
+        return x ? `${x[1]?.toUpperCase()}${x[2] || x[3] ? ` ${x[2] ?? x[3]}` : ''}` : sql;
+      };
+      expect(statements.map(shape)).toEqual([
+        'SELECT role_assignment', // the staff member's grants (authorize)
+        'SELECT member', // the member by its number, with the code secret (verify)
+        'BEGIN',
+        'UPDATE member', // consume the code's step: locks the member
+        'INSERT INTO purchase', // its unique idempotency key is the check
+        'UPDATE member_account', // ledger credit: balance first,
+        'INSERT INTO points_entry', // then the entry
+        'INSERT INTO points_lot', // and its lot
+        'SELECT member', // tier, rolling spend, referral binding and the new balance in one read
+        'COMMIT',
+      ]);
+    } finally {
+      log.close();
+    }
   });
 
   describe('till tickets: the purchase can be submitted after the 30-second code has rotated', () => {

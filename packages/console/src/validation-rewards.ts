@@ -2,7 +2,7 @@
  * Checks of the partner and reward forms, mirroring the API's (RewardService.createPartner and normalize). Each returns
  * Chinese messages per field; the API still decides and its codes are shown in Chinese.
  */
-import { FACE_VALUES_YUAN, isBrandOf } from '@quanzi/shared';
+import { FACE_VALUES_YUAN, isBrandOf, REWARD_PROVIDER_IDS } from '@quanzi/shared';
 import { toFen } from './validation-ops';
 
 type Errors<K extends string> = Partial<Record<K, string>>;
@@ -42,18 +42,26 @@ export interface RewardDraft {
   limitPerDay?: number | null;
   limitPerMonth?: number | null;
   minTierCode?: string | null;
+  /** On sale from (null: at once). */
+  startsAt?: Date | null;
+  /** On sale until, exclusive (null: no end). */
   endsAt?: Date | null;
   active?: boolean;
   partnerId?: string | null;
   faceValueYuan?: number | null;
   brand?: string | null;
+  /** Top-ups and fuel cards: the provider adapter that fulfils them (shared REWARD_PROVIDERS). */
+  provider?: string | null;
   cashYuan?: number | null;
   voucherValidDays?: number | null;
   storeIds?: string[] | null;
 }
 export type RewardField = keyof RewardDraft;
 
-/** RewardService.normalize for top-ups, fuel cards and own products; `creating` checks the stock; `startsAt` is the stored start. */
+/**
+ * RewardService.normalize for top-ups, fuel cards and own products; `creating` checks the stock; `startsAt` is the
+ * stored start, used when the draft does not carry one (`d.startsAt` undefined).
+ */
 export function rewardErrors(d: RewardDraft, opts: { creating: boolean; startsAt?: Date | null }): Errors<RewardField> {
   const e: Errors<RewardField> = {};
   if (!d.kind) e.kind = '请选择类别';
@@ -70,11 +78,14 @@ export function rewardErrors(d: RewardDraft, opts: { creating: boolean; startsAt
   if (d.limitPerDay != null && (!isInt(d.limitPerDay) || d.limitPerDay < 1 || d.limitPerDay > MAX_REWARD_LIMIT)) e.limitPerDay = '每日限兑为 1–1000（留空不限）';
   if (d.limitPerMonth != null && (!isInt(d.limitPerMonth) || d.limitPerMonth < 1 || d.limitPerMonth > MAX_REWARD_LIMIT * 31)) e.limitPerMonth = '每月限兑为 1–31000（留空不限）';
   else if (d.limitPerMonth != null && d.limitPerDay != null && isInt(d.limitPerDay) && d.limitPerMonth < d.limitPerDay) e.limitPerMonth = '每月限兑不能少于每日限兑';
-  if (d.endsAt && opts.startsAt && d.endsAt.getTime() <= opts.startsAt.getTime()) e.endsAt = '结束日期须晚于开始时间';
+  const startsAt = d.startsAt === undefined ? (opts.startsAt ?? null) : d.startsAt;
+  if (d.startsAt != null && Number.isNaN(d.startsAt.getTime())) e.startsAt = '开始日期无效';
+  if (d.endsAt && startsAt && d.endsAt.getTime() <= startsAt.getTime()) e.endsAt = '结束日期须晚于开始时间';
   if (d.kind === 'MOBILE_TOPUP' || d.kind === 'FUEL_CARD') {
     if (!d.brand || !isBrandOf(d.kind, d.brand)) e.brand = d.kind === 'MOBILE_TOPUP' ? '请选择运营商' : '请选择石油公司';
     if (d.faceValueYuan == null || !FACE_VALUES_YUAN[d.kind].includes(d.faceValueYuan)) e.faceValueYuan = `面值为 ${FACE_VALUES_YUAN[d.kind].map((y) => `¥${y}`).join('/')}`;
     if (!d.partnerId) e.partnerId = '充值和加油卡须选择合作方';
+    if (d.provider != null && !(REWARD_PROVIDER_IDS as readonly string[]).includes(d.provider)) e.provider = '请选择发放渠道';
   } else if (d.kind === 'OWN_PRODUCT') {
     if (d.cashYuan != null) {
       const fen = toFen(d.cashYuan);
@@ -99,11 +110,12 @@ export function rewardInput(d: RewardDraft) {
     limitPerDay: d.limitPerDay ?? null,
     limitPerMonth: d.limitPerMonth ?? null,
     minTierCode: d.minTierCode || null,
+    startsAt: d.startsAt ? d.startsAt.toISOString() : null,
     endsAt: d.endsAt ? d.endsAt.toISOString() : null,
     active: d.active ?? true,
     partnerId: d.partnerId || null,
     ...(provider
-      ? { faceValueFen: Math.round((d.faceValueYuan as number) * 100), brand: d.brand ?? null }
+      ? { faceValueFen: Math.round((d.faceValueYuan as number) * 100), brand: d.brand ?? null, provider: d.provider || null }
       : { cashFen: d.cashYuan == null ? 0 : toFen(d.cashYuan), voucherValidDays: d.voucherValidDays ?? null, storeIds: d.storeIds?.length ? d.storeIds : null }),
   };
 }

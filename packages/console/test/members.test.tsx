@@ -5,6 +5,7 @@ import { App } from 'antd';
 import { errorMessageZh } from '@quanzi/shared';
 import { AdjustmentForm } from '../src/sections/members/AdjustmentForm';
 import { PendingAdjustments } from '../src/sections/members/PendingAdjustments';
+import { TierHistory, type TierChange } from '../src/sections/members/TierHistory';
 import { adjustmentApprovalHint, adjustmentFieldError } from '../src/validation';
 
 const STORES = [{ id: '10', name: '北京国贸店' }];
@@ -124,4 +125,40 @@ describe('approval list', () => {
     await user.click(buttons[buttons.length - 1] as HTMLElement);
     expect(await screen.findByText(errorMessageZh.ADJUSTMENT_DECIDED)).toBeTruthy();
   }, 60_000);
+});
+
+describe('tier history', () => {
+  const change = (over: Partial<TierChange>): TierChange => ({
+    id: '1',
+    kind: 'UPGRADE',
+    fromTierName: '普通',
+    toTierName: '银卡',
+    spendFen: 110_000,
+    periodEndsAt: '2027-12-05T16:30:00.000Z',
+    createdAt: '2026-12-05T16:30:00.000Z',
+    ...over,
+  });
+
+  test('each change: when (Beijing time), what, the tiers, the spend behind it, until when', () => {
+    render(
+      <TierHistory
+        changes={[
+          change({ id: '3', kind: 'RENEWED', fromTierName: '金卡', toTierName: '金卡', spendFen: 520_000 }),
+          change({ id: '2', kind: 'DOWNGRADE', fromTierName: '白金', toTierName: '金卡', spendFen: 600_000 }),
+          change({ id: '1' }),
+        ]}
+      />,
+    );
+    const rows = screen.getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
+    expect(rows).toEqual([
+      ['2026/12/06 00:30:00', '保级', '金卡', '¥5200', '2027/12/06 00:30:00'],
+      ['2026/12/06 00:30:00', '降级', '白金 → 金卡', '¥6000', '2027/12/06 00:30:00'],
+      ['2026/12/06 00:30:00', '升级', '普通 → 银卡', '¥1100', '2027/12/06 00:30:00'],
+    ]);
+  });
+
+  test('none yet', () => {
+    render(<TierHistory changes={[]} />);
+    expect(screen.getByText('暂无等级变更')).toBeTruthy();
+  });
 });

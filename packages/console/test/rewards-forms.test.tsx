@@ -32,9 +32,9 @@ afterEach(() => vi.unstubAllGlobals());
 const partner = { id: '3', code: 'recharge-co', name: '充值伙伴' };
 const topup = {
   id: '7', kind: 'MOBILE_TOPUP', name: '移动话费 ¥50', description: '', imageUrl: null, pointsPrice: 5000, cashFen: 0, costFen: 4900, faceValueFen: 5000, brand: 'CMCC', stock: 20,
-  limitPerDay: 2, limitPerMonth: 5, minTier: null, startsAt: null, endsAt: null, active: true, brandName: '中国移动', storeIds: null, voucherValidDays: null, partner: { id: '3', name: '充值伙伴' },
+  limitPerDay: 2, limitPerMonth: 5, minTier: null, startsAt: null, endsAt: null, active: true, brandName: '中国移动', storeIds: null, voucherValidDays: null, provider: 'recharge', partner: { id: '3', name: '充值伙伴' },
 };
-const couponReward = { ...topup, id: '8', kind: 'COUPON', name: '满 100 减 20', faceValueFen: null, brand: null, brandName: null, partner: null };
+const couponReward = { ...topup, id: '8', kind: 'COUPON', name: '满 100 减 20', faceValueFen: null, brand: null, brandName: null, provider: null, partner: null };
 const api = (extra: (op: string, v: Record<string, unknown>) => unknown = () => undefined) =>
   mockApi((op, v) => {
     const answer = extra(op, v);
@@ -107,6 +107,25 @@ describe('reward form', () => {
     expect(onSubmit).not.toHaveBeenCalled();
   }, 60_000);
 
+  test('editing a top-up: a last day before the first day is refused as the API would; nothing is sent', async () => {
+    const onSubmit = vi.fn(async () => {});
+    inConsole(<RewardForm scope={HQ} partners={[partner]} tiers={[]} initial={{ ...topup, startsAt: '2027-01-31T16:00:00.000Z' } as never} onSubmit={onSubmit} />);
+    const user = userEvent.setup();
+    // The stored start shows as its Beijing day; the provider adapter as its name.
+    expect(screen.getByTestId('reward-start')).toHaveProperty('value', '2027-02-01');
+    expect(screen.getByText('聚合充值平台（recharge）')).toBeTruthy();
+    await user.type(screen.getByTestId('reward-end'), '2027-01-31');
+    await user.click(screen.getByRole('button', { name: '保存修改' }));
+    expect(await screen.findByText('结束日期须晚于开始时间')).toBeTruthy();
+    expect(onSubmit).not.toHaveBeenCalled();
+    // A single day (first = last) is a valid window.
+    await user.clear(screen.getByTestId('reward-end'));
+    await user.type(screen.getByTestId('reward-end'), '2027-02-01');
+    await user.click(screen.getByRole('button', { name: '保存修改' }));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+    expect(onSubmit.mock.calls[0]).toMatchObject([{ startsAt: new Date('2027-01-31T16:00:00.000Z'), endsAt: new Date('2027-02-01T16:00:00.000Z'), provider: 'recharge' }]);
+  }, 60_000);
+
   test('create flow: an own product is sent with fen, days, the last day in Beijing time and no top-up fields', async () => {
     api((op) => (op === 'CreateReward' ? { data: { createReward: { ...topup, id: '9', kind: 'OWN_PRODUCT', name: '帆布袋' } } } : undefined));
     inConsole(<RewardsSection />);
@@ -118,15 +137,17 @@ describe('reward form', () => {
     await user.type(within(form).getByPlaceholderText('100'), '50');
     await user.type(within(form).getByPlaceholderText('0'), '9.9');
     await user.type(within(form).getByPlaceholderText('https://'), 'https://img.example.com/bag.png');
+    await user.type(within(form).getByTestId('reward-start'), '2027-01-01');
     await user.type(within(form).getByTestId('reward-end'), '2027-01-31');
     await user.click(within(form).getByRole('button', { name: '创建礼品' }));
     await waitFor(() => expect(sent('CreateReward')).toHaveLength(1));
     const input = sent('CreateReward')[0]?.variables.input as Record<string, unknown>;
     expect(input).toMatchObject({
       kind: 'OWN_PRODUCT', name: '帆布袋', pointsPrice: 800, stock: 50, cashFen: 990, costFen: 0, imageUrl: 'https://img.example.com/bag.png',
-      endsAt: '2027-01-31T16:00:00.000Z', storeIds: null, voucherValidDays: null, partnerId: null, active: true,
+      startsAt: '2026-12-31T16:00:00.000Z', endsAt: '2027-01-31T16:00:00.000Z', storeIds: null, voucherValidDays: null, partnerId: null, active: true,
     });
     expect(input).not.toHaveProperty('faceValueFen');
+    expect(input).not.toHaveProperty('provider');
     expect(await screen.findByText('已创建 帆布袋')).toBeTruthy();
   }, 60_000);
 
@@ -151,7 +172,7 @@ describe('reward form', () => {
     await user.click(within(form).getByRole('button', { name: '保存修改' }));
     expect(await screen.findByText('已保存 移动话费 ¥50')).toBeTruthy();
     const [, second] = sent('UpdateReward');
-    expect(second?.variables).toMatchObject({ id: '7', input: { pointsPrice: 4500, faceValueFen: 5000, brand: 'CMCC', partnerId: '3', costFen: 4900, limitPerDay: 2, limitPerMonth: 5, endsAt: null } });
+    expect(second?.variables).toMatchObject({ id: '7', input: { pointsPrice: 4500, faceValueFen: 5000, brand: 'CMCC', partnerId: '3', provider: 'recharge', costFen: 4900, limitPerDay: 2, limitPerMonth: 5, startsAt: null, endsAt: null } });
     expect(second?.variables.input).not.toHaveProperty('storeIds');
   }, 60_000);
 });

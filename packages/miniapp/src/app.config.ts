@@ -17,8 +17,9 @@ export default defineAppConfig({
     // REWARD_RESULT subscribe message's link (pages/redemption/index?id=…) opens it as it is.
     { root: 'rewards', pages: ['mall/index', 'detail/index', 'mine/index', 'coupons/index'] },
     { root: 'pages/redemption', pages: ['index'] },
-    // Managers (F11): low service ratings to follow up; the RATING_LOW notice links manager/ratings/index?id=….
-    { root: 'manager', pages: ['ratings/index'] },
+    // Managers (F11): low service ratings to follow up (the RATING_LOW notice links manager/ratings/index?id=…); the
+    // compact 经营看板 (KPIs and the lifecycle trend; its chart library, AntV F2, is in this subpackage only).
+    { root: 'manager', pages: ['ratings/index', 'dashboard/index'] },
   ],
   preloadRule: {
     'pages/card/index': { network: 'all', packages: ['member', 'pages/club'] },

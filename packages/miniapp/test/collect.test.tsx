@@ -1,4 +1,5 @@
 import { act } from 'react';
+import Taro from '@tarojs/taro';
 import { errorMessageZh } from '@quanzi/shared';
 import CollectPage from '../src/staff/collect';
 import { TILL_POLL, tillPollWindow } from '../src/state/pay';
@@ -178,6 +179,45 @@ describe('collect page (staff: till order paid by the member with WeChat Pay)', 
     await click('生成收款码 ¥100');
     await waitForText('订单已关闭');
     expect(text()).toContain('重新收款');
+  });
+
+  it("applies a member's coupon scanned from their wallet: the order is the discounted amount, the discount shown, used once paid", async () => {
+    staff();
+    const CODE = 'ABCDEFGHJKLM';
+    api.on('CreateTillOrder', (v: { input: { amountFen: number; couponCode?: string } }) => ({
+      createTillOrder: payOrder({ amountFen: v.input.amountFen - 2000, discountFen: 2000, expiresAt: new Date(clock.ms() + 15 * 60_000).toISOString() }),
+    }));
+    let paid = false;
+    api.on('PayOrder', () => ({ payOrder: payOrder({ amountFen: 10000, discountFen: 2000, ...(paid ? { state: 'PAID' as const, points: 10 } : {}) }) }));
+    jest.spyOn(Taro, 'scanCode').mockResolvedValue({ result: CODE } as never);
+    await mount(CollectPage);
+    await waitForText('收款金额');
+    await line(0, '120');
+    await click('扫券码');
+    await waitForText('仅该券的会员可扫码付款');
+    await click('用券生成收款码（原价 ¥120）');
+    await waitForText(`订单号 ${ORDER_NO}`);
+    expect(api.callsOf('CreateTillOrder')[0]?.variables).toEqual({
+      input: { storeId: '11', amountFen: 12000, lines: [{ category: 'general', amountFen: 12000 }], couponCode: CODE },
+    });
+    expect(text()).toContain('¥100');
+    expect(text()).toContain('已用券抵扣 ¥20 · 原价 ¥120');
+    paid = true;
+    await waitForText('已收款 · 会员获得 10 积分', 5000);
+    expect(text()).toContain('券抵扣 ¥20，已核销');
+  });
+
+  it('a typed coupon code goes without spaces; a coupon held by another order is refused in Chinese and nothing is shown', async () => {
+    staff();
+    api.on('CreateTillOrder', fail('VOUCHER_RESERVED'));
+    await mount(CollectPage);
+    await waitForText('收款金额');
+    await line(0, '120');
+    await type('collect__coupon', 'ABCD EFGH JKLM');
+    await click('用券生成收款码（原价 ¥120）');
+    await waitForText(errorMessageZh.VOUCHER_RESERVED);
+    expect(api.callsOf('CreateTillOrder')[0]?.variables).toMatchObject({ input: { couponCode: 'ABCDEFGHJKLM' } });
+    expect(text()).not.toContain('订单号');
   });
 
   it('polls a till order until it expires, within limits', () => {

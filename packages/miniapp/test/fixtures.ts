@@ -101,6 +101,7 @@ export function payOrder(patch: Partial<PayOrderFieldsFragment> = {}): PayOrderF
     outTradeNo: ORDER_NO,
     state: 'PENDING',
     amountFen: 10000,
+    discountFen: 0,
     description: '北京国贸店 消费',
     storeId: '11',
     storeName: '北京国贸店',

@@ -32,6 +32,45 @@ const notice = (over: Record<string, unknown> = {}) => ({
 const inbox = (items: ReturnType<typeof notice>[], unread = items.filter((n) => !n.readAt).length) => ({ myNotifications: items, myUnreadNotificationCount: unread });
 
 describe('message inbox (消息)', () => {
+  it('订阅优惠提醒 asks WeChat for the CAMPAIGN_OFFER subscribe message in the tap and records the acceptance', async () => {
+    const taro = Taro as unknown as { requestSubscribeMessage: unknown };
+    const original = taro.requestSubscribeMessage;
+    try {
+      const ask = jest.fn().mockResolvedValue({ errMsg: 'requestSubscribeMessage:ok', 'T-OFFER': 'accept' });
+      taro.requestSubscribeMessage = ask;
+      signIn();
+      api.on('SubscribeTemplates', { subscribeTemplates: [{ kind: 'EVENT_REMINDER', templateId: 'T-REM' }, { kind: 'CAMPAIGN_OFFER', templateId: 'T-OFFER' }] });
+      api.on('RecordSubscribeConsent', { recordSubscribeConsent: [{ templateId: 'T-OFFER', remaining: 1 }] });
+      api.on('MyNotifications', inbox([notice()]));
+      await mount(InboxPage);
+      await waitForText('周末双倍积分');
+      await click('订阅优惠提醒 ›');
+      await waitForText('已订阅：下一份专属优惠将通过微信通知您');
+      expect(ask).toHaveBeenCalledWith({ tmplIds: ['T-OFFER'] });
+      expect(api.callsOf('RecordSubscribeConsent')[0]?.variables).toEqual({ templateIds: ['T-OFFER'] });
+    } finally {
+      taro.requestSubscribeMessage = original;
+    }
+  });
+
+  it('a refused subscribe dialog records nothing and says so', async () => {
+    const taro = Taro as unknown as { requestSubscribeMessage: unknown };
+    const original = taro.requestSubscribeMessage;
+    try {
+      taro.requestSubscribeMessage = jest.fn().mockResolvedValue({ errMsg: 'requestSubscribeMessage:ok', 'T-OFFER': 'reject' });
+      signIn();
+      api.on('SubscribeTemplates', { subscribeTemplates: [{ kind: 'CAMPAIGN_OFFER', templateId: 'T-OFFER' }] });
+      api.on('MyNotifications', inbox([notice()]));
+      await mount(InboxPage);
+      await waitForText('周末双倍积分');
+      await click('订阅优惠提醒 ›');
+      await waitForText('未订阅（可在微信设置中开启）');
+      expect(api.callsOf('RecordSubscribeConsent')).toHaveLength(0);
+    } finally {
+      taro.requestSubscribeMessage = original;
+    }
+  });
+
   it('lists the notices newest first with Beijing time, unread ones marked', async () => {
     signIn();
     api.on('MyNotifications', inbox([

@@ -41,6 +41,8 @@ export const ErrorCode = {
   VOUCHER_NOT_STARTED: 'VOUCHER_NOT_STARTED',
   VOUCHER_MIN_SPEND: 'VOUCHER_MIN_SPEND',
   VOUCHER_NOT_OWNER: 'VOUCHER_NOT_OWNER',
+  /** Coupons (F9): held by a WeChat Pay till order waiting to be paid. */
+  VOUCHER_RESERVED: 'VOUCHER_RESERVED',
   RULE_CONFLICT: 'RULE_CONFLICT',
   ORDER_PAID: 'ORDER_PAID',
   ORDER_CLOSED: 'ORDER_CLOSED',
@@ -111,6 +113,7 @@ export const errorMessageZh: Record<ErrorCode, string> = {
   VOUCHER_NOT_STARTED: '该券尚未到可用时间',
   VOUCHER_MIN_SPEND: '未达到该券的使用门槛',
   VOUCHER_NOT_OWNER: '该券不属于当前会员',
+  VOUCHER_RESERVED: '该券正用于一笔待支付订单，请先完成或取消该订单',
   RULE_CONFLICT: '此范围已有生效的同类积分规则，请修改或停用原规则',
   ORDER_PAID: '该订单已支付',
   ORDER_CLOSED: '该订单已关闭，请重新下单',

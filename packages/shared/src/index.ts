@@ -20,3 +20,5 @@ export * from './referrals';
 export * from './bonuses';
 export * from './refund-clawback';
 export * from './campaigns';
+export * from './cohorts';
+export * from './shanghai';

@@ -26,6 +26,16 @@ export type FuelBrand = 'SINOPEC' | 'CNPC';
 export const MOBILE_OPERATORS: Readonly<Record<MobileOperator, string>> = { CMCC: '中国移动', CUCC: '中国联通', CTCC: '中国电信' };
 export const FUEL_BRANDS: Readonly<Record<FuelBrand, string>> = { SINOPEC: '中国石化', CNPC: '中国石油' };
 
+/**
+ * The provider adapters a top-up or fuel card may name (the API's code knows each; whether one is configured is checked
+ * on redemption), with the name managers see. One place for the API's check and the console's choice.
+ */
+export type RewardProviderId = 'recharge';
+export const REWARD_PROVIDERS: Readonly<Record<RewardProviderId, string>> = { recharge: '聚合充值平台（recharge）' };
+export const REWARD_PROVIDER_IDS = Object.keys(REWARD_PROVIDERS) as readonly RewardProviderId[];
+/** The adapter of a top-up or fuel card that names none. */
+export const DEFAULT_REWARD_PROVIDER: RewardProviderId = 'recharge';
+
 /** Face values (yuan) the providers sell: top-ups ¥10–¥200, fuel cards ¥50/100/200/500. */
 export const FACE_VALUES_YUAN: Readonly<Record<'MOBILE_TOPUP' | 'FUEL_CARD', readonly number[]>> = {
   MOBILE_TOPUP: [10, 20, 30, 50, 100, 200],

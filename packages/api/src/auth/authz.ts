@@ -127,6 +127,9 @@ const POLICY: Record<Action, (g: RoleGrant, t: Target) => boolean> = {
   'campaign.jobs': (g) => g.role === 'MANAGER' && g.scope === 'HQ',
 };
 
+/** Every action of the policy (for tests that must cover each one, e.g. every manager mutation is audited). */
+export const ACTIONS = Object.keys(POLICY) as readonly Action[];
+
 /** Whether the grants allow `action` on `target`. */
 export function allows(grants: readonly RoleGrant[], action: Action, target: Target): boolean {
   const rule = POLICY[action];
@@ -172,6 +175,9 @@ const CLUB_POLICY: Record<ClubAction, { organizers: boolean; grant: (g: RoleGran
   'event.manage': { organizers: true, grant: (g, c) => managerCovers(g, c.club) },
   'event.checkin': { organizers: true, grant: (g, c) => managerCovers(g, c.club) || (c.venue != null && (staffAt(g, c.venue) || managerCovers(g, c.venue))) },
 };
+
+/** Every club action of the policy (for tests that must cover each one). */
+export const CLUB_ACTIONS = Object.keys(CLUB_POLICY) as readonly ClubAction[];
 
 /** Whether the grants (or being an organizer of this club) allow a club action. */
 export async function clubAllows(grants: readonly RoleGrant[], action: ClubAction, c: ClubTarget): Promise<boolean> {

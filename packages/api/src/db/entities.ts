@@ -1,6 +1,7 @@
 import { Region, Store } from '../modules/org/org.entity';
 import { AppUser, RoleAssignment } from '../modules/users/user.entity';
 import { Tier } from '../modules/tiers/tier.entity';
+import { TierChange } from '../modules/tiers/tier-change.entity';
 import { Member, MemberAccount } from '../modules/members/member.entity';
 import { EarningRule, LoyaltyProgram } from '../modules/earning/earning-rule.entity';
 import { LotAllocation, PointsEntry, PointsLot } from '../modules/ledger/ledger.entity';
@@ -17,6 +18,7 @@ import { ConsoleLogin } from '../modules/console/console-login.entity';
 import { SmsMessage } from '../modules/sms/sms.entity';
 import { MemberProfile } from '../modules/members/member-profile.entity';
 import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entity';
+import { AnalyticsDay, AnalyticsWatermark } from '../modules/analytics/analytics-summary.entity';
 import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
 import { PointsAdjustment } from '../modules/adjustments/adjustment.entity';
 import { Referral, ReferralCredit, ReferralInvite, ReferralProgram } from '../modules/referrals/referral.entity';
@@ -30,6 +32,7 @@ export const entities = [
   AppUser,
   RoleAssignment,
   Tier,
+  TierChange,
   Member,
   MemberAccount,
   EarningRule,
@@ -59,6 +62,8 @@ export const entities = [
   SmsMessage,
   MemberProfile,
   AnalyticsSettings,
+  AnalyticsDay,
+  AnalyticsWatermark,
   ServiceRating,
   RatingProgram,
   PointsAdjustment,

@@ -71,14 +71,29 @@ export function ormOptions(db: Config['database'], extra: Partial<Options> = {})
       ...extra,
     } as Options;
   }
+  // Read replicas (DATABASE_REPLICA_URL): MikroORM's own `replicas`, each with a pool like the primary's. Nothing reads
+  // them unless asked: `preferReadReplicas: false` keeps entity code and every transaction on the primary, and only
+  // the reports' `Db` (src/db/read-routing.ts) takes `getConnection('read')`.
+  const replicas: Partial<Options> = db.replicaUrls?.length
+    ? { replicas: db.replicaUrls.map((clientUrl, i) => ({ name: `replica-${i + 1}`, clientUrl })), preferReadReplicas: false }
+    : {};
+  // Every transaction runs at READ COMMITTED (Db.tx, db/sql.ts, says why): set once per pooled connection, so that a
+  // transaction starts with BEGIN alone instead of SET TRANSACTION … and BEGIN, two round trips.
+  const pool = {
+    min: 0,
+    max: db.poolMax,
+    afterCreate: (conn: { query(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) => {
+      conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err) => done(err, conn));
+    },
+  };
   if (db.kind === 'mysql') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MySqlDriver } = require('@mikro-orm/mysql') as typeof import('@mikro-orm/mysql');
-    return { ...common, driver: MySqlDriver, clientUrl: db.url, ...extra } as Options;
+    return { ...common, ...replicas, driver: MySqlDriver, clientUrl: db.url, pool, ...extra } as Options;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { MariaDbDriver } = require('@mikro-orm/mariadb') as typeof import('@mikro-orm/mariadb');
-  return { ...common, driver: MariaDbDriver, clientUrl: db.url, ...extra } as Options;
+  return { ...common, ...replicas, driver: MariaDbDriver, clientUrl: db.url, pool, ...extra } as Options;
 }
 
 /** Connects, applies pending migrations and returns the ORM. */

@@ -2,7 +2,7 @@
  * Lean SQL for the hot paths (member home, till accrual/redemption, expiry), run through the ORM's own
  * connection so it shares the pool and transactions with entity code. Dialect differences live here.
  */
-import { DeadlockException, IsolationLevel, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/mariadb';
 import type { Dialect } from './orm';
 
@@ -42,7 +42,12 @@ export class Db {
   readonly dialect: Dialect;
   private readonly conn: AbstractSqlConnection;
 
-  constructor(readonly orm: MikroORM) {
+  /**
+   * `replica`: a read-only handle on the ORM's read replicas (one picked at random per `q`; the primary when none is
+   * configured). It has no transactions and no writes: `tx` and `q.run` throw, so nothing that writes can be wired to it by mistake.
+   * Which services read through it: src/db/read-routing.ts.
+   */
+  constructor(readonly orm: MikroORM, readonly role: 'primary' | 'replica' = 'primary') {
     const name = orm.config.get('driver')?.name ?? '';
     this.dialect = /LibSql|Sqlite/i.test(name) ? 'sqlite' : /MySql/i.test(name) ? 'mysql' : 'mariadb';
     this.conn = orm.em.getConnection() as unknown as AbstractSqlConnection;
@@ -50,6 +55,7 @@ export class Db {
 
   /** A runner outside any transaction (autocommit). */
   get q(): Q {
+    if (this.role === 'replica') return this.runner(undefined, this.orm.em.getConnection('read') as unknown as AbstractSqlConnection);
     return this.runner(undefined);
   }
 
@@ -60,12 +66,13 @@ export class Db {
    * On MariaDB/MySQL the isolation level is READ COMMITTED: every read sees what committed before it (after a row
    * lock is taken, the next read is never a stale snapshot), and `FOR UPDATE` takes record locks without InnoDB's
    * gap locks, which otherwise deadlock one member's lot inserts against another member's locked lot range.
+   * It is the session's level, set once when the pool opens a connection (orm.ts), so a transaction costs one BEGIN.
    */
   async tx<T>(fn: (q: Q) => Promise<T>, attempts = 5): Promise<T> {
-    const options = this.dialect === 'sqlite' ? {} : { isolationLevel: IsolationLevel.READ_COMMITTED };
+    if (this.role === 'replica') throw new Error('Db.tx on the read-replica handle: transactions and writes belong on the primary (services.db)');
     for (let i = 1; ; i++) {
       try {
-        return await this.conn.transactional((trx) => fn(this.runner(trx)), options);
+        return await this.conn.transactional((trx) => fn(this.runner(trx)));
       } catch (e) {
         if (i < attempts && (isRetryableLock(e) || isBusy(e))) {
           await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 10 * i));
@@ -76,8 +83,7 @@ export class Db {
     }
   }
 
-  private runner(trx: unknown): Q {
-    const conn = this.conn;
+  private runner(trx: unknown, conn = this.conn): Q {
     const sqlite = this.dialect === 'sqlite';
     return {
       dialect: this.dialect,
@@ -87,6 +93,7 @@ export class Db {
       all: (sql, params = []) => conn.execute(sql, params as unknown[], 'all', trx as never) as never,
       get: (sql, params = []) => conn.execute(sql, params as unknown[], 'get', trx as never) as never,
       run: async (sql, params = []) => {
+        if (this.role === 'replica') throw new Error('Db.q.run on the read-replica handle: writes belong on the primary (services.db)');
         const r = (await conn.execute(sql, params as unknown[], 'run', trx as never)) as { affectedRows?: number; insertId?: number | bigint };
         return { affectedRows: Number(r.affectedRows ?? 0), insertId: Number(r.insertId ?? 0) };
       },

@@ -3,7 +3,7 @@
  * region already exists. Personas sign in through the WeChat simulator with their label (alice, bob, carol, …).
  */
 import { clock } from '../clock';
-import { addMonthsUtc, evaluateTier, ledgerReason } from '@quanzi/shared';
+import { ledgerReason } from '@quanzi/shared';
 import { simulatedOpenid, simulatedUnionid } from '@quanzi/simulators';
 import { toInt } from '../db/sql';
 import { credit, debit } from '../modules/ledger/ledger.service';
@@ -117,14 +117,13 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
         points,
         24, // the oldest lot (715 days ago) expires in about two weeks: "expiring soon"
       );
+      // Her tier moves as it would have at the till, so the console's member page shows a tier history.
+      await s.tiers.reevaluate(t, alice.id, at, { tierPeriodMonths: 12, tierUpgradeCoupons: [] });
     });
   }
   await s.db.tx((t) =>
     debit(t, { memberId: alice.id, kind: 'REDEEM', reason: ledgerReason.tillRedeem('兑换咖啡'), actorId: users.carol as number, storeId: guomao, sourceType: 'till_redeem', sourceRef: 'demo-seed-redeem', requestHash: 'demo', now: new Date(now.getTime() - 3 * DAY) }, 300),
   );
-  const spend = history.filter(([ago]) => ago <= 365).reduce((a, [, amt]) => a + amt, 0);
-  const d = evaluateTier(await s.tiers.list(), { tierId: String(alice.tierId), periodEndsAt: alice.tierPeriodEndsAt }, spend, now, 12);
-  await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), ts(addMonthsUtc(now, 12)), alice.id]);
   await seedDemoClubs(s, { erin: users.erin as number, alice: users.alice as number, bob: users.bob as number, guomao }, now);
   await seedDemoRewards(s, { guomao, dave: users.dave as number }, now);
   await seedDemoProfiles(s, { alice: users.alice as number, bob: users.bob as number }, guomao, now);

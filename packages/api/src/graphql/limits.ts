@@ -56,6 +56,7 @@ export const LIST_SIZES: Record<string, number> = {
   // Capped by a LIMIT in SQL (beyond it the list is cut, oldest/last first).
   'Club.events': 200, // upcoming (or all, includePast) events of a club
   'Query.myRsvps': 100,
+  'ProgramSettingsType.tierUpgradeCoupons': 20, // one per tier, at most MAX_TIER_COUPONS (coupons/rule-coupons.ts)
   'Query.clubEventReport': 200,
   'Club.organizers': 50,
   'Query.clubMembers': 1000,
@@ -101,6 +102,8 @@ export const LIST_SIZES: Record<string, number> = {
   'DecliningMember.reasons': 4,
   'RfmReport.cells': 25, // the 5 × 5 grid
   'TradeAreaRadar.sectors': 32, // 4 rings × 8 directions
+  'CohortRetention.cohorts': 38, // one per Shanghai month a range of at most 3 years (1,098 days) touches
+  'Cohort.cells': 12, // COHORT_OFFSETS
   'RadarSector.byGender': 3,
   'RadarSector.byAgeBand': 8,
   'Query.myPendingRatings': 20, // MAX_PENDING in SQL
@@ -113,6 +116,7 @@ export const LIST_SIZES: Record<string, number> = {
   'ConsoleMemberPage.items': 1, // sized by consoleMembers' `first`
   'ConsoleMember.redemptions': 20, // PROFILE_REDEMPTIONS, a LIMIT in SQL
   'ConsoleMember.clubs': 50, // PROFILE_CLUBS, a LIMIT in SQL
+  'ConsoleMember.tierHistory': 50, // PROFILE_TIER_CHANGES, a LIMIT in SQL
   'PointsAdjustmentPage.items': 1, // sized by pointsAdjustments' `first`
   'Query.referralReport': 501, // one row per store in scope (as Query.stores), plus HQ's row for referrers without a store
   'ScopedPayOrderPage.items': 1, // sized by payOrders' `first`

@@ -1,9 +1,10 @@
 /**
  * The API's background jobs, and why each is safe when several API processes run it at once:
  *
- * - `points-expiry` (leased): per member it locks the account row and re-reads the due lots under that lock, and each
- *   EXPIRE entry is keyed (expiry, lot id), so a concurrent run finds nothing left; the lease only spares the second
- *   process the scan and the lock traffic beside the tills.
+ * - `points-expiry` (leased): in batches of members it locks their account rows (`FOR UPDATE SKIP LOCKED`) and
+ *   re-reads their due lots under those locks, and each EXPIRE entry is keyed (expiry, lot id), so a concurrent run
+ *   finds nothing left (modules/ledger/expiry.service.ts); the lease only spares the second process the scan and the
+ *   lock traffic beside the tills.
  * - `payment-recovery` (leased): completing an order is the notification's own idempotent path and closing is a
  *   conditional update; the lease keeps N processes from querying (and closing) every pending order N times at
  *   WeChat Pay.
@@ -20,6 +21,9 @@
  *   treated member is sent by a conditional PENDING → SENT in the offer's transaction, so concurrent senders split the
  *   work and never send twice (modules/campaigns/campaign-sender.ts).
  *
+ * - `analytics-summary` (leased): adds the settled Shanghai days to `analytics_day` and advances the watermark in one
+ *   transaction, conditional on the watermark it read, so a second process writes nothing (analytics-summary.ts).
+ *
  * libsql (the embedded demo) is one process: the same code runs, and its single writer serialises the claims.
  */
 import type { Config } from '../config';
@@ -31,7 +35,7 @@ import { JobScheduler } from './scheduler';
 export { JobLeases, leaseHolderId } from './leases';
 export { JobScheduler, RUN_LEASE_MS, type JobSpec, type TickOutcome } from './scheduler';
 
-export const JOB_NAMES = ['points-expiry', 'payment-recovery', 'reward-jobs', 'club-jobs', 'outbox-retention', 'birthday-bonus', 'campaigns'] as const;
+export const JOB_NAMES = ['points-expiry', 'payment-recovery', 'reward-jobs', 'club-jobs', 'outbox-retention', 'birthday-bonus', 'campaigns', 'analytics-summary'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** The scheduler with every in-process job of this configuration (timers start with `start()`). */
@@ -84,6 +88,13 @@ export function createJobs(services: Services, config: Config, log: Logger): Job
     everyMs: config.campaigns.jobsIntervalSeconds * 1000,
     leased: false,
     run: () => services.campaignSender.run(),
+  });
+  jobs.add({
+    name: 'analytics-summary',
+    everyMs: config.analytics.summaryIntervalMinutes * 60_000,
+    leased: true,
+    run: () => services.analyticsSummary.refresh(),
+    report: (r, l) => r.days > 0 && l.info(r, 'analytics summary'),
   });
   return jobs;
 }

@@ -20,7 +20,8 @@ export function testServerUrl(): string {
   return process.env.TEST_DATABASE_URL || 'mariadb://root@127.0.0.1:3306';
 }
 
-export async function createTestDatabase(dialect: TestDialect): Promise<TestDatabase> {
+/** `server`: the MariaDB server to create the database on (default testServerUrl()). */
+export async function createTestDatabase(dialect: TestDialect, server = testServerUrl()): Promise<TestDatabase> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'quanzi-test-'));
     return {
@@ -28,7 +29,6 @@ export async function createTestDatabase(dialect: TestDialect): Promise<TestData
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const server = testServerUrl();
   const name = `qz_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const url = await createDatabase(server.replace(/^mysql:/, 'mariadb:'), name);
   const kind = server.startsWith('mysql:') ? 'mysql' : 'mariadb';

@@ -76,19 +76,28 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Rate-limit settings over the defaults (e.g. `redisUrl` to count in Redis). */
   limits?: Partial<LimitsConfig>;
+  /** The MariaDB server to create the test database on (default TEST_DATABASE_URL), and a replica of it to read reports from. */
+  server?: string;
+  replicaServer?: string;
 }
 
 export async function startTestApp(dialect: TestDialect = 'mariadb', opts: TestAppOptions = {}): Promise<TestApp> {
   // The published mini-program's pages the API links to (mini-program codes with check_path are checked against them).
   const sim = await startWechatMiniSimulator({ appid: APPID, secret: SECRET, pages: ['pages/card/index', 'member/pay/index'] });
-  const db = await createTestDatabase(dialect);
+  const db = await createTestDatabase(dialect, opts.server);
   const config = loadConfig({ NODE_ENV: 'test', WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, EXPIRY_JOB_INTERVAL_MINUTES: '0', LOG_LEVEL: 'silent', DEMO: 'false', JWT_SECRET: 'test-secret-test-secret-test-secret-0123', ...opts.env });
   config.database = db.config;
+  if (opts.replicaServer && db.config.kind !== 'sqlite') {
+    const replica = new URL(opts.replicaServer);
+    replica.pathname = new URL(db.config.url).pathname; // the same database, as replicated
+    config.database = { ...db.config, replicaUrls: [replica.toString()] };
+  }
   config.clubJobsIntervalSeconds = 0; // tests run the club jobs themselves
   config.campaigns.jobsIntervalSeconds = 0; // and the campaign sender
   config.rewards.jobsIntervalSeconds = 0; // and the reward jobs
   config.outbox.retentionIntervalMinutes = 0; // and outbox retention
   config.birthdayBonusIntervalMinutes = 0; // and the birthday-bonus job
+  config.analytics.summaryIntervalMinutes = 0; // and the analytics summary
   // Every test app counts on its own (Redis keys outlive a test run). Every test client is 127.0.0.1, so the per-IP
   // limits are off unless a test sets them (test/rate-limits.test.ts).
   config.limits = { ...config.limits, keyPrefix: `qztest:${process.pid}:${Math.random().toString(36).slice(2, 10)}:`, loginPerIpPerMinute: 0, otpPerIpPerHour: 0, ...opts.limits };

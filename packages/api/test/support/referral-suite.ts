@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@quanzi/shared';
 import { clock } from '../../src/clock';
 import { toInt } from '../../src/db/sql';
-import { expiryReason } from '../../src/modules/ledger/ledger.service';
+import { expiryReason } from '../../src/modules/ledger/expiry.service';
 import { startTestApp, type TestApp } from './harness';
 import { CHECK_IN, ClubKit } from './clubs';
 import type { TestDialect } from './db';

@@ -315,6 +315,8 @@ export type PointsAdjustmentInput = {
 export type ProgramSettingsInput = {
   /** Birthday-month bonus, 0–100000 (0 = none) */
   birthdayBonusPoints?: number | null | undefined;
+  /** Birthday-month coupon: an HQ coupon template, switched on (null clears it) */
+  birthdayCouponTemplateId?: string | number | null | undefined;
   capPerPurchase?: number | null | undefined;
   pointsValidityMonths?: number | null | undefined;
   /** Profile-completion bonus, 0–100000 (0 = none) */
@@ -323,6 +325,8 @@ export type ProgramSettingsInput = {
   /** Points credited once at first sign-in, 0–100000 (0 = none) */
   signupBonusPoints?: number | null | undefined;
   tierPeriodMonths?: number | null | undefined;
+  /** Tier-upgrade coupons, at most one per tier (the list replaces the old one; [] clears) */
+  tierUpgradeCoupons?: Array<TierUpgradeCouponInput> | null | undefined;
 };
 
 /** PURCHASE: a purchase at a till; PAYMENT: a WeChat Pay payment; REDEMPTION: a reward redemption; CHECKIN: an event check-in */
@@ -441,6 +445,13 @@ export type TierInput = {
   name: string;
   rank: number;
   thresholdFen: number;
+};
+
+export type TierUpgradeCouponInput = {
+  /** An HQ coupon template, switched on */
+  templateId: string | number;
+  /** A tier above the entry tier */
+  tierId: string | number;
 };
 
 export type UpdateCampaignInput = {
@@ -577,6 +588,16 @@ export type DecliningMembersQueryVariables = Exact<{
 
 
 export type DecliningMembersQuery = { decliningMembers: { total: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, items: Array<{ memberId: string, memberNo: string, tierName: string, joinedAt: string, lastPurchaseAt: string | null, visitsRecent: number, visitsPrevious: number, spendRecentFen: number, spendPreviousFen: number, reasons: Array<DeclineReason>, reason: string }> } };
+
+export type CohortRetentionQueryVariables = Exact<{
+  from: string;
+  to: string;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type CohortRetentionQuery = { cohortRetention: { cohorts: Array<{ month: string, members: number, cells: Array<{ offset: number, month: string, active: number | null, rate: number | null, complete: boolean }> }> } };
 
 export type TargetedCampaignFieldsFragment = { id: string, name: string, status: CampaignStatus, offerKind: CampaignOfferKind, couponTemplateId: string | null, multiplierPct: number | null, multiplierDays: number | null, holdoutPct: number, responseDays: number, sms: boolean, message: string | null, startsAt: string, scopeRegionId: string | null, scopeStoreId: string | null, createdAt: string, updatedAt: string, conditions: Array<{ field: SegmentField, genders: Array<Gender> | null, ageBands: Array<AgeBand> | null, tierIds: Array<string> | null, stages: Array<LifecycleStage> | null, minFen: number | null, maxFen: number | null, days: number | null, categories: Array<string> | null, after: string | null, before: string | null, storeId: string | null, minKm: number | null, maxKm: number | null }>, progress: { materialised: number, treated: number, holdout: number, sent: number, pending: number, failed: number, complete: boolean } };
 
@@ -745,7 +766,7 @@ export type ConsoleMemberQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleMemberQuery = { consoleMember: { id: string, memberNo: string, nickname: string | null, phone: string | null, tierName: string, points: number, joinedAt: string, ledger: { edges: Array<{ cursor: string, node: { id: string, delta: number, kind: LedgerKind, reason: string, storeName: string | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, redemptions: Array<{ id: string, rewardName: string, points: number, status: string, storeName: string | null, createdAt: string }>, clubs: Array<{ clubId: string, name: string, role: string, status: string, joinedAt: string }> } };
+export type ConsoleMemberQuery = { consoleMember: { id: string, memberNo: string, nickname: string | null, phone: string | null, tierName: string, points: number, joinedAt: string, ledger: { edges: Array<{ cursor: string, node: { id: string, delta: number, kind: LedgerKind, reason: string, storeName: string | null, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } }, tierHistory: Array<{ id: string, kind: string, fromTierName: string, toTierName: string, spendFen: number, periodEndsAt: string, createdAt: string }>, redemptions: Array<{ id: string, rewardName: string, points: number, status: string, storeName: string | null, createdAt: string }>, clubs: Array<{ clubId: string, name: string, role: string, status: string, joinedAt: string }> } };
 
 export type AdjustmentPolicyQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -955,7 +976,7 @@ export type RewardCatalogueQueryVariables = Exact<{
 }>;
 
 
-export type RewardCatalogueQuery = { rewardCatalogue: Array<{ id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null }> };
+export type RewardCatalogueQuery = { rewardCatalogue: Array<{ id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, provider: string | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null }> };
 
 export type AdjustRewardStockMutationVariables = Exact<{
   id: string | number;
@@ -965,7 +986,7 @@ export type AdjustRewardStockMutationVariables = Exact<{
 
 export type AdjustRewardStockMutation = { adjustRewardStock: { id: string, stock: number } };
 
-export type RewardFieldsFragment = { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null };
+export type RewardFieldsFragment = { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, provider: string | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null };
 
 export type RewardPartnersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -984,7 +1005,7 @@ export type CreateRewardMutationVariables = Exact<{
 }>;
 
 
-export type CreateRewardMutation = { createReward: { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null } };
+export type CreateRewardMutation = { createReward: { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, provider: string | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null } };
 
 export type UpdateRewardMutationVariables = Exact<{
   id: string | number;
@@ -992,7 +1013,7 @@ export type UpdateRewardMutationVariables = Exact<{
 }>;
 
 
-export type UpdateRewardMutation = { updateReward: { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null } };
+export type UpdateRewardMutation = { updateReward: { id: string, kind: RewardKind, name: string, description: string, imageUrl: string | null, pointsPrice: number, cashFen: number, costFen: number | null, faceValueFen: number | null, brand: string | null, stock: number, limitPerDay: number | null, limitPerMonth: number | null, startsAt: string | null, endsAt: string | null, active: boolean, brandName: string | null, storeIds: Array<string> | null, voucherValidDays: number | null, provider: string | null, minTier: { code: string, name: string } | null, partner: { id: string, name: string } | null } };
 
 export type ProgramSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1046,6 +1067,13 @@ export const DecliningMembersDocument: TypedDocument<DecliningMembersQuery, Decl
   operationName: 'DecliningMembers',
   query: "query DecliningMembers($first:Int!$after:String$regionId:ID$storeId:ID){decliningMembers(first:$first after:$after regionId:$regionId storeId:$storeId){total pageInfo{hasNextPage endCursor}items{memberId memberNo tierName joinedAt lastPurchaseAt visitsRecent visitsPrevious spendRecentFen spendPreviousFen reasons reason}}}",
   sha256: '39934fea547e1c6ec8a6a8bfddfc09b938eb77faec071b409950424e29a1522b',
+};
+
+export const CohortRetentionDocument: TypedDocument<CohortRetentionQuery, CohortRetentionQueryVariables> = {
+  kind: 'query',
+  operationName: 'CohortRetention',
+  query: "query CohortRetention($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){cohortRetention(from:$from to:$to regionId:$regionId storeId:$storeId){cohorts{month members cells{offset month active rate complete}}}}",
+  sha256: '816c04a3a38cfdd4e8437c81276badeb9f8b246b40a4062d6e0c7e12c5dad10e',
 };
 
 export const CampaignsDocument: TypedDocument<CampaignsQuery, CampaignsQueryVariables> = {
@@ -1198,8 +1226,8 @@ export const ConsoleMembersDocument: TypedDocument<ConsoleMembersQuery, ConsoleM
 export const ConsoleMemberDocument: TypedDocument<ConsoleMemberQuery, ConsoleMemberQueryVariables> = {
   kind: 'query',
   operationName: 'ConsoleMember',
-  query: "query ConsoleMember($id:ID!$first:Int!$after:String){consoleMember(id:$id){id memberNo nickname phone tierName points joinedAt ledger(first:$first after:$after){edges{cursor node{id delta kind reason storeName createdAt}}pageInfo{hasNextPage endCursor}}redemptions{id rewardName points status storeName createdAt}clubs{clubId name role status joinedAt}}}",
-  sha256: '3a2e801c8d8604a1957dbe37995c96f0e62ae568eb75477f6854a8d5d68cea61',
+  query: "query ConsoleMember($id:ID!$first:Int!$after:String){consoleMember(id:$id){id memberNo nickname phone tierName points joinedAt ledger(first:$first after:$after){edges{cursor node{id delta kind reason storeName createdAt}}pageInfo{hasNextPage endCursor}}tierHistory{id kind fromTierName toTierName spendFen periodEndsAt createdAt}redemptions{id rewardName points status storeName createdAt}clubs{clubId name role status joinedAt}}}",
+  sha256: '5117291db7552fc970b12cb18d6a260ef03cef48c2994524c4186ca2af1c2ed7',
 };
 
 export const AdjustmentPolicyDocument: TypedDocument<AdjustmentPolicyQuery, AdjustmentPolicyQueryVariables> = {
@@ -1394,8 +1422,8 @@ export const ReferralReportDocument: TypedDocument<ReferralReportQuery, Referral
 export const RewardCatalogueDocument: TypedDocument<RewardCatalogueQuery, RewardCatalogueQueryVariables> = {
   kind: 'query',
   operationName: 'RewardCatalogue',
-  query: "query RewardCatalogue($kind:RewardKind){rewardCatalogue(kind:$kind){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen costFen faceValueFen brand stock limitPerDay limitPerMonth minTier{code name}startsAt endsAt active brandName storeIds voucherValidDays partner{id name}}",
-  sha256: '8b275dfcc58e5129bf588c5bebe37fc60938e8fcf2f80c735636011d664921ca',
+  query: "query RewardCatalogue($kind:RewardKind){rewardCatalogue(kind:$kind){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen costFen faceValueFen brand stock limitPerDay limitPerMonth minTier{code name}startsAt endsAt active brandName storeIds voucherValidDays provider partner{id name}}",
+  sha256: 'fc05d26e06e9ed38e81f99de7f4995bc5179a53c8b2bfc0adc53d338d43d8e0c',
 };
 
 export const AdjustRewardStockDocument: TypedDocument<AdjustRewardStockMutation, AdjustRewardStockMutationVariables> = {
@@ -1422,15 +1450,15 @@ export const CreateRewardPartnerDocument: TypedDocument<CreateRewardPartnerMutat
 export const CreateRewardDocument: TypedDocument<CreateRewardMutation, CreateRewardMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreateReward',
-  query: "mutation CreateReward($input:CreateRewardInput!){createReward(input:$input){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen costFen faceValueFen brand stock limitPerDay limitPerMonth minTier{code name}startsAt endsAt active brandName storeIds voucherValidDays partner{id name}}",
-  sha256: 'a1799c70452ad49a6fd5a3bc547c8f78129ce0f3293f6d26fa408357c7ce1605',
+  query: "mutation CreateReward($input:CreateRewardInput!){createReward(input:$input){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen costFen faceValueFen brand stock limitPerDay limitPerMonth minTier{code name}startsAt endsAt active brandName storeIds voucherValidDays provider partner{id name}}",
+  sha256: 'f603ba82d5ba3bd131366cce106652c64ff9aace11e4cbbf2b5fc6efb76e6ac6',
 };
 
 export const UpdateRewardDocument: TypedDocument<UpdateRewardMutation, UpdateRewardMutationVariables> = {
   kind: 'mutation',
   operationName: 'UpdateReward',
-  query: "mutation UpdateReward($id:ID!$input:UpdateRewardInput!){updateReward(id:$id input:$input){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen costFen faceValueFen brand stock limitPerDay limitPerMonth minTier{code name}startsAt endsAt active brandName storeIds voucherValidDays partner{id name}}",
-  sha256: '3a81a567fb665c73c4b85d4065d583e46e12832affd2e567f5ac28329cf05652',
+  query: "mutation UpdateReward($id:ID!$input:UpdateRewardInput!){updateReward(id:$id input:$input){...RewardFields}}fragment RewardFields on Reward{id kind name description imageUrl pointsPrice cashFen costFen faceValueFen brand stock limitPerDay limitPerMonth minTier{code name}startsAt endsAt active brandName storeIds voucherValidDays provider partner{id name}}",
+  sha256: 'a41f525df761ecb1b1b70b662f9dbaeb696a94d0c3bf9b5599c8ada0f8ae521b',
 };
 
 export const ProgramSettingsDocument: TypedDocument<ProgramSettingsQuery, ProgramSettingsQueryVariables> = {

@@ -4,24 +4,7 @@ import { errorZh, request } from '../api/client';
 import { useGql } from '../api/use-gql';
 import { beijingTime, download, toCsv } from '../format';
 import { AuditLogDocument, type AuditFilterInput, type AuditLogQuery } from '../graphql/generated';
-
-const ACTIONS: Record<string, string> = {
-  createRegion: '新建区域',
-  createStore: '新建门店',
-  assignRole: '授予角色',
-  revokeRole: '撤销角色',
-  upsertTier: '保存会员等级',
-  createEarningRule: '新建积分规则',
-  setEarningRuleActive: '启用/停用积分规则',
-  updateProgramSettings: '修改积分设置',
-  createReward: '新建礼品',
-  updateReward: '修改礼品',
-  adjustRewardStock: '调整礼品库存',
-  requestPointsAdjustment: '申请积分调整',
-  approvePointsAdjustment: '批准积分调整',
-  rejectPointsAdjustment: '驳回积分调整',
-};
-const TARGETS: Record<string, string> = { region: '区域', store: '门店', role: '角色', tier: '会员等级', earning_rule: '积分规则', program: '积分设置', reward: '礼品', points_adjustment: '积分调整' };
+import { ACTIONS, TARGETS } from './audit-labels';
 
 type Entry = AuditLogQuery['auditLog']['items'][number];
 const pretty = (j: string | null) => (j ? JSON.stringify(JSON.parse(j), null, 2) : '—');

@@ -9,6 +9,7 @@ import { defaultScopeKey, scopeArgs, scopeOptions } from '../dashboard/scope-pic
 import { AnalyticsKpisDocument, CustomerInventoryDocument, RfmReportDocument } from '../graphql/generated';
 import { useScope } from '../scope';
 import { yuan } from '../format';
+import { CohortCard } from './dashboard/CohortCard';
 import { DecliningList } from './dashboard/DecliningList';
 import { KpiTiles } from './dashboard/KpiTiles';
 import { RadarCard } from './dashboard/RadarCard';
@@ -16,13 +17,14 @@ import { RadarCard } from './dashboard/RadarCard';
 /**
  * 数据看板: the manager's live figures in a scope (HQ, a region, a store of their own) over Beijing dates (default
  * the last 30 days) against the period before: KPI tiles, the lifecycle inventory, the RFM grid, a store's
- * trade-area radar and the declining members. Each chart has a table view and a CSV export.
+ * trade-area radar, the declining members and the monthly cohorts' retention. Each chart has a table view and a CSV export.
  */
 export default function DashboardSection() {
   const scope = useScope();
   const [scopeKey, setScopeKey] = useState(() => defaultScopeKey(scope));
   // The browser's clock picks the default dates only; every figure is the API's.
-  const [range, setRange] = useState<DateRange>(() => defaultRange(Date.now()));
+  const [nowMs] = useState(() => Date.now());
+  const [range, setRange] = useState<DateRange>(() => defaultRange(nowMs));
   const [rfmMetric, setRfmMetric] = useState<RfmMetric>('members');
   const args = scopeArgs(scopeKey);
   const bad = rangeError(range) !== null;
@@ -87,6 +89,9 @@ export default function DashboardSection() {
           <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
             衰退会员按当前时间判定（不受日期范围影响）；列表不含手机号和位置。
           </Typography.Paragraph>
+        </Col>
+        <Col xs={24}>
+          <CohortCard regionId={args.regionId} storeId={args.storeId} nowMs={nowMs} />
         </Col>
       </Row>
     </Space>

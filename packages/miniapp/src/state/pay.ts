@@ -119,7 +119,7 @@ export async function createPayment(input: { storeId: string; amountFen: number;
 }
 
 /** Staff: an order at the till for the member to scan and pay. */
-export async function createTillOrder(input: { storeId: string; amountFen: number; lines?: PurchaseLineInput[] }): Promise<PayOrder> {
+export async function createTillOrder(input: { storeId: string; amountFen: number; lines?: PurchaseLineInput[]; couponCode?: string }): Promise<PayOrder> {
   const { createTillOrder: order } = await request(CreateTillOrderDocument, { input });
   return order;
 }

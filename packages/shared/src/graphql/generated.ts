@@ -29,11 +29,13 @@ export type CouponKind =
   | 'GIFT'
   | 'PERCENT_OFF';
 
-/** POINTS: bought with points; WELCOME: first sign-in; MANAGER: issued by a manager; CAMPAIGN: a campaign */
+/** POINTS: bought with points; WELCOME: first sign-in; MANAGER: issued by a manager; CAMPAIGN: a campaign; BIRTHDAY: the birthday month; TIER_UPGRADE: rising into a tier */
 export type CouponSource =
+  | 'BIRTHDAY'
   | 'CAMPAIGN'
   | 'MANAGER'
   | 'POINTS'
+  | 'TIER_UPGRADE'
   | 'WELCOME';
 
 /** UPCOMING: before its first day; VALID; USED (once); EXPIRED */
@@ -78,6 +80,8 @@ export type CreateEventInput = {
 
 export type CreatePaymentInput = {
   amountFen: number;
+  /** createTillOrder only: a member's coupon code (scanned from their wallet QR); the order is then the amount less its discount, for that member, and holds the coupon until paid or closed */
+  couponCode?: string | null | undefined;
   description?: string | null | undefined;
   lines?: Array<PurchaseLineInput> | null | undefined;
   storeId: string | number;
@@ -107,6 +111,14 @@ export type LedgerKind =
   | 'EXPIRE'
   | 'REDEEM'
   | 'REVERSAL';
+
+/** Member lifecycle (seed 002), first match wins: LOST — no purchase for over 180 days (or none since joining over 180 days ago); NEW — joined within 90 days; DECLINING — no purchase for over 60 days, or visits or spend in the last 90 days at most half of the 90 days before (which had ≥ 2 visits), or nothing bought since joining; MATURE — a member for ≥ 180 days with ≥ 6 visits in the last 365; DEVELOPING — everyone else */
+export type LifecycleStage =
+  | 'DECLINING'
+  | 'DEVELOPING'
+  | 'LOST'
+  | 'MATURE'
+  | 'NEW';
 
 /** A location from wx.getLocation, sent only after the member agreed; stored coarsened to 0.01° */
 export type LocationInput = {
@@ -311,6 +323,28 @@ export type UpdateProfileInput = {
   /** null withdraws consent and deletes the stored location */
   location?: LocationInput | null | undefined;
 };
+
+export type ManagerKpisQueryVariables = Exact<{
+  from: string;
+  to: string;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type ManagerKpisQuery = { analyticsKpis: { activeDays: number, current: { newMembers: number, activeMembers: number, visits: number, spendFen: number, avgSpendPerVisitFen: number | null, pointsIssued: number, pointsRedeemed: number, churnRate: number | null }, previous: { newMembers: number, activeMembers: number, visits: number, spendFen: number, avgSpendPerVisitFen: number | null, pointsIssued: number, pointsRedeemed: number, churnRate: number | null } } };
+
+export type ManagerKpiFieldsFragment = { newMembers: number, activeMembers: number, visits: number, spendFen: number, avgSpendPerVisitFen: number | null, pointsIssued: number, pointsRedeemed: number, churnRate: number | null };
+
+export type ManagerInventoryQueryVariables = Exact<{
+  from: string;
+  to: string;
+  regionId?: string | number | null | undefined;
+  storeId?: string | number | null | undefined;
+}>;
+
+
+export type ManagerInventoryQuery = { customerInventory: { weeks: Array<{ at: string, counts: Array<{ stage: LifecycleStage, members: number }> }>, trend: Array<{ stage: LifecycleStage, first: number, last: number, change: number }> } };
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -546,9 +580,9 @@ export type BindPhoneMutationVariables = Exact<{
 
 export type BindPhoneMutation = { bindPhone: { id: string, phone: string | null, phoneBound: boolean } };
 
-export type PayOrderFieldsFragment = { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string };
+export type PayOrderFieldsFragment = { outTradeNo: string, state: PayOrderState, amountFen: number, discountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string };
 
-export type PaymentIntentFieldsFragment = { pointsPreview: number, order: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } };
+export type PaymentIntentFieldsFragment = { pointsPreview: number, order: { outTradeNo: string, state: PayOrderState, amountFen: number, discountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } };
 
 export type PayStoresQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -560,35 +594,35 @@ export type CreatePaymentMutationVariables = Exact<{
 }>;
 
 
-export type CreatePaymentMutation = { createPayment: { pointsPreview: number, order: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } } };
+export type CreatePaymentMutation = { createPayment: { pointsPreview: number, order: { outTradeNo: string, state: PayOrderState, amountFen: number, discountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } } };
 
 export type PayTillOrderMutationVariables = Exact<{
   outTradeNo: string;
 }>;
 
 
-export type PayTillOrderMutation = { payTillOrder: { pointsPreview: number, order: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } } };
+export type PayTillOrderMutation = { payTillOrder: { pointsPreview: number, order: { outTradeNo: string, state: PayOrderState, amountFen: number, discountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }, payment: { appId: string, timeStamp: string, nonceStr: string, package: string, signType: string, paySign: string } } };
 
 export type CreateTillOrderMutationVariables = Exact<{
   input: CreatePaymentInput;
 }>;
 
 
-export type CreateTillOrderMutation = { createTillOrder: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string } };
+export type CreateTillOrderMutation = { createTillOrder: { outTradeNo: string, state: PayOrderState, amountFen: number, discountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string } };
 
 export type PayOrderQueryVariables = Exact<{
   outTradeNo: string;
 }>;
 
 
-export type PayOrderQuery = { payOrder: { outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string } };
+export type PayOrderQuery = { payOrder: { outTradeNo: string, state: PayOrderState, amountFen: number, discountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string } };
 
 export type MyOrdersQueryVariables = Exact<{
   first: number;
 }>;
 
 
-export type MyOrdersQuery = { myOrders: Array<{ outTradeNo: string, state: PayOrderState, amountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }> };
+export type MyOrdersQuery = { myOrders: Array<{ outTradeNo: string, state: PayOrderState, amountFen: number, discountFen: number, description: string, storeId: string, storeName: string, points: number | null, refundedFen: number, pointsReversed: number, createdAt: string, paidAt: string | null, expiresAt: string }> };
 
 export type TillOrderCodeQueryVariables = Exact<{
   outTradeNo: string;
@@ -792,6 +826,20 @@ export type RedeemPointsMutationVariables = Exact<{
 
 
 export type RedeemPointsMutation = { redeemPoints: { id: string, memberNo: string, points: number, balance: number } };
+
+export const ManagerKpisDocument: TypedDocument<ManagerKpisQuery, ManagerKpisQueryVariables> = {
+  kind: 'query',
+  operationName: 'ManagerKpis',
+  query: "query ManagerKpis($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){analyticsKpis(from:$from to:$to regionId:$regionId storeId:$storeId){activeDays current{...ManagerKpiFields}previous{...ManagerKpiFields}}}fragment ManagerKpiFields on KpiValues{newMembers activeMembers visits spendFen avgSpendPerVisitFen pointsIssued pointsRedeemed churnRate}",
+  sha256: '9783bef24f5034ffdc743d885948d8358adc404e1487f169065b03f4f64c2b56',
+};
+
+export const ManagerInventoryDocument: TypedDocument<ManagerInventoryQuery, ManagerInventoryQueryVariables> = {
+  kind: 'query',
+  operationName: 'ManagerInventory',
+  query: "query ManagerInventory($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){customerInventory(from:$from to:$to regionId:$regionId storeId:$storeId){weeks{at counts{stage members}}trend{stage first last change}}}",
+  sha256: '0be09f66240303172e45ef8e9fc0b8527bf64decaf3fb9af633c421b76530471',
+};
 
 export const ViewerDocument: TypedDocument<ViewerQuery, ViewerQueryVariables> = {
   kind: 'query',
@@ -1027,36 +1075,36 @@ export const PayStoresDocument: TypedDocument<PayStoresQuery, PayStoresQueryVari
 export const CreatePaymentDocument: TypedDocument<CreatePaymentMutation, CreatePaymentMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreatePayment',
-  query: "mutation CreatePayment($input:CreatePaymentInput!){createPayment(input:$input){...PaymentIntentFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}fragment PaymentIntentFields on PaymentIntent{order{...PayOrderFields}payment{appId timeStamp nonceStr package signType paySign}pointsPreview}",
-  sha256: 'b0bb44eb29b660720da0948d175677cdeff80da633ab178cd7ae1faa96cbd698',
+  query: "mutation CreatePayment($input:CreatePaymentInput!){createPayment(input:$input){...PaymentIntentFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen discountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}fragment PaymentIntentFields on PaymentIntent{order{...PayOrderFields}payment{appId timeStamp nonceStr package signType paySign}pointsPreview}",
+  sha256: '0595a37e37f759bedd56bc32b3572f59ea832259cbd40ac2ea537630459421e4',
 };
 
 export const PayTillOrderDocument: TypedDocument<PayTillOrderMutation, PayTillOrderMutationVariables> = {
   kind: 'mutation',
   operationName: 'PayTillOrder',
-  query: "mutation PayTillOrder($outTradeNo:String!){payTillOrder(outTradeNo:$outTradeNo){...PaymentIntentFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}fragment PaymentIntentFields on PaymentIntent{order{...PayOrderFields}payment{appId timeStamp nonceStr package signType paySign}pointsPreview}",
-  sha256: '0a837f46ba1fa9d49d7236154a205827f91718182f20bbcf4d6b8e0651fdbbbc',
+  query: "mutation PayTillOrder($outTradeNo:String!){payTillOrder(outTradeNo:$outTradeNo){...PaymentIntentFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen discountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}fragment PaymentIntentFields on PaymentIntent{order{...PayOrderFields}payment{appId timeStamp nonceStr package signType paySign}pointsPreview}",
+  sha256: 'a4520eeb5e1a45185acee6362ebca25718641c404a11337e9484e549a730fa2c',
 };
 
 export const CreateTillOrderDocument: TypedDocument<CreateTillOrderMutation, CreateTillOrderMutationVariables> = {
   kind: 'mutation',
   operationName: 'CreateTillOrder',
-  query: "mutation CreateTillOrder($input:CreatePaymentInput!){createTillOrder(input:$input){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
-  sha256: 'c37286293f3dbcc5fa0da1108e6e473aeef71fc3f5b595ccbfe85c5334ce7c74',
+  query: "mutation CreateTillOrder($input:CreatePaymentInput!){createTillOrder(input:$input){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen discountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
+  sha256: 'cc75710f6d2d55d55bc1a24f02e10d81b8504c447c798109d7e14921b83ee434',
 };
 
 export const PayOrderDocument: TypedDocument<PayOrderQuery, PayOrderQueryVariables> = {
   kind: 'query',
   operationName: 'PayOrder',
-  query: "query PayOrder($outTradeNo:String!){payOrder(outTradeNo:$outTradeNo){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
-  sha256: '7e24d18260dd46c11665be5185ddcc506fd9911b3264938bc1f3028b7b09d486',
+  query: "query PayOrder($outTradeNo:String!){payOrder(outTradeNo:$outTradeNo){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen discountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
+  sha256: 'e62934624d6d8ffb83d5bc388b4ce7147fb1701703f63f0b960ee7e00f80d645',
 };
 
 export const MyOrdersDocument: TypedDocument<MyOrdersQuery, MyOrdersQueryVariables> = {
   kind: 'query',
   operationName: 'MyOrders',
-  query: "query MyOrders($first:Int!){myOrders(first:$first){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
-  sha256: 'ce328b3c3dc0640cf41e594c58cb1069108e1635a2fffaa37b22ac4ffa92363d',
+  query: "query MyOrders($first:Int!){myOrders(first:$first){...PayOrderFields}}fragment PayOrderFields on PayOrder{outTradeNo state amountFen discountFen description storeId storeName points refundedFen pointsReversed createdAt paidAt expiresAt}",
+  sha256: '3a7eb6273f08673e0fb508320eac6a7b6905bbe594b6108c64b3f763c3a50e4a',
 };
 
 export const TillOrderCodeDocument: TypedDocument<TillOrderCodeQuery, TillOrderCodeQueryVariables> = {

@@ -27,7 +27,7 @@ import { toDate, toInt, type Db } from '../../db/sql';
 import { badInput } from '../../errors';
 import type { OrgService } from '../org/org.service';
 import type { AnalyticsSettingsService } from './analytics-settings.service';
-import { checkRange, daysBefore, membersInScope, resolveScope, ts, type Scope } from './analytics-scope';
+import { checkRange, daysBefore, resolveScope, scopeMembersJoin, ts, type Scope } from './analytics-scope';
 
 const DAY_MS = 86_400_000;
 /** The inventory's points in time: at most this many weeks (3 years). */
@@ -99,7 +99,7 @@ export class AnalyticsMembersService {
     const year = daysBefore(at, 365);
     // Older purchases cannot change the stage: a member whose last visit is before this is LOST either way.
     const lower = daysBefore(at, Math.max(365, 2 * t.windowDays, t.lostAfterDays) + 1);
-    const mem = membersInScope(scope, 'm.id');
+    const mem = scopeMembersJoin(scope, 'm.id');
     const rows = await q.all<Record<string, unknown>>(
       `SELECT m.id, m.member_no, m.created_at, t.name AS tier_name,
          MAX(CASE WHEN p.amount_fen > 0 THEN p.created_at END) AS last_at,
@@ -110,9 +110,9 @@ export class AnalyticsMembersService {
          COALESCE(SUM(CASE WHEN p.created_at > ? AND p.amount_fen > 0 THEN 1 ELSE 0 END), 0) AS v_year
        FROM member m JOIN tier t ON t.id = m.tier_id ${mem.join}
          LEFT JOIN purchase p ON p.member_id = m.id AND p.created_at <= ? AND p.created_at > ?
-       WHERE m.created_at <= ? AND ${mem.sql}
+       WHERE m.created_at <= ?
        GROUP BY m.id, m.member_no, m.created_at, t.name ORDER BY m.id`,
-      [...ts(q, recent, recent, previous, recent, previous, recent, year, at, lower, at), ...mem.params],
+      [...ts(q, recent, recent, previous, recent, previous, recent, year), ...mem.params, ...ts(q, at, lower, at)],
     );
     return rows.map((r) => ({
       memberId: toInt(r.id),
@@ -198,14 +198,14 @@ export class AnalyticsMembersService {
     const range = checkRange(args.from, args.to);
     const scope = await resolveScope(ctx, this.org, args);
     const q = this.db.q;
-    const mem = membersInScope(scope, 'p.member_id');
+    const mem = scopeMembersJoin(scope, 'p.member_id');
     const rows = await q.all<Record<string, unknown>>(
       `SELECT p.member_id, MAX(CASE WHEN p.amount_fen > 0 THEN p.created_at END) AS last_at,
          SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END) AS visits, SUM(p.amount_fen) AS spend
        FROM purchase p ${mem.join}
-       WHERE p.created_at >= ? AND p.created_at < ? AND ${mem.sql}
+       WHERE p.created_at >= ? AND p.created_at < ?
        GROUP BY p.member_id HAVING SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END) > 0`,
-      [...ts(q, range.from, range.to), ...mem.params],
+      [...mem.params, ...ts(q, range.from, range.to)],
     );
     const scores = scoreRfm(rows.map((r) => ({ memberId: toInt(r.member_id), lastPurchaseAt: toDate(r.last_at), frequency: toInt(r.visits), monetaryFen: toInt(r.spend) })));
     return {

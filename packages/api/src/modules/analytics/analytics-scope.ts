@@ -86,6 +86,29 @@ export function membersInScope(scope: Scope, memberId: string): { join: string; 
 }
 
 /**
+ * The scope's members as a join, for queries that start from members (lifecycle facts, RFM, liability): a derived
+ * table of member ids — home store in scope, or no home store and a first purchase at a store in scope — joined on
+ * `memberId`, so a store's query reads that store's members through the home-store and (store, time) indexes instead
+ * of evaluating every member's store. Same members as {@link membersInScope}. Its parameters come where the join
+ * sits in the SQL text. At HQ: no join.
+ */
+export function scopeMembersJoin(scope: Scope, memberId: string): { join: string; params: number[] } {
+  if (scope.storeIds === null) return { join: '', params: [] };
+  if (scope.storeIds.length === 0) return { join: `JOIN member_profile sm ON 1 = 0 AND sm.member_id = ${memberId}`, params: [] };
+  const list = scope.storeIds.map(() => '?').join(', ');
+  return {
+    join: `JOIN (
+      SELECT hm.member_id FROM member_profile hm WHERE hm.home_store_id IN (${list})
+      UNION
+      SELECT fp0.member_id FROM purchase fp0 LEFT JOIN member_profile hp ON hp.member_id = fp0.member_id
+      WHERE fp0.store_id IN (${list}) AND hp.home_store_id IS NULL
+        AND fp0.id = (SELECT fp.id FROM purchase fp WHERE fp.member_id = fp0.member_id ORDER BY fp.created_at, fp.id LIMIT 1)
+    ) sm ON sm.member_id = ${memberId}`,
+    params: [...scope.storeIds, ...scope.storeIds],
+  };
+}
+
+/**
  * A filter on the scope's activities: the row's own store, else its member's store (`mp` joined when scoped).
  * `storeCol` may be null for rows that never carry a store.
  */

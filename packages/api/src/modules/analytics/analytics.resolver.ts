@@ -21,6 +21,7 @@ import {
   type DistanceRingGql,
   type KpiValuesType,
 } from './analytics.types';
+import { REPLICA_LAG_DOC } from '../../db/read-routing';
 import type { Services } from '../../services';
 
 const toScopeType = (s: Scope): AnalyticsScopeType => ({
@@ -39,7 +40,7 @@ const SCOPE_DOC = 'a store, a region, or HQ when both are omitted (not both)';
 export class AnalyticsResolver {
   constructor(private readonly services: Services) {}
 
-  @Query(() => AnalyticsKpisType, { description: `Managers in scope (${SCOPE_DOC}): live KPIs for [from, to) and the period before it; range at most 3 years` })
+  @Query(() => AnalyticsKpisType, { description: `Managers in scope (${SCOPE_DOC}): live KPIs for [from, to) and the period before it; range at most 3 years. ${REPLICA_LAG_DOC}` })
   async analyticsKpis(
     @Ctx() ctx: RequestContext,
     @Arg('from', () => DateTimeISOResolver) from: Date,
@@ -52,7 +53,7 @@ export class AnalyticsResolver {
     return { scope: toScopeType(r.scope), activeDays: r.activeDays, pointValueFenPer100: r.pointValueFenPer100, current: toKpiValues(r.current), previous: toKpiValues(r.previous) };
   }
 
-  @Query(() => CustomerInventoryType, { description: `Managers in scope (${SCOPE_DOC}): members per lifecycle stage at the end of each week of [from, to), and the trend` })
+  @Query(() => CustomerInventoryType, { description: `Managers in scope (${SCOPE_DOC}): members per lifecycle stage at the end of each week of [from, to), and the trend. ${REPLICA_LAG_DOC}` })
   async customerInventory(
     @Ctx() ctx: RequestContext,
     @Arg('from', () => DateTimeISOResolver) from: Date,
@@ -68,7 +69,7 @@ export class AnalyticsResolver {
     };
   }
 
-  @Query(() => DecliningMemberPage, { description: `Managers in scope (${SCOPE_DOC}): members flagged DECLINING now, with the reason, for retention (by member id; no phone, no location)` })
+  @Query(() => DecliningMemberPage, { description: `Managers in scope (${SCOPE_DOC}): members flagged DECLINING now, with the reason, for retention (by member id; no phone, no location). ${REPLICA_LAG_DOC}` })
   async decliningMembers(
     @Ctx() ctx: RequestContext,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
@@ -84,7 +85,7 @@ export class AnalyticsResolver {
     };
   }
 
-  @Query(() => RfmReportType, { description: `Managers in scope (${SCOPE_DOC}): RFM quintiles over [from, to), the 5 × 5 R × F grid and the top-20 % spend share` })
+  @Query(() => RfmReportType, { description: `Managers in scope (${SCOPE_DOC}): RFM quintiles over [from, to), the 5 × 5 R × F grid and the top-20 % spend share. ${REPLICA_LAG_DOC}` })
   async rfmReport(
     @Ctx() ctx: RequestContext,
     @Arg('from', () => DateTimeISOResolver) from: Date,
@@ -96,7 +97,7 @@ export class AnalyticsResolver {
     return { ...r, scope: toScopeType(r.scope) };
   }
 
-  @Query(() => TradeAreaRadarType, { description: "Managers of the store, its region or HQ: the store's trade-area radar over [from, to)" })
+  @Query(() => TradeAreaRadarType, { description: `Managers of the store, its region or HQ: the store's trade-area radar over [from, to). ${REPLICA_LAG_DOC}` })
   async tradeAreaRadar(
     @Ctx() ctx: RequestContext,
     @Arg('storeId', () => ID) storeId: string,

@@ -5,10 +5,31 @@
 import { clock } from '../../clock';
 import type { Q } from '../../db/sql';
 
+/** What an audit entry is about (the console names each one: packages/console/src/sections/audit-labels.ts). */
+export const AUDIT_TARGETS = [
+  'region',
+  'store',
+  'role',
+  'tier',
+  'earning_rule',
+  'program',
+  'reward',
+  'reward_partner',
+  'redemption',
+  'rating',
+  'points_adjustment',
+  'campaign',
+  'club',
+  'pay_refund',
+  'pay_anomaly',
+  'outbox',
+] as const;
+export type AuditTarget = (typeof AUDIT_TARGETS)[number];
+
 export interface AuditEntry {
   /** The mutation's name, e.g. `createStore`. */
   action: string;
-  targetType: 'region' | 'store' | 'role' | 'tier' | 'earning_rule' | 'program' | 'reward' | 'rating' | 'points_adjustment' | 'campaign';
+  targetType: AuditTarget;
   targetId?: string | number | null;
   /** Where in the organisation the change happened (both null: HQ). A store entry carries its region too. */
   regionId?: number | null;

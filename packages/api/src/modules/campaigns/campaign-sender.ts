@@ -11,7 +11,10 @@
  * 3. **Send**: each PENDING treated member, in its own transaction: PENDING → SENT by a conditional update (a
  *    concurrent runner waits for the row and then finds it SENT), the coupon (`issueCoupon`, keyed `campaign:<id>`
  *    for the member: once ever; a multiplier offer gives nothing here), the inbox notice (unique per member, kind CAMPAIGN and the campaign id) and, when
- *    configured and the member has a phone, the SMS (through the outbox). All or nothing per member: a crash before
+ *    configured and the member has a phone, the SMS (through the outbox); the notice also goes out as a WeChat
+ *    subscribe message (template CAMPAIGN_OFFER, through the outbox) when the member holds a consent for it — each
+ *    acceptance of wx.requestSubscribeMessage is one message; WeChat's 43101 marks the notice IN_APP, never retried
+ *    (notification.service.ts). All or nothing per member: a crash before
  *    the commit leaves the member PENDING for the next run, after it the member is SENT. A refused coupon (budget
  *    used up, per-member limit, template off) rolls back and marks the member FAILED with the code. At most
  *    `sendPerRun` members per run across campaigns (the throttle).
@@ -24,7 +27,7 @@ import { AppError } from '../../errors';
 import type { Logger } from '../../logger';
 import { issueCoupon } from '../coupons/coupon-issue';
 import type { CouponTemplateService, TemplateRow } from '../coupons/coupon-template.service';
-import type { NotificationService } from '../notifications/notification.service';
+import { thingValue, type NotificationService } from '../notifications/notification.service';
 import { voucherWindow } from '../rewards/voucher-take';
 import type { SmsService } from '../sms/sms.service';
 import { campaignTarget, type CampaignRow, type CampaignService } from './campaign.service';
@@ -180,7 +183,16 @@ export class CampaignSender {
           // The multiplier applies by itself (the earning engine reads the treated members); the notice tells them.
           text = c.message ?? multiplierText(c.multiplierPct ?? 100, new Date(c.startsAt.getTime() + (c.multiplierDays ?? 0) * DAY_MS));
         }
-        await this.notifications.notify(q, [memberId], { kind: 'CAMPAIGN', ref: String(c.id), title: `专属优惠：${c.name}`.slice(0, 64), body: text, page: t ? 'rewards/coupons/index' : null }, now);
+        await this.notifications.notify(
+          q,
+          [memberId],
+          {
+            kind: 'CAMPAIGN', ref: String(c.id), title: `专属优惠：${c.name}`.slice(0, 64), body: text, page: t ? 'rewards/coupons/index' : null,
+            // thing1 活动名称, thing2 优惠内容 (each at most 20 characters: thingValue shortens).
+            subscribe: { template: 'CAMPAIGN_OFFER', data: { thing1: thingValue(c.name), thing2: thingValue(text) } },
+          },
+          now,
+        );
         if (c.sms && this.sms?.canSend('CAMPAIGN')) {
           const u2 = await q.get<{ phone: unknown }>('SELECT u.phone FROM member m JOIN app_user u ON u.id = m.user_id WHERE m.id = ?', [memberId]);
           if (u2?.phone) {

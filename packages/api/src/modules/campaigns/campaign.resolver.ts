@@ -24,6 +24,7 @@ import {
   type SegmentConditionType,
   type SegmentFieldGql,
 } from './campaign.types';
+import { REPLICA_LAG_DOC } from '../../db/read-routing';
 import type { Services } from '../../services';
 
 const optId = (v: string | null | undefined, field: string): number | null => (v == null ? null : parseId(v, field));
@@ -131,10 +132,10 @@ export class CampaignResolver {
     return { ...(await this.services.campaigns.progress(t.row.id)), complete: t.row.materialisedAt !== null };
   }
 
-  @Query(() => CampaignReportType, { description: "Managers of the campaign's scope: treated vs holdout over the response window, with the uplift and its 95 % interval" })
+  @Query(() => CampaignReportType, { description: `Managers of the campaign's scope: treated vs holdout over the response window, with the uplift and its 95 % interval. ${REPLICA_LAG_DOC}` })
   async campaignReport(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignReportType> {
     const { c } = await this.services.campaigns.managed(ctx, parseId(id, 'id'));
-    return campaignReport(this.services.db, c, clock.now());
+    return campaignReport(this.services.reports, c, clock.now());
   }
 
   @Mutation(() => TargetedCampaignType, { description: 'Managers of the scope: a new DRAFT campaign (an empty segment or a bad condition is BAD_USER_INPUT)' })

@@ -28,6 +28,7 @@ import {
   toPersonType,
   UpdateClubInput,
 } from './club.types';
+import { REPLICA_LAG_DOC } from '../../db/read-routing';
 import type { Services } from '../../services';
 
 const REPORT_WINDOW_MS = 90 * 86_400_000;
@@ -59,7 +60,7 @@ export class ClubResolver {
     return (await this.services.clubs.members(ctx, parseId(clubId, 'clubId'), (status ?? null) as MembershipStatus | null)).map(toPersonType);
   }
 
-  @Query(() => [ClubReportRowType], { description: 'Managers: clubs in scope (a store, a region, or HQ when both are omitted) by members and activity' })
+  @Query(() => [ClubReportRowType], { description: `Managers: clubs in scope (a store, a region, or HQ when both are omitted) by members and activity. ${REPLICA_LAG_DOC}` })
   async clubReport(
     @Ctx() ctx: RequestContext,
     @Arg('regionId', () => ID, { nullable: true }) regionId: string | null,
@@ -73,7 +74,7 @@ export class ClubResolver {
     return rows.map((r) => ({ ...r, club: toClubType(r.club) }));
   }
 
-  @Query(() => [EventReportRowType], { description: "Organizers and managers: a club's events with RSVP, attendance and no-show figures" })
+  @Query(() => [EventReportRowType], { description: `Organizers and managers: a club's events with RSVP, attendance and no-show figures. ${REPLICA_LAG_DOC}` })
   async clubEventReport(@Arg('clubId', () => ID) clubId: string, @Ctx() ctx: RequestContext): Promise<EventReportRowType[]> {
     return (await this.services.clubReports.events(ctx, parseId(clubId, 'clubId'))).map((r) => ({ ...r, eventId: String(r.eventId), status: r.status as EventStatusGql }));
   }

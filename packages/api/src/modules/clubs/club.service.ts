@@ -16,6 +16,7 @@ import type { NotificationService } from '../notifications/notification.service'
 import { shanghaiMinute, thingValue, timeValue } from '../notifications/notification.service';
 import type { OrgService } from '../org/org.service';
 import type { TierService } from '../tiers/tier.service';
+import { writeAudit } from '../audit/audit';
 import { SCENE_POST, SCENE_PROFILE, type ContentGuard } from './content-guard';
 
 export type ClubRole = 'MEMBER' | 'ORGANIZER';
@@ -451,18 +452,23 @@ export class ClubService {
    */
   async setOrganizer(ctx: RequestContext, clubId: number, userId: number, organizer: boolean, now = clock.now()): Promise<ClubPerson> {
     const club = await this.get(clubId);
-    await this.authorize(ctx, 'club.organizers', club);
+    const actor = await this.authorize(ctx, 'club.organizers', club);
     const r = await this.db.q.get<{ id: unknown }>('SELECT id FROM member WHERE user_id = ?', [userId]);
     if (!r) throw notFound(`User ${userId}`);
     const memberId = toInt(r.id);
     await this.db.tx(async (q) => {
       await this.lockClub(q, clubId);
-      const m = await q.get<Record<string, unknown>>(`SELECT status FROM club_member WHERE club_id = ? AND member_id = ?${q.forUpdate}`, [clubId, memberId]);
+      const m = await q.get<Record<string, unknown>>(`SELECT role, status FROM club_member WHERE club_id = ? AND member_id = ?${q.forUpdate}`, [clubId, memberId]);
+      const where = club.storeId === null ? { regionId: null, storeId: null } : { regionId: (await this.org.store(club.storeId)).regionId, storeId: club.storeId };
+      const audit = (after: { role: string; status: string }) =>
+        writeAudit(q, actor, { action: 'setClubOrganizer', targetType: 'club', targetId: clubId, ...where, before: m ? { userId, role: m.role, status: m.status } : null, after: { userId, ...after } }, now);
       if (!organizer) {
         if (!m) throw notFound('Membership');
         await q.run("UPDATE club_member SET role = 'MEMBER', updated_at = ? WHERE club_id = ? AND member_id = ?", [q.ts(now), clubId, memberId]);
+        await audit({ role: 'MEMBER', status: String(m.status) });
         return;
       }
+      await audit({ role: 'ORGANIZER', status: 'ACTIVE' });
       if (m?.status !== 'ACTIVE') await q.run('UPDATE club SET member_count = member_count + 1, updated_at = ? WHERE id = ?', [q.ts(now), clubId]);
       if (m) {
         await q.run("UPDATE club_member SET role = 'ORGANIZER', status = 'ACTIVE', updated_at = ? WHERE club_id = ? AND member_id = ?", [q.ts(now), clubId, memberId]);

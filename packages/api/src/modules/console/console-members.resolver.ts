@@ -27,6 +27,17 @@ export class ConsoleMemberClub {
   @Field(() => DateTimeISOResolver) joinedAt!: Date;
 }
 
+@ObjectType({ description: "A change of a member's tier, as managers see it" })
+export class ConsoleMemberTierChange {
+  @Field(() => ID) id!: string;
+  @Field({ description: 'UPGRADE (at once on qualifying spend), DOWNGRADE or RENEWED (保级: the period ended, same tier)' }) kind!: string;
+  @Field() fromTierName!: string;
+  @Field() toTierName!: string;
+  @Field(() => Int, { description: 'The rolling 12-month spend (fen) the decision was taken on' }) spendFen!: number;
+  @Field(() => DateTimeISOResolver, { description: "When the new tier's qualification period ends" }) periodEndsAt!: Date;
+  @Field(() => DateTimeISOResolver) createdAt!: Date;
+}
+
 @ObjectType({ description: 'A member as managers see them in the console (the phone masked)' })
 export class ConsoleMember {
   @Field(() => ID) id!: string;
@@ -63,7 +74,7 @@ export class ConsoleMembersResolver {
     return { total: page.total, items: page.items.map(toConsoleMember) };
   }
 
-  @Query(() => ConsoleMember, { description: "Managers: a member's profile (NOT_FOUND outside their scope)" })
+  @Query(() => ConsoleMember, { description: "Managers: a member's profile (NOT_FOUND outside their scope). Read from the primary, never a replica: a purchase or adjustment shows at once" })
   async consoleMember(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ConsoleMember> {
     return toConsoleMember(await this.services.consoleMembers.profile(ctx, parseId(id, 'id')));
   }
@@ -86,6 +97,11 @@ export class ConsoleMembersResolver {
   @FieldResolver(() => [ConsoleMemberRedemption], { description: 'The newest redemptions (at most 20)' })
   async redemptions(@Root() m: ConsoleMember, @Ctx() ctx: RequestContext): Promise<ConsoleMemberRedemption[]> {
     return (await this.services.consoleMembers.redemptions(Number(m.id))).map((r) => ({ ...r, id: String(r.id) }));
+  }
+
+  @FieldResolver(() => [ConsoleMemberTierChange], { description: 'Tier history: upgrades, downgrades and renewals, newest first (at most 50)' })
+  async tierHistory(@Root() m: ConsoleMember, @Ctx() ctx: RequestContext): Promise<ConsoleMemberTierChange[]> {
+    return (await this.services.consoleMembers.tierHistory(Number(m.id))).map((c) => ({ ...c, id: String(c.id) }));
   }
 
   @FieldResolver(() => [ConsoleMemberClub], { description: 'Clubs joined or asked to join (at most 50)' })

@@ -24,10 +24,12 @@ export interface MemberSummaryRow {
 
 export interface MemberRedemptionRow { id: number; rewardName: string; points: number; status: string; storeName: string | null; createdAt: Date }
 export interface MemberClubRow { clubId: number; name: string; role: string; status: string; joinedAt: Date }
+export interface MemberTierChangeRow { id: number; kind: string; fromTierName: string; toTierName: string; spendFen: number; periodEndsAt: Date; createdAt: Date }
 
 /** How many redemptions and clubs a profile lists (the newest). */
 export const PROFILE_REDEMPTIONS = 20;
 export const PROFILE_CLUBS = 50;
+export const PROFILE_TIER_CHANGES = 50;
 
 /** A member number is 10 digits (9 + a Luhn digit); a phone number is stored as WeChat's purePhoneNumber. */
 const MEMBER_NO_RE = /^\d{10}$/;
@@ -110,6 +112,24 @@ export class ConsoleMemberService {
       [memberId, PROFILE_CLUBS],
     );
     return rows.map((r) => ({ clubId: toInt(r.id), name: String(r.name), role: String(r.role), status: String(r.status), joinedAt: toDate(r.created_at) }));
+  }
+
+  /** The member's tier changes (upgrades, downgrades, renewals), newest first, at most {@link PROFILE_TIER_CHANGES}. */
+  async tierHistory(memberId: number): Promise<MemberTierChangeRow[]> {
+    const rows = await this.db.q.all<Record<string, unknown>>(
+      `SELECT tc.id, tc.kind, ft.name AS from_name, tt.name AS to_name, tc.spend_fen, tc.period_ends_at, tc.created_at FROM tier_change tc
+       JOIN tier ft ON ft.id = tc.from_tier_id JOIN tier tt ON tt.id = tc.to_tier_id WHERE tc.member_id = ? ORDER BY tc.created_at DESC, tc.id DESC LIMIT ?`,
+      [memberId, PROFILE_TIER_CHANGES],
+    );
+    return rows.map((r) => ({
+      id: toInt(r.id),
+      kind: String(r.kind),
+      fromTierName: String(r.from_name),
+      toTierName: String(r.to_name),
+      spendFen: toInt(r.spend_fen),
+      periodEndsAt: toDate(r.period_ends_at),
+      createdAt: toDate(r.created_at),
+    }));
   }
 
   /** Profile rows for `WHERE <where>` (over member m and app_user u, may end in ORDER BY/LIMIT). */

@@ -13,8 +13,11 @@ import { newVoucherCode } from '../rewards/redemption.service';
 import { REWARD_COLUMNS, toReward, type RewardRow } from '../rewards/reward.service';
 import { takeVoucher, voucherWindow } from '../rewards/voucher-take';
 
-/** Why a coupon was given: WELCOME (first sign-in), MANAGER (a manager's list), CAMPAIGN (a targeted campaign). */
-export type IssueSource = 'WELCOME' | 'MANAGER' | 'CAMPAIGN';
+/**
+ * Why a coupon was given: WELCOME (first sign-in), MANAGER (a manager's list), CAMPAIGN (a targeted campaign),
+ * BIRTHDAY (the birthday month), TIER_UPGRADE (rising into a tier): the last two in rule-coupons.ts.
+ */
+export type IssueSource = 'WELCOME' | 'MANAGER' | 'CAMPAIGN' | 'BIRTHDAY' | 'TIER_UPGRADE';
 
 export interface IssueRequest {
   source: IssueSource;

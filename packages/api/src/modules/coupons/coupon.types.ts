@@ -7,10 +7,10 @@ import type { TemplateRow } from './coupon-template.service';
 
 export enum CouponKindGql { AMOUNT_OFF = 'AMOUNT_OFF', PERCENT_OFF = 'PERCENT_OFF', GIFT = 'GIFT' }
 export enum CouponStateGql { UPCOMING = 'UPCOMING', VALID = 'VALID', USED = 'USED', EXPIRED = 'EXPIRED' }
-export enum CouponSourceGql { POINTS = 'POINTS', WELCOME = 'WELCOME', MANAGER = 'MANAGER', CAMPAIGN = 'CAMPAIGN' }
+export enum CouponSourceGql { POINTS = 'POINTS', WELCOME = 'WELCOME', MANAGER = 'MANAGER', CAMPAIGN = 'CAMPAIGN', BIRTHDAY = 'BIRTHDAY', TIER_UPGRADE = 'TIER_UPGRADE' }
 registerEnumType(CouponKindGql, { name: 'CouponKind', description: 'AMOUNT_OFF: fen off; PERCENT_OFF: a percentage off; GIFT: an item given' });
 registerEnumType(CouponStateGql, { name: 'CouponState', description: 'UPCOMING: before its first day; VALID; USED (once); EXPIRED' });
-registerEnumType(CouponSourceGql, { name: 'CouponSource', description: 'POINTS: bought with points; WELCOME: first sign-in; MANAGER: issued by a manager; CAMPAIGN: a campaign' });
+registerEnumType(CouponSourceGql, { name: 'CouponSource', description: 'POINTS: bought with points; WELCOME: first sign-in; MANAGER: issued by a manager; CAMPAIGN: a campaign; BIRTHDAY: the birthday month; TIER_UPGRADE: rising into a tier' });
 
 const kindOf = (t: { couponKind: string | null; amountOffFen: number | null; discountPct: number | null }): CouponKindGql =>
   (t.couponKind as CouponKindGql | null) ?? (t.amountOffFen !== null ? CouponKindGql.AMOUNT_OFF : t.discountPct !== null ? CouponKindGql.PERCENT_OFF : CouponKindGql.GIFT);

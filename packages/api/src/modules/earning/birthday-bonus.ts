@@ -13,12 +13,16 @@
  * the birthday is in this month and the last bonus was for a month at least 12 months ago) in the transaction that
  * credits, so concurrent triggers pay once, and editing the birthday into the current (or next) month after a bonus
  * earns nothing until 12 months after the last one. The ledger key makes a second credit for one month impossible.
+ *
+ * The birthday coupon (`birthdayCouponTemplateId`, coupons/rule-coupons.ts) rides on the same claim: issued in the
+ * claiming transaction, keyed `birthday:<yyyy-mm>`, so once per birthday month, with or without bonus points.
  */
 import { addMonthsToMonth, BIRTHDAY_BONUS_GAP_MONTHS, birthdayBonusDue, ledgerReason, shanghaiDay, shanghaiMonth } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { toInt, type Db, type Q } from '../../db/sql';
 import type { Logger } from '../../logger';
 import { credit } from '../ledger/ledger.service';
+import { issueBirthdayCoupon } from '../coupons/rule-coupons';
 import type { EarningService, ProgramSettings } from './earning.service';
 
 export const BIRTHDAY_BONUS_SOURCE = 'birthday_bonus';
@@ -29,10 +33,16 @@ const BATCH = 200;
 /** `birthday LIKE ?` for birthdays (`YYYY-MM-DD`) in the month of `month` (`YYYY-MM`). */
 const birthdayInMonth = (month: string): string => `____-${month.slice(5, 7)}-__`;
 
-/** Inside a transaction: credits the member's birthday bonus when it is due at `now`. Returns the points credited. */
+/** Whether the programme gives anything in the birthday month (points or a coupon). */
+export const birthdayGiftOn = (s: ProgramSettings): boolean => s.birthdayBonusPoints > 0 || s.birthdayCouponTemplateId !== null;
+
+/**
+ * Inside a transaction: credits the member's birthday bonus (and issues the birthday coupon) when due at `now`.
+ * Returns the points credited.
+ */
 export async function payBirthdayBonus(q: Q, memberId: number, settings: ProgramSettings, now: Date): Promise<number> {
   const points = settings.birthdayBonusPoints;
-  if (!Number.isSafeInteger(points) || points <= 0) return 0;
+  if (!Number.isSafeInteger(points) || !birthdayGiftOn(settings)) return 0;
   const p = await q.get<{ birthday: unknown; birthday_bonus_month: unknown }>('SELECT birthday, birthday_bonus_month FROM member_profile WHERE member_id = ?', [memberId]);
   const month = birthdayBonusDue(p?.birthday == null ? null : String(p.birthday), p?.birthday_bonus_month == null ? null : String(p.birthday_bonus_month), now);
   if (!month) return 0;
@@ -42,6 +52,8 @@ export async function payBirthdayBonus(q: Q, memberId: number, settings: Program
     [month, memberId, birthdayInMonth(month), addMonthsToMonth(month, -BIRTHDAY_BONUS_GAP_MONTHS)],
   );
   if (claimed.affectedRows !== 1) return 0;
+  if (settings.birthdayCouponTemplateId !== null) await issueBirthdayCoupon(q, settings.birthdayCouponTemplateId, memberId, month, now);
+  if (points <= 0) return 0;
   const ref = `${memberId}:${month}`;
   if (await q.get('SELECT id FROM points_entry WHERE source_type = ? AND source_ref = ?', [BIRTHDAY_BONUS_SOURCE, ref])) return 0;
   await credit(
@@ -72,7 +84,7 @@ export class BirthdayBonusService {
   /** At sign-in: pays the member of `userId` when due (own transaction). Returns the points credited. */
   async forUser(userId: number, now = clock.now()): Promise<number> {
     const settings = await this.earning.settings();
-    if (settings.birthdayBonusPoints <= 0) return 0;
+    if (!birthdayGiftOn(settings)) return 0;
     const r = await this.db.q.get<{ id: unknown; birthday: unknown; birthday_bonus_month: unknown }>(
       'SELECT m.id, p.birthday, p.birthday_bonus_month FROM member m JOIN member_profile p ON p.member_id = m.id WHERE m.user_id = ?',
       [userId],
@@ -90,7 +102,7 @@ export class BirthdayBonusService {
   async runDue(now = clock.now()): Promise<BirthdayBonusRun> {
     const run: BirthdayBonusRun = { members: 0, points: 0, failed: 0 };
     const settings = await this.earning.settings();
-    if (settings.birthdayBonusPoints <= 0) return run;
+    if (!birthdayGiftOn(settings)) return run;
     const month = shanghaiMonth(now);
     const cutoff = addMonthsToMonth(month, -BIRTHDAY_BONUS_GAP_MONTHS);
     let after = 0;

@@ -107,4 +107,12 @@ export class LoyaltyProgram {
   /** Points credited once ever when gender, birthday and home store are all set (0 = none): profile-bonus.ts. */
   @Property({ type: 'integer', default: 0 })
   profileBonusPoints: number = 0;
+
+  /** The coupon template given in the birthday month with the birthday bonus (null = none): coupons/rule-coupons.ts. */
+  @Property({ type: 'integer', nullable: true })
+  birthdayCouponTemplateId?: number | null;
+
+  /** The coupon template given when a member rises into a tier, as JSON `[{tierId, templateId}]` (null = none). */
+  @Property({ type: 'text', nullable: true })
+  tierUpgradeCoupons?: string | null;
 }

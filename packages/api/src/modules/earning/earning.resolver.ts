@@ -86,6 +86,20 @@ export class ProgramSettingsType {
   @Field(() => Int, { description: 'Points credited once at a member\'s first sign-in (0 = none)' }) signupBonusPoints!: number;
   @Field(() => Int, { description: 'Points credited in a member\'s birthday month (Asia/Shanghai), at most once in any 12 months (0 = none)' }) birthdayBonusPoints!: number;
   @Field(() => Int, { description: 'Points credited once ever when gender, birthday and home store are all set (0 = none)' }) profileBonusPoints!: number;
+  @Field(() => ID, { nullable: true, description: 'The coupon template given in the birthday month, once per birthday month (null = none)' }) birthdayCouponTemplateId!: number | null;
+  @Field(() => [TierUpgradeCouponType], { description: 'The coupon given on rising into a tier, once per (member, tier) ever' }) tierUpgradeCoupons!: TierUpgradeCouponType[];
+}
+
+@ObjectType('TierUpgradeCoupon', { description: 'A tier and the coupon template given to a member rising into it' })
+export class TierUpgradeCouponType {
+  @Field(() => ID) tierId!: number;
+  @Field(() => ID) templateId!: number;
+}
+
+@InputType()
+export class TierUpgradeCouponInput {
+  @Field(() => ID, { description: 'A tier above the entry tier' }) tierId!: string;
+  @Field(() => ID, { description: 'An HQ coupon template, switched on' }) templateId!: string;
 }
 
 @InputType()
@@ -122,6 +136,8 @@ export class ProgramSettingsInput {
   @Field(() => Int, { nullable: true, description: 'Points credited once at first sign-in, 0–100000 (0 = none)' }) @IsOptional() signupBonusPoints?: number;
   @Field(() => Int, { nullable: true, description: 'Birthday-month bonus, 0–100000 (0 = none)' }) @IsOptional() birthdayBonusPoints?: number;
   @Field(() => Int, { nullable: true, description: 'Profile-completion bonus, 0–100000 (0 = none)' }) @IsOptional() profileBonusPoints?: number;
+  @Field(() => ID, { nullable: true, description: 'Birthday-month coupon: an HQ coupon template, switched on (null clears it)' }) @IsOptional() birthdayCouponTemplateId?: string | null;
+  @Field(() => [TierUpgradeCouponInput], { nullable: true, description: 'Tier-upgrade coupons, at most one per tier (the list replaces the old one; [] clears)' }) @IsOptional() tierUpgradeCoupons?: TierUpgradeCouponInput[];
 }
 
 const toRuleType = (r: EarningRuleRow): EarningRuleType => ({

@@ -7,6 +7,7 @@ import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql'
 import { AppError, badInput, notFound } from '../../errors';
 import type { OrgService } from '../org/org.service';
 import { writeAudit } from '../audit/audit';
+import { checkRuleTemplate, MAX_TIER_COUPONS, parseTierCoupons, type TierUpgradeCoupon } from '../coupons/rule-coupons';
 
 /** Where a rule sits in the organisation, for its audit entry. */
 const auditPlace = (t: Target): { regionId: number | null; storeId: number | null } =>
@@ -23,6 +24,10 @@ export interface ProgramSettings {
   birthdayBonusPoints: number;
   /** Points credited once ever when the profile is complete (0 = none): profile-bonus.ts. */
   profileBonusPoints: number;
+  /** The coupon template given in the birthday month (null = none): coupons/rule-coupons.ts. */
+  birthdayCouponTemplateId: number | null;
+  /** The coupon template given on rising into each listed tier, once per (member, tier): coupons/rule-coupons.ts. */
+  tierUpgradeCoupons: TierUpgradeCoupon[];
 }
 
 /** The largest sign-up bonus a programme may set. */
@@ -85,7 +90,7 @@ const ruleConflict = (r: Pick<EarningRuleRow, 'kind' | 'scope' | 'scopeId' | 'ca
       : `An active multiplier for category ${r.category ?? ''} already applies at ${r.scope}${r.scopeId == null ? '' : ` ${r.scopeId}`}: edit or retire it instead`,
   );
 
-const DEFAULT_SETTINGS: ProgramSettings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 0, birthdayBonusPoints: 0, profileBonusPoints: 0 };
+const DEFAULT_SETTINGS: ProgramSettings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 0, birthdayBonusPoints: 0, profileBonusPoints: 0, birthdayCouponTemplateId: null, tierUpgradeCoupons: [] };
 
 /**
  * Earning rules (F4): stored rows → the shared engine's EarningRuleSet. Rules and program settings are cached
@@ -120,7 +125,7 @@ export class EarningService {
       campaignId: r.campaign_id == null ? null : toInt(r.campaign_id),
     }));
     const s = await this.db.q.get<Record<string, unknown>>(
-      'SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points, birthday_bonus_points, profile_bonus_points FROM loyalty_program WHERE id = 1',
+      'SELECT rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points, birthday_bonus_points, profile_bonus_points, birthday_coupon_template_id, tier_upgrade_coupons FROM loyalty_program WHERE id = 1',
     );
     const settings: ProgramSettings = s
       ? {
@@ -131,6 +136,8 @@ export class EarningService {
           signupBonusPoints: toInt(s.signup_bonus_points),
           birthdayBonusPoints: toInt(s.birthday_bonus_points),
           profileBonusPoints: toInt(s.profile_bonus_points),
+          birthdayCouponTemplateId: s.birthday_coupon_template_id == null ? null : toInt(s.birthday_coupon_template_id),
+          tierUpgradeCoupons: parseTierCoupons(s.tier_upgrade_coupons),
         }
       : DEFAULT_SETTINGS;
     return { rules, settings, ruleSet: await this.buildRuleSet(rules, settings) };
@@ -398,15 +405,23 @@ export class EarningService {
     for (const k of ['birthdayBonusPoints', 'profileBonusPoints'] as const) {
       if (!Number.isInteger(next[k]) || next[k] < 0 || next[k] > MAX_PROFILE_BONUS) throw badInput(`${k} must be 0–${MAX_PROFILE_BONUS}`, k);
     }
+    // The rule coupons are checked when given (a template switched off later does not block saving other settings).
+    if (input.birthdayCouponTemplateId != null) next.birthdayCouponTemplateId = await checkRuleTemplate(this.db.q, toIdNumber(input.birthdayCouponTemplateId), 'birthdayCouponTemplateId');
+    if (input.tierUpgradeCoupons !== undefined) next.tierUpgradeCoupons = await this.checkTierCoupons(input.tierUpgradeCoupons ?? []);
     await this.db.tx(async (q) => {
-      const values = [next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths, next.signupBonusPoints, next.birthdayBonusPoints, next.profileBonusPoints];
+      const values = [
+        next.rounding, next.capPerPurchase, next.pointsValidityMonths, next.tierPeriodMonths, next.signupBonusPoints, next.birthdayBonusPoints, next.profileBonusPoints,
+        next.birthdayCouponTemplateId, next.tierUpgradeCoupons.length ? JSON.stringify(next.tierUpgradeCoupons) : null,
+      ];
       const n = await q.run(
-        'UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ?, signup_bonus_points = ?, birthday_bonus_points = ?, profile_bonus_points = ? WHERE id = 1',
+        `UPDATE loyalty_program SET rounding = ?, cap_per_purchase = ?, points_validity_months = ?, tier_period_months = ?, signup_bonus_points = ?, birthday_bonus_points = ?, profile_bonus_points = ?,
+           birthday_coupon_template_id = ?, tier_upgrade_coupons = ? WHERE id = 1`,
         values,
       );
       if (n.affectedRows === 0) {
         await q.run(
-          'INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points, birthday_bonus_points, profile_bonus_points) VALUES (1, ?, ?, ?, ?, ?, ?, ?)',
+          `INSERT INTO loyalty_program (id, rounding, cap_per_purchase, points_validity_months, tier_period_months, signup_bonus_points, birthday_bonus_points, profile_bonus_points,
+             birthday_coupon_template_id, tier_upgrade_coupons) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           values,
         );
       }
@@ -415,7 +430,30 @@ export class EarningService {
     this.cache.invalidate();
     return next;
   }
+
+  /**
+   * The tier-upgrade coupons as given (the whole list replaces the old one): each tier once, a tier above the entry
+   * tier (NOT_FOUND for an unknown tier, BAD_USER_INPUT for the entry tier or a repeat), each template checked like the
+   * birthday coupon's (`checkRuleTemplate`). Sorted by tier id.
+   */
+  private async checkTierCoupons(list: { tierId: unknown; templateId: unknown }[]): Promise<TierUpgradeCoupon[]> {
+    if (!Array.isArray(list) || list.length > MAX_TIER_COUPONS) throw badInput(`tierUpgradeCoupons: at most ${MAX_TIER_COUPONS}`, 'tierUpgradeCoupons');
+    const out: TierUpgradeCoupon[] = [];
+    for (const x of list) {
+      const tierId = toIdNumber(x.tierId);
+      if (!Number.isSafeInteger(tierId) || tierId < 1) throw badInput('tierUpgradeCoupons: not a tier id', 'tierUpgradeCoupons');
+      const tier = await this.db.q.get<{ rank: unknown }>('SELECT `rank` FROM tier WHERE id = ?', [tierId]);
+      if (!tier) throw new AppError(ErrorCode.NOT_FOUND, `Tier ${tierId} not found`, { field: 'tierUpgradeCoupons' });
+      if (toInt(tier.rank) === 0) throw badInput('Nobody rises into the entry tier: no upgrade coupon for it', 'tierUpgradeCoupons');
+      if (out.some((o) => o.tierId === tierId)) throw badInput(`Tier ${tierId} is listed twice`, 'tierUpgradeCoupons');
+      out.push({ tierId, templateId: await checkRuleTemplate(this.db.q, toIdNumber(x.templateId), 'tierUpgradeCoupons') });
+    }
+    return out.sort((a, b) => a.tierId - b.tierId);
+  }
 }
+
+/** A GraphQL ID (string) or a number as a number (NaN when it is neither). */
+const toIdNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : Number.NaN);
 
 /** The engine's audience of a targeted campaign's multiplier. */
 export const campaignAudience = (campaignId: number): string => `campaign:${campaignId}`;

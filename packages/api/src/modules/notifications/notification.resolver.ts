@@ -20,7 +20,7 @@ export class NotificationType {
 
 @ObjectType('SubscribeTemplate', { description: 'A WeChat subscribe-message template: pass templateId to wx.requestSubscribeMessage' })
 export class SubscribeTemplateType {
-  @Field({ description: 'CLUB_ANNOUNCEMENT, EVENT_REMINDER, EVENT_UPDATE, REWARD_RESULT or RATING_ALERT (managers)' }) kind!: string;
+  @Field({ description: 'CLUB_ANNOUNCEMENT, EVENT_REMINDER, EVENT_UPDATE, REWARD_RESULT, RATING_ALERT (managers) or CAMPAIGN_OFFER (targeted campaigns)' }) kind!: string;
   @Field() templateId!: string;
 }
 

@@ -12,6 +12,7 @@
 import { clock } from '../../clock';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
+import { writeAudit } from '../audit/audit';
 import { toDate, toInt, type Db } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
 import { ErrorCode } from '@quanzi/shared';
@@ -115,7 +116,10 @@ export class OutboxRetentionService {
   async acknowledge(ctx: RequestContext, id: number, now = clock.now()): Promise<DeadLetterRow> {
     const userId = await authorize(ctx, 'outbox.manage');
     const q = this.db.q;
-    await q.run("UPDATE outbox SET acknowledged_at = ?, acknowledged_by_id = ? WHERE id = ? AND status = 'DEAD' AND acknowledged_at IS NULL", [q.ts(now), userId, id]);
+    await this.db.tx(async (tq) => {
+      const u = await tq.run("UPDATE outbox SET acknowledged_at = ?, acknowledged_by_id = ? WHERE id = ? AND status = 'DEAD' AND acknowledged_at IS NULL", [tq.ts(now), userId, id]);
+      if (u.affectedRows === 1) await writeAudit(tq, userId, { action: 'acknowledgeDeadLetter', targetType: 'outbox', targetId: id, before: { acknowledged: false }, after: { acknowledged: true } }, now);
+    });
     const row = await q.get<Record<string, unknown>>(`SELECT ${COLUMNS}, status FROM outbox WHERE id = ?`, [id]);
     if (!row) throw notFound('Dead letter');
     if (row.status !== 'DEAD') throw new AppError(ErrorCode.CONFLICT, `Outbox item ${id} is not a dead letter (${String(row.status)})`);

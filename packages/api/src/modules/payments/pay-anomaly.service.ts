@@ -9,6 +9,7 @@ import { ErrorCode } from '@quanzi/shared';
 import { clock } from '../../clock';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
+import { writeAudit } from '../audit/audit';
 import { isUniqueViolation, toDate, toInt, type Db } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
 import type { Logger } from '../../logger';
@@ -61,18 +62,25 @@ export class PayAnomalyService {
 
   /**
    * What in a paid transaction contradicts the (unpaid) order: the merchant id, the amount, the payer (when the order
-   * names a member), a transaction id that already paid another order. Empty when it may be completed.
+   * names a member: `payer` is that member's openid when the caller read it, else it is looked up), a transaction id
+   * that already paid another order. Empty when it may be completed.
+   *
+   * The transaction id is looked up only when something else contradicts already (all of a message's contradictions
+   * are recorded together); otherwise completing the payment binds it to the order under the unique index, whose
+   * violation the caller turns into the same TRANSACTION_REUSED anomaly (`reusedBy`).
    */
-  async contradictions(tx: WechatPayTransaction, order: OrderFacts, ourMchid: string | null): Promise<Contradiction[]> {
+  async contradictions(tx: WechatPayTransaction, order: OrderFacts, ourMchid: string | null, payer?: { openid: string } | null): Promise<Contradiction[]> {
     const out: Contradiction[] = [];
     if (ourMchid !== null && tx.mchid !== ourMchid) out.push({ kind: 'MERCHANT_MISMATCH', expected: ourMchid, received: clip(tx.mchid) });
     if (tx.amount?.total !== order.amountFen) out.push({ kind: 'AMOUNT_MISMATCH', expected: String(order.amountFen), received: clip(tx.amount?.total) });
     if (order.memberId !== null && tx.payer?.openid) {
-      const m = await this.db.q.get<{ openid: unknown }>('SELECT u.openid FROM member m JOIN app_user u ON u.id = m.user_id WHERE m.id = ?', [order.memberId]);
+      const m = payer !== undefined ? payer : await this.db.q.get<{ openid: unknown }>('SELECT u.openid FROM member m JOIN app_user u ON u.id = m.user_id WHERE m.id = ?', [order.memberId]);
       if (m && String(m.openid) !== tx.payer.openid) out.push({ kind: 'PAYER_MISMATCH', expected: `member ${order.memberId}`, received: 'another WeChat user' });
     }
-    const reused = await this.reusedBy(tx.transaction_id as string, order.id);
-    if (reused) out.push(reused);
+    if (out.length > 0) {
+      const reused = await this.reusedBy(tx.transaction_id as string, order.id);
+      if (reused) out.push(reused);
+    }
     return out;
   }
 
@@ -117,7 +125,11 @@ export class PayAnomalyService {
     const text = (note ?? '').trim();
     if (text.length < 1 || text.length > 500) throw badInput('note: 1–500 characters', 'note');
     const q = this.db.q;
-    const r = await q.run('UPDATE pay_anomaly SET resolved_at = ?, resolved_by_id = ?, resolution_note = ? WHERE id = ? AND resolved_at IS NULL', [q.ts(now), userId, text, id]);
+    const r = await this.db.tx(async (tq) => {
+      const r = await tq.run('UPDATE pay_anomaly SET resolved_at = ?, resolved_by_id = ?, resolution_note = ? WHERE id = ? AND resolved_at IS NULL', [tq.ts(now), userId, text, id]);
+      if (r.affectedRows === 1) await writeAudit(tq, userId, { action: 'resolvePayAnomaly', targetType: 'pay_anomaly', targetId: id, before: { resolved: false }, after: { resolved: true, note: text } }, now);
+      return r;
+    });
     const row = await this.byId(id);
     if (!row) throw notFound('Anomaly');
     if (r.affectedRows !== 1) throw new AppError(ErrorCode.CONFLICT, 'This anomaly was already resolved');

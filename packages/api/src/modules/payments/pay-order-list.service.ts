@@ -66,7 +66,7 @@ export class PayOrderListService {
     const q = this.db.q;
     const total = toInt((await q.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM pay_order o JOIN store s ON s.id = o.store_id WHERE ${cond}`, params))?.n);
     const rows = await q.all<Record<string, unknown>>(
-      `SELECT o.id, o.out_trade_no, o.member_id, o.store_id, s.name AS store_name, o.amount_fen, o.description, o.state, o.points, o.refunded_fen, o.points_reversed,
+      `SELECT o.id, o.out_trade_no, o.member_id, o.store_id, s.name AS store_name, o.amount_fen, o.description, o.state, o.points, o.refunded_fen, o.points_reversed, o.coupon_redemption_id, o.discount_fen,
               o.expires_at, o.paid_at, o.created_at, m.member_no
        FROM pay_order o JOIN store s ON s.id = o.store_id LEFT JOIN member m ON m.id = o.member_id WHERE ${cond} ORDER BY o.id DESC LIMIT ? OFFSET ?`,
       [...params, first, offset],
@@ -101,6 +101,8 @@ export class PayOrderListService {
         expiresAt: toDate(r.expires_at),
         paidAt: r.paid_at == null ? null : toDate(r.paid_at),
         createdAt: toDate(r.created_at),
+        couponRedemptionId: r.coupon_redemption_id == null ? null : toInt(r.coupon_redemption_id),
+        discountFen: toInt(r.discount_fen),
         refunds: mine.slice(-REFUNDS_PER_ORDER).map((f) => ({
           id: toInt(f.id),
           outRefundNo: String(f.out_refund_no),

@@ -57,6 +57,14 @@ export class PayOrder {
   @Property({ type: 'integer', nullable: true })
   points?: number | null;
 
+  /** A member's coupon applied at the till (coupons/coupon-reservation.ts): reserved by this order, used when it is paid. */
+  @Property({ type: 'integer', nullable: true })
+  couponRedemptionId?: number | null;
+
+  /** The coupon's discount (fen): `amountFen` is what is paid after it. */
+  @Property({ type: 'integer', default: 0 })
+  discountFen: number = 0;
+
   /** Fen refunded so far (successful refunds only). */
   @Property({ type: 'integer' })
   refundedFen: number = 0;

@@ -25,7 +25,8 @@ export class PayOrderType {
   @Field() outTradeNo!: string;
   @Field(() => ID) storeId!: string;
   @Field() storeName!: string;
-  @Field(() => Int) amountFen!: number;
+  @Field(() => Int, { description: 'What is paid (after a coupon\'s discount)' }) amountFen!: number;
+  @Field(() => Int, { description: 'A member\'s coupon applied at the till: its discount (0 without)' }) discountFen!: number;
   @Field() description!: string;
   @Field(() => PayOrderState) state!: PayOrderState;
   @Field(() => Int, { nullable: true, description: 'Points credited when paid' }) points!: number | null;
@@ -109,6 +110,10 @@ export class CreatePaymentInput {
   @Field(() => Int) @IsInt() @Min(1) @Max(100_000_000) amountFen!: number;
   @Field(() => [PurchaseLineInput], { nullable: true }) @IsOptional() @ArrayMaxSize(50) @ValidateNested({ each: true }) lines?: PurchaseLineInput[] | null;
   @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 127) description?: string | null;
+  @Field(() => String, { nullable: true, description: "createTillOrder only: a member's coupon code (scanned from their wallet QR); the order is then the amount less its discount, for that member, and holds the coupon until paid or closed" })
+  @IsOptional()
+  @Length(1, 32)
+  couponCode?: string | null;
 }
 
 @InputType()

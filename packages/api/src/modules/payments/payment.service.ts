@@ -12,6 +12,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { ErrorCode, fenToYuan, ledgerReason, refundClawback } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
+import { writeAudit } from '../audit/audit';
 import type { Config } from '../../config';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput, notFound } from '../../errors';
@@ -24,6 +25,8 @@ import type { OrgService } from '../org/org.service';
 import type { PurchaseAccrual } from '../purchases/purchase-accrual';
 import { validatePurchaseLines, type PurchaseLine } from '../purchases/purchase-lines';
 import type { AnomalySource, PayAnomalyService } from './pay-anomaly.service';
+import { checkTillCoupon, consumeReservedCoupon, releaseReservedCoupon, reserveCoupon, type TillCoupon } from '../coupons/coupon-reservation';
+import type { RateLimitService } from '../../limits/rate-limit.service';
 
 export interface PayOrderRow {
   id: number;
@@ -42,6 +45,9 @@ export interface PayOrderRow {
   expiresAt: Date;
   paidAt: Date | null;
   createdAt: Date;
+  /** A member's coupon applied at the till (coupon-reservation.ts) and its discount; `amountFen` is after it. */
+  couponRedemptionId: number | null;
+  discountFen: number;
 }
 
 export interface RefundRow {
@@ -100,6 +106,7 @@ export class PaymentService {
     private readonly org: OrgService,
     private readonly log: Logger,
     private readonly anomalies: PayAnomalyService,
+    private readonly limits: RateLimitService,
   ) {}
 
   /** outTradeNo → its code until the order expires (see {@link MAX_CACHED_CODES}). */
@@ -137,11 +144,12 @@ export class PaymentService {
    */
   async createOrder(
     ctx: RequestContext,
-    input: { storeId: number; amountFen: number; lines?: { category: string; amountFen: number }[] | null; description?: string | null },
+    input: { storeId: number; amountFen: number; lines?: { category: string; amountFen: number }[] | null; description?: string | null; couponCode?: string | null },
     now = clock.now(),
   ): Promise<{ order: PayOrderRow; payment: RequestPaymentParams; pointsPreview: number }> {
     const userId = ctx.requireUser();
     const { client } = this.requireEnabled();
+    if (input.couponCode) throw badInput('Coupons are applied by staff on a till order', 'couponCode');
     // Categories change the points (e.g. fresh ×1.5): only staff may state them (till orders, till purchases).
     if (input.lines && input.lines.length > 0) throw badInput('Members pay an amount; purchase lines are recorded by staff', 'lines');
     const lines = validateOrder(input.amountFen, null);
@@ -156,23 +164,33 @@ export class PaymentService {
     return { order, payment, pointsPreview: await this.previewPoints(store.id, payer.tierId, lines, now, payer.memberId) };
   }
 
-  /** Staff create an order at the till; the member pays it by scanning its code (`payTillOrder`). */
+  /**
+   * Staff create an order at the till; the member pays it by scanning its code (`payTillOrder`). With a member's
+   * coupon (`couponCode`, scanned from their wallet) the order is the basket less its discount, is the coupon owner's,
+   * and holds the coupon until paid or closed (coupons/coupon-reservation.ts).
+   */
   async createTillOrder(
     ctx: RequestContext,
-    input: { storeId: number; amountFen: number; lines?: { category: string; amountFen: number }[] | null; description?: string | null },
+    input: { storeId: number; amountFen: number; lines?: { category: string; amountFen: number }[] | null; description?: string | null; couponCode?: string | null },
     now = clock.now(),
   ): Promise<PayOrderRow> {
     this.requireEnabled();
     const lines = validateOrder(input.amountFen, input.lines);
     const store = await this.org.store(input.storeId);
     const staffId = await authorize(ctx, 'pay.tillOrder', { kind: 'STORE', storeId: store.id, regionId: store.regionId });
+    const coupon: TillCoupon | null = input.couponCode
+      ? await this.limits.guard('voucher-code', { userId: staffId, storeId: store.id }, () => checkTillCoupon(this.db.q, input.couponCode as string, store, input.amountFen, lines, now))
+      : null;
     const outTradeNo = newOutTradeNo(now);
     const description = truncateUtf8(input.description?.trim() || `${store.name} 消费`, 127);
-    await this.insertOrder(this.db.q, {
-      outTradeNo, memberId: null, storeId: store.id, createdBy: staffId, amountFen: input.amountFen, description, lines,
-      expiresAt: new Date(now.getTime() + this.config.pay.orderTtlMinutes * 60_000), now,
+    await this.db.tx(async (q) => {
+      const id = await this.insertOrder(q, {
+        outTradeNo, memberId: coupon?.memberId ?? null, storeId: store.id, createdBy: staffId, amountFen: coupon?.paidFen ?? input.amountFen, description, lines: coupon?.lines ?? lines,
+        expiresAt: new Date(now.getTime() + this.config.pay.orderTtlMinutes * 60_000), now,
+      });
+      if (coupon) await reserveCoupon(q, coupon, id, now);
     });
-    this.log.info({ outTradeNo, storeId: store.id, staffId, amountFen: input.amountFen }, 'till order created');
+    this.log.info({ outTradeNo, storeId: store.id, staffId, amountFen: input.amountFen, discountFen: coupon?.discountFen ?? 0 }, 'till order created');
     return (await this.order(outTradeNo)) as PayOrderRow;
   }
 
@@ -241,11 +259,12 @@ export class PaymentService {
   private async insertOrder(
     q: Q,
     o: { outTradeNo: string; memberId: number | null; storeId: number; createdBy: number | null; amountFen: number; description: string; lines: unknown; expiresAt: Date; now: Date },
-  ): Promise<void> {
-    await q.run(
+  ): Promise<number> {
+    const r = await q.run(
       "INSERT INTO pay_order (out_trade_no, member_id, store_id, created_by_id, amount_fen, description, `lines`, state, refunded_fen, points_reversed, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'PENDING', 0, 0, ?, ?)",
       [o.outTradeNo, o.memberId, o.storeId, o.createdBy, o.amountFen, o.description, JSON.stringify(o.lines), q.ts(o.expiresAt), q.ts(o.now)],
     );
+    return r.insertId;
   }
 
   /** An order by its out_trade_no. */
@@ -324,8 +343,9 @@ export class PaymentService {
   async completePayment(tx: WechatPayTransaction, now = clock.now(), source: AnomalySource = 'notify'): Promise<boolean> {
     if (tx.trade_state !== 'SUCCESS' && tx.trade_state !== 'REFUND') return false;
     if (!tx.transaction_id) throw new Error('paid transaction without transaction_id');
-    const order = await this.order(tx.out_trade_no);
-    if (!order) {
+    const found = await this.orderToPay(tx.out_trade_no);
+    const order = found?.order;
+    if (!found || !order) {
       this.log.warn({ outTradeNo: tx.out_trade_no }, 'payment for an unknown order');
       return false;
     }
@@ -335,13 +355,13 @@ export class PaymentService {
       }
       return false;
     }
-    const contradictions = await this.anomalies.contradictions(tx, order, this.config.wechatPay?.mchid ?? null);
+    const contradictions = await this.anomalies.contradictions(tx, order, this.config.wechatPay?.mchid ?? null, found.member);
     if (contradictions.length > 0) {
       await this.anomalies.record(order.id, tx.transaction_id, contradictions, source, now);
       return false;
     }
     try {
-      return await this.applyPayment(tx, order, now);
+      return await this.applyPayment(tx, order, now, found.member?.tierId ?? null);
     } catch (e) {
       // The transaction id was bound to another order meanwhile (the unique index): an anomaly, not a retry.
       const reused = isUniqueViolation(e) ? await this.anomalies.reusedBy(tx.transaction_id, order.id) : null;
@@ -351,7 +371,20 @@ export class PaymentService {
     }
   }
 
-  private async applyPayment(tx: WechatPayTransaction, order: PayOrderRow, now: Date): Promise<boolean> {
+  /**
+   * An order to complete, with its member's tier and WeChat openid in the same statement (the payer check and the
+   * earning need them; null when the order names no member).
+   */
+  private async orderToPay(outTradeNo: string): Promise<{ order: PayOrderRow; member: { tierId: number; openid: string } | null } | null> {
+    const r = await this.db.q.get<Record<string, unknown>>(
+      'SELECT o.*, s.name AS store_name, m.tier_id AS payer_tier_id, u.openid AS payer_openid FROM pay_order o JOIN store s ON s.id = o.store_id LEFT JOIN member m ON m.id = o.member_id LEFT JOIN app_user u ON u.id = m.user_id WHERE o.out_trade_no = ?',
+      [outTradeNo],
+    );
+    if (!r) return null;
+    return { order: toOrder(r), member: r.payer_tier_id == null ? null : { tierId: toInt(r.payer_tier_id), openid: String(r.payer_openid) } };
+  }
+
+  private async applyPayment(tx: WechatPayTransaction, order: PayOrderRow, now: Date, knownTierId: number | null): Promise<boolean> {
     let memberId = order.memberId;
     if (memberId === null && tx.payer?.openid) {
       const m = await this.db.q.get<{ id: unknown }>('SELECT m.id FROM member m JOIN app_user u ON u.id = m.user_id WHERE u.openid = ?', [tx.payer.openid]);
@@ -363,9 +396,9 @@ export class PaymentService {
       const r = await this.db.q.run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, points = 0 WHERE id = ? AND state <> 'PAID'", [tx.transaction_id, this.db.q.ts(paidAt), order.id]);
       return r.affectedRows === 1;
     }
-    const tierRow = await this.db.q.get<{ tier_id: unknown }>('SELECT tier_id FROM member WHERE id = ?', [memberId]);
+    const tierId = memberId === order.memberId && knownTierId !== null ? knownTierId : toInt((await this.db.q.get<{ tier_id: unknown }>('SELECT tier_id FROM member WHERE id = ?', [memberId]))?.tier_id);
     const store = await this.org.store(order.storeId);
-    const { earned, ...settings } = await this.accrual.evaluate(store, toInt(tierRow?.tier_id), order.lines, paidAt, memberId);
+    const { earned, ...settings } = await this.accrual.evaluate(store, tierId, order.lines, paidAt, memberId);
     const points = earned.points;
     const mid = memberId;
     const done = await this.db.tx(async (q) => {
@@ -375,10 +408,11 @@ export class PaymentService {
       ]);
       if (r.affectedRows !== 1) return false;
       await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [mid]); // member before account, as at the till
+      const discountFen = await consumeReservedCoupon(q, order, now);
       await this.accrual.accrue(
         q,
         {
-          memberId: mid, storeId: order.storeId, staffId: null, amountFen: order.amountFen, lines: order.lines, points,
+          memberId: mid, storeId: order.storeId, staffId: null, amountFen: order.amountFen, discountFen, lines: order.lines, points,
           idempotencyKey: `wechatpay:${tx.transaction_id}`, requestHash: 'wechatpay', at: paidAt, now,
           ledger: { sourceType: 'wechatpay', sourceRef: tx.transaction_id as string, reason: ledgerReason.wechatPay(order.amountFen), actorId: null, requestHash: null },
         },
@@ -429,11 +463,19 @@ export class PaymentService {
           continue; // maybe paid meanwhile: the next run queries again
         }
       }
-      const c = await this.db.q.run("UPDATE pay_order SET state = 'CLOSED' WHERE out_trade_no = ? AND state = 'PENDING'", [outTradeNo]);
-      closed += c.affectedRows;
+      closed += await this.closeOrder(outTradeNo, now);
     }
     const { resent } = await this.recoverRefunds(new Date(now.getTime() - this.config.pay.recoveryAfterMinutes * 60_000));
     return { checked: rows.length, completed, closed, refundsResent: resent };
+  }
+
+  /** Closes an unpaid order; its coupon, if it held one, is free again in the same transaction. Returns 1 if it closed it. */
+  private closeOrder(outTradeNo: string, now: Date): Promise<number> {
+    return this.db.tx(async (q) => {
+      const c = await q.run("UPDATE pay_order SET state = 'CLOSED' WHERE out_trade_no = ? AND state = 'PENDING'", [outTradeNo]);
+      if (c.affectedRows === 1) await releaseReservedCoupon(q, outTradeNo, now);
+      return c.affectedRows;
+    });
   }
 
   /** Staff or a manager refund a paid order fully or partly (once per idempotency key). */
@@ -464,9 +506,18 @@ export class PaymentService {
     if (toInt(pending?.s) + input.amountFen > order.amountFen) throw badInput(`At most ¥${fenToYuan(order.amountFen - toInt(pending?.s))} can still be refunded`, 'amountFen');
     const reason = input.reason?.trim().slice(0, 80) || null;
     try {
-      await this.db.q.run("INSERT INTO pay_refund (order_id, out_refund_no, amount_fen, reason, status, points_reversed, points_uncollected, created_by_id, request_hash, created_at) VALUES (?, ?, ?, ?, 'PROCESSING', 0, 0, ?, ?, ?)", [
-        order.id, outRefundNo, input.amountFen, reason, staffId, hash, this.db.q.ts(clock.now()),
-      ]);
+      // The refund request and its audit entry (who refunded what) commit together.
+      await this.db.tx(async (q) => {
+        const now = clock.now();
+        const r = await q.run("INSERT INTO pay_refund (order_id, out_refund_no, amount_fen, reason, status, points_reversed, points_uncollected, created_by_id, request_hash, created_at) VALUES (?, ?, ?, ?, 'PROCESSING', 0, 0, ?, ?, ?)", [
+          order.id, outRefundNo, input.amountFen, reason, staffId, hash, q.ts(now),
+        ]);
+        await writeAudit(q, staffId, {
+          action: 'refundPayment', targetType: 'pay_refund', targetId: r.insertId, regionId: store.regionId, storeId: store.id,
+          before: { outTradeNo: order.outTradeNo, amountFen: order.amountFen, refundedFen: toInt(pending?.s) },
+          after: { outTradeNo: order.outTradeNo, outRefundNo, amountFen: input.amountFen, reason, status: 'PROCESSING' },
+        }, now);
+      });
     } catch (e) {
       const again = await this.refundRow(outRefundNo);
       if (again) return again;
@@ -627,5 +678,7 @@ function toOrder(r: Record<string, unknown>): PayOrderRow {
     expiresAt: toDate(r.expires_at),
     paidAt: r.paid_at == null ? null : toDate(r.paid_at),
     createdAt: toDate(r.created_at),
+    couponRedemptionId: r.coupon_redemption_id == null ? null : toInt(r.coupon_redemption_id),
+    discountFen: toInt(r.discount_fen),
   };
 }

@@ -6,13 +6,14 @@
  * the ledger credit, the tier re-evaluation and the referrer's credits (a bonus at the first qualifying purchase, a
  * share of the points earned: see referral-credits.ts).
  */
-import type { EarningResult, ReferralSettings } from '@quanzi/shared';
+import { ErrorCode, type EarningResult, type ReferralSettings } from '@quanzi/shared';
 import { toInt, type Q } from '../../db/sql';
-import { credit, debit } from '../ledger/ledger.service';
+import { AppError } from '../../errors';
+import { credit, debit, spendableSql } from '../ledger/ledger.service';
 import type { EarningService, ProgramSettings } from '../earning/earning.service';
-import type { TierService } from '../tiers/tier.service';
+import { spendWindowStart, tierState, tierStateSql, type TierService } from '../tiers/tier.service';
 import type { PurchaseLine } from './purchase-lines';
-import type { ReferralCredits } from '../referrals/referral-credits';
+import { referralBinding, referralBindingSql, type ReferralCredits } from '../referrals/referral-credits';
 
 /**
  * What the engine says a purchase earns, with the programme settings the accrual applies (read before the transaction:
@@ -70,6 +71,8 @@ export interface Accrual {
   purchaseId: number;
   /** The EARN entry, or null when the purchase earned nothing. */
   entryId: number | null;
+  /** The points the member can spend at `now` after this purchase (read in the transaction, under its locks). */
+  balance: number;
 }
 
 export class PurchaseAccrual {
@@ -115,9 +118,22 @@ export class PurchaseAccrual {
       );
       entryId = c.entryId;
     }
-    await this.tiers.reevaluate(q, a.memberId, a.now, settings.tierPeriodMonths);
-    await this.referrals.onEarn(q, { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, at: a.at, validityMonths: settings.pointsValidityMonths }, referral);
-    return { purchaseId: p.insertId, entryId };
+    // One read for what follows (the member row is locked by the caller, the account by the credit): the tier and
+    // rolling spend, the referral binding and the points the member can spend now (the till's receipt shows them).
+    const m = await q.get<Record<string, unknown>>(
+      `SELECT ${tierStateSql('m')}, ${spendableSql('a')} AS balance, ${referralBindingSql('r')}
+       FROM member m LEFT JOIN member_account a ON a.id = m.id LEFT JOIN referral r ON r.referee_id = m.id WHERE m.id = ?`,
+      [q.ts(spendWindowStart(a.now)), q.ts(a.now), a.memberId],
+    );
+    if (!m) throw new AppError(ErrorCode.NOT_FOUND, 'Member not found');
+    await this.tiers.apply(q, a.memberId, tierState(m), a.now, settings);
+    await this.referrals.onEarn(
+      q,
+      { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, at: a.at, validityMonths: settings.pointsValidityMonths },
+      referral,
+      referralBinding(m),
+    );
+    return { purchaseId: p.insertId, entryId, balance: toInt(m.balance) };
   }
   /**
    * Inside the caller's transaction (the order row locked): takes back `clawback` points, capped at what the member
@@ -145,7 +161,7 @@ export class PurchaseAccrual {
     await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)', [
       r.memberId, r.storeId, -r.refundFen, JSON.stringify([{ category: 'refund', amountFen: -r.refundFen }]), -taken, r.idempotencyKey, r.requestHash, q.ts(r.now),
     ]);
-    await this.tiers.reevaluate(q, r.memberId, r.now, settings.tierPeriodMonths);
+    await this.tiers.reevaluate(q, r.memberId, r.now, settings);
     return taken;
   }
 }

@@ -73,21 +73,30 @@ export class PurchaseService {
     const couponCode = input.couponCode ? normalizeVoucherCode(input.couponCode) : null;
     const hash = sha256({ memberNo: who.memberNo, storeId: store.id, amountFen: input.amountFen, lines: input.lines, ...(couponCode ? { couponCode } : {}) });
 
-    const prior = await this.findPurchase(input.idempotencyKey, hash);
-    if (prior) return prior;
-
-    const v = await this.till.verifyOrReplay(who, now, () => this.findPurchase(input.idempotencyKey, hash));
+    // The idempotency key is checked by the purchase row's unique index, in the transaction. Only when something fails
+    // before it — the code has rotated or its step was consumed by the first attempt, the coupon was used by it — is an
+    // earlier result of this key looked for (a replay answers that, a different purchase IDEMPOTENCY_CONFLICT).
+    const replay = () => this.findPurchase(input.idempotencyKey, hash);
+    const v = await this.till.verifyOrReplay(who, now, replay);
     if ('replay' in v) return v.replay;
-    const { member, step } = v;
-    // A coupon: the member's own, usable here and now for this basket (checkVoucherUse); the discount comes off the lines.
-    const coupon = couponCode ? await this.couponFor(ctx, couponCode, member.id, store, staffId, input.amountFen, now) : null;
+    const verified = v;
+    let coupon: { id: number; discountFen: number } | null;
+    try {
+      // A coupon: the member's own, usable here and now for this basket (checkVoucherUse); the discount comes off the lines.
+      coupon = couponCode ? await this.couponFor(ctx, couponCode, verified.member.id, store, staffId, input.amountFen, now) : null;
+    } catch (e) {
+      const prior = e instanceof AppError ? await replay() : null;
+      if (prior) return prior;
+      throw e;
+    }
+    const { member, step } = verified;
     const discountFen = coupon?.discountFen ?? 0;
     const paidFen = input.amountFen - discountFen;
     const lines = spreadDiscount(input.lines, discountFen);
     const { earned, ...settings } = await this.accrual.evaluate(store, member.tierId, lines, now, member.id);
     const reason = ledgerReason.purchase(paidFen);
     try {
-      const id = await this.db.tx(async (q) => {
+      const done = await this.db.tx(async (q) => {
         await consumeCodeStep(q, member.id, step);
         const a = await this.accrual.accrue(
           q,
@@ -101,18 +110,18 @@ export class PurchaseService {
         if (coupon) {
           // Used once: the conditional update lets one of two concurrent purchases have it; the other rolls back whole.
           const u = await q.run(
-            "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, discount_fen = ?, used_purchase_id = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED' AND member_id = ?",
+            "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, discount_fen = ?, used_purchase_id = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED' AND member_id = ? AND reserved_order_id IS NULL",
             [q.ts(now), store.id, staffId, discountFen, a.purchaseId, q.ts(now), q.ts(now), coupon.id, member.id],
           );
-          if (u.affectedRows !== 1) throw new AppError(ErrorCode.VOUCHER_USED, 'This coupon was already used');
+          if (u.affectedRows !== 1) throw new AppError(ErrorCode.VOUCHER_USED, 'This coupon was already used (or is held by a WeChat Pay order)');
         }
-        return a.purchaseId;
+        return a;
       });
-      const balance = await this.balance(member.id);
+      const { purchaseId: id, balance } = done;
       this.log.info({ purchaseId: id, memberId: member.id, storeId: store.id, staffId, amountFen: paidFen, discountFen, couponId: coupon?.id, points: earned.points }, 'purchase recorded');
       return { id, memberNo: member.memberNo, points: earned.points, balance, steps: earned.steps, replayed: false, discountFen, paidFen };
     } catch (e) {
-      return replayOrThrow(e, () => this.findPurchase(input.idempotencyKey, hash));
+      return replayOrThrow(e, replay);
     }
   }
 

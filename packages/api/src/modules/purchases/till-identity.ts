@@ -61,29 +61,41 @@ export class TillIdentifier {
 
   /** Verifies the code (or the ticket's step) is current and unused; CODE_INVALID/CODE_EXPIRED/CODE_REUSED otherwise. */
   async verify(who: Identified, now: Date): Promise<VerifiedCode> {
-    if (!who.ticket) return this.limits.guard('member-code', who.till, () => this.members.verifyCode(who.code, now.getTime()));
+    if (!who.ticket) return this.limits.guard('member-code', who.till, () => this.check(who, now));
+    return this.check(who, now);
+  }
+
+  /**
+   * Verifies the member code; when it is not valid now (used, expired, rotated) the request may be a retry whose
+   * first attempt has committed, so look the idempotency key up before answering. A retry answered so is not a wrong
+   * code: the look-up runs inside the till's wrong-code guard, which counts only what still fails.
+   */
+  async verifyOrReplay<R>(who: Identified, now: Date, replay: () => Promise<R | null>): Promise<VerifiedCode | { replay: R }> {
+    const attempt = async (): Promise<VerifiedCode | { replay: R }> => {
+      try {
+        return await this.check(who, now);
+      } catch (e) {
+        if (e instanceof AppError && REPLAYABLE.has(e.code)) {
+          const prior = await replay();
+          if (prior) return { replay: prior };
+        }
+        throw e;
+      }
+    };
+    return who.ticket ? attempt() : this.limits.guard('member-code', who.till, attempt);
+  }
+
+  private async check(who: Identified, now: Date): Promise<VerifiedCode> {
+    if (!who.ticket) return this.members.verifyCode(who.code, now.getTime());
     const member = await this.members.byId(who.ticket.memberId);
     if (!member) throw new AppError(ErrorCode.CODE_INVALID, 'Unknown member');
     if (member.codeLastStep !== null && who.ticket.step <= member.codeLastStep) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
     return { member, step: who.ticket.step };
   }
-
-  /**
-   * Verifies the member code; when it was already used, the request may be a retry whose first attempt has just
-   * committed, so look the idempotency key up again before answering CODE_REUSED.
-   */
-  async verifyOrReplay<R>(who: Identified, now: Date, replay: () => Promise<R | null>): Promise<VerifiedCode | { replay: R }> {
-    try {
-      return await this.verify(who, now);
-    } catch (e) {
-      if (e instanceof AppError && e.code === ErrorCode.CODE_REUSED) {
-        const prior = await replay();
-        if (prior) return { replay: prior };
-      }
-      throw e;
-    }
-  }
 }
+
+/** Code failures a retry of a request that has already succeeded runs into (its code was consumed, or has rotated). */
+const REPLAYABLE: ReadonlySet<string> = new Set([ErrorCode.CODE_REUSED, ErrorCode.CODE_EXPIRED, ErrorCode.CODE_INVALID]);
 
 /** Consumes a TOTP step for the member; a step at or below the last consumed one is a replay. */
 export async function consumeCodeStep(q: Q, memberId: number, step: number): Promise<void> {

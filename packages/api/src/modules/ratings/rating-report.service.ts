@@ -87,6 +87,8 @@ export class RatingReportService {
     private readonly db: Db,
     private readonly org: OrgService,
     private readonly log: Logger,
+    /** The per-store and per-staff aggregates read here (a read replica, src/db/read-routing.ts); lists and follow-ups read `db`. */
+    private readonly reports: Db = db,
   ) {}
 
   private async storeTarget(storeId: number | null): Promise<Target> {
@@ -98,7 +100,7 @@ export class RatingReportService {
   /** Per store in the manager's scope (HQ-level ratings as a store-less row for HQ managers): counts, average, distribution, open low ones. */
   async byStore(ctx: RequestContext, range: RatingRange): Promise<StoreRatingRow[]> {
     await authorize(ctx, 'rating.list');
-    const q = this.db.q;
+    const q = this.reports.q;
     const scope = ratingScopeSql(await ctx.roles());
     const rows = await q.all<Record<string, unknown>>(
       `SELECT r.store_id, r.stars, COUNT(*) AS n, SUM(CASE WHEN r.follow_up = 'OPEN' THEN 1 ELSE 0 END) AS open_low
@@ -128,7 +130,7 @@ export class RatingReportService {
   /** Per staff member at one store (FORBIDDEN outside the manager's scope); ratings without a recorded staff member form one row. */
   async byStaff(ctx: RequestContext, storeId: number, range: RatingRange): Promise<StaffRatingRow[]> {
     await authorize(ctx, 'rating.read', await this.storeTarget(storeId));
-    const q = this.db.q;
+    const q = this.reports.q;
     const rows = await q.all<Record<string, unknown>>(
       `SELECT r.staff_id, u.nickname, r.stars, COUNT(*) AS n FROM service_rating r LEFT JOIN app_user u ON u.id = r.staff_id
         WHERE r.store_id = ? AND r.created_at >= ? AND r.created_at < ? GROUP BY r.staff_id, u.nickname, r.stars`,

@@ -20,6 +20,7 @@ import {
   StoreRatingSummaryType,
 } from './rating.types';
 import { DateTimeISOResolver } from 'graphql-scalars';
+import { REPLICA_LAG_DOC } from '../../db/read-routing';
 import type { Services } from '../../services';
 
 const optId = (v: string | null | undefined, field: string): number | null => (v == null ? null : parseId(v, field));
@@ -91,7 +92,7 @@ export class RatingResolver {
     return { bonusPoints: await this.services.ratings.updateBonusPoints(ctx, bonusPoints) };
   }
 
-  @Query(() => [StoreRatingSummaryType], { description: "Manager: ratings per store in the manager's scope over the range (default: the last 30 days; at most 3 years)" })
+  @Query(() => [StoreRatingSummaryType], { description: `Manager: ratings per store in the manager's scope over the range (default: the last 30 days; at most 3 years). ${REPLICA_LAG_DOC}` })
   async storeRatings(
     @Ctx() ctx: RequestContext,
     @Arg('since', () => DateTimeISOResolver, { nullable: true }) since: Date | null,
@@ -101,7 +102,7 @@ export class RatingResolver {
     return rows.map((r) => ({ ...r, storeId: r.storeId === null ? null : String(r.storeId) }));
   }
 
-  @Query(() => [StaffRatingSummaryType], { description: 'Manager: ratings per staff member at one store in scope (lowest average first)' })
+  @Query(() => [StaffRatingSummaryType], { description: `Manager: ratings per staff member at one store in scope (lowest average first). ${REPLICA_LAG_DOC}` })
   async staffRatings(
     @Ctx() ctx: RequestContext,
     @Arg('storeId', () => ID) storeId: string,

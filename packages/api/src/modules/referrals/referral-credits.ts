@@ -9,8 +9,9 @@
  *
  * The referrer's entries carry no store: the referrer was not at the referee's till (the reason names the friend).
  *
- * Cost when the referee has no referrer: one lookup of `referral.referee_id` (unique index); none when the programme
- * is off. Locks: the caller holds the referee's member row; the referrer's member row is locked next (a referrer
+ * Cost when the referee has no referrer: none when the programme is off or the caller read the binding with its own
+ * statement (the purchase accrual joins it to its member-state read); else one lookup of `referral.referee_id`.
+ * Locks: the caller holds the referee's member row; the referrer's member row is locked next (a referrer
  * always existed before its referee, so locks go from newer to older members and cannot cycle), then its account.
  */
 import { applyMonthlyCap, ErrorCode, inShareWindow, ledgerReason, maskReferee, referralShare, shanghaiMonth, shareReversal, type ReferralSettings } from '@quanzi/shared';
@@ -43,6 +44,25 @@ export interface Reversal {
   at: Date;
 }
 
+/** A referee's binding to its referrer, as the credits need it. */
+export interface ReferralBinding { id: number; referrerId: number; boundAt: Date; qualifiedAt: Date | null; revokedAt: Date | null }
+
+/** The binding's columns for a `referral` row aliased `r` (LEFT JOINed by `referee_id`: `referral_id` null = none). */
+export const referralBindingSql = (r: string): string =>
+  `${r}.id AS referral_id, ${r}.referrer_id AS referral_referrer_id, ${r}.bound_at AS referral_bound_at, ${r}.qualified_at AS referral_qualified_at, ${r}.revoked_at AS referral_revoked_at`;
+
+/** Reads `referralBindingSql`'s columns; null when the member has no referrer. */
+export function referralBinding(row: Record<string, unknown>): ReferralBinding | null {
+  if (row.referral_id == null) return null;
+  return {
+    id: toInt(row.referral_id),
+    referrerId: toInt(row.referral_referrer_id),
+    boundAt: toDate(row.referral_bound_at),
+    qualifiedAt: row.referral_qualified_at == null ? null : toDate(row.referral_qualified_at),
+    revokedAt: row.referral_revoked_at == null ? null : toDate(row.referral_revoked_at),
+  };
+}
+
 export class ReferralCredits {
   constructor(
     private readonly programme: ReferralSettingsService,
@@ -56,23 +76,24 @@ export class ReferralCredits {
 
   /**
    * After a referee's earning was credited, in the same transaction: the bonus (first qualifying purchase) and the
-   * share. `s`: the settings read before the transaction.
+   * share. `s`: the settings read before the transaction. `known`: the referee's binding when the caller has read it
+   * in this transaction already (`referralBindingSql` joined to its read; null = none), else it is looked up here.
    */
-  async onEarn(q: Q, e: Earning, s: ReferralSettings): Promise<void> {
+  async onEarn(q: Q, e: Earning, s: ReferralSettings, known?: ReferralBinding | null): Promise<void> {
     if (!s.enabled) return;
-    const r = await q.get<Record<string, unknown>>('SELECT id, referrer_id, bound_at, qualified_at, revoked_at FROM referral WHERE referee_id = ?', [e.refereeId]);
-    if (!r || r.revoked_at != null) return;
-    const referralId = toInt(r.id);
+    const r = known !== undefined ? known : referralBinding((await q.get<Record<string, unknown>>(`SELECT ${referralBindingSql('r')} FROM referral r WHERE r.referee_id = ?`, [e.refereeId])) ?? {});
+    if (!r || r.revokedAt !== null) return;
+    const referralId = r.id;
     let bonus = false;
-    if (r.qualified_at == null && e.amountFen > 0 && e.amountFen >= s.qualifyingMinFen) {
+    if (r.qualifiedAt === null && e.amountFen > 0 && e.amountFen >= s.qualifyingMinFen) {
       // Claimed by a conditional update: concurrent first purchases qualify once.
       const u = await q.run('UPDATE referral SET qualified_at = ? WHERE id = ? AND qualified_at IS NULL', [q.ts(e.at), referralId]);
       bonus = u.affectedRows === 1 && s.referrerBonus > 0;
     }
-    const share = e.entryId !== null && inShareWindow(toDate(r.bound_at), s.shareMonths, e.at) ? referralShare(e.points, s.sharePct) : 0;
+    const share = e.entryId !== null && inShareWindow(r.boundAt, s.shareMonths, e.at) ? referralShare(e.points, s.sharePct) : 0;
     if (!bonus && share === 0) return;
 
-    const referrerId = toInt(r.referrer_id);
+    const referrerId = r.referrerId;
     await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [referrerId]);
     const who = await this.refereeName(q, e.refereeId);
     const month = shanghaiMonth(e.at);

@@ -15,6 +15,7 @@ import {
   toReferralProgramType,
   toReferralReportRowType,
 } from './referral.types';
+import { REPLICA_LAG_DOC } from '../../db/read-routing';
 import type { Services } from '../../services';
 
 const REPORT_WINDOW_MS = 90 * 86_400_000;
@@ -52,7 +53,7 @@ export class ReferralResolver {
     return toReferralProgramType(await this.services.referralSettings.update(ctx, input));
   }
 
-  @Query(() => [ReferralReportRowType], { description: 'Managers: referrals per store in scope (a store, a region, or HQ when both are omitted) since a date (default 90 days)' })
+  @Query(() => [ReferralReportRowType], { description: `Managers: referrals per store in scope (a store, a region, or HQ when both are omitted) since a date (default 90 days). ${REPLICA_LAG_DOC}` })
   async referralReport(
     @Ctx() ctx: RequestContext,
     @Arg('regionId', () => ID, { nullable: true }) regionId: string | null,

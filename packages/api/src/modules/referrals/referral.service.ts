@@ -95,6 +95,8 @@ export class ReferralService {
     private readonly earning: EarningService,
     private readonly org: OrgService,
     private readonly log: Logger,
+    /** What `report` reads (a read replica, src/db/read-routing.ts); everything else reads and writes `db`. */
+    private readonly reports: Db = db,
   ) {}
 
   private readonly codeCache = new Map<string, string>();
@@ -267,7 +269,7 @@ export class ReferralService {
     await authorize(ctx, 'referral.report', scope);
     if (Number.isNaN(since.getTime()) || since.getTime() > now.getTime()) throw badInput('since must be a date-time in the past', 'since');
     const stores = scope.kind === 'STORE' ? [await this.org.store(scope.storeId)] : await this.org.stores(scope.kind === 'REGION' ? scope.regionId : undefined);
-    const q = this.db.q;
+    const q = this.reports.q;
     const [from, to] = [q.ts(since), q.ts(now)];
     const by = async (sql: string, params: unknown[]): Promise<Map<number | null, Record<string, unknown>>> => {
       const rows = await q.all<Record<string, unknown>>(sql, params);

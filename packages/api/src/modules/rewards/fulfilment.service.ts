@@ -20,6 +20,7 @@ import { clock } from '../../clock';
 import { ErrorCode, maskAccount, maskPhone } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
+import { writeAudit } from '../audit/audit';
 import type { Config } from '../../config';
 import { toInt, type Db, type Q } from '../../db/sql';
 import { AppError, notFound } from '../../errors';
@@ -227,11 +228,14 @@ export class FulfilmentService {
 
   /** HQ managers: try a stuck (or slow) order again now. Settled orders are left alone (CONFLICT). */
   async retry(ctx: RequestContext, id: number, now = clock.now()): Promise<RedemptionRow> {
-    await authorize(ctx, 'reward.manage');
+    const userId = await authorize(ctx, 'reward.manage');
     const r = await redemptionById(this.db.q, id);
     if (!r) throw notFound(`Redemption ${id}`);
     if (r.status !== 'PENDING' && r.status !== 'PROCESSING') throw new AppError(ErrorCode.CONFLICT, `A ${r.status.toLowerCase()} order needs no retry`);
-    await this.db.q.run('UPDATE reward_redemption SET stuck_at = NULL, updated_at = ? WHERE id = ?', [this.db.q.ts(now), id]);
+    await this.db.tx(async (q) => {
+      await q.run('UPDATE reward_redemption SET stuck_at = NULL, updated_at = ? WHERE id = ?', [q.ts(now), id]);
+      await writeAudit(q, userId, { action: 'retryRedemption', targetType: 'redemption', targetId: id, before: { status: r.status, stuck: r.stuckAt !== null }, after: { status: r.status, stuck: false, requeued: true } }, now);
+    });
     const how = await this.outbox.requeue(FULFIL_TOPIC, String(id), now);
     this.log.info({ redemptionId: id, how }, 'reward fulfilment retried');
     return (await redemptionById(this.db.q, id)) as RedemptionRow;

@@ -32,6 +32,8 @@ export interface RedemptionRow {
   issueSource: string | null;
   /** Coupons: the discount given when used (fen). */
   discountFen: number | null;
+  /** Coupons on a WeChat Pay till order waiting to be paid: that order (coupon-reservation.ts). */
+  reservedOrderId: number | null;
   usedAt: Date | null;
   usedStoreId: number | null;
   usedStoreName: string | null;
@@ -49,7 +51,7 @@ export interface RedemptionRow {
 export const REDEMPTION_SELECT = `SELECT x.id, x.reward_id, x.member_id, x.kind, x.points, x.cash_fen, x.cost_fen, x.status, x.target, x.out_trade_no, x.provider,
   x.provider_order_no, x.submit_count, x.voucher_code, x.voucher_expires_at, x.used_at, x.used_store_id, x.fail_reason, x.points_refunded, x.stuck_at,
   x.finished_at, x.created_at, x.updated_at, r.name AS reward_name, r.image_url, r.brand, r.face_value_fen, s.name AS used_store_name, m.member_no,
-  x.store_id, ts.name AS store_name, x.voucher_valid_from, x.issue_source, x.discount_fen
+  x.store_id, ts.name AS store_name, x.voucher_valid_from, x.issue_source, x.discount_fen, x.reserved_order_id
   FROM reward_redemption x JOIN reward r ON r.id = x.reward_id JOIN member m ON m.id = x.member_id LEFT JOIN store s ON s.id = x.used_store_id
   LEFT JOIN store ts ON ts.id = x.store_id`;
 
@@ -81,6 +83,7 @@ export function toRedemption(r: Record<string, unknown>): RedemptionRow {
     voucherValidFrom: dateOrNull(r.voucher_valid_from),
     issueSource: strOrNull(r.issue_source),
     discountFen: r.discount_fen == null ? null : toInt(r.discount_fen),
+    reservedOrderId: r.reserved_order_id == null ? null : toInt(r.reserved_order_id),
     usedAt: dateOrNull(r.used_at),
     usedStoreId: r.used_store_id == null ? null : toInt(r.used_store_id),
     usedStoreName: strOrNull(r.used_store_name),

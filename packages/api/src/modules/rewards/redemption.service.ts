@@ -388,7 +388,7 @@ export class RedemptionService {
     const { discountFen } = checkVoucherUse(row, reward, store, spendFen, now);
     const q = this.db.q;
     const u = await q.run(
-      "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, discount_fen = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED'",
+      "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, used_by_id = ?, discount_fen = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'ISSUED' AND reserved_order_id IS NULL",
       [q.ts(now), store.id, staffId, discountFen, q.ts(now), q.ts(now), row.id],
     );
     const after = (await redemptionById(q, row.id)) as RedemptionRow;

@@ -26,7 +26,7 @@ export interface RewardServices {
   tillRedemptions: TillRedemptionService;
 }
 
-export interface RewardDeps { org: OrgService; tiers: TierService; earning: EarningService; outbox: OutboxService; notifications: NotificationService; till: TillIdentifier; limits: RateLimitService; otpSender?: OtpSender }
+export interface RewardDeps { org: OrgService; tiers: TierService; earning: EarningService; outbox: OutboxService; notifications: NotificationService; till: TillIdentifier; limits: RateLimitService; otpSender?: OtpSender; /** The report's reads (src/db/read-routing.ts); default `db`. */ reports?: Db }
 
 /** The configured provider adapters by id (the aggregator when REWARD_PROVIDER_* is set, or the demo's simulator). */
 export function rewardProviders(config: Config): Map<string, RewardProvider> {
@@ -43,5 +43,5 @@ export function createRewardServices(config: Config, db: Db, log: Logger, d: Rew
     if (config.rewards.jobsIntervalSeconds > 0) fulfilment.runJobs().catch((e: Error) => log.error({ err: e.message }, 'reward jobs failed'));
   };
   const redemptions = new RedemptionService(db, config, rewards, d.tiers, d.org, d.limits, d.otpSender ?? new InboxOtpSender(d.notifications, log), (p) => fulfilment.canFulfil(p), log, kick);
-  return { rewards, redemptions, fulfilment, rewardReports: new RewardReportService(db), tillRedemptions: new TillRedemptionService(db, d.org, d.till, redemptions, d.limits) };
+  return { rewards, redemptions, fulfilment, rewardReports: new RewardReportService(d.reports ?? db), tillRedemptions: new TillRedemptionService(db, d.org, d.till, redemptions, d.limits) };
 }

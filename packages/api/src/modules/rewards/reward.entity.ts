@@ -261,7 +261,7 @@ export class RewardRedemption {
   @Property({ type: 'datetime', length: 3, nullable: true })
   voucherValidFrom?: Date | null;
 
-  /** Coupons given rather than bought: WELCOME (first sign-in), MANAGER (issued to a list); null = redeemed with points. */
+  /** Coupons given rather than bought: WELCOME, MANAGER, CAMPAIGN, BIRTHDAY, TIER_UPGRADE (coupon-issue.ts); null = redeemed with points. */
   @Property({ type: 'string', length: 12, nullable: true })
   issueSource?: string | null;
 
@@ -272,6 +272,10 @@ export class RewardRedemption {
   /** Coupons applied to a till purchase (recordPurchase's couponCode): that purchase. */
   @Property({ type: 'integer', nullable: true })
   usedPurchaseId?: number | null;
+
+  /** Coupons applied to a WeChat Pay till order: the order holding it until paid (then USED) or closed (then free again). */
+  @Property({ type: 'integer', nullable: true })
+  reservedOrderId?: number | null;
 
   @Property({ type: 'datetime', length: 3, nullable: true })
   usedAt?: Date | null;

@@ -25,6 +25,7 @@ import {
   VoucherType,
   VoucherUseResultType,
 } from './reward.types';
+import { REPLICA_LAG_DOC } from '../../db/read-routing';
 import type { Services } from '../../services';
 
 const REPORT_WINDOW_MS = 30 * 86_400_000;
@@ -184,7 +185,7 @@ export class RedemptionResolver {
     return this.services.fulfilment.runJobsAs(ctx);
   }
 
-  @Query(() => RewardReportType, { description: 'HQ managers: redemptions per reward and partner, own vs partner, failure rate per provider (default: the last 30 days)' })
+  @Query(() => RewardReportType, { description: `HQ managers: redemptions per reward and partner, own vs partner, failure rate per provider (default: the last 30 days). ${REPLICA_LAG_DOC}` })
   async rewardReport(@Ctx() ctx: RequestContext, @Arg('since', () => DateTimeISOResolver, { nullable: true }) since: Date | null): Promise<RewardReportType> {
     if (since && Number.isNaN(since.getTime())) throw badInput('since must be a date-time', 'since');
     const r = await this.services.rewardReports.report(ctx, since ?? new Date(clock.ms() - REPORT_WINDOW_MS));

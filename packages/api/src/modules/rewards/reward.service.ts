@@ -5,7 +5,7 @@
  * partner and a cost price. HQ managers edit the catalogue; members browse it with what they can afford first.
  */
 import { clock } from '../../clock';
-import { canAfford, ErrorCode, FACE_VALUES_YUAN, isBrandOf, isProviderKind, REWARD_KINDS, rewardUnavailableReason, sortCatalogue, type CouponKind, type RewardKind } from '@quanzi/shared';
+import { canAfford, DEFAULT_REWARD_PROVIDER, ErrorCode, FACE_VALUES_YUAN, isBrandOf, isProviderKind, REWARD_KINDS, REWARD_PROVIDER_IDS, rewardUnavailableReason, sortCatalogue, type CouponKind, type RewardKind } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { allows, authorize } from '../../auth/authz';
 import { TtlCache } from '../../cache';
@@ -100,8 +100,8 @@ const MAX_FEN = 100_000_000;
 const MAX_STOCK = 10_000_000;
 const MAX_LIMIT = 1000;
 const MAX_STORES = 200;
-/** Provider adapters a reward may name (the ones the code knows; whether each is configured is checked on redemption). */
-export const KNOWN_PROVIDERS = ['recharge'] as const;
+/** Provider adapters a reward may name (shared `REWARD_PROVIDERS`; whether each is configured is checked on redemption). */
+export const KNOWN_PROVIDERS = REWARD_PROVIDER_IDS;
 
 const intOrNull = (v: unknown): number | null => (v == null ? null : toInt(v));
 const dateOrNull = (v: unknown): Date | null => (v == null ? null : toDate(v));
@@ -293,7 +293,7 @@ export class RewardService {
       if (!isBrandOf(kind, brand)) throw badInput(kind === 'MOBILE_TOPUP' ? 'brand must be CMCC, CUCC or CTCC' : 'brand must be SINOPEC or CNPC', 'brand');
       const face = input.faceValueFen ?? -1;
       if (!FACE_VALUES_YUAN[kind].some((y) => y * 100 === face)) throw badInput(`faceValueFen must be one of ${FACE_VALUES_YUAN[kind].map((y) => y * 100).join(', ')}`, 'faceValueFen');
-      const provider = input.provider ?? KNOWN_PROVIDERS[0];
+      const provider = input.provider ?? DEFAULT_REWARD_PROVIDER;
       if (!(KNOWN_PROVIDERS as readonly string[]).includes(provider)) throw badInput(`provider must be one of ${KNOWN_PROVIDERS.join(', ')}`, 'provider');
       if (partnerId === null) throw badInput('Top-ups and fuel cards come from a partner (partnerId)', 'partnerId');
       if (cashFen !== 0) throw badInput('A cash part is paid at the till: only OWN_PRODUCT and COUPON rewards may have one', 'cashFen');
@@ -424,12 +424,16 @@ export class RewardService {
 
   /** HQ managers: adds a partner (联盟商家) that supplies rewards. */
   async createPartner(ctx: RequestContext, input: { code: string; name: string }, now = clock.now()): Promise<PartnerRow> {
-    await authorize(ctx, 'reward.manage');
+    const userId = await authorize(ctx, 'reward.manage');
     const code = text(input.code, 'code', 2, 32);
     if (!/^[a-z0-9][a-z0-9_-]*$/.test(code)) throw badInput('code: lower-case letters, digits, _ and -', 'code');
     const name = text(input.name, 'name', 1, 64);
     try {
-      const r = await this.db.q.run('INSERT INTO reward_partner (code, name, created_at) VALUES (?, ?, ?)', [code, name, this.db.q.ts(now)]);
+      const r = await this.db.tx(async (q) => {
+        const r = await q.run('INSERT INTO reward_partner (code, name, created_at) VALUES (?, ?, ?)', [code, name, q.ts(now)]);
+        await writeAudit(q, userId, { action: 'createRewardPartner', targetType: 'reward_partner', targetId: r.insertId, after: { code, name } }, now);
+        return r;
+      });
       this.partnerCache.invalidate();
       return { id: r.insertId, code, name };
     } catch (e) {

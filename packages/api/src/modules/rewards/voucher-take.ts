@@ -49,12 +49,13 @@ export function voucherWindow(r: RewardRow, now: Date): { validFrom: Date | null
 /**
  * Whether a voucher can be used now at a store's till, for a spend (coupons) or none; the discount it gives. The one
  * check of the till scan (`useVoucher`, `voucher`'s usableHere) and of a coupon applied to a purchase: VOUCHER_USED,
- * VOUCHER_INVALID (not a voucher), VOUCHER_EXPIRED, VOUCHER_NOT_STARTED (fixed dates, before the first),
+ * VOUCHER_INVALID (not a voucher), VOUCHER_RESERVED (held by a pending WeChat Pay till order), VOUCHER_EXPIRED, VOUCHER_NOT_STARTED (fixed dates, before the first),
  * VOUCHER_WRONG_STORE (not a store or region it names, or outside its owner's scope), VOUCHER_MIN_SPEND.
  */
 export function checkVoucherUse(row: RedemptionRow, reward: RewardRow, store: { id: number; regionId: number }, spendFen: number | null, now: Date): { discountFen: number | null } {
   if (row.status === 'USED') throw new AppError(ErrorCode.VOUCHER_USED, 'This voucher was already used', { usedAt: row.usedAt?.toISOString() ?? null, usedStore: row.usedStoreName });
   if (row.status !== 'ISSUED') throw new AppError(ErrorCode.VOUCHER_INVALID, 'Not a voucher');
+  if (row.reservedOrderId !== null) throw new AppError(ErrorCode.VOUCHER_RESERVED, 'This coupon is held by a WeChat Pay order waiting to be paid');
   if (row.voucherExpiresAt !== null && row.voucherExpiresAt.getTime() <= now.getTime()) {
     throw new AppError(ErrorCode.VOUCHER_EXPIRED, 'This voucher has expired', { expiresAt: row.voucherExpiresAt.toISOString() });
   }

@@ -5,6 +5,8 @@ import { TtlCache } from '../../cache';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
 import { writeAudit } from '../audit/audit';
+import { issueTierUpgradeCoupon } from '../coupons/rule-coupons';
+import type { ProgramSettings } from '../earning/earning.service';
 
 export interface TierRow extends TierDef {
   dbId: number;
@@ -96,22 +98,61 @@ export class TierService {
   async rollingSpend(q: Q, memberId: number, now: Date): Promise<number> {
     const r = await q.get<{ s: unknown }>('SELECT COALESCE(SUM(amount_fen), 0) AS s FROM purchase WHERE member_id = ? AND created_at > ?', [
       memberId,
-      q.ts(addMonthsUtc(now, -12)),
+      q.ts(spendWindowStart(now)),
     ]);
     return Math.max(0, toInt(r?.s));
   }
 
   /**
-   * Re-evaluates a member's tier inside the caller's transaction after a qualifying change: upgrades at once on
-   * rolling 12-month spend (purchases minus refunds), downgrades only once the qualification period has ended.
+   * Re-evaluates a member's tier inside the caller's transaction (the member row locked by the caller) after a
+   * qualifying change: upgrades at once on rolling 12-month spend (purchases minus refunds), downgrades only once the
+   * qualification period has ended. One statement reads the tier and the spend (`tierStateSql`).
    */
-  async reevaluate(q: Q, memberId: number, now: Date, periodMonths: number): Promise<void> {
-    const m = await q.get<Record<string, unknown>>('SELECT tier_id, tier_period_ends_at FROM member WHERE id = ?', [memberId]);
+  async reevaluate(q: Q, memberId: number, now: Date, settings: TierSettings): Promise<void> {
+    const m = await q.get<Record<string, unknown>>(`SELECT ${tierStateSql('m')} FROM member m WHERE m.id = ?`, [q.ts(spendWindowStart(now)), memberId]);
     if (!m) return;
-    const spend = await this.rollingSpend(q, memberId, now);
-    const d = evaluateTier(await this.list(), { tierId: String(toInt(m.tier_id)), periodEndsAt: toDate(m.tier_period_ends_at) }, spend, now, periodMonths);
-    if (d.changed !== 'NONE') {
-      await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId]);
+    await this.apply(q, memberId, tierState(m), now, settings);
+  }
+
+  /**
+   * The tier decision for a member's state read in the caller's transaction (`tierStateSql`), written when it changes,
+   * with its tier history row. A rise into a tier issues that tier's upgrade coupon (programme settings), once per
+   * (member, tier) ever. The update is conditional on the tier read, so of two transactions that saw the same tier
+   * only the first to write it moves (and records, and issues the coupon).
+   */
+  async apply(q: Q, memberId: number, state: TierState, now: Date, settings: TierSettings): Promise<void> {
+    const tiers = await this.list();
+    const d = evaluateTier(tiers, { tierId: String(state.tierId), periodEndsAt: state.periodEndsAt }, state.spend, now, settings.tierPeriodMonths);
+    if (d.changed === 'NONE') return;
+    const moved = await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ? AND tier_id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId, state.tierId]);
+    if (moved.affectedRows !== 1) return;
+    // The tier history (console member page), in the same transaction as the change itself.
+    await q.run('INSERT INTO tier_change (member_id, from_tier_id, to_tier_id, kind, spend_fen, period_ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      memberId, state.tierId, Number(d.tierId), d.changed, Math.min(state.spend, 2_147_483_647), q.ts(d.periodEndsAt), q.ts(now),
+    ]);
+    const from = tiers.find((t) => t.dbId === state.tierId);
+    const to = tiers.find((t) => t.id === d.tierId);
+    if (from && to && to.rank > from.rank && settings.tierUpgradeCoupons.length > 0) {
+      await issueTierUpgradeCoupon(q, settings.tierUpgradeCoupons, memberId, to.dbId, now);
     }
   }
 }
+
+/** What a tier decision needs of the programme settings. */
+export type TierSettings = Pick<ProgramSettings, 'tierPeriodMonths' | 'tierUpgradeCoupons'>;
+
+/** A member's tier, its qualification period's end and rolling 12-month spend (≥ 0), read together. */
+export interface TierState { tierId: number; periodEndsAt: Date; spend: number }
+
+/** Where the rolling 12-month spend window starts at `now` (exclusive). */
+export const spendWindowStart = (now: Date): Date => addMonthsUtc(now, -12);
+
+/**
+ * The columns of a member's tier state, for the `member` row aliased `m`: tier_id, tier_period_ends_at and the rolling
+ * spend (`spend`). One parameter: the window's start (`q.ts(spendWindowStart(now))`).
+ */
+export const tierStateSql = (m: string): string =>
+  `${m}.tier_id, ${m}.tier_period_ends_at, (SELECT COALESCE(SUM(sp.amount_fen), 0) FROM purchase sp WHERE sp.member_id = ${m}.id AND sp.created_at > ?) AS spend`;
+
+/** Reads `tierStateSql`'s columns. */
+export const tierState = (r: Record<string, unknown>): TierState => ({ tierId: toInt(r.tier_id), periodEndsAt: toDate(r.tier_period_ends_at), spend: Math.max(0, toInt(r.spend)) });

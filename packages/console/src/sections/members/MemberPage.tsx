@@ -6,11 +6,12 @@ import { beijingTime } from '../../format';
 import { AdjustmentPolicyDocument, ConsoleMemberDocument, RequestPointsAdjustmentDocument } from '../../graphql/generated';
 import { useScope } from '../../scope';
 import { AdjustmentForm } from './AdjustmentForm';
+import { TierHistory } from './TierHistory';
 import { CLUB_ROLE_ZH, CLUB_STATUS_ZH, LEDGER_KIND_ZH, newIdempotencyKey, REDEMPTION_STATUS_ZH, signed } from './labels';
 
 const PAGE = 20;
 
-/** A member's page: profile (phone masked), ledger (server-side keyset pages), recent redemptions, clubs, 调整积分. */
+/** A member's page: profile (phone masked), tier history, ledger (server-side keyset pages), recent redemptions, clubs, 调整积分. */
 export function MemberPage({ memberId, onBack }: { memberId: string; onBack: () => void }) {
   const scope = useScope();
   const { message } = App.useApp();
@@ -50,6 +51,7 @@ export function MemberPage({ memberId, onBack }: { memberId: string; onBack: () 
           </Descriptions>
         </Card>
       )}
+      {m && <TierHistory changes={m.tierHistory} />}
       <Card title="积分明细">
         <Table
           rowKey={(e) => e.node.id}

@@ -1,18 +1,21 @@
 import { Button, Col, Form, Input, InputNumber, Row, Select, Switch } from 'antd';
-import { FACE_VALUES_YUAN, FUEL_BRANDS, MOBILE_OPERATORS } from '@quanzi/shared';
+import { DEFAULT_REWARD_PROVIDER, FACE_VALUES_YUAN, FUEL_BRANDS, MOBILE_OPERATORS, REWARD_PROVIDER_IDS, REWARD_PROVIDERS } from '@quanzi/shared';
 import type { RewardFieldsFragment } from '../../graphql/generated';
 import type { Scope } from '../../scope';
 import { rewardErrors, type ManagedRewardKind, type RewardDraft, type RewardField } from '../../validation-rewards';
-import { untilFromBeijingDate, untilToBeijingDate } from '../coupons/labels';
+import { beijingDate, fromBeijingDate, untilFromBeijingDate, untilToBeijingDate } from '../coupons/labels';
 
 export const MANAGED_KIND_ZH: Record<ManagedRewardKind, string> = { MOBILE_TOPUP: '话费充值', FUEL_CARD: '加油卡', OWN_PRODUCT: '自有商品' };
 
-/** What the form holds: a RewardDraft with the end as a Beijing calendar day (YYYY-MM-DD, the last day inclusive). */
-type Values = Omit<RewardDraft, 'endsAt'> & { endDay?: string };
+/**
+ * What the form holds: a RewardDraft with the window as Beijing calendar days (YYYY-MM-DD): on sale from the start of
+ * `startDay`, until the end of `endDay` (inclusive).
+ */
+type Values = Omit<RewardDraft, 'startsAt' | 'endsAt'> & { startDay?: string; endDay?: string };
 
 export function toRewardDraft(v: Values): RewardDraft {
-  const { endDay, ...rest } = v;
-  return { ...rest, endsAt: endDay ? untilFromBeijingDate(endDay) : null };
+  const { startDay, endDay, ...rest } = v;
+  return { ...rest, startsAt: startDay ? fromBeijingDate(startDay) : null, endsAt: endDay ? untilFromBeijingDate(endDay) : null };
 }
 
 /** The form's values for a stored reward (editing). */
@@ -27,11 +30,13 @@ export function rewardValues(r: RewardFieldsFragment): Values {
     limitPerDay: r.limitPerDay,
     limitPerMonth: r.limitPerMonth,
     minTierCode: r.minTier?.code ?? null,
+    startDay: r.startsAt ? beijingDate(r.startsAt) : undefined,
     endDay: r.endsAt ? untilToBeijingDate(r.endsAt) : undefined,
     active: r.active,
     partnerId: r.partner?.id ?? null,
     faceValueYuan: r.faceValueFen == null ? null : r.faceValueFen / 100,
     brand: r.brand,
+    provider: r.provider ?? null,
     cashYuan: r.cashFen / 100,
     voucherValidDays: r.voucherValidDays,
     storeIds: r.storeIds ?? [],
@@ -48,8 +53,9 @@ interface Props {
 
 /**
  * A top-up, fuel card or own product: kind (fixed once created) and its fields — face value, operator/fuel company and
- * partner, or voucher validity, stores and cash part — points price, cost, stock (create only), limits, minimum tier,
- * last day (Beijing time), description, image, on sale. The checks are the API's (`rewardErrors`).
+ * partner and provider adapter, or voucher validity, stores and cash part — points price, cost, stock (create only),
+ * limits, minimum tier, first and last day on sale (Beijing time), description, image, on sale. The checks are the
+ * API's (`rewardErrors`).
  */
 export function RewardForm({ scope, partners, tiers, initial, onSubmit }: Props) {
   const [form] = Form.useForm<Values>();
@@ -57,7 +63,7 @@ export function RewardForm({ scope, partners, tiers, initial, onSubmit }: Props)
   const editing = !!initial;
   const check = (field: RewardField) => ({
     validator: async () => {
-      const m = rewardErrors(toRewardDraft(form.getFieldsValue(true) as Values), { creating: !editing, startsAt: initial?.startsAt ? new Date(initial.startsAt) : null })[field];
+      const m = rewardErrors(toRewardDraft(form.getFieldsValue(true) as Values), { creating: !editing })[field];
       if (m) throw new Error(m);
     },
   });
@@ -74,7 +80,7 @@ export function RewardForm({ scope, partners, tiers, initial, onSubmit }: Props)
       <Row gutter={12}>
         <Col span={12}>
           <Form.Item name="kind" label="类别（创建后不可改）" rules={[check('kind')]}>
-            <Select disabled={editing} options={Object.entries(MANAGED_KIND_ZH).map(([value, label]) => ({ value, label }))} onChange={() => form.setFieldsValue({ brand: null, faceValueYuan: null, partnerId: null })} />
+            <Select disabled={editing} options={Object.entries(MANAGED_KIND_ZH).map(([value, label]) => ({ value, label }))} onChange={() => form.setFieldsValue({ brand: null, faceValueYuan: null, partnerId: null, provider: null })} />
           </Form.Item>
         </Col>
         <Col span={12}>
@@ -85,19 +91,24 @@ export function RewardForm({ scope, partners, tiers, initial, onSubmit }: Props)
       </Row>
       {provider ? (
         <Row gutter={12}>
-          <Col span={8}>
+          <Col span={6}>
             <Form.Item name="brand" label={kind === 'MOBILE_TOPUP' ? '运营商' : '石油公司'} rules={[check('brand')]}>
               <Select options={Object.entries(brands).map(([value, label]) => ({ value, label }))} />
             </Form.Item>
           </Col>
-          <Col span={8}>
+          <Col span={6}>
             <Form.Item name="faceValueYuan" label="面值" rules={[check('faceValueYuan')]}>
               <Select options={FACE_VALUES_YUAN[kind as 'MOBILE_TOPUP' | 'FUEL_CARD'].map((y) => ({ value: y, label: `¥${y}` }))} />
             </Form.Item>
           </Col>
-          <Col span={8}>
+          <Col span={6}>
             <Form.Item name="partnerId" label="合作方" rules={[check('partnerId')]}>
               <Select options={partners.map((p) => ({ value: p.id, label: p.name }))} />
+            </Form.Item>
+          </Col>
+          <Col span={6}>
+            <Form.Item name="provider" label="发放渠道（留空默认）" rules={[check('provider')]}>
+              <Select allowClear data-testid="reward-provider" placeholder={REWARD_PROVIDERS[DEFAULT_REWARD_PROVIDER]} options={REWARD_PROVIDER_IDS.map((id) => ({ value: id, label: REWARD_PROVIDERS[id] }))} />
             </Form.Item>
           </Col>
         </Row>
@@ -157,12 +168,17 @@ export function RewardForm({ scope, partners, tiers, initial, onSubmit }: Props)
         </Col>
       </Row>
       <Row gutter={12}>
-        <Col span={12}>
-          <Form.Item name="endDay" label="最后兑换日（含，北京时间；留空长期）" rules={[check('endsAt')]}>
+        <Col span={8}>
+          <Form.Item name="startDay" label="开始兑换日（北京时间；留空立即）" rules={[check('startsAt')]}>
+            <Input type="date" data-testid="reward-start" />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="endDay" label="最后兑换日（含，北京时间；留空长期）" rules={[check('endsAt')]} dependencies={['startDay']}>
             <Input type="date" data-testid="reward-end" />
           </Form.Item>
         </Col>
-        <Col span={12}>
+        <Col span={8}>
           <Form.Item name="imageUrl" label="图片地址（https）" rules={[check('imageUrl')]}>
             <Input placeholder="https://" />
           </Form.Item>

@@ -155,6 +155,12 @@ export default function ProfilePage() {
               </View>
             ) : null}
             {isManager(viewer) ? (
+              <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/manager/dashboard/index' })}>
+                <Text>经营看板</Text>
+                <Text className='muted'>›</Text>
+              </View>
+            ) : null}
+            {isManager(viewer) ? (
               <View className='profile__link' onClick={() => void Taro.navigateTo({ url: '/manager/ratings/index' })}>
                 <Text>差评跟进</Text>
                 <Text className={openLow > 0 ? 'profile__badge' : 'muted'}>{openLow > 0 ? `${openLow} 条待处理 ›` : '›'}</Text>

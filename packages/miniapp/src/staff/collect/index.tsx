@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Image, Text, View } from '@tarojs/components';
+import { Image, Input, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
@@ -11,6 +11,7 @@ import { useEarningRules, useTillStore, type Store } from '../../state/till';
 import { categoryOptions } from '../../utils/categories';
 import { yuan } from '../../utils/format';
 import { qrDataUrl } from '../../utils/qr';
+import { CAN_SCAN, scanQrText } from '../../utils/scan';
 import { tillCodeImage } from '../../utils/till-code';
 import './index.css';
 
@@ -18,6 +19,8 @@ import './index.css';
  * Collect a payment at the till (PRODUCT F5, "pay at the till"): the staff enter the amount (category lines like a
  * recorded purchase), `createTillOrder` gives an order whose number the QR code carries; the member scans it in the
  * mini-program and pays with WeChat Pay. This page polls the order until it is paid and shows the points credited.
+ * A member's coupon (optional: scanned from the QR in their wallet, or its code typed) is applied by the API: the
+ * order is the total less the discount, only that member can pay it, and the coupon is used when they have paid.
  */
 export default function CollectPage() {
   const { token, viewer } = useSession();
@@ -42,7 +45,9 @@ function CollectForm({ store, onCreated }: { store: Store; onCreated(order: PayO
   const [lines, setLines] = useState<LineDraft[]>(() => [newLine()]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
+  const [coupon, setCoupon] = useState('');
   const { valid, lines: parsed, totalFen } = useMemo(() => parseLines(lines), [lines]);
+  const couponCode = coupon.replace(/\s+/g, '');
   const options = categoryOptions(rules.data?.earningRules.categories.map((c) => c.category) ?? []);
 
   const submit = async () => {
@@ -53,7 +58,7 @@ function CollectForm({ store, onCreated }: { store: Store; onCreated(order: PayO
     setBusy(true);
     setError(null);
     try {
-      onCreated(await createTillOrder({ storeId: store.id, amountFen: totalFen, lines: parsed }));
+      onCreated(await createTillOrder({ storeId: store.id, amountFen: totalFen, lines: parsed, ...(couponCode ? { couponCode } : {}) }));
     } catch (e) {
       setError(toApiError(e));
       setBusy(false);
@@ -81,9 +86,41 @@ function CollectForm({ store, onCreated }: { store: Store; onCreated(order: PayO
           <Text className='collect__amount'>{`¥${yuan(totalFen)}`}</Text>
         </View>
       </View>
+      <View className='card'>
+        <Text className='card__title'>优惠券（选填）</Text>
+        <View className='row'>
+          <Input
+            className='collect__coupon'
+            value={coupon}
+            maxlength={16}
+            placeholder='会员出示的券码，如 ABCD EFGH JKLM'
+            onInput={(e) => {
+              setCoupon(e.detail.value);
+              setError(null);
+            }}
+          />
+          {CAN_SCAN ? (
+            <Button
+              size='small'
+              className='collect__coupon-scan'
+              onClick={() =>
+                void scanQrText().then((code) => {
+                  if (code) {
+                    setCoupon(code);
+                    setError(null);
+                  }
+                })
+              }
+            >
+              扫券码
+            </Button>
+          ) : null}
+        </View>
+        {couponCode ? <Text className='muted collect__coupon-note'>收款金额为抵扣后的实付金额；仅该券的会员可扫码付款，付款成功后券即核销</Text> : null}
+      </View>
       <ErrorNotice error={error} />
       <Button type='primary' block loading={busy} disabled={!valid || busy} onClick={() => void submit()}>
-        {valid ? `生成收款码 ¥${yuan(totalFen)}` : '生成收款码'}
+        {valid ? (couponCode ? `用券生成收款码（原价 ¥${yuan(totalFen)}）` : `生成收款码 ¥${yuan(totalFen)}`) : '生成收款码'}
       </Button>
       <Text className='muted collect__hint'>顾客用圈子会员小程序「付款」扫码支付，积分自动到账</Text>
     </View>
@@ -111,7 +148,7 @@ function TillOrderQr({ order, onNext }: { order: PayOrder; onNext(): void }) {
         <StatusView
           kind='success'
           title={`已收款 · 会员获得 ${current.points ?? 0} 积分`}
-          description={`¥${yuan(current.amountFen)} · 订单号 ${current.outTradeNo}`}
+          description={`¥${yuan(current.amountFen)}${current.discountFen > 0 ? `（券抵扣 ¥${yuan(current.discountFen)}，已核销）` : ''} · 订单号 ${current.outTradeNo}`}
           action={
             <Button type='primary' onClick={onNext}>
               继续收款
@@ -141,6 +178,9 @@ function TillOrderQr({ order, onNext }: { order: PayOrder; onNext(): void }) {
     <View className='collect'>
       <View className='card collect__qr'>
         <Text className='collect__qr-amount'>{`¥${yuan(current.amountFen)}`}</Text>
+        {current.discountFen > 0 ? (
+          <Text className='muted collect__discount'>{`已用券抵扣 ¥${yuan(current.discountFen)} · 原价 ¥${yuan(current.amountFen + current.discountFen)}`}</Text>
+        ) : null}
         <Image className='collect__qr-image' src={src} mode='scaleToFill' data-order={current.outTradeNo} />
         <Text className='collect__order-no' selectable userSelect>
           {`订单号 ${current.outTradeNo}`}

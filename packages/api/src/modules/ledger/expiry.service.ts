@@ -1,0 +1,212 @@
+/**
+ * Points expiry (F3): the job that writes down lots whose `expires_at` has passed. Points lapse at `expires_at`
+ * whether or not this has run (ledger.service.ts, `spendableSql`); the job only records the lapse: one EXPIRE debit
+ * entry per lot, keyed (expiry, lot id), with its lot_allocation row, the lot's remaining set to 0, and the balance
+ * cache decreased first — the same books a per-lot debit would write.
+ *
+ * Set-based batches (a million due lots in well under a minute, issue #16):
+ * - outside any transaction, the next members (by id, after a cursor) with a due lot are found on
+ *   `points_lot_member_expiry_idx` (member_id, expires_at): one pass over the index per run, never a rescan;
+ * - one short transaction per batch: the members' accounts locked in one `SELECT … ORDER BY id FOR UPDATE SKIP LOCKED`
+ *   (a member the till holds right now is skipped, never waited for, and retried after the pass with a plain,
+ *   waiting lock), their due lots re-read under lock, then one statement each (chunked) for the balances
+ *   (`CASE id`), the entries, the lots and the allocations, and commit;
+ * - the batch size adapts so that a batch's transaction — the time a till may wait on one of its accounts — stays near
+ *   `targetMs` (25 ms by default, well under the 50 ms budget).
+ *
+ * Resumable and exactly once: a batch commits whole or not at all (a crash loses only the open batch, which the next
+ * run redoes); a lot is expired only under its member's account lock, after re-reading `remaining > 0`, and the
+ * (expiry, lot id) idempotency key stays unique. Two runners at once (the leased job and a manager's runPointsExpiry,
+ * or two processes) skip each other's locked members and find the other's committed work already done.
+ * libsql has no row locks: its single writer serialises the batches, and the same statements run.
+ */
+import { clock } from '../../clock';
+import { toDate, toInt, type Db, type Q } from '../../db/sql';
+
+export interface ExpiryRun { members: number; lots: number; points: number }
+
+export interface ExpiryOptions {
+  /** Members in the first batch (default 200); later batches adapt to `targetMs` within [10, maxBatchMembers]. */
+  batchMembers?: number;
+  /** Upper bound of a batch, in members (default 2000). */
+  maxBatchMembers?: number;
+  /** The transaction time a batch aims at, in ms (default 25). */
+  targetMs?: number;
+  /** Batches in flight at once, on disjoint members (MariaDB default 2, libsql 1): one's round trips overlap the other's. */
+  workers?: number;
+  /** Called inside each batch's transaction after its writes, before commit (tests simulate a crash by throwing). */
+  beforeCommit?: (batch: number) => void | Promise<void>;
+  /** Called after each committed batch with its size and its transaction's duration (the bench's lock-hold figures). */
+  onBatch?: (b: { batch: number; members: number; lots: number; ms: number }) => void;
+}
+
+const ORIGIN_ZH: Record<string, string> = {
+  purchase: '消费获得', wechatpay: '消费获得', event_attend: '活动奖励', event_refund: '活动退还', reward_refund: '兑换退还', wechatpay_refund: '退款退还',
+  referral_bonus: '邀请好友奖励', referral_share: '好友消费分成', referral_welcome: '受邀注册奖励',
+  birthday_bonus: '生日月奖励', profile_bonus: '完善资料奖励',
+};
+
+/**
+ * The EXPIRE entry's reason names the earning that lapsed: 积分过期（2025-11-20 消费获得）, the date in Asia/Shanghai
+ * (UTC+8, no daylight saving) — the date the member saw on that earning's ledger line.
+ */
+export function expiryReason(earnedAt: Date, sourceType: string, kind: string): string {
+  const day = new Date(earnedAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const origin = ORIGIN_ZH[sourceType] ?? (kind === 'EARN' ? '获得' : kind === 'REVERSAL' ? '退还' : '入账');
+  return `积分过期（${day} ${origin}）`;
+}
+
+/** Rows per multi-row statement (SQLite allows 32,766 parameters a statement, MariaDB 65,535). */
+const CHUNK = 500;
+
+function chunks<T>(xs: T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+interface DueLot { id: number; memberId: number; remaining: number; reason: string }
+
+/**
+ * The next `limit` members after `after` with a lot due at `now` (no locks). MariaDB/MySQL are told to walk
+ * (member_id, expires_at) in order — the (expires_at, remaining) index would read every due lot and sort them.
+ */
+async function nextMembers(q: Q, after: number, now: Date, limit: number): Promise<number[]> {
+  const hint = q.dialect === 'sqlite' ? ' INDEXED BY points_lot_member_expiry_idx' : ' FORCE INDEX (points_lot_member_expiry_idx)';
+  const rows = await q.all<{ member_id: unknown }>(
+    `SELECT DISTINCT member_id FROM points_lot${hint} WHERE member_id > ? AND expires_at <= ? AND remaining > 0 ORDER BY member_id LIMIT ?`,
+    [after, q.ts(now), limit],
+  );
+  return rows.map((r) => toInt(r.member_id));
+}
+
+/**
+ * One batch, inside its transaction: locks the members' accounts (skipping those locked elsewhere when `skipLocked`),
+ * re-reads their due lots under lock and expires them all. Returns what it expired and the members it skipped.
+ */
+async function expireBatch(q: Q, memberIds: number[], now: Date, skipLocked: boolean): Promise<ExpiryRun & { skipped: number[] }> {
+  const lock = q.dialect === 'sqlite' ? '' : skipLocked ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE';
+  const locked = (await q.all<{ id: unknown }>(`SELECT id FROM member_account WHERE id IN (${marks(memberIds.length)}) ORDER BY id${lock}`, memberIds)).map((r) => toInt(r.id));
+  const held = new Set(locked);
+  const skipped = skipLocked ? memberIds.filter((m) => !held.has(m)) : [];
+  if (locked.length === 0) return { members: 0, lots: 0, points: 0, skipped };
+
+  // Their due lots under lock, with what each was earned by (the EXPIRE entry's reason).
+  const lots: DueLot[] = [];
+  for (const part of chunks(locked)) {
+    const rows = await q.all<Record<string, unknown>>(
+      `SELECT l.id, l.member_id, l.remaining, e.created_at, e.source_type, e.kind FROM points_lot l JOIN points_entry e ON e.id = l.entry_id
+       WHERE l.member_id IN (${marks(part.length)}) AND l.expires_at <= ? AND l.remaining > 0 ORDER BY l.id${q.forUpdate}`,
+      [...part, q.ts(now)],
+    );
+    for (const r of rows) {
+      lots.push({ id: toInt(r.id), memberId: toInt(r.member_id), remaining: toInt(r.remaining), reason: expiryReason(toDate(r.created_at), String(r.source_type), String(r.kind)) });
+    }
+  }
+  if (lots.length === 0) return { members: 0, lots: 0, points: 0, skipped };
+
+  // The balance cache first (update-before-insert, as every ledger write): one statement per chunk of members.
+  const byMember = new Map<number, number>();
+  for (const l of lots) byMember.set(l.memberId, (byMember.get(l.memberId) ?? 0) + l.remaining);
+  for (const part of chunks([...byMember.entries()])) {
+    await q.run(
+      `UPDATE member_account SET balance = balance - CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END, updated_at = ? WHERE id IN (${marks(part.length)})`,
+      [...part.flat(), q.ts(now), ...part.map(([m]) => m)],
+    );
+  }
+  // The entries, and their ids by idempotency key (a multi-row insert need not get consecutive ids): MariaDB and
+  // SQLite say them in the INSERT (RETURNING), MySQL has no RETURNING and reads them back by the unique key.
+  const at = q.ts(now);
+  const entryOf = new Map<number, number>();
+  const returning = q.dialect !== 'mysql';
+  for (const part of chunks(lots)) {
+    const sql = `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES ${part.map(() => "(?, ?, 'EXPIRE', ?, NULL, NULL, 'expiry', ?, NULL, ?)").join(', ')}`;
+    const params = part.flatMap((l) => [l.memberId, -l.remaining, l.reason.slice(0, 128), String(l.id), at]);
+    let rows: { id: unknown; source_ref: unknown }[];
+    if (returning) rows = await q.all(`${sql} RETURNING id, source_ref`, params);
+    else {
+      await q.run(sql, params);
+      rows = await q.all(`SELECT id, source_ref FROM points_entry WHERE source_type = 'expiry' AND source_ref IN (${marks(part.length)})`, part.map((l) => String(l.id)));
+    }
+    for (const r of rows) entryOf.set(Number(r.source_ref), toInt(r.id));
+  }
+  for (const part of chunks(lots)) {
+    await q.run(`UPDATE points_lot SET remaining = 0 WHERE id IN (${marks(part.length)})`, part.map((l) => l.id));
+    await q.run(
+      `INSERT INTO lot_allocation (entry_id, lot_id, points) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
+      part.flatMap((l) => {
+        const entryId = entryOf.get(l.id);
+        if (entryId === undefined) throw new Error(`expiry entry of lot ${l.id} not found after its insert`);
+        return [entryId, l.id, l.remaining];
+      }),
+    );
+  }
+  return { members: byMember.size, lots: lots.length, points: lots.reduce((s, l) => s + l.remaining, 0), skipped };
+}
+
+/**
+ * Expires every lot due at `now`, in batches of members (see the top of this file). Safe to run twice or
+ * concurrently, and to re-run after a crash: each lot is expired exactly once.
+ */
+export async function expireDue(db: Db, now = clock.now(), opts: ExpiryOptions = {}): Promise<ExpiryRun> {
+  const max = Math.max(1, Math.floor(opts.maxBatchMembers ?? 2000));
+  const min = Math.min(10, max);
+  const target = opts.targetMs ?? 25;
+  let size = Math.min(max, Math.max(1, Math.floor(opts.batchMembers ?? 200)));
+  const total: ExpiryRun = { members: 0, lots: 0, points: 0 };
+  let batchNo = 0;
+  const run = async (ids: number[], skipLocked: boolean): Promise<number[]> => {
+    const n = ++batchNo;
+    const t0 = performance.now();
+    const r = await db.tx(async (q) => {
+      const done = await expireBatch(q, ids, now, skipLocked);
+      await opts.beforeCommit?.(n);
+      return done;
+    });
+    const ms = performance.now() - t0;
+    opts.onBatch?.({ batch: n, members: r.members, lots: r.lots, ms });
+    // Aim the next batch at the target: proportional, at most doubling or halving at a time.
+    size = Math.round(Math.min(max, Math.max(min, size * Math.min(2, Math.max(0.5, target / Math.max(ms, 1))))));
+    total.members += r.members;
+    total.lots += r.lots;
+    total.points += r.points;
+    return r.skipped;
+  };
+
+  // The pass: `workers` batches at a time over disjoint members, each taking the next members after a shared cursor
+  // (taken one at a time, so no two batches share a member); members locked elsewhere are skipped.
+  const skipped: number[] = [];
+  let after = 0;
+  let exhausted = false;
+  let claims: Promise<unknown> = Promise.resolve();
+  const claim = (): Promise<number[]> => {
+    const next = claims.then(async () => {
+      if (exhausted) return [];
+      const limit = size;
+      const ids = await nextMembers(db.q, after, now, limit);
+      if (ids.length < limit) exhausted = true;
+      if (ids.length > 0) after = ids[ids.length - 1] as number;
+      return ids;
+    });
+    claims = next.catch(() => undefined);
+    return next;
+  };
+  const worker = async (): Promise<void> => {
+    try {
+      for (let ids = await claim(); ids.length > 0; ids = await claim()) skipped.push(...(await run(ids, true)));
+    } catch (e) {
+      exhausted = true; // the other workers stop after their batch in flight; the run fails as a whole
+      throw e;
+    }
+  };
+  // libsql has one writer: a second batch in flight would only wait for the first.
+  const workers = Math.max(1, Math.floor(opts.workers ?? (db.dialect === 'sqlite' ? 1 : 2)));
+  const settled = await Promise.allSettled(Array.from({ length: workers }, worker));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  // Members the till (or another runner) held during the pass: now with a waiting lock, a batch at a time.
+  for (let i = 0; i < skipped.length; i += size) await run(skipped.slice(i, i + size), false);
+  return total;
+}

@@ -1,0 +1,3 @@
+import { analyticsSummarySuite } from './support/analytics-summary-suite';
+
+analyticsSummarySuite('sqlite');

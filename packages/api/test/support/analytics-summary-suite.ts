@@ -1,0 +1,158 @@
+/**
+ * The per-day analytics summary (analytics-summary.ts) on the hand-built analytics fixture: after the job's run each
+ * day's row equals the same figures bucketed by Shanghai day from the raw rows here (in JS, not the job's SQL); the
+ * HQ KPIs read through the summary equal the live ones before it ran, for ranges with partial days at both edges
+ * and past the watermark; a mixed workload after the watermark (a purchase, a refund, earn, redeem, expiry, a
+ * clawback) moves the KPIs by exactly the hand-computed amounts, before and after the next run; and two runs at
+ * once write each day once.
+ */
+import { SHANGHAI_OFFSET_MS } from '@quanzi/shared';
+import { clock } from '../../src/clock';
+import { toDate, toInt } from '../../src/db/sql';
+import { buildAnalyticsFixture, DAY, day, NOW, type Persona } from './analytics-fixture';
+import type { TestDialect } from './db';
+import { startTestApp, type TestApp } from './harness';
+
+const KPIS = `query($from: DateTimeISO!, $to: DateTimeISO!) { analyticsKpis(from: $from, to: $to) {
+  current { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned }
+  previous { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints } } }`;
+
+type Figures = Record<'visits' | 'spendFen' | 'pointsIssued' | 'pointsRedeemed' | 'pointsExpired' | 'liabilityPoints' | 'visitors' | 'activeMembers' | 'churnBase' | 'churned', number>;
+type Kpis = { current: Figures; previous: Figures };
+const shDay = (d: Date): string => new Date(d.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+
+export function analyticsSummarySuite(dialect: TestDialect): void {
+  describe(`analytics summary (${dialect})`, () => {
+    let t: TestApp;
+    let hq: Persona;
+    const kpis = async (from: Date, to: Date): Promise<Kpis> => {
+      const r = await t.gql<{ analyticsKpis: Kpis }>(KPIS, { from: from.toISOString(), to: to.toISOString() }, hq.token);
+      if (r.errors?.length || !r.data) throw new Error(JSON.stringify(r.errors));
+      return r.data.analyticsKpis;
+    };
+    // Ranges with edges inside Shanghai days (the fixture's rows are at 08:00 Shanghai), one ending past the watermark.
+    const ranges: [Date, Date][] = [
+      [day(28), NOW],
+      [day(400), NOW],
+      [new Date(day(30).getTime() + 3_600_000), new Date(day(2).getTime() + 7 * 3_600_000)],
+      [day(10), new Date(NOW.getTime() + 2 * DAY)],
+    ];
+
+    beforeAll(async () => {
+      t = await startTestApp(dialect);
+      await buildAnalyticsFixture(t, `${dialect}-sum`);
+      hq = await t.signIn(`${dialect}-sum-hq`);
+      await t.grant(hq.userId, { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null });
+      await t.app.services.db.q.run('UPDATE member SET created_at = ? WHERE id = ?', [t.app.services.db.q.ts(new Date(NOW.getTime() + DAY)), hq.memberId]);
+    }, 180_000); // a fresh database's migrations and the fixture, on a shared 2-core machine
+    afterAll(async () => {
+      clock.reset();
+      await t?.close();
+    });
+
+    it('each summarised day equals the raw rows bucketed by Shanghai day; the KPIs through the summary equal the live ones', async () => {
+      const q = t.app.services.db.q;
+      const live = [];
+      for (const [from, to] of ranges) live.push(await kpis(from, to));
+      expect(await t.app.services.analyticsSummary.watermark()).toBeNull();
+
+      const r = await t.app.services.analyticsSummary.refresh(NOW);
+      // The last settled Shanghai midnight before NOW (2026-03-01T00:00Z is 08:00 in Shanghai).
+      expect(r.until?.toISOString()).toBe('2026-02-28T16:00:00.000Z');
+      expect(r.days).toBeGreaterThanOrEqual(400); // from the Shanghai day member A joined (day 400)
+
+      const want = new Map<string, Record<string, number>>();
+      const b = (d: Date) => {
+        const k = shDay(d);
+        if (!want.has(k)) want.set(k, { visits: 0, spend_fen: 0, points_issued: 0, points_redeemed: 0, points_expired: 0, points_net: 0, new_members: 0, referrals: 0 });
+        return want.get(k) as Record<string, number>;
+      };
+      const until = (r.until as Date).getTime();
+      for (const p of await q.all<Record<string, unknown>>('SELECT amount_fen, created_at FROM purchase')) {
+        const at = toDate(p.created_at);
+        if (at.getTime() >= until) continue;
+        const x = b(at);
+        const fen = toInt(p.amount_fen);
+        if (fen > 0) x.visits = (x.visits as number) + 1;
+        x.spend_fen = (x.spend_fen as number) + fen;
+      }
+      for (const e of await q.all<Record<string, unknown>>('SELECT kind, delta, created_at FROM points_entry')) {
+        const at = toDate(e.created_at);
+        if (at.getTime() >= until) continue;
+        const x = b(at);
+        const d = toInt(e.delta);
+        if (e.kind === 'EARN' || (e.kind === 'REVERSAL' && d < 0)) x.points_issued = (x.points_issued as number) + d;
+        if (e.kind === 'REDEEM' || (e.kind === 'REVERSAL' && d > 0)) x.points_redeemed = (x.points_redeemed as number) - d;
+        if (e.kind === 'EXPIRE') x.points_expired = (x.points_expired as number) - d;
+        x.points_net = (x.points_net as number) + d;
+      }
+      for (const m of await q.all<Record<string, unknown>>('SELECT m.created_at, u.registration_source FROM member m JOIN app_user u ON u.id = m.user_id')) {
+        const at = toDate(m.created_at);
+        if (at.getTime() >= until) continue;
+        const x = b(at);
+        x.new_members = (x.new_members as number) + 1;
+        if (m.registration_source === 'REFERRAL') x.referrals = (x.referrals as number) + 1;
+      }
+      const rows = await q.all<Record<string, unknown>>('SELECT * FROM analytics_day ORDER BY day');
+      const got = new Map(rows.map((x) => [String(x.day), Object.fromEntries(Object.entries(x).filter(([k]) => k !== 'day').map(([k, v]) => [k, toInt(v)]))]));
+      expect(got).toEqual(want);
+      expect(want.size).toBeGreaterThan(5);
+
+      for (const [i, [from, to]] of ranges.entries()) expect(await kpis(from, to)).toEqual(live[i]);
+    });
+
+    it('a mixed workload after the watermark moves the HQ KPIs by the hand-computed amounts, before and after the next run', async () => {
+      const q = t.app.services.db.q;
+      const { guomao: G } = t.org;
+      const range: [Date, Date] = [day(28), new Date(NOW.getTime() + 3 * 3_600_000)];
+      const before = await kpis(...range);
+      const at = new Date(NOW.getTime() + 3_600_000); // 09:00 in Shanghai on 1 March, after the watermark
+      clock.set(at);
+      const memberId = (await q.get<{ id: unknown }>('SELECT MIN(id) AS id FROM member'))?.id;
+      const buy = async (fen: number, key: string) =>
+        q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, 0, ?, ?, ?)', [memberId, G, fen, '[]', `${dialect}-sum-${key}`, 'x', q.ts(at)]);
+      await buy(12_300, 'buy');
+      await buy(-2_300, 'refund');
+      const entry = async (kind: string, delta: number, key: string) =>
+        q.run('INSERT INTO points_entry (member_id, delta, kind, reason, store_id, source_type, source_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [memberId, delta, kind, 'x', G, 'summary-test', `${dialect}-${key}`, q.ts(at)]);
+      await entry('EARN', 123, 'earn');
+      await entry('REDEEM', -50, 'redeem');
+      await entry('EXPIRE', -10, 'expire');
+      await entry('REVERSAL', -23, 'clawback');
+      await entry('REVERSAL', 20, 'refund-points');
+
+      // By hand: 1 visit, ¥123 − ¥23 = ¥100; issued 123 − 23 = 100; redeemed 50 − 20 = 30; expired 10; outstanding +123 − 50 − 10 − 23 + 20 = +60.
+      const expected = {
+        ...before.current,
+        visits: before.current.visits + 1,
+        spendFen: before.current.spendFen + 10_000,
+        pointsIssued: before.current.pointsIssued + 100,
+        pointsRedeemed: before.current.pointsRedeemed + 30,
+        pointsExpired: before.current.pointsExpired + 10,
+        liabilityPoints: before.current.liabilityPoints + 60,
+      };
+      const after = await kpis(...range);
+      expect(after.current).toEqual({ ...expected, visitors: after.current.visitors, activeMembers: after.current.activeMembers, churnBase: after.current.churnBase, churned: after.current.churned });
+      expect(after.previous).toEqual(before.previous);
+
+      const r = await t.app.services.analyticsSummary.refresh(new Date(NOW.getTime() + 2 * DAY));
+      expect(r.days).toBe(2);
+      expect(toInt((await q.get<{ v: unknown }>('SELECT visits AS v FROM analytics_day WHERE day = ?', ['2026-03-01']))?.v)).toBe(1);
+      expect(await kpis(...range)).toEqual(after);
+    });
+
+    it('two runs at once write each day once', async () => {
+      const s = t.app.services.analyticsSummary;
+      const q = t.app.services.db.q;
+      const count = async () => toInt((await q.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM analytics_day'))?.n);
+      const n0 = await count();
+      const later = new Date(NOW.getTime() + 9 * DAY);
+      const [a, b2] = await Promise.all([s.refresh(later), s.refresh(later)]);
+      expect(a.days + b2.days).toBe(7);
+      expect((await s.watermark())?.toISOString()).toBe('2026-03-09T16:00:00.000Z');
+      // Only days with rows get a row, and these seven days have none.
+      expect(await count()).toBe(n0);
+      expect(await s.refresh(later)).toEqual({ days: 0, until: new Date('2026-03-09T16:00:00.000Z') });
+    });
+  });
+}
