@@ -149,7 +149,7 @@ describe('WeChat Pay', () => {
     const r = await t.gql<{ refundPayment: { outRefundNo: string } }>(REFUND, { input: { outTradeNo: intent.order.outTradeNo, amountFen: 5_000, idempotencyKey: randomUUID() } }, staff.token);
     await sim().idle();
     expect(await points(m)).toBe(0);
-    const row = await t.app.services.payments.refundRow(r.data?.refundPayment.outRefundNo as string);
+    const row = await t.app.services.payments.refunds.refundRow(r.data?.refundPayment.outRefundNo as string);
     expect(row).toMatchObject({ status: 'SUCCESS', pointsReversed: 20, pointsUncollected: 30 });
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
   });
@@ -179,14 +179,14 @@ describe('WeChat Pay', () => {
     expect(retry.errors).toBeUndefined();
     expect(retry.data?.refundPayment.outRefundNo).toBe(first);
     await sim().idle();
-    expect((await t.app.services.payments.refundRow(first))?.status).toBe('SUCCESS');
+    expect((await t.app.services.payments.refunds.refundRow(first))?.status).toBe('SUCCESS');
     expect(await points(m)).toBe(70);
     // 2. Nobody retries: recovery sends it once it is older than the recovery delay (not before).
     const second = await storedOnly(randomUUID(), 2_000, new Date(Date.now() - 10 * 60_000));
     const rec = await t.app.services.payments.recover();
     expect(rec.refundsResent).toBe(1);
     await sim().idle();
-    expect((await t.app.services.payments.refundRow(second))?.status).toBe('SUCCESS');
+    expect((await t.app.services.payments.refunds.refundRow(second))?.status).toBe('SUCCESS');
     expect(await points(m)).toBe(50);
     expect((await t.app.services.payments.recover()).refundsResent).toBe(0);
     const o = await t.gql<{ payOrder: { refundedFen: number; pointsReversed: number } }>(ORDER, { no }, m.token);

@@ -192,7 +192,7 @@ export class PaymentResolver {
 
   @Mutation(() => PayRefundType, { description: 'Staff/manager of the store: refund a paid order fully or partly; points are reversed proportionally when WeChat confirms' })
   async refundPayment(@Arg('input') input: RefundPaymentInput, @Ctx() ctx: RequestContext): Promise<PayRefundType> {
-    return toRefundType(await this.services.payments.refund(ctx, input));
+    return toRefundType(await this.services.payments.refunds.refund(ctx, input));
   }
 
   @Mutation(() => PaymentRecoveryRun, { description: 'HQ manager: query unpaid orders now (also runs on a timer)' })
