@@ -10,5 +10,5 @@ module.exports = {
   avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
   maybeValue: 'T | null',
   inputMaybeValue: 'T | null | undefined',
-  scalars: { DateTimeISO: { input: 'string', output: 'string' } },
+  scalars: { DateTimeISO: { input: 'string', output: 'string' }, SafeInt: { input: 'number', output: 'number' } },
 };

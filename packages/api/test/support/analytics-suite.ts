@@ -438,5 +438,20 @@ export function analyticsSuite(dialect: TestDialect): void {
         expect(ok<{ analyticsSettings: unknown }>(await as(hq)(SETTINGS)).analyticsSettings).toEqual(DEFAULTS);
       });
     });
+    // Last in the suite: it adds rows (far before every other range) that no later test should see.
+    describe('chain-scale sums', () => {
+      it('a spend over 2^31 fen (¥21.4 M) is answered exactly, not refused as a 32-bit Int', async () => {
+        const q = t.app.services.db.q;
+        for (const k of ['a', 'b']) {
+          await q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, 0, ?, ?, ?)', [
+            f.A.memberId, t.org.guomao, 1_500_000_000, JSON.stringify([{ category: 'general', amountFen: 1_500_000_000 }]), `${dialect}-chain-${k}`, 'fixture', q.ts(day(895)),
+          ]);
+        }
+        const r = ok<{ analyticsKpis: { current: { spendFen: number; visits: number; avgSpendPerVisitFen: number } } }>(
+          await as(hq)(KPIS, { from: day(900).toISOString(), to: day(890).toISOString() }),
+        ).analyticsKpis.current;
+        expect(r).toMatchObject({ visits: 2, spendFen: 3_000_000_000, avgSpendPerVisitFen: 1_500_000_000 }); // 2 × 1.5 billion fen
+      });
+    });
   });
 }

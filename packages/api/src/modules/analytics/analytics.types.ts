@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTimeISOResolver } from 'graphql-scalars';
+import { DateTimeISOResolver, SafeIntResolver } from 'graphql-scalars';
 import { AgeBandGql } from '../members/member-profile.types';
 import { PageInfo } from '../members/member.types';
 
@@ -84,17 +84,17 @@ export class KpiValuesType {
   @Field(() => Float, { nullable: true, description: 'Churn rate: churned ÷ churn base' }) churnRate!: number | null;
   @Field(() => Int, { description: "Visits: purchases with a positive amount at the scope's stores in the period (a refund is not a visit)" }) visits!: number;
   @Field(() => Int, { description: 'Visitors: distinct members with a visit in the period' }) visitors!: number;
-  @Field(() => Int, { description: 'Spend (fen): net purchase amount in the period, refunds deducted' }) spendFen!: number;
-  @Field(() => Int, { nullable: true, description: 'Average spend per visit (fen): spend ÷ visits, rounded' }) avgSpendPerVisitFen!: number | null;
+  @Field(() => SafeIntResolver, { description: 'Spend (fen): net purchase amount in the period, refunds deducted' }) spendFen!: number;
+  @Field(() => SafeIntResolver, { nullable: true, description: 'Average spend per visit (fen): spend ÷ visits, rounded' }) avgSpendPerVisitFen!: number | null;
   @Field(() => Float, { nullable: true, description: 'Visit frequency: visits ÷ visitors in the period (2 decimals)' }) visitFrequency!: number | null;
-  @Field(() => Int, { description: 'Points issued: earning credits (EARN) in the period, less the points clawed back by purchase refunds' }) pointsIssued!: number;
-  @Field(() => Int, { description: 'Points redeemed: redemption debits (rewards, till deductions, event fees) in the period, less refunded redemptions' })
+  @Field(() => SafeIntResolver, { description: 'Points issued: earning credits (EARN) in the period, less the points clawed back by purchase refunds' }) pointsIssued!: number;
+  @Field(() => SafeIntResolver, { description: 'Points redeemed: redemption debits (rewards, till deductions, event fees) in the period, less refunded redemptions' })
   pointsRedeemed!: number;
-  @Field(() => Int, { description: 'Points expired: expiry debits written in the period' }) pointsExpired!: number;
+  @Field(() => SafeIntResolver, { description: 'Points expired: expiry debits written in the period' }) pointsExpired!: number;
   @Field(() => Float, { nullable: true, description: 'Redemption rate: points redeemed ÷ points issued in the period' }) redemptionRate!: number | null;
-  @Field(() => Int, { description: "Outstanding points liability: the ledger balance of the scope's members at the period's end (points past their expiry count until the expiry run writes them off)" })
+  @Field(() => SafeIntResolver, { description: "Outstanding points liability: the ledger balance of the scope's members at the period's end (points past their expiry count until the expiry run writes them off)" })
   liabilityPoints!: number;
-  @Field(() => Int, { description: 'Liability cost (fen): liabilityPoints × the value of 100 points (analyticsSettings.pointValueFenPer100) ÷ 100, rounded' })
+  @Field(() => SafeIntResolver, { description: 'Liability cost (fen): liabilityPoints × the value of 100 points (analyticsSettings.pointValueFenPer100) ÷ 100, rounded' })
   liabilityFen!: number;
   @Field(() => Int, { description: 'Own redemptions: redemptions placed in the period (failed ones excluded) of rewards without a partner' }) ownRedemptions!: number;
   @Field(() => Int, { description: "Partner redemptions: the same for partners' rewards (top-ups, fuel cards, …)" }) partnerRedemptions!: number;
@@ -150,8 +150,8 @@ export class DecliningMemberType {
   @Field(() => DateTimeISOResolver, { nullable: true }) lastPurchaseAt!: Date | null;
   @Field(() => Int, { description: 'Visits in the last 90 days' }) visitsRecent!: number;
   @Field(() => Int, { description: 'Visits in the 90 days before those' }) visitsPrevious!: number;
-  @Field(() => Int) spendRecentFen!: number;
-  @Field(() => Int) spendPreviousFen!: number;
+  @Field(() => SafeIntResolver) spendRecentFen!: number;
+  @Field(() => SafeIntResolver) spendPreviousFen!: number;
   @Field(() => [DeclineReasonGql]) reasons!: DeclineReasonGql[];
   @Field({ description: 'The reasons in plain Chinese, e.g. 已 110 天未消费；近 90 天到店 0 次（此前 90 天 2 次）' }) reason!: string;
 }
@@ -168,7 +168,7 @@ export class RfmCellType {
   @Field(() => Int, { description: 'Recency score 1–5 (5 = most recent)' }) r!: number;
   @Field(() => Int, { description: 'Frequency score 1–5 (5 = most visits)' }) f!: number;
   @Field(() => Int) members!: number;
-  @Field(() => Int, { description: 'Their net spend in the range (fen)' }) spendFen!: number;
+  @Field(() => SafeIntResolver, { description: 'Their net spend in the range (fen)' }) spendFen!: number;
 }
 
 @ObjectType('RfmReport', {
@@ -180,7 +180,7 @@ export class RfmReportType {
   @Field(() => DateTimeISOResolver) from!: Date;
   @Field(() => DateTimeISOResolver) to!: Date;
   @Field(() => Int) scoredMembers!: number;
-  @Field(() => Int, { description: 'Net spend of the scored members in the range (fen)' }) spendFen!: number;
+  @Field(() => SafeIntResolver, { description: 'Net spend of the scored members in the range (fen)' }) spendFen!: number;
   @Field(() => [RfmCellType], { description: 'All 25 cells, r then f ascending' }) cells!: RfmCellType[];
   @Field(() => Float, { nullable: true, description: 'Share of spend from the top 20 % of scored members by spend (⌈20 % × n⌉ members): the 80/20 check' })
   topSpendShare!: number | null;
@@ -190,16 +190,16 @@ export class RfmReportType {
 export class GenderTallyType {
   @Field(() => GenderBucketGql) gender!: GenderBucketGql;
   @Field(() => Int) members!: number;
-  @Field(() => Int) spendFen!: number;
-  @Field(() => Int) points!: number;
+  @Field(() => SafeIntResolver) spendFen!: number;
+  @Field(() => SafeIntResolver) points!: number;
 }
 
 @ObjectType('AgeBandTally')
 export class AgeBandTallyType {
   @Field(() => AgeBandGql, { nullable: true, description: 'null: no birthday given' }) ageBand!: AgeBandGql | null;
   @Field(() => Int) members!: number;
-  @Field(() => Int) spendFen!: number;
-  @Field(() => Int) points!: number;
+  @Field(() => SafeIntResolver) spendFen!: number;
+  @Field(() => SafeIntResolver) points!: number;
 }
 
 @ObjectType('RadarSector', { description: 'One ring × direction sector of the radar: counts and sums only' })
@@ -207,8 +207,8 @@ export class RadarSectorType {
   @Field(() => DistanceRingGql) ring!: DistanceRingGql;
   @Field(() => CompassSectorGql) direction!: CompassSectorGql;
   @Field(() => Int) members!: number;
-  @Field(() => Int, { description: "Their net spend at the store in the range (fen)" }) spendFen!: number;
-  @Field(() => Int, { description: "Their points balance at the range's end" }) points!: number;
+  @Field(() => SafeIntResolver, { description: "Their net spend at the store in the range (fen)" }) spendFen!: number;
+  @Field(() => SafeIntResolver, { description: "Their points balance at the range's end" }) points!: number;
   @Field(() => [GenderTallyType]) byGender!: GenderTallyType[];
   @Field(() => [AgeBandTallyType], { description: 'Age on the last day of the range' }) byAgeBand!: AgeBandTallyType[];
 }
