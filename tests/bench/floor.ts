@@ -80,7 +80,7 @@ class FloorError extends Error {
 
 export async function startFloor(opts: FloorOptions): Promise<Floor> {
   const o = parseDbUrl(opts.url);
-  const pool: Pool = createPool({
+  const poolOptions = {
     host: o.host,
     port: o.port,
     user: o.user,
@@ -89,17 +89,11 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     connectionLimit: opts.poolMax,
     timezone: 'Z',
     supportBigNumbers: true,
-  });
+  };
+  const pool: Pool = createPool(poolOptions);
   // The minimal floor's pool: the same, with multi-statement queries (its transactions are batches).
   const mpool: Pool = createPool({
-    host: o.host,
-    port: o.port,
-    user: o.user,
-    password: o.password,
-    database: o.database ?? undefined,
-    connectionLimit: opts.poolMax,
-    timezone: 'Z',
-    supportBigNumbers: true,
+    ...poolOptions,
     multipleStatements: true,
   });
   const tokens = new TokenService(opts.jwtSecret, 3600);
