@@ -100,6 +100,10 @@ export interface SettingsDraft {
   tierPeriodMonths?: number | null;
   signupBonusPoints?: number | null;
   ratingBonusPoints?: number | null;
+  /** 生日月优惠券: a template id or 'none' (sections/program/rule-coupons.ts; the selects offer only what the API takes). */
+  birthdayCoupon?: string | null;
+  /** 升级优惠券: tier id → template id or 'none'. */
+  tierCoupons?: Record<string, string | null>;
 }
 
 /** EarningService.updateSettings (rounding, cap, validity, tier period, sign-up bonus) and RatingService.updateBonusPoints. */

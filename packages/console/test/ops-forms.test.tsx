@@ -125,6 +125,28 @@ describe('issue form', () => {
 
 describe('programme settings form', () => {
   const settings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 0 };
+  // Saved: the birthday coupon is template 5, rising into 银卡 (tier 2) gives template 6, 金卡 (tier 3) nothing.
+  const saved = { ...settings, birthdayCouponTemplateId: '5', tierUpgradeCoupons: [{ tierId: '2', templateId: '6' }] };
+  const templates = [
+    template,
+    { ...template, id: '6', name: '升级礼 ¥30' },
+    { ...template, id: '7', name: '北京区域券', scopeRegionId: '1' },
+    { ...template, id: '8', name: '已停用的券', active: false },
+  ];
+  const tiers = [
+    { id: '1', code: 'member', name: '会员', rank: 0, thresholdFen: 0, multiplierPct: 100 },
+    { id: '3', code: 'gold', name: '金卡', rank: 2, thresholdFen: 500_000, multiplierPct: 150 },
+    { id: '2', code: 'silver', name: '银卡', rank: 1, thresholdFen: 100_000, multiplierPct: 120 },
+  ];
+  const lookups = (op: string) =>
+    op === 'CouponTemplates' ? { data: { couponTemplates: templates } } : op === 'Tiers' ? { data: { tiers } } : undefined;
+  /** The text an antd select shows for its value. */
+  const shown = (name: string) => screen.getByRole('combobox', { name }).closest('.ant-select')?.textContent;
+  const pick = async (user: ReturnType<typeof userEvent.setup>, name: string, option: string) => {
+    await user.click(screen.getByRole('combobox', { name }));
+    const opts = await screen.findAllByTitle(option);
+    await user.click(opts.at(-1) as HTMLElement);
+  };
   test('a sign-up bonus over 100000 is refused; nothing is sent', async () => {
     const onSubmit = vi.fn(async () => {});
     inConsole(<SettingsForm initial={{ ...settings, rounding: 'FLOOR', ratingBonusPoints: 0 }} onSubmit={onSubmit} />);
@@ -137,11 +159,11 @@ describe('programme settings form', () => {
     expect(onSubmit).not.toHaveBeenCalled();
   }, 60_000);
 
-  test('save flow: the sign-up bonus and the rating bonus are sent', async () => {
+  test('save flow: the sign-up bonus and the rating bonus are sent (the unchanged rule coupons are not)', async () => {
     mockApi((op, v) => {
       if (op === 'UpdateProgramSettings') return { data: { updateProgramSettings: { ...settings, ...(v.input as object) } } };
       if (op === 'UpdateRatingSettings') return { data: { updateRatingSettings: { bonusPoints: v.bonusPoints } } };
-      return { data: { programSettings: settings, ratingSettings: { bonusPoints: 0 } } };
+      return lookups(op) ?? { data: { programSettings: saved, ratingSettings: { bonusPoints: 0 } } };
     });
     inConsole(<SettingsTab />);
     const user = userEvent.setup();
@@ -155,6 +177,63 @@ describe('programme settings form', () => {
     expect(await screen.findByText('已保存设置')).toBeTruthy();
     expect(sent('UpdateProgramSettings')[0]?.variables.input).toEqual({ rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 200 });
     expect(sent('UpdateRatingSettings')[0]?.variables).toEqual({ bonusPoints: 5 });
+  }, 60_000);
+
+  test('the rule coupons: saved values shown, HQ templates switched on offered, the changes sent', async () => {
+    mockApi((op, v) => {
+      if (op === 'UpdateProgramSettings') return { data: { updateProgramSettings: { ...saved, ...(v.input as object) } } };
+      return lookups(op) ?? { data: { programSettings: saved, ratingSettings: { bonusPoints: 0 } } };
+    });
+    inConsole(<SettingsTab />);
+    const user = userEvent.setup();
+    await screen.findByTestId('settings-form');
+    expect(shown('生日月优惠券')).toBe('满 100 减 20');
+    expect(shown('升级优惠券 · 银卡')).toBe('升级礼 ¥30');
+    expect(shown('升级优惠券 · 金卡')).toBe('不发');
+    expect(screen.queryByRole('combobox', { name: '升级优惠券 · 会员' })).toBeNull(); // nobody rises into the entry tier
+    // Offered: 不发 and the HQ templates switched on; not a region's template, not one switched off.
+    await user.click(screen.getByRole('combobox', { name: '升级优惠券 · 金卡' }));
+    await waitFor(() => expect(document.querySelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')).toBeTruthy());
+    const offered = [...document.querySelectorAll('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')].map((o) => o.getAttribute('title'));
+    expect(offered).toEqual(['不发', '满 100 减 20', '升级礼 ¥30']);
+    await user.click((await screen.findAllByTitle('满 100 减 20')).at(-1) as HTMLElement);
+    await pick(user, '生日月优惠券', '不发');
+    await user.click(screen.getByRole('button', { name: '保存设置' }));
+    expect(await screen.findByText('已保存设置')).toBeTruthy();
+    expect(sent('UpdateProgramSettings')[0]?.variables.input).toEqual({
+      ...settings,
+      birthdayCouponTemplateId: null, // 不发 clears it
+      tierUpgradeCoupons: [{ tierId: '2', templateId: '6' }, { tierId: '3', templateId: '5' }], // the whole list replaces the old one
+    });
+  }, 60_000);
+
+  test('a region manager reads the rule coupons (no template list asked for, no save button)', async () => {
+    mockApi((op) => lookups(op) ?? { data: { programSettings: saved, ratingSettings: { bonusPoints: 0 } } });
+    inConsole(<SettingsTab />, { ...HQ, hq: false });
+    await screen.findByTestId('settings-form');
+    expect(shown('生日月优惠券')).toBe('券模板 #5');
+    expect(shown('升级优惠券 · 银卡')).toBe('券模板 #6');
+    expect(sent('CouponTemplates')).toHaveLength(0);
+    expect(screen.queryByRole('button', { name: '保存设置' })).toBeNull();
+  }, 60_000);
+
+  test('an API refusal of a rule coupon reads in Chinese, naming the coupon', async () => {
+    let answer = { code: 'REWARD_UNAVAILABLE', field: 'tierUpgradeCoupons', reason: 'INACTIVE' } as Record<string, string>;
+    mockApi((op) => {
+      if (op === 'UpdateProgramSettings') return { errors: [{ message: 'x', extensions: answer }] };
+      return lookups(op) ?? { data: { programSettings: saved, ratingSettings: { bonusPoints: 0 } } };
+    });
+    inConsole(<SettingsTab />);
+    const user = userEvent.setup();
+    await screen.findByTestId('settings-form');
+    await pick(user, '升级优惠券 · 金卡', '满 100 减 20');
+    await user.click(screen.getByRole('button', { name: '保存设置' }));
+    expect(await screen.findByText('升级优惠券：该券模板已停用')).toBeTruthy();
+    answer = { code: 'NOT_FOUND', field: 'birthdayCouponTemplateId' };
+    await pick(user, '生日月优惠券', '升级礼 ¥30');
+    await user.click(screen.getByRole('button', { name: '保存设置' }));
+    expect(await screen.findByText(`生日月优惠券：${errorMessageZh.NOT_FOUND}`)).toBeTruthy();
+    expect(sent('UpdateProgramSettings').at(-1)?.variables.input).toMatchObject({ birthdayCouponTemplateId: '6' });
   }, 60_000);
 });
 

@@ -1018,14 +1018,14 @@ export type UpdateRewardMutation = { updateReward: { id: string, kind: RewardKin
 export type ProgramSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ProgramSettingsQuery = { programSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number }, ratingSettings: { bonusPoints: number } };
+export type ProgramSettingsQuery = { programSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number, birthdayCouponTemplateId: string | null, tierUpgradeCoupons: Array<{ tierId: string, templateId: string }> }, ratingSettings: { bonusPoints: number } };
 
 export type UpdateProgramSettingsMutationVariables = Exact<{
   input: ProgramSettingsInput;
 }>;
 
 
-export type UpdateProgramSettingsMutation = { updateProgramSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number } };
+export type UpdateProgramSettingsMutation = { updateProgramSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number, birthdayCouponTemplateId: string | null, tierUpgradeCoupons: Array<{ tierId: string, templateId: string }> } };
 
 export type UpdateRatingSettingsMutationVariables = Exact<{
   bonusPoints: number;
@@ -1464,15 +1464,15 @@ export const UpdateRewardDocument: TypedDocument<UpdateRewardMutation, UpdateRew
 export const ProgramSettingsDocument: TypedDocument<ProgramSettingsQuery, ProgramSettingsQueryVariables> = {
   kind: 'query',
   operationName: 'ProgramSettings',
-  query: "query ProgramSettings{programSettings{rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints}ratingSettings{bonusPoints}}",
-  sha256: 'ec025129fb96c20bb4d3efb944cb829e67e60f4301b23d39b7b3dc545561630e',
+  query: "query ProgramSettings{programSettings{rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints birthdayCouponTemplateId tierUpgradeCoupons{tierId templateId}}ratingSettings{bonusPoints}}",
+  sha256: 'a0cb524daa2ad1d58ccdd50b6e4f4cf3f8f2657d4d16ca3b507fde7cde598829',
 };
 
 export const UpdateProgramSettingsDocument: TypedDocument<UpdateProgramSettingsMutation, UpdateProgramSettingsMutationVariables> = {
   kind: 'mutation',
   operationName: 'UpdateProgramSettings',
-  query: "mutation UpdateProgramSettings($input:ProgramSettingsInput!){updateProgramSettings(input:$input){rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints}}",
-  sha256: 'ff8f55ddbd1b12dfa70dd134993fdf3d36c90dd31387ab44908e08a2ba6c26f1',
+  query: "mutation UpdateProgramSettings($input:ProgramSettingsInput!){updateProgramSettings(input:$input){rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints birthdayCouponTemplateId tierUpgradeCoupons{tierId templateId}}}",
+  sha256: '7f834b924f309fc7e688393dbb952f1d3d967875ec3ef341a651afe2f5d428f8',
 };
 
 export const UpdateRatingSettingsDocument: TypedDocument<UpdateRatingSettingsMutation, UpdateRatingSettingsMutationVariables> = {
