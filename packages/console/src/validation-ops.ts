@@ -99,6 +99,8 @@ export interface SettingsDraft {
   pointsValidityMonths?: number | null;
   tierPeriodMonths?: number | null;
   signupBonusPoints?: number | null;
+  birthdayBonusPoints?: number | null;
+  profileBonusPoints?: number | null;
   ratingBonusPoints?: number | null;
   /** 生日月优惠券: a template id or 'none' (sections/program/rule-coupons.ts; the selects offer only what the API takes). */
   birthdayCoupon?: string | null;
@@ -106,7 +108,7 @@ export interface SettingsDraft {
   tierCoupons?: Record<string, string | null>;
 }
 
-/** EarningService.updateSettings (rounding, cap, validity, tier period, sign-up bonus) and RatingService.updateBonusPoints. */
+/** EarningService.updateSettings (rounding, cap, validity, tier period, sign-up, birthday and profile bonuses) and RatingService.updateBonusPoints. */
 export function settingsErrors(d: SettingsDraft): Errors<keyof SettingsDraft> {
   const e: Errors<keyof SettingsDraft> = {};
   if (!d.rounding || !['FLOOR', 'ROUND', 'CEIL'].includes(d.rounding)) e.rounding = '请选择取整方式';
@@ -114,6 +116,8 @@ export function settingsErrors(d: SettingsDraft): Errors<keyof SettingsDraft> {
   if (!isInt(d.pointsValidityMonths) || d.pointsValidityMonths < 1 || d.pointsValidityMonths > 120) e.pointsValidityMonths = '积分有效期为 1–120 个月';
   if (!isInt(d.tierPeriodMonths) || d.tierPeriodMonths < 1 || d.tierPeriodMonths > 36) e.tierPeriodMonths = '等级评定周期为 1–36 个月';
   if (!isInt(d.signupBonusPoints) || d.signupBonusPoints < 0 || d.signupBonusPoints > 100_000) e.signupBonusPoints = '注册奖励为 0–100000 积分';
+  if (!isInt(d.birthdayBonusPoints) || d.birthdayBonusPoints < 0 || d.birthdayBonusPoints > 100_000) e.birthdayBonusPoints = '生日月奖励为 0–100000 积分';
+  if (!isInt(d.profileBonusPoints) || d.profileBonusPoints < 0 || d.profileBonusPoints > 100_000) e.profileBonusPoints = '完善资料奖励为 0–100000 积分';
   if (!isInt(d.ratingBonusPoints) || d.ratingBonusPoints < 0 || d.ratingBonusPoints > 1000) e.ratingBonusPoints = '评价奖励为 0–1000 积分';
   return e;
 }

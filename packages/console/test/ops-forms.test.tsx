@@ -124,7 +124,7 @@ describe('issue form', () => {
 });
 
 describe('programme settings form', () => {
-  const settings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 0 };
+  const settings = { rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 0, birthdayBonusPoints: 0, profileBonusPoints: 0 };
   // Saved: the birthday coupon is template 5, rising into 银卡 (tier 2) gives template 6, 金卡 (tier 3) nothing.
   const saved = { ...settings, birthdayCouponTemplateId: '5', tierUpgradeCoupons: [{ tierId: '2', templateId: '6' }] };
   const templates = [
@@ -159,7 +159,22 @@ describe('programme settings form', () => {
     expect(onSubmit).not.toHaveBeenCalled();
   }, 60_000);
 
-  test('save flow: the sign-up bonus and the rating bonus are sent (the unchanged rule coupons are not)', async () => {
+  test('a birthday bonus over 100000 or a negative profile bonus is refused; nothing is sent', async () => {
+    const onSubmit = vi.fn(async () => {});
+    inConsole(<SettingsForm initial={{ ...settings, rounding: 'FLOOR', ratingBonusPoints: 0 }} onSubmit={onSubmit} />);
+    const user = userEvent.setup();
+    const [, , , , , birthday, profile] = screen.getAllByRole('spinbutton') as HTMLInputElement[];
+    await user.clear(birthday as HTMLInputElement);
+    await user.type(birthday as HTMLInputElement, '100001');
+    await user.clear(profile as HTMLInputElement);
+    await user.type(profile as HTMLInputElement, '-5');
+    await user.click(screen.getByRole('button', { name: '保存设置' }));
+    expect(await screen.findByText('生日月奖励为 0–100000 积分')).toBeTruthy();
+    expect(await screen.findByText('完善资料奖励为 0–100000 积分')).toBeTruthy();
+    expect(onSubmit).not.toHaveBeenCalled();
+  }, 60_000);
+
+  test('save flow: the sign-up, birthday, profile and rating bonuses are sent (the unchanged rule coupons are not)', async () => {
     mockApi((op, v) => {
       if (op === 'UpdateProgramSettings') return { data: { updateProgramSettings: { ...settings, ...(v.input as object) } } };
       if (op === 'UpdateRatingSettings') return { data: { updateRatingSettings: { bonusPoints: v.bonusPoints } } };
@@ -168,14 +183,18 @@ describe('programme settings form', () => {
     inConsole(<SettingsTab />);
     const user = userEvent.setup();
     await screen.findByTestId('settings-form');
-    const [, , , signup, rating] = screen.getAllByRole('spinbutton') as HTMLInputElement[];
+    const [, , , signup, rating, birthday, profile] = screen.getAllByRole('spinbutton') as HTMLInputElement[];
     await user.clear(signup as HTMLInputElement);
     await user.type(signup as HTMLInputElement, '200');
+    await user.clear(birthday as HTMLInputElement);
+    await user.type(birthday as HTMLInputElement, '300');
+    await user.clear(profile as HTMLInputElement);
+    await user.type(profile as HTMLInputElement, '50');
     await user.clear(rating as HTMLInputElement);
     await user.type(rating as HTMLInputElement, '5');
     await user.click(screen.getByRole('button', { name: '保存设置' }));
     expect(await screen.findByText('已保存设置')).toBeTruthy();
-    expect(sent('UpdateProgramSettings')[0]?.variables.input).toEqual({ rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 200 });
+    expect(sent('UpdateProgramSettings')[0]?.variables.input).toEqual({ rounding: 'FLOOR', capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 200, birthdayBonusPoints: 300, profileBonusPoints: 50 });
     expect(sent('UpdateRatingSettings')[0]?.variables).toEqual({ bonusPoints: 5 });
   }, 60_000);
 

@@ -1018,14 +1018,14 @@ export type UpdateRewardMutation = { updateReward: { id: string, kind: RewardKin
 export type ProgramSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ProgramSettingsQuery = { programSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number, birthdayCouponTemplateId: string | null, tierUpgradeCoupons: Array<{ tierId: string, templateId: string }> }, ratingSettings: { bonusPoints: number } };
+export type ProgramSettingsQuery = { programSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number, birthdayBonusPoints: number, profileBonusPoints: number, birthdayCouponTemplateId: string | null, tierUpgradeCoupons: Array<{ tierId: string, templateId: string }> }, ratingSettings: { bonusPoints: number } };
 
 export type UpdateProgramSettingsMutationVariables = Exact<{
   input: ProgramSettingsInput;
 }>;
 
 
-export type UpdateProgramSettingsMutation = { updateProgramSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number, birthdayCouponTemplateId: string | null, tierUpgradeCoupons: Array<{ tierId: string, templateId: string }> } };
+export type UpdateProgramSettingsMutation = { updateProgramSettings: { rounding: Rounding, capPerPurchase: number | null, pointsValidityMonths: number, tierPeriodMonths: number, signupBonusPoints: number, birthdayBonusPoints: number, profileBonusPoints: number, birthdayCouponTemplateId: string | null, tierUpgradeCoupons: Array<{ tierId: string, templateId: string }> } };
 
 export type UpdateRatingSettingsMutationVariables = Exact<{
   bonusPoints: number;
@@ -1464,15 +1464,15 @@ export const UpdateRewardDocument: TypedDocument<UpdateRewardMutation, UpdateRew
 export const ProgramSettingsDocument: TypedDocument<ProgramSettingsQuery, ProgramSettingsQueryVariables> = {
   kind: 'query',
   operationName: 'ProgramSettings',
-  query: "query ProgramSettings{programSettings{rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints birthdayCouponTemplateId tierUpgradeCoupons{tierId templateId}}ratingSettings{bonusPoints}}",
-  sha256: 'a0cb524daa2ad1d58ccdd50b6e4f4cf3f8f2657d4d16ca3b507fde7cde598829',
+  query: "query ProgramSettings{programSettings{rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints birthdayBonusPoints profileBonusPoints birthdayCouponTemplateId tierUpgradeCoupons{tierId templateId}}ratingSettings{bonusPoints}}",
+  sha256: '1ba28271f10ba1b07f7213df2bed71804dc7bc000194f54e532dfd08fed6d820',
 };
 
 export const UpdateProgramSettingsDocument: TypedDocument<UpdateProgramSettingsMutation, UpdateProgramSettingsMutationVariables> = {
   kind: 'mutation',
   operationName: 'UpdateProgramSettings',
-  query: "mutation UpdateProgramSettings($input:ProgramSettingsInput!){updateProgramSettings(input:$input){rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints birthdayCouponTemplateId tierUpgradeCoupons{tierId templateId}}}",
-  sha256: '7f834b924f309fc7e688393dbb952f1d3d967875ec3ef341a651afe2f5d428f8',
+  query: "mutation UpdateProgramSettings($input:ProgramSettingsInput!){updateProgramSettings(input:$input){rounding capPerPurchase pointsValidityMonths tierPeriodMonths signupBonusPoints birthdayBonusPoints profileBonusPoints birthdayCouponTemplateId tierUpgradeCoupons{tierId templateId}}}",
+  sha256: 'c88b584d115fa85a6ef864b66c2f6c1ad242e5b479e3e00c342481b3d4a88dd0',
 };
 
 export const UpdateRatingSettingsDocument: TypedDocument<UpdateRatingSettingsMutation, UpdateRatingSettingsMutationVariables> = {

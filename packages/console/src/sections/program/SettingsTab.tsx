@@ -63,6 +63,18 @@ export function SettingsForm({ initial, disabled, onSubmit, templates = [], tier
           </Form.Item>
         </Col>
       </Row>
+      <Row gutter={16}>
+        <Col span={8}>
+          <Form.Item name="birthdayBonusPoints" label="生日月奖励（积分，0 = 不送）" rules={[check('birthdayBonusPoints')]}>
+            <InputNumber style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="profileBonusPoints" label="完善资料奖励（积分，0 = 不送）" rules={[check('profileBonusPoints')]}>
+            <InputNumber style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+      </Row>
       <Divider titlePlacement="start">规则优惠券（仅限总部券模板）</Divider>
       <Row gutter={16}>
         <Col span={8}>
@@ -123,6 +135,8 @@ export function SettingsTab() {
                 pointsValidityMonths: d.pointsValidityMonths,
                 tierPeriodMonths: d.tierPeriodMonths,
                 signupBonusPoints: d.signupBonusPoints,
+                birthdayBonusPoints: d.birthdayBonusPoints,
+                profileBonusPoints: d.profileBonusPoints,
                 ...ruleCouponInput({ birthdayCouponTemplateId, tierUpgradeCoupons }, d),
               },
             });
