@@ -111,7 +111,8 @@ describe('经营看板 (manager/dashboard)', () => {
     api.on('ManagerInventory', INVENTORY);
     await mount(ManagerDashboardPage);
     await waitForText('已流失');
-    for (let i = 0; i < 50 && mockDrawn.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    // The chart draws after Taro's nextTick and a selector query: on a loaded machine that can take seconds.
+    for (let i = 0; i < 1000 && mockDrawn.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(mockDrawn.length).toBeGreaterThan(0);
     const last = mockDrawn[mockDrawn.length - 1]!;
     expect(last.width).toBe(320);
@@ -120,7 +121,7 @@ describe('经营看板 (manager/dashboard)', () => {
       { x: '06-03', series: '新会员', y: 2 }, { x: '06-03', series: '成长期', y: 5 }, { x: '06-03', series: '成熟期', y: 7 }, { x: '06-03', series: '衰退期', y: 1 }, { x: '06-03', series: '已流失', y: 0 },
       { x: '06-10', series: '新会员', y: 3 }, { x: '06-10', series: '成长期', y: 5 }, { x: '06-10', series: '成熟期', y: 6 }, { x: '06-10', series: '衰退期', y: 2 }, { x: '06-10', series: '已流失', y: 1 },
     ]);
-  });
+  }, 60_000);
 
   it('近 7 天 asks for the last 7 Beijing days; a manager with two grants picks the scope', async () => {
     signIn({ ...STORE_MANAGER, roles: [{ role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null }, { role: 'MANAGER', scope: 'REGION', storeId: null, regionId: '1' }] } as never);
