@@ -215,6 +215,17 @@ describe('pay page (member, till order)', () => {
     expect(redirectTo).toHaveBeenCalledWith({ url: resultUrl(10) });
   });
 
+  it('a till order with a coupon shows the discount and the original price', async () => {
+    signIn();
+    openWith({ outTradeNo: ORDER_NO });
+    api.on('PayTillOrder', { payTillOrder: intent({ amountFen: 8000, discountFen: 2000 }, 8) });
+    await mount(PayPage);
+    await waitForText('收银台订单');
+    expect(text()).toContain('¥80');
+    expect(text()).toContain('已用券抵扣 ¥20 · 原价 ¥100');
+    expect(text()).toContain('确认支付 ¥80');
+  });
+
   it('opens a till order from ?outTradeNo= and shows why it cannot be paid', async () => {
     signIn();
     openWith({ outTradeNo: ORDER_NO });

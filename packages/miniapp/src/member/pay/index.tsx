@@ -70,6 +70,7 @@ function OrderSummary({ intent, title }: { intent: PaymentIntent; title: string 
       <Text className='card__title'>{title}</Text>
       <Text className='pay-summary__store'>{o.storeName}</Text>
       <Text className='pay-summary__amount'>{`¥${yuan(o.amountFen)}`}</Text>
+      {o.discountFen > 0 ? <Text className='muted pay-summary__line'>{`已用券抵扣 ¥${yuan(o.discountFen)} · 原价 ¥${yuan(o.amountFen + o.discountFen)}`}</Text> : null}
       {o.description ? <Text className='muted pay-summary__line'>{o.description}</Text> : null}
       <View className='row pay-summary__line'>
         <Text className='muted'>订单号</Text>
