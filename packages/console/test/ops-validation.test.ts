@@ -39,11 +39,14 @@ describe('issue list checks', () => {
 });
 
 describe('programme settings checks', () => {
-  const ok = { rounding: 'FLOOR' as const, capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 100, ratingBonusPoints: 10 };
+  const ok = { rounding: 'FLOOR' as const, capPerPurchase: null, pointsValidityMonths: 24, tierPeriodMonths: 12, signupBonusPoints: 100, birthdayBonusPoints: 0, profileBonusPoints: 50, ratingBonusPoints: 10 };
   test.each<[string, object, Record<string, string>]>([
     ['valid', {}, {}],
     ['a negative sign-up bonus', { signupBonusPoints: -1 }, { signupBonusPoints: '注册奖励为 0–100000 积分' }],
     ['a sign-up bonus over 100000', { signupBonusPoints: 100_001 }, { signupBonusPoints: '注册奖励为 0–100000 积分' }],
+    ['a birthday bonus over 100000', { birthdayBonusPoints: 100_001 }, { birthdayBonusPoints: '生日月奖励为 0–100000 积分' }],
+    ['a negative profile bonus', { profileBonusPoints: -1 }, { profileBonusPoints: '完善资料奖励为 0–100000 积分' }],
+    ['a missing birthday bonus', { birthdayBonusPoints: null }, { birthdayBonusPoints: '生日月奖励为 0–100000 积分' }],
     ['a rating bonus over 1000', { ratingBonusPoints: 1001 }, { ratingBonusPoints: '评价奖励为 0–1000 积分' }],
     ['validity of 0 months', { pointsValidityMonths: 0 }, { pointsValidityMonths: '积分有效期为 1–120 个月' }],
     ['a tier period of 37 months', { tierPeriodMonths: 37 }, { tierPeriodMonths: '等级评定周期为 1–36 个月' }],
