@@ -21,6 +21,9 @@ export interface TrendPoint {
 type F2Node = { props: ConstructorParameters<typeof Canvas>[0] };
 const h = jsx as unknown as (type: unknown, props: Record<string, unknown>, ...children: F2Node[]) => F2Node;
 
+/** How many times the chart looks for its laid-out canvas before giving up (backing off 50 ms → 1 s). */
+const RETRIES = 15;
+
 const COLORS = ['#5b8ff9', '#61ddaa', '#65789b', '#f6bd16', '#e86452'];
 
 /** Draws `data` once the canvas node exists, again when it changes; destroyed with the page. */
@@ -29,7 +32,13 @@ export function TrendChart({ id, data, height = 180 }: { id: string; data: Trend
   useEffect(() => {
     let chart: Canvas | null = null;
     let gone = false;
-    const draw = () =>
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    // Taro's H5 canvas is a web component whose inner <canvas> appears a render later; a slow phone can lay the
+    // page out late too. Not ready yet → ask again, backing off, for about 10 s in all.
+    const again = (attempt: number) => {
+      if (!gone && attempt < RETRIES) retry = setTimeout(() => draw(attempt + 1), Math.min(50 * 2 ** attempt, 1_000));
+    };
+    const draw = (attempt: number) =>
       Taro.createSelectorQuery()
         .select(`#${id}`)
         .boundingClientRect()
@@ -38,13 +47,14 @@ export function TrendChart({ id, data, height = 180 }: { id: string; data: Trend
         .exec((res: { width?: number; height?: number; node?: HTMLCanvasElement | null }[] | null) => {
           const rect = res?.[0];
           const node = res?.[1]?.node;
-          if (gone || !node || typeof node.getContext !== 'function' || !rect?.width) return;
+          if (gone) return;
+          if (!node || typeof node.getContext !== 'function' || !rect?.width) return again(attempt);
           const ratio = Taro.getWindowInfo?.().pixelRatio ?? 2;
           node.width = rect.width * ratio;
           node.height = (rect.height ?? height) * ratio;
           const context = node.getContext('2d');
           const own = node as unknown as Partial<Record<'requestAnimationFrame' | 'cancelAnimationFrame' | 'createImage', (...a: never[]) => unknown>>;
-          if (!context) return;
+          if (!context) return again(attempt);
           const series = [...new Set(data.map((p) => p.series))];
           const { props } = h(
             Canvas,
@@ -71,9 +81,10 @@ export function TrendChart({ id, data, height = 180 }: { id: string; data: Trend
           chart = new Canvas(props);
           void chart.render();
         });
-    Taro.nextTick(draw);
+    Taro.nextTick(() => draw(0));
     return () => {
       gone = true;
+      clearTimeout(retry);
       chart?.destroy();
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
