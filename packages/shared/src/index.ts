@@ -22,3 +22,4 @@ export * from './refund-clawback';
 export * from './campaigns';
 export * from './cohorts';
 export * from './shanghai';
+export * from './lifecycle-timeline';
