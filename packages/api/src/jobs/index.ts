@@ -96,5 +96,12 @@ export function createJobs(services: Services, config: Config, log: Logger): Job
     run: () => services.analyticsSummary.refresh(),
     report: (r, l) => r.days > 0 && l.info(r, 'analytics summary'),
   });
+  jobs.add({
+    name: 'lifecycle-summary',
+    everyMs: config.analytics.summaryIntervalMinutes * 60_000,
+    leased: true,
+    run: () => services.lifecycleSummary.refresh(),
+    report: (r, l) => r.members > 0 && l.info(r, 'lifecycle summary'),
+  });
   return jobs;
 }

@@ -28,6 +28,7 @@ import { badInput } from '../../errors';
 import type { OrgService } from '../org/org.service';
 import type { AnalyticsSettingsService } from './analytics-settings.service';
 import { checkRange, daysBefore, resolveScope, scopeMembersJoin, ts, type Scope } from './analytics-scope';
+import type { LifecycleSummary } from './lifecycle-summary';
 
 const DAY_MS = 86_400_000;
 /** The inventory's points in time: at most this many weeks (3 years). */
@@ -50,6 +51,8 @@ export interface Inventory {
   weeks: InventoryWeek[];
   /** Per stage: the count at the first and the last week, and the change. */
   trend: { stage: LifecycleStage; first: number; last: number; change: number }[];
+  /** Where the counts came from: the lifecycle summary (exact, see lifecycle-summary.ts) or classifying live. */
+  source: 'SUMMARY' | 'LIVE';
 }
 
 export interface DecliningMember {
@@ -85,6 +88,8 @@ export class AnalyticsMembersService {
     private readonly db: Db,
     private readonly org: OrgService,
     private readonly settings: AnalyticsSettingsService,
+    /** Serves the inventory at Shanghai midnights when it can (lifecycle-summary.ts); without it, always live. */
+    private readonly lifecycle: LifecycleSummary | null = null,
   ) {}
 
   private async thresholds(): Promise<LifecycleThresholds> {
@@ -138,19 +143,27 @@ export class AnalyticsMembersService {
     const points: Date[] = [];
     for (let at = range.to.getTime(); at > range.from.getTime() && points.length < MAX_WEEKS; at -= 7 * DAY_MS) points.unshift(new Date(at));
     const t = await this.thresholds();
-    const weeks: InventoryWeek[] = [];
-    for (const at of points) {
-      const counts = Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, 0])) as Record<LifecycleStage, number>;
-      for (const f of await this.factsAt(scope, at, t)) counts[classifyLifecycle(f, at, t).stage] += 1;
-      weeks.push({ at, counts });
-    }
+    const summary = (await this.lifecycle?.countsAt(scope, points, t)) ?? null;
+    const weeks: InventoryWeek[] = summary ? points.map((at, i) => ({ at, counts: summary[i] as Record<LifecycleStage, number> })) : await this.liveWeeks(scope, points, t);
     const first = weeks[0] as InventoryWeek;
     const last = weeks[weeks.length - 1] as InventoryWeek;
     return {
       scope,
       weeks,
       trend: LIFECYCLE_STAGES.map((stage) => ({ stage, first: first.counts[stage], last: last.counts[stage], change: last.counts[stage] - first.counts[stage] })),
+      source: summary ? 'SUMMARY' : 'LIVE',
     };
+  }
+
+  /** The inventory's counts by classifying every member of the scope at each point (small chains; the fallback). */
+  async liveWeeks(scope: Scope, points: Date[], t: LifecycleThresholds): Promise<InventoryWeek[]> {
+    const weeks: InventoryWeek[] = [];
+    for (const at of points) {
+      const counts = Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, 0])) as Record<LifecycleStage, number>;
+      for (const f of await this.factsAt(scope, at, t)) counts[classifyLifecycle(f, at, t).stage] += 1;
+      weeks.push({ at, counts });
+    }
+    return weeks;
   }
 
   /** The scope's members in `stage` at `at` (member ids, ascending): a segment for retention campaigns. */

@@ -11,6 +11,7 @@ import { Store } from '../org/org.entity';
  */
 @Entity({ tableName: 'member_profile' })
 @Index({ name: 'member_profile_location_idx', properties: ['locationConsent', 'lat', 'lng'] })
+@Index({ name: 'member_profile_updated_idx', properties: ['updatedAt'] }) // lifecycle summary: home stores changed since its watermark
 export class MemberProfile {
   @OneToOne(() => Member, { primary: true, owner: true, deleteRule: 'cascade' })
   member!: Member;

@@ -1,0 +1,3 @@
+import { lifecycleSummarySuite } from './support/lifecycle-summary-suite';
+
+lifecycleSummarySuite('sqlite');
