@@ -19,7 +19,7 @@ import { SmsMessage } from '../modules/sms/sms.entity';
 import { MemberProfile } from '../modules/members/member-profile.entity';
 import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entity';
 import { AnalyticsDay, AnalyticsWatermark } from '../modules/analytics/analytics-summary.entity';
-import { LifecycleMember, LifecycleNet, LifecycleState } from '../modules/analytics/lifecycle-summary.entity';
+import { LifecycleDeclining, LifecycleMember, LifecycleNet, LifecycleState } from '../modules/analytics/lifecycle-summary.entity';
 import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
 import { PointsAdjustment } from '../modules/adjustments/adjustment.entity';
 import { Referral, ReferralCredit, ReferralInvite, ReferralProgram } from '../modules/referrals/referral.entity';
@@ -68,6 +68,7 @@ export const entities = [
   LifecycleMember,
   LifecycleNet,
   LifecycleState,
+  LifecycleDeclining,
   ServiceRating,
   RatingProgram,
   PointsAdjustment,

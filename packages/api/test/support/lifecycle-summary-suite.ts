@@ -7,6 +7,7 @@
  * next run recomputes exactly the changed members and leaves the same rows a rebuild from scratch writes; two runs at
  * once apply the changes once; new thresholds make reads classify live until the next run rebuilds.
  */
+import { classifyLifecycle } from '@quanzi/shared';
 import { clock } from '../../src/clock';
 import { toDate, toInt } from '../../src/db/sql';
 import type { Scope } from '../../src/modules/analytics/analytics-scope';
@@ -46,10 +47,33 @@ export function lifecycleSummarySuite(dialect: TestDialect): void {
     const thresholds = async () => (await svc().analyticsSettings.get()).lifecycle;
     const live = async (scope: Scope) => (await svc().analyticsMembers.liveWeeks(scope, points, await thresholds())).map((w) => w.counts);
     const summary = async (scope: Scope) => svc().lifecycleSummary.countsAt(scope, points, await thresholds());
+    // The retention list at instants inside days (not midnights), walked two members a page.
+    const listInstants = () => [new Date(clock.now().getTime() + 3_600_000), new Date(MIDNIGHT.getTime() - 100 * DAY + 5 * 3_600_000), new Date(MIDNIGHT.getTime() + 1.5 * DAY)];
+    const liveDeclining = async (scope: Scope, now: Date) => {
+      const th = await thresholds();
+      return (await svc().analyticsMembers.factsAt(scope, now, th)).filter((f) => classifyLifecycle(f, now, th).stage === 'DECLINING').map((f) => f.memberId);
+    };
+    const summaryDeclining = async (scope: Scope, now: Date) => {
+      const ids: number[] = [];
+      const totals = new Set<number>();
+      for (let after = 0, more = true; more; ) {
+        const page = await svc().lifecycleSummary.decliningAt(scope, now, await thresholds(), 2, after);
+        if (!page) return null;
+        ids.push(...page.ids);
+        totals.add(page.total);
+        more = page.hasNextPage;
+        after = page.ids.at(-1) ?? 0;
+      }
+      return { ids, totals: [...totals] };
+    };
     const expectEqualToLive = async (): Promise<void> => {
       for (const [name, scope] of scopes) {
         const s = await summary(scope);
         expect({ name, counts: s }).toEqual({ name, counts: await live(scope) });
+        for (const now of listInstants()) {
+          const want = await liveDeclining(scope, now);
+          expect({ name, now, declining: await summaryDeclining(scope, now) }).toEqual({ name, now, declining: { ids: want, totals: [want.length] } });
+        }
       }
     };
     const tables = async () => {
@@ -116,6 +140,8 @@ export function lifecycleSummarySuite(dialect: TestDialect): void {
       const hq = (await summary(scopes[0]![1]))!.at(-3)!;
       expect(Object.values(hq).filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
       expect(Object.values(hq).reduce((a, b) => a + b, 0)).toBe(42);
+      // …and the retention list runs over several pages.
+      expect((await liveDeclining(scopes[0]![1], listInstants()[0]!)).length).toBeGreaterThanOrEqual(5);
       // A point that is not a Shanghai midnight is left to live classification.
       expect(await svc().lifecycleSummary.countsAt(scopes[0]![1], [NOW], await thresholds())).toBeNull();
       // Through GraphQL: the same counts as live.

@@ -18,6 +18,7 @@ import {
   topSpendShare,
   type DeclineReason,
   type LifecycleFacts,
+  type LifecycleResult,
   type LifecycleStage,
   type LifecycleThresholds,
   type RfmCell,
@@ -96,8 +97,9 @@ export class AnalyticsMembersService {
     return (await this.settings.get()).lifecycle;
   }
 
-  /** Lifecycle facts at `at` of every member of the scope who had joined by then. */
-  async factsAt(scope: Scope, at: Date, t: LifecycleThresholds = DEFAULT_LIFECYCLE_THRESHOLDS): Promise<MemberFacts[]> {
+  /** Lifecycle facts at `at` of every member of the scope who had joined by then (of `ids` only, when given). */
+  async factsAt(scope: Scope, at: Date, t: LifecycleThresholds = DEFAULT_LIFECYCLE_THRESHOLDS, ids?: number[]): Promise<MemberFacts[]> {
+    if (ids?.length === 0) return [];
     const q = this.db.q;
     const recent = daysBefore(at, t.windowDays);
     const previous = daysBefore(at, 2 * t.windowDays);
@@ -115,9 +117,9 @@ export class AnalyticsMembersService {
          COALESCE(SUM(CASE WHEN p.created_at > ? AND p.amount_fen > 0 THEN 1 ELSE 0 END), 0) AS v_year
        FROM member m JOIN tier t ON t.id = m.tier_id ${mem.join}
          LEFT JOIN purchase p ON p.member_id = m.id AND p.created_at <= ? AND p.created_at > ?
-       WHERE m.created_at <= ?
+       WHERE m.created_at <= ?${ids ? ` AND m.id IN (${ids.map(() => '?').join(', ')})` : ''}
        GROUP BY m.id, m.member_no, m.created_at, t.name ORDER BY m.id`,
-      [...ts(q, recent, recent, previous, recent, previous, recent, year), ...mem.params, ...ts(q, at, lower, at)],
+      [...ts(q, recent, recent, previous, recent, previous, recent, year), ...mem.params, ...ts(q, at, lower, at), ...(ids ?? [])],
     );
     return rows.map((r) => ({
       memberId: toInt(r.id),
@@ -178,23 +180,17 @@ export class AnalyticsMembersService {
     const after = args.after == null ? 0 : decodeMemberCursor(args.after);
     const scope = await resolveScope(ctx, this.org, args);
     const t = await this.thresholds();
+    // From the lifecycle summary when it can answer (an index range), else by classifying the scope's members.
+    const page = await this.lifecycle?.decliningAt(scope, now, t, args.first, after);
+    if (page) {
+      const items = (await this.factsAt({ target: scope.target, storeIds: null }, now, t, page.ids)).map((f) => declining(f, classifyLifecycle(f, now, t)));
+      const lastItem = items[items.length - 1];
+      return { items, hasNextPage: page.hasNextPage, endCursor: lastItem ? encodeMemberCursor(lastItem.memberId) : null, total: page.total };
+    }
     const all: DecliningMember[] = [];
     for (const f of await this.factsAt(scope, now, t)) {
       const c = classifyLifecycle(f, now, t);
-      if (c.stage !== 'DECLINING') continue;
-      all.push({
-        memberId: f.memberId,
-        memberNo: f.memberNo,
-        tierName: f.tierName,
-        joinedAt: f.joinedAt,
-        lastPurchaseAt: f.lastPurchaseAt,
-        visitsRecent: f.visitsRecent,
-        visitsPrevious: f.visitsPrevious,
-        spendRecentFen: f.spendRecentFen,
-        spendPreviousFen: f.spendPreviousFen,
-        reasons: c.reasons,
-        reason: c.reason as string,
-      });
+      if (c.stage === 'DECLINING') all.push(declining(f, c));
     }
     const rest = all.filter((m) => m.memberId > after);
     const items = rest.slice(0, args.first);
@@ -231,6 +227,23 @@ export class AnalyticsMembersService {
       topSpendShare: topSpendShare(scores.map((s) => s.monetaryFen)),
     };
   }
+}
+
+/** A DECLINING member's row for the retention list. */
+function declining(f: MemberFacts, c: LifecycleResult): DecliningMember {
+  return {
+    memberId: f.memberId,
+    memberNo: f.memberNo,
+    tierName: f.tierName,
+    joinedAt: f.joinedAt,
+    lastPurchaseAt: f.lastPurchaseAt,
+    visitsRecent: f.visitsRecent,
+    visitsPrevious: f.visitsPrevious,
+    spendRecentFen: f.spendRecentFen,
+    spendPreviousFen: f.spendPreviousFen,
+    reasons: c.reasons,
+    reason: c.reason ?? '',
+  };
 }
 
 export function encodeMemberCursor(id: number): string {

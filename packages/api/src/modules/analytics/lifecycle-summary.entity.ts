@@ -1,4 +1,4 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
  * Each member's lifecycle timeline (issue #15 item 7; lifecycle-summary.ts): the stage changes from joining on,
@@ -53,4 +53,27 @@ export class LifecycleState {
   /** The lifecycle thresholds the timelines were computed with (JSON); other thresholds → rebuild. */
   @Property({ type: 'string', length: 400 })
   thresholds!: string;
+}
+
+/**
+ * The spans of time in which a member is DECLINING (from their timeline; `to` null: until further notice), so the
+ * retention list at any instant is an index range, not a classification of every member. Rewritten with the member's
+ * `lifecycle_member` row, by the same job.
+ */
+@Entity({ tableName: 'lifecycle_declining' })
+@Index({ name: 'lifecycle_declining_store_idx', properties: ['storeId', 'memberId', 'fromAt', 'toAt'] })
+@Index({ name: 'lifecycle_declining_from_idx', properties: ['fromAt', 'storeId'] })
+@Index({ name: 'lifecycle_declining_to_idx', properties: ['toAt', 'storeId'] })
+export class LifecycleDeclining {
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  memberId!: number;
+
+  @PrimaryKey({ type: 'datetime', length: 3 })
+  fromAt!: Date;
+
+  @Property({ type: 'datetime', length: 3, nullable: true })
+  toAt?: Date | null;
+
+  @Property({ type: 'integer', nullable: true })
+  storeId?: number | null;
 }

@@ -51,6 +51,9 @@ interface MemberState {
   timeline: StageChange[];
 }
 
+/** Whether a member counts in the scope (their store is one of its stores; every member counts for the chain). */
+const inScope = (scope: Scope, s: MemberState): boolean => scope.storeIds === null || (s.storeId !== null && scope.storeIds.includes(s.storeId));
+
 const zero = (): StageCounts => Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, 0])) as StageCounts;
 const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
@@ -143,7 +146,17 @@ export class LifecycleSummary {
     return rows.map((r) => toInt(r.id)).sort((a, b) => a - b);
   }
 
-  private async writeMembers(q: Q, states: MemberState[]): Promise<void> {
+  /** Writes the members' rows and their DECLINING spans (`replace`: dropping the spans they had first). */
+  private async writeMembers(q: Q, states: MemberState[], replace: boolean): Promise<void> {
+    if (states.length === 0) return;
+    if (replace) await q.run(`DELETE FROM lifecycle_declining WHERE member_id IN (${marks(states.length)})`, states.map((s) => s.memberId));
+    const spans = states.flatMap((s) =>
+      s.timeline.flatMap((c, i) => (c.stage === 'DECLINING' ? [[s.memberId, q.ts(new Date(c.at)), s.timeline[i + 1] ? q.ts(new Date(s.timeline[i + 1]!.at)) : null, s.storeId]] : [])),
+    );
+    for (let i = 0; i < spans.length; i += ROWS_PER_STATEMENT) {
+      const part = spans.slice(i, i + ROWS_PER_STATEMENT);
+      await q.run(`INSERT INTO lifecycle_declining (member_id, from_at, to_at, store_id) VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}`, part.flat());
+    }
     const upsert = q.dialect === 'sqlite' ? ' ON CONFLICT (member_id) DO UPDATE SET store_id = excluded.store_id, timeline = excluded.timeline' : ' ON DUPLICATE KEY UPDATE store_id = VALUES(store_id), timeline = VALUES(timeline)';
     for (let i = 0; i < states.length; i += ROWS_PER_STATEMENT) {
       const part = states.slice(i, i + ROWS_PER_STATEMENT);
@@ -189,7 +202,7 @@ export class LifecycleSummary {
         for (const s of await this.stored(q, part)) addNet(net, s, -1);
         const fresh = await this.load(q, { ids: part }, target, t);
         for (const s of fresh) addNet(net, s, 1);
-        await this.writeMembers(q, fresh);
+        await this.writeMembers(q, fresh, true);
       }
       await this.writeNet(q, net);
       return { rebuilt: false, members: ids.length, until: target };
@@ -203,14 +216,14 @@ export class LifecycleSummary {
       const upsert = q.dialect === 'sqlite' ? ' ON CONFLICT (id) DO UPDATE SET until = NULL, thresholds = excluded.thresholds' : ' ON DUPLICATE KEY UPDATE until = NULL, thresholds = VALUES(thresholds)';
       await q.run(`INSERT INTO lifecycle_state (id, until, thresholds) VALUES (1, NULL, ?)${upsert}`, [key]);
     });
-    for (const table of ['lifecycle_net', 'lifecycle_member']) await db.q.run(db.dialect === 'sqlite' ? `DELETE FROM ${table}` : `TRUNCATE TABLE ${table}`);
+    for (const table of ['lifecycle_net', 'lifecycle_member', 'lifecycle_declining']) await db.q.run(db.dialect === 'sqlite' ? `DELETE FROM ${table}` : `TRUNCATE TABLE ${table}`);
     const net = new Map<string, number>();
     let after = 0;
     let members = 0;
     for (;;) {
       const states = await this.load(db.q, { after, limit: CHUNK }, target, t);
       if (states.length === 0) break;
-      await db.tx((q) => this.writeMembers(q, states));
+      await db.tx((q) => this.writeMembers(q, states, false));
       for (const s of states) addNet(net, s, 1);
       members += states.length;
       after = states[states.length - 1]!.memberId;
@@ -231,40 +244,81 @@ export class LifecycleSummary {
   }
 
   /**
-   * Members per stage in `scope` at each of `points` (Shanghai midnights), from the summary; null when it cannot
-   * answer exactly (see the module comment) and the caller must classify live.
+   * Runs `read` against one state of the summary, with the members changed since its watermark (their stored
+   * timelines and their live ones); null when the summary cannot answer exactly (see the module comment). The job
+   * commits timelines, net rows and watermark together: the watermark read before and after tells whether every
+   * read saw the same summary; if a run committed in between, read again.
    */
-  async countsAt(scope: Scope, points: Date[], t: LifecycleThresholds): Promise<StageCounts[] | null> {
-    if (points.length === 0 || points.some((p) => shanghaiFloor(p.getTime()) !== p.getTime())) return null;
+  private async consistentRead<T>(t: LifecycleThresholds, read: (c: { q: Q; before: MemberState[]; live: MemberState[]; changed: Set<number> }) => Promise<T>): Promise<T | null> {
     const key = thresholdsKey(t);
     const q = this.db.q;
-    // The job commits its timelines, net rows and watermark together: reading the watermark before and after
-    // tells whether every read below saw the same summary. If a run committed in between, read again.
     for (let attempt = 0; attempt < 3; attempt++) {
       const st = await this.state(q);
       if (!st || st.until === null || st.thresholds !== key) return null;
-      const counts = await this.summaryCounts(q, scope, points);
       const changed = await this.changedSince(q, st.until, null, MAX_CORRECTIONS + 1);
       if (changed.length > MAX_CORRECTIONS) return null;
       const before = await this.stored(q, changed);
       const live = await this.load(q, { ids: changed }, null, t);
+      const result = await read({ q, before, live, changed: new Set(changed) });
       const again = await this.state(q);
-      if (again?.until?.getTime() !== st.until.getTime() || again.thresholds !== key) continue;
-      const inScope = (s: MemberState): boolean => scope.storeIds === null || (s.storeId !== null && scope.storeIds.includes(s.storeId));
+      if (again?.until?.getTime() === st.until.getTime() && again.thresholds === key) return result;
+    }
+    return null;
+  }
+
+  /**
+   * Members per stage in `scope` at each of `points` (Shanghai midnights, ascending), from the summary; null when it
+   * cannot answer exactly and the caller must classify live.
+   */
+  async countsAt(scope: Scope, points: Date[], t: LifecycleThresholds): Promise<StageCounts[] | null> {
+    if (points.length === 0 || points.some((p) => shanghaiFloor(p.getTime()) !== p.getTime())) return null;
+    return this.consistentRead(t, async ({ q, before, live }) => {
+      const counts = await this.summaryCounts(q, scope, points);
       points.forEach((p, i) => {
         const c = counts[i] as StageCounts;
         for (const s of before) {
-          const stage = inScope(s) ? stageAt(s.timeline, p.getTime()) : null;
+          const stage = inScope(scope, s) ? stageAt(s.timeline, p.getTime()) : null;
           if (stage) c[stage] -= 1;
         }
         for (const s of live) {
-          const stage = inScope(s) ? stageAt(s.timeline, p.getTime()) : null;
+          const stage = inScope(scope, s) ? stageAt(s.timeline, p.getTime()) : null;
           if (stage) c[stage] += 1;
         }
       });
       return counts;
-    }
-    return null;
+    });
+  }
+
+  /**
+   * The scope's members DECLINING at `now`, by member id after `after`: the first `first` ids, whether more follow,
+   * and how many there are in all; null when the summary cannot answer exactly.
+   */
+  async decliningAt(scope: Scope, now: Date, t: LifecycleThresholds, first: number, after: number): Promise<{ ids: number[]; hasNextPage: boolean; total: number } | null> {
+    const n = now.getTime();
+    const stores = scope.storeIds;
+    if (stores !== null && stores.length === 0) return { ids: [], hasNextPage: false, total: 0 };
+    const storeSql = stores === null ? '' : ` AND store_id IN (${marks(stores.length)})`;
+    const storeParams = stores ?? [];
+    return this.consistentRead(t, async ({ q, before, live, changed }) => {
+      const declining = (s: MemberState): boolean => inScope(scope, s) && stageAt(s.timeline, n) === 'DECLINING';
+      // The page: stored spans holding `now`, without the changed members (they come from their live timelines).
+      const limit = first + 1 + changed.size;
+      const rows = await q.all<{ member_id: unknown }>(
+        `SELECT member_id FROM lifecycle_declining WHERE member_id > ?${storeSql} AND from_at <= ? AND (to_at IS NULL OR to_at > ?) ORDER BY member_id LIMIT ${limit}`,
+        [after, ...storeParams, q.ts(now), q.ts(now)],
+      );
+      const fetched = rows.map((r) => toInt(r.member_id));
+      const lastFetched = fetched.length === limit ? (fetched[fetched.length - 1] as number) : Infinity;
+      const fromLive = live.filter((s) => s.memberId > after && s.memberId <= lastFetched && declining(s)).map((s) => s.memberId);
+      const ids = [...new Set([...fetched.filter((id) => !changed.has(id)), ...fromLive])].sort((a, b) => a - b);
+      // The total: the count at the last midnight, the spans that began or ended since, and the changed members.
+      const midnight = new Date(shanghaiFloor(n));
+      const base = ((await this.summaryCounts(q, scope, [midnight]))[0] as StageCounts).DECLINING;
+      const span = async (col: string): Promise<number> =>
+        toInt((await q.get<{ n: unknown }>(`SELECT COUNT(*) AS n FROM lifecycle_declining WHERE ${col} > ? AND ${col} <= ?${storeSql}`, [q.ts(midnight), q.ts(now), ...storeParams]))?.n);
+      const total = base + (await span('from_at')) - (await span('to_at')) - before.filter(declining).length + live.filter(declining).length;
+      return { ids: ids.slice(0, first), hasNextPage: ids.length > first, total };
+    });
   }
 
   /** The summary's counts at each point: prefix sums of the net rows of the scope's keys. */
