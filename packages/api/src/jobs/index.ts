@@ -35,7 +35,7 @@ import { JobScheduler } from './scheduler';
 export { JobLeases, leaseHolderId } from './leases';
 export { JobScheduler, RUN_LEASE_MS, type JobSpec, type TickOutcome } from './scheduler';
 
-export const JOB_NAMES = ['points-expiry', 'payment-recovery', 'reward-jobs', 'club-jobs', 'outbox-retention', 'birthday-bonus', 'campaigns', 'analytics-summary'] as const;
+export const JOB_NAMES = ['points-expiry', 'payment-recovery', 'reward-jobs', 'club-jobs', 'outbox-retention', 'birthday-bonus', 'campaigns', 'analytics-summary', 'lifecycle-summary'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** The scheduler with every in-process job of this configuration (timers start with `start()`). */
