@@ -1,4 +1,5 @@
-import { couponAcceptedAt, couponExpiresAt, couponState, couponWindow, expiresInDays, expiryLabelZh, percentOffToSharePaid, shanghaiDay, spreadDiscount, sharePaidToPercentOff } from './coupons';
+import { couponAcceptedAt, couponExpiresAt, couponState, couponWindow, expiresInDays, expiryLabelZh, percentOffToSharePaid, spreadDiscount, sharePaidToPercentOff } from './coupons';
+import { shanghaiDay } from './shanghai';
 
 const d = (iso: string): Date => new Date(iso);
 

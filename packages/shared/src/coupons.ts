@@ -6,7 +6,7 @@
  * Here: how long an issued coupon is valid, where it is accepted, its state in the wallet, whether it applies to a
  * spend, and how a discount is spread over a purchase's category lines (so the points are earned on what was paid).
  */
-import { SHANGHAI_OFFSET_MS } from './shanghai';
+import { SHANGHAI_OFFSET_MS, shanghaiDay } from './shanghai';
 
 export type CouponKind = 'AMOUNT_OFF' | 'PERCENT_OFF' | 'GIFT';
 export const COUPON_KINDS: readonly CouponKind[] = ['AMOUNT_OFF', 'PERCENT_OFF', 'GIFT'];
@@ -17,11 +17,6 @@ export const COUPON_STATES: readonly CouponState[] = ['UPCOMING', 'VALID', 'USED
 
 const DAY_MS = 86_400_000;
 
-/** The Asia/Shanghai calendar day of an instant, as a day number (days since 1970-01-01 in Shanghai). */
-export function shanghaiDay(at: Date | number): number {
-  const ms = typeof at === 'number' ? at : at.getTime();
-  return Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS);
-}
 
 /**
  * The end (exclusive) of a coupon valid for `days` calendar days from `issuedAt`: the issue day counts as the first

@@ -4,10 +4,11 @@
  * (`checkRange` in analytics-scope.ts, `ratingRange` in rating-report.service.ts): not backwards, at most 3 years
  * (3 × 366 = 1098 days). Pure: `now` is a parameter.
  */
+import { shanghaiDate } from '@quanzi/shared';
+
 export const MAX_RANGE_DAYS = 3 * 366;
 export const DEFAULT_RANGE_DAYS = 30;
 const DAY_MS = 86_400_000;
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A range of Beijing calendar dates, both inclusive ('YYYY-MM-DD'). */
@@ -18,7 +19,7 @@ export interface DateRange {
 
 /** The Beijing date of an instant. */
 export function beijingDate(ms: number): string {
-  return new Date(ms + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+  return shanghaiDate(ms);
 }
 
 /** Beijing midnight at the start of `date`, as epoch ms (NaN for a malformed date). */

@@ -14,7 +14,7 @@
  * summary is by day only, so it serves HQ; scoped queries (a region, a store) read the live rows through their
  * (store, time) indexes.
  */
-import { SHANGHAI_OFFSET_MS } from '@quanzi/shared';
+import { SHANGHAI_OFFSET_MS, shanghaiCeil, shanghaiDate, shanghaiFloor } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { toDate, toInt, type Db, type Q } from '../../db/sql';
 
@@ -25,12 +25,6 @@ export const SETTLE_MS = 10 * 60_000;
 const DAYS_PER_TX = 31;
 const NAME = 'analytics_day';
 
-/** The Shanghai midnight at or before `ms`. */
-export const shanghaiFloor = (ms: number): number => Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
-/** The Shanghai midnight at or after `ms`. */
-export const shanghaiCeil = (ms: number): number => Math.ceil((ms + SHANGHAI_OFFSET_MS) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS;
-/** The Shanghai date of the day starting at midnight `ms`. */
-export const shanghaiDay = (ms: number): string => new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 
 export interface DayTotals {
   visits: number;
@@ -162,7 +156,7 @@ export class AnalyticsSummary {
     const b = Math.min(shanghaiFloor(at.getTime()), w?.getTime() ?? -Infinity);
     if (w === null || !Number.isFinite(b)) return toInt((await q.get<{ s: unknown }>('SELECT COALESCE(SUM(delta), 0) AS s FROM points_entry WHERE created_at < ?', [q.ts(at)]))?.s);
     const [summed, tail] = await Promise.all([
-      q.get<{ s: unknown }>('SELECT COALESCE(SUM(points_net), 0) AS s FROM analytics_day WHERE day < ?', [shanghaiDay(b)]),
+      q.get<{ s: unknown }>('SELECT COALESCE(SUM(points_net), 0) AS s FROM analytics_day WHERE day < ?', [shanghaiDate(b)]),
       q.get<{ s: unknown }>('SELECT COALESCE(SUM(delta), 0) AS s FROM points_entry WHERE created_at >= ? AND created_at < ?', [q.ts(new Date(b)), q.ts(at)]),
     ]);
     return toInt(summed?.s) + toInt(tail?.s);
@@ -173,7 +167,7 @@ export class AnalyticsSummary {
       `SELECT COALESCE(SUM(visits), 0) AS visits, COALESCE(SUM(spend_fen), 0) AS spend, COALESCE(SUM(points_issued), 0) AS issued, COALESCE(SUM(points_redeemed), 0) AS redeemed,
          COALESCE(SUM(points_expired), 0) AS expired, COALESCE(SUM(points_net), 0) AS net, COALESCE(SUM(new_members), 0) AS n, COALESCE(SUM(referrals), 0) AS referred
        FROM analytics_day WHERE day >= ? AND day < ?`,
-      [shanghaiDay(a), shanghaiDay(b)],
+      [shanghaiDate(a), shanghaiDate(b)],
     );
     return rowTotals(r ?? {});
   }

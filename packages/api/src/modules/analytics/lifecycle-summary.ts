@@ -24,6 +24,8 @@ import {
   encodeTimeline,
   LIFECYCLE_STAGES,
   lifecycleTimeline,
+  shanghaiCeil,
+  shanghaiFloor,
   stageAt,
   type LifecycleStage,
   type LifecycleThresholds,
@@ -31,7 +33,7 @@ import {
 } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { toDate, toInt, type Db, type Q } from '../../db/sql';
-import { SETTLE_MS, shanghaiCeil, shanghaiFloor } from './analytics-summary';
+import { SETTLE_MS } from './analytics-summary';
 import type { Scope } from './analytics-scope';
 
 /** `lifecycle_net.scope_key` of the whole chain. */

@@ -20,6 +20,7 @@
  * or two processes) skip each other's locked members and find the other's committed work already done.
  * libsql has no row locks: its single writer serialises the batches, and the same statements run.
  */
+import { shanghaiDate } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { toDate, toInt, type Db, type Q } from '../../db/sql';
 
@@ -51,7 +52,7 @@ const ORIGIN_ZH: Record<string, string> = {
  * (UTC+8, no daylight saving) — the date the member saw on that earning's ledger line.
  */
 export function expiryReason(earnedAt: Date, sourceType: string, kind: string): string {
-  const day = new Date(earnedAt.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const day = shanghaiDate(earnedAt);
   const origin = ORIGIN_ZH[sourceType] ?? (kind === 'EARN' ? '获得' : kind === 'REVERSAL' ? '退还' : '入账');
   return `积分过期（${day} ${origin}）`;
 }

@@ -1,14 +1,14 @@
 /** Coupon labels and the Beijing-calendar date conversions of the template form. */
+import { shanghaiDate } from '@quanzi/shared';
 import { yuan } from '../../format';
 
 export const COUPON_KIND_ZH: Record<string, string> = { AMOUNT_OFF: '满减券', PERCENT_OFF: '折扣券', GIFT: '赠品券' };
 
 const DAY_MS = 86_400_000;
-const BEIJING_MS = 8 * 3_600_000;
 
 /** The Beijing calendar day (YYYY-MM-DD) of an instant. */
 export function beijingDate(iso: string | Date): string {
-  return new Date(new Date(iso).getTime() + BEIJING_MS).toISOString().slice(0, 10);
+  return shanghaiDate(new Date(iso));
 }
 
 /** 00:00 Beijing time of a day. */
