@@ -23,3 +23,4 @@ export * from './campaigns';
 export * from './cohorts';
 export * from './shanghai';
 export * from './lifecycle-timeline';
+export * from './prng';

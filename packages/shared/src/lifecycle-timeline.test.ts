@@ -1,22 +1,11 @@
 import { classifyLifecycle, DEFAULT_LIFECYCLE_THRESHOLDS, lifecycleFacts, type LifecycleThresholds, type PurchasePoint } from './lifecycle';
 import { decodeTimeline, encodeTimeline, lifecycleTimeline, stageAt } from './lifecycle-timeline';
+import { prng } from './prng';
 
 const JOIN = Date.parse('2026-01-01T00:00:00Z');
 const DAY = 86_400_000;
 const day = (n: number, ms = 0): number => JOIN + n * DAY + ms;
 const buy = (n: number, amountFen: number): PurchasePoint => ({ at: new Date(day(n)), amountFen });
-
-/** mulberry32: a small seeded PRNG, so a failure names its seed and replays. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('lifecycleTimeline', () => {
   it("seed 000's gym (a ¥4,000 card on day 0, one ¥20 visit on day 10, nothing after), by hand", () => {

@@ -11,7 +11,7 @@
  * and refund clawbacks taking from the oldest lots (lot_allocation), one EXPIRE entry per lapsed lot at its expiry;
  * so each member's balance = Σ entries = Σ lots' remaining (reconciliation empty).
  */
-import { addMonthsUtc } from '@quanzi/shared';
+import { addMonthsUtc, prng } from '@quanzi/shared';
 import { expiryReason } from '../modules/ledger/expiry.service';
 
 const DAY = 86_400_000;
@@ -69,18 +69,6 @@ export interface Chunk {
 }
 
 export const CHUNK_TABLES: readonly (keyof Chunk)[] = ['app_user', 'member', 'member_account', 'member_profile', 'purchase', 'points_entry', 'points_lot', 'lot_allocation', 'reward_redemption', 'service_rating', 'referral'];
-
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG; enough for synthetic data (not for secrets). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const mix = (a: number, b: number): number => {
   let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x7f4a7c15, 0xc2b2ae35);

@@ -7,7 +7,7 @@
  * next run recomputes exactly the changed members and leaves the same rows a rebuild from scratch writes; two runs at
  * once apply the changes once; new thresholds make reads classify live until the next run rebuilds.
  */
-import { classifyLifecycle } from '@quanzi/shared';
+import { classifyLifecycle, prng } from '@quanzi/shared';
 import { clock } from '../../src/clock';
 import { toDate, toInt } from '../../src/db/sql';
 import type { Scope } from '../../src/modules/analytics/analytics-scope';
@@ -19,17 +19,6 @@ import { startTestApp, type TestApp } from './harness';
 const MIDNIGHT = new Date(NOW.getTime() - 8 * 3_600_000);
 const PROFILE = 'mutation($input: UpdateProfileInput!) { updateMyProfile(input: $input) { homeStore { id } } }';
 const SETTINGS = 'mutation($input: AnalyticsSettingsInput!) { updateAnalyticsSettings(input: $input) { lifecycle { quietDays } } }';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function lifecycleSummarySuite(dialect: TestDialect): void {
   describe(`lifecycle summary (${dialect})`, () => {
