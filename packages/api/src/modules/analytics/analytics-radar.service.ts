@@ -64,10 +64,12 @@ export class AnalyticsRadarService {
     if (store?.lat == null || store.lng == null) throw badInput('This store has no location: set its lat/lng first', 'storeId');
     const centre = { lat: Number(store.lat), lng: Number(store.lng) };
 
-    // The store's customers with their spend here; their profile and balance are joined per member.
+    // The store's customers with their spend here; their profile, and the balance of those on the radar (a located
+    // member's: summing the others' ledgers would be most of the query's work for nothing), per member.
     const rows = await q.all<Record<string, unknown>>(
       `SELECT c.member_id, c.spend, mp.gender, mp.birthday, mp.lat, mp.lng, mp.location_consent,
-         (SELECT COALESCE(SUM(e.delta), 0) FROM points_entry e WHERE e.member_id = c.member_id AND e.created_at < ?) AS points
+         CASE WHEN mp.location_consent = ? AND mp.lat IS NOT NULL AND mp.lng IS NOT NULL
+           THEN (SELECT COALESCE(SUM(e.delta), 0) FROM points_entry e WHERE e.member_id = c.member_id AND e.created_at < ?) END AS points
        FROM (
          SELECT x.member_id, SUM(x.spend) AS spend FROM (
            SELECT p.member_id, p.amount_fen AS spend, CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END AS visit, 0 AS home
@@ -76,7 +78,7 @@ export class AnalyticsRadarService {
          ) x GROUP BY x.member_id HAVING SUM(x.visit) > 0 OR MAX(x.home) = 1
        ) c LEFT JOIN member_profile mp ON mp.member_id = c.member_id
        ORDER BY c.member_id`,
-      [q.ts(range.to), args.storeId, ...ts(q, range.from, range.to), args.storeId],
+      [q.bool(true), q.ts(range.to), args.storeId, ...ts(q, range.from, range.to), args.storeId],
     );
 
     const zero = (): Tally => ({ members: 0, spendFen: 0, points: 0 });
