@@ -15,8 +15,10 @@ export enum LedgerKind {
 /** An append-only ledger entry (F3). (source_type, source_ref) is the idempotency key. */
 @Entity({ tableName: 'points_entry' })
 @Unique({ name: 'points_entry_source_unique', properties: ['sourceType', 'sourceRef'] })
-@Index({ name: 'points_entry_member_id_idx', properties: ['member', 'id'] })
-@Index({ name: 'points_entry_store_id_idx', properties: ['store', 'id'] })
+// A member's or a store's entries in id order come from the foreign keys' own (member_id) and (store_id) indexes:
+// InnoDB and SQLite append the primary key to every secondary index. This one covers a member's balance at a past
+// instant (Σ delta before t: the trade-area radar, a store's points liability) without reading the rows.
+@Index({ name: 'points_entry_member_time_idx', properties: ['member', 'createdAt', 'delta'] })
 @Index({ name: 'points_entry_time_idx', properties: ['createdAt', 'kind'] }) // analytics: points moved in a period (issue #15)
 export class PointsEntry {
   @PrimaryKey({ type: 'integer', autoincrement: true })
