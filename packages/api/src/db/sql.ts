@@ -38,6 +38,11 @@ export function toInt(v: unknown): number {
   return n;
 }
 
+/** `?, ?, …`: `n` placeholders for an `IN (…)` list or a multi-row `VALUES` row. */
+export function marks(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
 export class Db {
   readonly dialect: Dialect;
   private readonly conn: AbstractSqlConnection;

@@ -32,7 +32,7 @@ import {
   type StageChange,
 } from '@quanzi/shared';
 import { clock } from '../../clock';
-import { toDate, toInt, type Db, type Q } from '../../db/sql';
+import { marks, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { SETTLE_MS } from './analytics-summary';
 import type { Scope } from './analytics-scope';
 
@@ -54,10 +54,9 @@ interface MemberState {
 }
 
 /** Whether a member counts in the scope (their store is one of its stores; every member counts for the chain). */
-const inScope = (scope: Scope, s: MemberState): boolean => scope.storeIds === null || (s.storeId !== null && scope.storeIds.includes(s.storeId));
+const memberInScope = (scope: Scope, s: MemberState): boolean => scope.storeIds === null || (s.storeId !== null && scope.storeIds.includes(s.storeId));
 
 const zero = (): StageCounts => Object.fromEntries(LIFECYCLE_STAGES.map((s) => [s, 0])) as StageCounts;
-const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 /** The thresholds as stored with the summary (keys sorted, so equal thresholds give equal text). */
 export function thresholdsKey(t: LifecycleThresholds): string {
@@ -278,13 +277,12 @@ export class LifecycleSummary {
       const counts = await this.summaryCounts(q, scope, points);
       points.forEach((p, i) => {
         const c = counts[i] as StageCounts;
-        for (const s of before) {
-          const stage = inScope(scope, s) ? stageAt(s.timeline, p.getTime()) : null;
-          if (stage) c[stage] -= 1;
-        }
-        for (const s of live) {
-          const stage = inScope(scope, s) ? stageAt(s.timeline, p.getTime()) : null;
-          if (stage) c[stage] += 1;
+        // The changed members: their stored stage out, their live stage in.
+        for (const [states, sign] of [[before, -1], [live, 1]] as const) {
+          for (const s of states) {
+            const stage = memberInScope(scope, s) ? stageAt(s.timeline, p.getTime()) : null;
+            if (stage) c[stage] += sign;
+          }
         }
       });
       return counts;
@@ -302,7 +300,7 @@ export class LifecycleSummary {
     const storeSql = stores === null ? '' : ` AND store_id IN (${marks(stores.length)})`;
     const storeParams = stores ?? [];
     return this.consistentRead(t, async ({ q, before, live, changed }) => {
-      const declining = (s: MemberState): boolean => inScope(scope, s) && stageAt(s.timeline, n) === 'DECLINING';
+      const declining = (s: MemberState): boolean => memberInScope(scope, s) && stageAt(s.timeline, n) === 'DECLINING';
       // The page: stored spans holding `now`, without the changed members (they come from their live timelines).
       const limit = first + 1 + changed.size;
       const rows = await q.all<{ member_id: unknown }>(

@@ -22,7 +22,7 @@
  */
 import { shanghaiDate } from '@quanzi/shared';
 import { clock } from '../../clock';
-import { toDate, toInt, type Db, type Q } from '../../db/sql';
+import { marks, toDate, toInt, type Db, type Q } from '../../db/sql';
 
 export interface ExpiryRun { members: number; lots: number; points: number }
 
@@ -66,7 +66,6 @@ function chunks<T>(xs: T[], n = CHUNK): T[][] {
   return out;
 }
 
-const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 interface DueLot { id: number; memberId: number; remaining: number; reason: string }
 
