@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
-import { Image, Input, Text, View } from '@tarojs/components';
+import { Image, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
+import { CouponCodeInput } from '../../components/coupon-code-input';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
 import { newLine, parseLines, PurchaseLines, type LineDraft } from '../../components/purchase-lines';
 import { refreshViewer } from '../../state/auth';
@@ -89,13 +90,11 @@ function CollectForm({ store, onCreated }: { store: Store; onCreated(order: PayO
       <View className='card'>
         <Text className='card__title'>优惠券（选填）</Text>
         <View className='row'>
-          <Input
+          <CouponCodeInput
             className='collect__coupon'
             value={coupon}
-            maxlength={16}
-            placeholder='会员出示的券码，如 ABCD EFGH JKLM'
-            onInput={(e) => {
-              setCoupon(e.detail.value);
+            onChange={(code) => {
+              setCoupon(code);
               setError(null);
             }}
           />

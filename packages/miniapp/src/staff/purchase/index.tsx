@@ -1,9 +1,10 @@
 import { clock } from '../../utils/clock';
 import { useMemo, useState } from 'react';
 import Taro from '@tarojs/taro';
-import { Input, Text, View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { apiError, toApiError, type ApiError } from '../../api/errors';
+import { CouponCodeInput } from '../../components/coupon-code-input';
 import { ErrorNotice, PageShell, StatusView } from '../../components/page-shell';
 import { newLine, parseLines, PurchaseLines, type LineDraft } from '../../components/purchase-lines';
 import { noTillMember, TillMemberPanel } from '../../components/till-member';
@@ -133,13 +134,11 @@ export default function PurchasePage() {
             </View>
             <View className='card'>
               <Text className='card__title'>优惠券（选填）</Text>
-              <Input
+              <CouponCodeInput
                 className='purchase__coupon'
                 value={coupon}
-                maxlength={16}
-                placeholder='会员出示的券码，如 ABCD EFGH JKLM'
-                onInput={(e) => {
-                  setCoupon(e.detail.value);
+                onChange={(code) => {
+                  setCoupon(code);
                   setError(null);
                 }}
               />
