@@ -39,6 +39,7 @@ import { TencentSmsClient } from './integrations/sms/tencent-sms-client';
 import { InboxOtpSender, SmsOtpSender } from './modules/rewards/otp-sender';
 import { MemberProfileService } from './modules/members/member-profile.service';
 import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
+import { VisitSummary } from './modules/analytics/visit-summary';
 import { AnalyticsSummary } from './modules/analytics/analytics-summary';
 import { LifecycleSummary } from './modules/analytics/lifecycle-summary';
 import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
@@ -89,6 +90,7 @@ export interface Services extends RewardServices {
   memberProfiles: MemberProfileService;
   analyticsKpis: AnalyticsKpiService;
   analyticsSummary: AnalyticsSummary;
+  visitSummary: VisitSummary;
   lifecycleSummary: LifecycleSummary;
   analyticsMembers: AnalyticsMembersService;
   analyticsRadar: AnalyticsRadarService;
@@ -152,7 +154,14 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   // The summary's job writes on the primary; the KPIs read summary days and the live tail from one server (the
   // replica when configured), so both come from the same point in its replication stream.
   const analyticsSummary = new AnalyticsSummary(db);
-  const analyticsKpis = new AnalyticsKpiService(reports, org, analyticsSettings, reports === db ? analyticsSummary : new AnalyticsSummary(reports));
+  const visitSummary = new VisitSummary(db);
+  const analyticsKpis = new AnalyticsKpiService(
+    reports,
+    org,
+    analyticsSettings,
+    reports === db ? analyticsSummary : new AnalyticsSummary(reports),
+    reports === db ? visitSummary : new VisitSummary(reports),
+  );
   // The lifecycle summary's job writes on the primary; the inventory reads it where it reads the live rows.
   const lifecycleSummary = new LifecycleSummary(db, () => analyticsSettings.get().then((s) => s.lifecycle));
   const analyticsMembers = new AnalyticsMembersService(reports, org, analyticsSettings, reports === db ? lifecycleSummary : new LifecycleSummary(reports, () => analyticsSettings.get().then((s) => s.lifecycle)));
@@ -171,7 +180,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
     config, orm, db, reports, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsSummary, lifecycleSummary, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsSummary, visitSummary, lifecycleSummary, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
   };
 }
 

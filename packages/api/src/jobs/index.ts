@@ -22,7 +22,8 @@
  *   work and never send twice (modules/campaigns/campaign-sender.ts).
  *
  * - `analytics-summary` (leased): adds the settled Shanghai days to `analytics_day` and advances the watermark in one
- *   transaction, conditional on the watermark it read, so a second process writes nothing (analytics-summary.ts).
+ *   transaction, conditional on the watermark it read, so a second process writes nothing (analytics-summary.ts); then
+ *   the same for the chain's first visits per day, `analytics_visit_day`, from its own watermark (visit-summary.ts).
  *
  * libsql (the embedded demo) is one process: the same code runs, and its single writer serialises the claims.
  */
@@ -93,8 +94,9 @@ export function createJobs(services: Services, config: Config, log: Logger): Job
     name: 'analytics-summary',
     everyMs: config.analytics.summaryIntervalMinutes * 60_000,
     leased: true,
-    run: () => services.analyticsSummary.refresh(),
-    report: (r, l) => r.days > 0 && l.info(r, 'analytics summary'),
+    // The per-day figures, then the first visits per day (visit-summary.ts); each from its own watermark.
+    run: async () => ({ days: await services.analyticsSummary.refresh(), visits: await services.visitSummary.refresh() }),
+    report: (r, l) => (r.days.days > 0 || r.visits.days > 0) && l.info(r, 'analytics summary'),
   });
   jobs.add({
     name: 'lifecycle-summary',

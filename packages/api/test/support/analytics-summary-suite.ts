@@ -4,10 +4,13 @@
  * HQ KPIs read through the summary equal the live ones before it ran, for ranges with partial days at both edges
  * and past the watermark; a mixed workload after the watermark (a purchase, a refund, earn, redeem, expiry, a
  * clawback) moves the KPIs by exactly the hand-computed amounts, before and after the next run; and two runs at
- * once write each day once.
+ * once write each day once. The same for the first-visit summary (visit-summary.ts): its rows equal a table written
+ * here by hand from the fixture, the distinct-member KPIs read through it equal the hand-computed ones, and a late
+ * visit moves them by hand.
  */
 import { SHANGHAI_OFFSET_MS } from '@quanzi/shared';
 import { clock } from '../../src/clock';
+import { shanghaiDay, shanghaiFloor } from '@quanzi/shared';
 import { toDate, toInt } from '../../src/db/sql';
 import { buildAnalyticsFixture, DAY, day, NOW, type Persona } from './analytics-fixture';
 import type { TestDialect } from './db';
@@ -15,7 +18,7 @@ import { startTestApp, type TestApp } from './harness';
 
 const KPIS = `query($from: DateTimeISO!, $to: DateTimeISO!) { analyticsKpis(from: $from, to: $to) {
   current { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned }
-  previous { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints } } }`;
+  previous { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned } } }`;
 
 type Figures = Record<'visits' | 'spendFen' | 'pointsIssued' | 'pointsRedeemed' | 'pointsExpired' | 'liabilityPoints' | 'visitors' | 'activeMembers' | 'churnBase' | 'churned', number>;
 type Kpis = { current: Figures; previous: Figures };
@@ -36,6 +39,7 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       [day(400), NOW],
       [new Date(day(30).getTime() + 3_600_000), new Date(day(2).getTime() + 7 * 3_600_000)],
       [day(10), new Date(NOW.getTime() + 2 * DAY)],
+      [new Date(shanghaiFloor(day(50).getTime())), NOW], // from the midnight of a visit day: A's next visit has its previous one on the first day
     ];
 
     beforeAll(async () => {
@@ -57,6 +61,9 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       expect(await t.app.services.analyticsSummary.watermark()).toBeNull();
 
       const r = await t.app.services.analyticsSummary.refresh(NOW);
+      const v = await t.app.services.visitSummary.refresh(NOW);
+      expect(v.until).toEqual(r.until);
+      expect(v.days).toBeGreaterThanOrEqual(200); // from the day of the first purchase (E's, day 200)
       // The last settled Shanghai midnight before NOW (2026-03-01T00:00Z is 08:00 in Shanghai).
       expect(r.until?.toISOString()).toBe('2026-02-28T16:00:00.000Z');
       expect(r.days).toBeGreaterThanOrEqual(400); // from the Shanghai day member A joined (day 400)
@@ -98,7 +105,32 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       expect(got).toEqual(want);
       expect(want.size).toBeGreaterThan(5);
 
+      // The first visits by hand from the fixture's table (a refund is not a visit): [day, previous visit's day, visits].
+      const d = (n: number): number => shanghaiDay(day(n));
+      const firsts = [
+        [d(200), 0, 1], // E
+        [d(150), 0, 1], // A
+        [d(120), 0, 1], // B, the gym card
+        [d(120), d(150), 1], // A
+        [d(110), d(120), 1], // B
+        [d(100), 0, 1], // F
+        [d(100), d(120), 1], // A
+        [d(80), d(100), 1], // A
+        [d(50), d(80), 1], // A
+        [d(35), 0, 1], // D
+        [d(20), d(50), 1], // A
+        [d(10), 0, 1], // C
+        [d(5), d(20), 1], // A
+      ];
+      const visitRows = await q.all<Record<string, unknown>>('SELECT day, prev_day, visits FROM analytics_visit_day ORDER BY day, prev_day');
+      expect(visitRows.map((x) => [toInt(x.day), toInt(x.prev_day), toInt(x.visits)])).toEqual(firsts);
+
       for (const [i, [from, to]] of ranges.entries()) expect(await kpis(from, to)).toEqual(live[i]);
+      // The distinct-member figures through the summary, by hand (activeDays 90), as in analytics-suite.ts.
+      const k = await kpis(day(28), NOW);
+      expect(k.current).toMatchObject({ visitors: 2, activeMembers: 3, churnBase: 4, churned: 2 }); // A, C; A, C, D; A, B, F, D; B, F
+      expect(k.previous).toMatchObject({ visitors: 2, activeMembers: 4, churnBase: 3, churned: 0 }); // A, D; A, B, F, D; A, B, F
+      expect((await kpis(...(ranges[4] as [Date, Date]))).current.visitors).toBe(3); // A (d50, d20, d5), D (d35), C (d10)
     });
 
     it('a mixed workload after the watermark moves the HQ KPIs by the hand-computed amounts, before and after the next run', async () => {
@@ -141,6 +173,38 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       expect(await kpis(...range)).toEqual(after);
     });
 
+    it('a late visit by a lapsed member moves the distinct-member KPIs by hand, before and after the next run', async () => {
+      const q = t.app.services.db.q;
+      const { guomao: G, sanlitun: S } = t.org;
+      const range: [Date, Date] = [day(28), new Date(NOW.getTime() + 3 * 3_600_000)];
+      const before = await kpis(...range);
+      const at = new Date(NOW.getTime() + 2 * 3_600_000); // 10:00 in Shanghai on 1 March, after the visit summary's watermark
+      const b = await q.get<{ id: unknown }>("SELECT m.id FROM member m JOIN purchase p ON p.member_id = m.id WHERE p.amount_fen = 400000");
+      const buy = async (store: number, fen: number, key: string) =>
+        q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, 0, ?, ?, ?)', [b?.id, store, fen, '[]', `${dialect}-late-${key}`, 'x', q.ts(at)]);
+      await buy(G, 5_000, 'one');
+      await buy(S, 3_000, 'two'); // a second visit the same day, at another store
+      // By hand: B (last visit d110) is a visitor and active again, so no longer churned; the base is unchanged.
+      const after = await kpis(...range);
+      expect(after.current).toEqual({
+        ...before.current,
+        visits: before.current.visits + 2,
+        spendFen: before.current.spendFen + 8_000,
+        visitors: before.current.visitors + 1,
+        activeMembers: before.current.activeMembers + 1,
+        churned: before.current.churned - 1,
+      });
+      expect(after.previous).toEqual(before.previous);
+
+      // The next run looks B up (last visit d110) and A (d5, the purchase of the test above): one row each for 1 March.
+      const r = await t.app.services.visitSummary.refresh(new Date(NOW.getTime() + 2 * DAY));
+      expect(r.days).toBe(2);
+      const march1 = shanghaiDay(at);
+      const rows = await q.all<Record<string, unknown>>('SELECT prev_day, visits FROM analytics_visit_day WHERE day = ? ORDER BY prev_day', [march1]);
+      expect(rows.map((x) => [toInt(x.prev_day), toInt(x.visits)])).toEqual([[shanghaiDay(day(110)), 1], [shanghaiDay(day(5)), 1]]);
+      expect(await kpis(...range)).toEqual(after);
+    });
+
     it('two runs at once write each day once', async () => {
       const s = t.app.services.analyticsSummary;
       const q = t.app.services.db.q;
@@ -153,6 +217,14 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       // Only days with rows get a row, and these seven days have none.
       expect(await count()).toBe(n0);
       expect(await s.refresh(later)).toEqual({ days: 0, until: new Date('2026-03-09T16:00:00.000Z') });
+
+      const v = t.app.services.visitSummary;
+      const visitRows = async () => toInt((await q.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM analytics_visit_day'))?.n);
+      const v0 = await visitRows();
+      const [va, vb] = await Promise.all([v.refresh(later), v.refresh(later)]);
+      expect(va.days + vb.days).toBe(7);
+      expect((await v.watermark())?.toISOString()).toBe('2026-03-09T16:00:00.000Z');
+      expect(await visitRows()).toBe(v0);
     });
   });
 }

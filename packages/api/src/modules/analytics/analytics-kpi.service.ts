@@ -13,6 +13,7 @@ import { badInput } from '../../errors';
 import type { OrgService } from '../org/org.service';
 import type { AnalyticsSettingsService } from './analytics-settings.service';
 import type { AnalyticsSummary } from './analytics-summary';
+import type { VisitSummary } from './visit-summary';
 import { activitiesInScope, checkRange, daysBefore, inScope, membersInScope, previousRange, resolveScope, scopeMembersJoin, ts, type Range, type Scope } from './analytics-scope';
 
 export interface KpiValues {
@@ -64,6 +65,7 @@ export class AnalyticsKpiService {
     private readonly org: OrgService,
     private readonly settings: AnalyticsSettingsService,
     private readonly summary: AnalyticsSummary,
+    private readonly visits?: VisitSummary,
   ) {}
 
   /** KPIs for [from, to) and the period of the same length before it, in the scope the manager names. */
@@ -77,6 +79,17 @@ export class AnalyticsKpiService {
     // The two periods, and each period's queries, run at once on the pool: the answer waits for the slowest, not the sum.
     const [current, previous] = await Promise.all([this.period(scope, range, activeDays, value), this.period(scope, previousRange(range), activeDays, value)]);
     return { scope, activeDays, pointValueFenPer100: value, current, previous };
+  }
+
+  /**
+   * The distinct-member figures at HQ from the visit summary (visit-summary.ts) when the active window before the
+   * period's end reaches back to its start (any period up to `activeDays` long): visitors of the period, active (A: a
+   * visit in [to − activeDays, to)), churn base (B: in [from − activeDays, from)); A and B then cover
+   * [from − activeDays, to) together, so the churned, in B and not in A, are |A ∪ B| − |A|.
+   */
+  private async hqMembers(visits: VisitSummary, r: Range, aFrom: Date, bFrom: Date): Promise<Record<string, unknown>> {
+    const [visitors, active, base, union] = await Promise.all([visits.visitors(r.from, r.to), visits.visitors(aFrom, r.to), visits.visitors(bFrom, r.from), visits.visitors(bFrom, r.to)]);
+    return { visitors, active, base, churned: union - active };
   }
 
   private async period(scope: Scope, r: Range, activeDays: number, pointValueFenPer100: number): Promise<KpiValues> {
@@ -104,15 +117,17 @@ export class AnalyticsKpiService {
     const aFrom = daysBefore(r.to, activeDays);
     const bFrom = daysBefore(r.from, activeDays);
     const lo = aFrom < bFrom ? aFrom : bFrom;
-    const membersP = one(
-      `SELECT COALESCE(SUM(x.v), 0) AS visitors, COALESCE(SUM(x.a), 0) AS active, COALESCE(SUM(x.b), 0) AS base, COALESCE(SUM(CASE WHEN x.b = 1 AND x.a = 0 THEN 1 ELSE 0 END), 0) AS churned
-       FROM (SELECT p.member_id,
-               MAX(CASE WHEN p.created_at >= ? THEN 1 ELSE 0 END) AS v,
-               MAX(CASE WHEN p.created_at >= ? THEN 1 ELSE 0 END) AS a,
-               MAX(CASE WHEN p.created_at >= ? AND p.created_at < ? THEN 1 ELSE 0 END) AS b
-             FROM purchase p WHERE p.amount_fen > 0 AND p.created_at >= ? AND p.created_at < ? AND ${ps.sql} GROUP BY p.member_id) x`,
-      [...ts(q, r.from, aFrom, bFrom, r.from, lo, r.to), ...ps.params],
-    );
+    const membersP = hq && this.visits && aFrom.getTime() <= r.from.getTime()
+      ? this.hqMembers(this.visits, r, aFrom, bFrom)
+      : one(
+          `SELECT COALESCE(SUM(x.v), 0) AS visitors, COALESCE(SUM(x.a), 0) AS active, COALESCE(SUM(x.b), 0) AS base, COALESCE(SUM(CASE WHEN x.b = 1 AND x.a = 0 THEN 1 ELSE 0 END), 0) AS churned
+           FROM (SELECT p.member_id,
+                   MAX(CASE WHEN p.created_at >= ? THEN 1 ELSE 0 END) AS v,
+                   MAX(CASE WHEN p.created_at >= ? THEN 1 ELSE 0 END) AS a,
+                   MAX(CASE WHEN p.created_at >= ? AND p.created_at < ? THEN 1 ELSE 0 END) AS b
+                 FROM purchase p WHERE p.amount_fen > 0 AND p.created_at >= ? AND p.created_at < ? AND ${ps.sql} GROUP BY p.member_id) x`,
+          [...ts(q, r.from, aFrom, bFrom, r.from, lo, r.to), ...ps.params],
+        );
     // Visits (purchases with a positive amount) and net spend (refunds are negative rows) at the scope's stores.
     const salesP = totalsP
       ? totalsP.then((t) => ({ visits: t.visits, spend: t.spendFen }))

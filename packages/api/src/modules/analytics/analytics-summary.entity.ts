@@ -40,6 +40,29 @@ export class AnalyticsDay {
   referrals: number = 0;
 }
 
+/**
+ * The chain's first visits per Shanghai day, by the day of the member's previous visit (issue #15 item 7: distinct
+ * visitors, active members and churn at HQ without a GROUP BY over every member's purchases). A visit is a purchase
+ * with a positive amount, anywhere in the chain; only a member's first visit of a day counts. The members who
+ * visited in the days [f, t) are then Σ `visits` over the rows with f ≤ `day` < t and `prevDay` < f
+ * (visit-summary.ts). Written only by the leased `analytics-summary` job, for whole days before its own watermark
+ * (`visit_day`), never in a business transaction; append-only like `analytics_day` (a day's rows depend only on
+ * the visits up to that day). A store's or a region's distinct members are read live through (store, time).
+ */
+@Entity({ tableName: 'analytics_visit_day' })
+export class AnalyticsVisitDay {
+  /** Shanghai day number (days since 1970-01-01 in Shanghai). */
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  day!: number;
+
+  /** The Shanghai day number of the member's previous visit, 0 when this is the member's first. */
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  prevDay!: number;
+
+  @Property({ type: 'integer' })
+  visits!: number;
+}
+
 /** How far a summary is complete: every row created before `until` (a Shanghai midnight) is in it. */
 @Entity({ tableName: 'analytics_watermark' })
 export class AnalyticsWatermark {
