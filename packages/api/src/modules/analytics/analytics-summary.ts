@@ -17,12 +17,8 @@
 import { SHANGHAI_OFFSET_MS, shanghaiCeil, shanghaiDate, shanghaiFloor } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { toDate, toInt, type Db, type Q } from '../../db/sql';
+import { summariseDays, watermarkOf } from './day-summary';
 
-const DAY_MS = 86_400_000;
-/** A day is summarised once its end is this far in the past. */
-export const SETTLE_MS = 10 * 60_000;
-/** Days summarised per transaction. */
-const DAYS_PER_TX = 31;
 const NAME = 'analytics_day';
 
 
@@ -40,7 +36,7 @@ export interface DayTotals {
 export const ZERO_TOTALS: DayTotals = { visits: 0, spendFen: 0, pointsIssued: 0, pointsRedeemed: 0, pointsExpired: 0, pointsNet: 0, newMembers: 0, referrals: 0 };
 
 /** SQL for the Shanghai date of a DATETIME column, per dialect. */
-function dayExpr(q: Q, col: string): string {
+export function dayExpr(q: Q, col: string): string {
   return q.dialect === 'sqlite' ? `date((${col} + ${SHANGHAI_OFFSET_MS}) / 1000, 'unixepoch')` : `DATE_FORMAT(${col} + INTERVAL 8 HOUR, '%Y-%m-%d')`;
 }
 
@@ -49,8 +45,7 @@ export class AnalyticsSummary {
 
   /** Every row created before this instant is in the summary (null: never run). */
   async watermark(q: Q = this.db.q): Promise<Date | null> {
-    const r = await q.get<{ until: unknown }>('SELECT until FROM analytics_watermark WHERE name = ?', [NAME]);
-    return r ? toDate(r.until) : null;
+    return watermarkOf(q, NAME);
   }
 
   /**
@@ -58,40 +53,26 @@ export class AnalyticsSummary {
    * purchase, ledger entry or member. Returns the days written and the new watermark.
    */
   async refresh(now: Date = clock.now()): Promise<{ days: number; until: Date | null }> {
-    const target = shanghaiFloor(now.getTime() - SETTLE_MS);
-    let from = await this.watermark();
-    if (from === null) {
-      const q = this.db.q;
-      const r = await q.get<Record<string, unknown>>(
-        'SELECT (SELECT MIN(created_at) FROM purchase) AS p, (SELECT MIN(created_at) FROM points_entry) AS e, (SELECT MIN(created_at) FROM member) AS m',
-      );
-      const firsts = [r?.p, r?.e, r?.m].filter((v) => v != null).map((v) => toDate(v).getTime());
-      const start = firsts.length ? shanghaiFloor(Math.min(...firsts)) : target;
-      await q.run(`INSERT INTO analytics_watermark (name, until) VALUES (?, ?)${q.dialect === 'sqlite' ? ' ON CONFLICT DO NOTHING' : ' ON DUPLICATE KEY UPDATE name = name'}`, [NAME, q.ts(new Date(start))]);
-      from = await this.watermark();
-      if (from === null) return { days: 0, until: null };
-    }
-    let days = 0;
-    let at = from.getTime();
-    while (at < target) {
-      const end = Math.min(target, at + DAYS_PER_TX * DAY_MS);
-      const ok = await this.db.tx(async (q) => {
-        const moved = await q.run('UPDATE analytics_watermark SET until = ? WHERE name = ? AND until = ?', [q.ts(new Date(end)), NAME, q.ts(new Date(at))]);
-        if (moved.affectedRows !== 1) return false; // another process summarised these days
-        const rows = await this.totalsByDay(q, new Date(at), new Date(end));
-        for (const [day, t] of rows) {
+    return summariseDays(
+      this.db,
+      NAME,
+      now,
+      async (q) => {
+        const r = await q.get<Record<string, unknown>>(
+          'SELECT (SELECT MIN(created_at) FROM purchase) AS p, (SELECT MIN(created_at) FROM points_entry) AS e, (SELECT MIN(created_at) FROM member) AS m',
+        );
+        const firsts = [r?.p, r?.e, r?.m].filter((v) => v != null).map((v) => toDate(v).getTime());
+        return firsts.length ? Math.min(...firsts) : null;
+      },
+      async (q, at, end) => {
+        for (const [day, t] of await this.totalsByDay(q, new Date(at), new Date(end))) {
           await q.run(
             'INSERT INTO analytics_day (day, visits, spend_fen, points_issued, points_redeemed, points_expired, points_net, new_members, referrals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
             [day, t.visits, t.spendFen, t.pointsIssued, t.pointsRedeemed, t.pointsExpired, t.pointsNet, t.newMembers, t.referrals],
           );
         }
-        return true;
-      });
-      if (!ok) break;
-      days += Math.round((end - at) / DAY_MS);
-      at = end;
-    }
-    return { days, until: await this.watermark() };
+      },
+    );
   }
 
   /** The live figures per Shanghai day over [from, to) (from and to Shanghai midnights), from the business tables. */
@@ -189,7 +170,7 @@ export class AnalyticsSummary {
 }
 
 /** The KPI's points definitions (analytics-kpi.service.ts): issued net of purchase clawbacks, redeemed net of refunds, expired; and the net. */
-const POINTS_SUMS = `COALESCE(SUM(CASE WHEN e.kind = 'EARN' THEN e.delta WHEN e.kind = 'REVERSAL' AND e.delta < 0 THEN e.delta ELSE 0 END), 0) AS issued,
+export const POINTS_SUMS = `COALESCE(SUM(CASE WHEN e.kind = 'EARN' THEN e.delta WHEN e.kind = 'REVERSAL' AND e.delta < 0 THEN e.delta ELSE 0 END), 0) AS issued,
   COALESCE(SUM(CASE WHEN e.kind = 'REDEEM' THEN -e.delta WHEN e.kind = 'REVERSAL' AND e.delta > 0 THEN -e.delta ELSE 0 END), 0) AS redeemed,
   COALESCE(SUM(CASE WHEN e.kind = 'EXPIRE' THEN -e.delta ELSE 0 END), 0) AS expired, COALESCE(SUM(e.delta), 0) AS net`;
 

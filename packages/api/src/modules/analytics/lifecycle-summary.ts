@@ -33,7 +33,7 @@ import {
 } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { marks, toDate, toInt, type Db, type Q } from '../../db/sql';
-import { SETTLE_MS } from './analytics-summary';
+import { SETTLE_MS } from './day-summary';
 import type { Scope } from './analytics-scope';
 
 /** `lifecycle_net.scope_key` of the whole chain. */

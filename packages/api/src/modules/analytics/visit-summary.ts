@@ -24,11 +24,8 @@
 import { shanghaiCeil, shanghaiDay, shanghaiFloor } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { marks, toDate, toInt, type Db, type Q } from '../../db/sql';
-import { SETTLE_MS } from './analytics-summary';
+import { summariseDays, watermarkOf } from './day-summary';
 
-const DAY_MS = 86_400_000;
-/** Days summarised per transaction. */
-const DAYS_PER_TX = 31;
 /** Members per look-up of their previous visit, and rows per multi-row insert. */
 const BATCH = 1000;
 const NAME = 'visit_day';
@@ -38,46 +35,31 @@ export class VisitSummary {
 
   /** Every visit before this instant is in the summary (null: never run). */
   async watermark(q: Q = this.db.q): Promise<Date | null> {
-    const r = await q.get<{ until: unknown }>('SELECT until FROM analytics_watermark WHERE name = ?', [NAME]);
-    return r ? toDate(r.until) : null;
+    return watermarkOf(q, NAME);
   }
 
   /** Summarises the settled days after the watermark (the job's run); the first run starts at the first purchase's day. */
   async refresh(now: Date = clock.now()): Promise<{ days: number; until: Date | null }> {
-    const target = shanghaiFloor(now.getTime() - SETTLE_MS);
-    let from = await this.watermark();
-    // The day of each member's last visit before the day being summarised, as the run goes. A first run starts
-    // before every purchase, so a member it has not met has no earlier visit; a later run looks members up.
+    // The day of each member's last visit before the day being summarised, as the run goes. A run that starts the
+    // summary begins before every purchase, so a member it has not met has no earlier visit; a later run looks up
+    // the members it has not met.
     const last = new Map<number, number>();
-    let complete = false;
-    if (from === null) {
-      const q = this.db.q;
-      const first = await q.get<{ at: unknown }>('SELECT MIN(created_at) AS at FROM purchase');
-      const start = first?.at != null ? shanghaiFloor(toDate(first.at).getTime()) : target;
-      await q.run(`INSERT INTO analytics_watermark (name, until) VALUES (?, ?)${q.dialect === 'sqlite' ? ' ON CONFLICT DO NOTHING' : ' ON DUPLICATE KEY UPDATE name = name'}`, [NAME, q.ts(new Date(start))]);
-      from = await this.watermark();
-      if (from === null) return { days: 0, until: null };
-      complete = from.getTime() === start;
-    }
-    let days = 0;
-    let at = from.getTime();
-    while (at < target) {
-      const end = Math.min(target, at + DAYS_PER_TX * DAY_MS);
-      const ok = await this.db.tx(async (q) => {
-        const moved = await q.run('UPDATE analytics_watermark SET until = ? WHERE name = ? AND until = ?', [q.ts(new Date(end)), NAME, q.ts(new Date(at))]);
-        if (moved.affectedRows !== 1) return false; // another process summarised these days
-        const rows = await this.firstVisits(q, at, end, last, complete);
+    return summariseDays(
+      this.db,
+      NAME,
+      now,
+      async (q) => {
+        const first = await q.get<{ at: unknown }>('SELECT MIN(created_at) AS at FROM purchase');
+        return first?.at != null ? toDate(first.at).getTime() : null;
+      },
+      async (q, at, end, fresh) => {
+        const rows = await this.firstVisits(q, at, end, last, fresh);
         for (let i = 0; i < rows.length; i += BATCH) {
           const chunk = rows.slice(i, i + BATCH);
           await q.run(`INSERT INTO analytics_visit_day (day, prev_day, visits) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat());
         }
-        return true;
-      });
-      if (!ok) break;
-      days += Math.round((end - at) / DAY_MS);
-      at = end;
-    }
-    return { days, until: await this.watermark() };
+      },
+    );
   }
 
   /** The rows for the days [at, end): [day, prevDay, visits]. Updates `last` with the days' visits. */
