@@ -95,6 +95,9 @@ export async function runAnalyticsBench(): Promise<number> {
     const s0 = Date.now();
     const sum = await app.services.analyticsSummary.refresh();
     log(`analytics summary: ${sum.days} day(s) added in ${Date.now() - s0} ms, watermark ${sum.until?.toISOString() ?? 'none'}`);
+    const d0 = Date.now();
+    const st = await app.services.storeDaySummary.refresh();
+    log(`store-day summary: ${st.days} day(s) added in ${Date.now() - d0} ms, watermark ${st.until?.toISOString() ?? 'none'}`);
     const v0 = Date.now();
     const vis = await app.services.visitSummary.refresh();
     log(`visit summary: ${vis.days} day(s) added in ${Date.now() - v0} ms, watermark ${vis.until?.toISOString() ?? 'none'}`);

@@ -40,6 +40,7 @@ import { InboxOtpSender, SmsOtpSender } from './modules/rewards/otp-sender';
 import { MemberProfileService } from './modules/members/member-profile.service';
 import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
 import { VisitSummary } from './modules/analytics/visit-summary';
+import { StoreDaySummary } from './modules/analytics/store-day-summary';
 import { AnalyticsSummary } from './modules/analytics/analytics-summary';
 import { LifecycleSummary } from './modules/analytics/lifecycle-summary';
 import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
@@ -91,6 +92,7 @@ export interface Services extends RewardServices {
   analyticsKpis: AnalyticsKpiService;
   analyticsSummary: AnalyticsSummary;
   visitSummary: VisitSummary;
+  storeDaySummary: StoreDaySummary;
   lifecycleSummary: LifecycleSummary;
   analyticsMembers: AnalyticsMembersService;
   analyticsRadar: AnalyticsRadarService;
@@ -155,16 +157,16 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   // replica when configured), so both come from the same point in its replication stream.
   const analyticsSummary = new AnalyticsSummary(db);
   const visitSummary = new VisitSummary(db);
-  const analyticsKpis = new AnalyticsKpiService(
-    reports,
-    org,
-    analyticsSettings,
-    reports === db ? analyticsSummary : new AnalyticsSummary(reports),
-    reports === db ? visitSummary : new VisitSummary(reports),
-  );
+  const storeDaySummary = new StoreDaySummary(db);
   // The lifecycle summary's job writes on the primary; the inventory reads it where it reads the live rows.
   const lifecycleSummary = new LifecycleSummary(db, () => analyticsSettings.get().then((s) => s.lifecycle));
-  const analyticsMembers = new AnalyticsMembersService(reports, org, analyticsSettings, reports === db ? lifecycleSummary : new LifecycleSummary(reports, () => analyticsSettings.get().then((s) => s.lifecycle)));
+  const reportLifecycle = reports === db ? lifecycleSummary : new LifecycleSummary(reports, () => analyticsSettings.get().then((s) => s.lifecycle));
+  const analyticsKpis = new AnalyticsKpiService(reports, org, analyticsSettings, reports === db ? analyticsSummary : new AnalyticsSummary(reports), {
+    visits: reports === db ? visitSummary : new VisitSummary(reports),
+    stores: reports === db ? storeDaySummary : new StoreDaySummary(reports),
+    lifecycle: reportLifecycle,
+  });
+  const analyticsMembers = new AnalyticsMembersService(reports, org, analyticsSettings, reportLifecycle);
   const analyticsRadar = new AnalyticsRadarService(reports, org);
   const analyticsCohorts = new AnalyticsCohortService(reports, org);
   const ratings = new RatingService(db, earning, notifications, log);
@@ -180,7 +182,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
     config, orm, db, reports, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsSummary, visitSummary, lifecycleSummary, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsSummary, visitSummary, storeDaySummary, lifecycleSummary, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
   };
 }
 

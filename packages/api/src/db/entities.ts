@@ -18,7 +18,7 @@ import { ConsoleLogin } from '../modules/console/console-login.entity';
 import { SmsMessage } from '../modules/sms/sms.entity';
 import { MemberProfile } from '../modules/members/member-profile.entity';
 import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entity';
-import { AnalyticsDay, AnalyticsVisitDay, AnalyticsWatermark } from '../modules/analytics/analytics-summary.entity';
+import { AnalyticsDay, AnalyticsStoreDay, AnalyticsVisitDay, AnalyticsWatermark } from '../modules/analytics/analytics-summary.entity';
 import { LifecycleDeclining, LifecycleMember, LifecycleNet, LifecycleState } from '../modules/analytics/lifecycle-summary.entity';
 import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
 import { PointsAdjustment } from '../modules/adjustments/adjustment.entity';
@@ -65,6 +65,7 @@ export const entities = [
   AnalyticsSettings,
   AnalyticsDay,
   AnalyticsVisitDay,
+  AnalyticsStoreDay,
   AnalyticsWatermark,
   LifecycleMember,
   LifecycleNet,

@@ -23,7 +23,8 @@
  *
  * - `analytics-summary` (leased): adds the settled Shanghai days to `analytics_day` and advances the watermark in one
  *   transaction, conditional on the watermark it read, so a second process writes nothing (analytics-summary.ts); then
- *   the same for the chain's first visits per day, `analytics_visit_day`, from its own watermark (visit-summary.ts).
+ *   the same for each store's figures, `analytics_store_day` (store-day-summary.ts), and the chain's first visits per
+ *   day, `analytics_visit_day` (visit-summary.ts), each from its own watermark.
  *
  * libsql (the embedded demo) is one process: the same code runs, and its single writer serialises the claims.
  */
@@ -94,9 +95,9 @@ export function createJobs(services: Services, config: Config, log: Logger): Job
     name: 'analytics-summary',
     everyMs: config.analytics.summaryIntervalMinutes * 60_000,
     leased: true,
-    // The per-day figures, then the first visits per day (visit-summary.ts); each from its own watermark.
-    run: async () => ({ days: await services.analyticsSummary.refresh(), visits: await services.visitSummary.refresh() }),
-    report: (r, l) => (r.days.days > 0 || r.visits.days > 0) && l.info(r, 'analytics summary'),
+    // The chain's per-day figures, each store's, then the chain's first visits per day; each from its own watermark.
+    run: async () => ({ days: await services.analyticsSummary.refresh(), stores: await services.storeDaySummary.refresh(), visits: await services.visitSummary.refresh() }),
+    report: (r, l) => (r.days.days > 0 || r.stores.days > 0 || r.visits.days > 0) && l.info(r, 'analytics summary'),
   });
   jobs.add({
     name: 'lifecycle-summary',

@@ -78,6 +78,8 @@ export async function buildAnalyticsFixture(t: TestApp, tag: string): Promise<Fi
     await q.run('INSERT INTO points_entry (member_id, delta, kind, reason, store_id, source_type, source_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
       people[k].memberId, delta, kind, 'fixture', store, 'fixture', `${tag}-e${++seq}`, q.ts(day(n)),
     ]);
+    // The ledger's invariant: the account's balance is the sum of the member's entries.
+    await q.run('UPDATE member_account SET balance = balance + ? WHERE id = ?', [delta, people[k].memberId]);
   };
   await entry('A', 'EARN', G, 50, 200);
   await entry('A', 'EARN', G, 20, 300);

@@ -12,15 +12,15 @@ import { SHANGHAI_OFFSET_MS } from '@quanzi/shared';
 import { clock } from '../../src/clock';
 import { shanghaiDay, shanghaiFloor } from '@quanzi/shared';
 import { toDate, toInt } from '../../src/db/sql';
-import { buildAnalyticsFixture, DAY, day, NOW, type Persona } from './analytics-fixture';
+import { buildAnalyticsFixture, DAY, day, NOW, type Fixture, type Persona } from './analytics-fixture';
 import type { TestDialect } from './db';
 import { startTestApp, type TestApp } from './harness';
 
-const KPIS = `query($from: DateTimeISO!, $to: DateTimeISO!) { analyticsKpis(from: $from, to: $to) {
-  current { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned }
-  previous { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned } } }`;
+const KPIS = `query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: ID, $regionId: ID) { analyticsKpis(from: $from, to: $to, storeId: $storeId, regionId: $regionId) {
+  current { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned ownRedemptions partnerRedemptions }
+  previous { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned ownRedemptions partnerRedemptions } } }`;
 
-type Figures = Record<'visits' | 'spendFen' | 'pointsIssued' | 'pointsRedeemed' | 'pointsExpired' | 'liabilityPoints' | 'visitors' | 'activeMembers' | 'churnBase' | 'churned', number>;
+type Figures = Record<'visits' | 'spendFen' | 'pointsIssued' | 'pointsRedeemed' | 'pointsExpired' | 'liabilityPoints' | 'visitors' | 'activeMembers' | 'churnBase' | 'churned' | 'ownRedemptions' | 'partnerRedemptions', number>;
 type Kpis = { current: Figures; previous: Figures };
 const shDay = (d: Date): string => new Date(d.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 
@@ -28,8 +28,10 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
   describe(`analytics summary (${dialect})`, () => {
     let t: TestApp;
     let hq: Persona;
-    const kpis = async (from: Date, to: Date): Promise<Kpis> => {
-      const r = await t.gql<{ analyticsKpis: Kpis }>(KPIS, { from: from.toISOString(), to: to.toISOString() }, hq.token);
+    let people: Fixture;
+    const kpis = async (from: Date, to: Date, scope: { storeId?: number; regionId?: number } = {}): Promise<Kpis> => {
+      const vars = { from: from.toISOString(), to: to.toISOString(), storeId: scope.storeId == null ? null : String(scope.storeId), regionId: scope.regionId == null ? null : String(scope.regionId) };
+      const r = await t.gql<{ analyticsKpis: Kpis }>(KPIS, vars, hq.token);
       if (r.errors?.length || !r.data) throw new Error(JSON.stringify(r.errors));
       return r.data.analyticsKpis;
     };
@@ -44,7 +46,7 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
 
     beforeAll(async () => {
       t = await startTestApp(dialect);
-      await buildAnalyticsFixture(t, `${dialect}-sum`);
+      people = await buildAnalyticsFixture(t, `${dialect}-sum`);
       hq = await t.signIn(`${dialect}-sum-hq`);
       await t.grant(hq.userId, { role: 'MANAGER', scope: 'HQ', storeId: null, regionId: null });
       await t.app.services.db.q.run('UPDATE member SET created_at = ? WHERE id = ?', [t.app.services.db.q.ts(new Date(NOW.getTime() + DAY)), hq.memberId]);
@@ -58,6 +60,11 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       const q = t.app.services.db.q;
       const live = [];
       for (const [from, to] of ranges) live.push(await kpis(from, to));
+      // A store's and a region's KPIs before any summary exists (live rows; hand-checked in analytics-suite.ts).
+      const { guomao: G, sanlitun: S, beijing: BJ } = t.org;
+      const scopes = [{ storeId: G }, { storeId: S }, { regionId: BJ }];
+      const scopedLive = [];
+      for (const scope of scopes) for (const [from, to] of ranges) scopedLive.push(await kpis(from, to, scope));
       expect(await t.app.services.analyticsSummary.watermark()).toBeNull();
 
       const r = await t.app.services.analyticsSummary.refresh(NOW);
@@ -126,6 +133,43 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       expect(visitRows.map((x) => [toInt(x.day), toInt(x.prev_day), toInt(x.visits)])).toEqual(firsts);
 
       for (const [i, [from, to]] of ranges.entries()) expect(await kpis(from, to)).toEqual(live[i]);
+
+      // Each store's day equals the raw rows that carry the store, bucketed by store and Shanghai day (here, in JS).
+      const s = await t.app.services.storeDaySummary.refresh(NOW);
+      expect(s.until).toEqual(r.until);
+      const byStore = new Map<string, number[]>(); // visits, spend, issued, redeemed, expired
+      const cell = (store: unknown, at: Date): number[] => {
+        const k = `${toInt(store)}|${shDay(at)}`;
+        if (!byStore.has(k)) byStore.set(k, [0, 0, 0, 0, 0]);
+        return byStore.get(k) as number[];
+      };
+      for (const p of await q.all<Record<string, unknown>>('SELECT store_id, amount_fen, created_at FROM purchase')) {
+        const at = toDate(p.created_at);
+        if (at.getTime() >= until) continue;
+        const c = cell(p.store_id, at);
+        const fen = toInt(p.amount_fen);
+        if (fen > 0) c[0] = (c[0] as number) + 1;
+        c[1] = (c[1] as number) + fen;
+      }
+      for (const e of await q.all<Record<string, unknown>>('SELECT store_id, kind, delta, created_at FROM points_entry WHERE store_id IS NOT NULL')) {
+        const at = toDate(e.created_at);
+        if (at.getTime() >= until) continue;
+        const c = cell(e.store_id, at);
+        const d = toInt(e.delta);
+        if (e.kind === 'EARN' || (e.kind === 'REVERSAL' && d < 0)) c[2] = (c[2] as number) + d;
+        if (e.kind === 'REDEEM' || (e.kind === 'REVERSAL' && d > 0)) c[3] = (c[3] as number) - d;
+        if (e.kind === 'EXPIRE') c[4] = (c[4] as number) - d;
+      }
+      const storeRows = await q.all<Record<string, unknown>>('SELECT * FROM analytics_store_day');
+      expect(new Map(storeRows.map((x) => [`${toInt(x.store_id)}|${String(x.day)}`, [x.visits, x.spend_fen, x.points_issued, x.points_redeemed, x.points_expired].map(toInt)]))).toEqual(byStore);
+      expect(byStore.size).toBe(13); // one row per (store, day) with a purchase or a store's entry in the fixture
+
+      // With every summary up to date (and the lifecycle summary's stores), the scoped KPIs equal the live ones.
+      const lc = await t.app.services.lifecycleSummary.refresh(NOW);
+      expect(lc.until).not.toBeNull();
+      expect(await t.app.services.lifecycleSummary.scopeMembers({ target: { kind: 'STORE', storeId: G, regionId: BJ }, storeIds: [G] })).not.toBeNull();
+      let i = 0;
+      for (const scope of scopes) for (const [from, to] of ranges) expect(await kpis(from, to, scope)).toEqual(scopedLive[i++]);
       // The distinct-member figures through the summary, by hand (activeDays 90), as in analytics-suite.ts.
       const k = await kpis(day(28), NOW);
       expect(k.current).toMatchObject({ visitors: 2, activeMembers: 3, churnBase: 4, churned: 2 }); // A, C; A, C, D; A, B, F, D; B, F
@@ -133,11 +177,36 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       expect((await kpis(...(ranges[4] as [Date, Date]))).current.visitors).toBe(3); // A (d50, d20, d5), D (d35), C (d10)
     });
 
+    it("a home store moved after the watermarks moves the member's store-less points and balance between the stores, by hand", async () => {
+      const { guomao: G, sanlitun: S } = t.org;
+      const range: [Date, Date] = [day(28), new Date(NOW.getTime() + 3 * 3_600_000)];
+      const [g0, s0] = [await kpis(...range, { storeId: G }), await kpis(...range, { storeId: S })];
+      clock.set(new Date(NOW.getTime() + 3_600_000));
+      const moved = await t.gql('mutation($input: UpdateProfileInput!) { updateMyProfile(input: $input) { homeStore { id } } }', { input: { homeStoreId: String(S) } }, people.E.token);
+      expect(moved.errors).toBeUndefined();
+      // By hand (the fixture's E): in the period an expiry of 300 without a store, and a failed fuel card's −200 with
+      // its +200 refund; a balance of 500 − 200 + 200 − 300 = 200 at the end, and 500 at d28 (the previous period's end).
+      const shift = (k: Kpis, sign: number): Kpis => ({
+        current: { ...k.current, pointsExpired: k.current.pointsExpired + sign * 300, liabilityPoints: k.current.liabilityPoints + sign * 200 },
+        previous: { ...k.previous, liabilityPoints: k.previous.liabilityPoints + sign * 500 },
+      });
+      const check = async (): Promise<void> => {
+        expect(await kpis(...range, { storeId: G })).toEqual(shift(g0, -1));
+        expect(await kpis(...range, { storeId: S })).toEqual(shift(s0, +1));
+      };
+      await check(); // corrected for E, changed since the lifecycle summary's watermark
+      const lc = await t.app.services.lifecycleSummary.refresh(new Date(NOW.getTime() + 2 * 3_600_000));
+      expect(lc.members).toBeGreaterThanOrEqual(1); // E, and the fixture's members whose profiles were written at NOW
+      await check(); // from E's new row
+      clock.set(NOW);
+    });
+
     it('a mixed workload after the watermark moves the HQ KPIs by the hand-computed amounts, before and after the next run', async () => {
       const q = t.app.services.db.q;
       const { guomao: G } = t.org;
       const range: [Date, Date] = [day(28), new Date(NOW.getTime() + 3 * 3_600_000)];
       const before = await kpis(...range);
+      const beforeG = await kpis(...range, { storeId: G });
       const at = new Date(NOW.getTime() + 3_600_000); // 09:00 in Shanghai on 1 March, after the watermark
       clock.set(at);
       const memberId = (await q.get<{ id: unknown }>('SELECT MIN(id) AS id FROM member'))?.id;
@@ -145,8 +214,10 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
         q.run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, created_at) VALUES (?, ?, NULL, ?, ?, 0, ?, ?, ?)', [memberId, G, fen, '[]', `${dialect}-sum-${key}`, 'x', q.ts(at)]);
       await buy(12_300, 'buy');
       await buy(-2_300, 'refund');
-      const entry = async (kind: string, delta: number, key: string) =>
-        q.run('INSERT INTO points_entry (member_id, delta, kind, reason, store_id, source_type, source_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [memberId, delta, kind, 'x', G, 'summary-test', `${dialect}-${key}`, q.ts(at)]);
+      const entry = async (kind: string, delta: number, key: string) => {
+        await q.run('INSERT INTO points_entry (member_id, delta, kind, reason, store_id, source_type, source_ref, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [memberId, delta, kind, 'x', G, 'summary-test', `${dialect}-${key}`, q.ts(at)]);
+        await q.run('UPDATE member_account SET balance = balance + ? WHERE id = ?', [delta, memberId]); // the ledger's invariant
+      };
       await entry('EARN', 123, 'earn');
       await entry('REDEEM', -50, 'redeem');
       await entry('EXPIRE', -10, 'expire');
@@ -166,6 +237,12 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       const after = await kpis(...range);
       expect(after.current).toEqual({ ...expected, visitors: after.current.visitors, activeMembers: after.current.activeMembers, churnBase: after.current.churnBase, churned: after.current.churned });
       expect(after.previous).toEqual(before.previous);
+      // The same rows are at 国贸, A's home store: its figures move by the same amounts (read live past the store summary's watermark).
+      const move = (k: Figures): Figures => ({ ...k, visits: k.visits + 1, spendFen: k.spendFen + 10_000, pointsIssued: k.pointsIssued + 100, pointsRedeemed: k.pointsRedeemed + 30, pointsExpired: k.pointsExpired + 10, liabilityPoints: k.liabilityPoints + 60 });
+      const afterG = await kpis(...range, { storeId: G });
+      expect(afterG).toEqual({ current: move(beforeG.current), previous: beforeG.previous });
+      expect((await t.app.services.storeDaySummary.refresh(new Date(NOW.getTime() + 2 * DAY))).days).toBe(2);
+      expect(await kpis(...range, { storeId: G })).toEqual(afterG);
 
       const r = await t.app.services.analyticsSummary.refresh(new Date(NOW.getTime() + 2 * DAY));
       expect(r.days).toBe(2);

@@ -12,9 +12,11 @@ import { toInt, type Db } from '../../db/sql';
 import { badInput } from '../../errors';
 import type { OrgService } from '../org/org.service';
 import type { AnalyticsSettingsService } from './analytics-settings.service';
-import type { AnalyticsSummary } from './analytics-summary';
+import { POINTS_SUMS, type AnalyticsSummary } from './analytics-summary';
+import { checkRange, daysBefore, inScope, previousRange, resolveScope, scopeMembersJoin, ts, type MemberJoin, type Range, type Scope } from './analytics-scope';
+import type { LifecycleSummary } from './lifecycle-summary';
+import type { StoreDaySummary } from './store-day-summary';
 import type { VisitSummary } from './visit-summary';
-import { activitiesInScope, checkRange, daysBefore, inScope, membersInScope, previousRange, resolveScope, scopeMembersJoin, ts, type Range, type Scope } from './analytics-scope';
 
 export interface KpiValues {
   from: Date;
@@ -65,7 +67,7 @@ export class AnalyticsKpiService {
     private readonly org: OrgService,
     private readonly settings: AnalyticsSettingsService,
     private readonly summary: AnalyticsSummary,
-    private readonly visits?: VisitSummary,
+    private readonly summaries: { visits?: VisitSummary; stores?: StoreDaySummary; lifecycle?: LifecycleSummary } = {},
   ) {}
 
   /** KPIs for [from, to) and the period of the same length before it, in the scope the manager names. */
@@ -77,7 +79,18 @@ export class AnalyticsKpiService {
     const scope = await resolveScope(ctx, this.org, args);
     const value = settings.pointValueFenPer100;
     // The two periods, and each period's queries, run at once on the pool: the answer waits for the slowest, not the sum.
-    const [current, previous] = await Promise.all([this.period(scope, range, activeDays, value), this.period(scope, previousRange(range), activeDays, value)]);
+    const both = (members: MemberJoin) => Promise.all([this.period(scope, range, activeDays, value, members), this.period(scope, previousRange(range), activeDays, value, members)]);
+    // In a region or a store the member-attributed figures read the scope's members from the lifecycle summary's
+    // stores (corrected for the members changed since its watermark); if its job committed meanwhile, ask again,
+    // and after three tries (or when it cannot answer) work the members' stores out from the purchases.
+    const lifecycle = this.summaries.lifecycle;
+    for (let attempt = 0; lifecycle && attempt < 3; attempt++) {
+      const set = await lifecycle.scopeMembers(scope);
+      if (!set) break;
+      const [current, previous] = await both(set.join);
+      if (await lifecycle.stillAt(set.until)) return { scope, activeDays, pointValueFenPer100: value, current, previous };
+    }
+    const [current, previous] = await both((memberId) => scopeMembersJoin(scope, memberId));
     return { scope, activeDays, pointValueFenPer100: value, current, previous };
   }
 
@@ -92,21 +105,26 @@ export class AnalyticsKpiService {
     return { visitors, active, base, churned: union - active };
   }
 
-  private async period(scope: Scope, r: Range, activeDays: number, pointValueFenPer100: number): Promise<KpiValues> {
+  /** `scopeMembers`: the scope's members as a join (unused at HQ). */
+  private async period(scope: Scope, r: Range, activeDays: number, pointValueFenPer100: number, scopeMembers: MemberJoin): Promise<KpiValues> {
     const q = this.db.q;
     const one = async (sql: string, params: unknown[]): Promise<Record<string, unknown>> => (await q.get<Record<string, unknown>>(sql, params)) ?? {};
     // At HQ the additive figures (new members, visits, spend, points, liability) come from the per-day summary plus
-    // the live rows after its watermark (analytics-summary.ts); scoped queries read the live rows by store.
+    // the live rows after its watermark (analytics-summary.ts). In a region or a store, the figures of the rows that
+    // carry a store come from the per-store-day summary the same way (store-day-summary.ts), and the rows without a
+    // store count through the member's store (`scopeMembers`).
     const hq = scope.storeIds === null;
     const totalsP = hq ? this.summary.hqTotals(r.from, r.to) : null;
+    const stores = this.summaries.stores;
+    const storeTotalsP = !hq && stores ? stores.totals(scope.storeIds as number[], r.from, r.to) : null;
 
     // Members who joined in the period (and those who came through a referral), by the member's store.
-    const mem = membersInScope(scope, 'm.id');
+    const jm = scopeMembers('m.id');
     const joinedP = totalsP ? totalsP.then((t) => ({ n: t.newMembers, referred: t.referrals })) : one(
       `SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN u.registration_source = 'REFERRAL' THEN 1 ELSE 0 END), 0) AS referred
-       FROM member m JOIN app_user u ON u.id = m.user_id ${mem.join}
-       WHERE m.created_at >= ? AND m.created_at < ? AND ${mem.sql}`,
-      [...ts(q, r.from, r.to), ...mem.params],
+       FROM member m JOIN app_user u ON u.id = m.user_id ${jm.join}
+       WHERE m.created_at >= ? AND m.created_at < ?`,
+      [...jm.params, ...ts(q, r.from, r.to)],
     );
 
     // Visits (purchases with a positive amount), visitors and net spend (refunds are negative rows) at the scope's stores.
@@ -117,8 +135,9 @@ export class AnalyticsKpiService {
     const aFrom = daysBefore(r.to, activeDays);
     const bFrom = daysBefore(r.from, activeDays);
     const lo = aFrom < bFrom ? aFrom : bFrom;
-    const membersP = hq && this.visits && aFrom.getTime() <= r.from.getTime()
-      ? this.hqMembers(this.visits, r, aFrom, bFrom)
+    const visitSummary = this.summaries.visits;
+    const membersP = hq && visitSummary && aFrom.getTime() <= r.from.getTime()
+      ? this.hqMembers(visitSummary, r, aFrom, bFrom)
       : one(
           `SELECT COALESCE(SUM(x.v), 0) AS visitors, COALESCE(SUM(x.a), 0) AS active, COALESCE(SUM(x.b), 0) AS base, COALESCE(SUM(CASE WHEN x.b = 1 AND x.a = 0 THEN 1 ELSE 0 END), 0) AS churned
            FROM (SELECT p.member_id,
@@ -131,41 +150,60 @@ export class AnalyticsKpiService {
     // Visits (purchases with a positive amount) and net spend (refunds are negative rows) at the scope's stores.
     const salesP = totalsP
       ? totalsP.then((t) => ({ visits: t.visits, spend: t.spendFen }))
-      : one(
-          `SELECT COALESCE(SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END), 0) AS visits, COALESCE(SUM(p.amount_fen), 0) AS spend
-           FROM purchase p WHERE p.created_at >= ? AND p.created_at < ? AND ${ps.sql}`,
-          [...ts(q, r.from, r.to), ...ps.params],
-        );
+      : storeTotalsP
+        ? storeTotalsP.then((t) => ({ visits: t.visits, spend: t.spendFen }))
+        : one(
+            `SELECT COALESCE(SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END), 0) AS visits, COALESCE(SUM(p.amount_fen), 0) AS spend
+             FROM purchase p WHERE p.created_at >= ? AND p.created_at < ? AND ${ps.sql}`,
+            [...ts(q, r.from, r.to), ...ps.params],
+          );
 
     // Points moved in the period: issued net of purchase clawbacks, redeemed net of refunds, expired.
     // Scoped: the entries at the scope's stores, plus those without a store whose member is the scope's (attribution).
     const es = inScope(scope, 'e.store_id');
-    const em = scopeMembersJoin(scope, 'e.member_id');
-    const pointsP = totalsP ? totalsP.then((t) => ({ issued: t.pointsIssued, redeemed: t.pointsRedeemed, expired: t.pointsExpired })) : one(
-      `SELECT
-         COALESCE(SUM(CASE WHEN e.kind = 'EARN' THEN e.delta WHEN e.kind = 'REVERSAL' AND e.delta < 0 THEN e.delta ELSE 0 END), 0) AS issued,
-         COALESCE(SUM(CASE WHEN e.kind = 'REDEEM' THEN -e.delta WHEN e.kind = 'REVERSAL' AND e.delta > 0 THEN -e.delta ELSE 0 END), 0) AS redeemed,
-         COALESCE(SUM(CASE WHEN e.kind = 'EXPIRE' THEN -e.delta ELSE 0 END), 0) AS expired
-       FROM (
-         SELECT e.kind, e.delta FROM points_entry e WHERE e.created_at >= ? AND e.created_at < ? AND e.store_id IS NOT NULL AND ${es.sql}
-         UNION ALL
-         SELECT e.kind, e.delta FROM points_entry e ${em.join} WHERE e.created_at >= ? AND e.created_at < ? AND e.store_id IS NULL
-       ) e`,
-      [...ts(q, r.from, r.to), ...es.params, ...em.params, ...ts(q, r.from, r.to)],
-    );
-    // Outstanding points at the end of the period: the ledger balance of the scope's members.
-    const lm = scopeMembersJoin(scope, 'e.member_id');
+    const em = scopeMembers('e.member_id');
+    const withoutStore = (): Promise<Record<string, unknown>> =>
+      one(`SELECT ${POINTS_SUMS} FROM points_entry e ${em.join} WHERE e.created_at >= ? AND e.created_at < ? AND e.store_id IS NULL`, [...em.params, ...ts(q, r.from, r.to)]);
+    const pointsP = totalsP
+      ? totalsP.then((t) => ({ issued: t.pointsIssued, redeemed: t.pointsRedeemed, expired: t.pointsExpired }))
+      : storeTotalsP
+        ? Promise.all([storeTotalsP, withoutStore()]).then(([t, e]) => ({ issued: t.pointsIssued + toInt(e.issued), redeemed: t.pointsRedeemed + toInt(e.redeemed), expired: t.pointsExpired + toInt(e.expired) }))
+        : one(
+            `SELECT ${POINTS_SUMS} FROM (
+               SELECT e.kind, e.delta FROM points_entry e WHERE e.created_at >= ? AND e.created_at < ? AND e.store_id IS NOT NULL AND ${es.sql}
+               UNION ALL
+               SELECT e.kind, e.delta FROM points_entry e ${em.join} WHERE e.created_at >= ? AND e.created_at < ? AND e.store_id IS NULL
+             ) e`,
+            [...ts(q, r.from, r.to), ...es.params, ...em.params, ...ts(q, r.from, r.to)],
+          );
+    // Outstanding points at the end of the period: the ledger balance of the scope's members. In a scope, their
+    // accounts' balances (each the sum of the member's entries, kept in the entry's transaction) less the entries made
+    // since `to`: one statement, so both sums come from one snapshot; a member's few recent entries instead of all.
+    const la = scopeMembers('a.id');
+    const lm = scopeMembers('e.member_id');
     const liabilityP = hq
       ? this.summary.hqPointsBefore(r.to).then((points) => ({ points }))
-      : one(`SELECT COALESCE(SUM(e.delta), 0) AS points FROM points_entry e ${lm.join} WHERE e.created_at < ?`, [...lm.params, ...ts(q, r.to)]);
+      : one(
+          `SELECT (SELECT COALESCE(SUM(a.balance), 0) FROM member_account a ${la.join}) - (SELECT COALESCE(SUM(e.delta), 0) FROM points_entry e ${lm.join} WHERE e.created_at >= ?) AS points`,
+          [...la.params, ...lm.params, ...ts(q, r.to)],
+        );
 
-    // Redemptions placed in the period, failed ones excluded: own rewards (no partner) vs partners'.
-    const xs = activitiesInScope(scope, 'x.store_id', 'x.member_id');
+    // Redemptions placed in the period, failed ones excluded: own rewards (no partner) vs partners'; in a scope, those
+    // at its stores and those without a store whose member is the scope's. Counted per reward first, by
+    // reward_redemption_report_idx (created_at, reward_id, status), then split by the reward's partner.
+    const xs = inScope(scope, 'x.store_id');
+    const xm = scopeMembers('x.member_id');
+    const placed = 'x.status <> \'FAILED\' AND x.created_at >= ? AND x.created_at < ?';
     const redemptionsP = one(
-      `SELECT COALESCE(SUM(CASE WHEN r.partner_id IS NULL THEN 1 ELSE 0 END), 0) AS own, COALESCE(SUM(CASE WHEN r.partner_id IS NULL THEN 0 ELSE 1 END), 0) AS partner
-       FROM reward_redemption x JOIN reward r ON r.id = x.reward_id ${xs.join}
-       WHERE x.status <> 'FAILED' AND x.created_at >= ? AND x.created_at < ? AND ${xs.sql}`,
-      [...ts(q, r.from, r.to), ...xs.params],
+      `SELECT COALESCE(SUM(CASE WHEN r.partner_id IS NULL THEN g.n ELSE 0 END), 0) AS own, COALESCE(SUM(CASE WHEN r.partner_id IS NULL THEN 0 ELSE g.n END), 0) AS partner
+       FROM (${
+         hq
+           ? `SELECT x.reward_id, COUNT(*) AS n FROM reward_redemption x WHERE ${placed} GROUP BY x.reward_id`
+           : `SELECT x.reward_id, COUNT(*) AS n FROM reward_redemption x WHERE ${placed} AND ${xs.sql} GROUP BY x.reward_id
+              UNION ALL
+              SELECT x.reward_id, COUNT(*) AS n FROM reward_redemption x ${xm.join} WHERE ${placed} AND x.store_id IS NULL GROUP BY x.reward_id`
+       }) g JOIN reward r ON r.id = g.reward_id`,
+      hq ? ts(q, r.from, r.to) : [...ts(q, r.from, r.to), ...xs.params, ...xm.params, ...ts(q, r.from, r.to)],
     );
 
     // Members checked in at a club event in the period, at the scope's stores (the event's store, else its club's).

@@ -85,6 +85,9 @@ export function membersInScope(scope: Scope, memberId: string): { join: string; 
   return { join: `LEFT JOIN member_profile mp ON mp.member_id = ${memberId}`, ...f };
 }
 
+/** The scope's members as a join on a member id column: its SQL and the parameters at the join's place. */
+export type MemberJoin = (memberId: string) => { join: string; params: number[] };
+
 /**
  * The scope's members as a join, for queries that start from members (lifecycle facts, RFM, liability): a derived
  * table of member ids — home store in scope, or no home store and a first purchase at a store in scope — joined on

@@ -63,6 +63,41 @@ export class AnalyticsVisitDay {
   visits!: number;
 }
 
+/**
+ * Each store's additive figures per Asia/Shanghai day, from the rows that carry the store (issue #15 item 7: a store's
+ * or a region's KPIs without reading the store's ledger per request): visits and net spend of its purchases, points
+ * issued / redeemed / expired by its ledger entries. Rows without a store (expiry, in-app redemptions, bonuses) are
+ * attributed through the member's store at read time, so they are not here. Written only by the leased
+ * `analytics-summary` job for whole days before its own watermark (`store_day`), never in a business transaction;
+ * purchases and ledger entries are append-only, so a summarised day never changes (store-day-summary.ts).
+ */
+@Entity({ tableName: 'analytics_store_day' })
+export class AnalyticsStoreDay {
+  @PrimaryKey({ type: 'integer', autoincrement: false })
+  storeId!: number;
+
+  /** The Shanghai date, YYYY-MM-DD. */
+  @PrimaryKey({ type: 'string', length: 10 })
+  day!: string;
+
+  /** Purchases with a positive amount. */
+  @Property({ type: 'integer', default: 0 })
+  visits: number = 0;
+
+  /** Net spend: purchases and refunds (negative rows). */
+  @Property({ type: 'bigint', default: 0 })
+  spendFen: number = 0;
+
+  @Property({ type: 'bigint', default: 0 })
+  pointsIssued: number = 0;
+
+  @Property({ type: 'bigint', default: 0 })
+  pointsRedeemed: number = 0;
+
+  @Property({ type: 'bigint', default: 0 })
+  pointsExpired: number = 0;
+}
+
 /** How far a summary is complete: every row created before `until` (a Shanghai midnight) is in it. */
 @Entity({ tableName: 'analytics_watermark' })
 export class AnalyticsWatermark {

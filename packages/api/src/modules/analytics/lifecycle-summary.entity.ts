@@ -7,6 +7,7 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
  * history changes can be taken out of the counts exactly as they were put in.
  */
 @Entity({ tableName: 'lifecycle_member' })
+@Index({ name: 'lifecycle_member_store_idx', properties: ['storeId', 'memberId'] }) // a scope's members for the KPIs (issue #15)
 export class LifecycleMember {
   @PrimaryKey({ type: 'integer', autoincrement: false })
   memberId!: number;

@@ -34,7 +34,7 @@ import {
 import { clock } from '../../clock';
 import { marks, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { SETTLE_MS } from './day-summary';
-import type { Scope } from './analytics-scope';
+import { memberStoreSql, type MemberJoin, type Scope } from './analytics-scope';
 
 /** `lifecycle_net.scope_key` of the whole chain. */
 const CHAIN = 0;
@@ -265,6 +265,45 @@ export class LifecycleSummary {
       if (again?.until?.getTime() === st.until.getTime() && again.thresholds === key) return result;
     }
     return null;
+  }
+
+  /**
+   * The scope's members (home store, else the first purchase's, at one of the scope's stores) as a join on a member
+   * id column, for the KPIs' member-attributed figures: `lifecycle_member`'s stores as of the watermark (by
+   * `lifecycle_member_store_idx`), without the members changed since, plus those of them whose store is in the scope
+   * now. Null when the summary cannot answer (never run, rebuilding, more than MAX_CORRECTIONS changes) or at HQ.
+   * `until`: the watermark it read; a caller that read through the join checks `stillAt(until)` afterwards (a run
+   * that committed in between may have moved a changed member's store).
+   */
+  async scopeMembers(scope: Scope): Promise<{ join: MemberJoin; until: Date } | null> {
+    const stores = scope.storeIds;
+    if (stores === null || stores.length === 0) return null;
+    const q = this.db.q;
+    const st = await this.state(q);
+    if (!st || st.until === null) return null;
+    const changed = await this.changedSince(q, st.until, null, MAX_CORRECTIONS + 1);
+    if (changed.length > MAX_CORRECTIONS) return null;
+    const now = changed.length
+      ? await q.all<{ id: unknown; store_id: unknown }>(
+          `SELECT m.id, ${memberStoreSql('m.id')} AS store_id FROM member m LEFT JOIN member_profile mp ON mp.member_id = m.id WHERE m.id IN (${marks(changed.length)})`,
+          changed,
+        )
+      : [];
+    const wanted = new Set(stores);
+    const added = now.filter((r) => r.store_id != null && wanted.has(toInt(r.store_id))).map((r) => toInt(r.id));
+    const without = changed.length ? ` AND lm.member_id NOT IN (${marks(changed.length)})` : '';
+    const plus = added.length ? ` UNION ALL SELECT m.id FROM member m WHERE m.id IN (${marks(added.length)})` : '';
+    const params = [...stores, ...changed, ...added];
+    return {
+      join: (memberId) => ({ join: `JOIN (SELECT lm.member_id FROM lifecycle_member lm WHERE lm.store_id IN (${marks(stores.length)})${without}${plus}) sm ON sm.member_id = ${memberId}`, params }),
+      until: st.until,
+    };
+  }
+
+  /** Whether the summary is still at the watermark `until` (no run committed since it was read). */
+  async stillAt(until: Date): Promise<boolean> {
+    const st = await this.state(this.db.q);
+    return st?.until?.getTime() === until.getTime();
   }
 
   /**

@@ -7,7 +7,7 @@ import { AppUser } from '../users/user.entity';
 /** A purchase recorded at a till (or, later, paid with WeChat Pay). Spend drives tier qualification. */
 @Entity({ tableName: 'purchase' })
 @Index({ name: 'purchase_member_time_idx', properties: ['member', 'createdAt'] })
-@Index({ name: 'purchase_store_time_idx', properties: ['store', 'createdAt'] })
+@Index({ name: 'purchase_store_time_idx', properties: ['store', 'createdAt', 'member', 'amountFen'] }) // covers a store's distinct visitors (issue #15)
 @Index({ name: 'purchase_time_idx', properties: ['createdAt', 'member', 'amountFen'] }) // analytics at HQ (issue #15)
 export class Purchase {
   @PrimaryKey({ type: 'integer', autoincrement: true })

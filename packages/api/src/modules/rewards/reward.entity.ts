@@ -185,7 +185,7 @@ export class Reward {
 @Unique({ name: 'reward_redemption_member_key_unique', properties: ['member', 'idempotencyKey'] })
 @Index({ name: 'reward_redemption_limits_idx', properties: ['member', 'reward', 'createdAt'] })
 @Index({ name: 'reward_redemption_member_idx', properties: ['member', 'id'] })
-@Index({ name: 'reward_redemption_report_idx', properties: ['createdAt', 'reward'] })
+@Index({ name: 'reward_redemption_report_idx', properties: ['createdAt', 'reward', 'status'] }) // covers the KPIs' redemptions per reward (issue #15)
 @Index({ name: 'reward_redemption_store_idx', properties: ['store', 'id'] })
 export class RewardRedemption {
   @PrimaryKey({ type: 'integer', autoincrement: true })
