@@ -19,7 +19,8 @@
  * more, stack and floors alternate and the median is reported), BENCH_MEMBERS (200), BENCH_BUYERS (≥ 20000: from the duration),
  * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API, and the SQL
  * statements of one recordPurchase and one notification on each side listed; their counts are always printed),
- * BENCH_SCENARIOS (me,purchase,notify: which to run; `expiry` alone runs expiry.ts; `analytics` runs analytics.ts), BENCH_PAYERS (20000: members the notify orders rotate over).
+ * BENCH_SCENARIOS (me,purchase,notify: which to run; `expiry` alone runs expiry.ts; `analytics` runs analytics.ts), BENCH_PAYERS (20000: members the notify orders rotate over),
+ * BENCH_LOG (silent: the API's log level, e.g. `warn` to see why requests fail or stall).
  */
 import './env';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -393,7 +394,7 @@ async function main(): Promise<number> {
         pubKeyPrivateKeyPem: payKeys.publicKey.privateKeyPem,
       };
     }
-    app = await createApp({ config, wechatBase: sim.url, logger: createLogger('silent') });
+    app = await createApp({ config, wechatBase: sim.url, logger: createLogger((process.env.BENCH_LOG as Parameters<typeof createLogger>[0]) || 'silent') });
     await app.fastify.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.fastify.server.address();
     const stackUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

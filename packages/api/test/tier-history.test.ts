@@ -59,12 +59,13 @@ describe('tier history', () => {
     const m = await t.signIn(`th-m-${++seq}`);
     expect((await buy(m, 120_000, Date.now())).errors).toBeUndefined(); // 银卡
     const tiers = t.app.services.tiers;
+    const tierRows = await tiers.list();
     // 11 months on: the period has not ended, nothing changes.
-    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, addMonthsUtc(new Date(), 11), { tierPeriodMonths: 12, tierUpgradeCoupons: [] }));
+    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, addMonthsUtc(new Date(), 11), { tierPeriodMonths: 12, tierUpgradeCoupons: [], tiers: tierRows }));
     expect(await changes(m.memberId)).toBe(1);
     // 13 months on, nothing spent in the last 12 months: back to 普通.
     const later = addMonthsUtc(new Date(), 13);
-    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, later, { tierPeriodMonths: 12, tierUpgradeCoupons: [] }));
+    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, later, { tierPeriodMonths: 12, tierUpgradeCoupons: [], tiers: tierRows }));
     const h = (await history(m, hq)).data?.consoleMember.tierHistory ?? [];
     expect(h.map((c) => [c.kind, c.fromTierName, c.toTierName, c.spendFen])).toEqual([
       ['DOWNGRADE', '银卡', '普通', 0],
@@ -75,7 +76,7 @@ describe('tier history', () => {
     const k = await t.signIn(`th-m-${++seq}`);
     expect((await buy(k, 120_000, Date.now())).errors).toBeUndefined();
     await q().run('UPDATE member SET tier_period_ends_at = ? WHERE id = ?', [q().ts(new Date(Date.now() - 1000)), k.memberId]);
-    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, k.memberId, new Date(), { tierPeriodMonths: 12, tierUpgradeCoupons: [] }));
+    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, k.memberId, new Date(), { tierPeriodMonths: 12, tierUpgradeCoupons: [], tiers: tierRows }));
     expect(((await history(k, hq)).data?.consoleMember.tierHistory ?? []).map((c) => [c.kind, c.fromTierName, c.toTierName])).toEqual([
       ['RENEWED', '银卡', '银卡'],
       ['UPGRADE', '普通', '银卡'],

@@ -103,6 +103,7 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
     [6, 36_800, 46, 'guomao'],
   ];
   let i = 0;
+  const tierRows = await s.tiers.list(); // read before the transactions (TierSettings)
   for (const [ago, amount, points, where] of history) {
     const at = new Date(now.getTime() - ago * DAY);
     const storeId = where === 'guomao' ? guomao : zhonglou;
@@ -118,7 +119,7 @@ export async function seedDemo(s: Services, now = clock.now()): Promise<{ seeded
         24, // the oldest lot (715 days ago) expires in about two weeks: "expiring soon"
       );
       // Her tier moves as it would have at the till, so the console's member page shows a tier history.
-      await s.tiers.reevaluate(t, alice.id, at, { tierPeriodMonths: 12, tierUpgradeCoupons: [] });
+      await s.tiers.reevaluate(t, alice.id, at, { tierPeriodMonths: 12, tierUpgradeCoupons: [], tiers: tierRows });
     });
   }
   await s.db.tx((t) =>

@@ -182,7 +182,7 @@ export function ruleCouponSuite(dialect: TestDialect): void {
       await q().run('INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, NULL, ?, ?, 0, ?, ?, 0, ?)', [
         m.memberId, t.org.zhonglou, 150_000, '[]', `rule-race-${m.memberId}`, 'x', q().ts(clock.now()),
       ]);
-      const s = await t.app.services.earning.settings();
+      const s = { ...(await t.app.services.earning.settings()), tiers: await t.app.services.tiers.list() };
       const results = await Promise.allSettled(Array.from({ length: 10 }, () => t.app.services.db.tx((tq) => t.app.services.tiers.reevaluate(tq, m.memberId, clock.now(), s))));
       expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
       expect(await memberTier(m.memberId)).toBe(await tier('SILVER'));

@@ -162,7 +162,7 @@ export class PayRefunds {
       ]);
       return r.affectedRows === 1;
     }
-    const settings = await this.earning.settings();
+    const settings = await this.accrual.reversalSettings();
     return this.db.tx(async (q) => {
       const r = await q.run("UPDATE pay_refund SET status = 'SUCCESS', refund_id = ?, completed_at = ? WHERE out_refund_no = ? AND status IN ('PROCESSING', 'ABNORMAL')", [
         res.refund_id, q.ts(now), res.out_refund_no,

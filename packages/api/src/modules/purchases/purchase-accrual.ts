@@ -11,7 +11,7 @@ import { toInt, type Q } from '../../db/sql';
 import { AppError } from '../../errors';
 import { credit, debit, spendableSql } from '../ledger/ledger.service';
 import type { EarningService, ProgramSettings } from '../earning/earning.service';
-import { spendWindowStart, tierState, tierStateSql, type TierService } from '../tiers/tier.service';
+import { spendWindowStart, tierState, tierStateSql, type TierRow, type TierService, type TierSettings } from '../tiers/tier.service';
 import type { PurchaseLine } from './purchase-lines';
 import { referralBinding, referralBindingSql, type ReferralCredits } from '../referrals/referral-credits';
 
@@ -23,6 +23,7 @@ export interface Evaluation {
   earned: EarningResult;
   settings: ProgramSettings;
   referral: ReferralSettings;
+  tiers: TierRow[];
 }
 
 export interface AccrualInput {
@@ -96,11 +97,16 @@ export class PurchaseAccrual {
       tierName: tier.name,
       lines,
     }, memberId);
-    return { earned, settings: await this.earning.settings(), referral: await this.referrals.settings() };
+    return { earned, settings: await this.earning.settings(), referral: await this.referrals.settings(), tiers: await this.tiers.list() };
+  }
+
+  /** What `reverse` needs, read before the caller's transaction (see Evaluation). */
+  async reversalSettings(): Promise<TierSettings & ProgramSettings> {
+    return { ...(await this.earning.settings()), tiers: await this.tiers.list() };
   }
 
   /** Inside the caller's transaction, after it has locked the member row: purchase row, credit, tier, referral credits. */
-  async accrue(q: Q, a: AccrualInput, { settings, referral }: Omit<Evaluation, 'earned'>): Promise<Accrual> {
+  async accrue(q: Q, a: AccrualInput, { settings, referral, tiers }: Omit<Evaluation, 'earned'>): Promise<Accrual> {
     const p = await q.run(
       'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [a.memberId, a.storeId, a.staffId, a.amountFen, JSON.stringify(a.lines), a.points, a.idempotencyKey, a.requestHash, a.discountFen ?? 0, q.ts(a.at)],
@@ -126,7 +132,7 @@ export class PurchaseAccrual {
       [q.ts(spendWindowStart(a.now)), q.ts(a.now), a.memberId],
     );
     if (!m) throw new AppError(ErrorCode.NOT_FOUND, 'Member not found');
-    await this.tiers.apply(q, a.memberId, tierState(m), a.now, settings);
+    await this.tiers.apply(q, a.memberId, tierState(m), a.now, { ...settings, tiers });
     await this.referrals.onEarn(
       q,
       { refereeId: a.memberId, entryId, points: a.points, amountFen: a.amountFen, at: a.at, validityMonths: settings.pointsValidityMonths },
@@ -141,7 +147,7 @@ export class PurchaseAccrual {
    * the purchase back in the same proportion, records the refunded spend as a negative purchase row (history is never
    * edited; tiers stop counting it) and re-evaluates the tier. Returns the points taken.
    */
-  async reverse(q: Q, r: RefundReversal, settings: ProgramSettings): Promise<number> {
+  async reverse(q: Q, r: RefundReversal, settings: TierSettings & ProgramSettings): Promise<number> {
     await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [r.memberId]);
     let taken = 0;
     if (r.clawback > 0) {

@@ -121,8 +121,8 @@ export class TierService {
    * only the first to write it moves (and records, and issues the coupon).
    */
   async apply(q: Q, memberId: number, state: TierState, now: Date, settings: TierSettings): Promise<void> {
-    const tiers = await this.list();
-    const d = evaluateTier(tiers, { tierId: String(state.tierId), periodEndsAt: state.periodEndsAt }, state.spend, now, settings.tierPeriodMonths);
+    const tiers = settings.tiers;
+    const d = evaluateTier([...tiers], { tierId: String(state.tierId), periodEndsAt: state.periodEndsAt }, state.spend, now, settings.tierPeriodMonths);
     if (d.changed === 'NONE') return;
     const moved = await q.run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ? AND tier_id = ?', [Number(d.tierId), q.ts(d.periodEndsAt), memberId, state.tierId]);
     if (moved.affectedRows !== 1) return;
@@ -139,7 +139,12 @@ export class TierService {
 }
 
 /** What a tier decision needs of the programme settings. */
-export type TierSettings = Pick<ProgramSettings, 'tierPeriodMonths' | 'tierUpgradeCoupons'>;
+/**
+ * What a tier decision needs besides the member's state: the programme's tier settings and the tier list, read by the
+ * caller before its transaction (a cache reload inside one would wait for a second pool connection while holding the
+ * first: with every connection held by a till transaction doing the same, the pool deadlocks until its timeout).
+ */
+export type TierSettings = Pick<ProgramSettings, 'tierPeriodMonths' | 'tierUpgradeCoupons'> & { tiers: readonly TierRow[] };
 
 /** A member's tier, its qualification period's end and rolling 12-month spend (≥ 0), read together. */
 export interface TierState { tierId: number; periodEndsAt: Date; spend: number }
