@@ -20,6 +20,7 @@ const KPIS = `query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: ID, $regio
   current { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned ownRedemptions partnerRedemptions }
   previous { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned ownRedemptions partnerRedemptions } } }`;
 
+const RFM = `query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: ID) { rfmReport(from: $from, to: $to, storeId: $storeId) { scoredMembers spendFen topSpendShare cells { r f members spendFen } } }`;
 type Figures = Record<'visits' | 'spendFen' | 'pointsIssued' | 'pointsRedeemed' | 'pointsExpired' | 'liabilityPoints' | 'visitors' | 'activeMembers' | 'churnBase' | 'churned' | 'ownRedemptions' | 'partnerRedemptions', number>;
 type Kpis = { current: Figures; previous: Figures };
 const shDay = (d: Date): string => new Date(d.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
@@ -65,6 +66,12 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       const scopes = [{ storeId: G }, { storeId: S }, { regionId: BJ }];
       const scopedLive = [];
       for (const scope of scopes) for (const [from, to] of ranges) scopedLive.push(await kpis(from, to, scope));
+      const rfm = async (storeId: number) => {
+        const x = await t.gql<{ rfmReport: unknown }>(RFM, { from: day(365).toISOString(), to: NOW.toISOString(), storeId: String(storeId) }, hq.token);
+        if (x.errors?.length || !x.data) throw new Error(JSON.stringify(x.errors));
+        return x.data.rfmReport;
+      };
+      const rfmLive = [await rfm(G), await rfm(S)];
       expect(await t.app.services.analyticsSummary.watermark()).toBeNull();
 
       const r = await t.app.services.analyticsSummary.refresh(NOW);
@@ -170,6 +177,7 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       expect(await t.app.services.lifecycleSummary.scopeMembers({ target: { kind: 'STORE', storeId: G, regionId: BJ }, storeIds: [G] })).not.toBeNull();
       let i = 0;
       for (const scope of scopes) for (const [from, to] of ranges) expect(await kpis(from, to, scope)).toEqual(scopedLive[i++]);
+      expect([await rfm(G), await rfm(S)]).toEqual(rfmLive); // a store's RFM reads its members the same way
       // The distinct-member figures through the summary, by hand (activeDays 90), as in analytics-suite.ts.
       const k = await kpis(day(28), NOW);
       expect(k.current).toMatchObject({ visitors: 2, activeMembers: 3, churnBase: 4, churned: 2 }); // A, C; A, C, D; A, B, F, D; B, F

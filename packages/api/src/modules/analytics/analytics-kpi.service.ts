@@ -13,8 +13,8 @@ import { badInput } from '../../errors';
 import type { OrgService } from '../org/org.service';
 import type { AnalyticsSettingsService } from './analytics-settings.service';
 import { POINTS_SUMS, type AnalyticsSummary } from './analytics-summary';
-import { checkRange, daysBefore, inScope, previousRange, resolveScope, scopeMembersJoin, ts, type MemberJoin, type Range, type Scope } from './analytics-scope';
-import type { LifecycleSummary } from './lifecycle-summary';
+import { checkRange, daysBefore, inScope, previousRange, resolveScope, ts, type MemberJoin, type Range, type Scope } from './analytics-scope';
+import { withScopeMembers, type LifecycleSummary } from './lifecycle-summary';
 import type { StoreDaySummary } from './store-day-summary';
 import type { VisitSummary } from './visit-summary';
 
@@ -81,16 +81,8 @@ export class AnalyticsKpiService {
     // The two periods, and each period's queries, run at once on the pool: the answer waits for the slowest, not the sum.
     const both = (members: MemberJoin) => Promise.all([this.period(scope, range, activeDays, value, members), this.period(scope, previousRange(range), activeDays, value, members)]);
     // In a region or a store the member-attributed figures read the scope's members from the lifecycle summary's
-    // stores (corrected for the members changed since its watermark); if its job committed meanwhile, ask again,
-    // and after three tries (or when it cannot answer) work the members' stores out from the purchases.
-    const lifecycle = this.summaries.lifecycle;
-    for (let attempt = 0; lifecycle && attempt < 3; attempt++) {
-      const set = await lifecycle.scopeMembers(scope);
-      if (!set) break;
-      const [current, previous] = await both(set.join);
-      if (await lifecycle.stillAt(set.until)) return { scope, activeDays, pointValueFenPer100: value, current, previous };
-    }
-    const [current, previous] = await both((memberId) => scopeMembersJoin(scope, memberId));
+    // stores (corrected for the members changed since its watermark) when it can answer (lifecycle-summary.ts).
+    const [current, previous] = await withScopeMembers(this.summaries.lifecycle, scope, both);
     return { scope, activeDays, pointValueFenPer100: value, current, previous };
   }
 

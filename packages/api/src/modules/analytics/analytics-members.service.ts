@@ -29,7 +29,7 @@ import { badInput } from '../../errors';
 import type { OrgService } from '../org/org.service';
 import type { AnalyticsSettingsService } from './analytics-settings.service';
 import { checkRange, daysBefore, resolveScope, scopeMembersJoin, ts, type Scope } from './analytics-scope';
-import type { LifecycleSummary } from './lifecycle-summary';
+import { withScopeMembers, type LifecycleSummary } from './lifecycle-summary';
 
 const DAY_MS = 86_400_000;
 /** The inventory's points in time: at most this many weeks (3 years). */
@@ -207,15 +207,18 @@ export class AnalyticsMembersService {
     const range = checkRange(args.from, args.to);
     const scope = await resolveScope(ctx, this.org, args);
     const q = this.db.q;
-    const mem = scopeMembersJoin(scope, 'p.member_id');
-    const rows = await q.all<Record<string, unknown>>(
-      `SELECT p.member_id, MAX(CASE WHEN p.amount_fen > 0 THEN p.created_at END) AS last_at,
-         SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END) AS visits, SUM(p.amount_fen) AS spend
-       FROM purchase p ${mem.join}
-       WHERE p.created_at >= ? AND p.created_at < ?
-       GROUP BY p.member_id HAVING SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END) > 0`,
-      [...mem.params, ...ts(q, range.from, range.to)],
-    );
+    // The scope's members from the lifecycle summary's stores when it can answer (lifecycle-summary.ts).
+    const rows = await withScopeMembers(this.lifecycle, scope, (members) => {
+      const mem = members('p.member_id');
+      return q.all<Record<string, unknown>>(
+        `SELECT p.member_id, MAX(CASE WHEN p.amount_fen > 0 THEN p.created_at END) AS last_at,
+           SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END) AS visits, SUM(p.amount_fen) AS spend
+         FROM purchase p ${mem.join}
+         WHERE p.created_at >= ? AND p.created_at < ?
+         GROUP BY p.member_id HAVING SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END) > 0`,
+        [...mem.params, ...ts(q, range.from, range.to)],
+      );
+    });
     const scores = scoreRfm(rows.map((r) => ({ memberId: toInt(r.member_id), lastPurchaseAt: toDate(r.last_at), frequency: toInt(r.visits), monetaryFen: toInt(r.spend) })));
     return {
       scope,

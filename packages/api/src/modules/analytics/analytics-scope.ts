@@ -111,15 +111,5 @@ export function scopeMembersJoin(scope: Scope, memberId: string): { join: string
   };
 }
 
-/**
- * A filter on the scope's activities: the row's own store, else its member's store (`mp` joined when scoped).
- * `storeCol` may be null for rows that never carry a store.
- */
-export function activitiesInScope(scope: Scope, storeCol: string, memberId: string): { join: string; sql: string; params: number[] } {
-  if (scope.storeIds === null) return { join: '', sql: '1 = 1', params: [] };
-  const f = inScope(scope, `COALESCE(${storeCol}, ${memberStoreSql(memberId)})`);
-  return { join: `LEFT JOIN member_profile mp ON mp.member_id = ${memberId}`, ...f };
-}
-
 /** Timestamp parameters for a range in the dialect's storage. */
 export const ts = (q: Q, ...dates: Date[]): (Date | number)[] => dates.map((d) => q.ts(d));

@@ -34,7 +34,7 @@ import {
 import { clock } from '../../clock';
 import { marks, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { SETTLE_MS } from './day-summary';
-import { memberStoreSql, type MemberJoin, type Scope } from './analytics-scope';
+import { memberStoreSql, scopeMembersJoin, type MemberJoin, type Scope } from './analytics-scope';
 
 /** `lifecycle_net.scope_key` of the whole chain. */
 const CHAIN = 0;
@@ -378,4 +378,19 @@ export class LifecycleSummary {
     });
     return out;
   }
+}
+
+/**
+ * Runs `read` with the scope's members as a join: from the lifecycle summary's stores when it can answer (read again
+ * when one of its runs committed meanwhile, up to three times), else worked out from the members' purchases
+ * (`scopeMembersJoin`). At HQ the join is empty.
+ */
+export async function withScopeMembers<T>(lifecycle: LifecycleSummary | null | undefined, scope: Scope, read: (members: MemberJoin) => Promise<T>): Promise<T> {
+  for (let attempt = 0; lifecycle && attempt < 3; attempt++) {
+    const set = await lifecycle.scopeMembers(scope);
+    if (!set) break;
+    const result = await read(set.join);
+    if (await lifecycle.stillAt(set.until)) return result;
+  }
+  return read((memberId) => scopeMembersJoin(scope, memberId));
 }
