@@ -4,7 +4,17 @@
  */
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/mariadb';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Dialect } from './orm';
+
+/**
+ * QUANZI_TX_GUARD=1 (the test runner sets it): a query on the pool while the same async flow holds a transaction
+ * throws. Such a query waits for a second connection while holding one; when every pooled connection is held by a
+ * transaction doing the same, the pool stands still until its acquire timeout (and the embedded database, with one
+ * connection, would wait for ever). Read what a transaction needs before it starts.
+ */
+const TX_GUARD = process.env.QUANZI_TX_GUARD === '1';
+const inTx = new AsyncLocalStorage<boolean>();
 
 export interface RunResult { affectedRows: number; insertId: number }
 
@@ -77,7 +87,7 @@ export class Db {
     if (this.role === 'replica') throw new Error('Db.tx on the read-replica handle: transactions and writes belong on the primary (services.db)');
     for (let i = 1; ; i++) {
       try {
-        return await this.conn.transactional((trx) => fn(this.runner(trx)));
+        return await this.conn.transactional((trx) => (TX_GUARD ? inTx.run(true, () => fn(this.runner(trx))) : fn(this.runner(trx))));
       } catch (e) {
         if (i < attempts && (isRetryableLock(e) || isBusy(e))) {
           await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 10 * i));
@@ -90,14 +100,20 @@ export class Db {
 
   private runner(trx: unknown, conn = this.conn): Q {
     const sqlite = this.dialect === 'sqlite';
+    const check = TX_GUARD && trx === undefined
+      ? (sql: string) => {
+          if (inTx.getStore()) throw new Error(`A pool query inside a transaction (read it before the transaction starts): ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
+        }
+      : null;
     return {
       dialect: this.dialect,
       forUpdate: sqlite ? '' : ' FOR UPDATE',
       ts: sqlite ? (d: Date) => d.getTime() : (d: Date) => d,
       bool: sqlite ? (b: boolean) => (b ? 1 : 0) : (b: boolean) => b,
-      all: (sql, params = []) => conn.execute(sql, params as unknown[], 'all', trx as never) as never,
-      get: (sql, params = []) => conn.execute(sql, params as unknown[], 'get', trx as never) as never,
+      all: (sql, params = []) => (check?.(sql), conn.execute(sql, params as unknown[], 'all', trx as never) as never),
+      get: (sql, params = []) => (check?.(sql), conn.execute(sql, params as unknown[], 'get', trx as never) as never),
       run: async (sql, params = []) => {
+        check?.(sql);
         if (this.role === 'replica') throw new Error('Db.q.run on the read-replica handle: writes belong on the primary (services.db)');
         const r = (await conn.execute(sql, params as unknown[], 'run', trx as never)) as { affectedRows?: number; insertId?: number | bigint };
         return { affectedRows: Number(r.affectedRows ?? 0), insertId: Number(r.insertId ?? 0) };
