@@ -20,7 +20,9 @@
  * DB_POOL_MAX (10), TEST_DATABASE_URL (mariadb://root@127.0.0.1:3306), BENCH_PROFILE=1 (CPU profiles of the API, and the SQL
  * statements of one recordPurchase and one notification on each side listed; their counts are always printed),
  * BENCH_SCENARIOS (me,purchase,notify: which to run; `expiry` alone runs expiry.ts; `analytics` runs analytics.ts), BENCH_PAYERS (20000: members the notify orders rotate over),
- * BENCH_LOG (silent: the API's log level, e.g. `warn` to see why requests fail or stall).
+ * BENCH_LOG (silent: the API's log level, e.g. `warn` to see why requests fail or stall), BENCH_API_PROCESSES (unset: the
+ * API in this process; N: `pnpm start`'s entry with WEB_CONCURRENCY=N in its own process(es) on the same database —
+ * external-api.ts; me and purchase only).
  */
 import './env';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
@@ -32,6 +34,7 @@ import path from 'node:path';
 import { addMonthsUtc, base32Encode, currentMemberCode, ledgerReason } from '@quanzi/shared';
 import { generateWechatPayKeys, startWechatMiniSimulator, startWechatPaySimulator, type WechatMiniSimulator, type WechatPaySimulator } from '@quanzi/simulators';
 import { createApp, type App } from '../../packages/api/src/app';
+import { startExternalApi, type ExternalApi } from './external-api';
 import { loadConfig } from '../../packages/api/src/config';
 import { simulatedWechatPayConfig } from '../../packages/api/src/demo/wechatpay';
 import { createLogger } from '../../packages/api/src/logger';
@@ -76,6 +79,8 @@ const SCENARIOS: Scenario[] = (() => {
 const NOTIFY_WARMUP_RATE = 2_000;
 /** BENCH_PROFILE=1: also write V8 CPU profiles of this process during the first measured runs (tests/artifacts/{stack,floor}-{me,purchase}.cpuprofile). */
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** BENCH_API_PROCESSES=N: the stack in N API processes of its own (external-api.ts); 0: in this process. */
+const API_PROCESSES = process.env.BENCH_API_PROCESSES ? Number(process.env.BENCH_API_PROCESSES) : 0;
 const MIN_RATIO = 0.3;
 const MAX_ERROR_RATE = 0.01;
 const ENTRIES_PER_MEMBER = 30;
@@ -355,6 +360,7 @@ async function main(): Promise<number> {
   let app: App | null = null;
   let floor: Floor | null = null;
   let loader: Loader | null = null;
+  let external: ExternalApi | null = null;
   const want = (x: Scenario): boolean => SCENARIOS.includes(x);
   // The commit measured: read before anything runs (the work tree may change while a long run goes on).
   const commit = gitCommit();
@@ -587,6 +593,27 @@ async function main(): Promise<number> {
 
     const names: Record<Scenario, string> = { me: 'me (member home)', purchase: 'recordPurchase', notify: 'notify (WeChat Pay)' };
     type Summary = ReturnType<typeof summarize>;
+    // BENCH_API_PROCESSES: from here on the stack is the API in processes of its own, on the same database.
+    let measuredStack = stackUrl;
+    if (API_PROCESSES > 0) {
+      if (want('notify')) throw new Error('BENCH_API_PROCESSES: me and purchase only (notify needs this process\'s WeChat Pay keys)');
+      external = await startExternalApi(API_PROCESSES, {
+        NODE_ENV: 'production',
+        DATABASE_URL: String((db.config as { url: string }).url),
+        DB_POOL_MAX: String(POOL),
+        WECHAT_APPID: APPID,
+        WECHAT_SECRET: SECRET,
+        WECHAT_API_BASE: sim.url,
+        JWT_SECRET,
+        DEMO: 'false',
+        LOG_LEVEL: 'warn',
+        EXPIRY_JOB_INTERVAL_MINUTES: '0',
+        GRAPHQL_TRUSTED_DOCUMENTS: 'false',
+        RATE_LIMIT_LOGIN_PER_IP: '0',
+      });
+      measuredStack = external.url;
+      log(`the stack: ${API_PROCESSES} API process(es) of their own (WEB_CONCURRENCY=${API_PROCESSES}) at ${measuredStack}`);
+    }
     const scenarios: { name: string; key: Scenario; stack: Summary; floor: Summary; minimal: Summary | null; ratio: number; ratioMinimal: number | null; errorRate: number }[] = [];
     const loadAtStart: Partial<Record<Scenario, string>> = {};
     type Side = 'stack' | 'floor' | 'minimal';
@@ -596,7 +623,7 @@ async function main(): Promise<number> {
       log(`\n${name}: load average ${loadAtStart[key]} (1, 5, 15 min); warming up…`);
       // The minimal floor exists for the two write paths (`me` is one read already).
       const sides: Side[] = key === 'me' ? ['stack', 'floor'] : ['stack', 'floor', 'minimal'];
-      const urlOf: Record<Side, string> = { stack: stackUrl, floor: (floor as Floor).url, minimal: (floor as Floor).minimalUrl };
+      const urlOf: Record<Side, string> = { stack: measuredStack, floor: (floor as Floor).url, minimal: (floor as Floor).minimalUrl };
       const last: Record<Side, number> = { stack: 0, floor: 0, minimal: 0 };
       for (const side of sides) last[side] = (await runOnce(urlOf[side], key, WARMUP, WARMUP * NOTIFY_WARMUP_RATE)).reqPerSec;
       // notify: each measured run gets 2.5× the orders the fastest side has managed so far in the time, so that no side
@@ -655,7 +682,7 @@ async function main(): Promise<number> {
       date: new Date().toISOString(),
       commit,
       machine,
-      settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, rounds: ROUNDS, dbPool: POOL, scenarios: SCENARIOS, members: MEMBERS, ledgerEntriesPerMember: ENTRIES_PER_MEMBER, tillMembers: BUYERS, payingMembers: PAYERS, minRatio: MIN_RATIO, maxErrorRate: MAX_ERROR_RATE },
+      settings: { seconds: SECONDS, warmupSeconds: WARMUP, connections: CONNECTIONS, rounds: ROUNDS, dbPool: POOL, apiProcesses: API_PROCESSES || 'in-process', scenarios: SCENARIOS, members: MEMBERS, ledgerEntriesPerMember: ENTRIES_PER_MEMBER, tillMembers: BUYERS, payingMembers: PAYERS, minRatio: MIN_RATIO, maxErrorRate: MAX_ERROR_RATE },
       scenarios: scenarios.map((r) => ({
         scenario: r.key,
         stack: { reqPerSec: Math.round(r.stack.reqPerSec), p50Ms: r.stack.p50, p99Ms: r.stack.p99, requests: r.stack.total, errors: errorsOf(r.stack), non2xx: r.stack.non2xx, graphqlErrors: r.stack.gqlErrors, errorSamples: r.stack.errorSamples },
@@ -680,6 +707,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     loader?.close();
+    await external?.close().catch(() => undefined);
     await floor?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await sim?.close().catch(() => undefined);
