@@ -17,7 +17,7 @@
 import { SHANGHAI_OFFSET_MS, shanghaiCeil, shanghaiDate, shanghaiFloor } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { toDate, toInt, type Db, type Q } from '../../db/sql';
-import { summariseDays, watermarkOf } from './day-summary';
+import { addFigures, summariseDays, watermarkOf } from './day-summary';
 
 const NAME = 'analytics_day';
 
@@ -127,7 +127,7 @@ export class AnalyticsSummary {
     const b = Math.min(shanghaiFloor(to.getTime()), w?.getTime() ?? -Infinity);
     if (w === null || a >= b) return this.live(q, from, to);
     const [mid, left, right] = await Promise.all([this.summed(q, a, b), this.live(q, from, new Date(a)), this.live(q, new Date(b), to)]);
-    return add(add(mid, left), right);
+    return addFigures(mid, left, right);
   }
 
   /** Σ of every ledger entry created before `at` (the points outstanding then), exact. */
@@ -184,18 +184,5 @@ function rowTotals(r: Record<string, unknown>): DayTotals {
     pointsNet: toInt(r.net),
     newMembers: toInt(r.n),
     referrals: toInt(r.referred),
-  };
-}
-
-function add(a: DayTotals, b: DayTotals): DayTotals {
-  return {
-    visits: a.visits + b.visits,
-    spendFen: a.spendFen + b.spendFen,
-    pointsIssued: a.pointsIssued + b.pointsIssued,
-    pointsRedeemed: a.pointsRedeemed + b.pointsRedeemed,
-    pointsExpired: a.pointsExpired + b.pointsExpired,
-    pointsNet: a.pointsNet + b.pointsNet,
-    newMembers: a.newMembers + b.newMembers,
-    referrals: a.referrals + b.referrals,
   };
 }

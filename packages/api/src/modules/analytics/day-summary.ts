@@ -62,3 +62,10 @@ export async function summariseDays(
   }
   return { days, until: await watermarkOf(db.q, name) };
 }
+
+/** Field-by-field sum of figures with the same keys (a summary's whole days plus the live edges). */
+export function addFigures<T extends Record<keyof T, number>>(...parts: T[]): T {
+  const out = { ...parts[0] } as Record<keyof T, number>;
+  for (const p of parts.slice(1)) for (const k of Object.keys(p) as (keyof T)[]) out[k] += p[k];
+  return out as T;
+}

@@ -16,7 +16,7 @@ import { shanghaiCeil, shanghaiDate, shanghaiFloor } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { marks, toDate, toInt, type Db, type Q } from '../../db/sql';
 import { dayExpr, POINTS_SUMS } from './analytics-summary';
-import { summariseDays, watermarkOf } from './day-summary';
+import { addFigures, summariseDays, watermarkOf } from './day-summary';
 
 const NAME = 'store_day';
 /** Rows per multi-row insert. */
@@ -117,7 +117,7 @@ export class StoreDaySummary {
       this.live(q, storeIds, from, new Date(a)),
       this.live(q, storeIds, new Date(b), to),
     ]);
-    return add(add(rowTotals(mid ?? {}), left), right);
+    return addFigures(rowTotals(mid ?? {}), left, right);
   }
 
   /** The same figures from the business tables over [from, to). */
@@ -137,14 +137,4 @@ export class StoreDaySummary {
 
 function rowTotals(r: Record<string, unknown>): StoreTotals {
   return { visits: toInt(r.visits), spendFen: toInt(r.spend), pointsIssued: toInt(r.issued), pointsRedeemed: toInt(r.redeemed), pointsExpired: toInt(r.expired) };
-}
-
-function add(a: StoreTotals, b: StoreTotals): StoreTotals {
-  return {
-    visits: a.visits + b.visits,
-    spendFen: a.spendFen + b.spendFen,
-    pointsIssued: a.pointsIssued + b.pointsIssued,
-    pointsRedeemed: a.pointsRedeemed + b.pointsRedeemed,
-    pointsExpired: a.pointsExpired + b.pointsExpired,
-  };
 }
