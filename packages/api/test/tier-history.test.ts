@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { addMonthsUtc } from '@quanzi/shared';
+import { clock } from '../src/clock';
 import { toInt } from '../src/db/sql';
 import { startTestApp, type TestApp } from './support/harness';
 
@@ -13,6 +14,9 @@ type Change = { kind: string; fromTierName: string; toTierName: string; spendFen
 
 const RECORD = 'mutation($input: RecordPurchaseInput!) { recordPurchase(input: $input) { id } }';
 const PROFILE = 'query($id: ID!) { consoleMember(id: $id) { tierName tierHistory { id kind fromTierName toTierName spendFen periodEndsAt createdAt } } }';
+
+/** Every instant derives from this one (the API's clock is set to it; codes and periods are computed from it). */
+const NOW = new Date('2026-03-02T02:00:00.000Z');
 
 describe('tier history', () => {
   let t: TestApp;
@@ -26,6 +30,7 @@ describe('tier history', () => {
     t.gql(RECORD, { input: { memberCode: t.codeOf(m, nowMs), storeId: String(t.org.guomao), amountFen, lines: [{ category: 'general', amountFen }], idempotencyKey: randomUUID() } }, staff.token);
 
   beforeAll(async () => {
+    clock.set(NOW);
     t = await startTestApp('mariadb');
     [staff, hq, guomaoMgr, xianMgr] = (await Promise.all(['th-staff', 'th-hq', 'th-gm', 'th-xa'].map((n) => t.signIn(n)))) as [Persona, Persona, Persona, Persona];
     await t.grant(staff.userId, { role: 'STAFF', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
@@ -33,14 +38,17 @@ describe('tier history', () => {
     await t.grant(guomaoMgr.userId, { role: 'MANAGER', scope: 'STORE', storeId: t.org.guomao, regionId: t.org.beijing });
     await t.grant(xianMgr.userId, { role: 'MANAGER', scope: 'REGION', storeId: null, regionId: t.org.xian });
   }, 180_000);
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    clock.reset();
+    await t?.close();
+  });
 
   test('upgrades at the till are recorded with the spend, newest first; a purchase that changes nothing records nothing', async () => {
     const quiet = await t.signIn(`th-m-${++seq}`);
-    expect((await buy(quiet, 50_000, Date.now())).errors).toBeUndefined(); // ¥500: still 普通
+    expect((await buy(quiet, 50_000, clock.ms())).errors).toBeUndefined(); // ¥500: still 普通
     expect(await changes(quiet.memberId)).toBe(0);
     const m = await t.signIn(`th-m-${++seq}`);
-    const now = Date.now();
+    const now = clock.ms();
     expect((await buy(m, 110_000, now)).errors).toBeUndefined(); // ¥1 100 in 12 months: 银卡
     expect((await buy(m, 400_000, now + 30_000)).errors).toBeUndefined(); // ¥5 100: 金卡 (the next code)
     const r = await history(m, hq);
@@ -57,14 +65,14 @@ describe('tier history', () => {
 
   test('once the period has ended: a downgrade on what was spent in the last 12 months, or a renewal', async () => {
     const m = await t.signIn(`th-m-${++seq}`);
-    expect((await buy(m, 120_000, Date.now())).errors).toBeUndefined(); // 银卡
+    expect((await buy(m, 120_000, clock.ms())).errors).toBeUndefined(); // 银卡
     const tiers = t.app.services.tiers;
     const tierRows = await tiers.list();
     // 11 months on: the period has not ended, nothing changes.
-    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, addMonthsUtc(new Date(), 11), { tierPeriodMonths: 12, tierUpgradeCoupons: [], tiers: tierRows }));
+    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, addMonthsUtc(clock.now(), 11), { tierPeriodMonths: 12, tierUpgradeCoupons: [], tiers: tierRows }));
     expect(await changes(m.memberId)).toBe(1);
     // 13 months on, nothing spent in the last 12 months: back to 普通.
-    const later = addMonthsUtc(new Date(), 13);
+    const later = addMonthsUtc(clock.now(), 13);
     await t.app.services.db.tx((tq) => tiers.reevaluate(tq, m.memberId, later, { tierPeriodMonths: 12, tierUpgradeCoupons: [], tiers: tierRows }));
     const h = (await history(m, hq)).data?.consoleMember.tierHistory ?? [];
     expect(h.map((c) => [c.kind, c.fromTierName, c.toTierName, c.spendFen])).toEqual([
@@ -74,9 +82,9 @@ describe('tier history', () => {
     expect(new Date(h[0]!.createdAt).getTime()).toBe(later.getTime());
     // Another member who kept spending keeps the tier for a new period: a renewal.
     const k = await t.signIn(`th-m-${++seq}`);
-    expect((await buy(k, 120_000, Date.now())).errors).toBeUndefined();
-    await q().run('UPDATE member SET tier_period_ends_at = ? WHERE id = ?', [q().ts(new Date(Date.now() - 1000)), k.memberId]);
-    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, k.memberId, new Date(), { tierPeriodMonths: 12, tierUpgradeCoupons: [], tiers: tierRows }));
+    expect((await buy(k, 120_000, clock.ms())).errors).toBeUndefined();
+    await q().run('UPDATE member SET tier_period_ends_at = ? WHERE id = ?', [q().ts(new Date(clock.ms() - 1000)), k.memberId]);
+    await t.app.services.db.tx((tq) => tiers.reevaluate(tq, k.memberId, clock.now(), { tierPeriodMonths: 12, tierUpgradeCoupons: [], tiers: tierRows }));
     expect(((await history(k, hq)).data?.consoleMember.tierHistory ?? []).map((c) => [c.kind, c.fromTierName, c.toTierName])).toEqual([
       ['RENEWED', '银卡', '银卡'],
       ['UPGRADE', '普通', '银卡'],
@@ -85,7 +93,7 @@ describe('tier history', () => {
 
   test('in scope only: the store manager of the till sees it, another region’s manager gets NOT_FOUND', async () => {
     const m = await t.signIn(`th-m-${++seq}`);
-    expect((await buy(m, 120_000, Date.now())).errors).toBeUndefined();
+    expect((await buy(m, 120_000, clock.ms())).errors).toBeUndefined();
     expect((await history(m, guomaoMgr)).data?.consoleMember.tierHistory.map((c) => c.toTierName)).toEqual(['银卡']);
     const other = await history(m, xianMgr);
     expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
