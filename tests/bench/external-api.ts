@@ -30,7 +30,6 @@ export async function startExternalApi(processes: number, env: Record<string, st
     if (exited !== null) throw new Error(`the API (WEB_CONCURRENCY=${processes}) exited with ${exited} before it answered`);
     try {
       const r = await fetch(`${url}/health`);
-      // With several workers, wait until each could have started: the primary forks them at once.
       if (r.ok) break;
     } catch {
       // not listening yet
@@ -41,6 +40,7 @@ export async function startExternalApi(processes: number, env: Record<string, st
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  // With several workers, /health answers once the first listens: give the others (forked at once) time to start.
   if (processes > 1) await new Promise((r) => setTimeout(r, 3_000));
   return {
     url,

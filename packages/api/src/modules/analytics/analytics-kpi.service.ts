@@ -15,7 +15,7 @@ import type { AnalyticsSettingsService } from './analytics-settings.service';
 import { POINTS_SUMS, type AnalyticsSummary } from './analytics-summary';
 import { checkRange, daysBefore, inScope, previousRange, resolveScope, ts, type MemberJoin, type Range, type Scope } from './analytics-scope';
 import { withScopeMembers, type LifecycleSummary } from './lifecycle-summary';
-import type { StoreDaySummary } from './store-day-summary';
+import type { StoreDaySummary, StoreTotals } from './store-day-summary';
 import type { VisitSummary } from './visit-summary';
 
 export interface KpiValues {
@@ -67,7 +67,7 @@ export class AnalyticsKpiService {
     private readonly org: OrgService,
     private readonly settings: AnalyticsSettingsService,
     private readonly summary: AnalyticsSummary,
-    private readonly summaries: { visits?: VisitSummary; stores?: StoreDaySummary; lifecycle?: LifecycleSummary } = {},
+    private readonly summaries: { visits: VisitSummary; stores: StoreDaySummary; lifecycle: LifecycleSummary },
   ) {}
 
   /** KPIs for [from, to) and the period of the same length before it, in the scope the manager names. */
@@ -107,8 +107,8 @@ export class AnalyticsKpiService {
     // store count through the member's store (`scopeMembers`).
     const hq = scope.storeIds === null;
     const totalsP = hq ? this.summary.hqTotals(r.from, r.to) : null;
-    const stores = this.summaries.stores;
-    const storeTotalsP = !hq && stores ? stores.totals(scope.storeIds as number[], r.from, r.to) : null;
+    // The figures of the rows themselves: at HQ all of them, in a scope those that carry one of its stores.
+    const rowsP: Promise<StoreTotals> = totalsP ?? this.summaries.stores.totals(scope.storeIds as number[], r.from, r.to);
 
     // Members who joined in the period (and those who came through a referral), by the member's store.
     const jm = scopeMembers('m.id');
@@ -127,9 +127,8 @@ export class AnalyticsKpiService {
     const aFrom = daysBefore(r.to, activeDays);
     const bFrom = daysBefore(r.from, activeDays);
     const lo = aFrom < bFrom ? aFrom : bFrom;
-    const visitSummary = this.summaries.visits;
-    const membersP = hq && visitSummary && aFrom.getTime() <= r.from.getTime()
-      ? this.hqMembers(visitSummary, r, aFrom, bFrom)
+    const membersP = hq && aFrom.getTime() <= r.from.getTime()
+      ? this.hqMembers(this.summaries.visits, r, aFrom, bFrom)
       : one(
           `SELECT COALESCE(SUM(x.v), 0) AS visitors, COALESCE(SUM(x.a), 0) AS active, COALESCE(SUM(x.b), 0) AS base, COALESCE(SUM(CASE WHEN x.b = 1 AND x.a = 0 THEN 1 ELSE 0 END), 0) AS churned
            FROM (SELECT p.member_id,
@@ -140,34 +139,17 @@ export class AnalyticsKpiService {
           [...ts(q, r.from, aFrom, bFrom, r.from, lo, r.to), ...ps.params],
         );
     // Visits (purchases with a positive amount) and net spend (refunds are negative rows) at the scope's stores.
-    const salesP = totalsP
-      ? totalsP.then((t) => ({ visits: t.visits, spend: t.spendFen }))
-      : storeTotalsP
-        ? storeTotalsP.then((t) => ({ visits: t.visits, spend: t.spendFen }))
-        : one(
-            `SELECT COALESCE(SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END), 0) AS visits, COALESCE(SUM(p.amount_fen), 0) AS spend
-             FROM purchase p WHERE p.created_at >= ? AND p.created_at < ? AND ${ps.sql}`,
-            [...ts(q, r.from, r.to), ...ps.params],
-          );
+    const salesP = rowsP.then((t) => ({ visits: t.visits, spend: t.spendFen }));
 
     // Points moved in the period: issued net of purchase clawbacks, redeemed net of refunds, expired.
     // Scoped: the entries at the scope's stores, plus those without a store whose member is the scope's (attribution).
-    const es = inScope(scope, 'e.store_id');
     const em = scopeMembers('e.member_id');
-    const withoutStore = (): Promise<Record<string, unknown>> =>
-      one(`SELECT ${POINTS_SUMS} FROM points_entry e ${em.join} WHERE e.created_at >= ? AND e.created_at < ? AND e.store_id IS NULL`, [...em.params, ...ts(q, r.from, r.to)]);
-    const pointsP = totalsP
-      ? totalsP.then((t) => ({ issued: t.pointsIssued, redeemed: t.pointsRedeemed, expired: t.pointsExpired }))
-      : storeTotalsP
-        ? Promise.all([storeTotalsP, withoutStore()]).then(([t, e]) => ({ issued: t.pointsIssued + toInt(e.issued), redeemed: t.pointsRedeemed + toInt(e.redeemed), expired: t.pointsExpired + toInt(e.expired) }))
-        : one(
-            `SELECT ${POINTS_SUMS} FROM (
-               SELECT e.kind, e.delta FROM points_entry e WHERE e.created_at >= ? AND e.created_at < ? AND e.store_id IS NOT NULL AND ${es.sql}
-               UNION ALL
-               SELECT e.kind, e.delta FROM points_entry e ${em.join} WHERE e.created_at >= ? AND e.created_at < ? AND e.store_id IS NULL
-             ) e`,
-            [...ts(q, r.from, r.to), ...es.params, ...em.params, ...ts(q, r.from, r.to)],
-          );
+    const pointsP = hq
+      ? rowsP.then((t) => ({ issued: t.pointsIssued, redeemed: t.pointsRedeemed, expired: t.pointsExpired }))
+      : Promise.all([
+          rowsP,
+          one(`SELECT ${POINTS_SUMS} FROM points_entry e ${em.join} WHERE e.created_at >= ? AND e.created_at < ? AND e.store_id IS NULL`, [...em.params, ...ts(q, r.from, r.to)]),
+        ]).then(([t, e]) => ({ issued: t.pointsIssued + toInt(e.issued), redeemed: t.pointsRedeemed + toInt(e.redeemed), expired: t.pointsExpired + toInt(e.expired) }));
     // Outstanding points at the end of the period: the ledger balance of the scope's members. In a scope, their
     // accounts' balances (each the sum of the member's entries, kept in the entry's transaction) less the entries made
     // since `to`: one statement, so both sums come from one snapshot; a member's few recent entries instead of all.

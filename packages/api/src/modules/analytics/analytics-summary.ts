@@ -16,8 +16,8 @@
  */
 import { SHANGHAI_OFFSET_MS, shanghaiCeil, shanghaiDate, shanghaiFloor } from '@quanzi/shared';
 import { clock } from '../../clock';
-import { toDate, toInt, type Db, type Q } from '../../db/sql';
-import { addFigures, summariseDays, watermarkOf } from './day-summary';
+import { toInt, type Db, type Q } from '../../db/sql';
+import { addFigures, oldestCreatedAt, summariseDays, watermarkOf } from './day-summary';
 
 const NAME = 'analytics_day';
 
@@ -57,13 +57,7 @@ export class AnalyticsSummary {
       this.db,
       NAME,
       now,
-      async (q) => {
-        const r = await q.get<Record<string, unknown>>(
-          'SELECT (SELECT MIN(created_at) FROM purchase) AS p, (SELECT MIN(created_at) FROM points_entry) AS e, (SELECT MIN(created_at) FROM member) AS m',
-        );
-        const firsts = [r?.p, r?.e, r?.m].filter((v) => v != null).map((v) => toDate(v).getTime());
-        return firsts.length ? Math.min(...firsts) : null;
-      },
+      (q) => oldestCreatedAt(q, ['purchase', 'points_entry', 'member']),
       async (q, at, end) => {
         for (const [day, t] of await this.totalsByDay(q, new Date(at), new Date(end))) {
           await q.run(

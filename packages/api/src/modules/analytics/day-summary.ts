@@ -22,6 +22,13 @@ export async function watermarkOf(q: Q, name: string): Promise<Date | null> {
   return r ? toDate(r.until) : null;
 }
 
+/** The instant of the oldest row among `tables` (by `created_at`), for a first run's start; null when all are empty. */
+export async function oldestCreatedAt(q: Q, tables: readonly string[]): Promise<number | null> {
+  const r = await q.get<Record<string, unknown>>(`SELECT ${tables.map((t, i) => `(SELECT MIN(created_at) FROM ${t}) AS t${i}`).join(', ')}`);
+  const firsts = tables.map((_, i) => r?.[`t${i}`]).filter((v) => v != null).map((v) => toDate(v).getTime());
+  return firsts.length ? Math.min(...firsts) : null;
+}
+
 /**
  * The job's run for the summary `name`: `first` gives the instant of the oldest row to summarise (null: none) for the
  * first run; `write` writes the rows of the days [at, end) in the chunk's transaction — `fresh` when this run started

@@ -14,9 +14,9 @@
  */
 import { shanghaiCeil, shanghaiDate, shanghaiFloor } from '@quanzi/shared';
 import { clock } from '../../clock';
-import { marks, toDate, toInt, type Db, type Q } from '../../db/sql';
+import { marks, toInt, type Db, type Q } from '../../db/sql';
 import { dayExpr, POINTS_SUMS } from './analytics-summary';
-import { addFigures, summariseDays, watermarkOf } from './day-summary';
+import { addFigures, oldestCreatedAt, summariseDays, watermarkOf } from './day-summary';
 
 const NAME = 'store_day';
 /** Rows per multi-row insert. */
@@ -47,11 +47,7 @@ export class StoreDaySummary {
       this.db,
       NAME,
       now,
-      async (q) => {
-        const r = await q.get<Record<string, unknown>>('SELECT (SELECT MIN(created_at) FROM purchase) AS p, (SELECT MIN(created_at) FROM points_entry) AS e');
-        const firsts = [r?.p, r?.e].filter((v) => v != null).map((v) => toDate(v).getTime());
-        return firsts.length ? Math.min(...firsts) : null;
-      },
+      (q) => oldestCreatedAt(q, ['purchase', 'points_entry']),
       async (q, at, end) => {
         const rows = await this.byStoreDay(q, new Date(at), new Date(end));
         for (let i = 0; i < rows.length; i += BATCH) {

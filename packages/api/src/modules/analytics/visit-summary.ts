@@ -24,7 +24,7 @@
 import { shanghaiCeil, shanghaiDay, shanghaiFloor } from '@quanzi/shared';
 import { clock } from '../../clock';
 import { marks, toDate, toInt, type Db, type Q } from '../../db/sql';
-import { summariseDays, watermarkOf } from './day-summary';
+import { oldestCreatedAt, summariseDays, watermarkOf } from './day-summary';
 
 /** Members per look-up of their previous visit, and rows per multi-row insert. */
 const BATCH = 1000;
@@ -48,10 +48,7 @@ export class VisitSummary {
       this.db,
       NAME,
       now,
-      async (q) => {
-        const first = await q.get<{ at: unknown }>('SELECT MIN(created_at) AS at FROM purchase');
-        return first?.at != null ? toDate(first.at).getTime() : null;
-      },
+      (q) => oldestCreatedAt(q, ['purchase']),
       async (q, at, end, fresh) => {
         const rows = await this.firstVisits(q, at, end, last, fresh);
         for (let i = 0; i < rows.length; i += BATCH) {
