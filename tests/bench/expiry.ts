@@ -183,7 +183,10 @@ export async function runExpiryBench(): Promise<number> {
 
     const q = app.services.db.q;
     const left = toInt((await q.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM points_lot WHERE expires_at <= ? AND remaining > 0', [q.ts(now)]))?.n);
-    const expired = toInt((await q.get<{ n: unknown }>("SELECT COUNT(*) AS n FROM points_entry WHERE kind = 'EXPIRE'"))?.n);
+    const entries = toInt((await q.get<{ n: unknown }>("SELECT COUNT(*) AS n FROM points_entry WHERE kind = 'EXPIRE'"))?.n);
+    const allocated = await q.get<{ n: unknown; lots: unknown }>("SELECT COUNT(*) AS n, COUNT(DISTINCT a.lot_id) AS lots FROM lot_allocation a JOIN points_entry e ON e.id = a.entry_id WHERE e.kind = 'EXPIRE'");
+    const expired = toInt(allocated?.lots);
+    const allocations = toInt(allocated?.n);
     const r0 = performance.now();
     const reconciliation = await app.services.ledger.reconcile();
     const reconcileS = (performance.now() - r0) / 1000;
@@ -198,10 +201,11 @@ export async function runExpiryBench(): Promise<number> {
     log(`till (recordPurchase, ${TILL_CONNECTIONS} connections):`);
     row('before', phases.before);
     row('during', phases.during);
-    log(`books: ${expired} EXPIRE entries for ${dueLots} due lots, ${left} due lots left; reconciliation ${reconciliation.length === 0 ? 'empty' : `${reconciliation.length} rows: ${JSON.stringify(reconciliation.slice(0, 3))}`} (${reconcileS.toFixed(1)} s)`);
+    log(`books: ${entries} EXPIRE entries (one per member) with ${allocations} allocations on ${expired} lots, for ${dueLots} due lots of ${MEMBERS} members, ${left} due lots left; reconciliation ${reconciliation.length === 0 ? 'empty' : `${reconciliation.length} rows: ${JSON.stringify(reconciliation.slice(0, 3))}`} (${reconcileS.toFixed(1)} s)`);
 
     const failures: string[] = [];
-    if (run.lots !== dueLots || expired !== dueLots || left !== 0) failures.push(`expected ${dueLots} lots expired once: the run reported ${run.lots}, ${expired} EXPIRE entries, ${left} left`);
+    if (run.lots !== dueLots || expired !== dueLots || allocations !== dueLots || left !== 0) failures.push(`expected ${dueLots} lots expired once: the run reported ${run.lots}, ${allocations} allocations on ${expired} lots, ${left} left`);
+    if (entries !== MEMBERS || run.members !== MEMBERS) failures.push(`expected one EXPIRE entry for each of ${MEMBERS} members: ${entries} entries, the run reported ${run.members} members`);
     if (reconciliation.length > 0) failures.push('reconciliation is not empty');
     if (wall >= WALL_LIMIT_S) failures.push(`the expiry took ${wall.toFixed(1)} s (limit ${WALL_LIMIT_S} s)`);
     if (Math.max(...txMs) >= LOCK_LIMIT_MS) failures.push(`a batch held its locks ${ms(Math.max(...txMs))} (limit ${LOCK_LIMIT_MS} ms)`);

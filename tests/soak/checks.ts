@@ -184,7 +184,7 @@ export async function runChecks(db: Pool, records: Records, sims: { pay: WechatP
   const [due] = await all(db, 'SELECT COUNT(*) AS c, COALESCE(SUM(remaining), 0) AS s FROM points_lot WHERE remaining > 0 AND expires_at <= ?', [now]);
   if (n(due?.c) > 0) f.add('expiry-missed', `${n(due?.c)} lot(s) past expiry still hold ${n(due?.s)} points after the last expiry run`);
   const expires = entries.filter((e) => e.kind === 'EXPIRE');
-  figures['lots expired (EXPIRE entries) / points'] = `${expires.length} / ${-expires.reduce((s, e) => s + n(e.delta), 0)}`;
+  figures['EXPIRE entries (one per member and run) / points'] = `${expires.length} / ${-expires.reduce((s, e) => s + n(e.delta), 0)}`;
 
   // 6. Every entry has its source.
   const tillKeys = new Set(records.till.filter((r) => r.op === 'redeem').map((r) => r.key));

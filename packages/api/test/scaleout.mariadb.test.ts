@@ -146,10 +146,15 @@ describe('two API processes on one MariaDB database', () => {
 
     // Books balance.
     expect(await a.app.services.ledger.reconcile()).toEqual([]);
-    // Each due lot expired exactly once.
-    const expired = await q().all<{ ref: unknown; n: unknown }>(`SELECT source_ref AS ref, COUNT(*) AS n FROM points_entry WHERE kind = 'EXPIRE' GROUP BY source_ref`);
-    expect(expired.map((r) => Number(r.ref)).sort((x, y) => x - y)).toEqual([...dueLots].sort((x, y) => x - y));
+    // Each due lot expired exactly once, whole, by one EXPIRE entry per member for both of its due lots (10 + 20).
+    const expired = await q().all<{ lot: unknown; n: unknown; p: unknown }>(
+      "SELECT a.lot_id AS lot, COUNT(*) AS n, SUM(a.points) AS p FROM lot_allocation a JOIN points_entry e ON e.id = a.entry_id WHERE e.kind = 'EXPIRE' GROUP BY a.lot_id",
+    );
+    expect(expired.map((r) => Number(r.lot)).sort((x, y) => x - y)).toEqual([...dueLots].sort((x, y) => x - y));
     for (const r of expired) expect(toInt(r.n)).toBe(1);
+    expect(expired.reduce((s, r) => s + toInt(r.p), 0)).toBe(30 * members.length);
+    const perMember = await q().all<{ n: unknown; s: unknown }>("SELECT COUNT(*) AS n, SUM(delta) AS s FROM points_entry WHERE kind = 'EXPIRE' GROUP BY member_id");
+    expect(perMember.map((r) => [toInt(r.n), toInt(r.s)])).toEqual(members.map(() => [1, -30]));
     const left = await q().get<{ s: unknown }>(`SELECT COALESCE(SUM(remaining), 0) AS s FROM points_lot WHERE id IN (${dueLots.join(',')})`);
     expect(toInt(left?.s)).toBe(0);
     // Each till purchase and each paid order recorded once (a paid order is a purchase too); each paid order earned once.

@@ -51,29 +51,54 @@ export function expirySuite(dialect: TestDialect): void {
     return { id, lots, dueTotal };
   }
   const balance = async (m: number) => toInt((await q().get<{ b: unknown }>('SELECT balance AS b FROM member_account WHERE id = ?', [m]))?.b);
-  /** Per lot of these members: [lot id, EXPIRE entries, Σ their deltas, allocations matching them, remaining]. */
-  async function expiryBooks(members: number[]): Promise<[number, number, number, number, number][]> {
+  /** Per lot of these members: [lot id, expiry allocations on it, points they took, remaining]. */
+  async function expiryBooks(members: number[]): Promise<[number, number, number, number][]> {
     const inList = members.map(() => '?').join(', ');
     const lots = await q().all<Record<string, unknown>>(`SELECT id, remaining FROM points_lot WHERE member_id IN (${inList}) ORDER BY id`, members);
-    const entries = await q().all<Record<string, unknown>>(`SELECT id, source_ref, delta FROM points_entry WHERE source_type = 'expiry' AND member_id IN (${inList})`, members);
     const allocs = await q().all<Record<string, unknown>>(
-      `SELECT a.entry_id, a.lot_id, a.points FROM lot_allocation a JOIN points_entry e ON e.id = a.entry_id WHERE e.source_type = 'expiry' AND e.member_id IN (${inList})`,
+      `SELECT a.lot_id, a.points FROM lot_allocation a JOIN points_entry e ON e.id = a.entry_id WHERE e.source_type = 'expiry' AND e.member_id IN (${inList})`,
       members,
     );
     return lots.map((l) => {
       const id = toInt(l.id);
-      const mine = entries.filter((e) => String(e.source_ref) === String(id));
-      const matched = allocs.filter((a) => toInt(a.lot_id) === id && mine.some((e) => toInt(e.id) === toInt(a.entry_id) && toInt(a.points) === -toInt(e.delta)));
-      return [id, mine.length, mine.reduce((s, e) => s + toInt(e.delta), 0), matched.length, toInt(l.remaining)];
+      const mine = allocs.filter((a) => toInt(a.lot_id) === id);
+      return [id, mine.length, mine.reduce((s, a) => s + toInt(a.points), 0), toInt(l.remaining)];
     });
   }
-  /** Asserts every due lot of `ms` has exactly one EXPIRE entry (with its allocation) for all of it, and balances are the live 7. */
+  /**
+   * The EXPIRE entries of these members, each checked against its allocations: [member, entries, Σ delta], and the
+   * entries that are not one member's debit of exactly its lots' allocations, keyed by the lowest of those lots' ids.
+   */
+  async function expiryEntries(members: number[]): Promise<{ perMember: [number, number, number][]; wrong: unknown[] }> {
+    const inList = members.map(() => '?').join(', ');
+    const entries = await q().all<Record<string, unknown>>(
+      `SELECT e.id, e.member_id, e.delta, e.source_ref, COALESCE(SUM(a.points), 0) AS allocated, MIN(a.lot_id) AS first_lot, COUNT(DISTINCT l.member_id) AS owners, MIN(l.member_id) AS owner
+       FROM points_entry e LEFT JOIN lot_allocation a ON a.entry_id = e.id LEFT JOIN points_lot l ON l.id = a.lot_id
+       WHERE e.kind = 'EXPIRE' AND e.member_id IN (${inList}) GROUP BY e.id, e.member_id, e.delta, e.source_ref`,
+      members,
+    );
+    const wrong = entries.filter(
+      (e) => toInt(e.delta) !== -toInt(e.allocated) || String(e.source_ref) !== String(e.first_lot) || toInt(e.owners) !== 1 || toInt(e.owner) !== toInt(e.member_id),
+    );
+    const perMember = members.map((m): [number, number, number] => {
+      const mine = entries.filter((e) => toInt(e.member_id) === m);
+      return [m, mine.length, mine.reduce((s, e) => s + toInt(e.delta), 0)];
+    });
+    return { perMember, wrong };
+  }
+  /**
+   * Asserts every due lot of `ms` was expired once, whole (one allocation for all of it), by one EXPIRE entry per member
+   * for all of its due lots, and balances are the live 7.
+   */
   async function expectExpiredOnce(ms: { id: number; lots: number[]; dueTotal: number }[]): Promise<void> {
     const books = new Map((await expiryBooks(ms.map((m) => m.id))).map((b) => [b[0], b]));
     for (const m of ms) {
-      m.lots.forEach((lot, i) => expect(books.get(lot)).toEqual([lot, 1, -(10 + i), 1, 0]));
+      m.lots.forEach((lot, i) => expect(books.get(lot)).toEqual([lot, 1, 10 + i, 0]));
       expect(await balance(m.id)).toBe(7);
     }
+    const entries = await expiryEntries(ms.map((m) => m.id));
+    expect(entries.wrong).toEqual([]);
+    expect(entries.perMember).toEqual(ms.map((m) => [m.id, 1, -m.dueTotal]));
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
   }
 
@@ -98,12 +123,21 @@ export function expirySuite(dialect: TestDialect): void {
     expect(batches.reduce((s, b) => s + b.lots, 0)).toBe(dueLots);
 
     const books = new Map((await expiryBooks(ms.map((m) => m.id))).map((b) => [b[0], b]));
-    expect(books.get(atNow)).toEqual([atNow, 1, -7, 1, 0]);
-    expect(books.get(justAfter)).toEqual([justAfter, 0, 0, 0, 7]);
+    expect(books.get(atNow)).toEqual([atNow, 1, 7, 0]);
+    expect(books.get(justAfter)).toEqual([justAfter, 0, 0, 7]);
     // The partly spent lot expires what was left of it (3 of 10); the others all of theirs.
     const spentLot = ms[1]!.lots[0]!;
-    expect(books.get(spentLot)).toEqual([spentLot, 1, -3, 1, 0]);
-    for (const m of [ms[2]!, ms[3]!, ms[4]!, ms[5]!]) m.lots.forEach((lot, i) => expect(books.get(lot)).toEqual([lot, 1, -(10 + i), 1, 0]));
+    expect(books.get(spentLot)).toEqual([spentLot, 1, 3, 0]);
+    for (const m of [ms[2]!, ms[3]!, ms[4]!, ms[5]!]) m.lots.forEach((lot, i) => expect(books.get(lot)).toEqual([lot, 1, 10 + i, 0]));
+    // One EXPIRE entry per member for all of its due lots (the first member's with its lot due exactly now), keyed by
+    // the lowest lot id.
+    const entries = await expiryEntries(ms.map((m) => m.id));
+    expect(entries.wrong).toEqual([]);
+    expect(entries.perMember).toEqual(ms.map((m, i) => [m.id, 1, -(i === 0 ? m.dueTotal + 7 : m.dueTotal)]));
+    // Its reason names the earnings' first and last days (Asia/Shanghai), their origin and how many lapsed.
+    const day = (d: number) => new Date(now.getTime() - d * DAY + 8 * 3_600_000).toISOString().slice(0, 10);
+    const reasons = await q().all<{ reason: unknown }>("SELECT reason FROM points_entry WHERE kind = 'EXPIRE' AND member_id IN (?, ?) ORDER BY member_id", [ms[3]!.id, ms[4]!.id]);
+    expect(reasons.map((r) => String(r.reason))).toEqual([`积分过期（${day(800)} 消费获得）`, `积分过期（${day(800)} 至 ${day(797)} 消费获得，4 笔）`]);
     expect(await balance(first.id)).toBe(0);
     expect(await balance(last.id)).toBe(7);
     for (const m of ms.slice(1, 6)) expect(await balance(m.id)).toBe(7);
@@ -126,7 +160,8 @@ export function expirySuite(dialect: TestDialect): void {
     expect(done).toHaveLength(6); // the first two batches committed, the third rolled back
     for (const m of untouched) expect(await balance(m.id)).toBe(m.dueTotal + 7);
     const expiredLots = done.reduce((s, m) => s + m.lots.length, 0);
-    expect((await t.counts()).points_entry).toBe(before.points_entry! + expiredLots);
+    expect((await t.counts()).points_entry).toBe(before.points_entry! + done.length); // one entry per member
+    expect((await t.counts()).lot_allocation).toBe(before.lot_allocation! + expiredLots); // one allocation per lot
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
 
     const rerun = await expire({ batchMembers: 3, maxBatchMembers: 3 });
@@ -153,7 +188,10 @@ export function expirySuite(dialect: TestDialect): void {
     expect((a as ExpiryRun).lots + (b as ExpiryRun).lots).toBe(dueLots);
     expect((a as ExpiryRun).points + (b as ExpiryRun).points).toBe(ms.reduce((s, m) => s + m.dueTotal, 0));
     const books = new Map((await expiryBooks(ms.map((m) => m.id))).map((x) => [x[0], x]));
-    for (const m of ms) m.lots.forEach((lot, i) => expect(books.get(lot)).toEqual([lot, 1, -(10 + i), 1, 0]));
+    for (const m of ms) m.lots.forEach((lot, i) => expect(books.get(lot)).toEqual([lot, 1, 10 + i, 0]));
+    const entries = await expiryEntries(ms.map((m) => m.id));
+    expect(entries.wrong).toEqual([]);
+    expect(entries.perMember).toEqual(ms.map((m) => [m.id, 1, -m.dueTotal]));
     for (const m of ms) expect(await balance(m.id)).toBe(till.includes(m) ? 10 : 7);
     expect(await t.app.services.ledger.reconcile()).toEqual([]);
     expect(await expire()).toEqual({ members: 0, lots: 0, points: 0 });

@@ -1,8 +1,10 @@
 /**
  * Points expiry (F3): the job that writes down lots whose `expires_at` has passed. Points lapse at `expires_at`
- * whether or not this has run (ledger.service.ts, `spendableSql`); the job only records the lapse: one EXPIRE debit
- * entry per lot, keyed (expiry, lot id), with its lot_allocation row, the lot's remaining set to 0, and the balance
- * cache decreased first — the same books a per-lot debit would write.
+ * whether or not this has run (ledger.service.ts, `spendableSql`); the job only records the lapse: per member and run,
+ * one EXPIRE debit entry for all of the member's due lots, keyed (expiry, the lowest of those lots' ids), with one
+ * lot_allocation row per lot, each lot's remaining set to 0, and the balance cache decreased first — the books a
+ * debit over those lots would write. (Until issue #16's expiry at scale it was one entry per lot; a lot is still
+ * expired once, so a lot id keys at most one entry either way.)
  *
  * Set-based batches (a million due lots in well under a minute, issue #16):
  * - outside any transaction, the next members (by id, after a cursor) with a due lot are found on
@@ -52,9 +54,28 @@ const ORIGIN_ZH: Record<string, string> = {
  * (UTC+8, no daylight saving) — the date the member saw on that earning's ledger line.
  */
 export function expiryReason(earnedAt: Date, sourceType: string, kind: string): string {
-  const day = shanghaiDate(earnedAt);
-  const origin = ORIGIN_ZH[sourceType] ?? (kind === 'EARN' ? '获得' : kind === 'REVERSAL' ? '退还' : '入账');
-  return `积分过期（${day} ${origin}）`;
+  return `积分过期（${shanghaiDate(earnedAt)} ${originOf(sourceType, kind)}）`;
+}
+
+function originOf(sourceType: string, kind: string): string {
+  return ORIGIN_ZH[sourceType] ?? (kind === 'EARN' ? '获得' : kind === 'REVERSAL' ? '退还' : '入账');
+}
+
+export interface LapsedEarning { earnedAt: Date; sourceType: string; kind: string }
+
+/**
+ * The reason of one EXPIRE entry over several lots: 积分过期（2024-11-01 至 2024-11-05 消费获得，5 笔）— the first and
+ * last earning dates (one date when they are the same day), their origin when they share one (else 入账), and the
+ * count. One lot reads as `expiryReason`.
+ */
+export function expiryReasonOf(lots: readonly LapsedEarning[]): string {
+  const [first] = lots;
+  if (!first) throw new Error('expiryReasonOf: no lots');
+  if (lots.length === 1) return expiryReason(first.earnedAt, first.sourceType, first.kind);
+  const days = lots.map((l) => shanghaiDate(l.earnedAt)).sort();
+  const origins = new Set(lots.map((l) => originOf(l.sourceType, l.kind)));
+  const span = days[0] === days[days.length - 1] ? days[0] : `${days[0]} 至 ${days[days.length - 1]}`;
+  return `积分过期（${span} ${origins.size === 1 ? originOf(first.sourceType, first.kind) : '入账'}，${lots.length} 笔）`;
 }
 
 /** Rows per multi-row statement (SQLite allows 32,766 parameters a statement, MariaDB 65,535). */
@@ -66,8 +87,7 @@ function chunks<T>(xs: T[], n = CHUNK): T[][] {
   return out;
 }
 
-
-interface DueLot { id: number; memberId: number; remaining: number; reason: string }
+interface DueLot extends LapsedEarning { id: number; memberId: number; remaining: number }
 
 /**
  * The next `limit` members after `after` with a lot due at `now` (no locks). MariaDB/MySQL are told to walk
@@ -102,48 +122,50 @@ async function expireBatch(q: Q, memberIds: number[], now: Date, skipLocked: boo
       [...part, q.ts(now)],
     );
     for (const r of rows) {
-      lots.push({ id: toInt(r.id), memberId: toInt(r.member_id), remaining: toInt(r.remaining), reason: expiryReason(toDate(r.created_at), String(r.source_type), String(r.kind)) });
+      lots.push({ id: toInt(r.id), memberId: toInt(r.member_id), remaining: toInt(r.remaining), earnedAt: toDate(r.created_at), sourceType: String(r.source_type), kind: String(r.kind) });
     }
   }
   if (lots.length === 0) return { members: 0, lots: 0, points: 0, skipped };
 
+  // Each member's due lots (read in lot id order, so each list's first lot is its lowest id: the entry's key).
+  const byMember = new Map<number, DueLot[]>();
+  for (const l of lots) {
+    const mine = byMember.get(l.memberId);
+    if (mine) mine.push(l);
+    else byMember.set(l.memberId, [l]);
+  }
+  const members = [...byMember.entries()].map(([memberId, mine]) => ({ memberId, lots: mine, points: mine.reduce((s, l) => s + l.remaining, 0), key: String(mine[0]!.id) }));
   // The balance cache first (update-before-insert, as every ledger write): one statement per chunk of members.
-  const byMember = new Map<number, number>();
-  for (const l of lots) byMember.set(l.memberId, (byMember.get(l.memberId) ?? 0) + l.remaining);
-  for (const part of chunks([...byMember.entries()])) {
+  const at = q.ts(now);
+  for (const part of chunks(members)) {
     await q.run(
       `UPDATE member_account SET balance = balance - CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END, updated_at = ? WHERE id IN (${marks(part.length)})`,
-      [...part.flat(), q.ts(now), ...part.map(([m]) => m)],
+      [...part.flatMap((m) => [m.memberId, m.points]), at, ...part.map((m) => m.memberId)],
     );
   }
-  // The entries, and their ids by idempotency key (a multi-row insert need not get consecutive ids): MariaDB and
-  // SQLite say them in the INSERT (RETURNING), MySQL has no RETURNING and reads them back by the unique key.
-  const at = q.ts(now);
-  const entryOf = new Map<number, number>();
+  // The entries, one per member, and their ids by idempotency key (a multi-row insert need not get consecutive ids):
+  // MariaDB and SQLite say them in the INSERT (RETURNING), MySQL has no RETURNING and reads them back by the unique key.
+  const entryOf = new Map<string, number>();
   const returning = q.dialect !== 'mysql';
-  for (const part of chunks(lots)) {
+  for (const part of chunks(members)) {
     const sql = `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES ${part.map(() => "(?, ?, 'EXPIRE', ?, NULL, NULL, 'expiry', ?, NULL, ?)").join(', ')}`;
-    const params = part.flatMap((l) => [l.memberId, -l.remaining, l.reason.slice(0, 128), String(l.id), at]);
+    const params = part.flatMap((m) => [m.memberId, -m.points, expiryReasonOf(m.lots).slice(0, 128), m.key, at]);
     let rows: { id: unknown; source_ref: unknown }[];
     if (returning) rows = await q.all(`${sql} RETURNING id, source_ref`, params);
     else {
       await q.run(sql, params);
-      rows = await q.all(`SELECT id, source_ref FROM points_entry WHERE source_type = 'expiry' AND source_ref IN (${marks(part.length)})`, part.map((l) => String(l.id)));
+      rows = await q.all(`SELECT id, source_ref FROM points_entry WHERE source_type = 'expiry' AND source_ref IN (${marks(part.length)})`, part.map((m) => m.key));
     }
-    for (const r of rows) entryOf.set(Number(r.source_ref), toInt(r.id));
+    for (const r of rows) entryOf.set(String(r.source_ref), toInt(r.id));
   }
-  for (const part of chunks(lots)) {
-    await q.run(`UPDATE points_lot SET remaining = 0 WHERE id IN (${marks(part.length)})`, part.map((l) => l.id));
-    await q.run(
-      `INSERT INTO lot_allocation (entry_id, lot_id, points) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
-      part.flatMap((l) => {
-        const entryId = entryOf.get(l.id);
-        if (entryId === undefined) throw new Error(`expiry entry of lot ${l.id} not found after its insert`);
-        return [entryId, l.id, l.remaining];
-      }),
-    );
-  }
-  return { members: byMember.size, lots: lots.length, points: lots.reduce((s, l) => s + l.remaining, 0), skipped };
+  const allocations = members.flatMap((m) => {
+    const entryId = entryOf.get(m.key);
+    if (entryId === undefined) throw new Error(`expiry entry of member ${m.memberId} (lot ${m.key}) not found after its insert`);
+    return m.lots.map((l) => [entryId, l.id, l.remaining]);
+  });
+  for (const part of chunks(lots)) await q.run(`UPDATE points_lot SET remaining = 0 WHERE id IN (${marks(part.length)})`, part.map((l) => l.id));
+  for (const part of chunks(allocations)) await q.run(`INSERT INTO lot_allocation (entry_id, lot_id, points) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`, part.flat());
+  return { members: members.length, lots: lots.length, points: lots.reduce((s, l) => s + l.remaining, 0), skipped };
 }
 
 /**
