@@ -6,7 +6,8 @@
  *
  * Knobs: BENCH_SCALE_DB (quanzi_scale: reused when it has members, else seeded with BENCH_SCALE_MEMBERS,
  * 1,000,000), TEST_DATABASE_URL (the server, mariadb://root@127.0.0.1:3306), BENCH_ANALYTICS_RUNS (20),
- * BENCH_ANALYTICS_SCOPES (hq,store: which managers ask).
+ * BENCH_ANALYTICS_SCOPES (hq,store: which managers ask), BENCH_RFM_LIVE (1: also an RFM range that is not one of the
+ * dashboard's windows, computed live at HQ — printed, not held to the limit).
  */
 import os from 'node:os';
 import { createConnection } from 'mysql2/promise';
@@ -15,6 +16,8 @@ import { loadConfig } from '../../packages/api/src/config';
 import { parseDbUrl } from '../../packages/api/src/db/admin';
 import { toDate } from '../../packages/api/src/db/sql';
 import { createLogger } from '../../packages/api/src/logger';
+import { SETTLE_MS } from '../../packages/api/src/modules/analytics/day-summary';
+import { RFM_WINDOW_DAYS } from '@quanzi/shared';
 import { SCALE_HQ_MANAGER, SCALE_STORE_ID, SCALE_STORE_MANAGER, seedScale } from '../../packages/api/src/scale/load';
 
 const P95_LIMIT_MS = 200;
@@ -67,7 +70,16 @@ export async function runAnalyticsBench(): Promise<number> {
     NODE_ENV: 'production',
     WECHAT_APPID: 'wx_bench_appid',
     WECHAT_SECRET: 'bench_app_secret',
+    // No in-process jobs: the bench brings the summaries up to date itself (timed), and a job running during the
+    // timed queries would measure the job, not the query.
     EXPIRY_JOB_INTERVAL_MINUTES: '0',
+    ANALYTICS_SUMMARY_INTERVAL_MINUTES: '0',
+    BIRTHDAY_BONUS_JOB_INTERVAL_MINUTES: '0',
+    CAMPAIGN_JOBS_INTERVAL_SECONDS: '0',
+    REWARD_JOBS_INTERVAL_SECONDS: '0',
+    CLUB_JOBS_INTERVAL_SECONDS: '0',
+    PAY_RECOVERY_INTERVAL_SECONDS: '0',
+    OUTBOX_RETENTION_INTERVAL_MINUTES: '0',
     LOG_LEVEL: 'silent',
     DEMO: 'false',
     JWT_SECRET: `bench-analytics-${Math.random().toString(36).slice(2)}-0123456789abcdef`,
@@ -105,17 +117,25 @@ export async function runAnalyticsBench(): Promise<number> {
     const lc = await app.services.lifecycleSummary.refresh();
     log(`lifecycle summary: ${lc.rebuilt ? 'rebuilt' : 'brought up to date'} for ${lc.members} member(s) in ${Date.now() - l0} ms, watermark ${lc.until?.toISOString() ?? 'none'}`);
 
+    // HQ's RFM snapshots of the windows ending at `to` (the job writes them once the day after `to` has settled).
+    const f0 = Date.now();
+    const rfmRun = await app.services.rfmSnapshots.refresh(new Date(to.getTime() + SETTLE_MS));
+    log(`RFM snapshots: ${rfmRun.written} window(s) of ${RFM_WINDOW_DAYS.join(', ')} days written in ${Date.now() - f0} ms, ending ${rfmRun.until.toISOString()}`);
+
     const hq = await app.services.tokens.sign(SCALE_HQ_MANAGER);
     const storeManager = await app.services.tokens.sign(SCALE_STORE_MANAGER);
     const store = String(SCALE_STORE_ID);
-    const cases: { query: string; scope: string; doc: string; vars: Record<string, unknown>; token: string }[] = [];
+    // `informational`: printed, not held to the limit (a range the dashboard does not offer at HQ, computed live).
+    const cases: { query: string; scope: string; doc: string; vars: Record<string, unknown>; token: string; informational?: boolean }[] = [];
     const scopes = (process.env.BENCH_ANALYTICS_SCOPES || 'hq,store').split(',').map((x) => x.trim());
     for (const [scope, token, storeId] of [['HQ', hq, null], [`store ${store}`, storeManager, store]] as const) {
       if (!scopes.includes(storeId === null ? 'hq' : 'store')) continue;
       cases.push({ query: 'analyticsKpis (30 d + previous)', scope, doc: KPIS, vars: { from: day(30), to: to.toISOString(), storeId }, token });
       cases.push({ query: 'customerInventory (12 weeks)', scope, doc: INVENTORY, vars: { from: day(84), to: to.toISOString(), storeId }, token });
       cases.push({ query: 'decliningMembers (first 50)', scope, doc: DECLINING, vars: { storeId }, token });
-      cases.push({ query: 'rfmReport (365 d)', scope, doc: RFM, vars: { from: day(365), to: to.toISOString(), storeId }, token });
+      cases.push({ query: 'rfmReport (365-day window)', scope, doc: RFM, vars: { from: day(365), to: to.toISOString(), storeId }, token });
+      cases.push({ query: 'rfmReport (30-day window)', scope, doc: RFM, vars: { from: day(30), to: to.toISOString(), storeId }, token });
+      if (process.env.BENCH_RFM_LIVE === '1') cases.push({ query: 'rfmReport (other range: 364 d, live)', scope, doc: RFM, vars: { from: day(364), to: to.toISOString(), storeId }, token, informational: true });
       cases.push({ query: `tradeAreaRadar (store ${store}, 365 d)`, scope, doc: RADAR, vars: { storeId: store, from: day(365), to: to.toISOString() }, token });
     }
 
@@ -152,9 +172,9 @@ export async function runAnalyticsBench(): Promise<number> {
       times.sort((a, b) => a - b);
       const p50 = pct(times, 50);
       const p95 = pct(times, 95);
-      rows.push(`| ${k.query} | ${k.scope} | ${p50.toFixed(0)} ms | ${p95.toFixed(0)} ms | ${times.length} | ${p95 < P95_LIMIT_MS ? 'ok' : 'OVER'} |`);
+      rows.push(`| ${k.query} | ${k.scope} | ${p50.toFixed(0)} ms | ${p95.toFixed(0)} ms | ${times.length} | ${p95 < P95_LIMIT_MS ? 'ok' : k.informational ? 'over (informational)' : 'OVER'} |`);
       log(`${k.query} @ ${k.scope}: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (${times.length} runs; load ${loadAverage()})`);
-      if (p95 >= P95_LIMIT_MS) failures.push(`${k.query} at ${k.scope}: p95 ${p95.toFixed(0)} ms ≥ ${P95_LIMIT_MS} ms`);
+      if (p95 >= P95_LIMIT_MS && !k.informational) failures.push(`${k.query} at ${k.scope}: p95 ${p95.toFixed(0)} ms ≥ ${P95_LIMIT_MS} ms`);
     }
     log(`\n| query | scope | p50 | p95 | runs | p95 < ${P95_LIMIT_MS} ms |\n|---|---|---|---|---|---|\n${rows.join('\n')}`);
     log(`load average at the end: ${loadAverage()}`);

@@ -405,6 +405,14 @@ test('数据看板 and 服务评价: KPI tiles with numbers, every chart drawn a
   await chartShot(hq, 'rfm', '11-chart-rfm');
   expect(await tableView(hq, 'rfm')).toBe(5);
   expect(await hq.getByTestId('rfm-summary').innerText()).toMatch(/前 20% 会员贡献消费\s*[\d.]+%/);
+  // The RFM window: the last 30 whole days by default; 365 days also scores the customer last seen 100 days ago.
+  const scored = async (): Promise<number> => Number((/参与评分会员\s*([\d,]+)/.exec(await hq.getByTestId('rfm-summary').innerText())?.[1] ?? '').replace(/,/g, ''));
+  const scored30 = await scored();
+  expect(scored30).toBeGreaterThan(0);
+  await hq.getByTestId('rfm-window').getByText('近 365 天').click();
+  let scored365 = await scored();
+  for (const until = Date.now() + 15_000; scored365 <= scored30 && Date.now() < until; scored365 = await scored()) await hq.waitForTimeout(200);
+  expect(scored365).toBeGreaterThan(scored30);
 
   // The radar of 北京国贸店: the demo customers around it (团结湖, 建外, 望京, 通州, 中关村).
   await pick(hq, '[data-testid="card-radar"]', 0, '北京国贸店');

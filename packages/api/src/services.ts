@@ -42,6 +42,7 @@ import { AnalyticsKpiService } from './modules/analytics/analytics-kpi.service';
 import { VisitSummary } from './modules/analytics/visit-summary';
 import { StoreDaySummary } from './modules/analytics/store-day-summary';
 import { AnalyticsSummary } from './modules/analytics/analytics-summary';
+import { RfmSnapshots } from './modules/analytics/rfm-snapshot';
 import { LifecycleSummary } from './modules/analytics/lifecycle-summary';
 import { AnalyticsMembersService } from './modules/analytics/analytics-members.service';
 import { AnalyticsRadarService } from './modules/analytics/analytics-radar.service';
@@ -93,6 +94,7 @@ export interface Services extends RewardServices {
   analyticsSummary: AnalyticsSummary;
   visitSummary: VisitSummary;
   storeDaySummary: StoreDaySummary;
+  rfmSnapshots: RfmSnapshots;
   lifecycleSummary: LifecycleSummary;
   analyticsMembers: AnalyticsMembersService;
   analyticsRadar: AnalyticsRadarService;
@@ -166,7 +168,9 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
     stores: reports === db ? storeDaySummary : new StoreDaySummary(reports),
     lifecycle: reportLifecycle,
   });
-  const analyticsMembers = new AnalyticsMembersService(reports, org, analyticsSettings, reportLifecycle);
+  // HQ's daily RFM snapshots: computed and written by the job on the primary, read where the live RFM is read.
+  const rfmSnapshots = new RfmSnapshots(db);
+  const analyticsMembers = new AnalyticsMembersService(reports, org, analyticsSettings, reportLifecycle, reports === db ? rfmSnapshots : new RfmSnapshots(reports));
   const analyticsRadar = new AnalyticsRadarService(reports, org);
   const analyticsCohorts = new AnalyticsCohortService(reports, org);
   const ratings = new RatingService(db, earning, notifications, log);
@@ -182,7 +186,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
     config, orm, db, reports, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
-    memberProfiles, analyticsKpis, analyticsSummary, visitSummary, storeDaySummary, lifecycleSummary, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
+    memberProfiles, analyticsKpis, analyticsSummary, visitSummary, storeDaySummary, lifecycleSummary, rfmSnapshots, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
   };
 }
 

@@ -17,7 +17,7 @@ const cells: RfmReportQuery['rfmReport']['cells'] = [];
 for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) cells.push({ r, f, members: 0, spendFen: 0 });
 cells[0] = { r: 1, f: 1, members: 1, spendFen: 1200 };
 cells[24] = { r: 5, f: 5, members: 2, spendFen: 50050 };
-export const RFM: RfmReportQuery['rfmReport'] = { scoredMembers: 3, spendFen: 51250, topSpendShare: 0.7671, cells };
+export const RFM: RfmReportQuery['rfmReport'] = { scoredMembers: 3, spendFen: 51250, topSpendShare: 0.7671, source: 'SNAPSHOT', cells };
 
 type Sector = TradeAreaRadarQuery['tradeAreaRadar']['sectors'][number];
 const RINGS = ['KM_0_5', 'KM_5_10', 'KM_10_20', 'KM_20_PLUS'] as const;

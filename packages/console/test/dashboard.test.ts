@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { toCsv } from '../src/format';
 import { inventoryOption, inventoryTable, radarOption, radarSplitTable, radarTable, ratingsOption, ratingsTable, rfmOption, rfmTable, storeRatingRows, topShareText } from '../src/dashboard/charts';
 import { KPI_DEFS, formatKpi, kpiChange } from '../src/dashboard/kpi';
-import { addDays, beijingDate, defaultRange, previousRange, rangeDays, rangeError, toApiRange } from '../src/dashboard/range';
+import { addDays, beijingDate, defaultRange, previousRange, rangeDays, rangeError, rfmWindowRange, toApiRange } from '../src/dashboard/range';
 import { defaultScopeKey, scopeArgs, scopeOptions } from '../src/dashboard/scope-pick';
 import { INVENTORY, RADAR, RFM, STORE_RATINGS } from './dashboard-fixtures';
 
@@ -18,6 +18,14 @@ describe('date range (Beijing dates, the API rules)', () => {
 
   test('sent as the half-open range of Beijing midnights', () => {
     expect(toApiRange({ start: '2026-11-08', end: '2026-12-07' })).toEqual({ from: '2026-11-07T16:00:00.000Z', to: '2026-12-07T16:00:00.000Z' });
+  });
+
+  test("an RFM window is the last N whole Beijing days, up to today's midnight (the API's snapshot ranges)", () => {
+    // Beijing today is 2026-12-07: 30 days are 11-07 … 12-06, i.e. [11-07 00:00, 12-07 00:00) +08:00.
+    expect(rfmWindowRange(NOW, 30)).toEqual({ from: '2026-11-06T16:00:00.000Z', to: '2026-12-06T16:00:00.000Z' });
+    expect(rfmWindowRange(NOW, 365)).toEqual({ from: '2025-12-06T16:00:00.000Z', to: '2026-12-06T16:00:00.000Z' });
+    // One minute earlier it is still 12-06 in Beijing: the window ends a day earlier.
+    expect(rfmWindowRange(Date.parse('2026-12-06T15:59:00Z'), 30).to).toBe('2026-12-05T16:00:00.000Z');
   });
 
   test('the comparison period is the same length just before', () => {

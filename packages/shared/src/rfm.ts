@@ -82,3 +82,11 @@ export function topSpendShare(spendsFen: readonly number[], share = 0.2): number
   const top = [...spendsFen].sort((a, b) => b - a).slice(0, k).reduce((s, v) => s + v, 0);
   return top / total;
 }
+
+/**
+ * The RFM windows a manager picks from (days, each ending at the last Asia/Shanghai midnight: whole days up to
+ * yesterday). The analytics job keeps HQ's report for each as a daily snapshot (the API's rfm-snapshot.ts); any other
+ * range or scope is computed live.
+ */
+export const RFM_WINDOW_DAYS = [30, 90, 365] as const;
+export type RfmWindowDays = (typeof RFM_WINDOW_DAYS)[number];

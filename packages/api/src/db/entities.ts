@@ -18,7 +18,7 @@ import { ConsoleLogin } from '../modules/console/console-login.entity';
 import { SmsMessage } from '../modules/sms/sms.entity';
 import { MemberProfile } from '../modules/members/member-profile.entity';
 import { AnalyticsSettings } from '../modules/analytics/analytics-settings.entity';
-import { AnalyticsDay, AnalyticsStoreDay, AnalyticsVisitDay, AnalyticsWatermark } from '../modules/analytics/analytics-summary.entity';
+import { AnalyticsDay, AnalyticsRfmSnapshot, AnalyticsStoreDay, AnalyticsVisitDay, AnalyticsWatermark } from '../modules/analytics/analytics-summary.entity';
 import { LifecycleDeclining, LifecycleMember, LifecycleNet, LifecycleState } from '../modules/analytics/lifecycle-summary.entity';
 import { RatingProgram, ServiceRating } from '../modules/ratings/rating.entity';
 import { PointsAdjustment } from '../modules/adjustments/adjustment.entity';
@@ -67,6 +67,7 @@ export const entities = [
   AnalyticsVisitDay,
   AnalyticsStoreDay,
   AnalyticsWatermark,
+  AnalyticsRfmSnapshot,
   LifecycleMember,
   LifecycleNet,
   LifecycleState,

@@ -24,7 +24,8 @@
  * - `analytics-summary` (leased): adds the settled Shanghai days to `analytics_day` and advances the watermark in one
  *   transaction, conditional on the watermark it read, so a second process writes nothing (analytics-summary.ts); then
  *   the same for each store's figures, `analytics_store_day` (store-day-summary.ts), and the chain's first visits per
- *   day, `analytics_visit_day` (visit-summary.ts), each from its own watermark.
+ *   day, `analytics_visit_day` (visit-summary.ts), each from its own watermark; then HQ's RFM report for each fixed
+ *   window ending at the last settled midnight, once (`analytics_rfm_snapshot`, a duplicate key ignored: rfm-snapshot.ts).
  *
  * libsql (the embedded demo) is one process: the same code runs, and its single writer serialises the claims.
  */
@@ -95,9 +96,15 @@ export function createJobs(services: Services, config: Config, log: Logger): Job
     name: 'analytics-summary',
     everyMs: config.analytics.summaryIntervalMinutes * 60_000,
     leased: true,
-    // The chain's per-day figures, each store's, then the chain's first visits per day; each from its own watermark.
-    run: async () => ({ days: await services.analyticsSummary.refresh(), stores: await services.storeDaySummary.refresh(), visits: await services.visitSummary.refresh() }),
-    report: (r, l) => (r.days.days > 0 || r.stores.days > 0 || r.visits.days > 0) && l.info(r, 'analytics summary'),
+    // The chain's per-day figures, each store's, then the chain's first visits per day, each from its own watermark;
+    // then HQ's RFM snapshots of the windows ending at the last settled midnight (once a day).
+    run: async () => ({
+      days: await services.analyticsSummary.refresh(),
+      stores: await services.storeDaySummary.refresh(),
+      visits: await services.visitSummary.refresh(),
+      rfm: await services.rfmSnapshots.refresh(),
+    }),
+    report: (r, l) => (r.days.days > 0 || r.stores.days > 0 || r.visits.days > 0 || r.rfm.written > 0) && l.info(r, 'analytics summary'),
   });
   jobs.add({
     name: 'lifecycle-summary',

@@ -10,7 +10,7 @@
  */
 import { SHANGHAI_OFFSET_MS } from '@quanzi/shared';
 import { clock } from '../../src/clock';
-import { shanghaiDay, shanghaiFloor } from '@quanzi/shared';
+import { RFM_WINDOW_DAYS, shanghaiDay, shanghaiFloor } from '@quanzi/shared';
 import { toDate, toInt } from '../../src/db/sql';
 import { buildAnalyticsFixture, DAY, day, NOW, type Fixture, type Persona } from './analytics-fixture';
 import type { TestDialect } from './db';
@@ -21,6 +21,7 @@ const KPIS = `query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: ID, $regio
   previous { newMembers referrals visits visitors spendFen pointsIssued pointsRedeemed pointsExpired liabilityPoints activeMembers churnBase churned ownRedemptions partnerRedemptions } } }`;
 
 const RFM = `query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: ID) { rfmReport(from: $from, to: $to, storeId: $storeId) { scoredMembers spendFen topSpendShare cells { r f members spendFen } } }`;
+const RFM_SOURCE = `query($from: DateTimeISO!, $to: DateTimeISO!, $storeId: ID) { rfmReport(from: $from, to: $to, storeId: $storeId) { scoredMembers spendFen topSpendShare source cells { r f members spendFen } } }`;
 type Figures = Record<'visits' | 'spendFen' | 'pointsIssued' | 'pointsRedeemed' | 'pointsExpired' | 'liabilityPoints' | 'visitors' | 'activeMembers' | 'churnBase' | 'churned' | 'ownRedemptions' | 'partnerRedemptions', number>;
 type Kpis = { current: Figures; previous: Figures };
 const shDay = (d: Date): string => new Date(d.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
@@ -183,6 +184,66 @@ export function analyticsSummarySuite(dialect: TestDialect): void {
       expect(k.current).toMatchObject({ visitors: 2, activeMembers: 3, churnBase: 4, churned: 2 }); // A, C; A, C, D; A, B, F, D; B, F
       expect(k.previous).toMatchObject({ visitors: 2, activeMembers: 4, churnBase: 3, churned: 0 }); // A, D; A, B, F, D; A, B, F
       expect((await kpis(...(ranges[4] as [Date, Date]))).current.visitors).toBe(3); // A (d50, d20, d5), D (d35), C (d10)
+    });
+
+    it("HQ's RFM windows: the job writes each day's snapshots once; a request for one reads it, equal to the live report and to the hand figures", async () => {
+      const q = t.app.services.db.q;
+      type Rfm = { scoredMembers: number; spendFen: number; topSpendShare: number | null; source: string; cells: { r: number; f: number; members: number; spendFen: number }[] };
+      const rfmOf = async (from: Date, to: Date, storeId?: number): Promise<Rfm> => {
+        const x = await t.gql<{ rfmReport: Rfm }>(RFM_SOURCE, { from: from.toISOString(), to: to.toISOString(), storeId: storeId == null ? null : String(storeId) }, hq.token);
+        if (x.errors?.length || !x.data) throw new Error(JSON.stringify(x.errors));
+        return x.data.rfmReport;
+      };
+      const snapshots = async () => toInt((await q.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM analytics_rfm_snapshot'))?.n);
+      clock.set(NOW);
+      try {
+        // The windows end at the last Shanghai midnight settled at NOW (08:00 in Shanghai): 2026-03-01 00:00 +08:00.
+        const W = new Date('2026-02-28T16:00:00.000Z');
+        const windows = RFM_WINDOW_DAYS.map((n): [Date, Date] => [new Date(W.getTime() - n * DAY), W]);
+        const live: Rfm[] = [];
+        for (const [from, to] of windows) live.push(await rfmOf(from, to));
+        expect(live.map((r) => r.source)).toEqual(['LIVE', 'LIVE', 'LIVE']);
+
+        // Two runs at once: each window written once.
+        const [a, b] = await Promise.all([t.app.services.rfmSnapshots.refresh(NOW), t.app.services.rfmSnapshots.refresh(NOW)]);
+        expect(a.written + b.written).toBe(3);
+        expect([a.until, b.until]).toEqual([W, W]);
+        expect(await snapshots()).toBe(3);
+        expect((await t.app.services.rfmSnapshots.refresh(NOW)).written).toBe(0);
+
+        // Read from the snapshot: the same report as live.
+        const read: Rfm[] = [];
+        for (const [from, to] of windows) read.push(await rfmOf(from, to));
+        expect(read.map((r) => r.source)).toEqual(['SNAPSHOT', 'SNAPSHOT', 'SNAPSHOT']);
+        expect(read.map((r) => ({ ...r, source: 'LIVE' }))).toEqual(live);
+        // The 365-day window by hand (the fixture's visits are at 08:00 Shanghai, none on the window's edge days):
+        // n = 6; R by last visit E d200 < B d110 < F d100 < D d35 < C d10 < A d5 → 1, 1, 2, 3, 4, 5; F: C = D = E = F
+        // = 1 visit → 1, B 2 → 4, A 7 → 5 (as in analytics-suite.ts); the top 2 (B + A) spend 502,000 of 569,000.
+        const year = read[2] as Rfm;
+        expect([year.scoredMembers, year.spendFen]).toEqual([6, 569_000]);
+        expect(year.cells.filter((c) => c.members > 0)).toEqual([
+          { r: 1, f: 1, members: 1, spendFen: 50_000 },
+          { r: 1, f: 4, members: 1, spendFen: 402_000 },
+          { r: 2, f: 1, members: 1, spendFen: 4_000 },
+          { r: 3, f: 1, members: 1, spendFen: 8_000 },
+          { r: 4, f: 1, members: 1, spendFen: 5_000 },
+          { r: 5, f: 5, members: 1, spendFen: 100_000 },
+        ]);
+        expect(year.cells).toHaveLength(25);
+        expect(year.topSpendShare).toBeCloseTo(502_000 / 569_000, 9);
+        // Any other range, and a store's report of a window, are computed live.
+        expect((await rfmOf(day(365), NOW)).source).toBe('LIVE');
+        expect((await rfmOf(new Date(W.getTime() - 29 * DAY), W)).source).toBe('LIVE');
+        expect((await rfmOf(...(windows[2] as [Date, Date]), t.org.guomao)).source).toBe('LIVE');
+
+        // Eight days later: that day's windows written, the ones more than a week older deleted.
+        const later = await t.app.services.rfmSnapshots.refresh(new Date(NOW.getTime() + 8 * DAY));
+        expect(later).toEqual({ written: 3, until: new Date(W.getTime() + 8 * DAY) });
+        expect(await snapshots()).toBe(3);
+        expect((await rfmOf(...(windows[0] as [Date, Date]))).source).toBe('LIVE');
+      } finally {
+        clock.set(NOW); // the fixture's clock, which its tokens were signed on
+      }
     });
 
     it("a home store moved after the watermarks moves the member's store-less points and balance between the stores, by hand", async () => {

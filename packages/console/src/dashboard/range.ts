@@ -65,3 +65,12 @@ export function previousRange(r: DateRange): DateRange {
 }
 
 export const rangeLabel = (r: DateRange): string => (r.start === r.end ? r.start : `${r.start} 至 ${r.end}`);
+
+/**
+ * An RFM window (RFM_WINDOW_DAYS in @quanzi/shared): the last `days` whole Beijing days up to today's midnight, as the
+ * API's [from, to). At HQ the API answers these from its daily snapshot.
+ */
+export function rfmWindowRange(nowMs: number, days: number): { from: string; to: string } {
+  const today = beijingDate(nowMs);
+  return toApiRange({ start: addDays(today, -days), end: addDays(today, -1) });
+}

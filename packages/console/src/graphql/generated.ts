@@ -386,6 +386,11 @@ export type RewardPartnerInput = {
   name: string;
 };
 
+/** SNAPSHOT: HQ's daily snapshot of a fixed window (RFM_WINDOW_DAYS: the last 30, 90 or 365 whole Beijing days), written by the analytics job; LIVE: computed for this request */
+export type RfmSource =
+  | 'LIVE'
+  | 'SNAPSHOT';
+
 export type Role =
   | 'MANAGER'
   | 'ORGANIZER'
@@ -568,7 +573,7 @@ export type RfmReportQueryVariables = Exact<{
 }>;
 
 
-export type RfmReportQuery = { rfmReport: { scoredMembers: number, spendFen: number, topSpendShare: number | null, cells: Array<{ r: number, f: number, members: number, spendFen: number }> } };
+export type RfmReportQuery = { rfmReport: { scoredMembers: number, spendFen: number, topSpendShare: number | null, source: RfmSource, cells: Array<{ r: number, f: number, members: number, spendFen: number }> } };
 
 export type TradeAreaRadarQueryVariables = Exact<{
   storeId: string | number;
@@ -1051,8 +1056,8 @@ export const CustomerInventoryDocument: TypedDocument<CustomerInventoryQuery, Cu
 export const RfmReportDocument: TypedDocument<RfmReportQuery, RfmReportQueryVariables> = {
   kind: 'query',
   operationName: 'RfmReport',
-  query: "query RfmReport($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){rfmReport(from:$from to:$to regionId:$regionId storeId:$storeId){scoredMembers spendFen topSpendShare cells{r f members spendFen}}}",
-  sha256: '6373c626b1f3b0ab8d0e0ebcfbb00224f51459abb473f2d73b89798c745d8398',
+  query: "query RfmReport($from:DateTimeISO!$to:DateTimeISO!$regionId:ID$storeId:ID){rfmReport(from:$from to:$to regionId:$regionId storeId:$storeId){scoredMembers spendFen topSpendShare source cells{r f members spendFen}}}",
+  sha256: '8b17031048ebc2cfe10ea730fda17c98a907b0188f3c2065009d05d8614f821b',
 };
 
 export const TradeAreaRadarDocument: TypedDocument<TradeAreaRadarQuery, TradeAreaRadarQueryVariables> = {

@@ -3,10 +3,11 @@ import { Alert, Col, Row, Segmented, Space, Statistic, Typography } from 'antd';
 import { useGql } from '../api/use-gql';
 import { ChartCard } from '../dashboard/ChartCard';
 import { inventoryOption, inventoryTable, rfmOption, rfmTable, topShareText, type RfmMetric } from '../dashboard/charts';
-import { defaultRange, rangeError, toApiRange, type DateRange } from '../dashboard/range';
+import { defaultRange, rangeError, rfmWindowRange, toApiRange, type DateRange } from '../dashboard/range';
 import { RangeBar } from '../dashboard/RangeBar';
 import { defaultScopeKey, scopeArgs, scopeOptions } from '../dashboard/scope-pick';
 import { AnalyticsKpisDocument, CustomerInventoryDocument, RfmReportDocument } from '../graphql/generated';
+import { RFM_WINDOW_DAYS, type RfmWindowDays } from '@quanzi/shared';
 import { useScope } from '../scope';
 import { yuan } from '../format';
 import { CohortCard } from './dashboard/CohortCard';
@@ -32,7 +33,9 @@ export default function DashboardSection() {
   const vars = { ...api, ...args };
   const kpis = useGql(AnalyticsKpisDocument, vars, { skip: bad });
   const inv = useGql(CustomerInventoryDocument, vars, { skip: bad });
-  const rfm = useGql(RfmReportDocument, vars, { skip: bad });
+  // RFM over a fixed window of whole days up to yesterday (HQ's daily snapshot), not the range picked above.
+  const [rfmDays, setRfmDays] = useState<RfmWindowDays>(30);
+  const rfm = useGql(RfmReportDocument, { ...rfmWindowRange(nowMs, rfmDays), ...args });
 
   // The radar is per store: the picked store, else the first store of the picked region / of the scope.
   const radarStores = useMemo(
@@ -62,18 +65,24 @@ export default function DashboardSection() {
         <Col xs={24} xl={12}>
           <ChartCard
             name="rfm"
-            title="RFM 分布（最近消费 × 消费频次）"
+            title="RFM 分布"
             option={rfmOpt}
             table={rfmTab}
             loading={rfm.loading}
             empty={rfmData?.scoredMembers === 0}
-            extra={<Segmented<RfmMetric> size="small" value={rfmMetric} onChange={setRfmMetric} options={[{ value: 'members', label: '人数' }, { value: 'spendFen', label: '消费额' }]} />}
+            extra={
+              <Space size={8}>
+                <Segmented<RfmWindowDays> size="small" value={rfmDays} onChange={setRfmDays} options={RFM_WINDOW_DAYS.map((d) => ({ value: d, label: `近 ${d} 天` }))} data-testid="rfm-window" />
+                <Segmented<RfmMetric> size="small" value={rfmMetric} onChange={setRfmMetric} options={[{ value: 'members', label: '人数' }, { value: 'spendFen', label: '消费额' }]} />
+              </Space>
+            }
             footer={
               rfmData && (
                 <Space size={32} style={{ marginTop: 12 }} data-testid="rfm-summary">
                   <Statistic title="参与评分会员" value={rfmData.scoredMembers} />
                   <Statistic title="消费额" value={yuan(rfmData.spendFen)} />
                   <Statistic title="前 20% 会员贡献消费" value={topShareText(rfmData.topSpendShare)} />
+                  <Typography.Text type="secondary">按整日统计，截至昨日{rfmData.source === 'SNAPSHOT' ? '（每日更新）' : ''}</Typography.Text>
                 </Space>
               )
             }

@@ -13,15 +13,11 @@ import {
   classifyLifecycle,
   DEFAULT_LIFECYCLE_THRESHOLDS,
   LIFECYCLE_STAGES,
-  rfmGrid,
-  scoreRfm,
-  topSpendShare,
   type DeclineReason,
   type LifecycleFacts,
   type LifecycleResult,
   type LifecycleStage,
   type LifecycleThresholds,
-  type RfmCell,
 } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { toDate, toInt, type Db } from '../../db/sql';
@@ -29,7 +25,8 @@ import { badInput } from '../../errors';
 import type { OrgService } from '../org/org.service';
 import type { AnalyticsSettingsService } from './analytics-settings.service';
 import { checkRange, daysBefore, resolveScope, scopeMembersJoin, ts, type Scope } from './analytics-scope';
-import { withScopeMembers, type LifecycleSummary } from './lifecycle-summary';
+import type { LifecycleSummary } from './lifecycle-summary';
+import { rfmLive, type RfmFigures, type RfmSnapshots } from './rfm-snapshot';
 
 const DAY_MS = 86_400_000;
 /** The inventory's points in time: at most this many weeks (3 years). */
@@ -70,16 +67,10 @@ export interface DecliningMember {
   reason: string;
 }
 
-export interface RfmReport {
+export interface RfmReport extends RfmFigures {
   scope: Scope;
   from: Date;
   to: Date;
-  /** Members with at least one visit in the range (the ones scored). */
-  scoredMembers: number;
-  spendFen: number;
-  cells: RfmCell[];
-  /** Share of the spend from the top 20 % of scored members by spend (null without positive spend). */
-  topSpendShare: number | null;
 }
 
 type ScopeArgs = { regionId?: number | null; storeId?: number | null };
@@ -91,6 +82,8 @@ export class AnalyticsMembersService {
     private readonly settings: AnalyticsSettingsService,
     /** Serves the inventory at Shanghai midnights when it can (lifecycle-summary.ts); without it, always live. */
     private readonly lifecycle: LifecycleSummary | null = null,
+    /** HQ's daily RFM snapshots (rfm-snapshot.ts); without them, RFM is always live. */
+    private readonly snapshots: RfmSnapshots | null = null,
   ) {}
 
   private async thresholds(): Promise<LifecycleThresholds> {
@@ -199,36 +192,13 @@ export class AnalyticsMembersService {
   }
 
   /**
-   * RFM over [from, to): every scope member with a visit in the range is scored 1–5 on recency (last visit),
-   * frequency (visits) and monetary (net spend) by quintile among them; the 5 × 5 R × F grid of counts and spend;
-   * and the share of spend from the top 20 % of them.
+   * RFM over [from, to) in scope (rfm-snapshot.ts): HQ's daily snapshot when the range is one of its windows, else live.
    */
   async rfm(ctx: RequestContext, args: ScopeArgs & { from: Date; to: Date }): Promise<RfmReport> {
     const range = checkRange(args.from, args.to);
     const scope = await resolveScope(ctx, this.org, args);
-    const q = this.db.q;
-    // The scope's members from the lifecycle summary's stores when it can answer (lifecycle-summary.ts).
-    const rows = await withScopeMembers(this.lifecycle, scope, (members) => {
-      const mem = members('p.member_id');
-      return q.all<Record<string, unknown>>(
-        `SELECT p.member_id, MAX(CASE WHEN p.amount_fen > 0 THEN p.created_at END) AS last_at,
-           SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END) AS visits, SUM(p.amount_fen) AS spend
-         FROM purchase p ${mem.join}
-         WHERE p.created_at >= ? AND p.created_at < ?
-         GROUP BY p.member_id HAVING SUM(CASE WHEN p.amount_fen > 0 THEN 1 ELSE 0 END) > 0`,
-        [...mem.params, ...ts(q, range.from, range.to)],
-      );
-    });
-    const scores = scoreRfm(rows.map((r) => ({ memberId: toInt(r.member_id), lastPurchaseAt: toDate(r.last_at), frequency: toInt(r.visits), monetaryFen: toInt(r.spend) })));
-    return {
-      scope,
-      from: range.from,
-      to: range.to,
-      scoredMembers: scores.length,
-      spendFen: scores.reduce((s, x) => s + x.monetaryFen, 0),
-      cells: rfmGrid(scores),
-      topSpendShare: topSpendShare(scores.map((s) => s.monetaryFen)),
-    };
+    const snapshot = scope.storeIds === null ? await this.snapshots?.find(range) : null;
+    return { scope, from: range.from, to: range.to, ...(snapshot ?? (await rfmLive(this.db.q, this.lifecycle, scope, range))) };
   }
 }
 

@@ -98,6 +98,36 @@ export class AnalyticsStoreDay {
   pointsExpired: number = 0;
 }
 
+/**
+ * HQ's RFM report of one fixed window [from, to) (issue #15 item 7; rfm-snapshot.ts): written once a day by the
+ * leased `analytics-summary` job for the windows of RFM_WINDOW_DAYS ending at the last settled Shanghai midnight,
+ * never in a business transaction; a week's worth kept. `cells` is the 5 × 5 R × F grid as JSON
+ * `[[members, spendFen], …]`, r then f ascending.
+ */
+@Entity({ tableName: 'analytics_rfm_snapshot' })
+export class AnalyticsRfmSnapshot {
+  @PrimaryKey({ type: 'datetime', length: 3 })
+  fromAt!: Date;
+
+  @PrimaryKey({ type: 'datetime', length: 3 })
+  toAt!: Date;
+
+  @Property({ type: 'integer' })
+  scoredMembers!: number;
+
+  @Property({ type: 'bigint' })
+  spendFen!: number;
+
+  @Property({ type: 'double', nullable: true })
+  topSpendShare?: number | null;
+
+  @Property({ type: 'text' })
+  cells!: string;
+
+  @Property({ type: 'datetime', length: 3 })
+  createdAt!: Date;
+}
+
 /** How far a summary is complete: every row created before `until` (a Shanghai midnight) is in it. */
 @Entity({ tableName: 'analytics_watermark' })
 export class AnalyticsWatermark {

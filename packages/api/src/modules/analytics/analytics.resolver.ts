@@ -14,6 +14,7 @@ import {
   GenderBucketGql,
   LifecycleStageGql,
   RfmReportType,
+  RfmSourceGql,
   ScopeKindGql,
   TradeAreaRadarType,
   type CompassSectorGql,
@@ -85,7 +86,9 @@ export class AnalyticsResolver {
     };
   }
 
-  @Query(() => RfmReportType, { description: `Managers in scope (${SCOPE_DOC}): RFM quintiles over [from, to), the 5 × 5 R × F grid and the top-20 % spend share. ${REPLICA_LAG_DOC}` })
+  @Query(() => RfmReportType, {
+    description: `Managers in scope (${SCOPE_DOC}): RFM quintiles over [from, to), the 5 × 5 R × F grid and the top-20 % spend share. At HQ, a range of the last 30, 90 or 365 whole Beijing days (ending at the last midnight) is read from the job's daily snapshot (source SNAPSHOT, fast); other ranges and every region and store are computed live. ${REPLICA_LAG_DOC}`,
+  })
   async rfmReport(
     @Ctx() ctx: RequestContext,
     @Arg('from', () => DateTimeISOResolver) from: Date,
@@ -94,7 +97,7 @@ export class AnalyticsResolver {
     @Arg('storeId', () => ID, { nullable: true }) storeId: string | null,
   ): Promise<RfmReportType> {
     const r = await this.services.analyticsMembers.rfm(ctx, { from, to, regionId: optId(regionId, 'regionId'), storeId: optId(storeId, 'storeId') });
-    return { ...r, scope: toScopeType(r.scope) };
+    return { ...r, scope: toScopeType(r.scope), source: r.source as RfmSourceGql };
   }
 
   @Query(() => TradeAreaRadarType, { description: `Managers of the store, its region or HQ: the store's trade-area radar over [from, to). ${REPLICA_LAG_DOC}` })

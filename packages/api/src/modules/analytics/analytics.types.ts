@@ -171,6 +171,15 @@ export class RfmCellType {
   @Field(() => SafeIntResolver, { description: 'Their net spend in the range (fen)' }) spendFen!: number;
 }
 
+export enum RfmSourceGql {
+  SNAPSHOT = 'SNAPSHOT',
+  LIVE = 'LIVE',
+}
+registerEnumType(RfmSourceGql, {
+  name: 'RfmSource',
+  description: "SNAPSHOT: HQ's daily snapshot of a fixed window (RFM_WINDOW_DAYS: the last 30, 90 or 365 whole Beijing days), written by the analytics job; LIVE: computed for this request",
+});
+
 @ObjectType('RfmReport', {
   description:
     "RFM (seed 003) over a range: the scope's members with a visit in it, scored 1–5 on recency (last visit), frequency (visits) and monetary (net spend) by quintile among them — score = 1 + ⌊5 × (members with a strictly lower value) ÷ n⌋, so ties share a score",
@@ -184,6 +193,7 @@ export class RfmReportType {
   @Field(() => [RfmCellType], { description: 'All 25 cells, r then f ascending' }) cells!: RfmCellType[];
   @Field(() => Float, { nullable: true, description: 'Share of spend from the top 20 % of scored members by spend (⌈20 % × n⌉ members): the 80/20 check' })
   topSpendShare!: number | null;
+  @Field(() => RfmSourceGql, { description: 'Where the report came from (the figures are the same either way)' }) source!: RfmSourceGql;
 }
 
 @ObjectType('GenderTally')
