@@ -90,8 +90,8 @@ function chunks<T>(xs: T[], n = CHUNK): T[][] {
 interface DueLot extends LapsedEarning { id: number; memberId: number; remaining: number }
 
 /**
- * The next `limit` members after `after` with a lot due at `now` (no locks). MariaDB/MySQL are told to walk
- * (member_id, expires_at) in order — the (expires_at, remaining) index would read every due lot and sort them.
+ * The next `limit` members after `after` with a lot due at `now` (no locks), walking (member_id, expires_at) in order
+ * (the hint keeps the planners from reading every due lot through the primary key and sorting them).
  */
 async function nextMembers(q: Q, after: number, now: Date, limit: number): Promise<number[]> {
   const hint = q.dialect === 'sqlite' ? ' INDEXED BY points_lot_member_expiry_idx' : ' FORCE INDEX (points_lot_member_expiry_idx)';
