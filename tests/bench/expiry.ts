@@ -6,6 +6,8 @@
  * seeding is not timed). A till load (recordPurchase against the real API, BENCH_EXPIRY_TILL_CONNECTIONS loops, 4, in
  * a child process: expiry-till.ts) runs on every tenth of those members; after BENCH_SECONDS (10) of till alone the
  * API process runs the expiry (`LedgerService.expireDue`, as its job would) while the till goes on.
+ * BENCH_EXPIRY_WORKERS and BENCH_EXPIRY_TARGET_MS set its batches in flight and the transaction time they aim at
+ * (default: the job's, 2 and 25 ms).
  *
  * Printed: the expiry's wall time and lots/s, its batches (count, members, transaction time p50/p99/max — the
  * longest a till can wait on an account lock), the till's p50/p99 and throughput before and during the expiry, errors,
@@ -37,6 +39,10 @@ const num = (name: string, def: number): number => {
 const MEMBERS = Math.floor(num('BENCH_EXPIRY_MEMBERS', 200_000));
 const DUE_PER_MEMBER = Math.floor(num('BENCH_EXPIRY_LOTS', 5));
 const TILL_CONNECTIONS = Math.floor(num('BENCH_EXPIRY_TILL_CONNECTIONS', 4));
+/** Batches in flight (the job's default: 2 on MariaDB). */
+const WORKERS = process.env.BENCH_EXPIRY_WORKERS ? Math.floor(num('BENCH_EXPIRY_WORKERS', 2)) : undefined;
+/** The transaction time its batches aim at (default: the job's, 25 ms). */
+const TARGET_MS = process.env.BENCH_EXPIRY_TARGET_MS ? num('BENCH_EXPIRY_TARGET_MS', 25) : undefined;
 const BEFORE_SECONDS = num('BENCH_SECONDS', 10);
 const WARMUP_SECONDS = num('BENCH_WARMUP_SECONDS', 3);
 const POOL = num('DB_POOL_MAX', 10);
@@ -174,7 +180,7 @@ export async function runExpiryBench(): Promise<number> {
     till.phase('during');
     const batches: { members: number; lots: number; ms: number }[] = [];
     const e0 = performance.now();
-    const run = await app.services.ledger.expireDue(new Date(), { onBatch: (b) => batches.push(b) });
+    const run = await app.services.ledger.expireDue(new Date(), { onBatch: (b) => batches.push(b), workers: WORKERS, targetMs: TARGET_MS });
     const wall = (performance.now() - e0) / 1000;
     till.phase('after');
     const loadAfter = loadAverage();

@@ -9,10 +9,10 @@
  * Set-based batches (a million due lots in well under a minute, issue #16):
  * - outside any transaction, the next members (by id, after a cursor) with a due lot are found on
  *   `points_lot_member_expiry_idx` (member_id, expires_at): one pass over the index per run, never a rescan;
- * - one short transaction per batch: the members' accounts locked in one `SELECT … ORDER BY id FOR UPDATE SKIP LOCKED`
- *   (a member the till holds right now is skipped, never waited for, and retried after the pass with a plain,
- *   waiting lock), their due lots re-read under lock, then one statement each (chunked) for the balances
- *   (`CASE id`), the entries, the lots and the allocations, and commit;
+ * - one short transaction per batch: the members' accounts and due lots locked and read in one
+ *   `SELECT … FOR UPDATE SKIP LOCKED` (a member the till holds right now is skipped, never waited for, and retried
+ *   after the pass with a plain, waiting lock), then one statement each (chunked) for the balances (`CASE id`), the
+ *   entries, the lots and the allocations, and commit;
  * - the batch size adapts so that a batch's transaction — the time a till may wait on one of its accounts — stays near
  *   `targetMs` (25 ms by default, well under the 50 ms budget).
  *
@@ -108,23 +108,25 @@ async function nextMembers(q: Q, after: number, now: Date, limit: number): Promi
  */
 async function expireBatch(q: Q, memberIds: number[], now: Date, skipLocked: boolean): Promise<ExpiryRun & { skipped: number[] }> {
   const lock = q.dialect === 'sqlite' ? '' : skipLocked ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE';
-  const locked = (await q.all<{ id: unknown }>(`SELECT id FROM member_account WHERE id IN (${marks(memberIds.length)}) ORDER BY id${lock}`, memberIds)).map((r) => toInt(r.id));
-  const held = new Set(locked);
-  const skipped = skipLocked ? memberIds.filter((m) => !held.has(m)) : [];
-  if (locked.length === 0) return { members: 0, lots: 0, points: 0, skipped };
-
-  // Their due lots under lock, with what each was earned by (the EXPIRE entry's reason).
+  // The members' accounts and their due lots, locked in one statement, with what each lot was earned by (the EXPIRE
+  // entry's reason). Every lot change takes its member's account lock first, so a member whose account is held
+  // elsewhere is skipped whole (no row of theirs is returned), and an account locked here has no lot held elsewhere.
   const lots: DueLot[] = [];
-  for (const part of chunks(locked)) {
+  for (const part of chunks(memberIds)) {
     const rows = await q.all<Record<string, unknown>>(
-      `SELECT l.id, l.member_id, l.remaining, e.created_at, e.source_type, e.kind FROM points_lot l JOIN points_entry e ON e.id = l.entry_id
-       WHERE l.member_id IN (${marks(part.length)}) AND l.expires_at <= ? AND l.remaining > 0 ORDER BY l.id${q.forUpdate}`,
+      `SELECT l.id, l.member_id, l.remaining, e.created_at, e.source_type, e.kind
+       FROM member_account a JOIN points_lot l ON l.member_id = a.id JOIN points_entry e ON e.id = l.entry_id
+       WHERE a.id IN (${marks(part.length)}) AND l.expires_at <= ? AND l.remaining > 0 ORDER BY l.id${lock}`,
       [...part, q.ts(now)],
     );
     for (const r of rows) {
       lots.push({ id: toInt(r.id), memberId: toInt(r.member_id), remaining: toInt(r.remaining), earnedAt: toDate(r.created_at), sourceType: String(r.source_type), kind: String(r.kind) });
     }
   }
+  // Skipped: the members with nothing returned — held elsewhere (retried after the pass, with a waiting lock), or
+  // with nothing due any more (another runner expired it; the retry finds nothing).
+  const found = new Set(lots.map((l) => l.memberId));
+  const skipped = skipLocked ? memberIds.filter((m) => !found.has(m)) : [];
   if (lots.length === 0) return { members: 0, lots: 0, points: 0, skipped };
 
   // Each member's due lots (read in lot id order, so each list's first lot is its lowest id: the entry's key).
