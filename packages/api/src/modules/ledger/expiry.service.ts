@@ -167,7 +167,7 @@ async function expireBatch(q: Q, memberIds: number[], now: Date, skipLocked: boo
   });
   for (const part of chunks(lots)) await q.run(`UPDATE points_lot SET remaining = 0 WHERE id IN (${marks(part.length)})`, part.map((l) => l.id));
   for (const part of chunks(allocations)) await q.run(`INSERT INTO lot_allocation (entry_id, lot_id, points) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`, part.flat());
-  return { members: members.length, lots: lots.length, points: lots.reduce((s, l) => s + l.remaining, 0), skipped };
+  return { members: members.length, lots: lots.length, points: members.reduce((s, m) => s + m.points, 0), skipped };
 }
 
 /**
