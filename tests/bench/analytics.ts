@@ -18,6 +18,7 @@ import { toDate } from '../../packages/api/src/db/sql';
 import { createLogger } from '../../packages/api/src/logger';
 import { SETTLE_MS } from '../../packages/api/src/modules/analytics/day-summary';
 import { RFM_WINDOW_DAYS } from '@quanzi/shared';
+import { SCALE_DEFAULTS } from '../../packages/api/src/scale/generate';
 import { SCALE_HQ_MANAGER, SCALE_STORE_ID, SCALE_STORE_MANAGER, seedScale } from '../../packages/api/src/scale/load';
 
 const P95_LIMIT_MS = 200;
@@ -62,7 +63,7 @@ export async function runAnalyticsBench(): Promise<number> {
   if (!seeded) {
     const members = Number(process.env.BENCH_SCALE_MEMBERS || 1_000_000);
     log(`seeding ${members} members (pnpm seed:scale) …`);
-    const r = await seedScale(url, { members, storesPerRegion: 20, purchasesPerMember: 5, years: 3, seed: 15, now: new Date(), log });
+    const r = await seedScale(url, { ...SCALE_DEFAULTS, members, now: new Date(), log });
     log(`seeded: ${JSON.stringify(r.rows)} in ${JSON.stringify(r.timings)} ms`);
   }
 

@@ -1,20 +1,31 @@
 /**
  * `pnpm seed:scale` at a small size (2,000 members): the generated chain is consistent with the ledger's rules
  * (reconciliation empty, every lot's allocations equal what it gave, one EARN per purchase at ¥1 = 1), skewed
- * (80/20), deterministic (same rows for the same arguments, whatever the chunking), and every analytics query
- * answers on it for the HQ manager and store 1's manager the seed creates.
+ * (80/20), deterministic (same rows for the same arguments, whatever the chunking), its tables exactly the migrated
+ * ones once the deferred indexes are built again, and every analytics query answers on it for the HQ manager and
+ * store 1's manager the seed creates.
  */
 import { createApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { toInt } from '../src/db/sql';
-import { ScaleGenerator, type ScaleOptions } from '../src/scale/generate';
+import { createConnection, type Connection } from 'mysql2/promise';
+import { parseDbUrl } from '../src/db/admin';
+import { initOrm } from '../src/db/orm';
+import { CHUNK_TABLES, ScaleGenerator, type ScaleOptions } from '../src/scale/generate';
+import { addIndexes, dropIndexes, secondaryIndexes, tableDefinitions } from '../src/scale/indexes';
 import { SCALE_HQ_MANAGER, SCALE_STORE_ID, SCALE_STORE_MANAGER, seedScale } from '../src/scale/load';
 import { createTestDatabase, type TestDatabase } from './support/db';
 
 const NOW = new Date('2026-03-01T00:00:00.000Z');
 const OPTS: ScaleOptions = { members: 2000, storesPerRegion: 2, purchasesPerMember: 6, years: 3, seed: 7, now: NOW };
 const DAY = 86_400_000;
+
+async function connect(d: TestDatabase): Promise<Connection> {
+  if (d.config.kind === 'sqlite') throw new Error('mariadb only');
+  const c = parseDbUrl(d.config.url);
+  return createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, database: c.database ?? undefined });
+}
 
 describe('seed:scale (mariadb)', () => {
   let db: TestDatabase;
@@ -81,6 +92,50 @@ describe('seed:scale (mariadb)', () => {
     const total = spend.reduce((a, b) => a + b, 0);
     const top = spend.slice(0, Math.ceil(2000 * 0.2)).reduce((a, b) => a + b, 0);
     expect(top / total).toBeGreaterThan(0.6);
+  });
+
+  it('leaves every table as the migrations made it: the secondary indexes dropped for the load are all built again', async () => {
+    const fresh = await createTestDatabase('mariadb');
+    const seeded = await connect(db);
+    try {
+      await (await initOrm(fresh.config)).close(true);
+      const migrated = await connect(fresh);
+      try {
+        expect(await tableDefinitions(seeded, CHUNK_TABLES)).toEqual(await tableDefinitions(migrated, CHUNK_TABLES));
+      } finally {
+        await migrated.end();
+      }
+      const names = (await secondaryIndexes(seeded, ['points_entry'])).map((d) => d.name);
+      expect(names).toEqual(expect.arrayContaining(['points_entry_source_unique', 'points_entry_member_time_idx', 'points_entry_time_idx']));
+      // And the unique ones hold: a second EARN for the first purchase is refused.
+      await expect(seeded.query("INSERT INTO points_entry (member_id, delta, kind, reason, source_type, source_ref, created_at) VALUES (1, 1, 'EARN', 'x', 'purchase', '1', NOW())")).rejects.toThrow(/Duplicate entry/);
+    } finally {
+      await seeded.end();
+      await fresh.drop();
+    }
+  }, 120_000);
+
+  it('rebuilds what it drops, prefix, descending and unique parts included, and refuses to defer what it cannot rebuild', async () => {
+    const conn = await connect(db);
+    try {
+      await conn.query('CREATE TABLE idx_probe (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(100) NOT NULL, c INT NULL, UNIQUE KEY probe_b (b(12), a), KEY probe_ac (a DESC, c)) ENGINE=InnoDB');
+      await conn.query("INSERT INTO idx_probe VALUES (1, 1, 'one', NULL), (2, 2, 'two', 5)");
+      const before = await tableDefinitions(conn, ['idx_probe']);
+      const defs = await secondaryIndexes(conn, ['idx_probe']);
+      expect(defs).toEqual([
+        { table: 'idx_probe', name: 'probe_b', unique: true, columns: '`b`(12), `a`' },
+        { table: 'idx_probe', name: 'probe_ac', unique: false, columns: '`a` DESC, `c`' },
+      ]);
+      await dropIndexes(conn, defs);
+      expect(await secondaryIndexes(conn, ['idx_probe'])).toEqual([]);
+      await addIndexes([conn], defs, () => 2);
+      expect(await tableDefinitions(conn, ['idx_probe'])).toEqual(before);
+      await conn.query('CREATE TABLE idx_probe_ft (id INT PRIMARY KEY, t TEXT NOT NULL, FULLTEXT KEY probe_t (t)) ENGINE=InnoDB');
+      await expect(secondaryIndexes(conn, ['idx_probe_ft'])).rejects.toThrow(/FULLTEXT index cannot be deferred/);
+    } finally {
+      await conn.query('DROP TABLE IF EXISTS idx_probe, idx_probe_ft');
+      await conn.end();
+    }
   });
 
   it('is deterministic: the same options give the same rows, whatever the chunking', () => {

@@ -1,8 +1,8 @@
 /**
  * `pnpm seed:scale`: a chain-sized data set for the analytics bench (issue #15 item 7) — 10 regions, 200 stores,
- * 1,000,000 members, ~6 M purchases over 3 years, their ledger — into a MariaDB/MySQL database.
+ * 1,000,000 members, ~9.2 M purchases over 3 years, their ledger of ~10.5 M entries — into a MariaDB/MySQL database.
  *
- *   pnpm seed:scale [--members=1000000] [--stores-per-region=20] [--purchases-per-member=6] [--years=3]
+ *   pnpm seed:scale [--members=1000000] [--stores-per-region=20] [--purchases-per-member=9] [--years=3]
  *                   [--seed=15] [--now=2026-12-01T00:00:00Z] [--reset]
  *
  * Database: SCALE_DATABASE_URL (default mariadb://root@127.0.0.1:3306/quanzi_scale), created when missing;
@@ -11,6 +11,7 @@
 import { createConnection } from 'mysql2/promise';
 import { clock } from '../clock';
 import { createDatabase, parseDbUrl } from '../db/admin';
+import { SCALE_DEFAULTS } from '../scale/generate';
 import { seedScale } from '../scale/load';
 
 const DEFAULT_URL = 'mariadb://root@127.0.0.1:3306/quanzi_scale';
@@ -52,11 +53,11 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   const opts = {
-    members: int(a, 'members', 1_000_000, 1, 10_000_000),
-    storesPerRegion: int(a, 'stores-per-region', 20, 1, 100),
-    purchasesPerMember: int(a, 'purchases-per-member', 6, 0, 100),
-    years: int(a, 'years', 3, 0.1, 3),
-    seed: int(a, 'seed', 15, 0, 2 ** 31),
+    members: int(a, 'members', SCALE_DEFAULTS.members, 1, 10_000_000),
+    storesPerRegion: int(a, 'stores-per-region', SCALE_DEFAULTS.storesPerRegion, 1, 100),
+    purchasesPerMember: int(a, 'purchases-per-member', SCALE_DEFAULTS.purchasesPerMember, 0, 100),
+    years: int(a, 'years', SCALE_DEFAULTS.years, 0.1, 3),
+    seed: int(a, 'seed', SCALE_DEFAULTS.seed, 0, 2 ** 31),
     chunkMembers: int(a, 'chunk', 20_000, 100, 200_000),
     now,
   };

@@ -51,6 +51,12 @@ export interface ScaleOptions {
   now: Date;
 }
 
+/**
+ * The chain the issue asks for (#15 item 7): with 1,000,000 members, 9 purchases each on average over 3 years give
+ * ~9.2 M purchases and ~10.5 M ledger entries (EARN, REVERSAL, REDEEM, EXPIRE).
+ */
+export const SCALE_DEFAULTS: Omit<ScaleOptions, 'now'> = { members: 1_000_000, storesPerRegion: 20, purchasesPerMember: 9, years: 3, seed: 15 };
+
 export interface Store { id: number; regionId: number; code: string; name: string; lat: number; lng: number }
 
 /** Rows of one chunk, per table, tab-separated with \N for NULL (column lists in load.ts). */
