@@ -8,7 +8,7 @@ import { getNullableType, isEnumType, isInputObjectType, isListType, isNonNullTy
 import * as documents from '@quanzi/shared/graphql';
 import type { TypedDocument } from '@quanzi/shared/graphql';
 import { loadConfig } from '../src/config';
-import { LIST_SIZES, operationCost, operationLimits, PAGE_LIMITS } from '../src/graphql/limits';
+import { cachedOperationCost, costVariables, LIST_SIZES, operationCost, operationLimits, PAGE_LIMITS } from '../src/graphql/limits';
 import { loadManifest } from '../src/graphql/trusted-documents';
 import { schemaShape } from '../src/schema';
 
@@ -95,5 +95,32 @@ describe('operation limits', () => {
       const type = schema.getType(typeName);
       expect({ key, exists: isObjectType(type) && fieldName in type.getFields() }).toEqual({ key, exists: true });
     }
+  });
+
+  test('costs are remembered per document and per value of the variables they depend on, never across them', async () => {
+    const schema = await schemaShape();
+    const doc = parse('query Home($n: Int!, $k: Boolean!, $note: String) { me { memberNo ledger(first: $n) @include(if: $k) { edges { cursor } } } }');
+    expect(costVariables(doc)).toEqual(['k', 'n']);
+    const costOf = cachedOperationCost();
+    const fresh = (v: Record<string, unknown>) => operationCost(schema, doc, 'Home', v);
+    // Each answer equals the uncached one: a new page size or a skipped list gives a new cost.
+    for (const v of [{ n: 10, k: true }, { n: 100, k: true }, { n: 100, k: false }, { n: 10, k: true, note: 'a' }, { n: 10, k: true, note: 'b' }]) expect(costOf(schema, doc, 'Home', v)).toBe(fresh(v));
+    expect(costOf(schema, doc, 'Home', { n: 100, k: true })).toBeGreaterThan(costOf(schema, doc, 'Home', { n: 10, k: true }));
+    // A refusal is not remembered: a bad page size is refused every time, also after a good one.
+    expect(() => costOf(schema, doc, 'Home', { n: 101, k: true })).toThrow(/first must be 1–100/);
+    expect(() => costOf(schema, doc, 'Home', { n: 101, k: true })).toThrow(/first must be 1–100/);
+    // Absent and null are not the same key: the default of an absent variable, null refused.
+    const withDefault = parse('query Page($n: Int = 5) { me { ledger(first: $n) { edges { cursor } } } }');
+    const absent = costOf(schema, withDefault, 'Page', {});
+    expect(absent).toBe(operationCost(schema, withDefault, 'Page', {}));
+    expect(() => costOf(schema, withDefault, 'Page', { n: null })).toThrow(/must not be null/);
+    // Remembered: a second call with the same values does not run the estimator again.
+    const counted = parse('query Count { me { memberNo } }');
+    const spy = jest.spyOn(schema, 'getQueryType');
+    costOf(schema, counted, 'Count', {});
+    const calls = spy.mock.calls.length;
+    costOf(schema, counted, 'Count', { unrelated: 1 });
+    expect(spy.mock.calls.length).toBe(calls);
+    spy.mockRestore();
   });
 });

@@ -14,7 +14,7 @@
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getNullableType, type DocumentNode, isListType, NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, getNullableType, type DocumentNode, isListType, Kind, NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationContext, type ValidationRule, visit } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { ErrorCode } from '@quanzi/shared';
 import type { GraphqlConfig } from '../config';
@@ -159,6 +159,49 @@ export function operationCost(schema: GraphQLSchema, document: DocumentNode, ope
   return getComplexity({ schema, query: document, operationName, variables: variables ?? {}, estimators: [costEstimator], maxQueryNodes: 10_000 });
 }
 
+/**
+ * The variables an operation's cost can depend on: those given to a `first` (the estimator's page size) or to an
+ * `if` (@skip / @include). Every other variable leaves the cost as it is.
+ */
+export function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node) {
+      if (node.name.value !== 'first' && node.name.value !== 'if') return;
+      visit(node.value, { Variable: (v) => void names.add(v.name.value) });
+    },
+  });
+  return [...names].sort();
+}
+
+/** Costs remembered per operation and values of its cost variables, per parsed document (Apollo reuses the parse). */
+const COSTS_PER_DOCUMENT = 32;
+
+/**
+ * `operationCost`, remembered: Apollo hands the same DocumentNode for the same query text (its document store), and
+ * the cost is a function of the document, the operation and the cost variables only (`costVariables`), so a busy
+ * till or member home computes it once, not per request (it was 5 % of a `me` request's CPU). Refusals are not
+ * remembered: they throw every time. Bounded: documents are weak keys, and each keeps its 32 latest costs.
+ */
+export function cachedOperationCost(): typeof operationCost {
+  const perDocument = new WeakMap<DocumentNode, { names: string[]; costs: Map<string, number> }>();
+  return (schema, document, operationName, variables) => {
+    let entry = perDocument.get(document);
+    if (!entry) {
+      entry = { names: costVariables(document), costs: new Map() };
+      perDocument.set(document, entry);
+    }
+    // [value] when given, [] when absent (a variable's default then applies): the two never share a key.
+    const key = `${operationName ?? ''}\u0000${JSON.stringify(entry.names.map((n) => (variables && Object.hasOwn(variables, n) ? [variables[n]] : [])))}`;
+    const known = entry.costs.get(key);
+    if (known !== undefined) return known;
+    const cost = operationCost(schema, document, operationName, variables);
+    if (entry.costs.size >= COSTS_PER_DOCUMENT) entry.costs.clear();
+    entry.costs.set(key, cost);
+    return cost;
+  };
+}
+
 /** Wraps a validation rule so that every error it reports carries `code` (and keeps its message). */
 function withCode(rule: ValidationRule, code: ErrorCode, message?: string): ValidationRule {
   return (context: ValidationContext) =>
@@ -195,10 +238,11 @@ export function operationLimits(cfg: GraphqlConfig): OperationLimits {
   }).protect();
 
   /** For `didResolveOperation` (it needs the variables): page sizes, then the estimated cost. */
+  const costOf = cachedOperationCost();
   const checkCost = (rc: { schema: GraphQLSchema; document: DocumentNode; operationName: string | null; request: { variables?: Record<string, unknown> } }): void => {
     let cost: number;
     try {
-      cost = operationCost(rc.schema, rc.document, rc.operationName ?? undefined, rc.request.variables);
+      cost = costOf(rc.schema, rc.document, rc.operationName ?? undefined, rc.request.variables);
     } catch (e) {
       if (e instanceof AppError) throw Object.assign(e, { extensions: { ...e.extensions, http: { status: 400 } } });
       const message = (e as Error).message;
