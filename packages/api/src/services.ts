@@ -27,6 +27,7 @@ import { NotificationService } from './modules/notifications/notification.servic
 import { ContentGuard } from './modules/clubs/content-guard';
 import { ClubService } from './modules/clubs/club.service';
 import { EventService } from './modules/clubs/event.service';
+import { EventCheckInService } from './modules/clubs/event-check-in.service';
 import { ClubReportService } from './modules/clubs/club-report.service';
 import { createRewardServices, type RewardServices } from './modules/rewards/reward-services';
 import { AuditService } from './modules/audit/audit.service';
@@ -81,6 +82,7 @@ export interface Services extends RewardServices {
   notifications: NotificationService;
   clubs: ClubService;
   events: EventService;
+  eventCheckIn: EventCheckInService;
   clubReports: ClubReportService;
   audit: AuditService;
   consoleLogin: ConsoleLoginService;
@@ -146,6 +148,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const guard = new ContentGuard(db, wechat, log);
   const clubs = new ClubService(db, org, tiers, guard, notifications, log);
   const events = new EventService(db, clubs, members, earning, org, guard, notifications, outbox, limits, log, referralCredits);
+  const eventCheckIn = new EventCheckInService(db, events, clubs, members, earning, limits, log, referralCredits);
   const clubReports = new ClubReportService(reports, clubs);
   const sms = createSms(config, db, outbox, log);
   const otpSender = sms?.canSend('REWARD_OTP') ? new SmsOtpSender(sms, config.sms?.inboxCopy ? new InboxOtpSender(notifications, log) : null) : undefined;
@@ -185,7 +188,7 @@ export function createServices(config: Config, orm: MikroORM, log: Logger, wecha
   const campaigns = new CampaignService(db, org, campaignAudience, couponTemplates, earning);
   const campaignSender = new CampaignSender(db, campaigns, couponTemplates, notifications, sms, log, { sendPerRun: config.campaigns.sendPerRun });
   return {
-    config, orm, db, reports, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
+    config, orm, db, reports, log, tokens, wechat, org, tiers, earning, users, members, ledger, purchases, payments, outbox, outboxRetention, notifications, clubs, events, eventCheckIn, clubReports, audit, consoleLogin, consoleOrg, limits, payAnomalies, sms,
     memberProfiles, analyticsKpis, analyticsSummary, visitSummary, storeDaySummary, lifecycleSummary, rfmSnapshots, analyticsMembers, analyticsRadar, analyticsSettings, analyticsCohorts, ratings, ratingReports, consoleMembers, adjustments, couponTemplates, coupons, referralSettings, referrals, birthdayBonus, campaigns, campaignSender, ...rewardServices,
   };
 }

@@ -46,12 +46,12 @@ export class EventResolver {
 
   @Query(() => [AttendanceType], { description: 'Organizers, staff at the door: who checked in' })
   async eventAttendance(@Arg('eventId', () => ID) eventId: string, @Ctx() ctx: RequestContext): Promise<AttendanceType[]> {
-    return (await this.services.events.eventAttendance(ctx, parseId(eventId, 'eventId'))).map(toAttendanceType);
+    return (await this.services.eventCheckIn.eventAttendance(ctx, parseId(eventId, 'eventId'))).map(toAttendanceType);
   }
 
   @Query(() => [AttendanceType], { description: "The signed-in member's attendance history, latest first" })
   async myAttendance(@Ctx() ctx: RequestContext, @Arg('first', () => Int, { defaultValue: 20 }) first: number): Promise<AttendanceType[]> {
-    return (await this.services.events.myAttendance(ctx, first)).map(toAttendanceType);
+    return (await this.services.eventCheckIn.myAttendance(ctx, first)).map(toAttendanceType);
   }
 
   @Mutation(() => ClubEventType, { description: 'Organizers: draft an event; texts pass WeChat content security first' })
@@ -93,7 +93,7 @@ export class EventResolver {
 
   @Mutation(() => CheckInResultType, { description: 'Organizers, or staff at the event’s store: scan a member code at the door (idempotent)' })
   async checkInAttendee(@Arg('eventId', () => ID) eventId: string, @Arg('memberCode') memberCode: string, @Ctx() ctx: RequestContext): Promise<CheckInResultType> {
-    const r = await this.services.events.checkIn(ctx, parseId(eventId, 'eventId'), memberCode);
+    const r = await this.services.eventCheckIn.checkIn(ctx, parseId(eventId, 'eventId'), memberCode);
     return { attendance: toAttendanceType(r.attendance), replayed: r.replayed, rsvpStatus: r.rsvpStatus as RsvpStatusGql | null };
   }
 

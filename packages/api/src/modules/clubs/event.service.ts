@@ -1,6 +1,6 @@
 /**
  * Club events (F7): drafts, publishing, RSVPs with capacity and a waitlist, points costs and refunds, check-in
- * at the door with the member code, attendance rewards, cancellation and finishing, and day-before reminders.
+ * at the door with the member code (event-check-in.service.ts), cancellation and finishing, and day-before reminders.
  *
  * Concurrency (ARCHITECTURE.md data rules), the same on MariaDB and libsql:
  * - a seat is an atomic conditional update `confirmed_count = confirmed_count + 1 WHERE confirmed_count < capacity`;
@@ -14,7 +14,7 @@
  * - state changes (publish, cancel, finish) are conditional updates on `status`, so a repeat does nothing twice.
  */
 import { clock } from '../../clock';
-import { CHECK_IN_CLOSES_AFTER_MS, checkInOpen, ErrorCode, EVENT_REMINDER_LEAD_MS, meetsTier, parseMemberCode, refundOnCancel, rsvpClosedReason, type EventStatus, type RsvpStatus } from '@quanzi/shared';
+import { CHECK_IN_CLOSES_AFTER_MS, ErrorCode, EVENT_REMINDER_LEAD_MS, meetsTier, refundOnCancel, rsvpClosedReason, type RsvpStatus } from '@quanzi/shared';
 import type { RequestContext } from '../../context';
 import { authorize } from '../../auth/authz';
 import { isUniqueViolation, toDate, toInt, type Db, type Q } from '../../db/sql';
@@ -27,138 +27,21 @@ import type { NotificationService } from '../notifications/notification.service'
 import { shanghaiMinute, thingValue, timeValue } from '../notifications/notification.service';
 import type { OrgService } from '../org/org.service';
 import type { DrainResult, OutboxService } from '../outbox/outbox.service';
-import { CodeStepTaken, consumeCodeStep } from '../purchases/till-identity';
 import type { ReferralCredits } from '../referrals/referral-credits';
 import { Raced, text, type ClubRow, type ClubService } from './club.service';
 import { SCENE_PROFILE, type ContentGuard } from './content-guard';
 import type { RateLimitService } from '../../limits/rate-limit.service';
+import { EVENT_COLUMNS, RSVP_COLUMNS, toEvent, toRsvp, type EventInput, type EventRow, type RsvpEntry, type RsvpRow } from './event.rows';
 
-export interface EventRow {
-  id: number;
-  clubId: number;
-  title: string;
-  description: string;
-  startsAt: Date;
-  endsAt: Date;
-  address: string;
-  lat: number | null;
-  lng: number | null;
-  storeId: number | null;
-  capacity: number;
-  confirmedCount: number;
-  minTierId: number | null;
-  pointsCost: number;
-  pointsReward: number;
-  rsvpDeadline: Date | null;
-  refundCutoff: Date | null;
-  allowWalkIns: boolean;
-  status: EventStatus;
-  cancelReason: string | null;
-  createdAt: Date;
-}
-
-export interface RsvpRow {
-  id: number;
-  eventId: number;
-  memberId: number;
-  status: RsvpStatus;
-  /** 1-based place among those still waiting (null unless WAITLISTED). */
-  waitlistPosition: number | null;
-  pointsPaid: number;
-  pointsRefunded: number;
-  createdAt: Date;
-  promotedAt: Date | null;
-  cancelledAt: Date | null;
-}
-
-export interface RsvpEntry extends RsvpRow { memberNo: string; nickname: string | null }
-
-export interface AttendanceRow {
-  id: number;
-  eventId: number;
-  eventTitle: string;
-  clubId: number;
-  clubName: string;
-  startsAt: Date;
-  memberId: number;
-  memberNo: string;
-  nickname: string | null;
-  walkIn: boolean;
-  pointsAwarded: number;
-  checkedInAt: Date;
-}
-
-export interface EventInput {
-  title: string;
-  description: string;
-  startsAt: Date;
-  endsAt: Date;
-  address: string;
-  lat?: number | null;
-  lng?: number | null;
-  storeId?: number | null;
-  capacity: number;
-  minTierCode?: string | null;
-  pointsCost?: number;
-  pointsReward?: number;
-  rsvpDeadline?: Date | null;
-  refundCutoff?: Date | null;
-  allowWalkIns?: boolean;
-}
+export type { AttendanceRow, EventInput, EventRow, RsvpEntry, RsvpRow } from './event.rows';
 
 export interface ClubJobsResult { finished: number; reminded: number; notices: number; delivery: DrainResult }
 
-const EVENT_COLUMNS =
-  'id, club_id, title, description, starts_at, ends_at, address, lat, lng, store_id, capacity, confirmed_count, min_tier_id, points_cost, points_reward, rsvp_deadline, refund_cutoff, allow_walk_ins, status, cancel_reason, created_at';
-const RSVP_COLUMNS = 'id, event_id, member_id, status, waitlist_seq, points_paid, points_refunded, created_at, promoted_at, cancelled_at';
 const MAX_CAPACITY = 10_000;
 const MAX_POINTS = 100_000;
 const MAX_DURATION_MS = 7 * 86_400_000;
 
-const dateOrNull = (v: unknown): Date | null => (v == null ? null : toDate(v));
-
-function toEvent(r: Record<string, unknown>): EventRow {
-  return {
-    id: toInt(r.id),
-    clubId: toInt(r.club_id),
-    title: String(r.title),
-    description: String(r.description),
-    startsAt: toDate(r.starts_at),
-    endsAt: toDate(r.ends_at),
-    address: String(r.address),
-    lat: r.lat == null ? null : Number(r.lat),
-    lng: r.lng == null ? null : Number(r.lng),
-    storeId: r.store_id == null ? null : toInt(r.store_id),
-    capacity: toInt(r.capacity),
-    confirmedCount: toInt(r.confirmed_count),
-    minTierId: r.min_tier_id == null ? null : toInt(r.min_tier_id),
-    pointsCost: toInt(r.points_cost),
-    pointsReward: toInt(r.points_reward),
-    rsvpDeadline: dateOrNull(r.rsvp_deadline),
-    refundCutoff: dateOrNull(r.refund_cutoff),
-    allowWalkIns: Boolean(toInt(r.allow_walk_ins)),
-    status: r.status as EventStatus,
-    cancelReason: r.cancel_reason == null ? null : String(r.cancel_reason),
-    createdAt: toDate(r.created_at),
-  };
-}
-
-function toRsvp(r: Record<string, unknown>, waitlistPosition: number | null = null): RsvpRow {
-  return {
-    id: toInt(r.id),
-    eventId: toInt(r.event_id),
-    memberId: toInt(r.member_id),
-    status: r.status as RsvpStatus,
-    waitlistPosition,
-    pointsPaid: toInt(r.points_paid),
-    pointsRefunded: toInt(r.points_refunded),
-    createdAt: toDate(r.created_at),
-    promotedAt: dateOrNull(r.promoted_at),
-    cancelledAt: dateOrNull(r.cancelled_at),
-  };
-}
-
-function closed(message: string, details: Record<string, unknown> = {}): AppError {
+export function closed(message: string, details: Record<string, unknown> = {}): AppError {
   return new AppError(ErrorCode.EVENT_CLOSED, message, details);
 }
 
@@ -543,7 +426,7 @@ export class EventService {
   }
 
   /** TIER_REQUIRED unless a member of `tierId` meets the event's tier restriction. */
-  private async requireTier(tierId: number, e: EventRow): Promise<void> {
+  async requireTier(tierId: number, e: EventRow): Promise<void> {
     if (e.minTierId === null) return;
     const required = await this.clubs.tierRank(e.minTierId);
     if (!meetsTier(await this.clubs.tierRank(tierId), required)) {
@@ -601,122 +484,6 @@ export class EventService {
       memberNo: String(r.member_no),
       nickname: r.nickname == null ? null : String(r.nickname),
     }));
-  }
-
-  /**
-   * Check-in at the door: an organizer of the club, a manager over it, or staff of the store it takes place in scans
-   * the member code. Idempotent per event and member (scanning again returns the first check-in, even with a rotated
-   * code). Members without a confirmed RSVP are refused (RSVP_REQUIRED) unless walk-ins are allowed; the attendance
-   * reward is credited once.
-   */
-  async checkIn(ctx: RequestContext, eventId: number, memberCode: string, now = clock.now()): Promise<{ attendance: AttendanceRow; replayed: boolean; rsvpStatus: RsvpStatus | null }> {
-    const e = await this.row(eventId);
-    const club = await this.clubs.get(e.clubId);
-    const staffId = await this.clubs.authorize(ctx, 'event.checkin', club, e.storeId);
-    if (!checkInOpen(e, now)) throw closed(e.status === 'PUBLISHED' ? 'Check-in opens 2 hours before the start and closes 2 hours after the end' : `Check-in is closed: the event is ${e.status.toLowerCase()}`);
-    let verified;
-    try {
-      verified = await this.limits.guard('member-code', { userId: staffId, storeId: e.storeId ?? club.storeId ?? null }, () => this.members.verifyCode(memberCode, now.getTime()));
-    } catch (err) {
-      // A second scan of a code already used here is a repeat of the same check-in.
-      if (err instanceof AppError && err.code === ErrorCode.CODE_REUSED) {
-        const prior = await this.attendanceByCode(eventId, memberCode);
-        if (prior) return { attendance: prior, replayed: true, rsvpStatus: (await this.liveRsvp(eventId, prior.memberId))?.status ?? null };
-      }
-      throw err;
-    }
-    const { member, step } = verified;
-    const prior = await this.attendanceOf(eventId, member.id);
-    const rsvp = await this.liveRsvp(eventId, member.id);
-    if (prior) return { attendance: prior, replayed: true, rsvpStatus: rsvp?.status ?? null };
-    const seated = rsvp?.status === 'CONFIRMED';
-    if (!seated && !e.allowWalkIns) {
-      throw new AppError(ErrorCode.RSVP_REQUIRED, rsvp ? 'This member is on the waitlist, not confirmed' : 'This member has not RSVPed to this event', { rsvpStatus: rsvp?.status ?? null });
-    }
-    if (!seated) await this.requireTier(member.tierId, e);
-    const validity = (await this.earning.settings()).pointsValidityMonths;
-    const referral = this.referrals ? await this.referrals.settings() : null; // before the transaction (a cache reload)
-    try {
-      await this.db.tx(async (q) => {
-        // The member row first (the code step), then the rows that reference it: no shared-lock upgrade on a double scan.
-        await consumeCodeStep(q, member.id, step);
-        await q.run('INSERT INTO event_attendance (event_id, member_id, rsvp_id, walk_in, points_awarded, checked_in_by_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-          eventId, member.id, seated ? rsvp.id : null, seated ? 0 : 1, e.pointsReward, staffId, q.ts(now),
-        ]);
-        if (e.pointsReward > 0) {
-          const c = await credit(
-            q,
-            { memberId: member.id, kind: 'EARN', reason: `活动签到奖励 · ${e.title}`, actorId: staffId, storeId: e.storeId ?? club.storeId, sourceType: 'event_attend', sourceRef: `${eventId}:${member.id}`, requestHash: null, now },
-            e.pointsReward,
-            validity,
-          );
-          // A genuine earning: the member's referrer gets a share of it (F8; no bonus, it is not a purchase).
-          if (this.referrals && referral) {
-            await this.referrals.onEarn(q, { refereeId: member.id, entryId: c.entryId, points: e.pointsReward, amountFen: 0, at: now, validityMonths: validity, origin: '活动' }, referral);
-          }
-        }
-      });
-    } catch (err) {
-      if (isUniqueViolation(err) || err instanceof CodeStepTaken) {
-        const again = await this.attendanceOf(eventId, member.id);
-        if (again) return { attendance: again, replayed: true, rsvpStatus: rsvp?.status ?? null };
-        if (err instanceof CodeStepTaken) throw new AppError(ErrorCode.CODE_REUSED, 'This member code was already used');
-      }
-      throw err;
-    }
-    const attendance = await this.attendanceOf(eventId, member.id);
-    if (!attendance) throw new AppError(ErrorCode.INTERNAL, 'check-in vanished');
-    this.log.info({ eventId, memberId: member.id, staffId, walkIn: !seated, points: e.pointsReward }, 'checked in');
-    return { attendance, replayed: false, rsvpStatus: rsvp?.status ?? null };
-  }
-
-  private async attendanceByCode(eventId: number, code: string): Promise<AttendanceRow | null> {
-    const parsed = parseMemberCode(code ?? '');
-    if (!parsed) return null;
-    const member = await this.members.byMemberNo(parsed.memberNo);
-    return member ? this.attendanceOf(eventId, member.id) : null;
-  }
-
-  private async attendanceOf(eventId: number, memberId: number): Promise<AttendanceRow | null> {
-    const [row] = await this.attendance('a.event_id = ? AND a.member_id = ?', [eventId, memberId], 1);
-    return row ?? null;
-  }
-
-  private async attendance(where: string, params: unknown[], limit: number): Promise<AttendanceRow[]> {
-    const rows = await this.db.q.all<Record<string, unknown>>(
-      `SELECT a.id, a.event_id, a.member_id, a.walk_in, a.points_awarded, a.created_at, e.title, e.starts_at, e.club_id, c.name AS club_name, m.member_no, u.nickname
-       FROM event_attendance a JOIN club_event e ON e.id = a.event_id JOIN club c ON c.id = e.club_id JOIN member m ON m.id = a.member_id JOIN app_user u ON u.id = m.user_id
-       WHERE ${where} ORDER BY a.id DESC LIMIT ?`,
-      [...params, limit],
-    );
-    return rows.map((r) => ({
-      id: toInt(r.id),
-      eventId: toInt(r.event_id),
-      eventTitle: String(r.title),
-      clubId: toInt(r.club_id),
-      clubName: String(r.club_name),
-      startsAt: toDate(r.starts_at),
-      memberId: toInt(r.member_id),
-      memberNo: String(r.member_no),
-      nickname: r.nickname == null ? null : String(r.nickname),
-      walkIn: Boolean(toInt(r.walk_in)),
-      pointsAwarded: toInt(r.points_awarded),
-      checkedInAt: toDate(r.created_at),
-    }));
-  }
-
-  /** Who checked in to an event, latest first (organizers, managers, staff at its door). */
-  async eventAttendance(ctx: RequestContext, eventId: number): Promise<AttendanceRow[]> {
-    const e = await this.row(eventId);
-    await this.clubs.authorize(ctx, 'event.checkin', await this.clubs.get(e.clubId), e.storeId);
-    return this.attendance('a.event_id = ?', [eventId], 1000);
-  }
-
-  /** The signed-in member's attendance history, latest first. */
-  async myAttendance(ctx: RequestContext, first: number): Promise<AttendanceRow[]> {
-    if (!Number.isInteger(first) || first < 1 || first > 100) throw badInput('first must be 1–100', 'first');
-    const me = await this.clubs.me(ctx);
-    return this.attendance('a.member_id = ?', [me.memberId], first);
   }
 
   /**
