@@ -9,22 +9,19 @@ import { createApp, type App } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { toInt } from '../src/db/sql';
-import { createConnection, type Connection } from 'mysql2/promise';
-import { parseDbUrl } from '../src/db/admin';
 import { initOrm } from '../src/db/orm';
 import { CHUNK_TABLES, ScaleGenerator, type ScaleOptions } from '../src/scale/generate';
 import { addIndexes, dropIndexes, secondaryIndexes, tableDefinitions } from '../src/scale/indexes';
-import { SCALE_HQ_MANAGER, SCALE_STORE_ID, SCALE_STORE_MANAGER, seedScale } from '../src/scale/load';
+import { connect, SCALE_HQ_MANAGER, SCALE_STORE_ID, SCALE_STORE_MANAGER, seedScale } from '../src/scale/load';
 import { createTestDatabase, type TestDatabase } from './support/db';
 
 const NOW = new Date('2026-03-01T00:00:00.000Z');
 const OPTS: ScaleOptions = { members: 2000, storesPerRegion: 2, purchasesPerMember: 6, years: 3, seed: 7, now: NOW };
 const DAY = 86_400_000;
 
-async function connect(d: TestDatabase): Promise<Connection> {
+function urlOf(d: TestDatabase): string {
   if (d.config.kind === 'sqlite') throw new Error('mariadb only');
-  const c = parseDbUrl(d.config.url);
-  return createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, database: c.database ?? undefined });
+  return d.config.url;
 }
 
 describe('seed:scale (mariadb)', () => {
@@ -96,10 +93,10 @@ describe('seed:scale (mariadb)', () => {
 
   it('leaves every table as the migrations made it: the secondary indexes dropped for the load are all built again', async () => {
     const fresh = await createTestDatabase('mariadb');
-    const seeded = await connect(db);
+    const seeded = await connect(urlOf(db));
     try {
       await (await initOrm(fresh.config)).close(true);
-      const migrated = await connect(fresh);
+      const migrated = await connect(urlOf(fresh));
       try {
         expect(await tableDefinitions(seeded, CHUNK_TABLES)).toEqual(await tableDefinitions(migrated, CHUNK_TABLES));
       } finally {
@@ -116,7 +113,7 @@ describe('seed:scale (mariadb)', () => {
   }, 120_000);
 
   it('rebuilds what it drops, prefix, descending and unique parts included, and refuses to defer what it cannot rebuild', async () => {
-    const conn = await connect(db);
+    const conn = await connect(urlOf(db));
     try {
       await conn.query('CREATE TABLE idx_probe (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(100) NOT NULL, c INT NULL, UNIQUE KEY probe_b (b(12), a), KEY probe_ac (a DESC, c)) ENGINE=InnoDB');
       await conn.query("INSERT INTO idx_probe VALUES (1, 1, 'one', NULL), (2, 2, 'two', 5)");

@@ -14,7 +14,7 @@
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, getNullableType, type DocumentNode, isListType, Kind, NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationContext, type ValidationRule, visit } from 'graphql';
+import { GraphQLError, getNullableType, type DocumentNode, isListType, NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationContext, type ValidationRule, visit } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { ErrorCode } from '@quanzi/shared';
 import type { GraphqlConfig } from '../config';

@@ -2,7 +2,7 @@
  * Secondary indexes deferred during the bulk load of `pnpm seed:scale` (load.ts): dropped before the rows go in,
  * then built once per table from the loaded rows, which sorts each index once instead of inserting millions of
  * keys at random places. What is rebuilt is read from the database's own catalogue, so it is exactly what the
- * migrations made; `sameSchema` checks the tables read back as they did before.
+ * migrations made; `tableDefinitions` lets the caller check that the tables read back as they did before.
  */
 import type { Connection } from 'mysql2/promise';
 

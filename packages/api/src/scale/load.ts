@@ -104,7 +104,8 @@ export async function seedScale(url: string, o: ScaleOptions & { chunkMembers?: 
   return { rows, timings };
 }
 
-async function connect(url: string): Promise<Connection> {
+/** A plain mysql2 connection to the scale database (UTC, one statement per query). */
+export async function connect(url: string): Promise<Connection> {
   const c = parseDbUrl(url);
   return createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, database: c.database ?? undefined, timezone: 'Z', multipleStatements: false });
 }

@@ -160,26 +160,25 @@ async function expireBatch(q: Q, memberIds: number[], now: Date, skipLocked: boo
   // round trips: 5 per batch with BEGIN and COMMIT, where waiting for each statement made 7.
   const at = q.ts(now);
   const returning = q.dialect !== 'mysql';
-  const writes = pipelined<unknown>(q, [
-    ...chunks(members).map((part) => () =>
-      q.run(
-        `UPDATE member_account SET balance = balance - CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END, updated_at = ? WHERE id IN (${marks(part.length)})`,
-        [...part.flatMap((m) => [m.memberId, m.points]), at, ...part.map((m) => m.memberId)],
-      ),
+  type EntryIds = { id: unknown; source_ref: unknown }[];
+  const balances = chunks(members).map((part) => () =>
+    q.run(
+      `UPDATE member_account SET balance = balance - CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END, updated_at = ? WHERE id IN (${marks(part.length)})`,
+      [...part.flatMap((m) => [m.memberId, m.points]), at, ...part.map((m) => m.memberId)],
     ),
-    ...chunks(members).map((part) => async () => {
-      const sql = `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES ${part.map(() => "(?, ?, 'EXPIRE', ?, NULL, NULL, 'expiry', ?, NULL, ?)").join(', ')}`;
-      const params = part.flatMap((m) => [m.memberId, -m.points, expiryReasonOf(m.lots).slice(0, 128), m.key, at]);
-      if (returning) return q.all<{ id: unknown; source_ref: unknown }>(`${sql} RETURNING id, source_ref`, params);
-      await q.run(sql, params);
-      return q.all<{ id: unknown; source_ref: unknown }>(`SELECT id, source_ref FROM points_entry WHERE source_type = 'expiry' AND source_ref IN (${marks(part.length)})`, part.map((m) => m.key));
-    }),
-    ...chunks(lots).map((part) => () => q.run(`UPDATE points_lot SET remaining = 0 WHERE id IN (${marks(part.length)})`, part.map((l) => l.id))),
-  ]);
+  );
+  const entries = chunks(members).map((part) => async (): Promise<EntryIds> => {
+    const sql = `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES ${part.map(() => "(?, ?, 'EXPIRE', ?, NULL, NULL, 'expiry', ?, NULL, ?)").join(', ')}`;
+    const params = part.flatMap((m) => [m.memberId, -m.points, expiryReasonOf(m.lots).slice(0, 128), m.key, at]);
+    if (returning) return q.all(`${sql} RETURNING id, source_ref`, params);
+    await q.run(sql, params);
+    return q.all(`SELECT id, source_ref FROM points_entry WHERE source_type = 'expiry' AND source_ref IN (${marks(part.length)})`, part.map((m) => m.key));
+  });
+  const emptied = chunks(lots).map((part) => () => q.run(`UPDATE points_lot SET remaining = 0 WHERE id IN (${marks(part.length)})`, part.map((l) => l.id)));
+  const results = await pipelined<unknown>(q, [...balances, ...entries, ...emptied]);
   const entryOf = new Map<string, number>();
-  for (const result of await writes) {
-    if (!Array.isArray(result)) continue;
-    for (const r of result as { id: unknown; source_ref: unknown }[]) entryOf.set(String(r.source_ref), toInt(r.id));
+  for (const ids of results.slice(balances.length, balances.length + entries.length) as EntryIds[]) {
+    for (const r of ids) entryOf.set(String(r.source_ref), toInt(r.id));
   }
   const allocations = members.flatMap((m) => {
     const entryId = entryOf.get(m.key);
