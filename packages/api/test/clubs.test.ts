@@ -5,7 +5,7 @@
  * announcements, subscribe messages and reminders: club-notifications.test.ts.)
  */
 import { ErrorCode } from '@quanzi/shared';
-import { toInt } from '../src/db/sql';
+import { toDate, toInt } from '../src/db/sql';
 import { startTestApp, type TestApp } from './support/harness';
 import {
   ATTENDANCE,
@@ -445,7 +445,10 @@ describe('clubs and events', () => {
       expect(inBeijing.map((r) => r.club.id)).toContain(clubId);
       const wide = await kit.club(org); // organisation-wide: HQ's, not the region's
       expect(inBeijing.map((r) => r.club.id)).not.toContain(wide);
-      expect(ok(await t.gql<{ clubReport: { club: { id: string } }[] }>(REPORT, {}, hq.token)).clubReport.map((r) => r.club.id)).toContain(wide);
+      const atHq = ok(await t.gql<{ clubReport: { club: { id: string }; members: number; events: number; announcements: number; lastActivityAt: string | null }[] }>(REPORT, {}, hq.token)).clubReport;
+      // A new club with no event or announcement yet: its last activity is its organizer joining.
+      const joined = await t.app.services.db.q.get<{ t: unknown }>('SELECT MAX(updated_at) AS t FROM club_member WHERE club_id = ?', [wide]);
+      expect(atHq.find((r) => r.club.id === wide)).toMatchObject({ members: 1, events: 0, announcements: 0, lastActivityAt: toDate(joined?.t).toISOString() });
       expect(errCode(await t.gql(REPORT, {}, bj.token))).toBe(ErrorCode.FORBIDDEN); // HQ scope
       expect(errCode(await t.gql(REPORT, { r: String(t.org.xian) }, bj.token))).toBe(ErrorCode.FORBIDDEN);
       expect(errCode(await t.gql(REPORT, {}, org.token))).toBe(ErrorCode.FORBIDDEN);

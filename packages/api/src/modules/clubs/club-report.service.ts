@@ -84,7 +84,7 @@ export class ClubReportService {
          UNION ALL SELECT club_id AS k, MAX(starts_at) AS t FROM club_event WHERE status IN ('PUBLISHED', 'FINISHED') AND starts_at <= ? AND club_id IN (${inIds}) GROUP BY club_id
          UNION ALL SELECT club_id AS k, MAX(updated_at) AS t FROM club_member WHERE club_id IN (${inIds}) GROUP BY club_id
        ) x GROUP BY k`,
-      [...ids, this.db.q.ts(now), ...ids],
+      [...ids, this.db.q.ts(now), ...ids, ...ids],
     );
     const last = new Map(lastRows.filter((r) => r.t != null).map((r) => [toInt(r.k), toDate(r.t)]));
     const get = (m: Counts, id: number) => m.get(id) ?? 0;
