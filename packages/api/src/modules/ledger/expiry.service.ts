@@ -126,11 +126,15 @@ async function expireBatch(q: Q, memberIds: number[], now: Date, skipLocked: boo
   // The members' accounts and their due lots, locked in one statement, with what each lot was earned by (the EXPIRE
   // entry's reason). Every lot change takes its member's account lock first, so a member whose account is held
   // elsewhere is skipped whole (no row of theirs is returned), and an account locked here has no lot held elsewhere.
+  // That needs the account locked before its lots: STRAIGHT_JOIN keeps the join in that order (the optimizer may read
+  // the lots first, and then a second runner can lock one of them before it meets the account the first runner holds
+  // and skips it — the first then skips that lot, and the member's lots expire in two entries).
+  const join = q.dialect === 'sqlite' ? 'JOIN' : 'STRAIGHT_JOIN';
   const lots: DueLot[] = [];
   for (const part of chunks(memberIds)) {
     const rows = await q.all<Record<string, unknown>>(
       `SELECT l.id, l.member_id, l.remaining, e.created_at, e.source_type, e.kind
-       FROM member_account a JOIN points_lot l ON l.member_id = a.id JOIN points_entry e ON e.id = l.entry_id
+       FROM member_account a ${join} points_lot l ON l.member_id = a.id ${join} points_entry e ON e.id = l.entry_id
        WHERE a.id IN (${marks(part.length)}) AND l.expires_at <= ? AND l.remaining > 0 ORDER BY l.id${lock}`,
       [...part, q.ts(now)],
     );
