@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode } from '@quanzi/shared';
 import { LedgerDocument, LoginDocument, MeDocument, TiersDocument } from '@quanzi/shared/graphql';
 import { CreateConsoleLoginDocument, ConsoleLoginStatusDocument } from '../../console/src/graphql/generated';
+import { StatementLog } from '../src/db/statement-log';
 import { startTestApp, type GqlResult, type TestApp } from './support/harness';
 
 type Body = { query?: string; variables?: Record<string, unknown>; operationName?: string; extensions?: Record<string, unknown> };
@@ -29,15 +30,14 @@ async function login(t: TestApp, label: string): Promise<{ token: string; userId
   return { token: l.token, userId: Number(l.viewer.userId) };
 }
 
-/** Counts the SQL statements the API sends while `fn` runs (every query goes through the ORM's connection). */
+/** Counts the SQL statements the API sends while `fn` runs (entity code's and the lean SQL's: db/statement-log.ts). */
 async function sqlDuring<T>(t: TestApp, fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  const conn = t.app.services.db.orm.em.getConnection();
-  const spy = jest.spyOn(conn, 'execute');
+  const log = new StatementLog(t.app.services.db.orm);
   try {
-    const result = await fn();
-    return { result, statements: spy.mock.calls.length };
+    const { result, statements } = await log.record(fn);
+    return { result, statements: statements.length };
   } finally {
-    spy.mockRestore();
+    log.close();
   }
 }
 

@@ -1,11 +1,13 @@
 /**
- * Lean SQL for the hot paths (member home, till accrual/redemption, expiry), run through the ORM's own
- * connection so it shares the pool and transactions with entity code. Dialect differences live here.
+ * Lean SQL for the hot paths (member home, till accrual/redemption, expiry) and the services' hand-written queries.
+ * On MariaDB/MySQL it goes straight to the driver on connections of the ORM's own pool (wire.ts), so it shares the
+ * pool with entity code; on libsql through the ORM's connection (one connection). Dialect differences live here.
  */
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlConnection } from '@mikro-orm/mariadb';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Dialect } from './orm';
+import { send, withConnection, type WireConnection, type WirePool } from './wire';
 
 /**
  * QUANZI_TX_GUARD=1 (the test runner sets it): a query on the pool while the same async flow holds a transaction
@@ -53,9 +55,20 @@ export function marks(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
 }
 
+/** QUANZI_TX_GUARD's check on a pool query (see above). */
+function poolQueryInTx(sql: string): void {
+  if (inTx.getStore()) throw new Error(`A pool query inside a transaction (read it before the transaction starts): ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
+}
+
+/** The ORM connection's pool (knex's client), for wire.ts. */
+function wirePool(conn: AbstractSqlConnection): WirePool {
+  return (conn.getKnex() as unknown as { client: WirePool }).client;
+}
+
 export class Db {
   readonly dialect: Dialect;
   private readonly conn: AbstractSqlConnection;
+  private readonly logStatement: ((sql: string, took: number) => void) | null = null;
 
   /**
    * `replica`: a read-only handle on the ORM's read replicas (one picked at random per `q`; the primary when none is
@@ -66,12 +79,31 @@ export class Db {
     const name = orm.config.get('driver')?.name ?? '';
     this.dialect = /LibSql|Sqlite/i.test(name) ? 'sqlite' : /MySql/i.test(name) ? 'mysql' : 'mariadb';
     this.conn = orm.em.getConnection() as unknown as AbstractSqlConnection;
+    // DB_DEBUG logs every statement: MikroORM's logger does it for entity code; the lean SQL tells it the same way.
+    if (orm.config.get('debug')) {
+      const logger = orm.config.getLogger();
+      this.logStatement = (sql, took) => logger.logQuery({ query: sql, took, level: 'info', connection: { type: role === 'replica' ? 'read' : 'write', name: role } });
+    }
   }
+
+  /** One lean statement to the driver (wire.ts), logged when DB_DEBUG is on. */
+  private async send(connection: WireConnection, sql: string, params: readonly unknown[]): Promise<unknown> {
+    if (!this.logStatement) return send(connection, sql, params);
+    const start = Date.now();
+    try {
+      return await send(connection, sql, params);
+    } finally {
+      this.logStatement(sql, Date.now() - start);
+    }
+  }
+
+  private primaryQ: Q | null = null;
 
   /** A runner outside any transaction (autocommit). */
   get q(): Q {
-    if (this.role === 'replica') return this.runner(undefined, this.orm.em.getConnection('read') as unknown as AbstractSqlConnection);
-    return this.runner(undefined);
+    if (this.role === 'primary') return (this.primaryQ ??= this.dialect === 'sqlite' ? this.runner(undefined) : this.wireRunner(wirePool(this.conn), null));
+    const conn = this.orm.em.getConnection('read') as unknown as AbstractSqlConnection;
+    return this.dialect === 'sqlite' ? this.runner(undefined, conn) : this.wireRunner(wirePool(conn), null);
   }
 
   /**
@@ -87,6 +119,7 @@ export class Db {
     if (this.role === 'replica') throw new Error('Db.tx on the read-replica handle: transactions and writes belong on the primary (services.db)');
     for (let i = 1; ; i++) {
       try {
+        if (this.dialect !== 'sqlite') return await this.wireTx(fn);
         return await this.conn.transactional((trx) => (TX_GUARD ? inTx.run(true, () => fn(this.runner(trx))) : fn(this.runner(trx))));
       } catch (e) {
         if (i < attempts && (isRetryableLock(e) || isBusy(e))) {
@@ -98,13 +131,57 @@ export class Db {
     }
   }
 
+  /** MariaDB/MySQL: BEGIN, `fn`, COMMIT (ROLLBACK on an error) on one connection of the pool, straight to the driver (wire.ts). */
+  private wireTx<T>(fn: (q: Q) => Promise<T>): Promise<T> {
+    return withConnection(wirePool(this.conn), async (connection) => {
+      await this.send(connection, 'BEGIN', []);
+      const open = { now: true };
+      try {
+        const q = this.wireRunner(null, connection, open);
+        const result = await (TX_GUARD ? inTx.run(true, () => fn(q)) : fn(q));
+        open.now = false;
+        await this.send(connection, 'COMMIT', []);
+        return result;
+      } catch (e) {
+        open.now = false;
+        await this.send(connection, 'ROLLBACK', []).catch(() => undefined);
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * A MariaDB/MySQL runner: on `connection` (a transaction's, usable while `open.now`) or, without one, each statement
+   * on a connection of `pool` (autocommit).
+   */
+  private wireRunner(pool: WirePool | null, connection: WireConnection | null, open?: { now: boolean }): Q {
+    const check = TX_GUARD && connection === null ? poolQueryInTx : null;
+    const exec = (sql: string, params: unknown[]): Promise<unknown> => {
+      check?.(sql);
+      if (connection) {
+        if (!open?.now) return Promise.reject(new Error(`A statement after its transaction ended: ${sql.replace(/\s+/g, ' ').slice(0, 120)}`));
+        return this.send(connection, sql, params);
+      }
+      return withConnection(pool as WirePool, (c) => this.send(c, sql, params));
+    };
+    return {
+      dialect: this.dialect,
+      forUpdate: ' FOR UPDATE',
+      ts: (d: Date) => d,
+      bool: (b: boolean) => b,
+      all: (sql, params = []) => exec(sql, params) as never,
+      get: async (sql, params = []) => ((await exec(sql, params)) as unknown[])[0] as never,
+      run: async (sql, params = []) => {
+        if (this.role === 'replica') throw new Error('Db.q.run on the read-replica handle: writes belong on the primary (services.db)');
+        const r = (await exec(sql, params)) as { affectedRows?: number; insertId?: number | bigint };
+        return { affectedRows: Number(r.affectedRows ?? 0), insertId: Number(r.insertId ?? 0) };
+      },
+    };
+  }
+
   private runner(trx: unknown, conn = this.conn): Q {
     const sqlite = this.dialect === 'sqlite';
-    const check = TX_GUARD && trx === undefined
-      ? (sql: string) => {
-          if (inTx.getStore()) throw new Error(`A pool query inside a transaction (read it before the transaction starts): ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
-        }
-      : null;
+    const check = TX_GUARD && trx === undefined ? poolQueryInTx : null;
     return {
       dialect: this.dialect,
       forUpdate: sqlite ? '' : ' FOR UPDATE',
