@@ -15,9 +15,11 @@
  * WeChat Pay notifications (POST /webhooks/wechatpay, the `notify` scenario): the same work as
  * payment.service.ts handleNotification → wechatpay-verifier.ts open → completePayment, with node:crypto and the
  * same serial → key map: probe and 300 s timestamp checks, RSA-SHA256 verification over `TIMESTAMP\nNONCE\nBODY\n`,
- * AES-256-GCM decryption with the tag checked, then completePayment's statements in its order (the order with its
- * member's tier and openid, then one READ COMMITTED transaction: the conditional pay_order update, the member row
- * lock, the purchase row, the ledger credit (account, entry, lot), the member's state for the tier) and 204.
+ * AES-256-GCM decryption with the tag checked, then completePayment's statements in its order and its round trips
+ * (the order with its member's tier and openid; then one READ COMMITTED transaction: BEGIN with the conditional
+ * pay_order update, then one batch — the member row lock, the purchase row, the ledger credit (account, entry, lot),
+ * the member's state for the tier — and COMMIT) and 204. Like the API's, the floor's transactions are multi-statement
+ * batches (the API's Db.tx sends BEGIN with the first statement; an accrual's statements go as one batch).
  *
  * Two floors, each on its own port: the same-SQL floor (`url`) above, and the minimal floor (`minimalUrl`): the
  * least a hand-written service on MariaDB would send for the same answers and the same invariants — the grant check
@@ -90,12 +92,9 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     timezone: 'Z',
     supportBigNumbers: true,
   };
-  const pool: Pool = createPool(poolOptions);
-  // The minimal floor's pool: the same, with multi-statement queries (its transactions are batches).
-  const mpool: Pool = createPool({
-    ...poolOptions,
-    multipleStatements: true,
-  });
+  // Both floors' pools allow multi-statement queries, as the API's does (orm.ts): their transactions are batches.
+  const pool: Pool = createPool({ ...poolOptions, multipleStatements: true });
+  const mpool: Pool = pool;
   const tokens = new TokenService(opts.jwtSecret, 3600);
 
   // Every statement sent goes through these (the transaction's own ones too), so `record` can list them.
@@ -105,10 +104,6 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     return (await conn.query<Row[]>(sql, params))[0];
   };
   const get = async (sql: string, params: unknown[] = [], conn: Pool | PoolConnection = pool): Promise<Row | undefined> => (await all(sql, params, conn))[0];
-  const run = async (sql: string, params: unknown[], conn: Pool | PoolConnection): Promise<ResultSetHeader> => {
-    trace?.push(sql);
-    return (await conn.query<ResultSetHeader>(sql, params))[0];
-  };
   /**
    * Like the API's pool (orm.ts), every connection runs its transactions at READ COMMITTED, set once per connection
    * (not a statement of any request: the API's is not counted either).
@@ -119,18 +114,28 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     await conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
     ready.add(conn.connection);
   };
-  /** A transaction on a pooled connection, as the API's Db.tx runs it through knex: BEGIN, the work, COMMIT (ROLLBACK on an error). */
-  const transaction = async <T>(fn: (conn: PoolConnection) => Promise<T>): Promise<T> => {
+  /**
+   * A transaction as the API's Db.tx runs it (db/sql.ts): `fn` sends batches — one multi-statement round trip each,
+   * the first starting with BEGIN, each statement's `check` applied to its result — then COMMIT (ROLLBACK on an error).
+   */
+  const batches = async <T>(fn: (send: (list: Batched[]) => Promise<unknown[]>) => Promise<T>): Promise<T> => {
     const conn = await pool.getConnection();
+    const send = async (list: Batched[]): Promise<unknown[]> => {
+      const sql = list.map(([q]) => q).join(';\n');
+      trace?.push(sql);
+      const [res] = await conn.query(sql, list.flatMap(([, p]) => p));
+      const results = list.length === 1 ? [res] : (res as unknown[]);
+      list.forEach(([, , check], i) => check?.(results[i]));
+      return results;
+    };
     try {
       await sessionReady(conn);
-      await run('BEGIN', [], conn);
       try {
-        const r = await fn(conn);
-        await run('COMMIT', [], conn);
+        const r = await fn(send);
+        await send([['COMMIT', []]]);
         return r;
       } catch (e) {
-        await run('ROLLBACK', [], conn).catch(() => undefined);
+        await send([['ROLLBACK', []]]).catch(() => undefined);
         throw e;
       }
     } finally {
@@ -326,23 +331,29 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     return computeEarning(ruleSet, { storeId: String(store.id), regionId: String(store.regionId), at, tierMultiplierPct: tier.multiplierPct, tierName: tier.name, lines });
   };
 
-  /** tier.service.ts apply(): the tier decision on the state read in the transaction, written when it changes. */
-  async function applyTier(conn: PoolConnection, memberId: number, t: Row, now: Date): Promise<void> {
-    const d = evaluateTier(tiers, { tierId: String(Number(t.tier_id)), periodEndsAt: t.tier_period_ends_at as Date }, Math.max(0, Number(t.spend ?? 0)), now, settings.tierPeriodMonths);
-    if (d.changed !== 'NONE') await run('UPDATE member SET tier_id = ?, tier_period_ends_at = ? WHERE id = ?', [Number(d.tierId), d.periodEndsAt, memberId], conn);
+  /**
+   * ledger.service.ts creditStatements(), as the API sends it: account first, then the entry (keyed by `sourceRef`, or
+   * by the purchase row inserted just before: LAST_INSERT_ID()), then its lot (keyed by the entry).
+   */
+  function credit(memberId: number, points: number, e: { reason: string; actorId: number | null; storeId: number; sourceType: string; sourceRef: string | null; requestHash: string | null }, at: Date): Batched[] {
+    if (points <= 0) return [];
+    return [
+      [
+        'UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?',
+        [points, points, at, memberId],
+        (r) => {
+          if ((r as ResultSetHeader).affectedRows !== 1) throw new FloorError('NOT_FOUND', 'Member account not found');
+        },
+      ],
+      [
+        `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ${e.sourceRef === null ? 'CAST(LAST_INSERT_ID() AS CHAR)' : '?'}, ?, ?)`,
+        [memberId, points, 'EARN', e.reason.slice(0, 128), e.actorId, e.storeId, e.sourceType, ...(e.sourceRef === null ? [] : [e.sourceRef]), e.requestHash, at],
+      ],
+      ['INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, LAST_INSERT_ID(), ?, ?, ?)', [memberId, points, points, addMonthsUtc(at, settings.pointsValidityMonths)]],
+    ];
   }
 
-  /** ledger.service.ts credit(): account first, then the entry, then the lot. */
-  async function credit(conn: PoolConnection, memberId: number, points: number, entry: { reason: string; actorId: number | null; storeId: number; sourceType: string; sourceRef: string; requestHash: string | null }, at: Date): Promise<void> {
-    const upd = await run('UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', [points, points, at, memberId], conn);
-    if (upd.affectedRows !== 1) throw new FloorError('NOT_FOUND', 'Member account not found');
-    const e = await run(
-      'INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [memberId, points, 'EARN', entry.reason.slice(0, 128), entry.actorId, entry.storeId, entry.sourceType, entry.sourceRef, entry.requestHash, at],
-      conn,
-    );
-    await run('INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ?, ?, ?, ?)', [memberId, e.insertId, points, points, addMonthsUtc(at, settings.pointsValidityMonths)], conn);
-  }
+  const PURCHASE_INSERT = 'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
   /**
    * purchase.service.ts recordPurchase, statement for statement (the first-time path: the idempotency key is checked
@@ -372,19 +383,26 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     const step = codeStep(m, parsed.totp, now);
     const memberId = Number(m.id);
     const earned = earningOf(store, Number(m.tier_id), input.lines, now);
-    const { id, balance } = await transaction(async (conn) => {
-      const c = await run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step], conn);
-      if (c.affectedRows !== 1) throw new FloorError('CODE_REUSED', 'This member code was already used');
-      const p = await run(
-        'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [memberId, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, 0, now],
-        conn,
-      );
-      if (earned.points > 0) await credit(conn, memberId, earned.points, { reason: ledgerReason.purchase(input.amountFen), actorId: staffId, storeId: store.id, sourceType: 'purchase', sourceRef: String(p.insertId), requestHash: hash }, now);
-      // purchase-accrual.ts: tier state, referral binding (none for bench members) and the new balance in one read.
-      const t = (await get(STATE_SQL, [addMonthsUtc(now, -12), now, memberId], conn)) as Row;
-      await applyTier(conn, memberId, t, now);
-      return { id: p.insertId, balance: Number(t.balance) };
+    const { id, balance } = await batches(async (send) => {
+      // purchase.service.ts + purchase-accrual.ts accrue(): the code step (locks the member), the purchase row, the
+      // credit, and the tier state + referral binding (none for bench members) + the new balance, with BEGIN in one batch.
+      const r = await send([
+        ['BEGIN', []],
+        [
+          'UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)',
+          [step, memberId, step],
+          (c) => {
+            if ((c as ResultSetHeader).affectedRows !== 1) throw new FloorError('CODE_REUSED', 'This member code was already used');
+          },
+        ],
+        [PURCHASE_INSERT, [memberId, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, 0, now]],
+        ...credit(memberId, earned.points, { reason: ledgerReason.purchase(input.amountFen), actorId: staffId, storeId: store.id, sourceType: 'purchase', sourceRef: null, requestHash: hash }, now),
+        [STATE_SQL, [addMonthsUtc(now, -12), now, memberId]],
+      ]);
+      const t = (r.at(-1) as Row[])[0] as Row;
+      const tier = tierUpdate(memberId, t, now);
+      if (tier.length) await send(tier);
+      return { id: (r[2] as ResultSetHeader).insertId, balance: Number(t.balance) };
     });
     return { recordPurchase: { id: String(id), memberNo: String(m.member_no), points: earned.points, balance, replayed: false, steps: earned.steps.map((x) => ({ rule: x.rule, points: x.points })) } };
   }
@@ -516,21 +534,22 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
       ),
     );
     if (!o) return;
-    await transaction(async (conn) => {
-      const r = await run("UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, member_id = ?, points = ? WHERE id = ? AND state <> 'PAID'", [
-        o.transactionId, o.paidAt, o.memberId, o.points, o.orderId,
-      ], conn);
-      if (r.affectedRows !== 1) return;
-      await get('SELECT id FROM member WHERE id = ? FOR UPDATE', [o.memberId], conn);
-      await run(
-        'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [o.memberId, o.store.id, null, o.amountFen, JSON.stringify(o.lines), o.points, `wechatpay:${o.transactionId}`, 'wechatpay', 0, o.paidAt],
-        conn,
-      );
-      if (o.points > 0) await credit(conn, o.memberId, o.points, { reason: ledgerReason.wechatPay(o.amountFen), actorId: null, storeId: o.store.id, sourceType: 'wechatpay', sourceRef: o.transactionId, requestHash: null }, o.paidAt);
-      // tier re-evaluation at the time of processing, as the API does; the referral binding (none for bench members)
-      const t = (await get(STATE_SQL, [addMonthsUtc(o.now, -12), o.now, o.memberId], conn)) as Row;
-      await applyTier(conn, o.memberId, t, o.now);
+    await batches(async (send) => {
+      // payment.service.ts applyPayment: the conditional order update with BEGIN (a duplicate stops there), then the
+      // accrual's batch: the member lock, the purchase row, the credit, the state read; the tier at the time of processing.
+      const [, r] = await send([
+        ['BEGIN', []],
+        ["UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, member_id = ?, points = ? WHERE id = ? AND state <> 'PAID'", [o.transactionId, o.paidAt, o.memberId, o.points, o.orderId]],
+      ]);
+      if ((r as ResultSetHeader).affectedRows !== 1) return;
+      const b = await send([
+        ['SELECT id FROM member WHERE id = ? FOR UPDATE', [o.memberId]],
+        [PURCHASE_INSERT, [o.memberId, o.store.id, null, o.amountFen, JSON.stringify(o.lines), o.points, `wechatpay:${o.transactionId}`, 'wechatpay', 0, o.paidAt]],
+        ...credit(o.memberId, o.points, { reason: ledgerReason.wechatPay(o.amountFen), actorId: null, storeId: o.store.id, sourceType: 'wechatpay', sourceRef: o.transactionId, requestHash: null }, o.paidAt),
+        [STATE_SQL, [addMonthsUtc(o.now, -12), o.now, o.memberId]],
+      ]);
+      const tier = tierUpdate(o.memberId, (b.at(-1) as Row[])[0] as Row, o.now);
+      if (tier.length) await send(tier);
     });
   }
 

@@ -77,14 +77,51 @@ describe('lean SQL straight to the driver (MariaDB)', () => {
     expect(await rows()).toEqual(before);
   });
 
+  test('a batch: one round trip, results in order, LAST_INSERT_ID() names the row inserted before; an error stops the statements after it', async () => {
+    const db = t.app.services.db;
+    const log = new StatementLog(db.orm);
+    try {
+      const { result, statements } = await log.record(() =>
+        db.tx((q) =>
+          q.batch([
+            { sql: 'INSERT INTO wire_probe (k) VALUES (?)', params: ['batch-a'] },
+            { sql: `INSERT INTO wire_probe (k, note) VALUES (?, CAST(${q.lastInsertId} AS CHAR))`, params: ['batch-b'] },
+            { sql: 'SELECT k, note FROM wire_probe WHERE k LIKE ? ORDER BY id', params: ['batch-%'], rows: true },
+          ]),
+        ),
+      );
+      expect(statements).toHaveLength(2); // BEGIN with the batch, COMMIT
+      const [a, b, read] = result as [{ insertId: number }, { insertId: number }, { k: string; note: string | null }[]];
+      expect(a).toEqual({ affectedRows: 1, insertId: expect.any(Number) });
+      expect(b).toEqual({ affectedRows: 1, insertId: a.insertId + 1 });
+      expect(read).toEqual([{ k: 'batch-a', note: null }, { k: 'batch-b', note: String(a.insertId) }]);
+    } finally {
+      log.close();
+    }
+    // Outside a transaction each statement commits on its own, so what ran shows: the duplicate stops the batch, and
+    // the statement after it never runs (a pipelined one would have).
+    const err = await db.q
+      .batch([
+        { sql: 'INSERT INTO wire_probe (k) VALUES (?)', params: ['auto-1'] },
+        { sql: 'INSERT INTO wire_probe (k) VALUES (?)', params: ['kept'] },
+        { sql: 'INSERT INTO wire_probe (k) VALUES (?)', params: ['auto-3'] },
+      ])
+      .catch((e: unknown) => e);
+    expect(isUniqueViolation(err)).toBe(true);
+    expect(await rows()).toContain('auto-1');
+    expect(await rows()).not.toContain('auto-3');
+  });
+
   test('the statement log sees each statement of a transaction, with BEGIN and COMMIT, or ROLLBACK', async () => {
     const db = t.app.services.db;
     const log = new StatementLog(db.orm);
     try {
       const ok = await log.record(() => db.tx(async (q) => toInt((await q.get<{ n: unknown }>('SELECT COUNT(*) AS n FROM wire_probe WHERE k = ?', ['kept']))?.n)));
-      expect(ok).toEqual({ result: 1, statements: ['BEGIN', 'SELECT COUNT(*) AS n FROM wire_probe WHERE k = ?', 'COMMIT'] });
+      expect(ok).toEqual({ result: 1, statements: ['BEGIN;\nSELECT COUNT(*) AS n FROM wire_probe WHERE k = ?', 'COMMIT'] });
       const failed = await log.record(() => db.tx((q) => q.run('INSERT INTO wire_probe (k) VALUES (?)', ['kept'])).catch(() => 'refused'));
-      expect(failed).toEqual({ result: 'refused', statements: ['BEGIN', 'INSERT INTO wire_probe (k) VALUES (?)', 'ROLLBACK'] });
+      expect(failed).toEqual({ result: 'refused', statements: ['BEGIN;\nINSERT INTO wire_probe (k) VALUES (?)', 'ROLLBACK'] });
+      // A transaction that sends nothing sends neither BEGIN nor COMMIT.
+      expect(await log.record(() => db.tx(async () => 'nothing'))).toEqual({ result: 'nothing', statements: [] });
     } finally {
       log.close();
     }

@@ -86,14 +86,18 @@ export function ormOptions(db: Config['database'], extra: Partial<Options> = {})
       conn.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (err) => done(err, conn));
     },
   };
+  // Multi-statement queries: the lean SQL sends a transaction's BEGIN with its first statement, and a batch of
+  // statements that go together (Q.batch: a credit's account, entry and lot) as one round trip. The values are still
+  // the driver's placeholders, escaped by it; nothing builds SQL from input.
+  const multi: Partial<Options> = { multipleStatements: true };
   if (db.kind === 'mysql') {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { MySqlDriver } = require('@mikro-orm/mysql') as typeof import('@mikro-orm/mysql');
-    return { ...common, ...replicas, driver: MySqlDriver, clientUrl: db.url, pool, ...extra } as Options;
+    return { ...common, ...replicas, ...multi, driver: MySqlDriver, clientUrl: db.url, pool, ...extra } as Options;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { MariaDbDriver } = require('@mikro-orm/mariadb') as typeof import('@mikro-orm/mariadb');
-  return { ...common, ...replicas, driver: MariaDbDriver, clientUrl: db.url, pool, ...extra } as Options;
+  return { ...common, ...replicas, ...multi, driver: MariaDbDriver, clientUrl: db.url, pool, ...extra } as Options;
 }
 
 /** Connects, applies pending migrations and returns the ORM. */

@@ -20,6 +20,9 @@ const inTx = new AsyncLocalStorage<boolean>();
 
 export interface RunResult { affectedRows: number; insertId: number }
 
+/** A statement of a batch (`Q.batch`): `rows` for a read (its rows are the result), else a write (a RunResult). */
+export interface Stmt { sql: string; params?: readonly unknown[]; rows?: boolean }
+
 /** A query runner bound to a transaction (or to the pool outside one). */
 export interface Q {
   readonly dialect: Dialect;
@@ -32,6 +35,15 @@ export interface Q {
   bool(b: boolean): boolean | number;
   /** ` FOR UPDATE` where row locks exist; libsql serialises writers instead. */
   readonly forUpdate: string;
+  /**
+   * Statements that go together, in order, and their results in the same order (rows for a read, a RunResult for a
+   * write). MariaDB/MySQL: one multi-statement round trip, in which an error stops the statements after it and rejects
+   * (inside a transaction the caller's error path rolls it all back); libsql: one after another. Check each write's
+   * `affectedRows` after: the later statements have run by then, and throwing rolls them back with the rest.
+   */
+  batch(statements: readonly Stmt[]): Promise<(RunResult | Record<string, unknown>[])[]>;
+  /** SQL for the id the previous INSERT on this connection generated (a batch's statement naming an earlier one's row). */
+  readonly lastInsertId: string;
 }
 
 /** Reads a DATETIME column value from either dialect. */
@@ -131,50 +143,74 @@ export class Db {
     }
   }
 
-  /** MariaDB/MySQL: BEGIN, `fn`, COMMIT (ROLLBACK on an error) on one connection of the pool, straight to the driver (wire.ts). */
+  /**
+   * MariaDB/MySQL: `fn` in a transaction on one connection of the pool, straight to the driver (wire.ts). BEGIN goes
+   * with the transaction's first statement (one multi-statement round trip), COMMIT after `fn` (ROLLBACK on an error);
+   * a transaction that sent nothing sends neither.
+   */
   private wireTx<T>(fn: (q: Q) => Promise<T>): Promise<T> {
     return withConnection(wirePool(this.conn), async (connection) => {
-      await this.send(connection, 'BEGIN', []);
-      const open = { now: true };
+      const state = { open: true, begun: false };
       try {
-        const q = this.wireRunner(null, connection, open);
+        const q = this.wireRunner(null, connection, state);
         const result = await (TX_GUARD ? inTx.run(true, () => fn(q)) : fn(q));
-        open.now = false;
-        await this.send(connection, 'COMMIT', []);
+        state.open = false;
+        if (state.begun) await this.send(connection, 'COMMIT', []);
         return result;
       } catch (e) {
-        open.now = false;
-        await this.send(connection, 'ROLLBACK', []).catch(() => undefined);
+        state.open = false;
+        if (state.begun) await this.send(connection, 'ROLLBACK', []).catch(() => undefined);
         throw e;
       }
     });
   }
 
   /**
-   * A MariaDB/MySQL runner: on `connection` (a transaction's, usable while `open.now`) or, without one, each statement
-   * on a connection of `pool` (autocommit).
+   * A MariaDB/MySQL runner: on `connection` (a transaction's, usable while `tx.open`; its first statement carries the
+   * BEGIN) or, without one, each statement (or batch) on a connection of `pool` (autocommit).
    */
-  private wireRunner(pool: WirePool | null, connection: WireConnection | null, open?: { now: boolean }): Q {
+  private wireRunner(pool: WirePool | null, connection: WireConnection | null, tx?: { open: boolean; begun: boolean }): Q {
     const check = TX_GUARD && connection === null ? poolQueryInTx : null;
-    const exec = (sql: string, params: unknown[]): Promise<unknown> => {
+    /** `count` statements in `sql`: their results, one each. */
+    const exec = async (sql: string, params: readonly unknown[], count: number): Promise<unknown[]> => {
       check?.(sql);
+      let begin = false;
+      let raw: unknown;
       if (connection) {
-        if (!open?.now) return Promise.reject(new Error(`A statement after its transaction ended: ${sql.replace(/\s+/g, ' ').slice(0, 120)}`));
-        return this.send(connection, sql, params);
+        if (!tx?.open) throw new Error(`A statement after its transaction ended: ${sql.replace(/\s+/g, ' ').slice(0, 120)}`);
+        begin = !tx.begun;
+        tx.begun = true;
+        raw = await this.send(connection, begin ? `BEGIN;\n${sql}` : sql, params);
+      } else {
+        raw = await withConnection(pool as WirePool, (c) => this.send(c, sql, params));
       }
-      return withConnection(pool as WirePool, (c) => this.send(c, sql, params));
+      const results = count + (begin ? 1 : 0) === 1 ? [raw] : (raw as unknown[]);
+      return begin ? results.slice(1) : results;
+    };
+    const written = (r: unknown): RunResult => {
+      const w = r as { affectedRows?: number; insertId?: number | bigint };
+      return { affectedRows: Number(w.affectedRows ?? 0), insertId: Number(w.insertId ?? 0) };
+    };
+    const noWrites = (): void => {
+      if (this.role === 'replica') throw new Error('Db.q.run on the read-replica handle: writes belong on the primary (services.db)');
     };
     return {
       dialect: this.dialect,
       forUpdate: ' FOR UPDATE',
+      lastInsertId: 'LAST_INSERT_ID()',
       ts: (d: Date) => d,
       bool: (b: boolean) => b,
-      all: (sql, params = []) => exec(sql, params) as never,
-      get: async (sql, params = []) => ((await exec(sql, params)) as unknown[])[0] as never,
+      all: async (sql, params = []) => (await exec(sql, params, 1))[0] as never,
+      get: async (sql, params = []) => ((await exec(sql, params, 1))[0] as unknown[])[0] as never,
       run: async (sql, params = []) => {
-        if (this.role === 'replica') throw new Error('Db.q.run on the read-replica handle: writes belong on the primary (services.db)');
-        const r = (await exec(sql, params)) as { affectedRows?: number; insertId?: number | bigint };
-        return { affectedRows: Number(r.affectedRows ?? 0), insertId: Number(r.insertId ?? 0) };
+        noWrites();
+        return written((await exec(sql, params, 1))[0]);
+      },
+      batch: async (statements) => {
+        if (statements.some((st) => !st.rows)) noWrites();
+        if (statements.length === 0) return [];
+        const results = await exec(statements.map((st) => st.sql).join(';\n'), statements.flatMap((st) => st.params ?? []), statements.length);
+        return statements.map((st, i) => (st.rows ? (results[i] as Record<string, unknown>[]) : written(results[i])));
       },
     };
   }
@@ -194,6 +230,13 @@ export class Db {
         if (this.role === 'replica') throw new Error('Db.q.run on the read-replica handle: writes belong on the primary (services.db)');
         const r = (await conn.execute(sql, params as unknown[], 'run', trx as never)) as { affectedRows?: number; insertId?: number | bigint };
         return { affectedRows: Number(r.affectedRows ?? 0), insertId: Number(r.insertId ?? 0) };
+      },
+      lastInsertId: 'last_insert_rowid()',
+      // libsql: one statement after another on the same connection (its single writer serialises transactions anyway).
+      async batch(statements) {
+        const out: (RunResult | Record<string, unknown>[])[] = [];
+        for (const st of statements) out.push(st.rows ? await this.all(st.sql, [...(st.params ?? [])]) : await this.run(st.sql, [...(st.params ?? [])]));
+        return out;
       },
     };
   }

@@ -12,7 +12,7 @@
  * amount while it was valid. The coupon's `used_by_id` stays null (the member paid; the order names its staff).
  */
 import { ErrorCode, normalizeVoucherCode, spreadDiscount } from '@quanzi/shared';
-import { toInt, type Q } from '../../db/sql';
+import { toInt, type Q, type Stmt } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
 import type { PurchaseLine } from '../purchases/purchase-lines';
 import { checkVoucherUse, voucherByCode } from '../rewards/voucher-take';
@@ -54,16 +54,21 @@ export async function reserveCoupon(q: Q, c: TillCoupon, orderId: number, now: D
 }
 
 /**
- * Inside the transaction that moved the order to PAID: its reserved coupon becomes USED at the order's store. Returns
- * the discount (0, and no statement, for an order without a coupon: the notification's hot path).
+ * Inside the transaction that moves the order to PAID: the statement that makes its reserved coupon USED at the
+ * order's store (none for an order without a coupon: the notification's hot path), sent with the accrual's batch, and
+ * the discount (0 without a coupon).
  */
-export async function consumeReservedCoupon(q: Q, order: { id: number; storeId: number; couponRedemptionId: number | null; discountFen: number }, now: Date): Promise<number> {
-  if (order.couponRedemptionId === null) return 0;
-  await q.run(
-    "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, discount_fen = ?, finished_at = ?, updated_at = ? WHERE id = ? AND reserved_order_id = ? AND status = 'ISSUED'",
-    [q.ts(now), order.storeId, order.discountFen, q.ts(now), q.ts(now), order.couponRedemptionId, order.id],
-  );
-  return order.discountFen;
+export function consumeReservedCoupon(q: Q, order: { id: number; storeId: number; couponRedemptionId: number | null; discountFen: number }, now: Date): { statements: Stmt[]; discountFen: number } {
+  if (order.couponRedemptionId === null) return { statements: [], discountFen: 0 };
+  return {
+    statements: [
+      {
+        sql: "UPDATE reward_redemption SET status = 'USED', used_at = ?, used_store_id = ?, discount_fen = ?, finished_at = ?, updated_at = ? WHERE id = ? AND reserved_order_id = ? AND status = 'ISSUED'",
+        params: [q.ts(now), order.storeId, order.discountFen, q.ts(now), q.ts(now), order.couponRedemptionId, order.id],
+      },
+    ],
+    discountFen: order.discountFen,
+  };
 }
 
 /** Inside the transaction that closed order `outTradeNo` unpaid: its coupon (if any, still unused) is free again. */

@@ -15,7 +15,7 @@
 import { clock } from '../../clock';
 import { addMonthsUtc, allocateFifo, ErrorCode } from '@quanzi/shared';
 import { AppError } from '../../errors';
-import { toDate, toInt, type Db, type Q } from '../../db/sql';
+import { toDate, toInt, type Db, type Q, type RunResult, type Stmt } from '../../db/sql';
 import { expireDue, type ExpiryOptions, type ExpiryRun } from './expiry.service';
 
 export type LedgerKind = 'EARN' | 'REDEEM' | 'EXPIRE' | 'REVERSAL' | 'ADJUST';
@@ -60,21 +60,39 @@ async function insertEntry(q: Q, e: EntryInput, delta: number): Promise<number> 
 }
 
 /**
- * Credits `points` (> 0) as a new lot expiring `validityMonths` after `now`. A duplicate idempotency key throws
- * the driver's unique violation; the caller rolls back and replays the first result.
+ * Credits `points` (> 0) as a new lot expiring `validityMonths` after `now`, in one round trip (`creditStatements`).
+ * A duplicate idempotency key throws the driver's unique violation; the caller rolls back and replays the first result.
  */
 export async function credit(q: Q, e: EntryInput, points: number, validityMonths: number): Promise<{ entryId: number; lotId: number }> {
+  return creditDone(await q.batch(creditStatements(q, e, points, validityMonths)));
+}
+
+/** SQL for the id of the row the statement before inserted, as text: an entry keyed by the purchase just inserted. */
+export const previousInsertRef = (q: Q): string => `CAST(${q.lastInsertId} AS ${q.dialect === 'sqlite' ? 'TEXT' : 'CHAR'})`;
+
+/**
+ * A credit's three statements, to send together (`q.batch`, alone or after others): the balance cache first, the
+ * entry, its lot (keyed by the entry just inserted). `sourceRefSql` stands for the entry's source_ref when it is the
+ * id of a row inserted just before the batch's credit (`previousInsertRef`). Check the results with `creditDone`.
+ */
+export function creditStatements(q: Q, e: EntryInput, points: number, validityMonths: number, sourceRefSql?: string): Stmt[] {
   if (!Number.isSafeInteger(points) || points <= 0) throw new RangeError(`credit of ${points}`);
-  // Refunds (REVERSAL credits) give points back; only EARN counts towards what the member has ever earned.
-  const upd = await q.run('UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', [
-    points, e.kind === 'EARN' ? points : 0, q.ts(e.now), e.memberId,
-  ]);
-  if (upd.affectedRows !== 1) throw new AppError(ErrorCode.NOT_FOUND, 'Member account not found');
-  const entryId = await insertEntry(q, e, points);
-  const lot = await q.run('INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ?, ?, ?, ?)', [
-    e.memberId, entryId, points, points, q.ts(addMonthsUtc(e.now, validityMonths)),
-  ]);
-  return { entryId, lotId: lot.insertId };
+  return [
+    // Refunds (REVERSAL credits) give points back; only EARN counts towards what the member has ever earned.
+    { sql: 'UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', params: [points, e.kind === 'EARN' ? points : 0, q.ts(e.now), e.memberId] },
+    {
+      sql: `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ${sourceRefSql ?? '?'}, ?, ?)`,
+      params: [e.memberId, points, e.kind, e.reason.slice(0, 128), e.actorId, e.storeId, e.sourceType, ...(sourceRefSql ? [] : [e.sourceRef]), e.requestHash, q.ts(e.now)],
+    },
+    { sql: `INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ${q.lastInsertId}, ?, ?, ?)`, params: [e.memberId, points, points, q.ts(addMonthsUtc(e.now, validityMonths))] },
+  ];
+}
+
+/** The results of `creditStatements`, checked: the account must exist (else NOT_FOUND, rolling the batch back). */
+export function creditDone(results: readonly unknown[]): { entryId: number; lotId: number } {
+  const [upd, entry, lot] = results as RunResult[];
+  if (upd?.affectedRows !== 1) throw new AppError(ErrorCode.NOT_FOUND, 'Member account not found');
+  return { entryId: (entry as RunResult).insertId, lotId: (lot as RunResult).insertId };
 }
 
 /**

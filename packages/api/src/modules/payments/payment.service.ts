@@ -408,8 +408,10 @@ export class PaymentService {
         tx.transaction_id, q.ts(paidAt), mid, points, order.id,
       ]);
       if (r.affectedRows !== 1) return false;
-      await q.get(`SELECT id FROM member WHERE id = ?${q.forUpdate}`, [mid]); // member before account, as at the till
-      const discountFen = await consumeReservedCoupon(q, order, now);
+      // Sent with the accrual's batch, ahead of it: the member lock (member before account, as at the till) and the
+      // reserved coupon, if any, becoming USED.
+      const coupon = consumeReservedCoupon(q, order, now);
+      const discountFen = coupon.discountFen;
       await this.accrual.accrue(
         q,
         {
@@ -418,6 +420,7 @@ export class PaymentService {
           ledger: { sourceType: 'wechatpay', sourceRef: tx.transaction_id as string, reason: ledgerReason.wechatPay(order.amountFen), actorId: null, requestHash: null },
         },
         settings,
+        { statements: [{ sql: `SELECT id FROM member WHERE id = ?${q.forUpdate}`, params: [mid], rows: true }, ...coupon.statements], check: () => undefined },
       );
       return true;
     });

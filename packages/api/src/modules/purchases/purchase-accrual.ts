@@ -7,9 +7,9 @@
  * share of the points earned: see referral-credits.ts).
  */
 import { ErrorCode, type EarningResult, type ReferralSettings } from '@quanzi/shared';
-import { toInt, type Q } from '../../db/sql';
+import { toInt, type Q, type RunResult, type Stmt } from '../../db/sql';
 import { AppError } from '../../errors';
-import { credit, debit, spendableSql } from '../ledger/ledger.service';
+import { creditDone, creditStatements, debit, previousInsertRef, spendableSql, type EntryInput } from '../ledger/ledger.service';
 import type { EarningService, ProgramSettings } from '../earning/earning.service';
 import { spendWindowStart, tierState, tierStateSql, type TierRow, type TierService, type TierSettings } from '../tiers/tier.service';
 import type { PurchaseLine } from './purchase-lines';
@@ -68,6 +68,10 @@ export interface RefundReversal {
   ledger: { sourceType: string; sourceRef: string; reason: string };
 }
 
+/** Statements an accrual's batch starts with, and the check of their results (see `accrue`). */
+export interface Lead { statements: Stmt[]; check(results: readonly unknown[]): void }
+const NO_LEAD: Lead = { statements: [], check: () => undefined };
+
 export interface Accrual {
   purchaseId: number;
   /** The EARN entry, or null when the purchase earned nothing. */
@@ -105,32 +109,42 @@ export class PurchaseAccrual {
     return { ...(await this.earning.settings()), tiers: await this.tiers.list() };
   }
 
-  /** Inside the caller's transaction, after it has locked the member row: purchase row, credit, tier, referral credits. */
-  async accrue(q: Q, a: AccrualInput, { settings, referral, tiers }: Omit<Evaluation, 'earned'>): Promise<Accrual> {
-    const p = await q.run(
-      'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [a.memberId, a.storeId, a.staffId, a.amountFen, JSON.stringify(a.lines), a.points, a.idempotencyKey, a.requestHash, a.discountFen ?? 0, q.ts(a.at)],
-    );
-    let entryId: number | null = null;
+  /**
+   * Inside the caller's transaction: purchase row, credit, tier, referral credits. The member row must be locked first:
+   * by the caller before, or by `lead` — statements sent ahead in the same round trip (the till's code step, the
+   * payment's member lock), whose results `lead.check` sees before anything else is decided (its error rolls back all).
+   * The purchase row, the credit (account, entry keyed by the purchase, lot) and the member's state go as one batch.
+   */
+  async accrue(q: Q, a: AccrualInput, { settings, referral, tiers }: Omit<Evaluation, 'earned'>, lead: Lead = NO_LEAD): Promise<Accrual> {
+    const statements: Stmt[] = [
+      ...lead.statements,
+      {
+        sql: 'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        params: [a.memberId, a.storeId, a.staffId, a.amountFen, JSON.stringify(a.lines), a.points, a.idempotencyKey, a.requestHash, a.discountFen ?? 0, q.ts(a.at)],
+      },
+    ];
     if (a.points > 0) {
-      const c = await credit(
-        q,
-        {
-          memberId: a.memberId, kind: 'EARN', reason: a.ledger.reason, actorId: a.ledger.actorId, storeId: a.storeId,
-          sourceType: a.ledger.sourceType, sourceRef: a.ledger.sourceRef ?? String(p.insertId), requestHash: a.ledger.requestHash, now: a.at,
-        },
-        a.points,
-        settings.pointsValidityMonths,
-      );
-      entryId = c.entryId;
+      // The entry's idempotency key: the payment's, or the purchase row's id (inserted just before the credit).
+      const entry: EntryInput = {
+        memberId: a.memberId, kind: 'EARN', reason: a.ledger.reason, actorId: a.ledger.actorId, storeId: a.storeId,
+        sourceType: a.ledger.sourceType, sourceRef: a.ledger.sourceRef ?? '', requestHash: a.ledger.requestHash, now: a.at,
+      };
+      statements.push(...creditStatements(q, entry, a.points, settings.pointsValidityMonths, a.ledger.sourceRef === null ? previousInsertRef(q) : undefined));
     }
-    // One read for what follows (the member row is locked by the caller, the account by the credit): the tier and
-    // rolling spend, the referral binding and the points the member can spend now (the till's receipt shows them).
-    const m = await q.get<Record<string, unknown>>(
-      `SELECT ${tierStateSql('m')}, ${spendableSql('a')} AS balance, ${referralBindingSql('r')}
+    // One read for what follows (the member row is locked, the account by the credit): the tier and rolling spend, the
+    // referral binding and the points the member can spend now (the till's receipt shows them).
+    statements.push({
+      sql: `SELECT ${tierStateSql('m')}, ${spendableSql('a')} AS balance, ${referralBindingSql('r')}
        FROM member m LEFT JOIN member_account a ON a.id = m.id LEFT JOIN referral r ON r.referee_id = m.id WHERE m.id = ?`,
-      [q.ts(spendWindowStart(a.now)), q.ts(a.now), a.memberId],
-    );
+      params: [q.ts(spendWindowStart(a.now)), q.ts(a.now), a.memberId],
+      rows: true,
+    });
+    const results = await q.batch(statements);
+    const n = lead.statements.length;
+    lead.check(results.slice(0, n));
+    const purchaseId = (results[n] as RunResult).insertId;
+    const entryId = a.points > 0 ? creditDone(results.slice(n + 1, n + 4)).entryId : null;
+    const m = (results[results.length - 1] as Record<string, unknown>[])[0];
     if (!m) throw new AppError(ErrorCode.NOT_FOUND, 'Member not found');
     await this.tiers.apply(q, a.memberId, tierState(m), a.now, { ...settings, tiers });
     await this.referrals.onEarn(
@@ -139,7 +153,7 @@ export class PurchaseAccrual {
       referral,
       referralBinding(m),
     );
-    return { purchaseId: p.insertId, entryId, balance: toInt(m.balance) };
+    return { purchaseId, entryId, balance: toInt(m.balance) };
   }
   /**
    * Inside the caller's transaction (the order row locked): takes back `clawback` points, capped at what the member

@@ -11,7 +11,7 @@ import { checkVoucherUse, voucherByCode } from '../rewards/voucher-take';
 
 export type { PurchaseLine } from './purchase-lines';
 import { debit, spendableBalance } from '../ledger/ledger.service';
-import { consumeCodeStep, replayOrThrow, type TillIdentifier, type TillIdentity } from './till-identity';
+import { codeStep, consumeCodeStep, replayOrThrow, type TillIdentifier, type TillIdentity } from './till-identity';
 
 export type { TillIdentity } from './till-identity';
 import type { OrgService } from '../org/org.service';
@@ -97,7 +97,7 @@ export class PurchaseService {
     const reason = ledgerReason.purchase(paidFen);
     try {
       const done = await this.db.tx(async (q) => {
-        await consumeCodeStep(q, member.id, step);
+        // The code step (it locks the member row) goes in the same round trip as the accrual's writes.
         const a = await this.accrual.accrue(
           q,
           {
@@ -106,6 +106,7 @@ export class PurchaseService {
             ledger: { sourceType: 'purchase', sourceRef: null, reason, actorId: staffId, requestHash: hash },
           },
           settings,
+          codeStep(member.id, step),
         );
         if (coupon) {
           // Used once: the conditional update lets one of two concurrent purchases have it; the other rolls back whole.

@@ -5,7 +5,7 @@
  */
 import { ErrorCode, parseMemberCode } from '@quanzi/shared';
 import type { TillTicket, TokenService } from '../../auth/jwt';
-import { isUniqueViolation, type Q } from '../../db/sql';
+import { isUniqueViolation, type Q, type RunResult, type Stmt } from '../../db/sql';
 import { AppError, badInput } from '../../errors';
 import type { CodeMember, MemberService } from '../members/member.service';
 import type { RateLimitService, TillActor } from '../../limits/rate-limit.service';
@@ -97,10 +97,23 @@ export class TillIdentifier {
 /** Code failures a retry of a request that has already succeeded runs into (its code was consumed, or has rotated). */
 const REPLAYABLE: ReadonlySet<string> = new Set([ErrorCode.CODE_REUSED, ErrorCode.CODE_EXPIRED, ErrorCode.CODE_INVALID]);
 
-/** Consumes a TOTP step for the member; a step at or below the last consumed one is a replay. */
+/** Consumes a TOTP step for the member (and locks the member row); a step at or below the last consumed one is a replay. */
 export async function consumeCodeStep(q: Q, memberId: number, step: number): Promise<void> {
-  const r = await q.run('UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step]);
-  if (r.affectedRows !== 1) throw new CodeStepTaken();
+  const s = codeStep(memberId, step);
+  s.check(await q.batch(s.statements));
+}
+
+/**
+ * `consumeCodeStep` as statements to send ahead of others in one batch (an accrual's `lead`), and the check of their
+ * results (CodeStepTaken rolls back whatever ran after it).
+ */
+export function codeStep(memberId: number, step: number): { statements: Stmt[]; check(results: readonly unknown[]): void } {
+  return {
+    statements: [{ sql: 'UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', params: [step, memberId, step] }],
+    check(results) {
+      if ((results[0] as RunResult | undefined)?.affectedRows !== 1) throw new CodeStepTaken();
+    },
+  };
 }
 
 /**
