@@ -250,25 +250,6 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
 
   type Batched = [sql: string, params: unknown[], check?: (result: unknown) => void];
 
-  /** The minimal floor's credit as batch statements: account first (must match), the entry (keyed by `sourceRef`, or the purchase id just inserted), its lot. */
-  function creditBatch(memberId: number, points: number, e: { reason: string; actorId: number | null; storeId: number; sourceType: string; sourceRef?: string; requestHash: string | null }, at: Date): Batched[] {
-    if (points <= 0) return [];
-    return [
-      [
-        'UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?',
-        [points, points, at, memberId],
-        (r) => {
-          if ((r as ResultSetHeader).affectedRows !== 1) throw new FloorError('NOT_FOUND', 'Member account not found');
-        },
-      ],
-      [
-        `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, 'EARN', ?, ?, ?, ?, ${e.sourceRef === undefined ? 'CAST(@purchase_id AS CHAR)' : '?'}, ?, ?)`,
-        [memberId, points, e.reason.slice(0, 128), e.actorId, e.storeId, e.sourceType, ...(e.sourceRef === undefined ? [] : [e.sourceRef]), e.requestHash, at],
-      ],
-      ['INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, LAST_INSERT_ID(), ?, ?, ?)', [memberId, points, points, addMonthsUtc(at, settings.pointsValidityMonths)]],
-    ];
-  }
-
   /** The tier update to send before COMMIT when the state read in the batch changes the tier. */
   function tierUpdate(memberId: number, t: Row, now: Date): Batched[] {
     const d = evaluateTier(tiers, { tierId: String(Number(t.tier_id)), periodEndsAt: t.tier_period_ends_at as Date }, Math.max(0, Number(t.spend ?? 0)), now, settings.tierPeriodMonths);
@@ -332,8 +313,8 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
   };
 
   /**
-   * ledger.service.ts creditStatements(), as the API sends it: account first, then the entry (keyed by `sourceRef`, or
-   * by the purchase row inserted just before: LAST_INSERT_ID()), then its lot (keyed by the entry).
+   * ledger.service.ts creditStatements(), as the API sends it (both floors): account first, then the entry (keyed by
+   * `sourceRef`, or by the purchase row inserted just before: LAST_INSERT_ID()), then its lot (keyed by the entry).
    */
   function credit(memberId: number, points: number, e: { reason: string; actorId: number | null; storeId: number; sourceType: string; sourceRef: string | null; requestHash: string | null }, at: Date): Batched[] {
     if (points <= 0) return [];
@@ -435,18 +416,14 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
     const batch: Batched[] = [
       ['BEGIN', []],
       ['UPDATE member SET code_last_step = ? WHERE id = ? AND (code_last_step IS NULL OR code_last_step < ?)', [step, memberId, step]],
-      [
-        'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [memberId, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, 0, now],
-      ],
-      ['SET @purchase_id = LAST_INSERT_ID()', []],
-      ...creditBatch(memberId, earned.points, { reason: ledgerReason.purchase(input.amountFen), actorId: staffId, storeId: store.id, sourceType: 'purchase', requestHash: hash }, now),
-      [`SELECT @purchase_id AS purchase_id, ${MINIMAL_STATE_COLUMNS} FROM member m JOIN member_account a ON a.id = m.id WHERE m.id = ?`, [addMonthsUtc(now, -12), now, memberId]],
+      [PURCHASE_INSERT, [memberId, store.id, staffId, input.amountFen, JSON.stringify(input.lines), earned.points, input.idempotencyKey, hash, 0, now]],
+      ...credit(memberId, earned.points, { reason: ledgerReason.purchase(input.amountFen), actorId: staffId, storeId: store.id, sourceType: 'purchase', sourceRef: null, requestHash: hash }, now),
+      [`SELECT ${MINIMAL_STATE_COLUMNS} FROM member m JOIN member_account a ON a.id = m.id WHERE m.id = ?`, [addMonthsUtc(now, -12), now, memberId]],
     ];
     const { id, balance } = await batchTransaction(batch, (results) => {
       if ((results[1] as ResultSetHeader).affectedRows !== 1) throw new FloorError('CODE_REUSED', 'This member code was already used');
       const t = (results.at(-1) as Row[])[0] as Row;
-      return { result: { id: Number(t.purchase_id), balance: Number(t.balance) }, tail: tierUpdate(memberId, t, now) };
+      return { result: { id: (results[2] as ResultSetHeader).insertId, balance: Number(t.balance) }, tail: tierUpdate(memberId, t, now) };
     });
     return { recordPurchase: { id: String(id), memberNo: String(m.member_no), points: earned.points, balance, replayed: false, steps: earned.steps.map((x) => ({ rule: x.rule, points: x.points })) } };
   }
@@ -573,11 +550,8 @@ export async function startFloor(opts: FloorOptions): Promise<Floor> {
         ['BEGIN', []],
         ["UPDATE pay_order SET state = 'PAID', transaction_id = ?, paid_at = ?, member_id = ?, points = ? WHERE id = ? AND state <> 'PAID'", [o.transactionId, o.paidAt, o.memberId, o.points, o.orderId]],
         ['SELECT id FROM member WHERE id = ? FOR UPDATE', [o.memberId]],
-        [
-          'INSERT INTO purchase (member_id, store_id, staff_id, amount_fen, `lines`, points, idempotency_key, request_hash, discount_fen, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [o.memberId, o.store.id, null, o.amountFen, JSON.stringify(o.lines), o.points, `wechatpay:${o.transactionId}`, 'wechatpay', 0, o.paidAt],
-        ],
-        ...creditBatch(o.memberId, o.points, { reason: ledgerReason.wechatPay(o.amountFen), actorId: null, storeId: o.store.id, sourceType: 'wechatpay', sourceRef: o.transactionId, requestHash: null }, o.paidAt),
+        [PURCHASE_INSERT, [o.memberId, o.store.id, null, o.amountFen, JSON.stringify(o.lines), o.points, `wechatpay:${o.transactionId}`, 'wechatpay', 0, o.paidAt]],
+        ...credit(o.memberId, o.points, { reason: ledgerReason.wechatPay(o.amountFen), actorId: null, storeId: o.store.id, sourceType: 'wechatpay', sourceRef: o.transactionId, requestHash: null }, o.paidAt),
         [`SELECT ${MINIMAL_STATE_COLUMNS} FROM member m JOIN member_account a ON a.id = m.id WHERE m.id = ?`, [addMonthsUtc(o.now, -12), o.now, o.memberId]],
       ],
       (results) => {
