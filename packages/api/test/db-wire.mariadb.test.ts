@@ -84,7 +84,7 @@ describe('lean SQL straight to the driver (MariaDB)', () => {
       const { result, statements } = await log.record(() =>
         db.tx((q) =>
           q.batch([
-            { sql: 'INSERT INTO wire_probe (k) VALUES (?)', params: ['batch-a'] },
+            { sql: 'INSERT INTO wire_probe (k) VALUES (?) -- a comment to the end of the line', params: ['batch-a'] },
             { sql: `INSERT INTO wire_probe (k, note) VALUES (?, CAST(${q.lastInsertId} AS CHAR))`, params: ['batch-b'] },
             { sql: 'SELECT k, note FROM wire_probe WHERE k LIKE ? ORDER BY id', params: ['batch-%'], rows: true },
           ]),

@@ -113,9 +113,9 @@ export class Db {
 
   /** A runner outside any transaction (autocommit). */
   get q(): Q {
-    if (this.role === 'primary') return (this.primaryQ ??= this.dialect === 'sqlite' ? this.runner(undefined) : this.wireRunner(wirePool(this.conn), null));
+    if (this.role === 'primary') return (this.primaryQ ??= this.dialect === 'sqlite' ? this.runner(undefined) : this.wireRunner(() => wirePool(this.conn), null));
     const conn = this.orm.em.getConnection('read') as unknown as AbstractSqlConnection;
-    return this.dialect === 'sqlite' ? this.runner(undefined, conn) : this.wireRunner(wirePool(conn), null);
+    return this.dialect === 'sqlite' ? this.runner(undefined, conn) : this.wireRunner(() => wirePool(conn), null);
   }
 
   /**
@@ -167,9 +167,9 @@ export class Db {
 
   /**
    * A MariaDB/MySQL runner: on `connection` (a transaction's, usable while `tx.open`; its first statement carries the
-   * BEGIN) or, without one, each statement (or batch) on a connection of `pool` (autocommit).
+   * BEGIN) or, without one, each statement (or batch) on a connection of the ORM's pool at the time (autocommit).
    */
-  private wireRunner(pool: WirePool | null, connection: WireConnection | null, tx?: { open: boolean; begun: boolean }): Q {
+  private wireRunner(pool: (() => WirePool) | null, connection: WireConnection | null, tx?: { open: boolean; begun: boolean }): Q {
     const check = TX_GUARD && connection === null ? poolQueryInTx : null;
     /** `count` statements in `sql`: their results, one each. */
     const exec = async (sql: string, params: readonly unknown[], count: number): Promise<unknown[]> => {
@@ -182,7 +182,7 @@ export class Db {
         tx.begun = true;
         raw = await this.send(connection, begin ? `BEGIN;\n${sql}` : sql, params);
       } else {
-        raw = await withConnection(pool as WirePool, (c) => this.send(c, sql, params));
+        raw = await withConnection((pool as () => WirePool)(), (c) => this.send(c, sql, params));
       }
       const results = count + (begin ? 1 : 0) === 1 ? [raw] : (raw as unknown[]);
       return begin ? results.slice(1) : results;
@@ -209,7 +209,8 @@ export class Db {
       batch: async (statements) => {
         if (statements.some((st) => !st.rows)) noWrites();
         if (statements.length === 0) return [];
-        const results = await exec(statements.map((st) => st.sql).join(';\n'), statements.flatMap((st) => st.params ?? []), statements.length);
+        // The separator on a line of its own: a statement ending in a `--` comment cannot swallow it.
+        const results = await exec(statements.map((st) => st.sql).join('\n;\n'), statements.flatMap((st) => st.params ?? []), statements.length);
         return statements.map((st, i) => (st.rows ? (results[i] as Record<string, unknown>[]) : written(results[i])));
       },
     };
