@@ -51,12 +51,20 @@ export async function spendableBalance(q: Q, memberId: number, now: Date): Promi
 /** Thrown inside a transaction to roll it back when the points do not cover a debit. */
 export const insufficientPoints = (): AppError => new AppError(ErrorCode.INSUFFICIENT_POINTS, 'Not enough points');
 
+/**
+ * The INSERT of a ledger entry of `delta` points. `sourceRefSql` stands for its source_ref when that is the id of a
+ * row inserted just before in the same batch (`previousInsertRef`); otherwise `e.sourceRef` is sent as a value.
+ */
+function entryStatement(q: Q, e: EntryInput, delta: number, sourceRefSql?: string): Stmt {
+  return {
+    sql: `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ${sourceRefSql ?? '?'}, ?, ?)`,
+    params: [e.memberId, delta, e.kind, e.reason.slice(0, 128), e.actorId, e.storeId, e.sourceType, ...(sourceRefSql ? [] : [e.sourceRef]), e.requestHash, q.ts(e.now)],
+  };
+}
+
 async function insertEntry(q: Q, e: EntryInput, delta: number): Promise<number> {
-  const r = await q.run(
-    'INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [e.memberId, delta, e.kind, e.reason.slice(0, 128), e.actorId, e.storeId, e.sourceType, e.sourceRef, e.requestHash, q.ts(e.now)],
-  );
-  return r.insertId;
+  const s = entryStatement(q, e, delta);
+  return (await q.run(s.sql, [...(s.params ?? [])])).insertId;
 }
 
 /**
@@ -80,10 +88,7 @@ export function creditStatements(q: Q, e: EntryInput, points: number, validityMo
   return [
     // Refunds (REVERSAL credits) give points back; only EARN counts towards what the member has ever earned.
     { sql: 'UPDATE member_account SET balance = balance + ?, lifetime_earned = lifetime_earned + ?, updated_at = ? WHERE id = ?', params: [points, e.kind === 'EARN' ? points : 0, q.ts(e.now), e.memberId] },
-    {
-      sql: `INSERT INTO points_entry (member_id, delta, kind, reason, actor_id, store_id, source_type, source_ref, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ${sourceRefSql ?? '?'}, ?, ?)`,
-      params: [e.memberId, points, e.kind, e.reason.slice(0, 128), e.actorId, e.storeId, e.sourceType, ...(sourceRefSql ? [] : [e.sourceRef]), e.requestHash, q.ts(e.now)],
-    },
+    entryStatement(q, e, points, sourceRefSql),
     { sql: `INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_at) VALUES (?, ${q.lastInsertId}, ?, ?, ?)`, params: [e.memberId, points, points, q.ts(addMonthsUtc(e.now, validityMonths))] },
   ];
 }
